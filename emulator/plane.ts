@@ -1,0 +1,17 @@
+// A plane is one of the emulator's listeners (management API, S3 data plane, later the CDN edge).
+// The server wraps every plane with the same request counter, fault injection and rate limit, so
+// a plane only says how it names a request (its route key) and how it answers it.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export type PlaneName = "management" | "s3";
+
+export interface Plane {
+  readonly name: PlaneName;
+  /**
+   * The key a request is counted and matched by: `GET /dns/zones/{id}` (the documented template,
+   * without the `/storage` prefix) or `S3 PutObject`. `undefined` for the emulator's own
+   * `/_emulator` routes, which are never counted or faulted.
+   */
+  routeKey(req: IncomingMessage): string | undefined;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}

@@ -1,0 +1,143 @@
+// The emulator's in-memory world: what the management API creates and the S3 data plane reads
+// and writes. Plain data and lookups only; the rules of each API live with its routes.
+import { randomBytes } from "node:crypto";
+
+export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
+
+export interface StoredObject {
+  key: string;
+  body: Buffer;
+  /** Hex MD5 for a single PUT, `md5-of-part-md5s-N` for a multipart upload; no quotes. */
+  etag: string;
+  contentType: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  /** `x-amz-meta-*` headers, names lower-cased without the prefix. */
+  metadata: Record<string, string>;
+  /** Checksum the client sent and the emulator verified, e.g. { algorithm: "CRC32", value: "base64" }. */
+  checksum?: { algorithm: string; value: string };
+  createdAt: Date;
+  lastModified: Date;
+}
+
+export interface UploadedPart {
+  partNumber: number;
+  body: Buffer;
+  etag: string;
+  lastModified: Date;
+}
+
+export interface MultipartUpload {
+  uploadId: string;
+  key: string;
+  initiated: Date;
+  contentType: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  cacheControl?: string;
+  metadata: Record<string, string>;
+  parts: Map<number, UploadedPart>;
+}
+
+export interface Bucket {
+  id: string;
+  name: string;
+  storageClass: StorageClass;
+  createdAt: Date;
+  updatedAt: Date;
+  objects: Map<string, StoredObject>;
+  uploads: Map<string, MultipartUpload>;
+}
+
+export interface S3Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucketId: string;
+  userName: string;
+  status: "active" | "inactive";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DnsZone {
+  id: string;
+  domain: string;
+  nameservers: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type DnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+
+export interface DnsRecord {
+  id: string;
+  zoneId: string;
+  /** Fully qualified, lower case, with the trailing dot. */
+  name: string;
+  type: DnsRecordType;
+  /** Canonical forms, sorted. */
+  values: string[];
+  ttl: number;
+  priority: number | null;
+  managed: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  key: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export class EmulatorState {
+  readonly buckets = new Map<string, Bucket>();
+  /** By access key id. */
+  readonly credentials = new Map<string, S3Credential>();
+  readonly zones = new Map<string, DnsZone>();
+  readonly records = new Map<string, DnsRecord>();
+  apiKey: ApiKey | null = null;
+  /** Counts credentials made per bucket, for their user names. */
+  private readonly credentialSerial = new Map<string, number>();
+
+  /** The emulator's clock; tests of clock skew move it instead of the machine's. */
+  clockOffsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  /** `bkt_` + 16 hex: the `_` keeps ids out of the bucket-name space. */
+  newId(prefix: string): string {
+    return `${prefix}_${randomBytes(8).toString("hex")}`;
+  }
+
+  /** S3 addresses a bucket by id or by its current name. */
+  bucketByIdOrName(ref: string): Bucket | undefined {
+    const byId = this.buckets.get(ref);
+    if (byId) return byId;
+    for (const bucket of this.buckets.values()) {
+      if (bucket.name === ref) return bucket;
+    }
+    return undefined;
+  }
+
+  nextCredentialSerial(bucketId: string): number {
+    const next = (this.credentialSerial.get(bucketId) ?? 0) + 1;
+    this.credentialSerial.set(bucketId, next);
+    return next;
+  }
+
+  deleteBucket(bucketId: string): void {
+    this.buckets.delete(bucketId);
+    for (const [accessKeyId, credential] of this.credentials) {
+      if (credential.bucketId === bucketId) this.credentials.delete(accessKeyId);
+    }
+    this.credentialSerial.delete(bucketId);
+  }
+}
