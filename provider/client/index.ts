@@ -1,0 +1,221 @@
+// The MamuteCloud management API client: one keep-alive connection pool (undici), one place for
+// authentication, retries, error shaping and response validation. Resource modules describe each
+// call (operation name, route, body, zod schema of the answer) and get typed data or a
+// MamuteApiError that says what failed without leaking a secret.
+import { Agent, interceptors, type Dispatcher } from "undici";
+import { z } from "zod";
+import { missingCredentialError, type ProviderConfig } from "../config";
+import { registerSecret } from "../redact";
+import { MamuteApiError, UnexpectedResponseError } from "./errors";
+import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
+
+export { MamuteApiError, UnexpectedResponseError } from "./errors";
+export type { RetryMode } from "./retry";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface ApiCall<T> {
+  /** What the call does, for errors: `create bucket "my-site"`. */
+  operation: string;
+  method: HttpMethod;
+  /** Route as documented (`/object-storage/buckets/…`); the storage prefix is added here. Ids must be encoded. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Schema of a 2xx body; omit for calls that answer 204. */
+  response?: z.ZodType<T>;
+  /** Defaults to `create` for POST (not safe to repeat blindly) and `safe` otherwise. */
+  retry?: RetryMode;
+}
+
+const apiErrorBody = z.object({
+  error: z.object({
+    code: z.string().optional(),
+    message: z.string().optional(),
+    field: z.string().optional(),
+  }),
+});
+
+const pageInfo = z.object({
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int(),
+  total_pages: z.number().int(),
+});
+
+/** Largest page the API serves; fewer round trips for long lists. */
+const PAGE_LIMIT = 100;
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "body"}: ${issue.message}`)
+    .join("; ");
+}
+
+export class MamuteClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly authHeaders: Record<string, string>;
+  /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
+  private clockOffsetMs = 0;
+
+  constructor(
+    readonly config: ProviderConfig,
+    dispatcher?: Dispatcher,
+  ) {
+    const { apiKey, token } = config;
+    if (!apiKey && !token) throw missingCredentialError();
+    registerSecret(apiKey);
+    registerSecret(token);
+    this.authHeaders = apiKey
+      ? { [config.authHeader === "x-api-key" ? "x-api-key" : "authorization"]: apiKey }
+      : { authorization: `Bearer ${token}` };
+    const timeout = config.requestTimeoutMs;
+    this.dispatcher =
+      dispatcher ??
+      new Agent({
+        connections: 16,
+        keepAliveTimeout: 10_000,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        connectTimeout: Math.min(timeout, 10_000),
+      }).compose(
+        interceptors.retry({
+          retry: retryPolicy(config.retry),
+          maxRetries: config.retry.maxRetries,
+          // Hand the last failed response to us, so its error message reaches the user.
+          throwOnError: false,
+        }),
+      );
+  }
+
+  /**
+   * The API's clock, estimated from the `Date` header of the latest response. Used to tell an
+   * object this provider just created from one that existed before (the adopt rule).
+   */
+  serverNow(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  async call<T>(call: ApiCall<T>): Promise<T> {
+    const path = call.path.startsWith("/object-storage") ? this.config.storagePathPrefix + call.path : call.path;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) query.set(key, String(value));
+    }
+    const fullPath = query.size ? `${path}?${query}` : path;
+    const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
+    const tracker: RetryTracker = { attempts: 1 };
+    const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders };
+    let body: string | undefined;
+    if (call.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(call.body);
+    }
+
+    const started = Date.now();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: this.config.endpoint,
+        path: fullPath,
+        method: call.method,
+        headers,
+        body,
+        retryOptions: { ...retryLists(mode), tracker },
+      } as Dispatcher.RequestOptions);
+    } catch (err) {
+      const failure = err as Error & { code?: string };
+      const notSent = failure.code === "ECONNREFUSED" || failure.code === "ENOTFOUND";
+      throw new MamuteApiError({
+        operation: call.operation,
+        apiMessage: `no answer from ${this.config.endpoint} (${failure.code ?? failure.name}: ${failure.message})`,
+        attempts: tracker.attempts,
+        outcomeUnknown: call.method !== "GET" && !notSent,
+      });
+    }
+
+    const text = await response.body.text();
+    this.learnClock(response.headers.date, started);
+    const requestId = header(response.headers["x-request-id"]);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (!call.response) return undefined as T;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new UnexpectedResponseError(call.operation, `HTTP ${response.statusCode} body is not JSON`);
+      }
+      const parsed = call.response.safeParse(json);
+      if (!parsed.success) throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
+      return parsed.data;
+    }
+
+    const apiError = parseApiError(text);
+    throw new MamuteApiError({
+      operation: call.operation,
+      status: response.statusCode,
+      code: apiError.code,
+      apiMessage: apiError.message,
+      field: apiError.field,
+      requestId,
+      attempts: tracker.attempts,
+      outcomeUnknown: call.method !== "GET" && response.statusCode >= 500,
+    });
+  }
+
+  /** A GET that answers `undefined` on 404 instead of throwing. */
+  async find<T>(call: ApiCall<T>): Promise<T | undefined> {
+    try {
+      return await this.call(call);
+    } catch (err) {
+      if (err instanceof MamuteApiError && err.isNotFound) return undefined;
+      throw err;
+    }
+  }
+
+  /** Every item of a paginated list, following `total_pages`. */
+  async listAll<T>(call: Omit<ApiCall<T>, "method" | "response"> & { item: z.ZodType<T> }): Promise<T[]> {
+    const schema = z.object({ data: z.array(call.item), pagination: pageInfo });
+    const items: T[] = [];
+    for (let page = 1; ; page++) {
+      const answer = await this.call({
+        ...call,
+        method: "GET",
+        query: { ...call.query, page, limit: PAGE_LIMIT },
+        response: schema,
+      });
+      items.push(...answer.data);
+      if (page >= answer.pagination.total_pages || answer.data.length === 0) return items;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private learnClock(date: string | string[] | undefined, started: number): void {
+    const value = header(date);
+    const serverTime = value ? Date.parse(value) : NaN;
+    if (Number.isNaN(serverTime)) return;
+    // A Date header has one-second resolution: the true time lies within the second after it.
+    this.clockOffsetMs = serverTime + 500 - (started + Date.now()) / 2;
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseApiError(text: string): { code?: string; message: string; field?: string } {
+  try {
+    const parsed = apiErrorBody.safeParse(JSON.parse(text));
+    if (parsed.success) {
+      return { ...parsed.data.error, message: parsed.data.error.message ?? "(no message)" };
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  const raw = text.trim().slice(0, 300);
+  return { message: raw === "" ? "(empty body)" : raw };
+}

@@ -1,0 +1,221 @@
+// Provider configuration: stack config (`mamutecloud:*`, handed over by the dynamic provider's
+// `configure` hook) wins over the environment of the `pulumi` command, which wins over defaults.
+// Resolution is pure and validation errors name both ways to set a value.
+
+export interface ConfigSource {
+  /** A stack config value by its namespaced key (`mamutecloud:apiKey`), or undefined. */
+  get(key: string): string | undefined;
+}
+
+export type AuthHeader = "authorization" | "x-api-key";
+
+export interface RetrySettings {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** Backoff before the first retry; doubles each time, with full jitter. */
+  baseDelayMs: number;
+  /** Cap of one backoff, and of a server's Retry-After. */
+  maxDelayMs: number;
+}
+
+export interface ProviderConfig {
+  apiKey?: string;
+  token?: string;
+  endpoint: string;
+  s3Endpoint: string;
+  authHeader: AuthHeader;
+  storagePathPrefix: "" | "/storage";
+  insecure: boolean;
+  requestTimeoutMs: number;
+  retry: RetrySettings;
+}
+
+interface Setting {
+  key: string;
+  env: string;
+  secret?: boolean;
+  description: string;
+  default?: string;
+}
+
+/** Every setting, for the resolver, the README and the schema's `config`. */
+export const settings = {
+  apiKey: {
+    key: "apiKey",
+    env: "MAMUTECLOUD_API_KEY",
+    secret: true,
+    description: "Project API key (`mamute-…`), from `POST /security/apikey`.",
+  },
+  token: {
+    key: "token",
+    env: "MAMUTECLOUD_TOKEN",
+    secret: true,
+    description: "Dashboard JWT, sent as `Authorization: Bearer <jwt>`; used when no API key is set.",
+  },
+  endpoint: {
+    key: "endpoint",
+    env: "MAMUTECLOUD_ENDPOINT",
+    default: "https://api.mamutecloud.com",
+    description: "Management API base URL.",
+  },
+  s3Endpoint: {
+    key: "s3Endpoint",
+    env: "MAMUTECLOUD_S3_ENDPOINT",
+    default: "https://s3-us-east-1.mamutecloud.com",
+    description: "S3 data plane endpoint (path-style, region us-east-1).",
+  },
+  authHeader: {
+    key: "authHeader",
+    env: "MAMUTECLOUD_AUTH_HEADER",
+    default: "authorization",
+    description: "How the API key is sent: `authorization` (`Authorization: <key>`) or `x-api-key` (`X-API-Key: <key>`).",
+  },
+  storagePathPrefix: {
+    key: "storagePathPrefix",
+    env: "MAMUTECLOUD_STORAGE_PATH_PREFIX",
+    default: "",
+    description: "Prefix of the storage admin routes: empty (`/object-storage/...`) or `/storage` (`/storage/object-storage/...`).",
+  },
+  insecure: {
+    key: "insecure",
+    env: "MAMUTECLOUD_INSECURE",
+    default: "false",
+    description: "Allow plain `http://` endpoints off loopback. Loopback (the emulator) is always allowed.",
+  },
+  requestTimeout: {
+    key: "requestTimeout",
+    env: "MAMUTECLOUD_REQUEST_TIMEOUT",
+    default: "60",
+    description: "Seconds one HTTP request may take before it counts as failed (and is retried when that is safe).",
+  },
+  maxRetries: {
+    key: "maxRetries",
+    env: "MAMUTECLOUD_MAX_RETRIES",
+    default: "5",
+    description: "Retries of a request that failed with 429, 502, 503, 504 or a connection error.",
+  },
+  retryBaseDelay: {
+    key: "retryBaseDelay",
+    env: "MAMUTECLOUD_RETRY_BASE_DELAY",
+    default: "0.5",
+    description: "Seconds before the first retry; doubles with each retry, with full jitter.",
+  },
+  retryMaxDelay: {
+    key: "retryMaxDelay",
+    env: "MAMUTECLOUD_RETRY_MAX_DELAY",
+    default: "20",
+    description: "Cap in seconds of one wait between retries, including a server's `Retry-After`.",
+  },
+} satisfies Record<string, Setting>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const CONFIG_NAMESPACE = "mamutecloud";
+
+function where(setting: Setting): string {
+  return `${CONFIG_NAMESPACE}:${setting.key} (or ${setting.env})`;
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Reads stack config first, then the environment, then the default. */
+export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
+  const read = (setting: Setting): string | undefined => {
+    const fromStack = stack?.get(`${CONFIG_NAMESPACE}:${setting.key}`);
+    if (fromStack !== undefined && fromStack !== "") return fromStack;
+    const fromEnv = env[setting.env];
+    if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+    return setting.default;
+  };
+
+  const insecure = parseBoolean(settings.insecure, read(settings.insecure) ?? "false");
+  const url = (setting: Setting): string => {
+    const raw = read(setting) ?? "";
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(`${where(setting)} is not a URL: "${raw}". Use a URL such as ${setting.default}.`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new ConfigError(`${where(setting)} must be an http(s) URL, got "${raw}".`);
+    }
+    if (parsed.protocol === "http:" && !insecure && !isLoopback(parsed.hostname)) {
+      throw new ConfigError(
+        `${where(setting)} uses plain http to ${parsed.hostname}, which would send credentials unencrypted. ` +
+          `Use https, or set ${where(settings.insecure)} to true if you really mean it.`,
+      );
+    }
+    return raw.replace(/\/+$/, "");
+  };
+
+  const authHeader = (read(settings.authHeader) ?? "authorization").toLowerCase();
+  if (authHeader !== "authorization" && authHeader !== "x-api-key") {
+    throw new ConfigError(`${where(settings.authHeader)} must be "authorization" or "x-api-key", got "${authHeader}".`);
+  }
+  const prefix = (read(settings.storagePathPrefix) ?? "").replace(/^\/*/, "/").replace(/\/+$/, "");
+  if (prefix !== "" && prefix !== "/storage") {
+    throw new ConfigError(`${where(settings.storagePathPrefix)} must be empty or "/storage", got "${prefix}".`);
+  }
+
+  const apiKey = read(settings.apiKey);
+  if (apiKey !== undefined && !apiKey.startsWith("mamute-")) {
+    // Never echo the value: it may be a real credential pasted into the wrong setting.
+    throw new ConfigError(`${where(settings.apiKey)} must be a MamuteCloud API key starting with "mamute-".`);
+  }
+
+  return {
+    apiKey,
+    token: read(settings.token),
+    endpoint: url(settings.endpoint),
+    s3Endpoint: url(settings.s3Endpoint),
+    authHeader,
+    storagePathPrefix: prefix as "" | "/storage",
+    insecure,
+    requestTimeoutMs: seconds(settings.requestTimeout, read(settings.requestTimeout), 1, 3600),
+    retry: {
+      maxRetries: integer(settings.maxRetries, read(settings.maxRetries), 0, 20),
+      baseDelayMs: seconds(settings.retryBaseDelay, read(settings.retryBaseDelay), 0, 60),
+      maxDelayMs: seconds(settings.retryMaxDelay, read(settings.retryMaxDelay), 0, 600),
+    },
+  };
+}
+
+/** The error for an operation that needs the API when no credential is configured. */
+export function missingCredentialError(): ConfigError {
+  return new ConfigError(
+    "No MamuteCloud credential is configured. Set the API key with " +
+      "`pulumi config set --secret mamutecloud:apiKey mamute-…` or the MAMUTECLOUD_API_KEY environment variable " +
+      "(or a dashboard JWT with mamutecloud:token / MAMUTECLOUD_TOKEN).",
+  );
+}
+
+function parseBoolean(setting: Setting, raw: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(`${where(setting)} must be true or false, got "${raw}".`);
+}
+
+function number(setting: Setting, raw: string | undefined, min: number, max: number): number {
+  const value = Number(raw);
+  if (raw === undefined || raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${where(setting)} must be a number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function seconds(setting: Setting, raw: string | undefined, min: number, max: number): number {
+  return Math.round(number(setting, raw, min, max) * 1000);
+}
+
+function integer(setting: Setting, raw: string | undefined, min: number, max: number): number {
+  const value = number(setting, raw, min, max);
+  if (!Number.isInteger(value)) throw new ConfigError(`${where(setting)} must be a whole number, got "${raw}".`);
+  return value;
+}

@@ -1,0 +1,65 @@
+// Turns a resource definition into the object the dynamic provider host calls. Outputs echo the
+// inputs (the host hands diff, update and delete the old outputs, never the old inputs), carry the
+// state version, and every error leaves redacted.
+import type * as pulumi from "@pulumi/pulumi";
+import { redactError } from "./redact";
+import {
+  STATE_VERSION,
+  checkInputs,
+  diffInputs,
+  inputsOf,
+  type Context,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "./resource";
+
+type DynamicProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+/** Drops the serialized shim the host adds to every property bag. */
+function own(props: PropertyMap | undefined): PropertyMap {
+  const { __provider: _shim, ...rest } = props ?? {};
+  return rest;
+}
+
+function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      throw redactError(err);
+    }
+  };
+}
+
+export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
+  return {
+    check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
+
+    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffInputs(definition, own(olds), own(news))),
+
+    create: guard(async (props: PropertyMap) => {
+      const inputs = own(props);
+      const { id, outs } = await definition.create(ctx, inputs);
+      return { id, outs: { ...inputs, ...outs, __version: STATE_VERSION } };
+    }),
+
+    read: guard(async (id: string, props: PropertyMap) => {
+      const state = own(props);
+      const current = await definition.read(ctx, id, state);
+      // An empty id tells the engine the object is gone; it drops it from state.
+      if (current === undefined) return { id: "", props: {} };
+      const outs = { ...state, ...current, __version: STATE_VERSION };
+      return { id, props: outs, inputs: inputsOf(definition, outs) };
+    }),
+
+    update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
+      const inputs = own(news);
+      const outs = definition.update ? await definition.update(ctx, id, own(olds), inputs) : {};
+      return { outs: { ...own(olds), ...inputs, ...outs, __version: STATE_VERSION } };
+    }),
+
+    delete: guard(async (id: string, props: PropertyMap) => {
+      await definition.delete(ctx, id, own(props));
+    }),
+  } as DynamicProvider;
+}

@@ -1,0 +1,187 @@
+// What a resource kind declares, and the generic check/diff that follow from the declaration.
+// A resource module lists its input properties (zod schema that validates a known value and
+// returns the API's canonical form, default, replace-on-change, secret) and its extra outputs;
+// the same table drives `check`, `diff` and schema.json, so they cannot disagree.
+import { z } from "zod";
+import type { MamuteClient } from "./client";
+
+/** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Written into every resource's outputs; bump it when the shape of state changes. */
+export const STATE_VERSION = 1;
+
+export type PropertyMap = Record<string, unknown>;
+
+export interface InputProperty {
+  description: string;
+  /** Validates a known value and returns its canonical form; its messages are the check failures. */
+  schema: z.ZodType;
+  required?: boolean;
+  default?: string | number | boolean;
+  replaceOnChange?: boolean;
+  secret?: boolean;
+}
+
+export interface OutputProperty {
+  description: string;
+  /** Only its type is used (for schema.json). */
+  schema: z.ZodType;
+  secret?: boolean;
+  /** Always set once the resource exists (schema `required`). Default true. */
+  required?: boolean;
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface Context {
+  client(): MamuteClient;
+}
+
+export interface ResourceDefinition {
+  /** SDK class name and the `type` of the dynamic resource. */
+  kind: string;
+  description: string;
+  inputs: Record<string, InputProperty>;
+  /** Outputs beyond the inputs (every input is echoed as an output). */
+  outputs: Record<string, OutputProperty>;
+  /**
+   * Rules across properties and defaults that depend on old state (auto-naming). Runs after each
+   * property was validated; values may still be UNKNOWN and must then be left alone.
+   */
+  refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void;
+  /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
+  same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
+  /** When a replacement must delete first: the new object would collide with the old one. */
+  deleteBeforeReplace?(olds: PropertyMap, news: PropertyMap): boolean;
+  create(ctx: Context, inputs: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
+  /** The object as it is now, or undefined when it is gone. */
+  read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
+  update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
+  delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+}
+
+/**
+ * Thrown by a create that made its object but could not finish (a follow-up call failed). The
+ * provider host turns `id` and `properties` into ErrorResourceInitFailed, so the engine keeps the
+ * object in state and the next `up` repairs it instead of orphaning it.
+ */
+export class ResourceInitError extends Error {
+  override name = "ResourceInitError";
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: PropertyMap,
+    readonly reasons: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
+  return false;
+}
+
+/** Keys the provider keeps for itself in inputs and outputs (`__autoname`, `__version`, …). */
+export function isInternal(key: string): boolean {
+  return key.startsWith("__");
+}
+
+function reasonOf(error: z.ZodError): string {
+  const messages = error.issues.map((issue) =>
+    issue.path.length ? `item ${issue.path.join(".")}: ${issue.message}` : issue.message,
+  );
+  return [...new Set(messages)].join("; ");
+}
+
+/** Validates and canonicalises `news`, leaving unknown values for the real run. No network. */
+export function checkInputs(
+  definition: ResourceDefinition,
+  olds: PropertyMap,
+  news: PropertyMap,
+): { inputs: PropertyMap; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const inputs: PropertyMap = {};
+  for (const [key, value] of Object.entries(news)) {
+    if (isInternal(key)) inputs[key] = value;
+    else if (!(key in definition.inputs) && value !== undefined && value !== null) {
+      failures.push({
+        property: key,
+        reason: `${definition.kind} has no property "${key}"; known: ${Object.keys(definition.inputs).join(", ")}`,
+      });
+    }
+  }
+  for (const [key, spec] of Object.entries(definition.inputs)) {
+    const value = news[key];
+    if (value === undefined || value === null) {
+      if (spec.default !== undefined) inputs[key] = spec.default;
+      else if (spec.required) failures.push({ property: key, reason: "is required" });
+      continue;
+    }
+    if (isUnknown(value)) {
+      inputs[key] = value;
+      continue;
+    }
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) inputs[key] = parsed.data;
+    else failures.push({ property: key, reason: reasonOf(parsed.error) });
+  }
+  definition.refine?.(inputs, olds, failures);
+  return { inputs, failures };
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Input properties whose value in `news` differs from `olds` (olds may be old outputs or old inputs). */
+export function changedProperties(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): string[] {
+  const changed: string[] = [];
+  for (const key of Object.keys(definition.inputs)) {
+    const old = olds[key];
+    const next = news[key];
+    if (isUnknown(next)) {
+      changed.push(key);
+      continue;
+    }
+    const same = definition.same?.[key];
+    if (same ? !same(old, next, olds, news) : !deepEqual(old ?? null, next ?? null)) changed.push(key);
+  }
+  return changed;
+}
+
+export function replacementsOf(definition: ResourceDefinition, changed: string[]): string[] {
+  return changed.filter((key) => definition.inputs[key].replaceOnChange);
+}
+
+export interface DiffOutcome {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** Pure: compares old outputs with checked new inputs. */
+export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DiffOutcome {
+  const changed = changedProperties(definition, olds, news);
+  const replaces = replacementsOf(definition, changed);
+  return {
+    changes: changed.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && (definition.deleteBeforeReplace?.(olds, news) ?? false),
+  };
+}
+
+/** The inputs part of a state (declared inputs plus the provider's internal keys). */
+export function inputsOf(definition: ResourceDefinition, state: PropertyMap): PropertyMap {
+  const inputs: PropertyMap = {};
+  for (const [key, value] of Object.entries(state)) {
+    if (key in definition.inputs || (isInternal(key) && key !== "__provider" && key !== "__version")) inputs[key] = value;
+  }
+  return inputs;
+}

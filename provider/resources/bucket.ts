@@ -1,0 +1,210 @@
+// Bucket: `/object-storage/buckets`. The name updates in place (rename); the storage class cannot
+// change, so a new one replaces the bucket. A bucket that still holds files is never deleted
+// unless `forceDestroy` is set: the API itself would delete the files with it.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { createAdopting, CreateConflictError } from "../adopt";
+import { MamuteApiError, type MamuteClient } from "../client";
+import {
+  changedProperties,
+  replacementsOf,
+  isUnknown,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "../resource";
+
+export const STORAGE_CLASSES = ["Standard", "InfrequentAccess", "Archive"] as const;
+type StorageClass = (typeof STORAGE_CLASSES)[number];
+
+const NAME_RULE = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+export const bucketName = z
+  .string()
+  .transform((name) => name.toLowerCase())
+  .refine((name) => NAME_RULE.test(name), {
+    message:
+      'must be 3-63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit; ' +
+      "omit it to get a generated name",
+  });
+
+const storageClass = z.string().transform((value, ctx): StorageClass => {
+  const key = value.replace(/[-_\s]/g, "").toLowerCase();
+  const match = STORAGE_CLASSES.find((candidate) => candidate.toLowerCase() === key);
+  if (!match) {
+    ctx.addIssue({ code: "custom", message: `must be one of ${STORAGE_CLASSES.join(", ")}` });
+    return z.NEVER;
+  }
+  return match;
+});
+
+export const bucketResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  storage_class: z.string(),
+  region: z.string(),
+  s3_endpoint: z.string(),
+  created_at: z.string(),
+});
+type ApiBucket = z.infer<typeof bucketResponse>;
+
+const fileListPage = z.object({
+  data: z.array(z.object({ key: z.string() })),
+  pagination: z.object({ total: z.number().int() }),
+});
+
+/** `<logical>-<7 random>`, shaped to pass the bucket name rule whatever the logical name is. */
+export function generateBucketName(logicalName: unknown): string {
+  const base =
+    String(typeof logicalName === "string" ? logicalName : "bucket")
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 55)
+      .replace(/-+$/, "") || "bucket";
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const suffix = Array.from(randomBytes(7), (byte) => alphabet[byte % alphabet.length]).join("");
+  return `${base.length >= 2 ? base : `${base}-b`}-${suffix}`;
+}
+
+function outputsOf(bucket: ApiBucket): PropertyMap {
+  return {
+    name: bucket.name,
+    storageClass: bucket.storage_class,
+    region: bucket.region,
+    s3Endpoint: bucket.s3_endpoint,
+    createdAt: bucket.created_at,
+  };
+}
+
+const bucketPath = (id: string) => `/object-storage/buckets/${encodeURIComponent(id)}`;
+
+async function findByName(client: MamuteClient, name: string): Promise<ApiBucket | undefined> {
+  const buckets = await client.listAll({ operation: "list buckets", path: "/object-storage/buckets", item: bucketResponse });
+  return buckets.find((bucket) => bucket.name === name);
+}
+
+function nameTaken(name: string, found: ApiBucket | undefined): Error {
+  const owner = found ? ` by bucket ${found.id}, which this stack did not create` : " (bucket names are unique across MamuteCloud)";
+  return new CreateConflictError(
+    `bucket name "${name}" is already taken${owner}. Choose another name, or omit name to get a generated one.`,
+  );
+}
+
+export const bucket: ResourceDefinition = {
+  kind: "Bucket",
+  description: "A MamuteCloud object storage bucket.",
+  inputs: {
+    name: {
+      description:
+        "Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. " +
+        "Omitted: `<resource name>-<7 random characters>`, kept stable across runs.",
+      schema: bucketName,
+    },
+    storageClass: {
+      description: "`Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.",
+      schema: storageClass,
+      default: "Standard",
+      replaceOnChange: true,
+    },
+    forceDestroy: {
+      description:
+        "Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a " +
+        "bucket that holds files fails and deletes nothing.",
+      schema: z.boolean(),
+      default: false,
+    },
+  },
+  outputs: {
+    region: { description: "Region of the bucket.", schema: z.string() },
+    s3Endpoint: { description: "S3 endpoint that serves the bucket (path-style).", schema: z.string() },
+    createdAt: { description: "When the bucket was created (ISO 8601).", schema: z.string() },
+  },
+
+  refine(inputs, olds) {
+    if (inputs.name !== undefined) {
+      inputs.__autoname = false;
+      return;
+    }
+    // Keep a generated name across runs, unless this change replaces the bucket: then the new
+    // bucket needs a new name, so it can exist beside the old one until the old one is deleted.
+    const kept = olds.__autoname === true && typeof olds.name === "string" ? olds.name : undefined;
+    const replacing = kept !== undefined && replacementsOf(bucket, changedProperties(bucket, olds, { ...inputs, name: kept })).length > 0;
+    inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
+    inputs.__autoname = true;
+  },
+
+  // A user-chosen name stays the same across a replacement: the old bucket must go first.
+  deleteBeforeReplace: (olds, news) => isUnknown(news.name) || olds.name === news.name,
+
+  async create(ctx, inputs) {
+    const client = ctx.client();
+    const name = String(inputs.name);
+    const created = await createAdopting({
+      client,
+      create: () =>
+        client.call({
+          operation: `create bucket "${name}"`,
+          method: "POST",
+          path: "/object-storage/buckets",
+          body: { name, storage_class: inputs.storageClass },
+          response: bucketResponse,
+        }),
+      lookup: () => findByName(client, name),
+      createdAt: (found) => found.created_at,
+      conflict: (found) => nameTaken(name, found),
+    });
+    return { id: created.id, outs: outputsOf(created) };
+  },
+
+  async read(ctx, id) {
+    const found = await ctx.client().find({ operation: `read bucket ${id}`, method: "GET", path: bucketPath(id), response: bucketResponse });
+    return found && outputsOf(found);
+  },
+
+  async update(ctx, id, olds, news) {
+    const client = ctx.client();
+    if (olds.name === news.name) return {};
+    try {
+      const renamed = await client.call({
+        operation: `rename bucket ${id} from "${olds.name}" to "${news.name}"`,
+        method: "PUT",
+        path: bucketPath(id),
+        body: { name: news.name },
+        response: bucketResponse,
+      });
+      return outputsOf(renamed);
+    } catch (err) {
+      if (err instanceof MamuteApiError && err.isConflict) throw nameTaken(String(news.name), undefined);
+      throw err;
+    }
+  },
+
+  async delete(ctx, id, state) {
+    const client = ctx.client();
+    if (state.forceDestroy !== true) {
+      const files = await client.find({
+        operation: `list files of bucket ${id}`,
+        method: "GET",
+        path: `${bucketPath(id)}/files`,
+        query: { page: 1, limit: 1 },
+        response: fileListPage,
+      });
+      if (files === undefined) return; // the bucket is already gone
+      const count = files.pagination.total;
+      if (count > 0) {
+        const example = files.data[0]?.key;
+        throw new Error(
+          `bucket "${state.name}" (${id}) still holds ${count} file${count === 1 ? "" : "s"}` +
+            `${example ? ` (e.g. ${example})` : ""} and forceDestroy is false, so it was not deleted and nothing in it was touched. ` +
+            "To delete it with its files, set forceDestroy: true and run `pulumi up` before destroying; or empty it first.",
+        );
+      }
+    }
+    try {
+      await client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) });
+    } catch (err) {
+      if (err instanceof MamuteApiError && err.isNotFound) return;
+      throw err;
+    }
+  },
+};

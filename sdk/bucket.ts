@@ -1,0 +1,35 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { MamuteResource } from "./resource";
+
+export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
+
+export interface BucketArgs {
+  /**
+   * 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in
+   * place. Omitted: `<resource name>-<7 random characters>`, stable across runs.
+   */
+  name?: pulumi.Input<string>;
+  /** `Standard` (default), `InfrequentAccess` or `Archive`. Changing it replaces the bucket. */
+  storageClass?: pulumi.Input<StorageClass>;
+  /**
+   * Delete the bucket even when it still holds files, deleting them too. When false (the default),
+   * destroying a bucket that holds files fails and deletes nothing.
+   */
+  forceDestroy?: pulumi.Input<boolean>;
+}
+
+const outputs = ["name", "storageClass", "forceDestroy", "region", "s3Endpoint", "createdAt"] as const;
+
+/** A MamuteCloud object storage bucket. Its `id` is the bucket id the S3 data plane accepts. */
+export class Bucket extends MamuteResource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly storageClass: pulumi.Output<StorageClass>;
+  declare readonly forceDestroy: pulumi.Output<boolean>;
+  declare readonly region: pulumi.Output<string>;
+  declare readonly s3Endpoint: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string>;
+
+  constructor(name: string, args: BucketArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    super("Bucket", name, args, outputs, opts);
+  }
+}

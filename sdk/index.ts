@@ -1,0 +1,1 @@
+export { Bucket, type BucketArgs, type StorageClass } from "./bucket";
