@@ -28,10 +28,10 @@ export class MamuteApiError extends Error {
     attempts?: number;
     outcomeUnknown: boolean;
   }) {
-    const status = args.status === undefined ? "no response" : `HTTP ${args.status}${args.code ? ` ${args.code}` : ""}`;
+    const status = args.status === undefined ? "" : `HTTP ${args.status}${args.code ? ` ${args.code}` : ""}: `;
     const tries = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
     const request = args.requestId ? ` (request ${args.requestId})` : "";
-    super(redact(`${args.operation} failed${tries}: ${status}: ${args.apiMessage}${request}`));
+    super(redact(`${args.operation} failed${tries}: ${status}${args.apiMessage}${request}`));
     this.operation = args.operation;
     this.status = args.status;
     this.code = args.code;

@@ -122,7 +122,8 @@ export class MamuteClient {
         method: call.method,
         headers,
         body,
-        retryOptions: { ...retryLists(mode), tracker },
+        retryOptions: retryLists(mode),
+        tracker,
       } as Dispatcher.RequestOptions);
     } catch (err) {
       const failure = err as Error & { code?: string };

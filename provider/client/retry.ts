@@ -59,8 +59,11 @@ export interface RetryTracker {
 export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback {
   return (err, { state, opts }, cb) => {
     const failure = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> };
-    const options = opts.retryOptions as RetryHandler.RetryOptions & { tracker?: RetryTracker };
-    if (options.tracker) options.tracker.attempts = state.counter;
+    const options = opts.retryOptions ?? {};
+    // Request options reach this callback untouched (retryOptions are rebuilt by undici), so the
+    // attempt counter rides on the request.
+    const tracker = (opts as { tracker?: RetryTracker }).tracker;
+    if (tracker) tracker.attempts = state.counter;
     const retryable =
       failure.statusCode !== undefined
         ? (options.statusCodes ?? []).includes(failure.statusCode)

@@ -1,0 +1,161 @@
+// A scripted stand-in for the Pulumi engine, driving a real provider host in the engine's order:
+// Check(old inputs, new inputs) → Diff(old outputs, checked inputs) → Create / Update / replace
+// (create-then-delete, or delete-then-create when the provider asks) → Read on refresh → Delete.
+// It keeps a state per resource like a stack does. Small on purpose: the order is the point.
+import * as pulumi from "@pulumi/pulumi";
+import { resourceProps } from "../../sdk/resource";
+import { HostCallError, type CheckResult, type DiffResult, type Props, type ProviderHost } from "./providerHost";
+
+export const UNKNOWN = pulumi.runtime.unknownValue as string;
+
+export interface ResourceState {
+  kind: string;
+  name: string;
+  id: string;
+  inputs: Props;
+  outputs: Props;
+}
+
+export type Operation = "create" | "update" | "replace" | "same";
+
+export interface Step {
+  op: Operation;
+  check: CheckResult;
+  diff?: DiffResult;
+  /** For replacements: the order the engine used. */
+  order?: Array<"create" | "delete">;
+}
+
+export class CheckFailedError extends Error {
+  constructor(readonly failures: CheckResult["failures"]) {
+    super(`check failed: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+}
+
+let shimText: Promise<string> | undefined;
+
+/** The `__provider` value, serialized the way `dynamic.Resource` does it. */
+export function serializedShim(): Promise<string> {
+  shimText ??= (async () => {
+    const shim = require("../../sdk/shim");
+    const serialized = await pulumi.runtime.serializeFunction(() => shim, { allowSecrets: true });
+    return serialized.text;
+  })();
+  return shimText;
+}
+
+export class Engine {
+  readonly state = new Map<string, ResourceState>();
+
+  constructor(
+    readonly host: ProviderHost,
+    private readonly provider: string,
+  ) {}
+
+  static async create(host: ProviderHost): Promise<Engine> {
+    return new Engine(host, await serializedShim());
+  }
+
+  /** What the SDK class sends for these args (undefined outputs are dropped on the wire). */
+  props(kind: string, name: string, args: Props): Props {
+    return { ...resourceProps(kind, name, args, []), __provider: this.provider };
+  }
+
+  async check(kind: string, name: string, args: Props): Promise<CheckResult> {
+    const old = this.state.get(name);
+    return this.host.check(kind, name, old?.inputs ?? {}, this.props(kind, name, args));
+  }
+
+  /** `pulumi preview` for one resource: check and diff, nothing applied. */
+  async preview(kind: string, name: string, args: Props): Promise<Step> {
+    const check = await this.check(kind, name, args);
+    if (check.failures.length) throw new CheckFailedError(check.failures);
+    const old = this.state.get(name);
+    if (!old) return { op: "create", check };
+    const diff = await this.host.diff(kind, name, old.id, old.outputs, check.inputs);
+    return { op: operationOf(diff), check, diff };
+  }
+
+  /** `pulumi up` for one resource. */
+  async up(kind: string, name: string, args: Props): Promise<Step> {
+    const check = await this.check(kind, name, args);
+    if (check.failures.length) throw new CheckFailedError(check.failures);
+    const old = this.state.get(name);
+    if (!old) {
+      await this.createInto(kind, name, check.inputs);
+      return { op: "create", check };
+    }
+    const diff = await this.host.diff(kind, name, old.id, old.outputs, check.inputs);
+    const op = operationOf(diff);
+    if (op === "same") {
+      this.state.set(name, { ...old, inputs: check.inputs });
+      return { op, check, diff };
+    }
+    if (op === "update") {
+      const { properties } = await this.host.update(kind, name, old.id, old.outputs, check.inputs);
+      this.state.set(name, { ...old, inputs: check.inputs, outputs: properties });
+      return { op, check, diff };
+    }
+    const order: Array<"create" | "delete"> = [];
+    if (diff.deleteBeforeReplace) {
+      await this.host.delete(kind, name, old.id, old.outputs);
+      this.state.delete(name);
+      order.push("delete");
+      await this.createInto(kind, name, check.inputs);
+      order.push("create");
+    } else {
+      await this.createInto(kind, name, check.inputs);
+      order.push("create");
+      await this.host.delete(kind, name, old.id, old.outputs);
+      order.push("delete");
+    }
+    return { op, check, diff, order };
+  }
+
+  /** `pulumi refresh` for one resource: returns false when the provider reports it gone. */
+  async refresh(name: string): Promise<boolean> {
+    const old = this.mustGet(name);
+    const read = await this.host.read(old.kind, name, old.id, old.outputs);
+    if (read.id === "") {
+      this.state.delete(name);
+      return false;
+    }
+    this.state.set(name, { ...old, id: read.id, outputs: read.properties, inputs: read.inputs ?? old.inputs });
+    return true;
+  }
+
+  /** `pulumi destroy` for one resource. */
+  async destroy(name: string): Promise<void> {
+    const old = this.mustGet(name);
+    await this.host.delete(old.kind, name, old.id, old.outputs);
+    this.state.delete(name);
+  }
+
+  get(name: string): ResourceState {
+    return this.mustGet(name);
+  }
+
+  private async createInto(kind: string, name: string, inputs: Props): Promise<void> {
+    try {
+      const { id, properties } = await this.host.create(kind, name, inputs);
+      this.state.set(name, { kind, name, id, inputs, outputs: properties });
+    } catch (err) {
+      // As the engine does: an object that was made but failed to initialise stays in state.
+      if (err instanceof HostCallError && err.initFailed) {
+        this.state.set(name, { kind, name, id: err.initFailed.id, inputs, outputs: err.initFailed.properties });
+      }
+      throw err;
+    }
+  }
+
+  private mustGet(name: string): ResourceState {
+    const state = this.state.get(name);
+    if (!state) throw new Error(`no resource named ${name} in state`);
+    return state;
+  }
+}
+
+export function operationOf(diff: DiffResult): Operation {
+  if (diff.changes === "none") return "same";
+  return diff.replaces.length ? "replace" : "update";
+}

@@ -1,0 +1,215 @@
+// Starts the real Pulumi dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`, the process
+// the engine runs for dynamic resources) and calls it over gRPC with the SDK's own stubs, exactly
+// as the engine would. The Pulumi CLI cannot be installed here; this is the next most faithful thing.
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export type Props = Record<string, unknown>;
+
+export interface CheckResult {
+  inputs: Props;
+  failures: Array<{ property: string; reason: string }>;
+}
+
+export interface DiffResult {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** A failed gRPC call; `initFailed` is set when the host reported ErrorResourceInitFailed. */
+export class HostCallError extends Error {
+  constructor(
+    message: string,
+    readonly initFailed?: { id: string; properties: Props; reasons: string[] },
+  ) {
+    super(message);
+  }
+}
+
+export function urnOf(kind: string, name: string): string {
+  return `urn:pulumi:test::mamutecloud-test::pulumi-nodejs:dynamic/mamutecloud:${kind}::${name}`;
+}
+
+function struct(props: Props): structproto.Struct {
+  // The wire drops undefined, as the engine's serializer does.
+  return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
+}
+
+function initFailureOf(error: grpc.ServiceError): HostCallError["initFailed"] {
+  const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
+  if (!raw) return undefined;
+  const status = statusproto.Status.deserializeBinary(raw instanceof Buffer ? new Uint8Array(raw) : Buffer.from(raw));
+  for (const detail of status.getDetailsList()) {
+    if (detail.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const failed = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+    return {
+      id: failed.getId(),
+      properties: (failed.getProperties()?.toJavaScript() ?? {}) as Props,
+      reasons: failed.getReasonsList(),
+    };
+  }
+  return undefined;
+}
+
+export interface HostOptions {
+  /** Folder the host runs in; the shim's `require` resolves from its node_modules. */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class ProviderHost {
+  private stderrText = "";
+  private stdoutText = "";
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: provrpc.ResourceProviderClient,
+  ) {
+    child.stderr?.on("data", (chunk: Buffer) => (this.stderrText += chunk.toString()));
+  }
+
+  /** Everything the host printed on stderr: where it logs every error, with its stack. */
+  get stderr(): string {
+    return this.stderrText;
+  }
+
+  get stdout(): string {
+    return this.stdoutText;
+  }
+
+  static async start(options: HostOptions = {}): Promise<ProviderHost> {
+    const cwd = options.cwd ?? REPO_ROOT;
+    const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+      cwd,
+      env: { ...(options.env ?? process.env), PULUMI_NODEJS_PROJECT: "mamutecloud-test", PULUMI_NODEJS_STACK: "test" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split("\n")[0];
+        if (stdout.includes("\n") && /^\d+$/.test(line.trim())) {
+          child.stdout?.off("data", onData);
+          resolve(Number(line.trim()));
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`provider host exited with ${code} before printing its port: ${stdout}`)));
+      child.once("error", reject);
+    });
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const host = new ProviderHost(child, client);
+    host.stdoutText = stdout;
+    child.stdout?.on("data", (chunk: Buffer) => (host.stdoutText += chunk.toString()));
+    return host;
+  }
+
+  private unary<Req, Res>(method: string, request: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const call = (this.client as unknown as Record<string, Function>)[method].bind(this.client);
+      call(request, (error: grpc.ServiceError | null, response: Res) => {
+        if (error) reject(new HostCallError(error.details || error.message, initFailureOf(error)));
+        else resolve(response);
+      });
+    });
+  }
+
+  /** The engine's Configure: the whole stack config, namespaced keys (`mamutecloud:apiKey`). */
+  async configure(config: Record<string, string>): Promise<void> {
+    const request = new provproto.ConfigureRequest();
+    request.setArgs(struct(config));
+    const variables = request.getVariablesMap();
+    for (const [key, value] of Object.entries(config)) variables.set(key, value);
+    await this.unary("configure", request);
+  }
+
+  async check(kind: string, name: string, olds: Props, news: Props): Promise<CheckResult> {
+    const request = new provproto.CheckRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setOlds(struct(olds));
+    request.setNews(struct(news));
+    const response = await this.unary<provproto.CheckRequest, provproto.CheckResponse>("check", request);
+    return {
+      inputs: (response.getInputs()?.toJavaScript() ?? {}) as Props,
+      failures: response.getFailuresList().map((failure) => ({ property: failure.getProperty(), reason: failure.getReason() })),
+    };
+  }
+
+  async diff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
+    const request = new provproto.DiffRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setId(id);
+    request.setOlds(struct(olds));
+    request.setNews(struct(news));
+    const response = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+    const changes = response.getChanges();
+    return {
+      changes:
+        changes === provproto.DiffResponse.DiffChanges.DIFF_NONE
+          ? "none"
+          : changes === provproto.DiffResponse.DiffChanges.DIFF_SOME
+            ? "some"
+            : "unknown",
+      replaces: response.getReplacesList(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
+  }
+
+  async create(kind: string, name: string, props: Props): Promise<{ id: string; properties: Props }> {
+    const request = new provproto.CreateRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setProperties(struct(props));
+    const response = await this.unary<provproto.CreateRequest, provproto.CreateResponse>("create", request);
+    return { id: response.getId(), properties: (response.getProperties()?.toJavaScript() ?? {}) as Props };
+  }
+
+  async read(kind: string, name: string, id: string, props: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
+    const request = new provproto.ReadRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setId(id);
+    request.setProperties(struct(props));
+    const response = await this.unary<provproto.ReadRequest, provproto.ReadResponse>("read", request);
+    return {
+      id: response.getId(),
+      properties: (response.getProperties()?.toJavaScript() ?? {}) as Props,
+      inputs: response.getInputs()?.toJavaScript() as Props | undefined,
+    };
+  }
+
+  async update(kind: string, name: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }> {
+    const request = new provproto.UpdateRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setId(id);
+    request.setOlds(struct(olds));
+    request.setNews(struct(news));
+    const response = await this.unary<provproto.UpdateRequest, provproto.UpdateResponse>("update", request);
+    return { properties: (response.getProperties()?.toJavaScript() ?? {}) as Props };
+  }
+
+  async delete(kind: string, name: string, id: string, props: Props): Promise<void> {
+    const request = new provproto.DeleteRequest();
+    request.setUrn(urnOf(kind, name));
+    request.setId(id);
+    request.setProperties(struct(props));
+    await this.unary("delete", request);
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGTERM");
+      await exited;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+// The API client against a scripted local server: retries, Retry-After, what is never retried,
+// error messages, response validation, pagination and authentication headers.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { MamuteClient, MamuteApiError, UnexpectedResponseError } from "../../provider/client";
+import type { ProviderConfig } from "../../provider/config";
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+let server: Server;
+let endpoint: string;
+let script: Handler[] = [];
+let seen: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: string; at: number }> = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, at: Date.now() });
+      const next = script.shift() ?? ((_q, r) => json(r, 500, { error: { message: "script exhausted" } }));
+      next(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  script = [];
+  seen = [];
+});
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const ok = (body: unknown): Handler => (_req, res) => json(res, 200, body);
+const status = (code: number, headers: Record<string, string> = {}): Handler => (_req, res) =>
+  json(res, code, { error: { code: "boom", message: `status ${code}` } }, headers);
+const drop: Handler = (req) => req.socket.destroy();
+
+function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
+  return new MamuteClient({
+    apiKey: "mamute-test0000000000",
+    endpoint,
+    s3Endpoint: endpoint,
+    authHeader: "authorization",
+    storagePathPrefix: "",
+    insecure: false,
+    requestTimeoutMs: 2000,
+    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500 },
+    ...overrides,
+  });
+}
+
+const thing = z.object({ id: z.string(), name: z.string() });
+
+test("GET is retried on 502/503/504 and succeeds", async () => {
+  script = [status(503), status(502), status(504), ok({ id: "1", name: "a" })];
+  const c = client();
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  expect(seen).toHaveLength(4);
+  await c.close();
+});
+
+test("429 waits the server's Retry-After before the retry", async () => {
+  script = [status(429, { "retry-after": "1" }), ok({ id: "1", name: "a" })];
+  const c = client();
+  await c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing });
+  expect(seen).toHaveLength(2);
+  expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(950);
+  await c.close();
+});
+
+test("a 4xx that is the caller's fault is never retried, and the error says what and why", async () => {
+  script = [
+    (_req, res) => json(res, 400, { error: { code: "validation_error", message: "name: must be 3-63 characters", field: "name" } }, { "x-request-id": "req-42" }),
+  ];
+  const c = client();
+  const error = await c.call({ operation: 'create thing "ab"', method: "PUT", path: "/things/1", body: { name: "ab" } }).then(() => undefined, (e: any) => e);
+  expect(error).toBeInstanceOf(MamuteApiError);
+  expect(error.message).toBe('create thing "ab" failed: HTTP 400 validation_error: name: must be 3-63 characters (request req-42)');
+  expect(error.field).toBe("name");
+  expect(seen).toHaveLength(1);
+  await c.close();
+});
+
+test("retries stop at maxRetries and the error counts the attempts", async () => {
+  script = [status(503), status(503), status(503), status(503), status(503)];
+  const c = client();
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  expect(error.message).toMatch(/^list things failed after 4 attempts: HTTP 503 boom: status 503/);
+  expect(seen).toHaveLength(4);
+  await c.close();
+});
+
+test("a create (POST) is not repeated after a 5xx or a dropped connection: its outcome is unknown", async () => {
+  const c = client();
+  script = [status(503)];
+  const after5xx = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(() => undefined, (e: any) => e);
+  expect(after5xx.outcomeUnknown).toBe(true);
+  expect(seen).toHaveLength(1);
+
+  script = [drop];
+  const afterDrop = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(() => undefined, (e: any) => e);
+  expect(afterDrop).toBeInstanceOf(MamuteApiError);
+  expect(afterDrop.outcomeUnknown).toBe(true);
+  expect(afterDrop.message).toMatch(/^create thing failed: no answer from/);
+  expect(seen).toHaveLength(2);
+  await c.close();
+});
+
+test("a create (POST) is repeated after 429: the API refused it, nothing was made", async () => {
+  script = [status(429, { "retry-after": "0" }), (_req, res) => json(res, 201, { id: "1", name: "a" })];
+  const c = client();
+  await expect(c.call({ operation: "create thing", method: "POST", path: "/things", body: {}, response: thing })).resolves.toEqual({
+    id: "1",
+    name: "a",
+  });
+  expect(seen.map((s) => s.method)).toEqual(["POST", "POST"]);
+  await c.close();
+});
+
+test("a dropped connection on an idempotent call is retried with the same body", async () => {
+  script = [drop, ok({ id: "1", name: "b" })];
+  const c = client();
+  await c.call({ operation: "rename thing", method: "PUT", path: "/things/1", body: { name: "b" }, response: thing });
+  expect(seen.map((s) => s.body)).toEqual(['{"name":"b"}', '{"name":"b"}']);
+  await c.close();
+});
+
+test("a slow answer times out and is retried", async () => {
+  script = [(_req, res) => setTimeout(() => json(res, 200, { id: "late", name: "x" }), 1500), ok({ id: "1", name: "a" })];
+  const c = client({ requestTimeoutMs: 300 });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  expect(seen).toHaveLength(2);
+  await c.close();
+});
+
+test("a 2xx body without a field the provider needs fails clearly", async () => {
+  script = [ok({ id: "1" })];
+  const c = client();
+  const error = await c.call({ operation: "read thing 1", method: "GET", path: "/things/1", response: thing }).then(() => undefined, (e: any) => e);
+  expect(error).toBeInstanceOf(UnexpectedResponseError);
+  expect(error.message).toMatch(/^read thing 1: the MamuteCloud API answered with an unexpected body \(name: /);
+  await c.close();
+});
+
+test("listAll follows total_pages", async () => {
+  const page = (n: number, total: number): Handler => (_req, res) =>
+    json(res, 200, { data: [{ id: String(n), name: `n${n}` }], pagination: { page: n, limit: 100, total, total_pages: total } });
+  script = [page(1, 3), page(2, 3), page(3, 3)];
+  const c = client();
+  const items = await c.listAll({ operation: "list things", path: "/things", item: thing });
+  expect(items.map((i) => i.id)).toEqual(["1", "2", "3"]);
+  expect(seen.map((s) => s.url)).toEqual(["/things?page=1&limit=100", "/things?page=2&limit=100", "/things?page=3&limit=100"]);
+  await c.close();
+});
+
+test("authentication header styles and the storage path prefix", async () => {
+  script = [ok({ id: "1", name: "a" }), ok({ id: "1", name: "a" }), ok({ id: "1", name: "a" })];
+  const byKey = client();
+  await byKey.call({ operation: "x", method: "GET", path: "/object-storage/buckets/1", response: thing });
+  const byXApiKey = client({ authHeader: "x-api-key", storagePathPrefix: "/storage" });
+  await byXApiKey.call({ operation: "x", method: "GET", path: "/object-storage/buckets/1", response: thing });
+  const byToken = client({ apiKey: undefined, token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.sig" });
+  await byToken.call({ operation: "x", method: "GET", path: "/dns/zones", response: thing });
+  expect(seen[0].headers.authorization).toBe("mamute-test0000000000");
+  expect(seen[0].url).toBe("/object-storage/buckets/1");
+  expect(seen[1].headers["x-api-key"]).toBe("mamute-test0000000000");
+  expect(seen[1].headers.authorization).toBeUndefined();
+  expect(seen[1].url).toBe("/storage/object-storage/buckets/1");
+  expect(seen[2].headers.authorization).toBe("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.sig");
+  expect(seen[2].url).toBe("/dns/zones");
+  await Promise.all([byKey.close(), byXApiKey.close(), byToken.close()]);
+});
+
+test("no credential: a clear error at first use", () => {
+  expect(() => client({ apiKey: undefined, token: undefined })).toThrow(/No MamuteCloud credential is configured/);
+});
+
+test("an API message that echoes the key is redacted", async () => {
+  script = [(_req, res) => json(res, 401, { error: { code: "unauthorized", message: "key mamute-test0000000000 is revoked" } })];
+  const c = client();
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  expect(error.message).toContain("HTTP 401 unauthorized");
+  expect(error.message).not.toContain("mamute-test0000000000");
+  await c.close();
+});
