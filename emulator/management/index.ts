@@ -1,18 +1,42 @@
+// The management API plane: routing, authentication and the JSON conventions around the
+// handlers of each API area (one module per area).
 import type { Plane } from "../plane";
 import type { EmulatorState } from "../state";
+import { authenticate, type DashboardTokens } from "./auth";
+import { dispatchRoute } from "./dispatch";
+import { Router, type Route } from "./router";
+import { apiKeyRoutes } from "./apikeys";
+import { bucketRoutes } from "./buckets";
+import { credentialRoutes } from "./credentials";
+import { fileRoutes } from "./files";
+import { dnsRoutes } from "./dns";
 
 export interface ManagementOptions {
   /** Public URL of the S3 data plane, reported in bucket objects. */
   s3Url: () => string;
+  /** Verifies `Authorization: Bearer <jwt>`; the same issuer signs the dashboard tokens. */
+  tokens: DashboardTokens;
 }
 
-export function createManagementPlane(_state: EmulatorState, _options: ManagementOptions): Plane {
+export function managementRoutes(state: EmulatorState, options: ManagementOptions): Route[] {
+  return [
+    { method: "GET", template: "/health", public: true, handler: () => ({ status: 200, body: { status: "ok" } }) },
+    ...apiKeyRoutes(state),
+    ...bucketRoutes(state, options.s3Url),
+    ...credentialRoutes(state),
+    ...fileRoutes(state),
+    ...dnsRoutes(state),
+  ];
+}
+
+export function createManagementPlane(state: EmulatorState, options: ManagementOptions): Plane {
+  const router = new Router(managementRoutes(state, options));
   return {
     name: "management",
-    routeKey: (req) => `${req.method} ${req.url}`,
-    handle: async (_req, res) => {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "not_found", message: "not implemented yet" } }));
-    },
+    routeKey: (req) => router.routeKey(req),
+    handle: (req, res) =>
+      dispatchRoute(router, req, res, (match) => {
+        if (match.kind !== "route" || !match.route.public) authenticate(req, state, options.tokens);
+      }),
   };
 }

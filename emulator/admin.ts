@@ -1,0 +1,93 @@
+// `/_emulator/*` on the management port: what tests and benchmarks use to look inside and steer
+// the emulator over HTTP (dashboard tokens, the request counter, faults, the rate limit). No
+// authentication, never counted or faulted: the plane's route key is undefined for these paths.
+import type { Plane } from "./plane";
+import type { EmulatorControls } from "./controls";
+import type { DashboardTokens } from "./management/auth";
+import { ControlConfigError } from "./control-config";
+import { faultReportJson, readFaultConfig } from "./faults";
+import { readRateLimitConfig } from "./rate-limit";
+import { validationError } from "./management/http";
+import { dispatchRoute } from "./management/dispatch";
+import { optionalInteger } from "./management/fields";
+import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "./management/router";
+
+const DEFAULT_TOKEN_SECONDS = 3600;
+const MAX_TOKEN_SECONDS = 366 * 86400;
+
+function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route[] {
+  const noContent = { status: 204 };
+  const configured = <T>(read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof ControlConfigError) throw validationError(error.field, error.message.slice(error.field.length + 2));
+      throw error;
+    }
+  };
+  return [
+    {
+      method: "POST",
+      template: `${ADMIN_PREFIX}/dashboard-token`,
+      handler: async (ctx) => {
+        const expiresIn = optionalInteger(await ctx.body(), "expires_in", 1, MAX_TOKEN_SECONDS) ?? DEFAULT_TOKEN_SECONDS;
+        const { token, expiresAt } = tokens.issue(expiresIn);
+        return { status: 200, body: { token, expires_at: expiresAt.toISOString() } };
+      },
+    },
+    { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
+    {
+      method: "DELETE",
+      template: `${ADMIN_PREFIX}/requests`,
+      handler: () => {
+        controls.resetRequests();
+        return noContent;
+      },
+    },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/faults`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        controls.faults.set(configured(() => readFaultConfig(body, "snake")));
+        return noContent;
+      },
+    },
+    { method: "GET", template: `${ADMIN_PREFIX}/faults`, handler: () => ({ status: 200, body: faultReportJson(controls.faultReport()) }) },
+    {
+      method: "DELETE",
+      template: `${ADMIN_PREFIX}/faults`,
+      handler: () => {
+        controls.faults.clear();
+        return noContent;
+      },
+    },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/rate-limit`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        controls.rateLimiter.set(configured(() => readRateLimitConfig(body, "snake")));
+        return noContent;
+      },
+    },
+    {
+      method: "DELETE",
+      template: `${ADMIN_PREFIX}/rate-limit`,
+      handler: () => {
+        controls.rateLimiter.clear();
+        return noContent;
+      },
+    },
+  ];
+}
+
+/** The management plane with `/_emulator/*` answered in front of it. */
+export function withAdminRoutes(plane: Plane, controls: EmulatorControls, tokens: DashboardTokens): Plane {
+  const router = new Router(adminRoutes(controls, tokens));
+  return {
+    name: plane.name,
+    routeKey: (req) => plane.routeKey(req),
+    handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? dispatchRoute(router, req, res) : plane.handle(req, res)),
+  };
+}

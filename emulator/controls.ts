@@ -1,0 +1,164 @@
+// The server around every plane: it counts each request by route key, applies the rate limit and
+// the fault rules, then lets the plane answer. Planes know nothing of this, so the S3 plane gets
+// exactly the same counter and faults as the management API.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
+import type { Plane, PlaneName } from "./plane";
+import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
+import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
+import { ApiError, errorCodeForStatus, sendError } from "./management/http";
+
+export interface RequestCounts {
+  total: number;
+  /** By route key: `{"POST /object-storage/buckets": 2, "S3 PutObject": 5}`. */
+  routes: Record<string, number>;
+}
+
+export class EmulatorControls {
+  private total = 0;
+  private routes = new Map<string, number>();
+  readonly faults = new FaultInjector();
+  readonly rateLimiter = new RateLimiter();
+
+  count(routeKey: string): void {
+    this.total++;
+    this.routes.set(routeKey, (this.routes.get(routeKey) ?? 0) + 1);
+  }
+
+  requests(): RequestCounts {
+    return { total: this.total, routes: Object.fromEntries(this.routes) };
+  }
+
+  resetRequests(): void {
+    this.total = 0;
+    this.routes = new Map();
+  }
+
+  /** Throws `ControlConfigError` (naming the field) for a rule that cannot work. */
+  setFaults(config: FaultConfig): void {
+    this.faults.set(readFaultConfig(config, "camel"));
+  }
+
+  faultReport(): FaultReport {
+    return this.faults.report();
+  }
+
+  setRateLimit(config: RateLimitConfig): void {
+    this.rateLimiter.set(readRateLimitConfig(config, "camel"));
+  }
+}
+
+const S3_ERROR_CODES: Record<number, string> = {
+  400: "InvalidRequest",
+  403: "AccessDenied",
+  404: "NotFound",
+  409: "Conflict",
+  429: "SlowDown",
+  500: "InternalError",
+  501: "NotImplemented",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] ?? c);
+}
+
+function sendS3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string>): void {
+  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  const xml =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>` +
+    `<RequestId>${requestId}</RequestId></Error>`;
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/xml",
+    "content-length": Buffer.byteLength(xml),
+    "x-amz-request-id": requestId,
+  });
+  res.end(req.method === "HEAD" ? undefined : xml);
+}
+
+/** An answer made by the server rather than the plane, in the plane's own error format. */
+function sendPlaneError(
+  plane: PlaneName,
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+  s3Code?: string,
+): void {
+  if (plane === "s3") {
+    sendS3Error(req, res, status, s3Code ?? S3_ERROR_CODES[status] ?? "InjectedFault", message, headers);
+  } else {
+    sendError(res, new ApiError(status, errorCodeForStatus(status), message, undefined, headers));
+  }
+}
+
+/**
+ * Runs the request to completion but never lets its answer out, then closes the connection: the
+ * change happened and the client cannot know. The answer is dropped once the handler ends it (or
+ * returns), so a handler that waits for its response to finish cannot hang.
+ */
+async function handleWithLostResponse(plane: Plane, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const socket = req.socket;
+  let ended!: () => void;
+  const endCalled = new Promise<void>((resolve) => (ended = resolve));
+  res.write = (() => true) as unknown as ServerResponse["write"];
+  res.flushHeaders = () => undefined;
+  res.end = ((...args: unknown[]) => {
+    const callback = args.find((arg): arg is () => void => typeof arg === "function");
+    ended();
+    if (callback) setImmediate(callback);
+    return res;
+  }) as unknown as ServerResponse["end"];
+  const handled = plane.handle(req, res).catch(() => undefined);
+  await Promise.race([handled, endCalled.then(() => new Promise((resolve) => setImmediate(resolve)))]);
+  socket.destroy();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const routeKey = plane.routeKey(req);
+  if (routeKey === undefined) return plane.handle(req, res);
+  controls.count(routeKey);
+
+  const limited = controls.rateLimiter.take(plane.name);
+  if (limited) {
+    const headers = { "retry-after": String(limited.retryAfterSeconds) };
+    const message = `rate limit of ${limited.requestsPerSecond} requests per second exceeded; retry after ${limited.retryAfterSeconds} s`;
+    // S3 throttles with 503 SlowDown, which every S3 SDK knows to back off from.
+    return sendPlaneError(plane.name, req, res, plane.name === "s3" ? 503 : 429, message, headers, "SlowDown");
+  }
+
+  const decision = controls.faults.decide(plane.name, req.method ?? "GET", routeKey);
+  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  switch (decision.action?.kind) {
+    case undefined:
+      return plane.handle(req, res);
+    case "status": {
+      const { status, retryAfter } = decision.action;
+      const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
+      return sendPlaneError(plane.name, req, res, status, `injected fault: ${status} on ${routeKey}`, headers);
+    }
+    case "drop":
+      req.socket.destroy();
+      return;
+    case "lost_response":
+      return handleWithLostResponse(plane, req, res);
+  }
+}
+
+export function servePlane(plane: Plane, controls: EmulatorControls): Server {
+  return createServer((req, res) => {
+    dispatch(plane, controls, req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      sendPlaneError(plane.name, req, res, 500, `emulator error: ${(error as Error)?.message ?? String(error)}`);
+    });
+  });
+}

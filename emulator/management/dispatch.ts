@@ -1,0 +1,37 @@
+// From a request to a written answer: resolve the route, let the caller check credentials, run the
+// handler, write its reply, and turn any failure into the documented JSON error.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, ensureRequestId, readJsonObject, sendError, sendJson, sendNoContent, type JsonObject } from "./http";
+import type { Router, RouteMatch } from "./router";
+
+export async function dispatchRoute(
+  router: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  /** Runs before 404/405 are decided, so an unauthenticated caller learns nothing about routes. */
+  guard: (match: RouteMatch) => void = () => undefined,
+): Promise<void> {
+  ensureRequestId(res);
+  try {
+    const method = req.method ?? "GET";
+    const match = router.resolve(method, req.url);
+    guard(match);
+    if (match.kind === "not_found") throw new ApiError(404, "not_found", `no route for ${method} ${req.url ?? "/"}`);
+    if (match.kind === "method_not_allowed") {
+      const allowed = match.allowed.join(", ");
+      throw new ApiError(405, "method_not_allowed", `${method} is not allowed on ${match.template}; use ${allowed}`, undefined, { allow: allowed });
+    }
+    let body: Promise<JsonObject> | undefined;
+    const reply = await match.route.handler({
+      req,
+      params: match.params,
+      query: match.query,
+      body: () => (body ??= readJsonObject(req)),
+    });
+    if (reply.body === undefined) sendNoContent(res);
+    else sendJson(res, reply.status, reply.body);
+  } catch (error) {
+    if (res.headersSent) throw error;
+    sendError(res, error instanceof ApiError ? error : new ApiError(500, "internal_error", `emulator error: ${(error as Error)?.message ?? String(error)}`));
+  }
+}
