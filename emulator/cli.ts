@@ -1,8 +1,137 @@
 #!/usr/bin/env node
-import { startEmulator } from "./index";
+// mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
+import { startEmulator, type Emulator } from "./index";
 
-async function main(): Promise<void> {
-  const emu = await startEmulator({ port: 0 });
-  console.log(`Management API  ${emu.url}\nS3 endpoint     ${emu.s3Url}\nAPI key         ${emu.apiKey}`);
+const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--host 127.0.0.1] [--api-key mamute-…]
+
+A local MamuteCloud (management API and S3 data plane), state in memory.
+
+  --port P        management API port (default 4566; 0 picks a free one)
+  --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
+  --host H        address both listen on (default 127.0.0.1)
+  --api-key K     the starting API key (must start with mamute-); random by default
+  -h, --help      show this help
+`;
+
+/** The dashboard JWT printed at start lasts a working day. */
+const DASHBOARD_TOKEN_SECONDS = 12 * 3600;
+
+export interface CliOptions {
+  port: number;
+  s3Port?: number;
+  host: string;
+  apiKey?: string;
+  help: boolean;
 }
-void main();
+
+export class UsageError extends Error {}
+
+function parsePort(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { port: 4566, host: "127.0.0.1", help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "-h" || arg === "--help") {
+      options.help = true;
+      continue;
+    }
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const takeValue = () => {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+      return value;
+    };
+    switch (flag) {
+      case "--port":
+        options.port = parsePort(flag, takeValue());
+        break;
+      case "--s3-port":
+        options.s3Port = parsePort(flag, takeValue());
+        break;
+      case "--host": {
+        const host = takeValue();
+        if (host.trim() === "") throw new UsageError("--host must not be empty");
+        options.host = host;
+        break;
+      }
+      case "--api-key": {
+        const apiKey = takeValue();
+        if (!/^mamute-\S+$/.test(apiKey)) throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
+        options.apiKey = apiKey;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+  }
+  if (options.s3Port !== undefined && options.s3Port !== 0 && options.s3Port === options.port) {
+    throw new UsageError("--s3-port must differ from --port");
+  }
+  return options;
+}
+
+function banner(emu: Emulator): string {
+  return [
+    "MamuteCloud emulator (state in memory; Ctrl-C to stop)",
+    `  Management API  ${emu.url}`,
+    `  S3 endpoint     ${emu.s3Url}`,
+    `  API key         ${emu.apiKey}`,
+    `  Dashboard JWT   ${emu.dashboardToken(DASHBOARD_TOKEN_SECONDS)}  (valid 12 h)`,
+    "",
+    `export MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey}`,
+    "",
+  ].join("\n");
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`mamutecloud-emulator: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  let emu: Emulator;
+  try {
+    emu = await startEmulator({ port: options.port, s3Port: options.s3Port, host: options.host, apiKey: options.apiKey });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const reason = code === "EADDRINUSE" ? "the port is already in use (pick another with --port / --s3-port)" : message;
+    process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
+    return 1;
+  }
+  process.stdout.write(banner(emu));
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`mamutecloud-emulator: ${signal}, shutting down\n`);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await emu.close();
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mamutecloud-emulator: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
