@@ -30,9 +30,10 @@ export interface ProviderConfig {
   retry: RetrySettings;
 }
 
-interface Setting {
+export interface Setting {
   key: string;
   env: string;
+  type: "string" | "boolean" | "integer" | "number";
   secret?: boolean;
   description: string;
   default?: string;
@@ -42,66 +43,77 @@ interface Setting {
 export const settings = {
   apiKey: {
     key: "apiKey",
+    type: "string",
     env: "MAMUTECLOUD_API_KEY",
     secret: true,
     description: "Project API key (`mamute-…`), from `POST /security/apikey`.",
   },
   token: {
     key: "token",
+    type: "string",
     env: "MAMUTECLOUD_TOKEN",
     secret: true,
     description: "Dashboard JWT, sent as `Authorization: Bearer <jwt>`; used when no API key is set.",
   },
   endpoint: {
     key: "endpoint",
+    type: "string",
     env: "MAMUTECLOUD_ENDPOINT",
     default: "https://api.mamutecloud.com",
     description: "Management API base URL.",
   },
   s3Endpoint: {
     key: "s3Endpoint",
+    type: "string",
     env: "MAMUTECLOUD_S3_ENDPOINT",
     default: "https://s3-us-east-1.mamutecloud.com",
     description: "S3 data plane endpoint (path-style, region us-east-1).",
   },
   authHeader: {
     key: "authHeader",
+    type: "string",
     env: "MAMUTECLOUD_AUTH_HEADER",
     default: "authorization",
     description: "How the API key is sent: `authorization` (`Authorization: <key>`) or `x-api-key` (`X-API-Key: <key>`).",
   },
   storagePathPrefix: {
     key: "storagePathPrefix",
+    type: "string",
     env: "MAMUTECLOUD_STORAGE_PATH_PREFIX",
     default: "",
     description: "Prefix of the storage admin routes: empty (`/object-storage/...`) or `/storage` (`/storage/object-storage/...`).",
   },
   insecure: {
     key: "insecure",
+    type: "boolean",
     env: "MAMUTECLOUD_INSECURE",
     default: "false",
     description: "Allow plain `http://` endpoints off loopback. Loopback (the emulator) is always allowed.",
   },
   requestTimeout: {
     key: "requestTimeout",
+    type: "number",
     env: "MAMUTECLOUD_REQUEST_TIMEOUT",
     default: "60",
     description: "Seconds one HTTP request may take before it counts as failed (and is retried when that is safe).",
   },
   maxRetries: {
     key: "maxRetries",
+    type: "integer",
     env: "MAMUTECLOUD_MAX_RETRIES",
     default: "5",
     description: "Retries of a request that failed with 429, 502, 503, 504 or a connection error.",
   },
   retryBaseDelay: {
     key: "retryBaseDelay",
+    type: "number",
     env: "MAMUTECLOUD_RETRY_BASE_DELAY",
     default: "0.5",
     description: "Seconds before the first retry; doubles with each retry, with full jitter.",
   },
   retryMaxDelay: {
     key: "retryMaxDelay",
+    type: "number",
     env: "MAMUTECLOUD_RETRY_MAX_DELAY",
     default: "20",
     description: "Cap in seconds of one wait between retries, including a server's `Retry-After`.",

@@ -21,6 +21,8 @@ export interface InputProperty {
   default?: string | number | boolean;
   replaceOnChange?: boolean;
   secret?: boolean;
+  /** When omitted, the provider chooses the value (auto-naming), so the output is always set. */
+  computed?: boolean;
 }
 
 export interface OutputProperty {

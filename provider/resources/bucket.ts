@@ -99,6 +99,7 @@ export const bucket: ResourceDefinition = {
         "Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. " +
         "Omitted: `<resource name>-<7 random characters>`, kept stable across runs.",
       schema: bucketName,
+      computed: true,
     },
     storageClass: {
       description: "`Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.",
