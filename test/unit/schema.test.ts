@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { packageSchema, schemaText } from "../../provider/schema";
 import { definitions } from "../../provider/resources";
 
@@ -12,15 +13,7 @@ const sharedMetaschema = path.resolve(root, "..", "shared", "pulumi-package-meta
 function validator() {
   const metaschema = JSON.parse(fs.readFileSync(metaschemaPath, "utf8"));
   const ajv = new Ajv2020({ allErrors: true, strict: false });
-  // The metaschema uses format "regex" (a valid regular expression).
-  ajv.addFormat("regex", (value: string) => {
-    try {
-      new RegExp(value);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  addFormats(ajv); // the metaschema uses "regex" and "uri-reference"
   return ajv.compile(metaschema);
 }
 
