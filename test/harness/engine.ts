@@ -78,9 +78,14 @@ export class Engine {
 
   /** `pulumi up` for one resource. */
   async up(kind: string, name: string, args: Props): Promise<Step> {
-    const check = await this.check(kind, name, args);
-    if (check.failures.length) throw new CheckFailedError(check.failures);
+    return this.apply(kind, name, this.props(kind, name, args));
+  }
+
+  /** `pulumi up` for one resource whose props are exactly what an SDK class registered. */
+  async apply(kind: string, name: string, props: Props): Promise<Step> {
     const old = this.state.get(name);
+    const check = await this.host.check(kind, name, old?.inputs ?? {}, props);
+    if (check.failures.length) throw new CheckFailedError(check.failures);
     if (!old) {
       await this.createInto(kind, name, check.inputs);
       return { op: "create", check };

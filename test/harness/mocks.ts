@@ -1,0 +1,52 @@
+// Captures what SDK classes register with the engine, under `pulumi.runtime.setMocks`, including
+// the registration options the mocks API does not show (additionalSecretOutputs): the engine
+// applies those, so the test can only check that the class asks for them.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+
+export interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  additionalSecretOutputs: string[];
+}
+
+export const registrations: Registration[] = [];
+const secretOutputsByName = new Map<string, string[]>();
+
+const original = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
+  secretOutputsByName.set(req.getName(), req.getAdditionalsecretoutputsList());
+  return original.call(this, req, callback);
+};
+
+export async function captureRegistrations(): Promise<void> {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          additionalSecretOutputs: secretOutputsByName.get(args.name) ?? [],
+        });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "project",
+    "stack",
+    false,
+  );
+}
+
+/** Resolves when every registration made so far has reached the mocks. */
+export function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50)).then(() => pulumi.runtime.disconnect().catch(() => undefined));
+}
+
+export function registrationOf(name: string): Registration {
+  const found = registrations.find((r) => r.name === name);
+  if (!found) throw new Error(`no registration named ${name}`);
+  return found;
+}

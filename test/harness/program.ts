@@ -1,0 +1,74 @@
+// Runs a whole Pulumi program against the real provider host: the program runs under mocks in a
+// child process (test/harness/program-child.js) and each dynamic resource it registers is applied
+// here through the scripted engine, in registration order. Resources of the previous run that the
+// program no longer declares are deleted afterwards, newest first, as the engine does.
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import { CheckFailedError, type Engine, type Step } from "./engine";
+import type { Props } from "./providerHost";
+
+export interface ProgramStep extends Step {
+  kind: string;
+  name: string;
+}
+
+export interface ProgramRun {
+  steps: ProgramStep[];
+  deleted: string[];
+  /** The `__provider` each resource registered with, by resource name. */
+  providers: Record<string, string>;
+}
+
+const DYNAMIC = "pulumi-nodejs:dynamic/mamutecloud:";
+
+export async function runProgram(engine: Engine, programJs: string, env: NodeJS.ProcessEnv = process.env): Promise<ProgramRun> {
+  const before = new Set(engine.state.keys());
+  const steps: ProgramStep[] = [];
+  const providers: Record<string, string> = {};
+  const child = fork(path.join(__dirname, "program-child.js"), [programJs], {
+    cwd: path.dirname(programJs),
+    env,
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+
+  const finished = new Promise<void>((resolve, reject) => {
+    child.on("message", async (message: any) => {
+      if (message.kind === "done") return resolve();
+      if (message.kind === "failed") return reject(new Error(`program failed: ${message.error}\n${output}`));
+      const { type, name, inputs } = message.payload as { type: string; name: string; inputs: Props };
+      try {
+        if (!type.startsWith(DYNAMIC)) throw new Error(`unexpected resource type ${type}`);
+        const kind = type.slice(DYNAMIC.length);
+        providers[name] = String(inputs.__provider);
+        const step = await engine.apply(kind, name, inputs);
+        steps.push({ ...step, kind, name });
+        before.delete(name);
+        const state = engine.get(name);
+        child.send({ seq: message.seq, result: { id: state.id, state: state.outputs } });
+      } catch (err) {
+        const reason = err instanceof CheckFailedError ? err.message : String((err as Error).message ?? err);
+        child.send({ seq: message.seq, error: reason });
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`program process exited (${code}) before finishing:\n${output}`)));
+  });
+  try {
+    await finished;
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+
+  const deleted = [...before].reverse();
+  for (const name of deleted) await engine.destroy(name);
+  return { steps, deleted, providers };
+}
+
+/** `pulumi destroy`: every resource in state, newest first. */
+export async function destroyAll(engine: Engine): Promise<string[]> {
+  const names = [...engine.state.keys()].reverse();
+  for (const name of names) await engine.destroy(name);
+  return names;
+}

@@ -1,0 +1,143 @@
+// The package as a new user gets it: `npm pack`, installed into a fresh Pulumi TypeScript program
+// in a temporary folder, type-checked, then run through a provider host started in that folder
+// (so the shim resolves the installed package, not this repository): create, no-op, destroy.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Engine } from "../harness/engine";
+import { ProviderHost, REPO_ROOT } from "../harness/providerHost";
+import { cleanEnv, listAll, stackConfig, startTestEmulator, type Emulator } from "../harness/emulator";
+import { destroyAll, runProgram } from "../harness/program";
+
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import * as mamutecloud from "pulumi-mamutecloud";
+
+const site = new mamutecloud.Bucket("site", { forceDestroy: true });
+const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.id });
+
+const zone = new mamutecloud.DnsZone("zone", { domain: "packed-example.com" });
+new mamutecloud.DnsRecord("apex", { zoneId: zone.id, name: "@", type: "A", values: ["192.0.2.11", "192.0.2.10"] });
+new mamutecloud.DnsRecord("www", { zoneId: zone.id, name: "www", type: "CNAME", values: ["packed-example.com"] });
+new mamutecloud.DnsRecord("mail", { zoneId: zone.id, name: "@", type: "MX", values: ["mx1.packed-example.com"], priority: 10 });
+
+export const bucketName: pulumi.Output<string> = site.name;
+export const accessKeyId: pulumi.Output<string> = deployer.accessKeyId;
+export const secretAccessKey: pulumi.Output<string> = deployer.secretAccessKey;
+export const nameservers: pulumi.Output<string[]> = zone.nameservers;
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    forceConsistentCasingInFileNames: true,
+  },
+  files: ["index.ts"],
+};
+
+let emu: Emulator;
+let host: ProviderHost | undefined;
+let dir: string;
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
+}
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamutecloud-program-"));
+  // dist/ is built by `npm test` before jest runs; packing must not rebuild it.
+  const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], REPO_ROOT).trim().split("\n").pop()!;
+  const { devDependencies } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: packed-program\nruntime: nodejs\ndescription: a user's program\n");
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify(
+      {
+        name: "packed-program",
+        main: "bin/index.js",
+        devDependencies: { typescript: devDependencies.typescript, "@types/node": devDependencies["@types/node"] },
+        dependencies: { "@pulumi/pulumi": devDependencies["@pulumi/pulumi"], "pulumi-mamutecloud": `file:./${tarball}` },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
+  fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+}, 300_000);
+
+afterAll(async () => {
+  await host?.close();
+  await emu?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("the packed package has the files a user needs and none of the sources or tests", () => {
+  const installed = path.join(dir, "node_modules", "pulumi-mamutecloud");
+  expect(fs.existsSync(path.join(installed, "dist", "sdk", "index.js"))).toBe(true);
+  expect(fs.existsSync(path.join(installed, "dist", "provider", "index.js"))).toBe(true);
+  expect(fs.existsSync(path.join(installed, "dist", "emulator", "cli.js"))).toBe(true);
+  expect(fs.existsSync(path.join(installed, "schema.json"))).toBe(true);
+  expect(fs.existsSync(path.join(installed, "test"))).toBe(false);
+  expect(fs.existsSync(path.join(installed, "provider"))).toBe(false);
+  expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "mamutecloud-emulator"))).toBe(true);
+});
+
+test("the program type-checks against the installed package", () => {
+  const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
+  expect(() => run(process.execPath, [tsc, "-p", "."], dir)).not.toThrow();
+  expect(fs.existsSync(path.join(dir, "bin", "index.js"))).toBe(true);
+});
+
+test("create, then no-op, then destroy, through a host started in the program's folder", async () => {
+  host = await ProviderHost.start({ cwd: dir, env: cleanEnv() });
+  await host.configure(stackConfig(emu));
+  const engine = await Engine.create(host);
+  const program = path.join(dir, "bin", "index.js");
+
+  const first = await runProgram(engine, program, cleanEnv());
+  expect(first.steps.map((s) => `${s.kind}:${s.name}:${s.op}`).sort()).toEqual(
+    [
+      "Bucket:site:create",
+      "BucketCredential:deployer:create",
+      "DnsRecord:apex:create",
+      "DnsRecord:mail:create",
+      "DnsRecord:www:create",
+      "DnsZone:zone:create",
+    ].sort(),
+  );
+  // What the installed package stores in state: a require of its shim, nothing captured by value.
+  for (const [name, provider] of Object.entries(first.providers)) {
+    expect(provider).toContain('require("pulumi-mamutecloud/shim")');
+    expect(provider.length).toBeLessThan(512);
+    if (name === "site") console.log(`__provider stored by the installed package: ${provider.length} bytes`);
+  }
+  const buckets = await listAll(emu, "/object-storage/buckets");
+  expect(buckets.map((b) => b.name)).toEqual([engine.get("site").outputs.name]);
+  const zones = await listAll(emu, "/dns/zones");
+  expect(zones.map((z) => z.domain)).toEqual(["packed-example.com"]);
+  const records = await listAll(emu, `/dns/zones/${zones[0].id}/records`);
+  expect(records.filter((r) => !r.managed).map((r) => `${r.name} ${r.type} ${r.values.join(",")}`).sort()).toEqual([
+    "packed-example.com. A 192.0.2.10,192.0.2.11",
+    "packed-example.com. MX mx1.packed-example.com.",
+    "www.packed-example.com. CNAME packed-example.com.",
+  ]);
+
+  const second = await runProgram(engine, program, cleanEnv());
+  expect(second.steps.every((s) => s.op === "same")).toBe(true);
+  expect(second.deleted).toEqual([]);
+
+  const destroyed = await destroyAll(engine);
+  expect(destroyed).toHaveLength(6);
+  expect(await listAll(emu, "/object-storage/buckets")).toEqual([]);
+  expect(await listAll(emu, "/dns/zones")).toEqual([]);
+  expect(host.stderr).not.toContain(emu.apiKey);
+}, 120_000);
