@@ -1,5 +1,5 @@
 // The package as a new user gets it: `npm pack`, installed into a fresh Pulumi TypeScript program
-// in a temporary folder, type-checked, then run through a provider host started in that folder
+// (the README's example) in a temporary folder, type-checked, then run through a provider host started in that folder
 // (so the shim resolves the installed package, not this repository): create, no-op, destroy.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,36 +10,8 @@ import { ProviderHost, REPO_ROOT } from "../harness/providerHost";
 import { cleanEnv, listAll, stackConfig, startTestEmulator, type Emulator } from "../harness/emulator";
 import { destroyAll, runProgram } from "../harness/program";
 
-const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import * as mamutecloud from "pulumi-mamutecloud";
-
-const site = new mamutecloud.Bucket("site", { forceDestroy: true });
-const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.id });
-
-const zone = new mamutecloud.DnsZone("zone", { domain: "packed-example.com" });
-new mamutecloud.DnsRecord("apex", { zoneId: zone.id, name: "@", type: "A", values: ["192.0.2.11", "192.0.2.10"] });
-new mamutecloud.DnsRecord("www", { zoneId: zone.id, name: "www", type: "CNAME", values: ["packed-example.com"] });
-new mamutecloud.DnsRecord("mail", { zoneId: zone.id, name: "@", type: "MX", values: ["mx1.packed-example.com"], priority: 10 });
-
-export const bucketName: pulumi.Output<string> = site.name;
-export const accessKeyId: pulumi.Output<string> = deployer.accessKeyId;
-export const secretAccessKey: pulumi.Output<string> = deployer.secretAccessKey;
-export const nameservers: pulumi.Output<string[]> = zone.nameservers;
-`;
-
-const TSCONFIG = {
-  compilerOptions: {
-    strict: true,
-    outDir: "bin",
-    target: "es2020",
-    module: "commonjs",
-    moduleResolution: "node",
-    sourceMap: true,
-    experimentalDecorators: true,
-    forceConsistentCasingInFileNames: true,
-  },
-  files: ["index.ts"],
-};
+/** The program is the README's example, as a user would copy it. */
+const EXAMPLE = path.join(REPO_ROOT, "examples", "basic");
 
 let emu: Emulator;
 let host: ProviderHost | undefined;
@@ -54,23 +26,11 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "mamutecloud-program-"));
   // dist/ is built by `npm test` before jest runs; packing must not rebuild it.
   const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], REPO_ROOT).trim().split("\n").pop()!;
-  const { devDependencies } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: packed-program\nruntime: nodejs\ndescription: a user's program\n");
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify(
-      {
-        name: "packed-program",
-        main: "bin/index.js",
-        devDependencies: { typescript: devDependencies.typescript, "@types/node": devDependencies["@types/node"] },
-        dependencies: { "@pulumi/pulumi": devDependencies["@pulumi/pulumi"], "pulumi-mamutecloud": `file:./${tarball}` },
-      },
-      null,
-      2,
-    ),
-  );
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(TSCONFIG, null, 2));
-  fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
+  // The example's own package.json, with the package taken from the tarball instead of the repository.
+  const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLE, "package.json"), "utf8"));
+  manifest.dependencies["pulumi-mamutecloud"] = `file:./${tarball}`;
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+  for (const file of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
   run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], dir);
 }, 300_000);
 
@@ -123,12 +83,12 @@ test("create, then no-op, then destroy, through a host started in the program's 
   const buckets = await listAll(emu, "/object-storage/buckets");
   expect(buckets.map((b) => b.name)).toEqual([engine.get("site").outputs.name]);
   const zones = await listAll(emu, "/dns/zones");
-  expect(zones.map((z) => z.domain)).toEqual(["packed-example.com"]);
+  expect(zones.map((z) => z.domain)).toEqual(["example.com"]);
   const records = await listAll(emu, `/dns/zones/${zones[0].id}/records`);
   expect(records.filter((r) => !r.managed).map((r) => `${r.name} ${r.type} ${r.values.join(",")}`).sort()).toEqual([
-    "packed-example.com. A 192.0.2.10,192.0.2.11",
-    "packed-example.com. MX mx1.packed-example.com.",
-    "www.packed-example.com. CNAME packed-example.com.",
+    "example.com. A 192.0.2.10,192.0.2.11",
+    "example.com. MX mx1.example.com.",
+    "www.example.com. CNAME example.com.",
   ]);
 
   const second = await runProgram(engine, program, cleanEnv());
