@@ -1,0 +1,88 @@
+// The built command, as a user runs it: it prints where it listens and the key to use, the printed
+// values work, bad flags are refused clearly, and a signal stops it cleanly.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+const cli = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
+
+function readUntil(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing ${pattern}:\n${output}`));
+    });
+  });
+}
+
+describe("mamutecloud-emulator command", () => {
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first (npm test does)`);
+  });
+
+  it("prints the URLs, key, dashboard JWT and export line; they work; SIGTERM stops it", async () => {
+    const apiKey = `mamute-${"ab12".repeat(10)}`;
+    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", apiKey]);
+    try {
+      const output = await readUntil(child, /^export .*\n/m);
+      const managementUrl = /Management API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const s3Url = /S3 endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      const printedKey = /API key\s+(mamute-\S+)/.exec(output)?.[1];
+      const jwt = /Dashboard JWT\s+(\S+\.\S+\.\S+)/.exec(output)?.[1];
+      expect({ managementUrl, s3Url, printedKey, jwt }).toEqual({
+        managementUrl: expect.any(String),
+        s3Url: expect.any(String),
+        printedKey: apiKey,
+        jwt: expect.any(String),
+      });
+      expect(output).toContain(`export MAMUTECLOUD_ENDPOINT=${managementUrl} MAMUTECLOUD_S3_ENDPOINT=${s3Url} MAMUTECLOUD_API_KEY=${apiKey}`);
+
+      const created = await fetch(`${managementUrl}/object-storage/buckets`, {
+        method: "POST",
+        headers: { authorization: apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "from-the-cli" }),
+      });
+      expect(created.status).toBe(201);
+      expect(((await created.json()) as { s3_endpoint: string }).s3_endpoint).toBe(s3Url);
+      const withJwt = await fetch(`${managementUrl}/object-storage/buckets`, { headers: { authorization: `Bearer ${jwt}` } });
+      expect(((await withJwt.json()) as { pagination: { total: number } }).pagination.total).toBe(1);
+      const claims = JSON.parse(Buffer.from(jwt!.split(".")[1], "base64url").toString());
+      expect(claims.exp - claims.iat).toBe(12 * 3600);
+
+      child.kill("SIGTERM");
+      const [code] = await once(child, "exit");
+      expect(code).toBe(0);
+      await expect(fetch(`${managementUrl}/health`)).rejects.toThrow();
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("refuses bad flags with a clear message and exit code 2, and prints help", () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 10_000 });
+    const badPort = run("--port", "70000");
+    expect(badPort.status).toBe(2);
+    expect(badPort.stderr).toContain("--port must be a port number from 0 to 65535");
+    const badKey = run("--port", "0", "--api-key", "secret");
+    expect(badKey.status).toBe(2);
+    expect(badKey.stderr).toContain("--api-key must start with mamute-");
+    const unknown = run("--verbose");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown argument "--verbose"');
+    const missing = run("--port");
+    expect(missing.stderr).toContain("--port needs a value");
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: mamutecloud-emulator");
+  });
+});
