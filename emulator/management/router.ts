@@ -45,8 +45,10 @@ export function isAdminPath(pathname: string): boolean {
 const STORAGE_ALIAS = "/storage/object-storage";
 
 export function parseRequestUrl(rawUrl: string | undefined): URL {
-  // Only the path and query matter; the base just makes relative request targets parseable.
-  return new URL(rawUrl ?? "/", "http://emulator.invalid");
+  // Only the path and query matter. Prefixing (rather than resolving against a base) keeps a
+  // target such as `//dns/zones` a path instead of reading `dns` as a host name.
+  const target = rawUrl ?? "/";
+  return target.startsWith("/") ? new URL(`http://emulator.invalid${target}`) : new URL(target, "http://emulator.invalid");
 }
 
 function canonicalPath(pathname: string): string {
