@@ -65,6 +65,7 @@ describe("authentication", () => {
   });
 });
 
+// Last in this file: it replaces and then revokes the key the other tests authenticate with.
 describe("API key lifecycle", () => {
   it("generates a key that replaces the previous one, shows it once, and can be revoked", async () => {
     const startKey = emu().apiKey;
