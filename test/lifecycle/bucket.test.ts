@@ -1,24 +1,21 @@
 // Bucket through the real provider host, in the engine's order, against the emulator.
 import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
-import { ProviderHost, HostCallError } from "../harness/providerHost";
-import { api, cleanEnv, listAll, stackConfig, startTestEmulator, type Emulator } from "../harness/emulator";
+import type { ProviderHost, HostCallError } from "../harness/providerHost";
+import { api, listAll, type Emulator } from "../harness/emulator";
+import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { putObjects } from "../harness/s3";
 
 let emu: Emulator;
 let host: ProviderHost;
 let engine: Engine;
+let lifecycle: Lifecycle;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  host = await ProviderHost.start({ env: cleanEnv() });
-  await host.configure(stackConfig(emu));
-  engine = await Engine.create(host);
+  lifecycle = await startLifecycle();
+  ({ emu, host, engine } = lifecycle);
 });
 
-afterAll(async () => {
-  await host?.close();
-  await emu?.close();
-});
+afterAll(() => lifecycle?.close());
 
 afterEach(() => emu.clearFaults());
 

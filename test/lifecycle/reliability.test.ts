@@ -1,25 +1,22 @@
 // Retries and failure handling through the real provider host, proven with the emulator's fault
 // switches and request counter: attempts counted, Retry-After waited, user errors not retried.
-import { Engine } from "../harness/engine";
-import { ProviderHost } from "../harness/providerHost";
-import { api, cleanEnv, stackConfig, startTestEmulator, type Emulator } from "../harness/emulator";
+import type { Engine } from "../harness/engine";
+import type { ProviderHost } from "../harness/providerHost";
+import { api, type Emulator } from "../harness/emulator";
+import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 
 let emu: Emulator;
 let host: ProviderHost;
 let engine: Engine;
+let lifecycle: Lifecycle;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  host = await ProviderHost.start({ env: cleanEnv() });
-  await host.configure(stackConfig(emu, { "mamutecloud:maxRetries": "4" }));
-  engine = await Engine.create(host);
+  lifecycle = await startLifecycle({ "mamutecloud:maxRetries": "4" });
+  ({ emu, host, engine } = lifecycle);
   await engine.up("Bucket", "subject", { name: "reliability-subject" });
 });
 
-afterAll(async () => {
-  await host?.close();
-  await emu?.close();
-});
+afterAll(() => lifecycle?.close());
 
 beforeEach(() => emu.resetRequests());
 afterEach(() => {

@@ -1,0 +1,28 @@
+// One emulator, one real provider host configured for it, and a scripted engine: what every
+// lifecycle test file starts with.
+import { Engine } from "./engine";
+import { ProviderHost } from "./providerHost";
+import { cleanEnv, stackConfig, startTestEmulator, type Emulator } from "./emulator";
+
+export interface Lifecycle {
+  emu: Emulator;
+  host: ProviderHost;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export async function startLifecycle(extraConfig: Record<string, string> = {}): Promise<Lifecycle> {
+  const emu = await startTestEmulator();
+  const host = await ProviderHost.start({ env: cleanEnv() });
+  await host.configure(stackConfig(emu, extraConfig));
+  const engine = await Engine.create(host);
+  return {
+    emu,
+    host,
+    engine,
+    close: async () => {
+      await host.close();
+      await emu.close();
+    },
+  };
+}
