@@ -1,0 +1,362 @@
+// BucketCredential: an S3 access key scoped to one bucket (`/object-storage/buckets/{id}/credentials`).
+// The API shows the secret only on create and on regenerate, so the secret lives in state alone:
+// `read` keeps it from there, and every secret received is registered for redaction at once.
+// `active` and `rotation` change in place (activate/deactivate, regenerate); `bucketId` replaces.
+// The id `<bucketId>/<accessKeyId>` is all `read` needs, because the API finds a key only
+// through its bucket.
+import { z } from "zod";
+import { createAdopting, CreateConflictError } from "../adopt";
+import { MamuteApiError, type MamuteClient } from "../client";
+import { registerSecret } from "../redact";
+import { ResourceInitError, STATE_VERSION, type PropertyMap, type ResourceDefinition } from "../resource";
+
+const credentialResponse = z.object({
+  access_key_id: z.string(),
+  bucket_id: z.string(),
+  user_name: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+});
+type ApiCredential = z.infer<typeof credentialResponse>;
+
+const credentialWithSecret = credentialResponse.extend({ secret_access_key: z.string() });
+
+// The id joins the two with "/": a bucket id must not contain one (nor blanks, which no id has).
+const bucketIdSchema = z
+  .string()
+  .refine((value) => /^[^\s/]+$/.test(value), {
+    message: "must be a bucket id (a Bucket's `id` output, e.g. bkt_5f2c9d1e8a7b4c3d): non-empty, without \"/\" or spaces",
+  });
+
+/**
+ * Access key ids that a create in this process made or adopted. A create that lost its response
+ * adopts only a credential nobody here has claimed, so two creates on one bucket can never both
+ * take the same key (the second would regenerate the first one's secret).
+ */
+const claimed = new Set<string>();
+
+/**
+ * Create calls still in flight, per bucket. A lookup waits for them: a call that succeeds claims
+ * its key when it settles, and until then its credential would look unclaimed.
+ */
+const pendingCreates = new Map<string, Set<Promise<unknown>>>();
+
+function track(bucketId: string, attempt: Promise<unknown>): void {
+  let pending = pendingCreates.get(bucketId);
+  if (!pending) pendingCreates.set(bucketId, (pending = new Set()));
+  pending.add(attempt);
+  const done = () => {
+    pending.delete(attempt);
+    if (pending.size === 0 && pendingCreates.get(bucketId) === pending) pendingCreates.delete(bucketId);
+  };
+  // Both branches handled, so a failed attempt is not reported as an unhandled rejection here.
+  attempt.then(done, done);
+}
+
+async function otherCreatesSettled(bucketId: string): Promise<void> {
+  const pending = pendingCreates.get(bucketId);
+  if (pending && pending.size > 0) await Promise.allSettled([...pending]);
+}
+
+export function credentialId(bucketId: string, accessKeyId: string): string {
+  return `${bucketId}/${accessKeyId}`;
+}
+
+export function parseCredentialId(id: string): { bucketId: string; accessKeyId: string } {
+  const slash = id.indexOf("/");
+  const bucketId = id.slice(0, slash);
+  const accessKeyId = id.slice(slash + 1);
+  if (slash <= 0 || accessKeyId === "" || accessKeyId.includes("/")) {
+    throw new Error(`"${id}" is not a BucketCredential id: expected <bucketId>/<accessKeyId>, e.g. bkt_5f2c9d1e8a7b4c3d/MCAK7Q2X9L4M0B8N3V5C`);
+  }
+  return { bucketId, accessKeyId };
+}
+
+const credentialsPath = (bucketId: string) => `/object-storage/buckets/${encodeURIComponent(bucketId)}/credentials`;
+const credentialPath = (bucketId: string, accessKeyId: string) => `${credentialsPath(bucketId)}/${encodeURIComponent(accessKeyId)}`;
+
+/** What the API says about a credential (never the secret); `bucketId` stays the caller's. */
+function outputsOf(credential: ApiCredential): PropertyMap {
+  return {
+    accessKeyId: credential.access_key_id,
+    userName: credential.user_name,
+    status: credential.status,
+    createdAt: credential.created_at,
+    active: credential.status === "active",
+  };
+}
+
+function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCredential[]> {
+  return client.listAll({ operation: `list credentials of bucket ${bucketId}`, path: credentialsPath(bucketId), item: credentialResponse });
+}
+
+function isNotFound(err: unknown): err is MamuteApiError {
+  return err instanceof MamuteApiError && err.isNotFound;
+}
+
+/** A 404 on a call about an existing credential: it (or its bucket) was deleted outside the stack. */
+function goneError(bucketId: string, accessKeyId: string, action: string, cause: MamuteApiError): Error {
+  return new Error(
+    `cannot ${action} credential ${accessKeyId} of bucket ${bucketId}: it no longer exists (${cause.message}). ` +
+      "Run `pulumi refresh` to drop it from the stack; the next `pulumi up` creates a new one.",
+  );
+}
+
+async function setActive(client: MamuteClient, bucketId: string, accessKeyId: string, active: boolean): Promise<ApiCredential> {
+  const action = active ? "activate" : "deactivate";
+  try {
+    return await client.call({
+      operation: `${action} credential ${accessKeyId} of bucket ${bucketId}`,
+      method: "POST",
+      path: `${credentialPath(bucketId, accessKeyId)}/${action}`,
+      response: credentialResponse,
+      // Setting a status twice is the same as once.
+      retry: "safe",
+    });
+  } catch (err) {
+    if (isNotFound(err)) throw goneError(bucketId, accessKeyId, action, err);
+    throw err;
+  }
+}
+
+async function regenerate(client: MamuteClient, bucketId: string, accessKeyId: string): Promise<{ credential: ApiCredential; secret: string }> {
+  try {
+    const answer = await client.call({
+      operation: `regenerate the secret of credential ${accessKeyId} of bucket ${bucketId}`,
+      method: "POST",
+      path: `${credentialPath(bucketId, accessKeyId)}/regenerate`,
+      response: credentialWithSecret,
+      // A repeat only replaces a secret nobody has seen yet with another: the last answer wins.
+      retry: "safe",
+    });
+    registerSecret(answer.secret_access_key);
+    const { secret_access_key: secret, ...credential } = answer;
+    return { credential, secret };
+  } catch (err) {
+    if (isNotFound(err)) throw goneError(bucketId, accessKeyId, "regenerate the secret of", err);
+    throw err;
+  }
+}
+
+/** A credential whose secret the stack does not hold (its create lost it) must get a new one. */
+function secretMissing(olds: PropertyMap): boolean {
+  return typeof olds.accessKeyId === "string" && typeof olds.secretAccessKey !== "string";
+}
+
+function rotationChanged(olds: PropertyMap, news: PropertyMap): boolean {
+  return (olds.rotation ?? null) !== (news.rotation ?? null);
+}
+
+interface Made {
+  credential: ApiCredential;
+  /** Only when this process saw the create's answer; an adopted credential has none yet. */
+  secret?: string;
+}
+
+export const bucketCredential: ResourceDefinition = {
+  kind: "BucketCredential",
+  description:
+    "An S3 access key (access key id + secret access key) that opens only its bucket. The secret is shown by the API " +
+    "once, so it is kept in state (as a secret) and `refresh` keeps it from there.",
+  inputs: {
+    bucketId: {
+      description: "Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.",
+      schema: bucketIdSchema,
+      required: true,
+      replaceOnChange: true,
+    },
+    active: {
+      description: "Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.",
+      schema: z.boolean(),
+      default: true,
+    },
+    rotation: {
+      description:
+        "Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays " +
+        "and the old secret stops working at once.",
+      schema: z.string(),
+    },
+  },
+  outputs: {
+    accessKeyId: { description: "The S3 access key id; stays the same across rotations.", schema: z.string() },
+    secretAccessKey: {
+      description:
+        "The S3 secret access key. Changes when `rotation` changes. Not set for a credential known only by its id " +
+        "(the API never shows a secret again).",
+      schema: z.string(),
+      secret: true,
+      required: false,
+    },
+    userName: { description: "The user name the API gave the credential.", schema: z.string() },
+    status: { description: "`active` or `inactive`, as the API reports it.", schema: z.string() },
+    createdAt: { description: "When the credential was created (ISO 8601).", schema: z.string() },
+  },
+
+  // A credential whose secret the stack lost is updated (regenerated) even when nothing else changed.
+  same: {
+    rotation: (old, next, olds) => (old ?? null) === (next ?? null) && !secretMissing(olds),
+  },
+
+  async create(ctx, inputs) {
+    const client = ctx.client();
+    const bucketId = String(inputs.bucketId);
+    const active = inputs.active !== false;
+
+    let before: Set<string>;
+    try {
+      before = new Set((await listCredentials(client, bucketId)).map((credential) => credential.access_key_id));
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw new Error(
+          `cannot create a credential for bucket "${bucketId}": the bucket does not exist (${err.message}). ` +
+            "bucketId takes a bucket's id (a Bucket's `id` output), not its name.",
+        );
+      }
+      throw err;
+    }
+
+    let outcomeUnknown = false;
+    let made: Made;
+    try {
+      made = await createAdopting<Made>({
+        client,
+        create: () => {
+          const attempt = client
+            .call({
+              operation: `create credential for bucket ${bucketId}`,
+              method: "POST",
+              path: credentialsPath(bucketId),
+              response: credentialWithSecret,
+              retry: "create",
+            })
+            .then((answer): Made => {
+              registerSecret(answer.secret_access_key);
+              // Claimed as it arrives, before any lookup waiting on this attempt resumes.
+              claimed.add(answer.access_key_id);
+              const { secret_access_key: secret, ...credential } = answer;
+              return { credential, secret };
+            });
+          track(bucketId, attempt);
+          return attempt.catch((err: unknown) => {
+            if (err instanceof MamuteApiError && err.outcomeUnknown) outcomeUnknown = true;
+            throw err;
+          });
+        },
+        // No unique name to look for: a credential made by this create is one that is new since
+        // `before` and that no other create in this process has taken.
+        lookup: async () => {
+          await otherCreatesSettled(bucketId);
+          const now = await listCredentials(client, bucketId);
+          const fresh = now.find((credential) => !before.has(credential.access_key_id) && !claimed.has(credential.access_key_id));
+          if (!fresh) return undefined;
+          claimed.add(fresh.access_key_id);
+          return { credential: fresh };
+        },
+        createdAt: (found) => found.credential.created_at,
+        conflict: (found, cause) => {
+          // Not ours after all: leave it for whichever create did make it.
+          if (found) claimed.delete(found.credential.access_key_id);
+          if (found) {
+            return new CreateConflictError(
+              `create credential for bucket ${bucketId}: the outcome of the create is unknown, and the new credential ` +
+                `${found.credential.access_key_id} is dated before this create began, so it was not adopted. List the bucket's ` +
+                "credentials and revoke any you do not know, then run `pulumi up` again.",
+            );
+          }
+          return new CreateConflictError(`create credential for bucket ${bucketId} was refused: ${cause?.message ?? "conflict"}`);
+        },
+      });
+    } catch (err) {
+      if (outcomeUnknown && err instanceof Error && !(err instanceof CreateConflictError)) {
+        err.message +=
+          `. A credential may have been created on bucket ${bucketId} without reaching this stack: list the bucket's ` +
+          "credentials and revoke any you do not know.";
+      }
+      throw err;
+    }
+
+    const id = credentialId(bucketId, made.credential.access_key_id);
+    let outs: PropertyMap = { ...outputsOf(made.credential) };
+    // What the engine keeps when a follow-up fails: the inputs (with the kind the shim needs), the
+    // credential as it is, and the state version, as a successful create would have written.
+    const soFar = (reason: string, cause: unknown) => {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      return new ResourceInitError(`${reason}: ${detail}`, id, { ...inputs, ...outs, __version: STATE_VERSION });
+    };
+
+    if (made.secret !== undefined) {
+      outs.secretAccessKey = made.secret;
+    } else {
+      // Adopted after a lost response: that response carried the only copy of the secret.
+      try {
+        const fresh = await regenerate(client, bucketId, made.credential.access_key_id);
+        outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret };
+      } catch (err) {
+        throw soFar(
+          `credential ${made.credential.access_key_id} of bucket ${bucketId} was created, but the answer carrying its secret ` +
+            "was lost and regenerating the secret failed. It is kept in the stack; the next `pulumi up` regenerates its secret",
+          err,
+        );
+      }
+    }
+
+    if (!active) {
+      try {
+        outs = { ...outs, ...outputsOf(await setActive(client, bucketId, made.credential.access_key_id, false)) };
+      } catch (err) {
+        throw soFar(
+          `credential ${made.credential.access_key_id} of bucket ${bucketId} was created but could not be deactivated, so ` +
+            "it is still active. It is kept in the stack; the next `pulumi up` deactivates it",
+          err,
+        );
+      }
+    }
+    return { id, outs };
+  },
+
+  async read(ctx, id) {
+    const { bucketId, accessKeyId } = parseCredentialId(id);
+    let credentials: ApiCredential[];
+    try {
+      credentials = await listCredentials(ctx.client(), bucketId);
+    } catch (err) {
+      if (isNotFound(err)) return undefined; // the bucket is gone, and its credentials with it
+      throw err;
+    }
+    const found = credentials.find((credential) => credential.access_key_id === accessKeyId);
+    // The secret is not in the answer: the one in state (if any) is kept by not returning it.
+    return found && { bucketId, ...outputsOf(found) };
+  },
+
+  async update(ctx, id, olds, news) {
+    const client = ctx.client();
+    const { bucketId, accessKeyId } = parseCredentialId(id);
+    // An optional input that was removed must not linger in the outputs (diff reads them next time).
+    let outs: PropertyMap = { rotation: news.rotation ?? null };
+    const active = news.active !== false;
+    // Status first, rotation last: if the status change fails, no new secret has been made yet
+    // that the engine (keeping the old state) would lose.
+    if (olds.active !== active) {
+      outs = { ...outs, ...outputsOf(await setActive(client, bucketId, accessKeyId, active)) };
+    }
+    if (rotationChanged(olds, news) || secretMissing(olds)) {
+      const fresh = await regenerate(client, bucketId, accessKeyId);
+      outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret };
+    }
+    return outs;
+  },
+
+  async delete(ctx, id) {
+    const { bucketId, accessKeyId } = parseCredentialId(id);
+    try {
+      await ctx.client().call({
+        operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`,
+        method: "DELETE",
+        path: credentialPath(bucketId, accessKeyId),
+      });
+    } catch (err) {
+      if (isNotFound(err)) return; // already revoked, or its bucket deleted (which revokes it)
+      throw err;
+    }
+  },
+};
