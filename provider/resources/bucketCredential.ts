@@ -245,12 +245,16 @@ export const bucketCredential: ResourceDefinition = {
         // No unique name to look for: a credential made by this create is one that is new since
         // `before` and that no other create in this process has taken.
         lookup: async () => {
-          await otherCreatesSettled(bucketId);
-          const now = await listCredentials(client, bucketId);
-          const fresh = now.find((credential) => !before.has(credential.access_key_id) && !claimed.has(credential.access_key_id));
-          if (!fresh) return undefined;
-          claimed.add(fresh.access_key_id);
-          return { credential: fresh };
+          for (;;) {
+            await otherCreatesSettled(bucketId);
+            const now = await listCredentials(client, bucketId);
+            // A create that began during the list may have made a credential it has not claimed yet.
+            if (pendingCreates.has(bucketId)) continue;
+            const fresh = now.find((credential) => !before.has(credential.access_key_id) && !claimed.has(credential.access_key_id));
+            if (!fresh) return undefined;
+            claimed.add(fresh.access_key_id);
+            return { credential: fresh };
+          }
         },
         createdAt: (found) => found.credential.created_at,
         conflict: (found, cause) => {
