@@ -55,7 +55,9 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
       const inputs = own(news);
       const outs = definition.update ? await definition.update(ctx, id, own(olds), inputs) : {};
-      return { outs: { ...own(olds), ...inputs, ...outs, __version: STATE_VERSION } };
+      // Old outputs carry over (computed values), but not inputs the user has since removed.
+      const carried = Object.fromEntries(Object.entries(own(olds)).filter(([key]) => !(key in definition.inputs)));
+      return { outs: { ...carried, ...inputs, ...outs, __version: STATE_VERSION } };
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {
