@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { redactError } from "./redact";
 import {
+  ResourceInitError,
   STATE_VERSION,
   checkInputs,
   diffInputs,
@@ -39,8 +40,19 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
 
     create: guard(async (props: PropertyMap) => {
       const inputs = own(props);
-      const { id, outs } = await definition.create(ctx, inputs);
-      return { id, outs: { ...inputs, ...outs, __version: STATE_VERSION } };
+      try {
+        const { id, outs } = await definition.create(ctx, inputs);
+        return { id, outs: { ...inputs, ...outs, __version: STATE_VERSION } };
+      } catch (err) {
+        // The engine keeps an init failure's properties as the outputs that read and delete get
+        // later, and the host adds the serialized shim only to successful answers: without it here,
+        // a refresh or destroy before the next up cannot even load the provider.
+        if (err instanceof ResourceInitError) {
+          const properties = { ...inputs, ...err.properties, __version: STATE_VERSION, __provider: props.__provider };
+          throw new ResourceInitError(err.message, err.id, properties, err.reasons);
+        }
+        throw err;
+      }
     }),
 
     read: guard(async (id: string, props: PropertyMap) => {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { registerSecret } from "../redact";
-import { ResourceInitError, STATE_VERSION, type PropertyMap, type ResourceDefinition } from "../resource";
+import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
 
 const credentialResponse = z.object({
   access_key_id: z.string(),
@@ -281,11 +281,11 @@ export const bucketCredential: ResourceDefinition = {
 
     const id = credentialId(bucketId, made.credential.access_key_id);
     let outs: PropertyMap = { ...outputsOf(made.credential) };
-    // What the engine keeps when a follow-up fails: the inputs (with the kind the shim needs), the
-    // credential as it is, and the state version, as a successful create would have written.
+    // When a follow-up fails the engine keeps the credential as it is so far (the handler adds the
+    // inputs and the shim, as for a successful create), and the next `up` finishes the job.
     const soFar = (reason: string, cause: unknown) => {
       const detail = cause instanceof Error ? cause.message : String(cause);
-      return new ResourceInitError(`${reason}: ${detail}`, id, { ...inputs, ...outs, __version: STATE_VERSION });
+      return new ResourceInitError(`${reason}: ${detail}`, id, { ...outs });
     };
 
     if (made.secret !== undefined) {

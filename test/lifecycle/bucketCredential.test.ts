@@ -415,6 +415,19 @@ test("lost response and then a failed regenerate: kept without a secret; the nex
   expect(await credentialsOf(bucketId)).toHaveLength(1);
 });
 
+test("a credential kept by an init failure can be refreshed and destroyed before any repair", async () => {
+  const bucketId = await newBucket("cred-init-destroy");
+  emu.setFaults({ seed: 5, rules: [{ route: DEACTIVATE, fault: "status", status: 400, times: 1 }] });
+  const err = await failing(engine.up(KIND, "abandoned", { bucketId, active: false }));
+  // The engine keeps these properties as the outputs that read and delete are handed later.
+  expect(err.initFailed?.properties.__provider).toEqual(expect.any(String));
+  expect(err.initFailed?.properties.__version).toEqual(expect.any(Number));
+  expect(await engine.refresh("abandoned")).toBe(true);
+  expect(stateOf("abandoned").outputs).toMatchObject({ active: true, status: "active" });
+  await engine.destroy("abandoned");
+  expect(await credentialsOf(bucketId)).toEqual([]);
+});
+
 test("no secret leaks: not on the host's stderr, in errors, or in any output but secretAccessKey; the API key nowhere", async () => {
   expect(secretsSeen.size).toBeGreaterThanOrEqual(5);
   const states = [...engine.state.values()];
