@@ -335,8 +335,7 @@ export const bucketCredential: ResourceDefinition = {
   async update(ctx, id, olds, news) {
     const client = ctx.client();
     const { bucketId, accessKeyId } = parseCredentialId(id);
-    // An optional input that was removed must not linger in the outputs (diff reads them next time).
-    let outs: PropertyMap = { rotation: news.rotation ?? null };
+    let outs: PropertyMap = {};
     const active = news.active !== false;
     // Status first, rotation last: if the status change fails, no new secret has been made yet
     // that the engine (keeping the old state) would lose.
