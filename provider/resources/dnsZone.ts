@@ -1,0 +1,127 @@
+// DnsZone: `/dns/zones`. Nothing about a zone changes in place; a new domain is a new zone. The
+// API makes each zone's apex NS record itself and deletes every record with the zone, so a zone
+// that still holds records someone made outside the stack is kept unless `forceDestroy` is set
+// (the stack's own DnsRecords depend on the zone and are deleted before it).
+import { z } from "zod";
+import { createAdopting, CreateConflictError } from "../adopt";
+import { MamuteApiError, type MamuteClient } from "../client";
+import type { PropertyMap, ResourceDefinition } from "../resource";
+import { canonicalZoneDomain } from "./dns";
+
+const domainSchema = z.string().transform((raw, ctx) => {
+  const result = canonicalZoneDomain(raw);
+  if ("error" in result) {
+    ctx.addIssue({ code: "custom", message: result.error });
+    return z.NEVER;
+  }
+  return result.domain;
+});
+
+export const zoneResponse = z.object({
+  id: z.string(),
+  domain: z.string(),
+  status: z.string(),
+  nameservers: z.array(z.string()),
+  created_at: z.string(),
+});
+type ApiZone = z.infer<typeof zoneResponse>;
+
+const zoneRecord = z.object({ id: z.string(), name: z.string(), type: z.string(), managed: z.boolean() });
+const zoneWithRecords = zoneResponse.extend({ records: z.array(zoneRecord) });
+
+export const zonePath = (id: string) => `/dns/zones/${encodeURIComponent(id)}`;
+
+function outputsOf(zone: ApiZone): PropertyMap {
+  return { domain: zone.domain, nameservers: zone.nameservers, status: zone.status, createdAt: zone.created_at };
+}
+
+async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZone | undefined> {
+  const zones = await client.listAll({ operation: "list DNS zones", path: "/dns/zones", item: zoneResponse });
+  return zones.find((zone) => zone.domain === domain);
+}
+
+function domainTaken(domain: string, found: ApiZone | undefined): Error {
+  const owner = found ? ` (zone ${found.id}), which this stack did not create` : "";
+  return new CreateConflictError(
+    `a DNS zone for "${domain}" already exists${owner}. A domain has one zone: manage the existing zone's records ` +
+      `with DnsRecord and zoneId: "${found?.id ?? "<zone id>"}", or delete that zone first.`,
+  );
+}
+
+export const dnsZone: ResourceDefinition = {
+  kind: "DnsZone",
+  description: "A MamuteCloud DNS zone for a domain. The API creates its apex NS record (the zone's nameservers) and manages it.",
+  inputs: {
+    domain: {
+      description:
+        "The zone's domain, like `example.com` (at least two labels; lower-cased, a trailing dot dropped). Changing it replaces the zone.",
+      schema: domainSchema,
+      required: true,
+      replaceOnChange: true,
+    },
+    forceDestroy: {
+      description:
+        "Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the " +
+        "default), destroying a zone that holds such records fails and deletes nothing.",
+      schema: z.boolean(),
+      default: false,
+    },
+  },
+  outputs: {
+    nameservers: { description: "The zone's nameservers: set them at the domain's registrar.", schema: z.array(z.string()) },
+    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string() },
+    createdAt: { description: "When the zone was created (ISO 8601).", schema: z.string() },
+  },
+
+  async create(ctx, inputs) {
+    const client = ctx.client();
+    const domain = String(inputs.domain);
+    const created = await createAdopting({
+      client,
+      create: () =>
+        client.call({
+          operation: `create DNS zone "${domain}"`,
+          method: "POST",
+          path: "/dns/zones",
+          body: { domain },
+          response: zoneResponse,
+        }),
+      lookup: () => findByDomain(client, domain),
+      createdAt: (found) => found.created_at,
+      conflict: (found) => domainTaken(domain, found),
+    });
+    return { id: created.id, outs: outputsOf(created) };
+  },
+
+  async read(ctx, id) {
+    const found = await ctx.client().find({ operation: `read DNS zone ${id}`, method: "GET", path: zonePath(id), response: zoneResponse });
+    return found && outputsOf(found);
+  },
+
+  async delete(ctx, id, state) {
+    const client = ctx.client();
+    const label = `DNS zone "${state.domain}" (${id})`;
+    if (state.forceDestroy !== true) {
+      const zone = await client.find({ operation: `read ${label}`, method: "GET", path: zonePath(id), response: zoneWithRecords });
+      if (zone === undefined) return; // already gone
+      // The apex NS record is the API's own; everything else was made by someone.
+      const foreign = zone.records.filter((record) => !record.managed);
+      if (foreign.length > 0) {
+        const example = foreign[0];
+        const count = foreign.length;
+        throw new Error(
+          `${label} still holds ${count} record${count === 1 ? "" : "s"} not managed by this stack ` +
+            `(e.g. ${example.type} ${example.name.replace(/\.$/, "")}, ${example.id}) and forceDestroy is false, so it was not ` +
+            "deleted and none of its records were touched. To delete the zone with its records, set forceDestroy: true and run " +
+            "`pulumi up` before destroying; or delete those records first.",
+        );
+      }
+    }
+    try {
+      await client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) });
+    } catch (err) {
+      if (err instanceof MamuteApiError && err.isNotFound) return;
+      throw err;
+    }
+  },
+};
