@@ -1,2 +1,4 @@
 export { Bucket, type BucketArgs, type StorageClass } from "./bucket";
 export { BucketCredential, type BucketCredentialArgs } from "./bucketCredential";
+export { DnsZone, type DnsZoneArgs } from "./dnsZone";
+export { DnsRecord, type DnsRecordArgs, type DnsRecordType } from "./dnsRecord";
