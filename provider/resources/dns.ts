@@ -18,6 +18,11 @@ const ZONE_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // Record names and host-name values also take `_` (`_dmarc`, `_acme-challenge`, validation CNAMEs).
 const HOST_LABEL = /^[a-z0-9_-]{1,63}$/;
 
+/** "an A record", "a CNAME record": the article as the type is read aloud. */
+export function aRecordOf(type: string): string {
+  return `${/^(A|AAAA|MX|NS)$/.test(type) ? "an" : "a"} ${type} record`;
+}
+
 export function isRecordType(value: string): value is RecordType {
   return (RECORD_TYPES as readonly string[]).includes(value);
 }
@@ -219,7 +224,7 @@ export function checkRecordValues(
     }
     const canonical = canonicalValue(type, value);
     if (canonical === undefined) {
-      problems.push(`item ${index} ${JSON.stringify(value)} ${VALUE_RULES[type]} for a ${type} record`);
+      problems.push(`item ${index} ${JSON.stringify(value)} ${VALUE_RULES[type]} for ${aRecordOf(type)}`);
       return value;
     }
     return canonical;

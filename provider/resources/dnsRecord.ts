@@ -18,6 +18,7 @@ import {
   RECORD_TYPES,
   TTL_MAX,
   TTL_MIN,
+  aRecordOf,
   checkRecordName,
   checkRecordValues,
   inZone,
@@ -128,8 +129,8 @@ function outputsOf(record: ApiRecord, userName: unknown, zoneDomain: string): Pr
     // Sorted as check sorts them, whatever order an API answers in.
     values: [...record.values].sort(),
     ttl: record.ttl,
-    // `null` for types without one: absent, as the input is.
-    priority: record.priority ?? undefined,
+    // `null` for types without one: absent, as the input is (the host cannot send an undefined).
+    ...(record.priority === null || record.priority === undefined ? {} : { priority: record.priority }),
     fqdn: withoutTrailingDot(record.name),
     recordId: record.id,
     __zoneDomain: zoneDomain,
@@ -165,19 +166,19 @@ function conflictError(type: string, fqdn: string, found: ApiRecord | undefined,
   }
   if (found) {
     return new CreateConflictError(
-      `a ${type} record for ${where} already exists (${found.id}), which this stack did not create. A name and type hold one ` +
+      `${aRecordOf(type)} for ${where} already exists (${found.id}), which this stack did not create. A name and type hold one ` +
         "record set: delete that record (or add its values to this one after deleting it), or choose another name or type.",
     );
   }
   const other = atName.find((record) => record.type === "CNAME" || type === "CNAME");
   if (other) {
     return new CreateConflictError(
-      `${where} already has a ${other.type} record (${other.id}), and a CNAME cannot share its name with any other record. ` +
+      `${where} already has ${aRecordOf(other.type)} (${other.id}), and a CNAME cannot share its name with any other record. ` +
         "Delete that record, or choose another name for this one.",
     );
   }
   return new CreateConflictError(
-    `a ${type} record for ${where} conflicts with an existing record${cause ? ` (${cause.message})` : ""}. ` +
+    `${aRecordOf(type)} for ${where} conflicts with an existing record${cause ? ` (${cause.message})` : ""}. ` +
       "Delete the conflicting record, or choose another name or type.",
   );
 }
@@ -288,7 +289,7 @@ export const dnsRecord: ResourceDefinition = {
     const type = String(inputs.type);
     const zoneDomain = await readZoneDomain(client, zoneId);
     if (zoneDomain === undefined) {
-      throw new Error(`cannot create a ${type} record in DNS zone ${zoneId}: the zone does not exist. zoneId must be the id of an existing DnsZone.`);
+      throw new Error(`cannot create ${aRecordOf(type)} in DNS zone ${zoneId}: the zone does not exist. zoneId must be the id of an existing DnsZone.`);
     }
     const fqdn = recordFqdn(String(inputs.name), zoneDomain);
     if (!inZone(fqdn, zoneDomain)) {
