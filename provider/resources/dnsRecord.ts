@@ -57,14 +57,10 @@ const VALUES_RULE = `must be a list of 1-${MAX_VALUES} strings`;
 const valuesSchema = z.array(z.string({ error: VALUES_RULE }), { error: VALUES_RULE }).min(1, VALUES_RULE).max(MAX_VALUES, VALUES_RULE);
 
 const TTL_RULE = `must be a whole number of seconds from ${TTL_MIN} to ${TTL_MAX}; omit it for ${DEFAULT_TTL}`;
-const ttlSchema = z
-  .number({ error: TTL_RULE })
-  .refine((value) => Number.isInteger(value) && value >= TTL_MIN && value <= TTL_MAX, { message: TTL_RULE });
+const ttlSchema = z.int({ error: TTL_RULE }).min(TTL_MIN, TTL_RULE).max(TTL_MAX, TTL_RULE);
 
 const PRIORITY_RULE = `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred)`;
-const prioritySchema = z
-  .number({ error: PRIORITY_RULE })
-  .refine((value) => Number.isInteger(value) && value >= 0 && value <= PRIORITY_MAX, { message: PRIORITY_RULE });
+const prioritySchema = z.int({ error: PRIORITY_RULE }).min(0, PRIORITY_RULE).max(PRIORITY_MAX, PRIORITY_RULE);
 
 export const recordResponse = z.object({
   id: z.string(),
@@ -234,8 +230,8 @@ export const dnsRecord: ResourceDefinition = {
     },
     type: {
       description:
-        "`A`, `AAAA`, `CNAME`, `MX`, `TXT` or `NS` (any case). Changing it replaces the record, deleting the old one first " +
-        "when the two would collide (same type, or a CNAME involved, at the same name).",
+        "`A`, `AAAA`, `CNAME`, `MX`, `TXT` or `NS` (any case). Changing it replaces the record: the new one is created " +
+        "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
       schema: typeSchema,
       required: true,
       replaceOnChange: true,
