@@ -22,6 +22,11 @@ function own(props: PropertyMap | undefined): PropertyMap {
   return rest;
 }
 
+/** The host cannot send `undefined` (protobuf Struct): an absent value is an absent key. */
+function defined(props: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+}
+
 function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args) => {
     try {
@@ -42,7 +47,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const inputs = own(props);
       try {
         const { id, outs } = await definition.create(ctx, inputs);
-        return { id, outs: { ...inputs, ...outs, __version: STATE_VERSION } };
+        return { id, outs: defined({ ...inputs, ...outs, __version: STATE_VERSION }) };
       } catch (err) {
         // The engine keeps an init failure's properties as the outputs that read and delete get
         // later, and the host adds the serialized shim only to successful answers: without it here,
@@ -60,7 +65,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
-      const outs = { ...state, ...current, __version: STATE_VERSION };
+      const outs = defined({ ...state, ...current, __version: STATE_VERSION });
       return { id, props: outs, inputs: inputsOf(definition, outs) };
     }),
 
@@ -69,7 +74,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const outs = definition.update ? await definition.update(ctx, id, own(olds), inputs) : {};
       // Old outputs carry over (computed values), but not inputs the user has since removed.
       const carried = Object.fromEntries(Object.entries(own(olds)).filter(([key]) => !(key in definition.inputs)));
-      return { outs: { ...carried, ...inputs, ...outs, __version: STATE_VERSION } };
+      return { outs: defined({ ...carried, ...inputs, ...outs, __version: STATE_VERSION }) };
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {

@@ -55,6 +55,8 @@ export interface ResourceDefinition {
    * property was validated; values may still be UNKNOWN and must then be left alone.
    */
   refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void;
+  /** Keys `refine` adds to the inputs for itself (e.g. `__autoname`); kept as inputs after a refresh. */
+  internalInputs?: readonly string[];
   /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
   same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
   /** When a replacement must delete first: the new object would collide with the old one. */
@@ -179,11 +181,15 @@ export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, ne
   };
 }
 
-/** The inputs part of a state (declared inputs plus the provider's internal keys). */
+/** Internal keys every SDK class sends as inputs. */
+const SDK_INPUTS = ["__kind", "__logicalName"];
+
+/** The inputs part of a state: declared inputs, and the internal keys that are inputs. */
 export function inputsOf(definition: ResourceDefinition, state: PropertyMap): PropertyMap {
+  const internal = new Set([...SDK_INPUTS, ...(definition.internalInputs ?? [])]);
   const inputs: PropertyMap = {};
   for (const [key, value] of Object.entries(state)) {
-    if (key in definition.inputs || (isInternal(key) && key !== "__provider" && key !== "__version")) inputs[key] = value;
+    if (key in definition.inputs || internal.has(key)) inputs[key] = value;
   }
   return inputs;
 }

@@ -121,6 +121,8 @@ export const bucket: ResourceDefinition = {
     createdAt: { description: "When the bucket was created (ISO 8601).", schema: z.string() },
   },
 
+  internalInputs: ["__autoname"],
+
   refine(inputs, olds) {
     if (inputs.name !== undefined) {
       inputs.__autoname = false;
