@@ -1,0 +1,89 @@
+// Prints, per resource kind, what each lifecycle operation costs through the real provider host
+// against the emulator: API requests and median wall time over N runs, and the state size of one
+// resource (its outputs, including `__provider`). Not a test: numbers to compare across changes.
+//   npm run bench
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { startLifecycle } from "../test/harness/lifecycle";
+import type { Props } from "../test/harness/providerHost";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+
+interface Kind {
+  kind: string;
+  args: (i: number, deps: Record<string, string>) => Props;
+  update: (i: number, deps: Record<string, string>) => Props;
+}
+
+const kinds: Kind[] = [
+  { kind: "Bucket", args: (i) => ({ name: `bench-${i}` }), update: (i) => ({ name: `bench-renamed-${i}` }) },
+  {
+    kind: "BucketCredential",
+    args: (_i, d) => ({ bucketId: d.bucket }),
+    update: (_i, d) => ({ bucketId: d.bucket, rotation: "r2" }),
+  },
+  { kind: "DnsZone", args: (i) => ({ domain: `bench-${i}.com` }), update: (i) => ({ domain: `bench-${i}.com`, forceDestroy: true }) },
+  {
+    kind: "DnsRecord",
+    args: (i, d) => ({ zoneId: d.zone, name: `r${i}`, type: "A", values: ["192.0.2.1"] }),
+    update: (i, d) => ({ zoneId: d.zone, name: `r${i}`, type: "A", values: ["192.0.2.2"], ttl: 600 }),
+  },
+];
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function main(): Promise<void> {
+  const { emu, engine, close } = await startLifecycle();
+  await engine.up("Bucket", "dep-bucket", { name: "bench-dependency" });
+  await engine.up("DnsZone", "dep-zone", { domain: "bench-dependency.com" });
+  const deps = { bucket: engine.get("dep-bucket").id, zone: engine.get("dep-zone").id };
+
+  const rows: string[][] = [];
+  for (const { kind, args, update } of kinds) {
+    const ops = { create: [] as number[], noop: [] as number[], refresh: [] as number[], update: [] as number[], delete: [] as number[] };
+    const requests = { create: 0, noop: 0, refresh: 0, update: 0, delete: 0 };
+    let stateBytes = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const name = `${kind}-${i}`;
+      const measure = async (op: keyof typeof ops, run: () => Promise<unknown>) => {
+        emu.resetRequests();
+        const started = process.hrtime.bigint();
+        await run();
+        ops[op].push(Number(process.hrtime.bigint() - started) / 1e6);
+        requests[op] = emu.requests().total;
+      };
+      await measure("create", () => engine.up(kind, name, args(i, deps)));
+      stateBytes = JSON.stringify(engine.get(name).outputs).length;
+      await measure("noop", () => engine.up(kind, name, args(i, deps)));
+      await measure("refresh", () => engine.refresh(name));
+      await measure("update", () => engine.up(kind, name, update(i, deps)));
+      await measure("delete", () => engine.destroy(name));
+    }
+    rows.push([
+      kind,
+      ...(["create", "noop", "refresh", "update", "delete"] as const).map((op) => `${requests[op]} / ${median(ops[op]).toFixed(1)} ms`),
+      String(stateBytes),
+    ]);
+  }
+  await close();
+
+  const shim = require(path.join(__dirname, "..", "sdk", "shim"));
+  const byValue = (await pulumi.runtime.serializeFunction(() => shim, { allowSecrets: true })).text.length;
+
+  const header = ["kind", "create", "no-op up", "refresh", "update", "delete", "state bytes"];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join("  ");
+  console.log(`API requests / median wall time per operation, ${RUNS} runs each, through the provider host against the emulator`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log(
+    `\n__provider per resource: ${byValue} bytes when the SDK is loaded from a path (this repository); ` +
+      'a user\'s installed package stores `require("pulumi-mamutecloud/shim")` instead (about 250 bytes, see test/package/packed.test.ts).',
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
