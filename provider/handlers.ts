@@ -53,7 +53,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
         // later, and the host adds the serialized shim only to successful answers: without it here,
         // a refresh or destroy before the next up cannot even load the provider.
         if (err instanceof ResourceInitError) {
-          const properties = { ...inputs, ...err.properties, __version: STATE_VERSION, __provider: props.__provider };
+          const properties = defined({ ...inputs, ...err.properties, __version: STATE_VERSION, __provider: props.__provider });
           throw new ResourceInitError(err.message, err.id, properties, err.reasons);
         }
         throw err;
