@@ -18,7 +18,9 @@ export interface StoredObject {
   /** `x-amz-meta-*` headers, names lower-cased without the prefix. */
   metadata: Record<string, string>;
   /** Checksum the client sent and the emulator verified, e.g. { algorithm: "CRC32", value: "base64" }. */
-  checksum?: { algorithm: string; value: string };
+  checksum?: { algorithm: string; value: string; /** S3's x-amz-checksum-type; absent means FULL_OBJECT. */ type?: "FULL_OBJECT" | "COMPOSITE" };
+  /** Part sizes of an object made by a multipart upload, in part order (GetObject `partNumber`). */
+  partSizes?: number[];
   createdAt: Date;
   lastModified: Date;
 }
@@ -27,6 +29,8 @@ export interface UploadedPart {
   partNumber: number;
   body: Buffer;
   etag: string;
+  /** The part's checksum as sent and verified (algorithm of its upload). */
+  checksum?: { algorithm: string; value: string };
   lastModified: Date;
 }
 
@@ -37,8 +41,14 @@ export interface MultipartUpload {
   contentType: string;
   contentEncoding?: string;
   contentDisposition?: string;
+  contentLanguage?: string;
   cacheControl?: string;
+  expires?: string;
   metadata: Record<string, string>;
+  /** `x-amz-checksum-algorithm` of CreateMultipartUpload: every part must then carry that checksum. */
+  checksumAlgorithm?: string;
+  /** `x-amz-checksum-type` of CreateMultipartUpload (COMPOSITE unless FULL_OBJECT was asked for). */
+  checksumType?: "FULL_OBJECT" | "COMPOSITE";
   parts: Map<number, UploadedPart>;
 }
 

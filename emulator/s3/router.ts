@@ -1,0 +1,113 @@
+// One S3 request from end to end: name the operation, authenticate (SigV4), resolve the bucket and
+// check the credential may open it, read and verify the body, run the operation; any S3Error
+// becomes S3's XML error. Authentication comes first, as on S3, so nothing about a bucket is
+// revealed to an unsigned or badly signed request.
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Bucket, EmulatorState } from "../state";
+import { S3Error, accessDenied, notImplemented, sendS3Error } from "./errors";
+import { standardHeaders, type S3Context } from "./context";
+import { authenticate } from "./sigv4";
+import { MAX_OBJECT_BYTES, readBody, type BodyLimits } from "./body";
+import { isSupported, operationOf, type SupportedOperation } from "./operations";
+import { parseTarget } from "./target";
+import { getBucketLocation, headBucket, listBuckets } from "./buckets";
+import { listObjectsV1, listObjectsV2 } from "./list";
+import { copyObject, deleteObject, deleteObjects, getObject, putObject } from "./objects";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+} from "./multipart";
+
+type Handler = (ctx: S3Context) => void;
+
+const HANDLERS: Record<Exclude<SupportedOperation, "ListBuckets">, Handler> = {
+  HeadBucket: headBucket,
+  GetBucketLocation: getBucketLocation,
+  ListObjects: listObjectsV1,
+  ListObjectsV2: listObjectsV2,
+  ListMultipartUploads: listMultipartUploads,
+  PutObject: putObject,
+  CopyObject: copyObject,
+  GetObject: getObject,
+  HeadObject: getObject,
+  DeleteObject: deleteObject,
+  DeleteObjects: deleteObjects,
+  CreateMultipartUpload: createMultipartUpload,
+  UploadPart: uploadPart,
+  UploadPartCopy: uploadPartCopy,
+  CompleteMultipartUpload: completeMultipartUpload,
+  AbortMultipartUpload: abortMultipartUpload,
+  ListParts: listParts,
+};
+
+/** Request documents are small; object bodies go up to S3's single-PUT limit. */
+function limitsFor(operation: string): BodyLimits {
+  if (operation === "PutObject" || operation === "UploadPart") {
+    return {
+      maxBytes: MAX_OBJECT_BYTES,
+      tooLarge: () => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", [["MaxSizeAllowed", MAX_OBJECT_BYTES]]),
+    };
+  }
+  const maxBytes = operation === "DeleteObjects" || operation === "CompleteMultipartUpload" ? 8 * 1024 * 1024 : 1024 * 1024;
+  return { maxBytes, tooLarge: () => new S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.", [["MaxMessageLengthBytes", maxBytes]]) };
+}
+
+function resolveBucket(state: EmulatorState, ref: string, credentialBucketId: string): Bucket {
+  const bucket = state.bucketByIdOrName(ref);
+  if (!bucket) throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", ref]]);
+  if (bucket.id !== credentialBucketId) {
+    throw accessDenied("Access Denied: this credential belongs to another bucket (a MamuteCloud S3 credential opens only its own bucket)");
+  }
+  return bucket;
+}
+
+function unsupported(operation: string): S3Error {
+  if (operation === "CreateBucket" || operation === "DeleteBucket") {
+    return notImplemented(`${operation} is not available on the S3 endpoint: buckets are created and deleted through the MamuteCloud management API (/object-storage/buckets).`);
+  }
+  return notImplemented(`${operation} is not implemented by the MamuteCloud emulator.`);
+}
+
+export async function handleS3(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  const url = req.url ?? "/";
+  const resourcePath = url.split("?")[0];
+  try {
+    const operation = operationOf(req.method ?? "GET", url, req.headers);
+    const target = parseTarget(url);
+    const auth = authenticate(req, target, state);
+    if (operation === "Unknown") {
+      throw new S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", [["Method", req.method ?? ""]]);
+    }
+
+    let bucket: Bucket | undefined;
+    if (operation === "ListBuckets") {
+      bucket = state.buckets.get(auth.credential.bucketId);
+    } else {
+      bucket = resolveBucket(state, target.bucket, auth.credential.bucketId);
+    }
+    if (!isSupported(operation)) throw unsupported(operation);
+
+    const body = await readBody(req, auth, limitsFor(operation), {
+      // CompleteMultipartUpload's x-amz-checksum-* headers state the object's checksum, not the XML's.
+      checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",
+    });
+    const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body, requestId };
+    if (operation === "ListBuckets") return listBuckets(ctx, bucket);
+    HANDLERS[operation](ctx);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const s3Error =
+      error instanceof S3Error ? error : new S3Error(500, "InternalError", `We encountered an internal error: ${(error as Error)?.message ?? String(error)}`);
+    sendS3Error(req, res, s3Error, resourcePath, requestId, standardHeaders(state, requestId));
+  }
+}
