@@ -367,7 +367,9 @@ function authenticatePresigned(req: IncomingMessage, target: RequestTarget, stat
     ]);
   }
 
-  const payloadHash = q("X-Amz-Content-Sha256") ?? header(req, "x-amz-content-sha256") ?? UNSIGNED_PAYLOAD;
+  // Signers that hoist x-amz-* headers into the query keep their lower-case names, so match either case.
+  const hoistedHash = target.params.find(([n]) => n.toLowerCase() === "x-amz-content-sha256")?.[1];
+  const payloadHash = hoistedHash ?? header(req, "x-amz-content-sha256") ?? UNSIGNED_PAYLOAD;
   const payload = payloadModeOf(payloadHash);
   if (payload.kind === "streaming") throw invalidRequest("Streaming (aws-chunked) uploads cannot use a presigned URL.");
 
