@@ -41,7 +41,7 @@ export function resolveCopySource(ctx: S3Context): StoredObject {
   );
   if (!outcome.ok) {
     throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", [
-      ["Condition", `x-amz-copy-source-${outcome.condition}`],
+      ["Condition", `x-amz-copy-source-${outcome.condition.toLowerCase()}`],
     ]);
   }
   return object;

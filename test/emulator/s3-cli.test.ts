@@ -18,7 +18,6 @@ const run = promisify(execFile);
 const haveCli = existsSync(AWS);
 const describeCli = haveCli ? describe : describe.skip;
 if (!haveCli) {
-  // eslint-disable-next-line no-console
   console.warn(`S3 aws CLI tests skipped: ${AWS} is not installed (apt-get install awscli)`);
 }
 
