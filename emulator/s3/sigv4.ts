@@ -313,18 +313,7 @@ function authenticateHeader(req: IncomingMessage, target: RequestTarget, state: 
   }
 
   const canonical = canonicalRequest(req.method ?? "GET", target, req.rawHeaders, signedHeaders, payloadHash, false);
-  const scopeString = `${scope.date}/${REGION}/${SERVICE}/aws4_request`;
-  const toSign = stringToSign(amzDate, scopeString, canonical);
-  const key = signingKey(credential.secretAccessKey, scope.date);
-  if (!signaturesEqual(hmacHex(key, toSign), signature)) {
-    throw signatureMismatch(scope.accessKeyId, toSign, signature, canonical);
-  }
-  return {
-    credential,
-    presigned: false,
-    payload,
-    signing: { amzDate, scope: scopeString, key, seedSignature: signature.toLowerCase() },
-  };
+  return { credential, presigned: false, payload, signing: verifySignature(canonical, scope, amzDate, credential, signature) };
 }
 
 function dateHeaderAsAmz(value: string | undefined): string | undefined {
@@ -376,18 +365,24 @@ function authenticatePresigned(req: IncomingMessage, target: RequestTarget, stat
   const signedHeaders = parseSignedHeaders(signedHeadersField, malformedQuery);
   requireHostSigned(signedHeaders);
   const canonical = canonicalRequest(req.method ?? "GET", target, req.rawHeaders, signedHeaders, payloadHash, true);
+  return { credential, presigned: true, payload, signing: verifySignature(canonical, scope, amzDate, credential, signature) };
+}
+
+/** Compares the signature the client sent with ours over the same canonical request. */
+function verifySignature(
+  canonical: string,
+  scope: Scope,
+  amzDate: string,
+  credential: S3Credential,
+  signature: string,
+): Authenticated["signing"] {
   const scopeString = `${scope.date}/${REGION}/${SERVICE}/aws4_request`;
   const toSign = stringToSign(amzDate, scopeString, canonical);
   const key = signingKey(credential.secretAccessKey, scope.date);
   if (!signaturesEqual(hmacHex(key, toSign), signature)) {
     throw signatureMismatch(scope.accessKeyId, toSign, signature, canonical);
   }
-  return {
-    credential,
-    presigned: true,
-    payload,
-    signing: { amzDate, scope: scopeString, key, seedSignature: signature.toLowerCase() },
-  };
+  return { amzDate, scope: scopeString, key, seedSignature: signature.toLowerCase() };
 }
 
 /** The string a chunk signature signs: chained from the previous signature (the seed for the first chunk). */

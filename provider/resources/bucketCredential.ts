@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
 
@@ -21,12 +22,7 @@ type ApiCredential = z.infer<typeof credentialResponse>;
 
 const credentialWithSecret = credentialResponse.extend({ secret_access_key: z.string() });
 
-// The id joins the two with "/": a bucket id must not contain one (nor blanks, which no id has).
-const bucketIdSchema = z
-  .string()
-  .refine((value) => /^[^\s/]+$/.test(value), {
-    message: "must be a bucket id (a Bucket's `id` output, e.g. bkt_5f2c9d1e8a7b4c3d): non-empty, without \"/\" or spaces",
-  });
+const bucketIdSchema = parentIdSchema("a bucket id (a Bucket's `id` output, e.g. bkt_5f2c9d1e8a7b4c3d)");
 
 /**
  * Access key ids that a create in this process made or adopted. A create that lost its response
@@ -58,17 +54,10 @@ async function otherCreatesSettled(bucketId: string): Promise<void> {
   if (pending && pending.size > 0) await Promise.allSettled([...pending]);
 }
 
-export function credentialId(bucketId: string, accessKeyId: string): string {
-  return `${bucketId}/${accessKeyId}`;
-}
+export const credentialId = joinChildId;
 
 export function parseCredentialId(id: string): { bucketId: string; accessKeyId: string } {
-  const slash = id.indexOf("/");
-  const bucketId = id.slice(0, slash);
-  const accessKeyId = id.slice(slash + 1);
-  if (slash <= 0 || accessKeyId === "" || accessKeyId.includes("/")) {
-    throw new Error(`"${id}" is not a BucketCredential id: expected <bucketId>/<accessKeyId>, e.g. bkt_5f2c9d1e8a7b4c3d/MCAK7Q2X9L4M0B8N3V5C`);
-  }
+  const [bucketId, accessKeyId] = splitChildId(id, "BucketCredential", "<bucketId>/<accessKeyId>", "bkt_5f2c9d1e8a7b4c3d/MCAK7Q2X9L4M0B8N3V5C");
   return { bucketId, accessKeyId };
 }
 

@@ -9,6 +9,7 @@
 // example.com. Values are put in the API's canonical form at check, so a refresh shows no diff.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
+import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { isUnknown, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
@@ -30,10 +31,7 @@ import {
 } from "./dns";
 import { zonePath, zoneResponse } from "./dnsZone";
 
-// The id joins zone and record with "/": a zone id must not contain one (nor blanks, which no id has).
-const zoneIdSchema = z.string().refine((value) => /^[^\s/]+$/.test(value), {
-  message: 'must be a DnsZone id (a DnsZone\'s `id` output, e.g. zone_1c2d3e4f5a6b7c8d): non-empty, without "/" or spaces',
-});
+const zoneIdSchema = parentIdSchema("a DnsZone id (a DnsZone's `id` output, e.g. zone_1c2d3e4f5a6b7c8d)");
 
 const nameSchema = z.string().transform((raw, ctx) => {
   const result = checkRecordName(raw);
@@ -75,17 +73,10 @@ export const recordResponse = z.object({
 });
 type ApiRecord = z.infer<typeof recordResponse>;
 
-export function recordId(zoneId: string, id: string): string {
-  return `${zoneId}/${id}`;
-}
+export const recordId = joinChildId;
 
 export function parseRecordId(id: string): { zoneId: string; recordId: string } {
-  const slash = id.indexOf("/");
-  const zoneId = id.slice(0, slash);
-  const record = id.slice(slash + 1);
-  if (slash <= 0 || record === "" || record.includes("/")) {
-    throw new Error(`"${id}" is not a DnsRecord id: expected <zoneId>/<recordId>, e.g. zone_1c2d3e4f5a6b7c8d/rec_7a6b5c4d3e2f1a0b`);
-  }
+  const [zoneId, record] = splitChildId(id, "DnsRecord", "<zoneId>/<recordId>", "zone_1c2d3e4f5a6b7c8d/rec_7a6b5c4d3e2f1a0b");
   return { zoneId, recordId: record };
 }
 
