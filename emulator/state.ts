@@ -4,11 +4,8 @@ import { randomBytes } from "node:crypto";
 
 export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
 
-export interface StoredObject {
-  key: string;
-  body: Buffer;
-  /** Hex MD5 for a single PUT, `md5-of-part-md5s-N` for a multipart upload; no quotes. */
-  etag: string;
+/** The headers a PUT (or CreateMultipartUpload, or CopyObject with REPLACE) sets on an object. */
+export interface ObjectHeaders {
   contentType: string;
   contentEncoding?: string;
   contentDisposition?: string;
@@ -17,6 +14,13 @@ export interface StoredObject {
   expires?: string;
   /** `x-amz-meta-*` headers, names lower-cased without the prefix. */
   metadata: Record<string, string>;
+}
+
+export interface StoredObject extends ObjectHeaders {
+  key: string;
+  body: Buffer;
+  /** Hex MD5 for a single PUT, `md5-of-part-md5s-N` for a multipart upload; no quotes. */
+  etag: string;
   /** Checksum the client sent and the emulator verified, e.g. { algorithm: "CRC32", value: "base64" }. */
   checksum?: { algorithm: string; value: string; /** S3's x-amz-checksum-type; absent means FULL_OBJECT. */ type?: "FULL_OBJECT" | "COMPOSITE" };
   /** Part sizes of an object made by a multipart upload, in part order (GetObject `partNumber`). */
@@ -34,17 +38,10 @@ export interface UploadedPart {
   lastModified: Date;
 }
 
-export interface MultipartUpload {
+export interface MultipartUpload extends ObjectHeaders {
   uploadId: string;
   key: string;
   initiated: Date;
-  contentType: string;
-  contentEncoding?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  cacheControl?: string;
-  expires?: string;
-  metadata: Record<string, string>;
   /** `x-amz-checksum-algorithm` of CreateMultipartUpload: every part must then carry that checksum. */
   checksumAlgorithm?: string;
   /** `x-amz-checksum-type` of CreateMultipartUpload (COMPOSITE unless FULL_OBJECT was asked for). */

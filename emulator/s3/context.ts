@@ -1,7 +1,9 @@
 // What every S3 operation handler gets, and the small pieces they share: writing an answer with
 // S3's standard headers, reading the object headers a PUT sets, formatting times and ETags.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Bucket, EmulatorState, StorageClass } from "../state";
+import type { Bucket, EmulatorState, ObjectHeaders, StorageClass } from "../state";
+
+export type { ObjectHeaders } from "../state";
 import type { Authenticated } from "./sigv4";
 import type { ReceivedBody } from "./body";
 import type { RequestTarget } from "./target";
@@ -116,17 +118,6 @@ export function storedContentEncoding(value: string | undefined): string | undef
     .map((token) => token.trim())
     .filter((token) => token !== "" && token.toLowerCase() !== "aws-chunked");
   return kept.length === 0 ? undefined : kept.join(", ");
-}
-
-/** The headers a PUT (or CreateMultipartUpload, or CopyObject with REPLACE) sets on the object. */
-export interface ObjectHeaders {
-  contentType: string;
-  contentEncoding?: string;
-  contentDisposition?: string;
-  contentLanguage?: string;
-  cacheControl?: string;
-  expires?: string;
-  metadata: Record<string, string>;
 }
 
 export const DEFAULT_CONTENT_TYPE = "binary/octet-stream";
