@@ -5,20 +5,7 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { useEmulator } from "./helpers";
-import {
-  errorCode,
-  md5Hex,
-  newBucketWithCredential,
-  sdkClient,
-  seedSignatureOf,
-  send,
-  signRequest,
-  signedChunkedBody,
-  signedSend,
-  signer,
-  unsignedChunkedBody,
-  type TestBucket,
-} from "./s3-helpers";
+import { errorCode, md5Hex, newBucketWithCredential, sdkClient, seedSignatureOf, send, signRequest, signedChunkedBody, signedSend, signer, unsignedChunkedBody, type TestBucket, failure } from "./s3-helpers";
 import { checksumOf } from "../../emulator/s3/checksums";
 
 const { emu, api } = useEmulator();
@@ -33,16 +20,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => s3?.destroy());
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error("expected the request to fail");
-}
 
 /** The stored bytes of a key, read straight from the emulator's state. */
 function stored(key: string): string | undefined {

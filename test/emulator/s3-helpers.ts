@@ -239,3 +239,14 @@ export function multipartEtag(parts: Buffer[]): string {
   const digests = Buffer.concat(parts.map((part) => createHash("md5").update(part).digest()));
   return `${createHash("md5").update(digests).digest("hex")}-${parts.length}`;
 }
+
+/** Rejects with the S3 error the SDK raised: its name (the XML Code) and HTTP status. */
+export async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error("expected the request to fail");
+}

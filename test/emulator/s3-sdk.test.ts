@@ -28,7 +28,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { useEmulator } from "./helpers";
-import { md5Hex, multipartEtag, newBucketWithCredential, sdkClient, signedSend, type TestBucket } from "./s3-helpers";
+import { md5Hex, multipartEtag, newBucketWithCredential, sdkClient, signedSend, type TestBucket, failure } from "./s3-helpers";
 
 const { emu, api } = useEmulator();
 
@@ -50,17 +50,6 @@ afterAll(() => {
 async function getBytes(bucket: string, key: string, extra: Partial<ConstructorParameters<typeof GetObjectCommand>[0]> = {}) {
   const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...extra }));
   return { answer, bytes: Buffer.from(await answer.Body!.transformToByteArray()) };
-}
-
-/** Rejects with the S3 error the SDK raised: its name (the XML Code) and HTTP status. */
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error("expected the request to fail");
 }
 
 describe("PutObject and GetObject", () => {
