@@ -77,7 +77,7 @@ export interface DnsZone {
   updatedAt: Date;
 }
 
-export type DnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+export type DnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS" | "SRV" | "CAA";
 
 export interface DnsRecord {
   id: string;
@@ -85,10 +85,9 @@ export interface DnsRecord {
   /** Fully qualified, lower case, with the trailing dot. */
   name: string;
   type: DnsRecordType;
-  /** Canonical forms, sorted. */
+  /** Canonical presentation forms (`10 mx1.example.com.`), sorted. */
   values: string[];
   ttl: number;
-  priority: number | null;
   managed: boolean;
   createdAt: Date;
   updatedAt: Date;

@@ -9,6 +9,7 @@ import {
   checkInputs,
   diffInputs,
   inputsOf,
+  upgradeState,
   type Context,
   type PropertyMap,
   type ResourceDefinition,
@@ -38,10 +39,12 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
 }
 
 export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
+  /** Old outputs in the current shape, whichever version of the package wrote them. */
+  const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
   return {
     check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
 
-    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffInputs(definition, own(olds), own(news))),
+    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffInputs(definition, stateOf(olds), own(news))),
 
     create: guard(async (props: PropertyMap) => {
       const inputs = own(props);
@@ -61,7 +64,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     }),
 
     read: guard(async (id: string, props: PropertyMap) => {
-      const state = own(props);
+      const state = stateOf(props);
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
@@ -71,14 +74,15 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
 
     update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
       const inputs = own(news);
-      const outs = definition.update ? await definition.update(ctx, id, own(olds), inputs) : {};
+      const state = stateOf(olds);
+      const outs = definition.update ? await definition.update(ctx, id, state, inputs) : {};
       // Old outputs carry over (computed values), but not inputs the user has since removed.
-      const carried = Object.fromEntries(Object.entries(own(olds)).filter(([key]) => !(key in definition.inputs)));
+      const carried = Object.fromEntries(Object.entries(state).filter(([key]) => !(key in definition.inputs)));
       return { outs: defined({ ...carried, ...inputs, ...outs, __version: STATE_VERSION }) };
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {
-      await definition.delete(ctx, id, own(props));
+      await definition.delete(ctx, id, stateOf(props));
     }),
   } as DynamicProvider;
 }

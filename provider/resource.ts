@@ -8,8 +8,11 @@ import type { MamuteClient } from "./client";
 /** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Written into every resource's outputs; bump it when the shape of state changes. */
-export const STATE_VERSION = 1;
+/**
+ * Written into every resource's outputs; bump it when the shape of state changes, and give the
+ * kinds whose state changed an `upgrade`. 2: DnsRecord MX priorities moved into the values.
+ */
+export const STATE_VERSION = 2;
 
 export type PropertyMap = Record<string, unknown>;
 
@@ -57,6 +60,11 @@ export interface ResourceDefinition {
   refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void;
   /** Keys `refine` adds to the inputs for itself (e.g. `__autoname`); kept as inputs after a refresh. */
   internalInputs?: readonly string[];
+  /**
+   * State (old outputs) written by an older version of the package, `version` its `__version`,
+   * brought to the current shape before diff, update, read and delete see it.
+   */
+  upgrade?(state: PropertyMap, version: number): PropertyMap;
   /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
   same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
   /** When a replacement must delete first: the new object would collide with the old one. */
@@ -90,6 +98,12 @@ export function isUnknown(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isUnknown);
   if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
   return false;
+}
+
+/** State without `__version` was written before versions existed, which is version 1. */
+export function upgradeState(definition: ResourceDefinition, state: PropertyMap): PropertyMap {
+  const version = typeof state.__version === "number" ? state.__version : 1;
+  return definition.upgrade && version < STATE_VERSION ? definition.upgrade(state, version) : state;
 }
 
 /** Keys the provider keeps for itself in inputs and outputs (`__autoname`, `__version`, …). */

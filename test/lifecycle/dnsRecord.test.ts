@@ -66,7 +66,7 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   const check = await engine.check("DnsRecord", "bad", {
     zoneId: `${zoneId}/x`,
     name: "bad..name",
-    type: "SRV",
+    type: "PTR",
     values: "192.0.2.1",
     ttl: 59,
     priority: 70000,
@@ -75,7 +75,7 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   expect(Object.keys(byProperty).sort()).toEqual(["name", "priority", "ttl", "type", "values", "zoneId"]);
   expect(byProperty.zoneId).toMatch(/must be a DnsZone id/);
   expect(byProperty.name).toMatch(/not a valid record name: use "@" for the zone apex/);
-  expect(byProperty.type).toMatch(/use one of A, AAAA, CNAME, MX, TXT, NS/);
+  expect(byProperty.type).toMatch(/use one of A, AAAA, CNAME, MX, TXT, NS, SRV, CAA/);
   expect(byProperty.values).toMatch(/list of 1-100 strings/);
   expect(byProperty.ttl).toMatch(/60 to 86400/);
   expect(byProperty.priority).toMatch(/0 to 65535/);
@@ -89,8 +89,24 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   expect(byTyped.priority).toMatch(/only MX records take a priority: remove it/);
 
   await expect(engine.up("DnsRecord", "bad", { zoneId, name: "@", type: "MX", values: ["mx.example"] })).rejects.toThrow(
-    /priority: is required for MX records/,
+    /values: item 0 "mx.example" must be "<priority> <host>"/,
   );
+  // The apex NS set is the zone's own.
+  await expect(engine.up("DnsRecord", "bad", { zoneId, name: "@", type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
+    /name: the NS record set at the zone apex is managed by MamuteCloud/,
+  );
+  // New types, each rule named with its property.
+  const srv = await engine.check("DnsRecord", "bad", { zoneId, name: "sip", type: "SRV", values: ["10 5 sip.example.net"] });
+  expect(Object.fromEntries(srv.failures.map((f) => [f.property, f.reason]))).toEqual({
+    name: expect.stringMatching(/must start with _service._protocol/),
+    values: expect.stringMatching(/item 0 "10 5 sip.example.net" must be "<priority> <weight> <port> <target>"/),
+  });
+  const caa = await engine.check("DnsRecord", "bad", { zoneId, name: "@", type: "CAA", values: ['0 issue "bad ca"', '0 contact "x"'] });
+  expect(caa.failures).toEqual([
+    { property: "values", reason: expect.stringMatching(/item 0 "0 issue \\"bad ca\\"" must be .*; item 1 "0 contact \\"x\\"" must be/) },
+  ]);
+  const cnameToIp = await engine.check("DnsRecord", "bad", { zoneId, name: "www", type: "CNAME", values: ["192.0.2.1"] });
+  expect(cnameToIp.failures).toEqual([{ property: "values", reason: expect.stringMatching(/not an IP address/) }]);
   await expect(engine.up("DnsRecord", "bad", { zoneId, name: "v6", type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] })).rejects.toThrow(
     CheckFailedError,
   );
@@ -136,10 +152,11 @@ test("CNAME target without a trailing dot and an absolute name: refresh then no 
   await engine.destroy("docs");
 });
 
-test("MX and TXT at the apex, values out of order: refresh then no diff", async () => {
+test("MX with the first version's record-wide priority, and TXT at the apex: refresh then no diff", async () => {
   const mx = { zoneId, name: "@", type: "MX", values: ["MX2.example.net", "mx1.example.net."], priority: 10 };
   await engine.up("DnsRecord", "mx", mx);
-  expect(engine.get("mx").outputs).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], priority: 10, fqdn: DOMAIN });
+  expect(engine.get("mx").outputs).toMatchObject({ values: ["10 mx1.example.net.", "10 mx2.example.net."], fqdn: DOMAIN });
+  expect(engine.get("mx").outputs).not.toHaveProperty("priority");
   await expectStableAfterRefresh("mx", mx);
 
   const txt = { zoneId, name: "", type: "TXT", values: ["v=spf1 -all", "google-site-verification=abc"], ttl: 300 };
@@ -153,23 +170,26 @@ test("MX and TXT at the apex, values out of order: refresh then no diff", async 
   await engine.destroy("txt");
 });
 
-test("values, ttl and MX priority update in place and keep the id", async () => {
-  await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx1.example.net"], priority: 10 });
+test("values, ttl and MX priorities update in place and keep the id", async () => {
+  const mail = (values: string[], more: Props = {}) => engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values, ...more });
+  await mail(["10 mx1.example.net"]);
   const { id } = engine.get("mail");
 
-  const values = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 10 });
+  const values = await mail(["20 mx2.example.net", "10 mx1.example.net"]);
   expect(values.op).toBe("update");
   expect(values.diff?.replaces).toEqual([]);
-  const ttl = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 10, ttl: 600 });
-  expect(ttl.op).toBe("update");
-  const priority = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 5, ttl: 600 });
-  expect(priority.op).toBe("update");
+  expect((await mail(["20 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
+  // One value's priority alone.
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
+  // The record-wide priority still updates in place too.
+  expect((await mail(["mx2.example.net", "mx1.example.net"], { ttl: 600, priority: 7 })).op).toBe("update");
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
 
   expect(engine.get("mail").id).toBe(id);
-  expect(engine.get("mail").outputs).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], ttl: 600, priority: 5 });
-  expect((await recordOf("mail")).body).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], ttl: 600, priority: 5 });
+  expect(engine.get("mail").outputs).toMatchObject({ values: ["10 mx1.example.net.", "5 mx2.example.net."], ttl: 600 });
+  expect((await recordOf("mail")).body).toMatchObject({ values: ["10 mx1.example.net.", "5 mx2.example.net."], ttl: 600 });
   // Removing ttl goes back to the default, in place.
-  expect((await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 5 })).op).toBe("update");
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"])).op).toBe("update");
   expect((await recordOf("mail")).body.ttl).toBe(3600);
   await engine.destroy("mail");
 });
@@ -265,10 +285,13 @@ test("a record that exists outside the stack is an error naming it, and nothing 
   expect(engine.state.has("thief")).toBe(false);
   expect(await records({ name: `taken.${DOMAIN}.` })).toHaveLength(1);
 
-  // The zone's own apex NS record.
-  await expect(engine.up("DnsRecord", "thief", { zoneId, name: "@", type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
-    /is the zone's own \(rec_[0-9a-f]+, managed by MamuteCloud/,
+  // The zone's own apex NS record, named absolutely (check cannot tell it is the apex): refused
+  // before the API is asked, and its records are untouched.
+  emu.resetRequests();
+  await expect(engine.up("DnsRecord", "thief", { zoneId, name: DOMAIN, type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
+    /whose NS records MamuteCloud manages/,
   );
+  expect(emu.requests().routes["POST /dns/zones/{zone_id}/records"]).toBeUndefined();
 });
 
 test("a create whose response is lost adopts exactly one record", async () => {
