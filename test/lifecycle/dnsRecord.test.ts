@@ -4,6 +4,8 @@ import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
 import type { ProviderHost, HostCallError, Props } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const DOMAIN = "lifecycle-records.example";
 
@@ -267,6 +269,121 @@ test("read works from the id alone (no state but the kind): the API's absolute n
   expect(read.id).toBe(id);
   expect(read.properties).toMatchObject({ zoneId, name: `bare.${DOMAIN}.`, type: "A", values: ["192.0.2.3"], ttl: 3600, fqdn: `bare.${DOMAIN}` });
   await engine.destroy("bare");
+});
+
+describe("a mail and service setup: two MX priorities, SRV and CAA", () => {
+  // Spelled as users paste them: odd case, no trailing dots, extra spaces, CAA values unquoted.
+  // (zoneId is added when each test runs: the zone is made in beforeAll.)
+  const mail = { name: "@", type: "mx", values: ["20  MX2.Example.NET", "10 mx1.example.net."] };
+  const sip = { name: "_SIP._tcp", type: "SRV", values: ["20 0 5060 Backup.example.net", "10 60 5060 sip.example.net."], ttl: 300 };
+  const caa = {
+    name: "",
+    type: "caa",
+    values: ["0 ISSUE letsencrypt.org", '0 issuewild ";"', "0 iodef mailto:security@example.net", '0 issue "pki.goog;  cansignhttpexchanges=yes"'],
+  };
+  const setup = { mail, sip, caa };
+
+  test("goes up in the API's canonical forms", async () => {
+    for (const [name, args] of Object.entries(setup)) expect((await engine.up("DnsRecord", name, { ...args, zoneId })).op).toBe("create");
+    expect(engine.get("mail").outputs).toMatchObject({ type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."], fqdn: DOMAIN });
+    expect(engine.get("sip").outputs).toMatchObject({ fqdn: `_sip._tcp.${DOMAIN}`, values: ["10 60 5060 sip.example.net.", "20 0 5060 backup.example.net."] });
+    const caaValues = ['0 iodef "mailto:security@example.net"', '0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"'];
+    expect(engine.get("caa").outputs.values).toEqual(caaValues);
+    expect((await recordOf("mail")).body).toMatchObject({ name: `${DOMAIN}.`, type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."] });
+    expect((await recordOf("sip")).body).toMatchObject({ type: "SRV", ttl: 300 });
+    expect((await recordOf("caa")).body.values).toEqual(caaValues);
+  });
+
+  test("previews empty, then refreshes clean (no diff after the refresh)", async () => {
+    for (const [name, args] of Object.entries(setup)) {
+      const preview = await engine.preview("DnsRecord", name, { ...args, zoneId });
+      expect(preview.op).toBe("same");
+      await expectStableAfterRefresh(name, { ...args, zoneId });
+    }
+    // Other spellings of the same values are no change either.
+    expect((await engine.preview("DnsRecord", "caa", { ...caa, zoneId, values: ['0 issue "LetsEncrypt.org."', "0 issuewild ;", '0 IODEF "mailto:security@example.net"', "0 issue pki.goog; cansignhttpexchanges=yes"] })).op).toBe("same");
+  });
+
+  test("changes values and TTL in place", async () => {
+    const ids = Object.fromEntries(Object.keys(setup).map((name) => [name, engine.get(name).id]));
+    const steps = [
+      await engine.up("DnsRecord", "mail", { ...mail, zoneId, values: ["10 mx1.example.net", "30 mx2.example.net"] }),
+      await engine.up("DnsRecord", "sip", { ...sip, zoneId, values: ["10 60 5061 sip.example.net"], ttl: 600 }),
+      await engine.up("DnsRecord", "caa", { ...caa, zoneId, values: ["0 issue letsencrypt.org"] }),
+    ];
+    for (const step of steps) expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+    for (const [name, id] of Object.entries(ids)) expect(engine.get(name).id).toBe(id);
+    expect((await recordOf("mail")).body.values).toEqual(["10 mx1.example.net.", "30 mx2.example.net."]);
+    expect((await recordOf("sip")).body).toMatchObject({ values: ["10 60 5061 sip.example.net."], ttl: 600 });
+    expect((await recordOf("caa")).body.values).toEqual(['0 issue "letsencrypt.org"']);
+  });
+
+  test("is destroyed", async () => {
+    for (const name of Object.keys(setup)) {
+      const { outputs } = engine.get(name);
+      await engine.destroy(name);
+      expect((await api(emu, "GET", `/dns/zones/${zoneId}/records/${outputs.recordId}`)).status).toBe(404);
+    }
+  });
+});
+
+test("TXT over 255 characters: one value, given whole or as zone-file strings; refresh then no diff", async () => {
+  const key = `v=DKIM1; k=rsa; p=${"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA".repeat(10)}`;
+  expect(key.length).toBeGreaterThan(255);
+  const args = { zoneId, name: "mail._domainkey", type: "TXT", values: [key] };
+  await engine.up("DnsRecord", "dkim", args);
+  expect((await recordOf("dkim")).body.values).toEqual([key]);
+  await expectStableAfterRefresh("dkim", args);
+  // What DKIM tools print: 255-character strings in quotes.
+  const chunks = key.match(/.{1,255}/g) ?? [];
+  expect(chunks.length).toBeGreaterThan(1);
+  const split = chunks.map((chunk) => `"${chunk}"`).join(" ");
+  expect((await engine.up("DnsRecord", "dkim", { ...args, values: [split] })).op).toBe("same");
+  await engine.destroy("dkim");
+});
+
+test("a stack written by the previous version (MX with a record-wide priority) sees no change, refreshes clean and updates in place", async () => {
+  // State as version 1 of this package wrote it (test/fixtures: captured from its create), for a
+  // record the API holds as that version made it (the same request body).
+  const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: `${DOMAIN}.`, type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
+  expect(made.status).toBe(201);
+  const rewrite = (props: Props) => ({ ...props, zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: DOMAIN, __provider: engine.props("DnsRecord", "legacy", {}).__provider });
+  const { recordId: _r, __zoneDomain: _d, fqdn: _f, ...legacyInputs } = rewrite(fixture.inputs);
+  engine.state.set("legacy", { kind: "DnsRecord", name: "legacy", id: `${zoneId}/${made.body.id}`, inputs: legacyInputs, outputs: rewrite(fixture.outputs) });
+  expect(engine.get("legacy").outputs).toMatchObject({ __version: 1, priority: 10, values: ["mx1.example.net.", "mx2.example.net."] });
+
+  // The program as it was written for version 1.
+  const program = { zoneId, name: "@", type: "MX", values: ["MX2.example.net", "mx1.example.net."], priority: 10, ttl: 600 };
+  expect((await engine.preview("DnsRecord", "legacy", program)).op).toBe("same");
+  expect(await engine.refresh("legacy")).toBe(true);
+  expect(engine.get("legacy").outputs).toMatchObject({ __version: 2, values: ["10 mx1.example.net.", "10 mx2.example.net."] });
+  expect(engine.get("legacy").outputs).not.toHaveProperty("priority");
+  expect((await engine.up("DnsRecord", "legacy", program)).op).toBe("same");
+  // Moving the priority into the values is no change; giving mx2 its own priority updates in place.
+  const moved = { ...program, values: ["10 mx1.example.net", "10 mx2.example.net"], priority: undefined };
+  expect((await engine.up("DnsRecord", "legacy", moved)).op).toBe("same");
+  const step = await engine.up("DnsRecord", "legacy", { ...moved, values: ["10 mx1.example.net", "20 mx2.example.net"] });
+  expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+  expect(engine.get("legacy").id).toBe(`${zoneId}/${made.body.id}`);
+  expect((await recordOf("legacy")).body.values).toEqual(["10 mx1.example.net.", "20 mx2.example.net."]);
+  await engine.destroy("legacy");
+});
+
+test("version 1 state is also updated and deleted without a refresh first", async () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "old-mail", type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
+  const outputs = { ...fixture.outputs, name: "old-mail", zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: `old-mail.${DOMAIN}`, __provider: engine.props("DnsRecord", "old", {}).__provider };
+  engine.state.set("old", { kind: "DnsRecord", name: "old", id: `${zoneId}/${made.body.id}`, inputs: {}, outputs });
+  // The user changes the record-wide priority, as version 1 allowed: an update, not a replacement.
+  const step = await engine.up("DnsRecord", "old", { zoneId, name: "old-mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 20, ttl: 600 });
+  expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+  expect(engine.get("old").outputs).toMatchObject({ __version: 2, values: ["20 mx1.example.net.", "20 mx2.example.net."] });
+  expect(engine.get("old").outputs).not.toHaveProperty("priority");
+  // Deleting straight from version 1 state.
+  engine.state.set("old", { ...engine.get("old"), outputs });
+  await engine.destroy("old");
+  expect((await api(emu, "GET", `/dns/zones/${zoneId}/records/${made.body.id}`)).status).toBe(404);
 });
 
 test("a record that exists outside the stack is an error naming it, and nothing is adopted", async () => {
