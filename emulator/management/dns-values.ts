@@ -87,7 +87,7 @@ function canonicalIodefValue(value: string): string | undefined {
 
 /** `flags tag "value"`: flags 0-255, tag lower case, the value always in quotes. */
 function canonicalCaa(raw: string): string | undefined {
-  const match = /^\s*(\d+)\s+([A-Za-z0-9]+)\s+(.*?)\s*$/.exec(raw);
+  const match = /^(\d+)\s+([A-Za-z0-9]+)\s+(.*)$/.exec(raw.trim());
   if (!match) return undefined;
   const flags = uint(match[1], 255);
   const tag = match[2].toLowerCase();
