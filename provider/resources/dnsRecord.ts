@@ -1,10 +1,12 @@
 // DnsRecord: one name and type in a zone with one or more values (a record set), at
 // `/dns/zones/{zone}/records`; values and TTL change in place (`PUT /dns/records/{id}`), zone,
-// name and type replace it. Values are zone-file presentation text, as the API holds them: MX
-// `10 mx1.example.com.`, SRV `10 5 5060 sip.example.com.`, CAA `0 issue "letsencrypt.org"`. The
-// record-wide `priority` of state version 1 is folded into the MX values, at check for inputs and
-// by `upgrade` for state, so stacks written then see no change. The id `<zoneId>/<recordId>` is all `read` needs, because the
-// API reads a record through its zone.
+// name and type replace it. The id `<zoneId>/<recordId>` is all `read` needs, because the API
+// reads a record through its zone.
+//
+// Values are zone-file presentation text, as the API holds them: MX `10 mx1.example.com.`, SRV
+// `10 5 5060 sip.example.com.`, CAA `0 issue "letsencrypt.org"`. The record-wide `priority` of
+// state version 1 is folded into the MX values, at check for inputs and by `upgrade` for state,
+// so stacks written then see no change.
 //
 // The zone's domain is not known at check (only `zoneId` is), so `name` stays as the user wrote it
 // (lower-cased) and diff decides whether two spellings denote the same FQDN with the domain kept in
@@ -170,7 +172,7 @@ function conflictError(type: string, fqdn: string, found: ApiRecord | undefined,
   );
 }
 
-/** An SRV record is named `_service._protocol` (`_sip._tcp`), or below such a pair. */
+/** An SRV record's name starts with `_service._protocol`: `_sip._tcp`, `_imaps._tcp.mail`. */
 function isServiceName(name: string): boolean {
   const [service, protocol] = name.split(".");
   return !isApexName(name) && service.startsWith("_") && protocol?.startsWith("_") === true;

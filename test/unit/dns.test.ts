@@ -5,6 +5,7 @@ import { checkInputs, diffInputs, upgradeState, STATE_VERSION, UNKNOWN, type Pro
 import { canonicalIpv6, canonicalValue, canonicalZoneDomain, checkRecordName, recordFqdn } from "../../provider/resources/dns";
 import { dnsRecord, parseRecordId, recordId } from "../../provider/resources/dnsRecord";
 import { dnsZone } from "../../provider/resources/dnsZone";
+import { canonicalRecordValues as emulatorCanonical } from "../../emulator/management/dns-values";
 
 describe("IPv6 canonical form (RFC 5952)", () => {
   test.each([
@@ -176,7 +177,7 @@ describe("DnsRecord check", () => {
 });
 
 describe("MX, SRV, CAA and TXT values: every spelling gives the one form the API answers", () => {
-  test.each([
+  const accepted: Array<[string, string, string]> = [
     ["MX", "10 mx1.example.com", "10 mx1.example.com."],
     ["MX", "  010\tMX1.Example.COM.  ", "10 mx1.example.com."],
     ["MX", "0 mail", "0 mail."],
@@ -195,11 +196,12 @@ describe("MX, SRV, CAA and TXT values: every spelling gives the one form the API
     ["TXT", ' "v=DKIM1; p=AB"   "CD" ', "v=DKIM1; p=ABCD"],
     ["TXT", '"say \\"hi\\" \\\\o/"', 'say "hi" \\o/'],
     ["TXT", 'plain "quoted" word', 'plain "quoted" word'],
-  ])("%s %s → %s", (type, raw, canonical) => {
+  ];
+  test.each(accepted)("%s %s → %s", (type, raw, canonical) => {
     expect(canonicalValue(type as "MX", raw)).toBe(canonical);
   });
 
-  test.each([
+  const refused: Array<[string, string]> = [
     ["MX", "mx1.example.com"], // no priority
     ["MX", "65536 mx1.example.com"],
     ["MX", "10 mx1.example.com extra"],
@@ -218,8 +220,16 @@ describe("MX, SRV, CAA and TXT values: every spelling gives the one form the API
     ["TXT", '""'],
     ["TXT", '"a" junk "b"'],
     ["CNAME", "192.0.2.1"],
-  ])("%s %s is refused", (type, raw) => {
+  ];
+  test.each(refused)("%s %s is refused", (type, raw) => {
     expect(canonicalValue(type as "MX", raw)).toBeUndefined();
+  });
+
+  test("agree with the emulator, the API contract's implementation, on every sample", () => {
+    for (const [type, raw, canonical] of accepted) {
+      expect(emulatorCanonical(type as "MX", [raw])).toEqual([canonical]);
+    }
+    for (const [type, raw] of refused) expect(() => emulatorCanonical(type as "MX", [raw])).toThrow(/values\[0\]/);
   });
 
   test("TXT: text over 255 characters is one value; split into zone-file strings it is the same value", () => {
