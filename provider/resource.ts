@@ -26,6 +26,8 @@ export interface InputProperty {
   secret?: boolean;
   /** When omitted, the provider chooses the value (auto-naming), so the output is always set. */
   computed?: boolean;
+  /** Still accepted, but superseded: what to use instead (schema.json's `deprecationMessage`). */
+  deprecated?: string;
 }
 
 export interface OutputProperty {

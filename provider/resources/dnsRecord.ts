@@ -285,10 +285,10 @@ export const dnsRecord: ResourceDefinition = {
     },
     priority: {
       description:
-        `Deprecated: write the priority in each MX value instead ("10 mx1.example.com"). MX only, 0-${PRIORITY_MAX}: the ` +
-        "priority of the values written as a bare host name. It is folded into the values (the record's state holds no " +
-        "priority), so moving it into the values is no change.",
+        `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
+        "(the record's state holds no priority), so moving it into the values is no change.",
       schema: prioritySchema,
+      deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
     },
   },
   outputs: {

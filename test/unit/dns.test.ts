@@ -1,6 +1,8 @@
 // DnsZone and DnsRecord's pure parts: the canonical forms check produces (so a refresh is followed
 // by no diff), the failures it reports, and diff's name equivalence and delete-before-replace.
+import { readFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
+import { join } from "node:path";
 import { checkInputs, diffInputs, upgradeState, STATE_VERSION, UNKNOWN, type PropertyMap } from "../../provider/resource";
 import { canonicalIpv6, canonicalValue, canonicalZoneDomain, checkRecordName, recordFqdn } from "../../provider/resources/dns";
 import { dnsRecord, parseRecordId, recordId } from "../../provider/resources/dnsRecord";
@@ -292,6 +294,14 @@ describe("state written by version 1 (an MX priority beside bare host names)", (
     const a = { ...v1, type: "A", values: ["192.0.2.1"], priority: undefined };
     expect(upgradeState(dnsRecord, a).values).toEqual(["192.0.2.1"]);
     expect(upgradeState(dnsZone, { domain: "example.com", __version: 1 })).toEqual({ domain: "example.com", __version: 1 });
+  });
+
+  test("priority is marked deprecated in schema.json, pointing at the per-value form", () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, "../../schema.json"), "utf8"));
+    const resource = Object.entries(schema.resources).find(([token]) => token.endsWith(":DnsRecord"))?.[1] as {
+      inputProperties: Record<string, { deprecationMessage?: string }>;
+    };
+    expect(resource.inputProperties.priority.deprecationMessage).toMatch(/in each MX value instead: "10 mx1.example.com"/);
   });
 
   test("against the unchanged program, or one that moved the priority into the values: no diff", () => {
