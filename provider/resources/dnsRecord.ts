@@ -208,7 +208,7 @@ function refineRecord(inputs: PropertyMap, failures: CheckFailure[]): void {
     }
   }
 
-  if (typeof inputs.name !== "string" || failed("name")) return;
+  if (typeof inputs.name !== "string" || isUnknown(inputs.name) || failed("name")) return;
   if (type === "CNAME" && isApexName(inputs.name)) {
     failures.push({
       property: "name",

@@ -175,6 +175,9 @@ describe("DnsRecord check", () => {
     expect(bad).toEqual({ values: expect.stringMatching(/item 0 "nope" must be an IPv6 address/) });
     // Name unknown: a CNAME is not judged for the apex.
     expect(check({ zoneId: "z", name: UNKNOWN, type: "CNAME", values: ["example.net"] }).failures).toEqual([]);
+    // Nor an SRV for its _service._protocol form, nor an NS for the apex.
+    expect(check({ zoneId: "z", name: UNKNOWN, type: "SRV", values: ["10 5 5060 sip.example.net"] }).failures).toEqual([]);
+    expect(check({ zoneId: "z", name: UNKNOWN, type: "NS", values: ["ns1.example.net"] }).failures).toEqual([]);
   });
 });
 
