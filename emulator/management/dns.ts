@@ -80,7 +80,7 @@ function recordType(raw: string, field = "type"): DnsRecordType {
   return type;
 }
 
-/** The set-wide `priority` of the first MX form (MX alone): the priority of values written as a bare host name. */
+/** The set-wide `priority` of the first MX form (MX alone): the priority of bare host names. */
 function legacyPriority(type: DnsRecordType, body: JsonObject): number | undefined {
   const priority = optionalInteger(body, "priority", 0, PRIORITY_MAX);
   if (priority !== undefined && type !== "MX") {
@@ -89,7 +89,7 @@ function legacyPriority(type: DnsRecordType, body: JsonObject): number | undefin
   return priority;
 }
 
-/** An SRV record is named `_service._protocol` (`_sip._tcp`), below which the service is offered. */
+/** An SRV record's name starts with `_service._protocol`: `_sip._tcp`, `_imaps._tcp.mail`. */
 function checkSrvName(name: string, zoneDomain: string): void {
   const [service, protocol] = name.split(".");
   if (name === `${zoneDomain}.` || !service.startsWith("_") || !protocol?.startsWith("_")) {

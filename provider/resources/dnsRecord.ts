@@ -62,7 +62,8 @@ const valuesSchema = z.array(z.string({ error: VALUES_RULE }), { error: VALUES_R
 const TTL_RULE = `must be a whole number of seconds from ${TTL_MIN} to ${TTL_MAX}; omit it for ${DEFAULT_TTL}`;
 const ttlSchema = z.int({ error: TTL_RULE }).min(TTL_MIN, TTL_RULE).max(TTL_MAX, TTL_RULE);
 
-const PRIORITY_RULE = `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
+const PRIORITY_RULE =
+  `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
 const prioritySchema = z.int({ error: PRIORITY_RULE }).min(0, PRIORITY_RULE).max(PRIORITY_MAX, PRIORITY_RULE);
 
 export const recordResponse = z.object({
@@ -336,7 +337,9 @@ export const dnsRecord: ResourceDefinition = {
       throw new Error(`name "${inputs.name}" is the apex of ${zoneDomain}, where a CNAME record cannot be: use A/AAAA records there, or another name.`);
     }
     if (type === "NS" && fqdn === `${zoneDomain}.`) {
-      throw new Error(`name "${inputs.name}" is the apex of ${zoneDomain}, whose NS records MamuteCloud manages (the DnsZone's nameservers): remove this record.`);
+      throw new Error(
+        `name "${inputs.name}" is the apex of ${zoneDomain}, whose NS records MamuteCloud manages (the DnsZone's nameservers): remove this record.`,
+      );
     }
     const body: Record<string, unknown> = { name: fqdn, type, values: inputs.values, ttl: inputs.ttl };
 
