@@ -130,6 +130,10 @@ describe("DNS records", () => {
       type: "CAA",
       values: ['0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"', '128 iodef "mailto:security@records.example"'],
     });
+
+    // The list's type filter takes the new types, in any case.
+    expect((await api().get(`${records()}?type=srv`)).body.data.map((r: { id: string }) => r.id)).toEqual([srv.body.id]);
+    expect((await api().get(`/dns/records?zone_id=${zoneId}&type=CAA`)).body.data.map((r: { id: string }) => r.id)).toEqual([caa.body.id]);
   });
 
   it("reads the first MX form: a set-wide priority for bare host names", async () => {
