@@ -102,12 +102,54 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
+
+// --- CDN and SSL (issue 9). Two helpers share these shapes: the CDN side owns CdnResource and
+// CdnCustomDomain (and may add fields to them), the SSL side owns SslCertificate.
+
+export type CdnStatus = "in_progress" | "deployed";
+
+export interface CdnCustomDomain {
+  id: string;
+  /** Lower case, no trailing dot. */
+  domainName: string;
+  additionalDomains: string[];
+  certificateId: string | null;
+  status: "pending" | "active" | "inactive";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CdnResource {
+  id: string;
+  name: string;
+  description: string;
+  /** `r-<id>.mamutecdn.com` or `<chosen>.mamutecdn.com`. */
+  distributionDomain: string;
+  status: CdnStatus;
+  customDomains: CdnCustomDomain[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SslCertificate {
+  id: string;
+  /** Lower case; may be a wildcard `*.example.com`. */
+  domainName: string;
+  subjectAlternativeNames: string[];
+  source: "requested" | "imported";
+  status: "pending_validation" | "issued" | "expired" | "failed";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export class EmulatorState {
   readonly buckets = new Map<string, Bucket>();
   /** By access key id. */
   readonly credentials = new Map<string, S3Credential>();
   readonly zones = new Map<string, DnsZone>();
   readonly records = new Map<string, DnsRecord>();
+  readonly cdnResources = new Map<string, CdnResource>();
+  readonly certificates = new Map<string, SslCertificate>();
   apiKey: ApiKey | null = null;
   /** Counts credentials made per bucket, for their user names. */
   private readonly credentialSerial = new Map<string, number>();
@@ -138,6 +180,17 @@ export class EmulatorState {
     const next = (this.credentialSerial.get(bucketId) ?? 0) + 1;
     this.credentialSerial.set(bucketId, next);
     return next;
+  }
+
+  /** Custom domains that reference a certificate (an SSL certificate in use cannot be deleted). */
+  customDomainsUsingCertificate(certificateId: string): { resource: CdnResource; domain: CdnCustomDomain }[] {
+    const users: { resource: CdnResource; domain: CdnCustomDomain }[] = [];
+    for (const resource of this.cdnResources.values()) {
+      for (const domain of resource.customDomains) {
+        if (domain.certificateId === certificateId) users.push({ resource, domain });
+      }
+    }
+    return users;
   }
 
   deleteBucket(bucketId: string): void {
