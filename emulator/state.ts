@@ -119,17 +119,100 @@ export interface CdnCustomDomain {
   updatedAt: Date;
 }
 
+export interface CdnOriginHeader {
+  name: string;
+  value: string;
+}
+
+interface CdnOriginGroupBase {
+  id: string;
+  name: string;
+  /** `""` or `/a/b` (no trailing slash). */
+  originPath: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CdnStorageOriginGroup extends CdnOriginGroupBase {
+  type: "storage";
+  bucketId: string;
+  defaultRootObject: string;
+}
+
+export type CdnProtocolPolicy = "http_only" | "https_only" | "match_viewer";
+export type TlsProtocolName = "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+
+export interface CdnCustomOriginGroup extends CdnOriginGroupBase {
+  type: "custom";
+  hostname: string;
+  protocolPolicy: CdnProtocolPolicy;
+  httpPort: number;
+  httpsPort: number;
+  originSslProtocols: TlsProtocolName[];
+  customHeaders: CdnOriginHeader[];
+  connectionAttempts: number;
+  connectionTimeoutSeconds: number;
+  responseTimeoutSeconds: number;
+  keepaliveTimeoutSeconds: number;
+}
+
+export type CdnOriginGroup = CdnStorageOriginGroup | CdnCustomOriginGroup;
+
+export type ViewerProtocolPolicy = "allow_all" | "redirect_to_https" | "https_only";
+
+export interface CdnBehavior {
+  /** 0 is the default behavior (path pattern `*`), which always exists. */
+  priority: number;
+  pathPattern: string;
+  cacheTtlSeconds: number;
+  viewerProtocolPolicy: ViewerProtocolPolicy;
+  subdomainRouting: boolean;
+}
+
+export interface CdnCustomErrorResponse {
+  errorCode: number;
+  responseCode: number;
+  responsePagePath: string;
+  cacheTtlSeconds: number;
+}
+
+export interface CdnPurge {
+  id: string;
+  type: "all" | "url" | "pattern";
+  urls: string[] | null;
+  patterns: string[] | null;
+  evicted: number;
+  createdAt: Date;
+}
+
 export interface CdnResource {
   id: string;
   name: string;
   description: string;
-  /** `r-<id>.mamutecdn.com` or `<chosen>.mamutecdn.com`. */
+  /** `r-<id hex>.mamutecdn.com` or `<chosen>.mamutecdn.com`. */
   distributionDomain: string;
-  status: CdnStatus;
+  originGroup: CdnOriginGroup;
+  /** Sorted by priority; the first is the default (priority 0). */
+  behaviors: CdnBehavior[];
+  customErrorResponses: CdnCustomErrorResponse[];
   customDomains: CdnCustomDomain[];
+  /** The HMAC key of signed URLs while token auth is on. */
+  tokenAuthKey: Buffer | null;
+  /** Newest first, bounded. */
+  purges: CdnPurge[];
+  /** The last change that affected serving: `status` is `deployed` once the deploy delay has passed since. */
+  servingChangedAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Delays of the emulator's asynchronous states, changed at start and at runtime. */
+export interface EmulatorSettings {
+  cdnDeployDelayMs: number;
+  sslValidationDelayMs: number;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = { cdnDeployDelayMs: 2000, sslValidationDelayMs: 5000 };
 
 export interface SslCertificate {
   id: string;
@@ -150,6 +233,7 @@ export class EmulatorState {
   readonly records = new Map<string, DnsRecord>();
   readonly cdnResources = new Map<string, CdnResource>();
   readonly certificates = new Map<string, SslCertificate>();
+  readonly settings: EmulatorSettings = { ...DEFAULT_SETTINGS };
   apiKey: ApiKey | null = null;
   /** Counts credentials made per bucket, for their user names. */
   private readonly credentialSerial = new Map<string, number>();
