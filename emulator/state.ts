@@ -214,13 +214,46 @@ export interface EmulatorSettings {
 
 export const DEFAULT_SETTINGS: EmulatorSettings = { cdnDeployDelayMs: 2000, sslValidationDelayMs: 5000 };
 
+/** A DNS record the owner of a requested certificate's name must create to validate it. */
+export interface CertificateValidationRecord {
+  /** The certificate name it validates, without a leading `*.`. */
+  domainName: string;
+  /** Fully qualified, lower case, with the trailing dot (the DNS API's canonical form). */
+  name: string;
+  type: "CNAME";
+  value: string;
+  validated: boolean;
+}
+
+/** What the edge serves and the API describes once a certificate exists as X.509. */
+export interface IssuedCertificate {
+  certificatePem: string;
+  /** Never answered by any route. */
+  privateKeyPem: string;
+  /** PEM blocks after the certificate, as imported; "" when none. */
+  chainPem: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** `AB:CD:…`, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprintSha256: string;
+  issuedAt: Date;
+}
+
 export interface SslCertificate {
   id: string;
   /** Lower case; may be a wildcard `*.example.com`. */
   domainName: string;
+  /** Lower case, without `domainName`, each once. */
   subjectAlternativeNames: string[];
   source: "requested" | "imported";
-  status: "pending_validation" | "issued" | "expired" | "failed";
+  status: "pending_validation" | "issued" | "expired";
+  /** Empty for an imported certificate. */
+  validationRecords: CertificateValidationRecord[];
+  /** Null while a requested certificate awaits validation. */
+  issued: IssuedCertificate | null;
+  tags: { key: string; value: string }[];
   createdAt: Date;
   updatedAt: Date;
 }
