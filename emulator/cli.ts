@@ -10,8 +10,16 @@ A local MamuteCloud (management API and S3 data plane), state in memory.
   --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
   --host H        address both listen on (default 127.0.0.1)
   --api-key K     the starting API key (must start with mamute-); random by default
+  --ssl-validation-delay-ms MS
+                  how long a requested certificate whose DNS is hosted elsewhere waits
+                  before it is issued (default 5000)
+  --ca-file PATH  where the emulator CA's certificate is written (default
+                  <tmpdir>/mamutecloud-emulator-<port>/ca.pem; removed on exit)
   -h, --help      show this help
 `;
+
+/** The longest delay a flag accepts (the same bound as `/_emulator/settings`): ten minutes. */
+const MAX_DELAY_MS = 600_000;
 
 /** The dashboard JWT printed at start lasts a working day. */
 const DASHBOARD_TOKEN_SECONDS = 12 * 3600;
@@ -21,6 +29,8 @@ export interface CliOptions {
   s3Port?: number;
   host: string;
   apiKey?: string;
+  sslValidationDelayMs?: number;
+  caFile?: string;
   help: boolean;
 }
 
@@ -64,6 +74,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         options.apiKey = apiKey;
         break;
       }
+      case "--ssl-validation-delay-ms": {
+        const delay = takeValue();
+        if (!/^\d+$/.test(delay) || Number(delay) > MAX_DELAY_MS) throw new UsageError(`--ssl-validation-delay-ms must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+        options.sslValidationDelayMs = Number(delay);
+        break;
+      }
+      case "--ca-file": {
+        const caFile = takeValue();
+        if (caFile.trim() === "") throw new UsageError("--ca-file must not be empty");
+        options.caFile = caFile;
+        break;
+      }
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -81,6 +103,7 @@ function banner(emu: Emulator): string {
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
     `  Dashboard JWT   ${emu.dashboardToken(DASHBOARD_TOKEN_SECONDS)}  (valid 12 h)`,
+    `  CA certificate  ${emu.caCertificatePath}  (also at ${emu.url}/_emulator/ca.pem; trust it with curl --cacert)`,
     "",
     `export MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey}`,
     "",
@@ -103,7 +126,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let emu: Emulator;
   try {
-    emu = await startEmulator({ port: options.port, s3Port: options.s3Port, host: options.host, apiKey: options.apiKey });
+    emu = await startEmulator({
+      port: options.port,
+      s3Port: options.s3Port,
+      host: options.host,
+      apiKey: options.apiKey,
+      caFile: options.caFile,
+      sslValidationDelayMs: options.sslValidationDelayMs,
+    });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     const reason = code === "EADDRINUSE" ? "the port is already in use (pick another with --port / --s3-port)" : message;
