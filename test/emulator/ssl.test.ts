@@ -6,7 +6,6 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { startEmulator } from "../../emulator";
 import { certificateCovers } from "../../emulator/tls";
-import type { CdnResource } from "../../emulator/state";
 import { expectError, useEmulator, type Answer } from "./helpers";
 import { TestCa, encrypted, fingerprint, rsaKey, tlsVerifyError } from "./ssl-helpers";
 
@@ -33,15 +32,13 @@ async function importCertificate(body: Record<string, unknown>): Promise<Answer>
   return call("POST", "/cdn/ssl-certificate/import", body);
 }
 
-/** A CDN resource whose custom domain uses the certificate, as the CDN routes would store it. */
-function attach(certificateId: string, domainName: string): CdnResource {
-  const now = new Date();
-  const resource = {
-    id: `cdn_test${Math.random().toString(16).slice(2, 10)}`,
-    customDomains: [{ id: "cd_test0001", domainName, additionalDomains: [], certificateId, status: "active", createdAt: now, updatedAt: now }],
-  } as unknown as CdnResource;
-  emu().state.cdnResources.set(resource.id, resource);
-  return resource;
+/** A CDN resource (over a new bucket) with one custom domain that uses the certificate. */
+async function attach(certificateId: string, domainName: string): Promise<{ resourceId: string; customDomainId: string }> {
+  const bucket = await call("POST", "/object-storage/buckets", { name: `ssl-${Date.now().toString(36)}` });
+  const resource = await call("POST", "/cdn/resource", { name: `ssl-${bucket.body.id}`, origin_group: { type: "storage", bucket_id: bucket.body.id } });
+  const updated = await call("PUT", `/cdn/resource/${resource.body.id}`, { custom_domains: [{ domain_name: domainName, certificate_id: certificateId }] });
+  expect(updated.status).toBe(200);
+  return { resourceId: resource.body.id, customDomainId: updated.body.custom_domains[0].id };
 }
 
 let testCa: TestCa;
@@ -155,14 +152,13 @@ describe("requested certificates", () => {
   });
 
   it("issues names whose DNS is hosted elsewhere after the external validation delay, which applies at once when changed", async () => {
-    const settings = emu().state.settings;
-    const before = settings.sslValidationDelayMs;
+    const before = emu().settings().sslValidationDelayMs;
     try {
-      settings.sslValidationDelayMs = 3600_000;
+      emu().setSettings({ sslValidationDelayMs: 600_000 });
       const requested = await call("POST", "/cdn/ssl-certificate", { domain_name: "www.elsewhere.example" });
       expect(requested.body.status).toBe("pending_validation");
       expect((await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status).toBe("pending_validation");
-      settings.sslValidationDelayMs = 0;
+      expect((await call("PUT", "/_emulator/settings", { ssl_validation_delay_ms: 0 })).body).toMatchObject({ ssl_validation_delay_ms: 0 });
       expect((await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status).toBe("issued");
 
       // A zone hosted here decides instead: without the record, no delay issues it.
@@ -170,7 +166,7 @@ describe("requested certificates", () => {
       const here = await call("POST", "/cdn/ssl-certificate", { domain_name: "here.example" });
       expect((await call("GET", `/cdn/ssl-certificate/${here.body.id}`)).body.status).toBe("pending_validation");
     } finally {
-      settings.sslValidationDelayMs = before;
+      emu().setSettings({ sslValidationDelayMs: before });
     }
   });
 
@@ -272,27 +268,55 @@ describe("imported certificates", () => {
   });
 });
 
+describe("expiry", () => {
+  it("says expired once not_after passes on the emulator's clock", async () => {
+    const leaf = await testCa.leaf(["short.example"], -1, 30);
+    const imported = await importCertificate({ certificate: leaf.certificate, private_key: leaf.privateKey });
+    const before = emu().settings().sslValidationDelayMs;
+    emu().setSettings({ sslValidationDelayMs: 0 });
+    const requested = await call("POST", "/cdn/ssl-certificate", { domain_name: "long.elsewhere.example" });
+    expect((await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status).toBe("issued");
+    const statuses = async () =>
+      [(await call("GET", `/cdn/ssl-certificate/${imported.body.id}`)).body.status, (await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status];
+    try {
+      emu().state.clockOffsetMs = 31 * 86400_000;
+      expect(await statuses()).toEqual(["expired", "issued"]);
+      emu().state.clockOffsetMs = 396 * 86400_000;
+      expect(await statuses()).toEqual(["expired", "expired"]);
+    } finally {
+      emu().state.clockOffsetMs = 0;
+      emu().setSettings({ sslValidationDelayMs: before });
+    }
+    expect(await statuses()).toEqual(["issued", "issued"]);
+  });
+});
+
 describe("listing and deleting", () => {
   it("lists oldest first with pagination, and refuses to delete a certificate while a custom domain uses it", async () => {
     const a = await call("POST", "/cdn/ssl-certificate", { domain_name: "list-a.example" });
     const b = await call("POST", "/cdn/ssl-certificate", { domain_name: "list-b.example" });
     const all = await call("GET", "/cdn/ssl-certificate?limit=100");
     const ids = all.body.data.map((c: { id: string }) => c.id);
-    expect(ids.indexOf(a.body.id)).toBeLessThan(ids.indexOf(b.body.id));
+    expect(ids).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
+    const order = all.body.data.map((c: { id: string; created_at: string }) => [c.created_at, c.id].join(" "));
+    expect(order).toEqual([...order].sort());
     const page = await call("GET", "/cdn/ssl-certificate?page=2&limit=1");
     expect(page.body.pagination).toEqual({ page: 2, limit: 1, total: ids.length, total_pages: ids.length });
     expect(page.body.data.map((c: { id: string }) => c.id)).toEqual([ids[1]]);
     expectError(await call("GET", "/cdn/ssl-certificate?limit=0"), 400, "validation_error", "limit");
 
-    const resource = attach(a.body.id, "www.list-a.example");
+    const { resourceId, customDomainId } = await attach(a.body.id, "www.list-a.example");
     expect((await call("GET", `/cdn/ssl-certificate/${a.body.id}`)).body.in_use_by).toEqual([
-      { resource_id: resource.id, custom_domain_id: "cd_test0001", domain_name: "www.list-a.example" },
+      { resource_id: resourceId, custom_domain_id: customDomainId, domain_name: "www.list-a.example" },
     ]);
     const refused = expectError(await call("DELETE", `/cdn/ssl-certificate/${a.body.id}`), 409, "conflict");
-    expect(refused.message).toContain(`www.list-a.example (custom domain cd_test0001 of CDN resource ${resource.id})`);
+    expect(refused.message).toContain(`www.list-a.example (custom domain ${customDomainId} of CDN resource ${resourceId})`);
     expect((await call("GET", `/cdn/ssl-certificate/${a.body.id}`)).status).toBe(200);
 
-    emu().state.cdnResources.delete(resource.id);
+    // Detached, it can go.
+    const detached = await call("PUT", `/cdn/resource/${resourceId}/custom-domain/${customDomainId}`, { certificate_id: null });
+    expect(detached.status).toBe(200);
+    expect((await call("GET", `/cdn/ssl-certificate/${a.body.id}`)).body.in_use_by).toEqual([]);
     expect((await call("DELETE", `/cdn/ssl-certificate/${a.body.id}`)).status).toBe(204);
     expectError(await call("GET", `/cdn/ssl-certificate/${a.body.id}`), 404, "not_found");
     expectError(await call("DELETE", `/cdn/ssl-certificate/${a.body.id}`), 404, "not_found");
@@ -321,8 +345,8 @@ describe("the emulator CA", () => {
   });
 });
 
-afterAll(() => {
-  // Every key the emulator holds (imported or made when issuing), checked line by line against every answer.
+// Last in the file: every key the emulator holds (imported, or made when issuing), line by line, in no answer above.
+it("answered no private key, imported or issued, in any of the answers above", () => {
   const everything = JSON.stringify(answers.map((answer) => answer.body));
   const held = [...emu().state.certificates.values()].flatMap((cert) => (cert.issued ? [cert.issued.privateKeyPem] : []));
   expect(held.length).toBeGreaterThan(3);
