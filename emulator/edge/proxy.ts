@@ -53,7 +53,7 @@ function tlsRange(protocols: readonly string[]): { minVersion: SecureVersion; ma
 }
 
 /** One attempt: the error when no connection was made (worth another attempt), else the answer. */
-function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: string): Promise<IncomingMessage | Error> {
+function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: string): Promise<{ response: IncomingMessage } | { failure: Error }> {
   const https = group.protocolPolicy === "https_only" || (group.protocolPolicy === "match_viewer" && request.viewerScheme === "https");
   const port = https ? group.httpsPort : group.httpPort;
   const options = {
@@ -93,11 +93,11 @@ function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: 
     });
     outgoing.once("response", (response) => {
       clear();
-      resolve(response);
+      resolve({ response });
     });
     outgoing.once("error", (error) => {
       clear();
-      if (!connected) resolve(error);
+      if (!connected) resolve({ failure: error });
       else reject(new OriginUnavailable(502, `the origin ${group.hostname}:${port} failed: ${error.message}`));
     });
     outgoing.end(request.body);
@@ -126,8 +126,8 @@ export async function proxyToOrigin(group: CdnCustomOriginGroup, request: ProxyR
   let failure: Error | undefined;
   for (let attempts = 1; attempts <= group.connectionAttempts; attempts++) {
     const outcome = await attempt(group, request, trustedCa);
-    if (!(outcome instanceof Error)) return readAnswer(outcome);
-    failure = outcome;
+    if ("response" in outcome) return readAnswer(outcome.response);
+    failure = outcome.failure;
   }
   const tries = group.connectionAttempts === 1 ? "1 attempt" : `${group.connectionAttempts} attempts`;
   throw new OriginUnavailable(502, `cannot connect to the origin ${group.hostname} after ${tries}: ${failure?.message}`);
