@@ -41,6 +41,16 @@ function parsePort(flag: string, value: string): number {
   return Number(value);
 }
 
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === "") throw new UsageError(`${flag} must not be empty`);
+  return value;
+}
+
+function parseDelay(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS) throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+  return Number(value);
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { port: 4566, host: "127.0.0.1", help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -62,30 +72,21 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--s3-port":
         options.s3Port = parsePort(flag, takeValue());
         break;
-      case "--host": {
-        const host = takeValue();
-        if (host.trim() === "") throw new UsageError("--host must not be empty");
-        options.host = host;
+      case "--host":
+        options.host = nonEmpty(flag, takeValue());
         break;
-      }
       case "--api-key": {
         const apiKey = takeValue();
         if (!/^mamute-\S+$/.test(apiKey)) throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
         options.apiKey = apiKey;
         break;
       }
-      case "--ssl-validation-delay-ms": {
-        const delay = takeValue();
-        if (!/^\d+$/.test(delay) || Number(delay) > MAX_DELAY_MS) throw new UsageError(`--ssl-validation-delay-ms must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
-        options.sslValidationDelayMs = Number(delay);
+      case "--ssl-validation-delay-ms":
+        options.sslValidationDelayMs = parseDelay(flag, takeValue());
         break;
-      }
-      case "--ca-file": {
-        const caFile = takeValue();
-        if (caFile.trim() === "") throw new UsageError("--ca-file must not be empty");
-        options.caFile = caFile;
+      case "--ca-file":
+        options.caFile = nonEmpty(flag, takeValue());
         break;
-      }
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
