@@ -154,8 +154,7 @@ async function fromOrigin(state: EmulatorState, req: IncomingMessage, request: V
     const page = await customErrorPage(state, req, request, custom, options);
     if (page) return { answer: page, ttl: custom.cacheTtlSeconds };
   }
-  const cacheable = answer.status === 200 && !answer.rest && (request.method === "GET" || request.method === "HEAD");
-  return { answer, ttl: cacheable ? cacheSeconds(answer, request.behavior) : 0 };
+  return { answer, ttl: answer.status === 200 && !answer.rest ? cacheSeconds(answer, request.behavior) : 0 };
 }
 
 async function customErrorPage(state: EmulatorState, req: IncomingMessage, request: ViewerRequest, custom: CdnCustomErrorResponse, options: EdgeOptions): Promise<OriginAnswer | undefined> {
@@ -226,11 +225,13 @@ async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResp
   }
   const served = await fromOrigin(state, req, request, options);
   // The resource may have been deleted or changed while the origin answered: keep nothing then.
-  if (served.ttl > 0 && state.cdnResources.get(resource.id) === resource) {
+  // A HEAD reads the GET's copy but never makes one: a proxied HEAD has no body to keep.
+  const kept = request.method === "GET" && served.ttl > 0;
+  if (kept && state.cdnResources.get(resource.id) === resource) {
     const entry: CachedAnswer = { ...served.answer, storedAt: now, expiresAt: now + served.ttl * 1000 };
     options.cache.set(key, entry);
   }
-  write(req, res, served.answer, { status: served.ttl > 0 ? "MISS" : "BYPASS", ageSeconds: 0 });
+  write(req, res, served.answer, { status: kept ? "MISS" : "BYPASS", ageSeconds: 0 });
 }
 
 export function createEdgePlane(state: EmulatorState, options: EdgeOptions): Plane {

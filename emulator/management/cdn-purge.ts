@@ -19,7 +19,8 @@ const DEFAULT_SIGNED_SECONDS = 3600;
 function parseViewerUrl(raw: unknown, path: string, allowBarePath: boolean): { host?: string; pathname: string } {
   if (typeof raw !== "string") throw validationError(path, "must be a string");
   if (allowBarePath && raw.startsWith("/")) {
-    const url = new URL(raw, "http://path.invalid");
+    // Prefixed, not resolved: `//x` stays a path instead of naming a host.
+    const url = new URL(`http://path.invalid${raw}`);
     return { pathname: url.pathname };
   }
   let url: URL;
