@@ -61,7 +61,12 @@ export function describeCertificate(certificatePem: string, privateKeyPem: strin
 
 /** DNS names of the certificate: the CN first when it is one of them (or there are none), lower case. */
 function dnsNames(pem: string): string[] {
-  const cert = new x509.X509Certificate(pem);
+  let cert: x509.X509Certificate;
+  try {
+    cert = new x509.X509Certificate(pem);
+  } catch {
+    throw validationError("certificate", "does not parse as an X.509 certificate");
+  }
   const sans = (cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
     .filter((name) => name.type === "dns")
     .map((name) => name.value.toLowerCase());

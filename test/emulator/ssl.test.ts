@@ -41,6 +41,13 @@ async function attach(certificateId: string, domainName: string): Promise<{ reso
   return { resourceId: resource.body.id, customDomainId: updated.body.custom_domains[0].id };
 }
 
+/** The PEM with the middle third of its base64 lines removed: still PEM, no longer DER. */
+function truncated(pem: string): string {
+  const lines = pem.trim().split("\n");
+  const body = lines.slice(1, -1);
+  return [lines[0], ...body.slice(0, body.length / 3), ...body.slice((2 * body.length) / 3), lines[lines.length - 1], ""].join("\n");
+}
+
 let testCa: TestCa;
 beforeAll(async () => {
   testCa = await TestCa.create();
@@ -245,6 +252,8 @@ describe("imported certificates", () => {
       [{ certificate: "hello", private_key: good.privateKey }, "certificate", /exactly one PEM certificate/],
       [{ certificate: good.certificate + other.certificate, private_key: good.privateKey }, "certificate", /exactly one PEM certificate/],
       [{ certificate: "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", private_key: good.privateKey }, "certificate", /does not parse/],
+      [{ certificate: truncated(good.certificate), private_key: good.privateKey }, "certificate", /does not parse/],
+      [{ certificate: testCa.certificate, private_key: good.privateKey }, "certificate", /names no DNS name/],
       [{ certificate: expired.certificate, private_key: expired.privateKey }, "certificate", /expired on/],
       [{ certificate: future.certificate, private_key: future.privateKey }, "certificate", /not valid before/],
       [{ certificate: good.certificate }, "private_key", /is required/],
