@@ -10,6 +10,7 @@ import { canonicalRequestHost, resolveHost, type HostMatch } from "./hosts";
 import { storageAnswer, type OriginAnswer } from "./origin";
 import { OriginUnavailable, proxyToOrigin } from "./proxy";
 import { sendText } from "./text";
+import { parseRequestUrl } from "../management/router";
 import { TOKEN_PARAMETERS, verifySignedPath } from "./token";
 
 export interface EdgeOptions {
@@ -71,7 +72,7 @@ function readViewerRequest(state: EmulatorState, req: IncomingMessage, options: 
   let url: URL;
   let path: string;
   try {
-    url = new URL(req.url ?? "/", "http://edge.invalid");
+    url = parseRequestUrl(req.url);
     path = decodeURIComponent(url.pathname);
   } catch {
     throw new EdgeRefusal(400, "Bad Request: the request target is not a valid URL path");

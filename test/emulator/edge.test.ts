@@ -50,6 +50,8 @@ describe("hosts and paths", () => {
     expect(head).toMatchObject({ status: 200, body: "" });
     expect(head.headers["content-length"]).toBe("4");
     expect((await edgeGet(emu(), { host, path: "/a.txt", headers: { "if-none-match": a.headers.etag as string } })).status).toBe(304);
+    expect((await edgeGet(emu(), { host, path: "/%E0%A4%A" })).status).toBe(400);
+    expect(await edgeGet(emu(), { host, path: "//a.txt" })).toMatchObject({ status: 404, body: "Not Found: //a.txt\n" });
     const post = await edgeGet(emu(), { host, path: "/a.txt", method: "POST", body: "x" });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe("GET, HEAD");
@@ -235,6 +237,9 @@ describe("custom origin", () => {
     expect(posted.headers["x-cache"]).toBe("BYPASS");
     expect(seen[2].body).toBe("a=1");
     expect((await edgeGet(emu(), { host, path: "/nocache" })).headers["x-cache"]).toBe("BYPASS");
+    // A HEAD never makes the copy a GET is then served from.
+    expect((await edgeGet(emu(), { host, path: "/head-first", method: "HEAD" })).body).toBe("");
+    expect(await edgeGet(emu(), { host, path: "/head-first" })).toMatchObject({ body: "origin says GET /app/head-first", headers: expect.objectContaining({ "x-cache": "MISS" }) });
     const failed = await edgeGet(emu(), { host, path: "/error" });
     expect(failed).toMatchObject({ status: 500, body: "origin broke" });
   });
