@@ -158,6 +158,20 @@ describe("requested certificates", () => {
     expect([statuses[first.body.id], statuses[second.body.id]]).toEqual(["issued", "issued"]);
   });
 
+  it("signs once when several reads race to issue the same certificate", async () => {
+    const zoneId = await newZone("race.example");
+    const requested = await call("POST", "/cdn/ssl-certificate", { domain_name: "race.example" });
+    const [record] = requested.body.validation_records;
+    await call("POST", `/dns/zones/${zoneId}/records`, { name: record.name, type: "CNAME", values: [record.value] });
+    const reads = await Promise.all([
+      ...Array.from({ length: 8 }, () => call("GET", `/cdn/ssl-certificate/${requested.body.id}`)),
+      call("GET", "/cdn/ssl-certificate?limit=100"),
+    ]);
+    const listed = reads.pop()!.body.data.find((c: { id: string }) => c.id === requested.body.id);
+    const fingerprints = new Set([...reads.map((read) => read.body.fingerprint_sha256), listed.fingerprint_sha256]);
+    expect([...fingerprints]).toEqual([expect.stringMatching(/^[0-9A-F:]{95}$/)]);
+  });
+
   it("issues names whose DNS is hosted elsewhere after the external validation delay, which applies at once when changed", async () => {
     const before = emu().settings().sslValidationDelayMs;
     try {
