@@ -74,6 +74,31 @@ it("serves a custom domain over HTTPS once its requested certificate is validate
   expect((await api().delete(`/cdn/ssl-certificate/${requested.body.id}`)).status).toBe(204);
 });
 
+it("serves subdomain-routed tenants over HTTPS under a wildcard certificate, as the recipe requires", async () => {
+  const tenants = await newSiteBucket(emu(), api(), "tls-tenants");
+  await tenants.put("index.html", "root");
+  await tenants.put("abc/index.html", "abc home");
+  const zone = await api().post("/dns/zones", { domain: "tenants.example" });
+  const requested = await api().post("/cdn/ssl-certificate", { domain_name: "*.tenants.example", subject_alternative_names: ["tenants.example"] });
+  // `*.tenants.example` and `tenants.example` share one validation record.
+  const [record] = requested.body.validation_records as { name: string; type: string; value: string }[];
+  await api().post(`/dns/zones/${zone.body.id}/records`, { name: record.name, type: record.type, values: [record.value] });
+  const resource = await newStorageResource(api(), "tls-tenants", tenants.id);
+  await api().put(`/cdn/resource/${resource.id}`, {
+    behaviors: [{ action: "update", priority: 0, subdomain_routing: true }],
+    custom_domains: [{ domain_name: "*.tenants.example", additional_domains: ["tenants.example"], certificate_id: requested.body.id }],
+  });
+  const domainId = (await api().get(`/cdn/resource/${resource.id}`)).body.custom_domains[0].id;
+  expect((await api().post(`/cdn/resource/${resource.id}/custom-domain/${domainId}/activate`)).body.status).toBe("active");
+
+  const ca = emu().caCertificatePem;
+  expect(await edgeGetTls(emu(), { host: "abc.tenants.example", ca })).toMatchObject({ status: 200, body: "abc home" });
+  expect(await edgeGetTls(emu(), { host: "www.tenants.example", ca })).toMatchObject({ status: 200, body: "root" });
+  expect(await edgeGetTls(emu(), { host: "tenants.example", ca })).toMatchObject({ status: 200, body: "root" });
+  // One label only: the wildcard neither serves nor covers a.b.tenants.example.
+  expect(await handshake("a.b.tenants.example", ca)).toEqual({ error: expect.any(String) });
+});
+
 it("serves an imported certificate exactly as given, with its chain", async () => {
   const ca = await TestCa.create();
   const leaf = await ca.leaf(["shop.example.net"]);
