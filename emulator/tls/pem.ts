@@ -93,7 +93,8 @@ function readCertificate(text: string, now: Date): { cert: X509Certificate; pem:
 }
 
 function readPrivateKey(text: string): { key: KeyObject; pem: string } {
-  const blocks = pemBlocks(text);
+  // `openssl ecparam -genkey` writes the curve's parameters before the key; the key names its curve anyway.
+  const blocks = pemBlocks(text)?.filter((block) => block.label !== "EC PARAMETERS");
   if (blocks?.some((block) => block.label === "ENCRYPTED PRIVATE KEY") || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
     throw validationError("private_key", "is encrypted; import it without a passphrase (openssl pkey -in key.pem -out plain-key.pem)");
   }

@@ -1,7 +1,9 @@
 // Certificates a user would bring to the import route, made by the test: a CA of the test's own
 // (the emulator's CA code, a separate instance), leaves it signs with chosen dates, RSA and
 // encrypted keys, and a TLS client that says whether a served certificate verifies.
-import { X509Certificate, createPrivateKey, generateKeyPairSync } from "node:crypto";
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { KeyObject, X509Certificate, createPrivateKey, generateKeyPairSync, webcrypto } from "node:crypto";
 import { connect, createServer, type SecureContextOptions } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { CertificateAuthority } from "../../emulator/tls/authority";
@@ -30,6 +32,27 @@ export class TestCa {
     const issued = await this.authority.issue(names, new Date(now + fromDays * DAY_MS), new Date(now + toDays * DAY_MS));
     return { certificate: issued.certificatePem, privateKey: issued.privateKeyPem };
   }
+}
+
+/** A self-signed RSA-2048 certificate, as `openssl req -x509 -newkey rsa:2048` makes. */
+export async function selfSignedRsa(name: string): Promise<TestLeaf> {
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "0a",
+    name: `CN=${name}`,
+    notBefore: new Date(Date.now() - DAY_MS),
+    notAfter: new Date(Date.now() + 30 * DAY_MS),
+    keys,
+    signingAlgorithm: algorithm,
+  });
+  return { certificate: cert.toString("pem"), privateKey: KeyObject.from(keys.privateKey).export({ type: "pkcs1", format: "pem" }) as string };
+}
+
+/** The key as `openssl ecparam -genkey` writes it: EC PARAMETERS, then a SEC1 `EC PRIVATE KEY`. */
+export function withEcParameters(privateKeyPem: string): string {
+  const sec1 = createPrivateKey(privateKeyPem).export({ type: "sec1", format: "pem" }) as string;
+  return `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${sec1}`;
 }
 
 export function rsaKey(bits: number): string {

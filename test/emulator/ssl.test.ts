@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { startEmulator } from "../../emulator";
 import { certificateCovers } from "../../emulator/tls";
 import { expectError, useEmulator, type Answer } from "./helpers";
-import { TestCa, encrypted, fingerprint, rsaKey, tlsVerifyError } from "./ssl-helpers";
+import { TestCa, encrypted, fingerprint, rsaKey, selfSignedRsa, tlsVerifyError, withEcParameters } from "./ssl-helpers";
 
 const { emu, api } = useEmulator();
 
@@ -248,10 +248,17 @@ describe("imported certificates", () => {
     expect(await tlsVerifyError({ key: served.privateKeyPem, cert: served.certificatePem + served.chainPem }, testCa.certificate, "www.imported.example")).toBeUndefined();
   });
 
-  it("accepts a self-signed certificate without a chain, and an RSA key", async () => {
-    const selfSigned = await testCa.leaf(["solo.example"]);
-    const ok = await importCertificate({ certificate: selfSigned.certificate, private_key: selfSigned.privateKey, certificate_chain: "" });
+  it("accepts a certificate without a chain, an RSA certificate (CN only, PKCS#1 key) and an openssl ecparam key", async () => {
+    const leaf = await testCa.leaf(["solo.example"]);
+    const ok = await importCertificate({ certificate: leaf.certificate, private_key: withEcParameters(leaf.privateKey), certificate_chain: "" });
     expect(ok.body).toMatchObject({ status: "issued", domain_name: "solo.example", subject_alternative_names: [] });
+
+    const rsa = await selfSignedRsa("rsa.example");
+    expect(rsa.privateKey).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    const imported = await importCertificate({ certificate: rsa.certificate, private_key: rsa.privateKey });
+    expect(imported.body).toMatchObject({ status: "issued", domain_name: "rsa.example", issuer: "CN=rsa.example" });
+    const served = emu().state.certificates.get(imported.body.id)!.issued!;
+    expect(await tlsVerifyError({ key: served.privateKeyPem, cert: served.certificatePem }, rsa.certificate, "rsa.example")).toBeUndefined();
   });
 
   it("refuses what a CDN could not serve with a 400 naming the field", async () => {
