@@ -11,6 +11,7 @@ import { storageAnswer, type OriginAnswer } from "./origin";
 import { OriginUnavailable, proxyToOrigin } from "./proxy";
 import { sendText } from "./text";
 import { parseRequestUrl } from "../management/router";
+import { parseRange } from "../s3/objects";
 import { TOKEN_PARAMETERS, verifySignedPath } from "./token";
 
 export interface EdgeOptions {
@@ -182,15 +183,34 @@ function notModified(req: IncomingMessage, headers: Record<string, string>): boo
   return false;
 }
 
-function write(req: IncomingMessage, res: ServerResponse, answer: OriginAnswer, cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number }): void {
+/**
+ * The part of a whole `200` a `Range` asks for: a `206` slice, a `416`, or the answer unchanged.
+ * Whole copies are cached; a range is cut from one, as a CDN does for video and resumed downloads.
+ */
+function ranged(req: IncomingMessage, answer: OriginAnswer): OriginAnswer {
+  if (answer.status !== 200 || answer.rest) return answer;
+  const headers: Record<string, string> = { ...answer.headers, "accept-ranges": "bytes" };
+  const range = parseRange(req.headers.range, answer.body.length);
+  if (range === "ignore") return { ...answer, headers };
+  if (range === "unsatisfiable") {
+    const body = Buffer.from("Range Not Satisfiable\n");
+    return { status: 416, headers: { "content-type": "text/plain; charset=utf-8", "content-range": `bytes */${answer.body.length}` }, body };
+  }
+  headers["content-range"] = `bytes ${range.start}-${range.end}/${answer.body.length}`;
+  return { status: 206, headers, body: answer.body.subarray(range.start, range.end + 1) };
+}
+
+function write(req: IncomingMessage, res: ServerResponse, whole: OriginAnswer, cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number }): void {
+  const answer = ranged(req, whole);
   const headers: Record<string, string | number> = {
     ...answer.headers,
     "x-cache": cache.status,
     age: cache.ageSeconds,
     via: "1.1 mamutecdn (emulator)",
   };
-  if (answer.status === 200 && notModified(req, answer.headers)) {
+  if (whole.status === 200 && notModified(req, whole.headers)) {
     delete headers["content-type"];
+    delete headers["content-range"];
     res.writeHead(304, headers);
     res.end();
     answer.rest?.destroy();

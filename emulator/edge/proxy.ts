@@ -31,10 +31,14 @@ export class OriginUnavailable extends Error {
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
 
+/** The edge answers these itself from the whole answer it caches, so a GET asks the origin for all of it. */
+const ANSWERED_AT_EDGE = new Set(["range", "if-range", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since"]);
+
 function forwardedHeaders(group: CdnCustomOriginGroup, request: ProxyRequest, port: number, defaultPort: number): Record<string, string> {
   const headers: Record<string, string> = {};
+  const whole = request.method === "GET" || request.method === "HEAD";
   for (const [name, value] of Object.entries(request.viewerHeaders)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith("x-forwarded-")) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith("x-forwarded-") || (whole && ANSWERED_AT_EDGE.has(name))) continue;
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   headers.host = port === defaultPort ? group.hostname : `${group.hostname}:${port}`;

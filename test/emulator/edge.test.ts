@@ -50,6 +50,12 @@ describe("hosts and paths", () => {
     expect(head).toMatchObject({ status: 200, body: "" });
     expect(head.headers["content-length"]).toBe("4");
     expect((await edgeGet(emu(), { host, path: "/a.txt", headers: { "if-none-match": a.headers.etag as string } })).status).toBe(304);
+    const range = await edgeGet(emu(), { host, path: "/a.txt", headers: { range: "bytes=1-2" } });
+    expect(range).toMatchObject({ status: 206, body: " v" });
+    expect(range.headers["content-range"]).toBe("bytes 1-2/4");
+    const beyond = await edgeGet(emu(), { host, path: "/a.txt", headers: { range: "bytes=9-" } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers["content-range"]).toBe("bytes */4");
     expect((await edgeGet(emu(), { host, path: "/%E0%A4%A" })).status).toBe(400);
     expect(await edgeGet(emu(), { host, path: "//a.txt" })).toMatchObject({ status: 404, body: "Not Found: //a.txt\n" });
     const post = await edgeGet(emu(), { host, path: "/a.txt", method: "POST", body: "x" });
@@ -229,7 +235,8 @@ describe("custom origin", () => {
       "x-origin-secret": "s3cr3t",
       "x-custom": "kept",
     });
-    expect((await edgeGet(emu(), { host, path: "/page?q=1" })).headers["x-cache"]).toBe("HIT");
+    const ranged = await edgeGet(emu(), { host, path: "/page?q=1", headers: { range: "bytes=0-5" } });
+    expect(ranged).toMatchObject({ status: 206, body: "origin", headers: expect.objectContaining({ "x-cache": "HIT" }) });
     expect((await edgeGet(emu(), { host, path: "/page?q=2" })).headers["x-cache"]).toBe("MISS");
     expect(seen).toHaveLength(2);
     const posted = await edgeGet(emu(), { host, path: "/form", method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
