@@ -118,7 +118,8 @@ async function readAnswer(response: IncomingMessage): Promise<OriginAnswer> {
   const status = response.statusCode ?? 502;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
+  // Leaving the loop early must not destroy the response: what is left streams to the viewer.
+  for await (const chunk of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     size += chunk.length;
     if (size > MAX_CACHED_ANSWER_BYTES) return { status, headers, body: Buffer.concat(chunks), rest: response };

@@ -196,6 +196,10 @@ describe("custom origin", () => {
       req.on("end", () => {
         seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() });
         if (req.url?.startsWith("/app/hang")) return; // never answers
+        if (req.url?.startsWith("/app/big")) {
+          res.writeHead(200, { "content-type": "application/octet-stream" });
+          return res.end(Buffer.alloc(9 * 1024 * 1024, "x"));
+        }
         if (req.url?.startsWith("/app/error")) {
           res.writeHead(500, { "content-type": "text/plain" });
           return res.end("origin broke");
@@ -247,6 +251,9 @@ describe("custom origin", () => {
     // A HEAD never makes the copy a GET is then served from.
     expect((await edgeGet(emu(), { host, path: "/head-first", method: "HEAD" })).body).toBe("");
     expect(await edgeGet(emu(), { host, path: "/head-first" })).toMatchObject({ body: "origin says GET /app/head-first", headers: expect.objectContaining({ "x-cache": "MISS" }) });
+    // Past the cache's 8 MiB limit an answer streams through, whole, and is not kept.
+    const big = await edgeGet(emu(), { host, path: "/big" });
+    expect({ status: big.status, length: big.body.length, cache: big.headers["x-cache"] }).toEqual({ status: 200, length: 9 * 1024 * 1024, cache: "BYPASS" });
     const failed = await edgeGet(emu(), { host, path: "/error" });
     expect(failed).toMatchObject({ status: 500, body: "origin broke" });
   });
