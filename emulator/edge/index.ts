@@ -228,7 +228,9 @@ function write(req: IncomingMessage, res: ServerResponse, whole: OriginAnswer, c
     return;
   }
   res.write(answer.body);
-  answer.rest.pipe(res);
+  const rest = answer.rest;
+  res.once("close", () => rest.destroy()); // a viewer that leaves frees the origin's connection
+  rest.pipe(res);
 }
 
 async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResponse, options: EdgeOptions): Promise<void> {
