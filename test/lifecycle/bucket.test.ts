@@ -85,9 +85,9 @@ test("rename updates in place and keeps the id; case is the API's", async () => 
 });
 
 test("storage class change with a chosen name replaces, deleting first (the name would collide)", async () => {
-  await engine.up("Bucket", "archive", { name: "lifecycle-archive" });
+  await engine.up("Bucket", "archive", { name: "lifecycle-archive", forceDestroy: true });
   const oldId = engine.get("archive").id;
-  const step = await engine.up("Bucket", "archive", { name: "lifecycle-archive", storageClass: "Archive" });
+  const step = await engine.up("Bucket", "archive", { name: "lifecycle-archive", storageClass: "Archive", forceDestroy: true });
   expect(step.op).toBe("replace");
   expect(step.diff?.replaces).toEqual(["storageClass"]);
   expect(step.diff?.deleteBeforeReplace).toBe(true);
@@ -100,9 +100,9 @@ test("storage class change with a chosen name replaces, deleting first (the name
 });
 
 test("storage class change of an auto-named bucket creates the new one first, under a new name", async () => {
-  await engine.up("Bucket", "auto", {});
+  await engine.up("Bucket", "auto", { forceDestroy: true });
   const old = engine.get("auto");
-  const step = await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess" });
+  const step = await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess", forceDestroy: true });
   expect(step.op).toBe("replace");
   expect(step.diff?.deleteBeforeReplace).toBe(false);
   expect(step.order).toEqual(["create", "delete"]);
@@ -111,7 +111,7 @@ test("storage class change of an auto-named bucket creates the new one first, un
   expect(current.outputs.name).not.toBe(old.outputs.name);
   expect((await api(emu, "GET", `/object-storage/buckets/${old.id}`)).status).toBe(404);
   // The new generated name is stable from now on.
-  expect((await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess" })).op).toBe("same");
+  expect((await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess", forceDestroy: true })).op).toBe("same");
   await engine.destroy("auto");
 });
 

@@ -253,7 +253,7 @@ test("a record that exists outside the stack is an error naming it, and nothing 
   const other = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "taken", type: "A", values: ["192.0.2.50"] });
   expect(other.status).toBe(201);
   const attempt = engine.up("DnsRecord", "thief", { zoneId, name: "Taken", type: "A", values: ["192.0.2.1"] });
-  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id}), which this stack did not create`);
+  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id})`);
   expect(engine.state.has("thief")).toBe(false);
   const taken = await records({ name: `taken.${DOMAIN}.` });
   expect(taken).toHaveLength(1);

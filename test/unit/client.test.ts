@@ -56,7 +56,7 @@ function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
     storagePathPrefix: "",
     insecure: false,
     requestTimeoutMs: 2000,
-    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500 },
+    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000 },
     ...overrides,
   });
 }

@@ -1,6 +1,6 @@
 import { backoffDelay, retryAfterMs } from "../../provider/client/retry";
 
-const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000, rateLimitTimeoutMs: 300_000 };
 
 test("backoff doubles, is capped, and is jittered within [half, full] of the ceiling", () => {
   expect(backoffDelay(1, settings, () => 0)).toBe(250);
