@@ -67,11 +67,8 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
 
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
     if (attempt > 1) await sleep(backoffDelay(attempt - 1, settings));
-    const sentLocal = Date.now();
     try {
-      const created = await spec.create();
-      client.learnStamp(spec.createdAt(created), sentLocal, Date.now());
-      return created;
+      return await spec.create();
     } catch (err) {
       if (!(err instanceof MamuteApiError)) throw err;
       lastError = err;

@@ -125,12 +125,12 @@ export class MamuteClient {
   }
 
   /** An object created between two local times carries this `created_at`: learns the stamp clock. */
-  learnStamp(createdAt: string, sentLocal: number, answeredLocal: number): void {
-    const stamped = Date.parse(createdAt);
+  private learnStamp(createdAt: unknown, sentLocal: number, answeredLocal: number): void {
+    const stamped = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
     if (Number.isNaN(stamped)) return;
-    // The object was stamped at some local time within [sent, answered].
-    const sample = { low: stamped - answeredLocal, high: stamped - sentLocal };
-    if (!this.stampSample || sample.high - sample.low < this.stampSample.high - this.stampSample.low) this.stampSample = sample;
+    // The object was stamped at some local time within [sent, answered]; the latest create tells
+    // the clock as it is now.
+    this.stampSample = { low: stamped - answeredLocal, high: stamped - sentLocal };
   }
 
   async call<T>(call: ApiCall<T>): Promise<T> {
@@ -174,6 +174,7 @@ export class MamuteClient {
     }
 
     const text = await response.body.text();
+    const answeredAt = Date.now();
     if (response.statusCode !== 429) this.limiter.succeeded();
     this.learnClock(response.headers.date, started);
     const requestId = header(response.headers["x-request-id"]);
@@ -189,6 +190,8 @@ export class MamuteClient {
       }
       const parsed = call.response.safeParse(json);
       if (!parsed.success) throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
+      // Every object the API creates carries `created_at`, stamped during this exchange.
+      if (response.statusCode === 201) this.learnStamp((json as { created_at?: unknown }).created_at, tracker.sentAt, answeredAt);
       return parsed.data;
     }
 

@@ -63,7 +63,6 @@ function scriptedClient(onCreate: (n: number, made: FakeCredential) => Promise<v
     config: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2, rateLimitTimeoutMs: 1000 } },
     serverNow: () => Date.now(),
     stampTime: (at: number) => ({ at, toleranceMs: 1000 }),
-    learnStamp: () => undefined,
     async listAll(call: { path: string }) {
       calls.push(`GET ${call.path}`);
       // Answered as of the moment it is asked.
