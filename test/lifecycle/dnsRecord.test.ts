@@ -271,6 +271,21 @@ test("a record that exists outside the stack is an error naming it, and nothing 
   );
 });
 
+test("two records of the stack swapping names: the 409 names the record in the way and points at aliases, never at deleting it", async () => {
+  await engine.up("DnsRecord", "left", { zoneId, name: "swap-a", type: "A", values: ["192.0.2.1"] });
+  await engine.up("DnsRecord", "right", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.2"] });
+  const holder = engine.get("right").outputs.recordId;
+  const failure = engine.up("DnsRecord", "left", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.1"] });
+  await expect(failure).rejects.toThrow(`an A record for swap-b.${DOMAIN} already exists (${holder})`);
+  await expect(failure).rejects.toThrow(/`aliases`.*`deleteBeforeReplace: true`/s);
+  await expect(failure).rejects.not.toThrow(/did not create|delete (it|that)/i);
+  // Nothing the stack manages was touched.
+  expect((await records({ name: `swap-b.${DOMAIN}.` })).map((record) => record.id)).toEqual([holder]);
+  expect((await records({ name: `swap-a.${DOMAIN}.` })).map((record) => record.id)).toEqual([engine.get("left").outputs.recordId]);
+  await engine.destroy("left");
+  await engine.destroy("right");
+});
+
 test("a create whose response is lost adopts exactly one record", async () => {
   emu.setFaults({ seed: 1, rules: [{ route: "POST /dns/zones/{zone_id}/records", fault: "lost_response", times: 1 }] });
   emu.resetRequests();
