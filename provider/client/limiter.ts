@@ -1,15 +1,16 @@
 // One request limiter per API endpoint for the whole process. The provider host is one process per
 // stack operation and every resource of the stack shares it, so this is where a stack as a whole
 // learns the API's rate limit: unlimited until the first 429, then a token bucket whose rate is
-// halved on throttling and grows back by a fixed step per second (AIMD), with a shared pause for
-// the server's Retry-After. Written here rather than taken from @smithy/core's adaptive limiter:
+// halved on throttling and grows back by a quarter (at least 1 request/s) per second without one,
+// with a shared pause for the server's Retry-After. Written here rather than taken from @smithy/core's adaptive limiter:
 // that one is a 6.7 MB runtime dependency, ignores Retry-After, and restarts at 0.5 req/s when the
 // first 429 comes before it has measured anything.
 
 /** Lowest rate the limiter slows to, requests per second. */
 const MIN_RATE = 0.5;
-/** Rate added back per second without throttling. */
-const RECOVERY_PER_SECOND = 1;
+/** Share of the rate added back per second without throttling, and the least added. */
+const RECOVERY_SHARE = 0.25;
+const RECOVERY_MIN = 1;
 /** Above this the limit is lifted altogether. */
 const UNLIMITED_ABOVE = 1000;
 /** Window over which the rate actually sent is measured. */
@@ -76,7 +77,7 @@ export class RequestLimiter {
     if (this.rate === undefined) return;
     const now = this.now();
     this.refill(now);
-    this.rate += ((now - this.increasedAt) / 1000) * RECOVERY_PER_SECOND;
+    this.rate += ((now - this.increasedAt) / 1000) * Math.max(RECOVERY_MIN, this.rate * RECOVERY_SHARE);
     this.increasedAt = now;
     if (this.rate > UNLIMITED_ABOVE) this.rate = undefined;
   }
