@@ -7,7 +7,7 @@
 // first 429 comes before it has measured anything.
 
 /** Lowest rate the limiter slows to, requests per second. */
-const MIN_RATE = 0.5;
+const MIN_RATE = 1;
 /** Share of the rate added back per second without throttling, and the least added. */
 const RECOVERY_SHARE = 0.25;
 const RECOVERY_MIN = 1;

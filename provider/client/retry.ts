@@ -90,21 +90,24 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     if (!tracker) return cb(err);
     const status = failure.statusCode;
     let delay: number | undefined;
-    if (status === 429) {
+    const throttled = status === 429;
+    const outOfTime = () => throttled && Date.now() - tracker.firstSentAt > settings.rateLimitTimeoutMs;
+    if (throttled) {
       tracker.throttles++;
       const serverWait = retryAfterMs(failure.headers?.["retry-after"]);
       tracker.limiter.throttled(tracker.sentAt, serverWait);
-      const wait = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
-      if (Date.now() + wait - tracker.firstSentAt <= settings.rateLimitTimeoutMs) delay = wait;
+      delay = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
     } else {
       tracker.errors++;
       const retryable =
         status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode).errorCodes.includes(failure.code);
       if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
-    if (delay === undefined) return cb(err);
+    if (delay === undefined || outOfTime()) return cb(err);
     setTimeout(() => {
       tracker.limiter.acquire().then((sentAt) => {
+        // The wait for the limiter counts too: a 429 is not retried past its time budget.
+        if (outOfTime()) return cb(err);
         tracker.sentAt = sentAt;
         tracker.attempts++;
         cb(null);
