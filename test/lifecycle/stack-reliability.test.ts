@@ -6,7 +6,7 @@
 // (a `pending:` trace) the next run settles.
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { STACK_SIZE, destroyStack, inventory, stateIds, upStack } from "../harness/stack";
-import type { FaultRule } from "../../emulator";
+import type { FaultRule, RateLimitConfig } from "../../emulator";
 
 const faults: FaultRule[] = [
   { plane: "management", fault: "delay", delayMs: 15, rate: 0.1 },
@@ -29,17 +29,20 @@ async function settled(step: () => Promise<void>, tries = 4): Promise<void> {
   }
 }
 
-async function scenario(lifecycle: Lifecycle, seed: number, prefix: string): Promise<void> {
+async function scenario(lifecycle: Lifecycle, seed: number, prefix: string, rateLimit?: RateLimitConfig): Promise<void> {
   const { emu, engine } = lifecycle;
   const injected = faults.map(() => 0);
-  /** The emulator's objects, read with faults off (the test's own reads must not fail). */
+  /** The emulator's objects, read with faults and the rate limit off (the test's own reads must not fail). */
   const unfaultedInventory = async (step: number) => {
     emu.faults().rules.forEach((rule, i) => (injected[i] += rule.injected));
     emu.clearFaults();
+    emu.clearRateLimit();
     const objects = await inventory(emu);
     emu.setFaults({ seed: seed + step, rules: faults });
+    if (rateLimit) emu.setRateLimit(rateLimit);
     return objects;
   };
+  if (rateLimit) emu.setRateLimit(rateLimit);
   emu.setFaults({ seed, rules: faults });
   await settled(() => upStack(engine, prefix, 0));
   expect(engine.state.size).toBe(STACK_SIZE);
@@ -75,8 +78,8 @@ test.each([11, 22])("under faults (seed %i) the stack goes up, is updated and de
 test("under faults and a rate limit of 10 requests/s, with the default retry settings, the same holds", async () => {
   const limited = await startLifecycle({ "mamutecloud:retryBaseDelay": "0.5", "mamutecloud:retryMaxDelay": "20" });
   try {
-    limited.emu.setRateLimit({ requestsPerSecond: 10, plane: "management" });
-    await scenario(limited, 33, "limited");
+    limited.emu.resetRequests();
+    await scenario(limited, 33, "limited", { requestsPerSecond: 10, plane: "management" });
     expect(limited.emu.requests().throttled).toBeGreaterThan(0);
   } finally {
     await limited.close();
