@@ -96,6 +96,16 @@ function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCre
   return client.listAll({ operation: `list credentials of bucket ${bucketId}`, path: credentialsPath(bucketId), item: credentialResponse });
 }
 
+/** The bucket's credentials, or undefined when the bucket is gone (and its credentials with it). */
+async function credentialsIfBucket(client: MamuteClient, bucketId: string): Promise<ApiCredential[] | undefined> {
+  try {
+    return await listCredentials(client, bucketId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 function isNotFound(err: unknown): err is MamuteApiError {
   return err instanceof MamuteApiError && err.isNotFound;
 }
@@ -331,13 +341,8 @@ export const bucketCredential: ResourceDefinition = {
 
   async findPending(ctx, trace) {
     const bucketId = trace.key.bucketId;
-    let listed: ApiCredential[];
-    try {
-      listed = await listCredentials(ctx.client(), bucketId);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // the bucket is gone, and its credentials with it
-      throw err;
-    }
+    const listed = await credentialsIfBucket(ctx.client(), bucketId);
+    if (listed === undefined) return undefined;
     const present = (ids: string[]) => listed.filter((credential) => ids.includes(credential.access_key_id));
     if (trace.ambiguous) {
       // Once they were told apart by someone (some revoked), the ones left are someone else's.
@@ -353,14 +358,8 @@ export const bucketCredential: ResourceDefinition = {
 
   async read(ctx, id) {
     const { bucketId, accessKeyId } = parseCredentialId(id);
-    let credentials: ApiCredential[];
-    try {
-      credentials = await listCredentials(ctx.client(), bucketId);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // the bucket is gone, and its credentials with it
-      throw err;
-    }
-    const found = credentials.find((credential) => credential.access_key_id === accessKeyId);
+    const credentials = await credentialsIfBucket(ctx.client(), bucketId);
+    const found = credentials?.find((credential) => credential.access_key_id === accessKeyId);
     // The secret is not in the answer: the one in state (if any) is kept by not returning it.
     return found && { bucketId, ...outputsOf(found) };
   },

@@ -52,10 +52,6 @@ function loseCreateAndLookups(create: string, list: string): void {
   });
 }
 
-async function untilRequested(route: string): Promise<void> {
-  while (!emu.requests().routes[route]) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 test("a lost create whose lookup fails once is looked up again (5xx on a GET is retried) and adopted", async () => {
   emu.setFaults({
     seed: 3,
@@ -180,8 +176,12 @@ describe("credentials", () => {
     }
   }
 
-  test("a lost create whose lookups fail is not orphaned: the next up leaves one credential, the stack's", async () => {
-    // The list before the create must pass: the 500s are switched on while the create is delayed.
+  /**
+   * Starts an up whose credential create is held for 300 ms and then loses its answer; resolves
+   * once the create has reached the API, so the test can act while it is held (the step's outcome
+   * is wrapped: an async function would otherwise wait for it).
+   */
+  async function upWithHeldLostCreate(name: string): Promise<{ outcome: Promise<HostCallError> }> {
     emu.setFaults({
       seed: 4,
       rules: [
@@ -190,8 +190,14 @@ describe("credentials", () => {
       ],
     });
     emu.resetRequests();
-    const attempt = failing(engine.up("BucketCredential", "orphan", { bucketId }));
-    await untilRequested(CREATE_CREDENTIAL);
+    const outcome = failing(engine.up("BucketCredential", name, { bucketId }));
+    while (!emu.requests().routes[CREATE_CREDENTIAL]) await new Promise((resolve) => setTimeout(resolve, 10));
+    return { outcome };
+  }
+
+  test("a lost create whose lookups fail is not orphaned: the next up leaves one credential, the stack's", async () => {
+    // The list before the create must pass: the 500s are switched on while the create is held.
+    const attempt = (await upWithHeldLostCreate("orphan")).outcome;
     emu.setFaults({ seed: 4, rules: [{ route: LIST_CREDENTIALS, fault: "status", status: 500, times: 6 }] });
     const err = await attempt;
     expect(err.message).toMatch(/a credential on bucket bkt_[0-9a-f]+ may exist/i);
@@ -208,16 +214,7 @@ describe("credentials", () => {
   });
 
   test("someone else's credential made during a lost create is never adopted: nothing is, the error lists both", async () => {
-    emu.setFaults({
-      seed: 5,
-      rules: [
-        { route: CREATE_CREDENTIAL, fault: "delay", delayMs: 300, times: 1 },
-        { route: CREATE_CREDENTIAL, fault: "lost_response", times: 1 },
-      ],
-    });
-    emu.resetRequests();
-    const attempt = failing(engine.up("BucketCredential", "mine", { bucketId }));
-    await untilRequested(CREATE_CREDENTIAL);
+    const attempt = (await upWithHeldLostCreate("mine")).outcome;
     // Another user makes a key on the same bucket while the stack's create is under way.
     const theirs = await api(emu, "POST", `/object-storage/buckets/${bucketId}/credentials`);
     expect(theirs.status).toBe(201);
