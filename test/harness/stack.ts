@@ -37,7 +37,10 @@ export async function destroyStack(engine: Engine): Promise<void> {
 
 async function settleAll(steps: Array<Promise<unknown>>): Promise<void> {
   const failed = (await Promise.allSettled(steps)).filter((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failed.length) throw new AggregateError(failed.map((result) => result.reason), `${failed.length} resource(s) failed`);
+  if (failed.length) {
+    const reasons = failed.map((result) => String((result.reason as Error)?.message ?? result.reason));
+    throw new AggregateError(failed.map((result) => result.reason), `${failed.length} resource(s) failed: ${reasons.slice(0, 3).join(" | ")}`);
+  }
 }
 
 /** Every object the emulator holds, as the provider's resource ids (records without the zone's own NS). */

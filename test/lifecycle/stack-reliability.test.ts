@@ -2,8 +2,7 @@
 // are destroyed through the real provider host while the emulator injects every kind of fault
 // (lost responses, dropped connections, 5xx, 429, delays), with several seeds, and once more under
 // an API rate limit of 10 requests/s. After each step the emulator holds exactly what the state
-// says. A step that fails under faults is run again, as a user would: whatever it left unsettled
-// (a `pending:` trace) the next run settles.
+// says. Every step must succeed the first time: no second run to paper over a failure.
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { STACK_SIZE, destroyStack, inventory, stateIds, upStack } from "../harness/stack";
 import type { FaultRule, RateLimitConfig } from "../../emulator";
@@ -17,17 +16,6 @@ const faults: FaultRule[] = [
   // Few: a 429 halves the stack's request rate, and the real ones come from a rate limit (below).
   { plane: "management", fault: "status", status: 429, rate: 0.05, times: 1 },
 ];
-
-/** Runs a step until it succeeds, at most `tries` times. */
-async function settled(step: () => Promise<void>, tries = 4): Promise<void> {
-  for (let run = 1; ; run++) {
-    try {
-      return await step();
-    } catch (err) {
-      if (run >= tries) throw err;
-    }
-  }
-}
 
 async function scenario(lifecycle: Lifecycle, seed: number, prefix: string, rateLimit?: RateLimitConfig): Promise<void> {
   const { emu, engine } = lifecycle;
@@ -44,16 +32,16 @@ async function scenario(lifecycle: Lifecycle, seed: number, prefix: string, rate
   };
   if (rateLimit) emu.setRateLimit(rateLimit);
   emu.setFaults({ seed, rules: faults });
-  await settled(() => upStack(engine, prefix, 0));
+  await upStack(engine, prefix, 0);
   expect(engine.state.size).toBe(STACK_SIZE);
   expect(await unfaultedInventory(1)).toEqual(stateIds(engine));
 
-  await settled(() => upStack(engine, prefix, 1));
+  await upStack(engine, prefix, 1);
   expect(engine.get("bucket").outputs.name).toBe(`${prefix}-bucket-renamed`);
   expect(engine.get("credential-0").outputs.rotation).toBe("r1");
   expect(await unfaultedInventory(2)).toEqual(stateIds(engine));
 
-  await settled(() => destroyStack(engine));
+  await destroyStack(engine);
   expect(engine.state.size).toBe(0);
   expect(await unfaultedInventory(3)).toEqual([]);
   emu.clearFaults();
