@@ -8,7 +8,7 @@
 // create leaves a trace (pending.ts) that the next operation resolves.
 import { MamuteApiError, type MamuteClient } from "./client";
 import { backoffDelay } from "./client/retry";
-import { PendingCreateError, SETTLED_NEXT, type PendingCreate } from "./pending";
+import { PendingCreateError, SETTLED_NEXT, madeWithin, type PendingCreate } from "./pending";
 
 export interface AdoptingCreate<T> {
   client: MamuteClient;
@@ -52,7 +52,8 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
   let unknownOutcome = false;
   let lastError: MamuteApiError | undefined;
 
-  const trace = async (extra: Partial<PendingCreate> = {}): Promise<PendingCreate> => {
+  /** The attempt so far: its key, its window on the `created_at` clock, what cannot be its object. */
+  const trace = async (): Promise<PendingCreate> => {
     const from = client.stampTime(startedLocal);
     const to = client.stampTime(Date.now());
     const excluded = spec.excluded ? await spec.excluded() : undefined;
@@ -61,7 +62,6 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
       from: Math.floor(from.at - from.toleranceMs),
       to: Math.ceil(to.at + to.toleranceMs),
       ...(excluded && { excluded }),
-      ...extra,
     };
   };
 
@@ -92,12 +92,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
         );
       }
       const window = await trace();
-      const ours = spec.newSinceBefore
-        ? candidates
-        : candidates.filter((found) => {
-            const stamped = Date.parse(spec.createdAt(found));
-            return stamped >= window.from && stamped <= window.to;
-          });
+      const ours = spec.newSinceBefore ? candidates : candidates.filter((found) => madeWithin(window, spec.createdAt(found)));
       if (ours.length === 1) {
         spec.adopt?.(ours[0]);
         return ours[0];

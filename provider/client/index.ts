@@ -69,7 +69,7 @@ export class MamuteClient {
   readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
   private clockOffsetMs = 0;
-  /** Bounds of `created_at` minus our clock, from the narrowest create seen (see `stampTime`). */
+  /** Bounds of `created_at` minus our clock, from the latest create (see `stampTime`). */
   private stampSample: { low: number; high: number } | undefined;
 
   constructor(

@@ -2,9 +2,9 @@
 // stack operation and every resource of the stack shares it, so this is where a stack as a whole
 // learns the API's rate limit: unlimited until the first 429, then a token bucket whose rate is
 // halved on throttling and grows back by a quarter (at least 1 request/s) per second without one,
-// with a shared pause for the server's Retry-After. Written here rather than taken from @smithy/core's adaptive limiter:
-// that one is a 6.7 MB runtime dependency, ignores Retry-After, and restarts at 0.5 req/s when the
-// first 429 comes before it has measured anything.
+// with a shared pause for the server's Retry-After. Written here rather than taken from
+// @smithy/core's adaptive limiter: that one is a 6.7 MB runtime dependency, ignores Retry-After,
+// and restarts at 0.5 req/s when the first 429 comes before it has measured anything.
 
 /** Lowest rate the limiter slows to, requests per second. */
 const MIN_RATE = 1;
@@ -38,7 +38,7 @@ export class RequestLimiter {
   private sentCount = 0;
   private throttledCount = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly now = Date.now;
 
   /** Resolves when a request may go out; returns the time it was sent, for `throttled`. */
   async acquire(): Promise<number> {
