@@ -11,12 +11,15 @@ import { sendText } from "./edge/text";
 
 export interface RequestCounts {
   total: number;
+  /** Requests refused by the rate limit (429, or 503 SlowDown on S3). */
+  throttled: number;
   /** By route key: `{"POST /object-storage/buckets": 2, "S3 PutObject": 5}`. */
   routes: Record<string, number>;
 }
 
 export class EmulatorControls {
   private total = 0;
+  private throttled = 0;
   private routes = new Map<string, number>();
   readonly faults = new FaultInjector();
   readonly rateLimiter = new RateLimiter();
@@ -27,11 +30,16 @@ export class EmulatorControls {
   }
 
   requests(): RequestCounts {
-    return { total: this.total, routes: Object.fromEntries(this.routes) };
+    return { total: this.total, throttled: this.throttled, routes: Object.fromEntries(this.routes) };
+  }
+
+  countThrottled(): void {
+    this.throttled++;
   }
 
   resetRequests(): void {
     this.total = 0;
+    this.throttled = 0;
     this.routes = new Map();
   }
 
@@ -130,6 +138,7 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
 
   const limited = controls.rateLimiter.take(plane.name);
   if (limited) {
+    controls.countThrottled();
     const headers = { "retry-after": String(limited.retryAfterSeconds) };
     const message = `rate limit of ${limited.requestsPerSecond} requests per second exceeded; retry after ${limited.retryAfterSeconds} s`;
     // S3 throttles with 503 SlowDown, which every S3 SDK knows to back off from.

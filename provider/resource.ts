@@ -4,6 +4,7 @@
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
 import { z } from "zod";
 import type { MamuteClient } from "./client";
+import type { PendingCreate } from "./pending";
 
 /** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -76,6 +77,11 @@ export interface ResourceDefinition {
   read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
   update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
   delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+  /**
+   * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
+   * made nothing. Throws when it cannot tell which object it was.
+   */
+  findPending(ctx: Context, trace: PendingCreate, state: PropertyMap): Promise<{ id: string; outs: PropertyMap } | undefined>;
 }
 
 /**
