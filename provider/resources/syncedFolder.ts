@@ -187,7 +187,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
     }
     const large = pending.filter((upload) => isMultipart(upload.entry.size)).map((upload) => upload.key);
     if (large.length) await bucket.abortUnfinished(target.prefix, new Set(large), startedAt);
-    await forEachLimit(pending, target.concurrency, (upload) => bucket.upload(upload));
+    await bucket.uploadAll(pending);
 
     const declaredKeys = new Set(Object.keys(target.files).map((file) => `${target.prefix}${file}`));
     const oldKeys = new Set(plan.deletes);

@@ -31,8 +31,10 @@ export function ownerTag(prefix: string): string {
   return encodeURI(`/${prefix}`);
 }
 
-/** Parts of one multipart upload in flight at once; with the upload pool this bounds memory. */
+/** Parts of one multipart upload in flight at once (lib-storage holds each part in memory). */
 const PARTS_IN_FLIGHT = 2;
+/** Multipart uploads at once: with PARTS_IN_FLIGHT, memory stays at 32 MiB whatever the file sizes. */
+export const MULTIPART_UPLOADS_AT_ONCE = 2;
 
 export interface S3Access {
   endpoint: string;
@@ -109,7 +111,7 @@ export class SyncBucket {
   private readonly agent: http.Agent;
 
   constructor(private readonly access: S3Access) {
-    const agentOptions = { keepAlive: true, maxSockets: access.concurrency * PARTS_IN_FLIGHT };
+    const agentOptions = { keepAlive: true, maxSockets: access.concurrency + MULTIPART_UPLOADS_AT_ONCE * PARTS_IN_FLIGHT };
     this.agent = access.endpoint.startsWith("https:") ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.s3 = new S3Client({
       endpoint: access.endpoint,
@@ -227,6 +229,24 @@ export class SyncBucket {
       const done = await upload.done();
       if (hashOfEtag((done as { ETag?: string }).ETag) !== item.entry.hash) throw changed();
     });
+  }
+
+  /**
+   * Uploads files, `concurrency` at a time; of those, at most MULTIPART_UPLOADS_AT_ONCE large ones,
+   * so memory is bounded by the settings, never by the sizes of the files.
+   */
+  async uploadAll(uploads: readonly FileUpload[]): Promise<void> {
+    const { concurrency } = this.access;
+    const large = uploads.filter((upload) => isMultipart(upload.entry.size));
+    if (large.length === 0 || concurrency <= MULTIPART_UPLOADS_AT_ONCE) {
+      await forEachLimit(uploads, concurrency, (upload) => this.upload(upload));
+      return;
+    }
+    const small = uploads.filter((upload) => !isMultipart(upload.entry.size));
+    await Promise.all([
+      forEachLimit(large, MULTIPART_UPLOADS_AT_ONCE, (upload) => this.upload(upload)),
+      forEachLimit(small, concurrency - MULTIPART_UPLOADS_AT_ONCE, (upload) => this.upload(upload)),
+    ]);
   }
 
   /** Deletes keys, 1,000 per request (S3's limit). A key already gone is not an error. */
