@@ -119,6 +119,10 @@ export class SyncBucket {
       forcePathStyle: true,
       credentials: { accessKeyId: access.accessKeyId, secretAccessKey: access.secretAccessKey },
       maxAttempts: 1,
+      // Content-MD5 (single PUTs) and the ETag check (multipart) already prove every byte; the
+      // SDK's default CRC32 on top would cost CPU per byte and an aws-chunked body per request.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
       requestHandler: {
         httpAgent: this.agent as http.Agent,
         httpsAgent: this.agent as https.Agent,
