@@ -12,7 +12,7 @@ import { MamuteApiError } from "../client";
 import type { ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import type { Context, PropertyMap, ResourceDefinition } from "../resource";
-import { S3SyncError, SyncBucket, forEachLimit, ownerTag, type FileUpload } from "../sync/bucket";
+import { S3SyncError, SyncBucket, forEachLimit, ownerTag, type FileUpload, type StoredObject } from "../sync/bucket";
 import { MAX_KEY_BYTES, formatEntry, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
 import { purgeKeys } from "../sync/purge";
 
@@ -139,9 +139,25 @@ async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: Syn
   }
 }
 
-/** Keys under the prefix that are neither declared nor in the old state, but carry this prefix's owner mark. */
-async function ownOrphans(bucket: SyncBucket, stored: Iterable<string>, known: ReadonlySet<string>, owner: string, concurrency: number): Promise<string[]> {
-  const unknown = [...stored].filter((key) => !known.has(key));
+/** Slack for the clocks of this machine and S3 (S3 itself refuses requests 15 minutes off). */
+const CLOCK_SLACK_MS = 15 * 60 * 1000;
+
+/**
+ * Keys under the prefix that are neither declared nor in the old state, but carry this prefix's
+ * owner mark: what a run killed before it could record its work left. Such a run came after the
+ * last recorded sync, so only keys written since then are looked at (one HEAD each), and the
+ * other tenants of a shared bucket cost nothing after the first sync.
+ */
+async function ownOrphans(
+  bucket: SyncBucket,
+  stored: ReadonlyMap<string, StoredObject>,
+  known: ReadonlySet<string>,
+  owner: string,
+  concurrency: number,
+  lastSync: unknown,
+): Promise<string[]> {
+  const since = typeof lastSync === "string" ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
+  const unknown = [...stored].filter(([key, object]) => !known.has(key) && !(object.modified < since)).map(([key]) => key);
   const orphans: string[] = [];
   await forEachLimit(unknown, concurrency, async (key) => {
     if ((await bucket.head(key))?.owner === owner) orphans.push(key);
@@ -153,10 +169,10 @@ async function ownOrphans(bucket: SyncBucket, stored: Iterable<string>, known: R
  * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
  * is never left linking to a file already removed), then the CDN purge of every key touched.
  */
-async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap): Promise<void> {
+async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap): Promise<PropertyMap> {
   const target = declared(news);
   const plan = planSync(olds && declared(olds), target);
-  if (plan.uploads.length === 0 && plan.deletes.length === 0) return;
+  if (plan.uploads.length === 0 && plan.deletes.length === 0) return {};
   const startedAt = new Date();
   const owner = ownerTag(target.prefix);
   const folder = path.resolve(target.folder);
@@ -191,7 +207,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
 
     const declaredKeys = new Set(Object.keys(target.files).map((file) => `${target.prefix}${file}`));
     const oldKeys = new Set(plan.deletes);
-    const orphans = await ownOrphans(bucket, stored.keys(), new Set([...declaredKeys, ...oldKeys]), owner, target.concurrency);
+    const orphans = await ownOrphans(bucket, stored, new Set([...declaredKeys, ...oldKeys]), owner, target.concurrency, olds?.syncedAt);
     // Keys listed under this prefix and found gone need no request; others (an old prefix) are deleted blind.
     const deletes = [...plan.deletes.filter((key) => stored.has(key) || !key.startsWith(target.prefix)), ...orphans];
     await bucket.deleteKeys(deletes);
@@ -199,6 +215,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
   });
 
   if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched);
+  return { syncedAt: startedAt.toISOString() };
 }
 
 export const syncedFolder: ResourceDefinition = {
@@ -276,7 +293,13 @@ export const syncedFolder: ResourceDefinition = {
       required: true,
     },
   },
-  outputs: {},
+  outputs: {
+    syncedAt: {
+      description: "When the last sync that changed the bucket began (ISO 8601); objects written since may be left by an interrupted run.",
+      schema: z.string(),
+      required: false,
+    },
+  },
 
   refine(inputs, _olds, failures) {
     const files = inputs.files as Record<string, string> | undefined;
@@ -314,8 +337,8 @@ export const syncedFolder: ResourceDefinition = {
   deleteBeforeReplace: () => true,
 
   async create(ctx, inputs) {
-    await sync(ctx, undefined, inputs);
-    return { id: `${inputs.bucket}/${inputs.prefix ?? ""}`, outs: {} };
+    const outs = await sync(ctx, undefined, inputs);
+    return { id: `${inputs.bucket}/${inputs.prefix ?? ""}`, outs };
   },
 
   async read(ctx, _id, state) {
@@ -340,8 +363,7 @@ export const syncedFolder: ResourceDefinition = {
   },
 
   async update(ctx, _id, olds, news) {
-    await sync(ctx, olds, news);
-    return {};
+    return sync(ctx, olds, news);
   },
 
   async delete(ctx, _id, state) {
@@ -352,7 +374,7 @@ export const syncedFolder: ResourceDefinition = {
       deleted = await withBucket(ctx, state, async (bucket) => {
         const stored = await bucket.list(target.prefix);
         const owned = keys.filter((key) => stored.has(key));
-        const orphans = await ownOrphans(bucket, stored.keys(), new Set(keys), ownerTag(target.prefix), target.concurrency);
+        const orphans = await ownOrphans(bucket, stored, new Set(keys), ownerTag(target.prefix), target.concurrency, state.syncedAt);
         await bucket.deleteKeys([...owned, ...orphans]);
         return [...owned, ...orphans];
       });

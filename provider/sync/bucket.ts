@@ -50,6 +50,8 @@ export interface StoredObject {
   /** Comparable with a manifest hash; undefined for an ETag of another shape. */
   hash: string | undefined;
   size: number;
+  /** LastModified, in ms since the epoch (S3's clock). */
+  modified: number;
 }
 
 export interface StoredHeaders extends ObjectHeaders {
@@ -171,7 +173,7 @@ export class SyncBucket {
         this.s3.send(new ListObjectsV2Command({ Bucket: this.access.bucket, Prefix: prefix || undefined, ContinuationToken: token })),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) objects.set(object.Key, { hash: hashOfEtag(object.ETag), size: object.Size ?? 0 });
+        if (object.Key !== undefined) objects.set(object.Key, { hash: hashOfEtag(object.ETag), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
