@@ -358,6 +358,25 @@ test("a host killed half-way, then up again: every file right, nothing uploaded 
   expect(emu.requests().total).toBe(0);
 });
 
+test("two SyncedFolders in one bucket, the root and a folder under it: neither deletes the other's files", async () => {
+  const root = await newSite("sf-shared", { "index.html": "root", "old.html": "old" });
+  const blogDir = path.join(work, "sf-shared-blog");
+  writeFiles(blogDir, { "index.html": "blog", "post.html": "post" });
+  const blog = { ...root, dir: blogDir };
+  await engine.up(KIND, "shared-root", argsOf(root));
+  await engine.up(KIND, "shared-blog", argsOf(blog, { prefix: "blog" }));
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html", "index.html", "old.html"]);
+
+  // The root's sweep sees blog/* as unknown keys, finds the blog's owner mark, and leaves them.
+  fs.rmSync(path.join(root.dir, "old.html"));
+  await engine.up(KIND, "shared-root", argsOf(root));
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html", "index.html"]);
+  await engine.destroy("shared-root");
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html"]);
+  await engine.destroy("shared-blog");
+  expect(await keysOf(root)).toEqual([]);
+});
+
 test("a new bucket replaces: the old bucket is emptied first, then the new one filled", async () => {
   const first = await newSite("sf-move-a", { "index.html": "a" });
   const second = await newSite("sf-move-b", {});
