@@ -13,6 +13,7 @@ import { startEmulator, type Emulator } from "../emulator";
 import { Engine } from "../test/harness/engine";
 import { ProviderHost } from "../test/harness/providerHost";
 import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
+import { awsCliEnv } from "../test/harness/awsCli";
 import { buildManifest } from "../provider/sync/manifest";
 
 const run = promisify(execFile);
@@ -153,18 +154,7 @@ async function main(): Promise<void> {
 
   if (fs.existsSync(AWS)) {
     const bucket = await newBucket(emu, "bench-aws-cli");
-    const config = path.join(work, "aws-config");
-    fs.writeFileSync(config, "[default]\ns3 =\n    addressing_style = path\n");
-    const env = {
-      PATH: process.env.PATH,
-      HOME: work,
-      AWS_ACCESS_KEY_ID: bucket.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: bucket.secretAccessKey,
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
+    const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
     tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.id}/`], env) });
   } else {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
