@@ -59,6 +59,8 @@ interface Measure {
   counts: Record<string, number>;
   stateBytes?: string;
   peakMiB?: number;
+  /** Where SyncedFolder's time went. */
+  split?: string;
 }
 
 function tally(emu: Emulator): Record<string, number> {
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
   const site = path.join(work, "site");
   const { files, bytes } = generateSite(site);
+  const loadBefore = os.loadavg()[0].toFixed(1);
   const emu = await startEmulator({ port: 0, host: "127.0.0.1" });
   const measures: Measure[] = [];
   const steps: Array<[string, () => void]> = [
@@ -122,8 +125,12 @@ async function main(): Promise<void> {
     name: "SyncedFolder",
     deploy: async () => {
       const started = process.hrtime.bigint();
+      const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
       const manifest = buildManifest({ path: site });
+      const manifestSeconds = since(started);
+      const hostStarted = process.hrtime.bigint();
       const host = await ProviderHost.start({ env: cleanEnv() });
+      const hostSeconds = since(hostStarted);
       try {
         await host.configure(stackConfig(emu));
         const engine = await Engine.create(host);
@@ -135,7 +142,7 @@ async function main(): Promise<void> {
           path: site,
           ...manifest,
         });
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const seconds = since(started);
         state = engine.state;
         const resource = engine.get("site");
         const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
@@ -144,6 +151,7 @@ async function main(): Promise<void> {
         return {
           seconds,
           peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
+          split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
           stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
         };
       } finally {
@@ -190,7 +198,7 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 
   const mb = bytes / 1e6;
-  const header = ["step", "tool", "wall s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state"];
+  const header = ["step", "tool", "wall s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state", "SyncedFolder's wall s"];
   const rows = measures.map((m) => [
     m.step,
     m.tool,
@@ -203,10 +211,13 @@ async function main(): Promise<void> {
     String(m.counts.other),
     m.peakMiB === undefined ? "" : m.peakMiB.toFixed(0),
     m.stateBytes ?? "",
+    m.split ?? "",
   ]);
   console.log(
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
-      `${os.cpus().length} CPUs. files/s and MB/s over the whole site; peak MiB: the provider host (SyncedFolder) or the tool's process.`,
+      `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
+      "whole site; PUT counts PutObject, UploadPart and CopyObject; peak MiB: the provider host (SyncedFolder, a new one per step, " +
+      "as each `pulumi up` starts one) or the tool's process; state: the resource's inputs and outputs as the engine keeps them.",
   );
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
