@@ -11,7 +11,7 @@ import { z } from "zod";
 import { MamuteApiError } from "../client";
 import type { ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
-import type { Context, PropertyMap, ResourceDefinition } from "../resource";
+import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import { S3SyncError, SyncBucket, forEachLimit, ownerTag, type FileUpload, type StoredObject } from "../sync/bucket";
 import { MAX_KEY_BYTES, formatEntry, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
 import { purgeKeys } from "../sync/purge";
@@ -169,7 +169,7 @@ async function ownOrphans(
  * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
  * is never left linking to a file already removed), then the CDN purge of every key touched.
  */
-async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap): Promise<PropertyMap> {
+async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap, landed = new Set<string>()): Promise<PropertyMap> {
   const target = declared(news);
   const plan = planSync(olds && declared(olds), target);
   if (plan.uploads.length === 0 && plan.deletes.length === 0) return {};
@@ -190,7 +190,10 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
       const found = stored.get(upload.key);
       if (found?.hash === upload.entry.hash && found.size === upload.entry.size) {
         const head = await bucket.head(upload.key);
-        if (head?.owner === owner && head.contentType === upload.headers.contentType && head.cacheControl === upload.headers.cacheControl) return;
+        if (head?.owner === owner && head.contentType === upload.headers.contentType && head.cacheControl === upload.headers.cacheControl) {
+          landed.add(upload.key);
+          return;
+        }
       }
       pending.push(upload);
     });
@@ -203,7 +206,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
     }
     const large = pending.filter((upload) => isMultipart(upload.entry.size)).map((upload) => upload.key);
     if (large.length) await bucket.abortUnfinished(target.prefix, new Set(large), startedAt);
-    await bucket.uploadAll(pending);
+    await bucket.uploadAll(pending, (upload) => landed.add(upload.key));
 
     const declaredKeys = new Set(Object.keys(target.files).map((file) => `${target.prefix}${file}`));
     const oldKeys = new Set(plan.deletes);
@@ -337,8 +340,23 @@ export const syncedFolder: ResourceDefinition = {
   deleteBeforeReplace: () => true,
 
   async create(ctx, inputs) {
-    const outs = await sync(ctx, undefined, inputs);
-    return { id: `${inputs.bucket}/${inputs.prefix ?? ""}`, outs };
+    const id = `${inputs.bucket}/${inputs.prefix ?? ""}`;
+    const landed = new Set<string>();
+    try {
+      return { id, outs: await sync(ctx, undefined, inputs, landed) };
+    } catch (err) {
+      if (landed.size === 0) throw err;
+      // Keep what landed in the stack, so a destroy removes it and the next `up` sends only the rest.
+      const { prefix, files } = declared(inputs);
+      const kept = Object.fromEntries(Object.entries(files).filter(([file]) => landed.has(`${prefix}${file}`)));
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ResourceInitError(
+        `${reason}. ${landed.size} of ${Object.keys(files).length} files were uploaded and are kept in the stack; ` +
+          "the next `pulumi up` uploads the others",
+        id,
+        { files: kept },
+      );
+    }
   },
 
   async read(ctx, _id, state) {

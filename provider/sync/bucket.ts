@@ -241,17 +241,21 @@ export class SyncBucket {
    * Uploads files, `concurrency` at a time; of those, at most MULTIPART_UPLOADS_AT_ONCE large ones,
    * so memory is bounded by the settings, never by the sizes of the files.
    */
-  async uploadAll(uploads: readonly FileUpload[]): Promise<void> {
+  async uploadAll(uploads: readonly FileUpload[], landed: (upload: FileUpload) => void = () => undefined): Promise<void> {
     const { concurrency } = this.access;
+    const one = async (upload: FileUpload) => {
+      await this.upload(upload);
+      landed(upload);
+    };
     const large = uploads.filter((upload) => isMultipart(upload.entry.size));
     if (large.length === 0 || concurrency <= MULTIPART_UPLOADS_AT_ONCE) {
-      await forEachLimit(uploads, concurrency, (upload) => this.upload(upload));
+      await forEachLimit(uploads, concurrency, one);
       return;
     }
     const small = uploads.filter((upload) => !isMultipart(upload.entry.size));
     await Promise.all([
-      forEachLimit(large, MULTIPART_UPLOADS_AT_ONCE, (upload) => this.upload(upload)),
-      forEachLimit(small, concurrency - MULTIPART_UPLOADS_AT_ONCE, (upload) => this.upload(upload)),
+      forEachLimit(large, MULTIPART_UPLOADS_AT_ONCE, one),
+      forEachLimit(small, concurrency - MULTIPART_UPLOADS_AT_ONCE, one),
     ]);
   }
 

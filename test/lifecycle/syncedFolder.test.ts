@@ -358,6 +358,34 @@ test("a host killed half-way, then up again: every file right, nothing uploaded 
   expect(emu.requests().total).toBe(0);
 });
 
+test("a create that fails half-way keeps what landed in the stack (init failure); the next up sends only the rest", async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`p${String(i).padStart(2, "0")}.html`] = `<p>${i}</p>`;
+  const site = await newSite("sf-half", files);
+  // A refusal S3 will not take back (400), a few PUTs in.
+  emu.setFaults({ seed: 3, rules: [{ route: "S3 PutObject", fault: "status", status: 400, rate: 0.2 }] });
+  const err = await engine.up(KIND, "half", argsOf(site, { concurrency: 1 })).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  emu.clearFaults();
+  expect(err).toBeInstanceOf(HostCallError);
+  expect(err?.message).toMatch(/upload "p\d\d\.html" .* failed: HTTP 400/);
+  expect(err?.message).toMatch(/of 30 files were uploaded and are kept in the stack/);
+  expect(err?.initFailed?.id).toBe(`${site.bucketId}/`);
+  const kept = Object.keys(engine.get("half").outputs.files as object).sort();
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept.length).toBeLessThan(30);
+  expect(await keysOf(site)).toEqual(kept);
+
+  emu.resetRequests();
+  const repair = await engine.up(KIND, "half", argsOf(site, { concurrency: 1 }));
+  expect(repair.op).toBe("update");
+  expect(mutations()).toEqual({ PutObject: 30 - kept.length });
+  expect(await keysOf(site)).toEqual(Object.keys(files).sort());
+  expect((await engine.up(KIND, "half", argsOf(site, { concurrency: 1 }))).op).toBe("same");
+});
+
 test("two SyncedFolders in one bucket, the root and a folder under it: neither deletes the other's files", async () => {
   const root = await newSite("sf-shared", { "index.html": "root", "old.html": "old" });
   const blogDir = path.join(work, "sf-shared-blog");
