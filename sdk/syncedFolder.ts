@@ -52,6 +52,7 @@ const outputs = [
   "s3Endpoint",
   "files",
   "headers",
+  "syncedAt",
 ] as const;
 
 /**
@@ -72,6 +73,8 @@ export class SyncedFolder extends MamuteResource {
   declare readonly files: pulumi.Output<Record<string, string>>;
   /** Headers codes of `files` → `"<content type>|<cache-control>"`. */
   declare readonly headers: pulumi.Output<Record<string, string>>;
+  /** When the last sync that changed the bucket began (ISO 8601). */
+  declare readonly syncedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SyncedFolderArgs, opts?: pulumi.CustomResourceOptions) {
     // Read now, in the program: the manifest is an input, so the engine diffs it file by file.
