@@ -12,7 +12,10 @@ import { MamuteApiError } from "../client";
 import type { ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
-import { S3SyncError, SyncBucket, forEachLimit, ownerTag, type FileUpload, type StoredObject } from "../sync/bucket";
+import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
+import { S3SyncError } from "../sync/errors";
+import { ownerTag } from "../sync/owner";
+import { forEachLimit } from "../sync/pool";
 import { MAX_KEY_BYTES, formatEntry, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
 import { purgeKeys } from "../sync/purge";
 
@@ -115,8 +118,10 @@ function configOf(ctx: Context): ProviderConfig {
   return ctx.config ? ctx.config() : ctx.client().config;
 }
 
-function openBucket(ctx: Context, props: PropertyMap): SyncBucket {
+async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
   const config = configOf(ctx);
+  // Loaded here, not at the top: a preview or a no-change `up` never needs the AWS SDK.
+  const { SyncBucket } = await import("../sync/bucket");
   const secretAccessKey = String(props.secretAccessKey ?? "");
   registerSecret(secretAccessKey);
   return new SyncBucket({
@@ -131,7 +136,7 @@ function openBucket(ctx: Context, props: PropertyMap): SyncBucket {
 }
 
 async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
-  const bucket = openBucket(ctx, props);
+  const bucket = await openBucket(ctx, props);
   try {
     return await run(bucket);
   } finally {

@@ -21,15 +21,10 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { RetrySettings } from "../config";
 import { backoffDelay } from "../client/retry";
 import { redact } from "../redact";
+import { S3SyncError } from "./errors";
+import { OWNER_METADATA } from "./owner";
+import { forEachLimit } from "./pool";
 import { PART_SIZE, hashOfEtag, isMultipart, md5Base64, type FileEntry, type ObjectHeaders } from "./manifest";
-
-/** Object metadata that marks an object as written by a SyncedFolder into a prefix. */
-export const OWNER_METADATA = "mamute-synced-folder";
-
-/** The owner mark of a prefix: objects a SyncedFolder of another prefix wrote are not its own. */
-export function ownerTag(prefix: string): string {
-  return encodeURI(`/${prefix}`);
-}
 
 /** Parts of one multipart upload in flight at once (lib-storage holds each part in memory). */
 const PARTS_IN_FLIGHT = 2;
@@ -66,17 +61,6 @@ export interface FileUpload {
   owner: string;
 }
 
-export class S3SyncError extends Error {
-  override name = "S3SyncError";
-  constructor(
-    message: string,
-    /** S3's error code (`NoSuchBucket`, …), when S3 answered with one. */
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
-
 const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "TimeoutError", "RequestTimeout", "SlowDown"]);
 
 function statusOf(err: unknown): number | undefined {
@@ -88,24 +72,6 @@ function isRetryable(err: unknown): boolean {
   if (status !== undefined) return status === 429 || status >= 500;
   const failure = err as { code?: string; name?: string };
   return RETRYABLE_CODES.has(failure.code ?? "") || RETRYABLE_CODES.has(failure.name ?? "") || /socket hang up/i.test(String(err));
-}
-
-/** Runs an array's items through `run`, at most `limit` at a time. Stops at the first failure. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await run(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 export class SyncBucket {
