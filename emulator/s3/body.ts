@@ -113,16 +113,22 @@ function decodedLength(req: IncomingMessage): number {
   return Number(value.trim());
 }
 
+/** The body's length as the headers declare it (decoded, for aws-chunked), refused when over the limit. */
+export function checkDeclaredLength(req: IncomingMessage, auth: Authenticated, limits: BodyLimits): number | undefined {
+  const declaredLength = auth.payload.kind === "streaming" ? decodedLength(req) : undefined;
+  if (declaredLength !== undefined && declaredLength > limits.maxBytes) throw limits.tooLarge();
+  const contentLength = header(req, "content-length")?.trim();
+  if (declaredLength === undefined && contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > limits.maxBytes) {
+    throw limits.tooLarge();
+  }
+  return declaredLength;
+}
+
 export async function readBody(req: IncomingMessage, auth: Authenticated, limits: BodyLimits, options: BodyOptions): Promise<ReceivedBody> {
   const payload = auth.payload;
   const checksum = expectedChecksum(req, auth, options);
   const md5Claim = contentMd5(req);
-  const declaredLength = payload.kind === "streaming" ? decodedLength(req) : undefined;
-  if (declaredLength !== undefined && declaredLength > limits.maxBytes) throw limits.tooLarge();
-  const contentLength = header(req, "content-length");
-  if (declaredLength === undefined && contentLength !== undefined && /^\d+$/.test(contentLength.trim()) && Number(contentLength.trim()) > limits.maxBytes) {
-    throw limits.tooLarge();
-  }
+  const declaredLength = checkDeclaredLength(req, auth, limits);
   const sink = options.sink;
 
   const parts: Buffer[] = [];

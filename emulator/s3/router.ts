@@ -9,7 +9,7 @@ import type { Bucket, EmulatorState } from "../state";
 import { S3Error, accessDenied, notImplemented, sendS3Error } from "./errors";
 import { metadataFromHeaders, standardHeaders, type S3Context } from "./context";
 import { authenticate } from "./sigv4";
-import { MAX_OBJECT_BYTES, readBody, type BodyLimits } from "./body";
+import { MAX_OBJECT_BYTES, checkDeclaredLength, readBody, type BodyLimits } from "./body";
 import { isSupported, operationOf, type SupportedOperation } from "./operations";
 import { parseTarget } from "./target";
 import { getBucketLocation, headBucket, listBuckets } from "./buckets";
@@ -112,8 +112,10 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
 
     const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body: NO_BODY, requestId };
     BEFORE_BODY[operation]?.(ctx);
+    const limits = limitsFor(operation);
+    checkDeclaredLength(req, auth, limits);
     if (STREAMED.has(operation)) incoming = ctx.incoming = state.blobs.writer();
-    ctx.body = await readBody(req, auth, limitsFor(operation), {
+    ctx.body = await readBody(req, auth, limits, {
       // CompleteMultipartUpload's x-amz-checksum-* headers state the object's checksum, not the XML's.
       checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",
       sink: incoming,
