@@ -73,6 +73,9 @@ function decode(_key: string, value: unknown): unknown {
 
 export class DataDirError extends Error {}
 
+/** Data dirs this process holds (a lock naming our own pid is ours only if listed here). */
+const heldHere = new Set<string>();
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -102,13 +105,15 @@ export class DataDir {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const holder = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-        if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+        const live = holder === process.pid ? heldHere.has(path) : Number.isInteger(holder) && holder > 0 && processAlive(holder);
+        if (live) {
           throw new DataDirError(`${path} is in use by another emulator (pid ${holder}); stop it or choose another --data-dir`);
         }
         // Left by an emulator that was killed: take it over.
         await rm(lock, { force: true });
       }
     }
+    heldHere.add(path);
     return new DataDir(path);
   }
 
@@ -168,6 +173,7 @@ export class DataDir {
     await this.flush();
     this.closed = true;
     await rm(join(this.path, LOCK_FILE), { force: true });
+    heldHere.delete(this.path);
   }
 
   private async drain(): Promise<void> {
