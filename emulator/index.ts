@@ -186,6 +186,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     controls,
   );
   const s3 = servePlane(savingAfterChanges(createS3Plane(state), state), controls);
+  // Handled like any request, without the automatic `100 Continue`: the S3 router sends it once the headers pass.
+  s3.on("checkContinue", (req, res) => s3.emit("request", req, res));
   const edgePlane = createEdgePlane(state, { cache: edgeCache, caCertificatePem: certificates.caCertificatePem, httpsPort: () => edgeHttpsPort });
   const edge = servePlane(edgePlane, controls);
   const edgeHttps = createEdgeHttpsServer(state, certificates, planeListener(edgePlane, controls));

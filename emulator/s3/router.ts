@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Bucket, EmulatorState } from "../state";
 import { S3Error, accessDenied, notImplemented, sendS3Error } from "./errors";
-import { metadataFromHeaders, standardHeaders, type S3Context } from "./context";
+import { header, metadataFromHeaders, standardHeaders, type S3Context } from "./context";
 import { authenticate } from "./sigv4";
 import { MAX_OBJECT_BYTES, checkDeclaredLength, readBody, type BodyLimits } from "./body";
 import { isSupported, operationOf, type SupportedOperation } from "./operations";
@@ -115,6 +115,9 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
     const limits = limitsFor(operation);
     checkDeclaredLength(req, auth, limits);
     if (STREAMED.has(operation)) incoming = ctx.incoming = state.blobs.writer();
+    // The S3 server leaves `Expect: 100-continue` to us: the client sends its body only now, after
+    // every check the headers allow has passed (a refused upload is never sent at all).
+    if (/\b100-continue\b/i.test(header(req, "expect") ?? "")) res.writeContinue();
     ctx.body = await readBody(req, auth, limits, {
       // CompleteMultipartUpload's x-amz-checksum-* headers state the object's checksum, not the XML's.
       checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",

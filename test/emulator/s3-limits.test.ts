@@ -2,6 +2,7 @@
 // they already tell (the request below sends its headers, claims gigabytes, and never sends a byte
 // of body: an answer proves the emulator did not wait for the body).
 import { readdir } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { useEmulator } from "./helpers";
@@ -34,7 +35,35 @@ async function temporaryFiles(): Promise<string[]> {
   return readdir(join(emu().state.blobs.root, "tmp"));
 }
 
+/** A signed PUT with `Expect: 100-continue`: whether the server said continue, and its answer. */
+async function putExpectingContinue(key: string, body: Buffer, claimedLength = body.length): Promise<{ continued: boolean; status: number; code?: string }> {
+  const signed = await signRequest(emu(), site, { method: "PUT", path: `/${site.name}/${key}`, headers: { "content-length": String(claimedLength), expect: "100-continue" } }, { payloadHash: "UNSIGNED-PAYLOAD" });
+  const url = new URL(emu().s3Url);
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const req = httpRequest({ host: url.hostname, port: url.port, method: "PUT", path: signed.pathAndQuery, headers: signed.headers, agent: false }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => {
+        req.destroy();
+        resolve({ continued, status: res.statusCode ?? 0, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] });
+      });
+    });
+    req.on("continue", () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+  });
+}
+
 describe("S3 size limits", () => {
+  it("answers Expect: 100-continue only once the headers pass, so a refused upload is never sent", async () => {
+    expect(await putExpectingContinue("continue/ok.txt", Buffer.from("sent after 100"))).toEqual({ continued: true, status: 200, code: undefined });
+    expect(await putExpectingContinue("continue/too-big.bin", Buffer.alloc(0), 5 * GIB + 1)).toEqual({ continued: false, status: 400, code: "EntityTooLarge" });
+  });
+
   it("refuses a single PUT over 5 GiB with EntityTooLarge before reading the body, and keeps nothing", async () => {
     const answer = await claim("PUT", `/${site.name}/too-big.bin`, 5 * GIB + 1);
     expect({ status: answer.status, code: errorCode(answer) }).toEqual({ status: 400, code: "EntityTooLarge" });
