@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BlobStore } from "./blobs";
-import { DataDir, namedBlobs, type Secrets } from "./persistence";
+import { DataDir, DataDirError, namedBlobs, type Secrets } from "./persistence";
 import { CertificateAuthority } from "./tls/authority";
 import type { Plane } from "./plane";
 import { EmulatorState } from "./state";
@@ -156,6 +156,14 @@ async function openStorage(dataDirPath: string | undefined): Promise<Storage> {
   }
 }
 
+async function savedAuthority(secrets: Secrets, dataDir: DataDir | undefined): Promise<CertificateAuthority> {
+  try {
+    return await CertificateAuthority.fromPem(secrets.ca);
+  } catch (error) {
+    throw new DataDirError(`${dataDir?.path}/state.json: the saved CA cannot be read (${(error as Error).message}); move the file away to start with an empty state`);
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORT;
@@ -173,7 +181,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const controls = new EmulatorControls();
   const dashboardSecret = secrets?.dashboardSecret ?? randomBytes(32);
   const tokens = createDashboardTokens(() => state.now(), dashboardSecret);
-  const certificates = await EmulatorCertificates.create(state, secrets && (await CertificateAuthority.fromPem(secrets.ca)));
+  let certificates: EmulatorCertificates;
+  try {
+    certificates = await EmulatorCertificates.create(state, secrets && (await savedAuthority(secrets, dataDir)));
+  } catch (error) {
+    await dataDir?.close();
+    await state.blobs.close();
+    throw error;
+  }
   if (dataDir) {
     dataDir.attach(state, { ca: certificates.caKeyAndCertificate, dashboardSecret });
     state.changed();

@@ -48,6 +48,11 @@ function checkWriteConditions(ctx: S3Context): void {
 export function storeObject(ctx: S3Context, object: Omit<StoredObject, "createdAt" | "lastModified" | "key" | "size">): StoredObject {
   const now = ctx.state.now();
   const key = ctx.target.key;
+  if (ctx.state.buckets.get(ctx.bucket.id) !== ctx.bucket) {
+    // Deleted while the body was arriving: nothing may hold these bytes now.
+    ctx.state.blobs.release(object.segments);
+    throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", ctx.target.bucket]]);
+  }
   const existing = ctx.bucket.objects.get(key);
   const size = object.segments.reduce((total, segment) => total + segment.size, 0);
   const stored: StoredObject = { ...object, key, size, createdAt: existing?.createdAt ?? now, lastModified: now };
