@@ -23,8 +23,6 @@ import {
 export interface ReceivedBody {
   /** The decoded body; empty when it went to `BodyOptions.sink`. */
   data: Buffer;
-  /** Decoded bytes received. */
-  size: number;
   /** Binary MD5 of the decoded body (the ETag of a single PUT or a part). */
   md5: Buffer;
   /** The checksum the client sent (header or trailer), verified. */
@@ -211,7 +209,6 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
 
   return {
     data: parts.length === 1 ? parts[0] : Buffer.concat(parts),
-    size,
     md5: md5Digest,
     checksum: verified,
     integrityChecked: md5Claim !== undefined || checksum !== undefined,

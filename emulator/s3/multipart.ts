@@ -10,6 +10,7 @@ import type { Segment } from "../blobs";
 import { S3Error, invalidArgument, invalidRequest, noSuchUpload } from "./errors";
 import { header, isoTime, objectHeadersFromRequest, quoteEtag, respond, respondXml, s3StorageClass, unquoteEtag, type S3Context } from "./context";
 import { resolveCopySource } from "./copy-source";
+import { MAX_OBJECT_BYTES } from "./body";
 import { checksumOfStored, copyBytes, storeObject } from "./objects";
 import { ownerOf, compareKeys } from "./list";
 import {
@@ -27,11 +28,10 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_NUMBER = 10000;
 /** S3's largest object (a multipart upload's sum of parts). */
 export const MAX_MULTIPART_OBJECT_BYTES = 5 * 1024 ** 4;
-/** S3's largest part (and single PUT). */
-export const MAX_PART_BYTES = 5 * 1024 ** 3;
 
-export function partTooLarge(): S3Error {
-  return new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.", [["MaxSizeAllowed", MAX_PART_BYTES]]);
+/** S3's largest part is its largest single PUT. */
+function partTooLarge(): S3Error {
+  return new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.", [["MaxSizeAllowed", MAX_OBJECT_BYTES]]);
 }
 const FULL_OBJECT_CAPABLE: ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME"];
 
@@ -168,7 +168,7 @@ export async function uploadPartCopy(ctx: S3Context): Promise<void> {
     range = { start: Number(m[1]), end: Number(m[2]) };
   }
   const size = range ? range.end - range.start + 1 : source.size;
-  if (size > MAX_PART_BYTES) throw partTooLarge();
+  if (size > MAX_OBJECT_BYTES) throw partTooLarge();
   const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
   const copied = await copyBytes(ctx, source.segments, range, algorithm);
   const checksum = algorithm && copied.checksum ? { algorithm, value: copied.checksum } : undefined;

@@ -39,7 +39,7 @@ const BEFORE_BODY: Partial<Record<SupportedOperation, (ctx: S3Context) => void>>
   UploadPart: checkPartTarget,
 };
 
-const NO_BODY = { data: Buffer.alloc(0), size: 0, md5: Buffer.alloc(0), integrityChecked: false };
+const NO_BODY = { data: Buffer.alloc(0), md5: Buffer.alloc(0), integrityChecked: false };
 
 const HANDLERS: Record<Exclude<SupportedOperation, "ListBuckets">, Handler> = {
   HeadBucket: headBucket,
