@@ -143,7 +143,7 @@ export class BlobStore {
         if (count > 0) this.readers.set(blob, count);
         else {
           this.readers.delete(blob);
-          if (this.unreferenced.has(blob)) this.unlinkNow(blob);
+          if (this.unreferenced.has(blob)) void this.unlinkNow(blob);
         }
       }
     };
@@ -192,7 +192,7 @@ export class BlobStore {
   release(segments: readonly Segment[]): void {
     const blobs = segments.map((segment) => segment.blob);
     if (this.deferReleases) this.released.push(...blobs);
-    else this.unlinkWhenUnread(blobs);
+    else void this.unlinkWhenUnread(blobs);
   }
 
   /** What was released so far; call when taking the snapshot that a save writes. */
@@ -202,9 +202,9 @@ export class BlobStore {
     return taken;
   }
 
-  /** After the snapshot taken with `takeReleased` is saved: those blobs go once unread. */
-  sweep(blobs: readonly string[]): void {
-    this.unlinkWhenUnread(blobs);
+  /** After the snapshot taken with `takeReleased` is saved: those blobs go now, or once unread. */
+  sweep(blobs: readonly string[]): Promise<void> {
+    return this.unlinkWhenUnread(blobs);
   }
 
   /** At start: blobs the loaded state does not name are left from a crash; remove them. */
@@ -222,15 +222,17 @@ export class BlobStore {
     if (this.temporary) await rm(this.root, { recursive: true, force: true });
   }
 
-  private unlinkWhenUnread(blobs: readonly string[]): void {
+  private async unlinkWhenUnread(blobs: readonly string[]): Promise<void> {
+    const unlinking: Promise<void>[] = [];
     for (const blob of blobs) {
       if (this.readers.has(blob)) this.unreferenced.add(blob);
-      else this.unlinkNow(blob);
+      else unlinking.push(this.unlinkNow(blob));
     }
+    await Promise.all(unlinking);
   }
 
-  private unlinkNow(blob: string): void {
+  private unlinkNow(blob: string): Promise<void> {
     this.unreferenced.delete(blob);
-    unlink(this.pathOf(blob)).catch(() => undefined);
+    return unlink(this.pathOf(blob)).catch(() => undefined);
   }
 }

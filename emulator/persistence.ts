@@ -222,7 +222,7 @@ export class DataDir {
       state.blobs.release(released.map((blob) => ({ blob, size: 0 })));
       throw error;
     }
-    state.blobs.sweep(released);
+    await state.blobs.sweep(released);
   }
 
   /** Objects (and upload parts) whose blob file is missing cannot be served: dropped, and named. */

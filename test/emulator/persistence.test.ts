@@ -9,7 +9,9 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  DeleteObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   PutObjectCommand,
@@ -127,6 +129,30 @@ it("a restarted emulator answers with everything the stopped one made, and what 
   expect(await edgeGetTls(second, { host: "www.kept.example", ca: first.caCertificatePem })).toMatchObject({ status: 200, body: "kept home" });
   // A dashboard token from before the restart still opens the API.
   expect((await new Api(second).get("/dns/zones", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+});
+
+it("removes the bytes of overwritten, deleted and aborted objects once saved, and of a deleted bucket's", async () => {
+  const emu = await start();
+  const api = new Api(emu);
+  const kept = await newSiteBucket(emu, api, "bytes-kept");
+  const dropped = await newSiteBucket(emu, api, "bytes-dropped");
+  await kept.put("overwritten.txt", "v1");
+  await kept.put("overwritten.txt", "v2");
+  await kept.put("deleted.txt", "gone");
+  await kept.put("stays.txt", "stays");
+  await dropped.put("index.html", "bucket goes");
+  const s3 = sdkClient(emu, kept);
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: kept.name, Key: "aborted.bin" }));
+  await s3.send(new UploadPartCommand({ Bucket: kept.name, Key: "aborted.bin", UploadId, PartNumber: 1, Body: "part" }));
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: kept.name, Key: "aborted.bin", UploadId }));
+  await s3.send(new DeleteObjectCommand({ Bucket: kept.name, Key: "deleted.txt" }));
+  s3.destroy();
+  expect((await api.delete(`/object-storage/buckets/${dropped.id}`)).status).toBe(204);
+  await emu.flush();
+  const objects = emu.state.buckets.get(kept.id)!.objects;
+  expect([...objects.keys()].sort()).toEqual(["overwritten.txt", "stays.txt"]);
+  const named = [...objects.values()].map((object) => object.segments[0].blob).sort();
+  expect((await readdir(join(dir, "objects"))).sort()).toEqual(named);
 });
 
 it("--api-key replaces the saved key, and the old key is then refused", async () => {
