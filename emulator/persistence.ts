@@ -142,7 +142,7 @@ export class DataDir {
     for (const field of MAP_FIELDS) {
       const target = state[field] as Map<string, unknown>;
       target.clear();
-      for (const [key, value] of saved.tables[field] ?? []) target.set(key, value);
+      for (const [key, value] of saved.tables?.[field] ?? []) target.set(key, value);
     }
     Object.assign(state.settings, saved.settings);
     state.apiKey = saved.apiKey;
@@ -185,6 +185,8 @@ export class DataDir {
         await this.save();
       } catch (error) {
         process.stderr.write(`mamutecloud-emulator: cannot save the state to ${this.path}: ${(error as Error).message}\n`);
+        // Tried again with the next change (or on close), not in a loop against a full disk.
+        this.dirty = true;
         break;
       }
     }
