@@ -59,6 +59,11 @@ export interface ResourceDefinition {
   internalInputs?: readonly string[];
   /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
   same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
+  /**
+   * Replacements decided across properties, beyond `replaceOnChange` (e.g. an origin that changes
+   * kind, while changes within one kind update in place). Names the properties that force it.
+   */
+  replaces?(olds: PropertyMap, news: PropertyMap): string[];
   /** When a replacement must delete first: the new object would collide with the old one. */
   deleteBeforeReplace?(olds: PropertyMap, news: PropertyMap): boolean;
   create(ctx: Context, inputs: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
@@ -173,7 +178,7 @@ export interface DiffOutcome {
 /** Pure: compares old outputs with checked new inputs. */
 export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DiffOutcome {
   const changed = changedProperties(definition, olds, news);
-  const replaces = replacementsOf(definition, changed);
+  const replaces = [...new Set([...replacementsOf(definition, changed), ...(definition.replaces?.(olds, news) ?? [])])];
   return {
     changes: changed.length > 0,
     replaces,
