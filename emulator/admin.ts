@@ -4,6 +4,7 @@
 import type { Plane } from "./plane";
 import type { EmulatorControls } from "./controls";
 import type { DashboardTokens } from "./management/auth";
+import type { EmulatorCertificates } from "./tls";
 import { ControlConfigError } from "./control-config";
 import { faultReportJson, readFaultConfig } from "./faults";
 import { readRateLimitConfig } from "./rate-limit";
@@ -15,7 +16,7 @@ import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "
 const DEFAULT_TOKEN_SECONDS = 3600;
 const MAX_TOKEN_SECONDS = 366 * 86400;
 
-function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route[] {
+function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certificates: EmulatorCertificates): Route[] {
   const noContent = { status: 204 };
   const configured = <T>(read: () => T): T => {
     try {
@@ -34,6 +35,11 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route
         const { token, expiresAt } = tokens.issue(expiresIn);
         return { status: 200, body: { token, expires_at: expiresAt.toISOString() } };
       },
+    },
+    {
+      method: "GET",
+      template: `${ADMIN_PREFIX}/ca.pem`,
+      handler: () => ({ status: 200, contentType: "application/x-pem-file", body: certificates.caCertificatePem }),
     },
     { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
     {
@@ -83,8 +89,8 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route
 }
 
 /** The management plane with `/_emulator/*` answered in front of it. */
-export function withAdminRoutes(plane: Plane, controls: EmulatorControls, tokens: DashboardTokens): Plane {
-  const router = new Router(adminRoutes(controls, tokens));
+export function withAdminRoutes(plane: Plane, controls: EmulatorControls, tokens: DashboardTokens, certificates: EmulatorCertificates): Plane {
+  const router = new Router(adminRoutes(controls, tokens, certificates));
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),

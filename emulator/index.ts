@@ -2,11 +2,15 @@
 // wrapped by the same request counter, fault injection and rate limit, over one in-memory state.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { EmulatorState } from "./state";
 import { createManagementPlane } from "./management";
 import { createDashboardTokens } from "./management/auth";
 import { newApiKeyValue } from "./management/apikeys";
 import { createS3Plane } from "./s3";
+import { EmulatorCertificates } from "./tls";
 import { EmulatorControls, servePlane, type RequestCounts } from "./controls";
 import { withAdminRoutes } from "./admin";
 import type { FaultConfig, FaultReport } from "./faults";
@@ -26,6 +30,8 @@ export interface EmulatorOptions {
   host?: string;
   /** Starting API key (`mamute-…`); random when omitted. */
   apiKey?: string;
+  /** Where the CA certificate is written (removed on close); default `<tmpdir>/mamutecloud-emulator-<port>/ca.pem`. */
+  caFile?: string;
 }
 
 export interface Emulator {
@@ -36,6 +42,10 @@ export interface Emulator {
   /** The API key current at start. */
   readonly apiKey: string;
   readonly state: EmulatorState;
+  /** The emulator CA's certificate (PEM), which signs requested certificates and the edge's own. */
+  readonly caCertificatePem: string;
+  /** The file holding `caCertificatePem`, for `curl --cacert` or `NODE_EXTRA_CA_CERTS`. */
+  readonly caCertificatePath: string;
   /** A dashboard JWT (HS256, this emulator's secret); default one hour. A lifetime ≤ 0 gives an expired token. */
   dashboardToken(expiresInSeconds?: number): string;
   /** Requests received since start or the last reset, by route key; `/_emulator` ones are not counted. */
@@ -85,19 +95,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const controls = new EmulatorControls();
   const tokens = createDashboardTokens(() => state.now());
+  const certificates = await EmulatorCertificates.create(state);
   let s3Url = "";
   const management = servePlane(
-    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens }), controls, tokens),
+    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates }), controls, tokens, certificates),
     controls,
   );
   const s3 = servePlane(createS3Plane(state), controls);
-  const close = () => Promise.all([closeServer(management), closeServer(s3)]).then(() => undefined);
+  let caFile: { path: string; ownDirectory: boolean } | undefined;
+  const removeCaFile = async () => {
+    if (!caFile) return;
+    await rm(caFile.path, { force: true });
+    if (caFile.ownDirectory) await rmdir(dirname(caFile.path)).catch(() => undefined);
+  };
+  const close = () => Promise.all([closeServer(management), closeServer(s3), removeCaFile()]).then(() => undefined);
 
   let managementPort: number;
   let s3Port: number;
   try {
     managementPort = await listen(management, port, host);
     s3Port = await listen(s3, options.s3Port ?? (port === 0 ? 0 : managementPort + 1), host);
+    caFile = { path: options.caFile ?? join(tmpdir(), `mamutecloud-emulator-${managementPort}`, "ca.pem"), ownDirectory: options.caFile === undefined };
+    await mkdir(dirname(caFile.path), { recursive: true });
+    await writeFile(caFile.path, certificates.caCertificatePem);
   } catch (error) {
     await close();
     throw error;
@@ -110,6 +130,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     s3Url,
     apiKey,
     state,
+    caCertificatePem: certificates.caCertificatePem,
+    caCertificatePath: caFile.path,
     dashboardToken: (expiresInSeconds = DEFAULT_TOKEN_SECONDS) => tokens.issue(expiresInSeconds).token,
     requests: () => controls.requests(),
     resetRequests: () => controls.resetRequests(),
