@@ -5,3 +5,14 @@ export { DnsRecord, type DnsRecordArgs, type DnsRecordType } from "./dnsRecord";
 export { Certificate, type CertificateArgs, type CertificateValidationRecord } from "./certificate";
 export { CertificateValidation, type CertificateValidationArgs } from "./certificateValidation";
 export { ImportedCertificate, type ImportedCertificateArgs } from "./importedCertificate";
+export {
+  CdnResource,
+  type CdnResourceArgs,
+  type CdnStorageOrigin,
+  type CdnCustomOrigin,
+  type CdnOriginHeader,
+  type CdnDefaultBehavior,
+  type CdnBehavior,
+  type CdnCustomErrorResponse,
+} from "./cdnResource";
+export { CdnCustomDomain, type CdnCustomDomainArgs } from "./cdnCustomDomain";

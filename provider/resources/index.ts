@@ -6,6 +6,8 @@ import { dnsRecord } from "./dnsRecord";
 import { certificate } from "./certificate";
 import { certificateValidation } from "./certificateValidation";
 import { importedCertificate } from "./importedCertificate";
+import { cdnResource } from "./cdnResource";
+import { cdnCustomDomain } from "./cdnCustomDomain";
 
 /** Every resource kind the provider serves, in schema order. */
 export const definitions: readonly ResourceDefinition[] = [
@@ -16,4 +18,6 @@ export const definitions: readonly ResourceDefinition[] = [
   certificate,
   certificateValidation,
   importedCertificate,
+  cdnResource,
+  cdnCustomDomain,
 ];
