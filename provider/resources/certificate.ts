@@ -37,6 +37,16 @@ export const certificateDomainSchema = z.string().transform((raw, ctx) => {
   return domain;
 });
 
+const validationRecordSchema = z
+  .object({
+    domainName: z.string().describe("The certificate name this record validates (without a leading `*.`)."),
+    name: z.string().describe("Fully qualified record name, with the trailing dot."),
+    type: z.string().describe("The record type: `CNAME`."),
+    value: z.string().describe("The record value, a host name with the trailing dot."),
+    status: z.string().describe("`pending` or `validated`."),
+  })
+  .meta({ id: "CertificateValidationRecord", description: "A DNS record that proves ownership of one of a certificate's names." });
+
 function sameNames(a: unknown, b: unknown): boolean {
   const set = (value: unknown) => [...new Set(Array.isArray(value) ? value.map(String) : [])].sort().join(",");
   return set(a) === set(b);
@@ -85,7 +95,7 @@ export const certificate: ResourceDefinition = {
         "The DNS records that prove ownership: one per distinct name once a leading `*.` is removed, in the order of " +
         "domainName then subjectAlternativeNames. Each has `domainName`, `name` (fully qualified, trailing dot), `type` " +
         "(`CNAME`), `value` and `status` (`pending` or `validated`); `name`, `type` and `value` can be given to a DnsRecord as is.",
-      schema: z.array(z.object({ domainName: z.string(), name: z.string(), type: z.string(), value: z.string(), status: z.string() })),
+      schema: z.array(validationRecordSchema),
     },
     ...certificateFactOutputs,
   },
