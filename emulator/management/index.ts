@@ -11,6 +11,8 @@ import { bucketRoutes } from "./buckets";
 import { credentialRoutes } from "./credentials";
 import { fileRoutes } from "./files";
 import { dnsRoutes } from "./dns";
+import { cdnRoutes } from "./cdn";
+import type { EdgeCache } from "../edge/cache";
 import { sslRoutes } from "./ssl";
 import { notEmulatedRoutes } from "./documented-routes";
 
@@ -21,6 +23,8 @@ export interface ManagementOptions {
   tokens: DashboardTokens;
   /** The emulator CA and the certificates it can serve (SSL routes, custom-domain activation). */
   certificates: EmulatorCertificates;
+  /** The edge's cache, which purges and resource deletes evict from. */
+  edgeCache: EdgeCache;
 }
 
 export function managementRoutes(state: EmulatorState, options: ManagementOptions): Route[] {
@@ -32,6 +36,7 @@ export function managementRoutes(state: EmulatorState, options: ManagementOption
     ...fileRoutes(state),
     ...dnsRoutes(state),
     ...sslRoutes(state, options.certificates),
+    ...cdnRoutes(state, { certificates: options.certificates, edgeCache: options.edgeCache }),
   ];
 }
 
