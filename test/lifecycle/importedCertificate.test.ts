@@ -173,8 +173,57 @@ test("an import the API refuses fails with its message, and no error or log carr
   expect(engine.state.has("refused")).toBe(false);
 });
 
+describe("delete while a custom domain uses the certificate", () => {
+  let resourceId: string;
+  let customDomainId: string;
+  let certificateId: string;
+
+  /** A CDN resource made outside the stack whose custom domain uses the stack's certificate. */
+  async function attach(): Promise<void> {
+    const bucket = await api(emu, "POST", "/object-storage/buckets", { name: "inuse-site-bucket" });
+    const resource = await api(emu, "POST", "/cdn/resource", { name: "inuse-site", origin_group: { type: "storage", bucket_id: bucket.body.id } });
+    expect(resource.status).toBe(201);
+    resourceId = resource.body.id;
+    const withDomain = await api(emu, "PUT", `/cdn/resource/${resourceId}`, {
+      custom_domains: [{ domain_name: "www.imported.example", certificate_id: certificateId }],
+    });
+    expect(withDomain.status).toBe(200);
+    customDomainId = withDomain.body.custom_domains[0].id;
+  }
+
+  test("gives up after deleteTimeout naming the custom domain; waits and succeeds once the domain lets go", async () => {
+    await engine.up(KIND, "in-use", argsOf(site, { deleteTimeout: "2s" }));
+    certificateId = engine.get("in-use").id;
+    await attach();
+
+    const started = Date.now();
+    const err = await failing(engine.destroy("in-use"));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(err.message).toContain(
+      `cannot delete imported certificate ${certificateId} (www.imported.example): after 2s it is still used by ` +
+        `www.imported.example (CDN resource ${resourceId}, custom domain ${customDomainId})`,
+    );
+    expect(err.message).toMatch(/Point those custom domains at another certificate \(certificateId\) or delete them/);
+    expect((await api(emu, "GET", `/cdn/ssl-certificate/${certificateId}`)).status).toBe(200);
+    expect(engine.state.has("in-use")).toBe(true);
+
+    // A longer timeout (in place, no call); the domain switches away while the delete waits.
+    expect((await engine.up(KIND, "in-use", argsOf(site, { deleteTimeout: "1m" }))).op).toBe("update");
+    const detach = new Promise((resolve) => setTimeout(resolve, 1500)).then(() =>
+      api(emu, "PUT", `/cdn/resource/${resourceId}/custom-domain/${customDomainId}`, { certificate_id: null }),
+    );
+    const waited = Date.now();
+    await engine.destroy("in-use");
+    expect((await detach).status).toBe(200);
+    expect(Date.now() - waited).toBeGreaterThanOrEqual(1400);
+    expect((await api(emu, "GET", `/cdn/ssl-certificate/${certificateId}`)).status).toBe(404);
+    expect(host.stdout).toContain(`waiting for imported certificate ${certificateId} (www.imported.example) to be released`);
+    expect((await api(emu, "DELETE", `/cdn/resource/${resourceId}`)).status).toBe(204);
+  });
+});
+
 test("the private key appears nowhere but the privateKey property: not in errors, host output or other outputs", () => {
-  expect(errorsSeen.length).toBeGreaterThanOrEqual(5);
+  expect(errorsSeen.length).toBeGreaterThanOrEqual(6);
   for (const key of keysSeen) {
     for (const piece of keyPieces(key)) {
       for (const text of [...errorsSeen, host.stderr, host.stdout]) expect(text).not.toContain(piece);
