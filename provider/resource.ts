@@ -2,6 +2,7 @@
 // A resource module lists its input properties (zod schema that validates a known value and
 // returns the API's canonical form, default, replace-on-change, secret) and its extra outputs;
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { MamuteClient } from "./client";
 
@@ -145,8 +146,9 @@ export function checkInputs(
   return { inputs, failures };
 }
 
+/** Key order is not compared: nested objects that crossed the engine's wire come back with sorted keys. */
 function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return isDeepStrictEqual(a, b);
 }
 
 /** Input properties whose value in `news` differs from `olds` (olds may be old outputs or old inputs). */

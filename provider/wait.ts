@@ -80,7 +80,7 @@ export class WaitFailedError extends Error {
   override name = "WaitFailedError";
 }
 
-/** Progress lines no more often than this, except when the status changes. */
+/** A progress line at least this often (or 4 times over a shorter timeout), and on every status change. */
 const PROGRESS_EVERY_MS = 15_000;
 
 function sleep(ms: number): Promise<void> {
@@ -103,6 +103,7 @@ export async function waitUntil<T>(spec: WaitSpec<T>): Promise<T> {
   let last: T | undefined;
   let lastLogged = started;
   let first = true;
+  const progressEvery = Math.min(PROGRESS_EVERY_MS, spec.timeoutMs / 4);
 
   for (;;) {
     last = await spec.poll();
@@ -119,7 +120,7 @@ export async function waitUntil<T>(spec: WaitSpec<T>): Promise<T> {
     if (first) {
       log(`waiting for ${spec.what} (status ${status}, timeout ${formatDuration(spec.timeoutMs)})`);
       lastLogged = Date.now();
-    } else if (status !== lastStatus || Date.now() - lastLogged >= PROGRESS_EVERY_MS) {
+    } else if (status !== lastStatus || Date.now() - lastLogged >= progressEvery) {
       log(`still waiting for ${spec.what}: status ${status}, ${formatDuration(elapsed)} elapsed of ${formatDuration(spec.timeoutMs)}`);
       lastLogged = Date.now();
     }

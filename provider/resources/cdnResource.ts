@@ -6,6 +6,7 @@
 //
 // An update sends only what this resource owns and what changed: never `custom_domains`, which
 // belong to CdnCustomDomain resources and live on the same API object.
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
@@ -385,7 +386,8 @@ function errorResponsesBody(list: ErrorResponse[]): unknown[] {
   }));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Deep equality that ignores key order: values that crossed the engine's wire come back with sorted keys. */
+const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null);
 
 /** The `behaviors` actions that turn `current` into `wanted`, or undefined when they agree. */
 function behaviorActions(current: PropertyMap, wanted: PropertyMap): unknown[] | undefined {
@@ -505,7 +507,13 @@ export async function waitDeployed(client: MamuteClient, id: string, name: strin
  * Brings the API object from `current` to `wanted`, then waits for the deployment. `current` is
  * what the API reported last, so a run that stopped half-way resumes where it stopped.
  */
-async function converge(client: MamuteClient, resource: ApiCdnResource, wanted: PropertyMap): Promise<ApiCdnResource> {
+async function converge(
+  client: MamuteClient,
+  resource: ApiCdnResource,
+  wanted: PropertyMap,
+  /** A distribution domain found free just before (by create): not asked again. */
+  checkedDomain?: string,
+): Promise<ApiCdnResource> {
   const id = resource.id;
   const current = outputsOf(resource);
   let latest = resource;
@@ -522,7 +530,9 @@ async function converge(client: MamuteClient, resource: ApiCdnResource, wanted: 
     changed = true;
   }
   const body = resourceChanges(current, wanted);
-  if (body.distribution_domain !== undefined) await ensureDistributionAvailable(client, String(body.distribution_domain));
+  if (body.distribution_domain !== undefined && body.distribution_domain !== checkedDomain) {
+    await ensureDistributionAvailable(client, String(body.distribution_domain));
+  }
   if (Object.keys(body).length) {
     latest = await putResource(client, id, body);
     changed = true;
@@ -614,9 +624,10 @@ export const cdnResource: ResourceDefinition = {
 
   refine(inputs, olds, failures: CheckFailure[]) {
     const kind = originKind(inputs);
+    const originInvalid = failures.some((f) => f.property === "storageOrigin" || f.property === "customOrigin");
     if (inputs.storageOrigin !== undefined && inputs.customOrigin !== undefined) {
       failures.push({ property: "customOrigin", reason: "give either storageOrigin or customOrigin, not both" });
-    } else if (kind === undefined) {
+    } else if (kind === undefined && !originInvalid) {
       failures.push({ property: "storageOrigin", reason: "is required: give storageOrigin (a bucket) or customOrigin (a server)" });
     }
     // Defaults of the nested objects are the API's, so a refresh shows no diff.
@@ -694,7 +705,7 @@ export const cdnResource: ResourceDefinition = {
 
     let latest = created;
     try {
-      latest = await converge(client, created, inputs);
+      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined);
     } catch (err) {
       // The resource exists: keep it in state with what the API last said, and let the next up finish.
       const detail = err instanceof Error ? err.message : String(err);
