@@ -233,6 +233,9 @@ export const cdnCustomDomain: ResourceDefinition = {
         client,
         create: async () => {
           const current = await mustGetResource(client, resourceId, `attach custom domain ${domainName}`);
+          // Already there before this attempt: someone else's (a lost answer of ours is found by the lookup instead).
+          const existing = current.custom_domains.find((d) => d.domain_name === domainName);
+          if (existing) throw nameInUse(domainName, undefined, existing, resourceId);
           const updated = await putDomainList(
             client,
             resourceId,
