@@ -5,6 +5,8 @@ import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
 import { HostCallError, type ProviderHost, type Props } from "../harness/providerHost";
 import { api, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { putObjects } from "../harness/s3";
+import { edgeGet } from "../emulator/cdn-helpers";
 
 const KIND = "CdnCustomDomain";
 const RESOURCE_PUT = "PUT /cdn/resource/{id}";
@@ -28,7 +30,8 @@ beforeAll(async () => {
   ({ emu, host, engine } = lifecycle);
   await setDeployDelay(0);
   const bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "domains-lifecycle" })).body.id;
-  await engine.up("CdnResource", "cdn", { name: "domains-site", storageOrigin: { bucketId } });
+  await putObjects(emu, bucketId, { "index.html": "root", "abc/index.html": "tenant abc" });
+  await engine.up("CdnResource", "cdn", { name: "domains-site", storageOrigin: { bucketId }, defaultBehavior: { subdomainRouting: true } });
   resourceId = engine.get("cdn").id;
   distributionDomain = String(engine.get("cdn").outputs.distributionDomain);
 });
@@ -124,6 +127,9 @@ test("create attaches and activates, waiting until deployed; outputs the CNAME t
   expect((await api(emu, "GET", `/cdn/resource/${resourceId}`)).body.status).toBe("deployed");
   expect(host.stdout).toMatch(/waiting for custom domain www.lifecycle.example \(cd_[0-9a-f]{16}\) on CDN resource cdn_[0-9a-f]{16} to be active and deployed/);
 
+  const served = await edgeGet(emu, { host: "lifecycle.example", path: "/" });
+  expect([served.status, served.body]).toEqual([200, "root"]);
+
   expect((await engine.up(KIND, "www", www())).op).toBe("same");
   await expectStableAfterRefresh("www", www());
 
@@ -185,6 +191,17 @@ test("a new resourceId replaces: detached from the old resource first (a name ha
   await engine.destroy("www");
   expect(await domainsOf(otherId)).toEqual([]);
   await engine.destroy("cdn2");
+});
+
+test("a wildcard domain with subdomain routing serves each tenant's folder; inactive, it is not served", async () => {
+  await engine.up(KIND, "tenants", { resourceId, domainName: "*.tenants.example" });
+  const tenant = await edgeGet(emu, { host: "abc.tenants.example", path: "/" });
+  expect([tenant.status, tenant.body]).toEqual([200, "tenant abc"]);
+  const www_ = await edgeGet(emu, { host: "www.tenants.example", path: "/" });
+  expect([www_.status, www_.body]).toEqual([200, "root"]);
+  await engine.up(KIND, "tenants", { resourceId, domainName: "*.tenants.example", active: false });
+  expect((await edgeGet(emu, { host: "abc.tenants.example", path: "/" })).status).toBe(421);
+  await engine.destroy("tenants");
 });
 
 test("20 custom domains created at once on one resource all land; deleting 10 at once leaves exactly the other 10", async () => {

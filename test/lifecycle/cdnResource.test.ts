@@ -5,6 +5,8 @@ import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
 import { HostCallError, type ProviderHost, type Props } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { putObjects } from "../harness/s3";
+import { edgeGet } from "../emulator/cdn-helpers";
 
 const KIND = "CdnResource";
 const POST = "POST /cdn/resource";
@@ -29,6 +31,7 @@ beforeAll(async () => {
   ({ emu, host, engine } = lifecycle);
   await setDeployDelay(0);
   bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "cdn-lifecycle-site" })).body.id;
+  await putObjects(emu, bucketId, { "index.html": "<h1>home</h1>", "404.html": "not here" });
   otherBucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "cdn-lifecycle-other" })).body.id;
 });
 
@@ -154,6 +157,11 @@ test("create: checks the name is free, POST, one PUT for what POST refuses, wait
   const api_ = await resourceOf("site");
   expect(api_.distribution_domain).toBe("lifecycle-site.mamutecdn.com");
   expect(api_.behaviors[0]).toMatchObject({ priority: 0, subdomain_routing: true });
+  // The edge serves the bucket at the friendlier domain, with the custom error page.
+  const home = await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/" });
+  expect([home.status, home.body]).toEqual([200, "<h1>home</h1>"]);
+  const missing = await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/nope" });
+  expect([missing.status, missing.body]).toEqual([404, "not here"]);
   // Progress reached the host's output, which the Pulumi CLI shows.
   expect(host.stdout).toMatch(new RegExp(`waiting for CDN resource ${id} \\(lifecycle-site\\) to be deployed \\(status in_progress, timeout 30m\\)`));
   expect(host.stdout).toMatch(new RegExp(`CDN resource ${id} \\(lifecycle-site\\) to be deployed: deployed after \\d+s`));
