@@ -209,6 +209,8 @@ test("update in place sends only what changed, and leaves the custom domains alo
   expect(now.token_auth.enabled).toBe(true);
   expect(now.custom_domains.map((d: any) => d.domain_name)).toEqual(["keep.example.com"]);
   expect(engine.get("site").outputs).toMatchObject({ status: "deployed", tokenAuth: true, storageOrigin: { originPath: "/public" } });
+  // Token auth is in force at the edge: an unsigned request is refused.
+  expect((await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/" })).status).toBe(403);
   await expectStableAfterRefresh("site", args);
 
   // Back again, token auth off, the behavior removed.
@@ -217,6 +219,7 @@ test("update in place sends only what changed, and leaves the custom domains alo
   expect(back.behaviors).toHaveLength(1);
   expect(back.token_auth.enabled).toBe(false);
   expect(back.custom_domains.map((d: any) => d.domain_name)).toEqual(["keep.example.com"]);
+  expect((await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/" })).body).toBe("<h1>home</h1>");
   await api(emu, "PUT", `/cdn/resource/${id}`, { custom_domains: [] });
   await expectStableAfterRefresh("site", site());
 });
