@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { MamuteResource } from "./resource";
+import { CertificateResource, certificateFactOutputs } from "./certificateFacts";
 
 export interface CertificateArgs {
   /**
@@ -30,45 +30,20 @@ export interface CertificateValidationRecord {
   status: string;
 }
 
-const outputs = [
-  "domainName",
-  "subjectAlternativeNames",
-  "deleteTimeout",
-  "validationRecords",
-  "status",
-  "issuer",
-  "serialNumber",
-  "notBefore",
-  "notAfter",
-  "fingerprint",
-  "issuedAt",
-  "createdAt",
-] as const;
+const outputs = ["domainName", "subjectAlternativeNames", "validationRecords", ...certificateFactOutputs] as const;
 
 /**
  * A TLS certificate requested from MamuteCloud for CDN custom domains. Create its
  * `validationRecords` as `DnsRecord`s, then a `CertificateValidation` waits until it is issued.
  */
-export class Certificate extends MamuteResource {
+export class Certificate extends CertificateResource {
   declare readonly domainName: pulumi.Output<string>;
   declare readonly subjectAlternativeNames: pulumi.Output<string[] | undefined>;
-  declare readonly deleteTimeout: pulumi.Output<string>;
   /**
    * One record per distinct name once a leading `*.` is removed, in the order of `domainName`
    * then `subjectAlternativeNames`.
    */
   declare readonly validationRecords: pulumi.Output<CertificateValidationRecord[]>;
-  /** `pending_validation`, `issued` or `expired`, as the API last reported it. */
-  declare readonly status: pulumi.Output<string>;
-  declare readonly issuer: pulumi.Output<string | undefined>;
-  declare readonly serialNumber: pulumi.Output<string | undefined>;
-  declare readonly notBefore: pulumi.Output<string | undefined>;
-  /** Expiry (ISO 8601), once issued. */
-  declare readonly notAfter: pulumi.Output<string | undefined>;
-  /** SHA-256 fingerprint, upper-case hex pairs joined by `:`, once issued. */
-  declare readonly fingerprint: pulumi.Output<string | undefined>;
-  declare readonly issuedAt: pulumi.Output<string | undefined>;
-  declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
     super("Certificate", name, args, outputs, opts);

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MamuteResource } from "./resource";
+import { CertificateResource, certificateFactOutputs } from "./certificateFacts";
 
 export interface ImportedCertificateArgs {
   /** The site's certificate, one PEM block. Changing it replaces the imported certificate. */
@@ -12,45 +12,19 @@ export interface ImportedCertificateArgs {
   deleteTimeout?: pulumi.Input<string>;
 }
 
-const outputs = [
-  "certificate",
-  "certificateChain",
-  "privateKey",
-  "deleteTimeout",
-  "domainName",
-  "subjectAlternativeNames",
-  "status",
-  "issuer",
-  "serialNumber",
-  "notBefore",
-  "notAfter",
-  "fingerprint",
-  "issuedAt",
-  "createdAt",
-] as const;
+const outputs = ["certificate", "certificateChain", "privateKey", "domainName", "subjectAlternativeNames", ...certificateFactOutputs] as const;
 
 /**
  * A certificate you already have, imported for CDN custom domains. The PEM texts are checked at
  * preview (parse, key matches, not expired, chain order); the private key is a secret.
  */
-export class ImportedCertificate extends MamuteResource {
+export class ImportedCertificate extends CertificateResource {
   declare readonly certificate: pulumi.Output<string>;
   declare readonly certificateChain: pulumi.Output<string | undefined>;
   /** A secret output. */
   declare readonly privateKey: pulumi.Output<string>;
-  declare readonly deleteTimeout: pulumi.Output<string>;
   declare readonly domainName: pulumi.Output<string>;
   declare readonly subjectAlternativeNames: pulumi.Output<string[]>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly issuer: pulumi.Output<string | undefined>;
-  declare readonly serialNumber: pulumi.Output<string | undefined>;
-  declare readonly notBefore: pulumi.Output<string | undefined>;
-  /** Expiry (ISO 8601). */
-  declare readonly notAfter: pulumi.Output<string | undefined>;
-  /** SHA-256 fingerprint, upper-case hex pairs joined by `:`. */
-  declare readonly fingerprint: pulumi.Output<string | undefined>;
-  declare readonly issuedAt: pulumi.Output<string | undefined>;
-  declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: ImportedCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     // The key is a secret input too, so the engine never stores it in plain text among the inputs.

@@ -9,11 +9,9 @@ import { canonicalZoneDomain } from "./dns";
 import {
   certificateFactOutputs,
   certificateFacts,
-  certificateResponse,
-  createCertificateAdopting,
-  deleteCertificate,
+  certificateOperations,
+  createCertificate,
   deleteTimeoutInput,
-  readCertificate,
   type ApiCertificate,
 } from "./ssl";
 
@@ -114,34 +112,14 @@ export const certificate: ResourceDefinition = {
     const client = ctx.client();
     const domainName = String(inputs.domainName);
     const names = Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames.map(String) : [];
-    const describe = `request certificate for ${[domainName, ...names].join(", ")}`;
-    const created = await createCertificateAdopting(
-      client,
-      describe,
-      () =>
-        client.call({
-          operation: describe,
-          method: "POST",
-          path: "/cdn/ssl-certificate",
-          body: { domain_name: domainName, subject_alternative_names: names },
-          response: certificateResponse,
-        }),
-      (cert) => cert.type === "requested" && cert.domain_name === domainName && sameNames(cert.subject_alternative_names, names),
-    );
+    const created = await createCertificate(client, {
+      operation: `request certificate for ${[domainName, ...names].join(", ")}`,
+      path: "/cdn/ssl-certificate",
+      body: { domain_name: domainName, subject_alternative_names: names },
+      matches: (cert) => cert.type === "requested" && cert.domain_name === domainName && sameNames(cert.subject_alternative_names, names),
+    });
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async read(ctx, id) {
-    const found = await readCertificate(ctx.client(), id);
-    return found && outputsOf(found);
-  },
-
-  // Only deleteTimeout changes in place, and it is used by delete alone.
-  async update() {
-    return {};
-  },
-
-  async delete(ctx, id, state) {
-    await deleteCertificate(ctx, id, state, `certificate ${id} (${state.domainName})`);
-  },
+  ...certificateOperations("certificate", outputsOf),
 };

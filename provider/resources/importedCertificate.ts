@@ -10,11 +10,9 @@ import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, finge
 import {
   certificateFactOutputs,
   certificateFacts,
-  certificateResponse,
-  createCertificateAdopting,
-  deleteCertificate,
+  certificateOperations,
+  createCertificate,
   deleteTimeoutInput,
-  readCertificate,
   type ApiCertificate,
 } from "./ssl";
 
@@ -98,39 +96,19 @@ export const importedCertificate: ResourceDefinition = {
     const privateKey = String(inputs.privateKey);
     registerSecret(privateKey);
     const fingerprint = fingerprintOf(certificatePem);
-    const describe = `import certificate ${fingerprint}`;
-    const created = await createCertificateAdopting(
-      client,
-      describe,
-      () =>
-        client.call({
-          operation: describe,
-          method: "POST",
-          path: "/cdn/ssl-certificate/import",
-          body: {
-            certificate: certificatePem,
-            private_key: privateKey,
-            ...(typeof inputs.certificateChain === "string" ? { certificate_chain: inputs.certificateChain } : {}),
-          },
-          response: certificateResponse,
-        }),
-      (cert) => cert.type === "imported" && cert.fingerprint_sha256 === fingerprint,
-    );
+    const created = await createCertificate(client, {
+      operation: `import certificate ${fingerprint}`,
+      path: "/cdn/ssl-certificate/import",
+      body: {
+        certificate: certificatePem,
+        private_key: privateKey,
+        ...(typeof inputs.certificateChain === "string" ? { certificate_chain: inputs.certificateChain } : {}),
+      },
+      matches: (cert) => cert.type === "imported" && cert.fingerprint_sha256 === fingerprint,
+    });
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async read(ctx, id) {
-    // The answer has no PEM text: certificate, chain and key stay as the state has them.
-    const found = await readCertificate(ctx.client(), id);
-    return found && outputsOf(found);
-  },
-
-  // Only deleteTimeout changes in place, and it is used by delete alone.
-  async update() {
-    return {};
-  },
-
-  async delete(ctx, id, state) {
-    await deleteCertificate(ctx, id, state, `imported certificate ${id} (${state.domainName})`);
-  },
+  // `read` returns no PEM text (the API has none to give): certificate, chain and key stay as the state has them.
+  ...certificateOperations("imported certificate", outputsOf),
 };

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import type { Context, InputProperty, PropertyMap } from "../resource";
+import type { Context, InputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import { durationSchema, formatDuration, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
 
 const validationRecordResponse = z.object({
@@ -15,11 +15,10 @@ const validationRecordResponse = z.object({
   value: z.string(),
   status: z.string(),
 });
-export type ApiValidationRecord = z.infer<typeof validationRecordResponse>;
 
 const certificateUser = z.object({ resource_id: z.string(), custom_domain_id: z.string(), domain_name: z.string() });
 
-export const certificateResponse = z.object({
+const certificateResponse = z.object({
   id: z.string(),
   domain_name: z.string(),
   subject_alternative_names: z.array(z.string()),
@@ -39,7 +38,7 @@ export type ApiCertificate = z.infer<typeof certificateResponse>;
 
 export const ISSUED = "issued";
 
-export const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
+const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
 
 export function readCertificate(client: MamuteClient, id: string): Promise<ApiCertificate | undefined> {
   return client.find({ operation: `read certificate ${id}`, method: "GET", path: certificatePath(id), response: certificateResponse });
@@ -101,7 +100,7 @@ export const deleteTimeoutInput: InputProperty = {
  * Deletes a certificate, retrying while the API answers 409 because a custom domain still uses it,
  * until the certificate's `deleteTimeout`. Already gone counts as deleted.
  */
-export async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, label: string): Promise<void> {
+async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, label: string): Promise<void> {
   const client = ctx.client();
   const timeoutMs = parseDuration(String(state.deleteTimeout ?? deleteTimeoutInput.default)) ?? 0;
   let users: ApiCertificate | undefined;
@@ -138,25 +137,24 @@ export async function deleteCertificate(ctx: Context, id: string, state: Propert
 }
 
 /**
- * A create that adopts, after a lost answer, the certificate that it made: one matching `matches`
- * that did not exist before the first attempt. Two such candidates cannot be told apart, so
- * neither is adopted.
+ * Requests or imports a certificate, adopting after a lost answer the certificate this create made:
+ * one matching `matches` that did not exist before the first attempt. Two such candidates cannot
+ * be told apart, so neither is adopted.
  */
-export async function createCertificateAdopting(
+export async function createCertificate(
   client: MamuteClient,
-  describe: string,
-  create: () => Promise<ApiCertificate>,
-  matches: (cert: ApiCertificate) => boolean,
+  request: { operation: string; path: string; body: unknown; matches: (cert: ApiCertificate) => boolean },
 ): Promise<ApiCertificate> {
+  const { operation, matches } = request;
   const before = new Set((await listCertificates(client)).filter(matches).map((cert) => cert.id));
   return createAdopting({
     client,
-    create,
+    create: () => client.call({ operation, method: "POST", path: request.path, body: request.body, response: certificateResponse }),
     lookup: async () => {
       const fresh = (await listCertificates(client)).filter((cert) => matches(cert) && !before.has(cert.id));
       if (fresh.length > 1) {
         throw new CreateConflictError(
-          `${describe}: the answer to the create was lost and ${fresh.length} matching certificates appeared meanwhile ` +
+          `${operation}: the answer to the create was lost and ${fresh.length} matching certificates appeared meanwhile ` +
             `(${fresh.map((cert) => cert.id).join(", ")}), so none was adopted. Delete the ones you do not use, then run \`pulumi up\` again.`,
         );
       }
@@ -166,8 +164,28 @@ export async function createCertificateAdopting(
     conflict: (found, cause) =>
       new CreateConflictError(
         found
-          ? `${describe}: certificate ${found.id} matches but is dated before this create began, so it was not adopted`
-          : `${describe} was refused: ${cause?.message ?? "conflict"}`,
+          ? `${operation}: certificate ${found.id} matches but is dated before this create began, so it was not adopted`
+          : `${operation} was refused: ${cause?.message ?? "conflict"}`,
       ),
   });
+}
+
+/** Read, update and delete, the same for both kinds; `what` names the kind in messages. */
+export function certificateOperations(
+  what: string,
+  outputsOf: (cert: ApiCertificate) => PropertyMap,
+): Pick<ResourceDefinition, "read" | "update" | "delete"> {
+  return {
+    async read(ctx, id) {
+      const found = await readCertificate(ctx.client(), id);
+      return found && outputsOf(found);
+    },
+    // Only deleteTimeout changes in place, and only delete uses it.
+    async update() {
+      return {};
+    },
+    async delete(ctx, id, state) {
+      await deleteCertificate(ctx, id, state, `${what} ${id} (${state.domainName})`);
+    },
+  };
 }
