@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import type { Context, InputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import { durationSchema, formatDuration, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
 
 const validationRecordResponse = z.object({
@@ -78,7 +78,7 @@ export const certificateFactOutputs = {
   },
   issuedAt: { description: "When the certificate was issued or imported (ISO 8601).", schema: z.string(), required: false },
   createdAt: { description: "When the certificate was created (ISO 8601).", schema: z.string() },
-};
+} satisfies Record<string, OutputProperty>;
 
 /** `www.example.com (CDN resource cdn_1, custom domain cd_2)`, joined. */
 function describeUsers(cert: ApiCertificate): string {
@@ -103,7 +103,7 @@ export const deleteTimeoutInput: InputProperty = {
 async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, label: string): Promise<void> {
   const client = ctx.client();
   const timeoutMs = parseDuration(String(state.deleteTimeout ?? deleteTimeoutInput.default)) ?? 0;
-  let users: ApiCertificate | undefined;
+  let lastSeen: ApiCertificate | undefined;
   try {
     await waitUntil({
       what: `${label} to be released by the custom domains that use it, to delete it`,
@@ -114,9 +114,9 @@ async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, l
         } catch (err) {
           if (err instanceof MamuteApiError && err.isNotFound) return "deleted";
           if (!(err instanceof MamuteApiError && err.isConflict)) throw err;
-          users = await readCertificate(client, id);
-          if (users === undefined) return "deleted";
-          return users.in_use_by.length ? `in use by ${describeUsers(users)}` : `refused: ${err.message}`;
+          lastSeen = await readCertificate(client, id);
+          if (lastSeen === undefined) return "deleted";
+          return lastSeen.in_use_by.length ? `in use by ${describeUsers(lastSeen)}` : `refused: ${err.message}`;
         }
       },
       status: (outcome) => outcome,
@@ -125,7 +125,7 @@ async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, l
     });
   } catch (err) {
     if (!(err instanceof WaitTimeoutError)) throw err;
-    const inUse = users?.in_use_by.length ? users : undefined;
+    const inUse = lastSeen?.in_use_by.length ? lastSeen : undefined;
     throw new Error(
       `cannot delete ${label}: after ${formatDuration(err.elapsedMs)} ` +
         (inUse
