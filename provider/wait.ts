@@ -22,6 +22,11 @@ export function parseDuration(text: string): number | undefined {
   return Number(h ?? 0) * UNITS_MS.h + Number(m ?? 0) * UNITS_MS.m + Number(s ?? 0) * UNITS_MS.s;
 }
 
+/** A timeout input in milliseconds; `fallback` (a valid duration) when it is absent or invalid. */
+export function durationMs(value: unknown, fallback: string): number {
+  return (typeof value === "string" ? parseDuration(value) : undefined) ?? parseDuration(fallback) ?? 0;
+}
+
 /** `1h2m3s` style, for messages; sub-second precision is noise in a wait. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));

@@ -12,16 +12,17 @@ import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { withLock } from "../lock";
 import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
-import { durationSchema, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
+import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { canonicalZoneDomain } from "./dns";
 import {
   cdnResourcePath,
   cdnResourceResponse,
   customDomainResponse,
   DISTRIBUTION_SUFFIX,
+  getCdnResource,
   type ApiCdnResource,
   type ApiCustomDomain,
-} from "./cdnResource";
+} from "./cdn";
 
 const DEFAULT_ACTIVATION_TIMEOUT = "30m";
 const MAX_ADDITIONAL = 10;
@@ -74,12 +75,8 @@ function entryOf(domain: ApiCustomDomain): Record<string, unknown> {
   return { id: domain.id, domain_name: domain.domain_name, additional_domains: domain.additional_domains, certificate_id: domain.certificate_id };
 }
 
-function getResource(client: MamuteClient, resourceId: string): Promise<ApiCdnResource | undefined> {
-  return client.find({ operation: `read CDN resource ${resourceId}`, method: "GET", path: cdnResourcePath(resourceId), response: cdnResourceResponse });
-}
-
 async function mustGetResource(client: MamuteClient, resourceId: string, action: string): Promise<ApiCdnResource> {
-  const resource = await getResource(client, resourceId);
+  const resource = await getCdnResource(client, resourceId);
   if (!resource) {
     throw new Error(`cannot ${action}: CDN resource ${resourceId} does not exist. resourceId takes a CdnResource's \`id\` output.`);
   }
@@ -115,10 +112,6 @@ async function setActive(client: MamuteClient, resourceId: string, customDomainI
   });
 }
 
-function activationTimeoutMs(inputs: PropertyMap): number {
-  return parseDuration(String(inputs.activationTimeout ?? DEFAULT_ACTIVATION_TIMEOUT)) ?? parseDuration(DEFAULT_ACTIVATION_TIMEOUT)!;
-}
-
 /**
  * Waits until the domain has the wanted state and the resource has deployed it (only then does the
  * edge serve it everywhere). Returns the domain and resource as then read.
@@ -152,7 +145,7 @@ async function settle(client: MamuteClient, resourceId: string, domain: ApiCusto
   if (active !== (domain.status === "active")) {
     await setActive(client, resourceId, domain.id, active);
   }
-  return waitServing(client, resourceId, domain.id, domain.domain_name, active, activationTimeoutMs(inputs));
+  return waitServing(client, resourceId, domain.id, domain.domain_name, active, durationMs(inputs.activationTimeout, DEFAULT_ACTIVATION_TIMEOUT));
 }
 
 function nameInUse(domainName: string, cause: MamuteApiError | undefined, found: ApiCustomDomain | undefined, resourceId: string): Error {
@@ -249,7 +242,7 @@ export const cdnCustomDomain: ResourceDefinition = {
           return { domain: made, resource: updated };
         },
         lookup: async () => {
-          const current = await getResource(client, resourceId);
+          const current = await getCdnResource(client, resourceId);
           const found = current?.custom_domains.find((d) => d.domain_name === domainName);
           return current && found && { domain: found, resource: current };
         },
@@ -264,7 +257,7 @@ export const cdnCustomDomain: ResourceDefinition = {
       return { id, outs: { ...outputsOf(settled.domain, settled.resource), __settled: true } };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
-      const now = await getResource(client, resourceId).catch(() => undefined);
+      const now = await getCdnResource(client, resourceId).catch(() => undefined);
       const latest = now?.custom_domains.find((d) => d.id === domain.id) ?? domain;
       const message =
         err instanceof WaitTimeoutError
@@ -276,7 +269,7 @@ export const cdnCustomDomain: ResourceDefinition = {
 
   async read(ctx, id) {
     const { resourceId, customDomainId } = parseCustomDomainId(id);
-    const resource = await getResource(ctx.client(), resourceId);
+    const resource = await getCdnResource(ctx.client(), resourceId);
     const domain = resource?.custom_domains.find((d) => d.id === customDomainId);
     return resource && domain && { resourceId, ...outputsOf(domain, resource) };
   },
@@ -323,7 +316,7 @@ export const cdnCustomDomain: ResourceDefinition = {
     const client = ctx.client();
     const { resourceId, customDomainId } = parseCustomDomainId(id);
     await withLock(resourceId, async () => {
-      const current = await getResource(client, resourceId);
+      const current = await getCdnResource(client, resourceId);
       const domain = current?.custom_domains.find((d) => d.id === customDomainId);
       if (!current || !domain) return; // already detached, or its resource deleted (which detaches it)
       try {

@@ -11,10 +11,20 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
-import { durationSchema, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
+import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
+import {
+  behaviorResponse,
+  cdnResourcePath,
+  cdnResourceResponse,
+  DISTRIBUTION_SUFFIX,
+  distributionNameAnswer,
+  getCdnResource,
+  originGroupResponse,
+  type ApiCdnResource,
+  type ApiOriginGroup,
+} from "./cdn";
 import { canonicalZoneDomain } from "./dns";
 
-export const DISTRIBUTION_SUFFIX = "mamutecdn.com";
 const DEFAULT_DEPLOY_TIMEOUT = "30m";
 
 // ---- inputs -------------------------------------------------------------------------------------
@@ -223,68 +233,7 @@ type DefaultBehavior = z.output<typeof defaultBehaviorSchema>;
 type Behavior = z.output<typeof behaviorSchema>;
 type ErrorResponse = z.output<typeof errorResponseSchema>;
 
-// ---- API answers --------------------------------------------------------------------------------
-
-const originGroupResponse = z.object({
-  id: z.string(),
-  type: z.string(),
-  bucket_id: z.string().nullable(),
-  origin_path: z.string(),
-  default_root_object: z.string().nullable(),
-  hostname: z.string().nullable(),
-  protocol_policy: z.string().nullable(),
-  http_port: z.number().int().nullable(),
-  https_port: z.number().int().nullable(),
-  origin_ssl_protocols: z.array(z.string()).nullable(),
-  custom_headers: z.array(z.object({ name: z.string(), value: z.string() })).nullable(),
-  connection_attempts: z.number().int().nullable(),
-  connection_timeout_seconds: z.number().int().nullable(),
-  response_timeout_seconds: z.number().int().nullable(),
-  keepalive_timeout_seconds: z.number().int().nullable(),
-});
-type ApiOriginGroup = z.infer<typeof originGroupResponse>;
-
-const behaviorResponse = z.object({
-  priority: z.number().int(),
-  path_pattern: z.string(),
-  cache_ttl_seconds: z.number().int(),
-  viewer_protocol_policy: z.string(),
-  subdomain_routing: z.boolean(),
-});
-
-export const customDomainResponse = z.object({
-  id: z.string(),
-  domain_name: z.string(),
-  additional_domains: z.array(z.string()),
-  certificate_id: z.string().nullable(),
-  status: z.string(),
-  created_at: z.string(),
-});
-export type ApiCustomDomain = z.infer<typeof customDomainResponse>;
-
-export const cdnResourceResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  distribution_domain: z.string(),
-  status: z.string(),
-  origin_group_id: z.string(),
-  origin_groups: z.array(originGroupResponse).min(1),
-  behaviors: z.array(behaviorResponse),
-  custom_error_responses: z.array(
-    z.object({ error_code: z.number().int(), response_code: z.number().int(), response_page_path: z.string(), cache_ttl_seconds: z.number().int() }),
-  ),
-  custom_domains: z.array(customDomainResponse),
-  token_auth: z.object({ enabled: z.boolean() }),
-  created_at: z.string(),
-});
-export type ApiCdnResource = z.infer<typeof cdnResourceResponse>;
-
-const distributionNameAnswer = z.object({ available: z.boolean(), reason: z.string().optional() });
-
 // ---- API ↔ inputs -------------------------------------------------------------------------------
-
-export const cdnResourcePath = (id: string) => `/cdn/resource/${encodeURIComponent(id)}`;
 
 function originGroupOf(resource: ApiCdnResource): ApiOriginGroup {
   return resource.origin_groups.find((group) => group.id === resource.origin_group_id) ?? resource.origin_groups[0];
@@ -424,10 +373,6 @@ function resourceChanges(current: PropertyMap, wanted: PropertyMap): Record<stri
 
 // ---- calls --------------------------------------------------------------------------------------
 
-async function getResource(client: MamuteClient, id: string): Promise<ApiCdnResource | undefined> {
-  return client.find({ operation: `read CDN resource ${id}`, method: "GET", path: cdnResourcePath(id), response: cdnResourceResponse });
-}
-
 async function findByName(client: MamuteClient, name: string): Promise<ApiCdnResource | undefined> {
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse });
   return all.find((resource) => resource.name === name);
@@ -484,16 +429,12 @@ async function setTokenAuth(client: MamuteClient, id: string, enabled: boolean):
   });
 }
 
-function deployTimeoutMs(inputs: PropertyMap): number {
-  return parseDuration(String(inputs.deployTimeout ?? DEFAULT_DEPLOY_TIMEOUT)) ?? parseDuration(DEFAULT_DEPLOY_TIMEOUT)!;
-}
-
 /** Waits until the resource is `deployed`; returns it as then read. */
 export async function waitDeployed(client: MamuteClient, id: string, name: string, timeoutMs: number): Promise<ApiCdnResource> {
   return waitUntil({
     what: `CDN resource ${id} (${name}) to be deployed`,
     poll: async () => {
-      const found = await getResource(client, id);
+      const found = await getCdnResource(client, id);
       if (!found) throw new Error(`CDN resource ${id} (${name}) was deleted while waiting for it to be deployed`);
       return found;
     },
@@ -543,7 +484,7 @@ async function converge(
   }
   // Every change answers `in_progress`; only a later read can say `deployed`.
   if (!changed && latest.status === "deployed") return latest;
-  return waitDeployed(client, id, latest.name, deployTimeoutMs(wanted));
+  return waitDeployed(client, id, latest.name, durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
 }
 
 // ---- definition ---------------------------------------------------------------------------------
@@ -709,7 +650,7 @@ export const cdnResource: ResourceDefinition = {
     } catch (err) {
       // The resource exists: keep it in state with what the API last said, and let the next up finish.
       const detail = err instanceof Error ? err.message : String(err);
-      const fresh = (await getResource(client, created.id).catch(() => undefined)) ?? latest;
+      const fresh = (await getCdnResource(client, created.id).catch(() => undefined)) ?? latest;
       const message =
         err instanceof WaitTimeoutError
           ? `CDN resource ${created.id} was created but ${detail}. It is kept in the stack; the next \`pulumi up\` waits again`
@@ -720,14 +661,14 @@ export const cdnResource: ResourceDefinition = {
   },
 
   async read(ctx, id) {
-    const found = await getResource(ctx.client(), id);
+    const found = await getCdnResource(ctx.client(), id);
     return found && outputsOf(found);
   },
 
   async update(ctx, id, _olds, news) {
     const client = ctx.client();
     // From what the API says now, not from state: an earlier run may have stopped half-way.
-    const current = await getResource(client, id);
+    const current = await getCdnResource(client, id);
     if (!current) {
       throw new Error(`CDN resource ${id} no longer exists: run \`pulumi refresh\` to drop it from the stack; the next \`pulumi up\` creates a new one.`);
     }

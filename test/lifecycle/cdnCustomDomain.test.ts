@@ -2,9 +2,10 @@
 // lives on the CDN resource and is replaced whole by each PUT, so the concurrency tests are the
 // point: twenty domains attached at once all land, and detaching half of them leaves the other half.
 import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
-import { HostCallError, type ProviderHost, type Props } from "../harness/providerHost";
+import type { ProviderHost, Props } from "../harness/providerHost";
 import { api, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { expectNoChangeAfterRefresh, failing } from "../harness/steps";
 import { putObjects } from "../harness/s3";
 import { edgeGet } from "../emulator/cdn-helpers";
 
@@ -21,14 +22,10 @@ let lifecycle: Lifecycle;
 let resourceId: string;
 let distributionDomain: string;
 
-async function setDeployDelay(ms: number): Promise<void> {
-  expect((await api(emu, "PUT", "/_emulator/settings", { cdn_deploy_delay_ms: ms })).status).toBe(200);
-}
-
 beforeAll(async () => {
   lifecycle = await startLifecycle();
   ({ emu, host, engine } = lifecycle);
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
   const bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "domains-lifecycle" })).body.id;
   await putObjects(emu, bucketId, { "index.html": "root", "abc/index.html": "tenant abc" });
   await engine.up("CdnResource", "cdn", { name: "domains-site", storageOrigin: { bucketId }, defaultBehavior: { subdomainRouting: true } });
@@ -38,33 +35,15 @@ beforeAll(async () => {
 
 afterAll(() => lifecycle?.close());
 
-afterEach(async () => {
+afterEach(() => {
   emu.clearFaults();
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
 });
 
 async function domainsOf(id = resourceId): Promise<any[]> {
   const { status, body } = await api(emu, "GET", `/cdn/resource/${id}`);
   expect(status).toBe(200);
   return body.custom_domains;
-}
-
-async function failing(step: Promise<unknown>): Promise<HostCallError> {
-  const err = await step.then(
-    () => {
-      throw new Error("expected the step to fail");
-    },
-    (failure: unknown) => failure,
-  );
-  expect(err).toBeInstanceOf(HostCallError);
-  return err as HostCallError;
-}
-
-async function expectStableAfterRefresh(name: string, args: Props) {
-  expect(await engine.refresh(name)).toBe(true);
-  const step = await engine.up(KIND, name, args);
-  expect(step.op).toBe("same");
-  expect(step.diff?.changes).toBe("none");
 }
 
 test("preview with an unknown resource id: check passes, keeps the unknown, and calls no API", async () => {
@@ -107,7 +86,7 @@ test("invalid inputs fail at check, naming each property, before any API call", 
 const www = (extra: Props = {}): Props => ({ resourceId, domainName: "www.lifecycle.example", additionalDomains: ["lifecycle.example"], ...extra });
 
 test("create attaches and activates, waiting until deployed; outputs the CNAME target; no-op; refresh and no diff", async () => {
-  await setDeployDelay(300);
+  emu.setSettings({ cdnDeployDelayMs: 300 });
   emu.resetRequests();
   expect((await engine.up(KIND, "www", www())).op).toBe("create");
   const { id, outputs } = engine.get("www");
@@ -131,7 +110,7 @@ test("create attaches and activates, waiting until deployed; outputs the CNAME t
   expect([served.status, served.body]).toEqual([200, "root"]);
 
   expect((await engine.up(KIND, "www", www())).op).toBe("same");
-  await expectStableAfterRefresh("www", www());
+  await expectNoChangeAfterRefresh(engine, KIND, "www", www());
 
   // The read id alone is enough.
   const read = await host.read(KIND, "www", id, engine.props(KIND, "www", {}));
@@ -151,7 +130,7 @@ test("update in place: names, then active false deactivates and true reactivates
   expect(await domainsOf()).toEqual([
     expect.objectContaining({ domain_name: "web.lifecycle.example", additional_domains: ["lifecycle.example", "www.lifecycle.example"], status: "active" }),
   ]);
-  await expectStableAfterRefresh("www", renamed);
+  await expectNoChangeAfterRefresh(engine, KIND, "www", renamed);
 
   expect((await engine.up(KIND, "www", { ...renamed, active: false })).op).toBe("update");
   expect(engine.get("www").outputs).toMatchObject({ active: false, status: "inactive" });
@@ -205,7 +184,7 @@ test("a wildcard domain with subdomain routing serves each tenant's folder; inac
 });
 
 test("20 custom domains created at once on one resource all land; deleting 10 at once leaves exactly the other 10", async () => {
-  await setDeployDelay(50);
+  emu.setSettings({ cdnDeployDelayMs: 50 });
   const names = Array.from({ length: 20 }, (_, i) => `d${i}`);
   await Promise.all(names.map((name) => engine.up(KIND, name, { resourceId, domainName: `${name}.many.example` })));
   const all = await domainsOf();
@@ -236,14 +215,14 @@ test("a CDN resource with active custom domains is destroyed in one destroy (dom
 });
 
 test("an activation that outlasts activationTimeout stays in state with the error saying what and the last status; the next up finishes", async () => {
-  await setDeployDelay(60_000);
+  emu.setSettings({ cdnDeployDelayMs: 60_000 });
   const args = { resourceId, domainName: "slow.lifecycle.example", activationTimeout: "1s" };
   const err = await failing(engine.up(KIND, "slow", args));
   expect(err.message).toMatch(
     /custom domain slow.lifecycle.example was attached to CDN resource cdn_[0-9a-f]{16} but timed out after 1s waiting for custom domain slow.lifecycle.example \(cd_[0-9a-f]{16}\) on CDN resource cdn_[0-9a-f]{16} to be active and deployed; last status: domain active, resource in_progress/,
   );
   expect(engine.get("slow").id).toBe(err.initFailed?.id);
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
   emu.resetRequests();
   expect((await engine.up(KIND, "slow", args)).op).toBe("update");
   expect(emu.requests().routes[RESOURCE_PUT]).toBeUndefined();

@@ -2,9 +2,10 @@
 // create that needs a POST and a PUT, the wait for `deployed` (with its progress and its timeout),
 // updates that send only what changed and never the custom domains, and the adopt rule.
 import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
-import { HostCallError, type ProviderHost, type Props } from "../harness/providerHost";
+import type { ProviderHost, Props } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { expectNoChangeAfterRefresh, failing } from "../harness/steps";
 import { putObjects } from "../harness/s3";
 import { edgeGet } from "../emulator/cdn-helpers";
 
@@ -21,15 +22,10 @@ let lifecycle: Lifecycle;
 let bucketId: string;
 let otherBucketId: string;
 
-async function setDeployDelay(ms: number): Promise<void> {
-  const { status } = await api(emu, "PUT", "/_emulator/settings", { cdn_deploy_delay_ms: ms });
-  expect(status).toBe(200);
-}
-
 beforeAll(async () => {
   lifecycle = await startLifecycle();
   ({ emu, host, engine } = lifecycle);
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
   bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "cdn-lifecycle-site" })).body.id;
   await putObjects(emu, bucketId, { "index.html": "<h1>home</h1>", "404.html": "not here" });
   otherBucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "cdn-lifecycle-other" })).body.id;
@@ -37,9 +33,9 @@ beforeAll(async () => {
 
 afterAll(() => lifecycle?.close());
 
-afterEach(async () => {
+afterEach(() => {
   emu.clearFaults();
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
 });
 
 async function resourceOf(name: string) {
@@ -50,25 +46,6 @@ async function resourceOf(name: string) {
 
 async function resourcesNamed(name: string) {
   return (await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === name);
-}
-
-async function failing(step: Promise<unknown>): Promise<HostCallError> {
-  const err = await step.then(
-    () => {
-      throw new Error("expected the step to fail");
-    },
-    (failure: unknown) => failure,
-  );
-  expect(err).toBeInstanceOf(HostCallError);
-  return err as HostCallError;
-}
-
-/** Refresh, then the same program again: no change at all. */
-async function expectStableAfterRefresh(name: string, args: Props) {
-  expect(await engine.refresh(name)).toBe(true);
-  const step = await engine.up(KIND, name, args);
-  expect(step.op).toBe("same");
-  expect(step.diff?.changes).toBe("none");
 }
 
 const site = (): Props => ({
@@ -131,7 +108,7 @@ test("invalid inputs fail at check, naming each property, before any API call", 
 });
 
 test("create: checks the name is free, POST, one PUT for what POST refuses, waits until deployed while showing progress", async () => {
-  await setDeployDelay(400);
+  emu.setSettings({ cdnDeployDelayMs: 400 });
   emu.resetRequests();
   const step = await engine.up(KIND, "site", site());
   expect(step.op).toBe("create");
@@ -170,7 +147,7 @@ test("create: checks the name is free, POST, one PUT for what POST refuses, wait
 test("no-op, then refresh and no diff", async () => {
   const again = await engine.up(KIND, "site", site());
   expect(again.op).toBe("same");
-  await expectStableAfterRefresh("site", site());
+  await expectNoChangeAfterRefresh(engine, KIND, "site", site());
 });
 
 test("update in place sends only what changed, and leaves the custom domains alone", async () => {
@@ -211,7 +188,7 @@ test("update in place sends only what changed, and leaves the custom domains alo
   expect(engine.get("site").outputs).toMatchObject({ status: "deployed", tokenAuth: true, storageOrigin: { originPath: "/public" } });
   // Token auth is in force at the edge: an unsigned request is refused.
   expect((await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/" })).status).toBe(403);
-  await expectStableAfterRefresh("site", args);
+  await expectNoChangeAfterRefresh(engine, KIND, "site", args);
 
   // Back again, token auth off, the behavior removed.
   expect((await engine.up(KIND, "site", site())).op).toBe("update");
@@ -221,7 +198,7 @@ test("update in place sends only what changed, and leaves the custom domains alo
   expect(back.custom_domains.map((d: any) => d.domain_name)).toEqual(["keep.example.com"]);
   expect((await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/" })).body).toBe("<h1>home</h1>");
   await api(emu, "PUT", `/cdn/resource/${id}`, { custom_domains: [] });
-  await expectStableAfterRefresh("site", site());
+  await expectNoChangeAfterRefresh(engine, KIND, "site", site());
 });
 
 test("a distribution domain that is taken fails before any change, naming it", async () => {
@@ -256,12 +233,12 @@ test("switching the origin kind replaces the resource, deleting the old one firs
   });
   expect(current.outputs.storageOrigin).toBeUndefined();
   expect((await api(emu, "GET", `/cdn/resource/${old.id}`)).status).toBe(404);
-  await expectStableAfterRefresh("site", args);
+  await expectNoChangeAfterRefresh(engine, KIND, "site", args);
   // Within one kind the origin changes in place.
   const moved = { ...args, customOrigin: { hostname: "origin2.example.com", customHeaders: [{ name: "X-Origin", value: "cdn" }] } };
   expect((await engine.up(KIND, "site", moved)).op).toBe("update");
   expect((await resourceOf("site")).origin_groups[0]).toMatchObject({ hostname: "origin2.example.com", protocol_policy: "match_viewer" });
-  await expectStableAfterRefresh("site", moved);
+  await expectNoChangeAfterRefresh(engine, KIND, "site", moved);
 });
 
 test("refresh sees an out-of-band change, and the next up puts it back", async () => {
@@ -288,7 +265,7 @@ test("refresh after an out-of-band delete drops it; the next up creates it again
 });
 
 test("a deployment that outlasts deployTimeout: the error says what, how long and the last status; it stays in state; the next up finishes it", async () => {
-  await setDeployDelay(60_000);
+  emu.setSettings({ cdnDeployDelayMs: 60_000 });
   emu.resetRequests();
   const args = { name: "lifecycle-slow", storageOrigin: { bucketId }, distributionDomain: "lifecycle-slow", deployTimeout: "2s" };
   const err = await failing(engine.up(KIND, "slow", args));
@@ -302,7 +279,7 @@ test("a deployment that outlasts deployTimeout: the error says what, how long an
   expect(host.stdout).toMatch(/still waiting for CDN resource cdn_[0-9a-f]{16} \(lifecycle-slow\) to be deployed: status in_progress, \ds elapsed of 2s/);
 
   // The deployment finishes; the next up waits for it, and creates nothing.
-  await setDeployDelay(0);
+  emu.setSettings({ cdnDeployDelayMs: 0 });
   emu.resetRequests();
   const next = await engine.up(KIND, "slow", args);
   expect(next.op).toBe("update");
