@@ -147,27 +147,41 @@ export async function createCertificate(
 ): Promise<ApiCertificate> {
   const { operation, matches } = request;
   const before = new Set((await listCertificates(client)).filter(matches).map((cert) => cert.id));
-  return createAdopting({
-    client,
-    create: () => client.call({ operation, method: "POST", path: request.path, body: request.body, response: certificateResponse }),
-    lookup: async () => {
-      const fresh = (await listCertificates(client)).filter((cert) => matches(cert) && !before.has(cert.id));
-      if (fresh.length > 1) {
-        throw new CreateConflictError(
-          `${operation}: the answer to the create was lost and ${fresh.length} matching certificates appeared meanwhile ` +
-            `(${fresh.map((cert) => cert.id).join(", ")}), so none was adopted. Delete the ones you do not use, then run \`pulumi up\` again.`,
-        );
-      }
-      return fresh[0];
-    },
-    createdAt: (found) => found.created_at,
-    conflict: (found, cause) =>
-      new CreateConflictError(
-        found
-          ? `${operation}: certificate ${found.id} matches but is dated before this create began, so it was not adopted`
-          : `${operation} was refused: ${cause?.message ?? "conflict"}`,
-      ),
-  });
+  let outcomeUnknown = false;
+  try {
+    return await createAdopting({
+      client,
+      create: () =>
+        client.call({ operation, method: "POST", path: request.path, body: request.body, response: certificateResponse }).catch((err: unknown) => {
+          if (err instanceof MamuteApiError && err.outcomeUnknown) outcomeUnknown = true;
+          throw err;
+        }),
+      lookup: async () => {
+        const fresh = (await listCertificates(client)).filter((cert) => matches(cert) && !before.has(cert.id));
+        if (fresh.length > 1) {
+          throw new CreateConflictError(
+            `${operation}: the answer to the create was lost and ${fresh.length} matching certificates appeared meanwhile ` +
+              `(${fresh.map((cert) => cert.id).join(", ")}), so none was adopted. Delete the ones you do not use, then run \`pulumi up\` again.`,
+          );
+        }
+        return fresh[0];
+      },
+      createdAt: (found) => found.created_at,
+      conflict: (found, cause) =>
+        new CreateConflictError(
+          found
+            ? `${operation}: certificate ${found.id} matches but is dated before this create began, so it was not adopted`
+            : `${operation} was refused: ${cause?.message ?? "conflict"}`,
+        ),
+    });
+  } catch (err) {
+    if (outcomeUnknown && err instanceof Error && !(err instanceof CreateConflictError)) {
+      err.message +=
+        ". A certificate may have been created without reaching this stack: list your certificates (GET /cdn/ssl-certificate) " +
+        "and delete any you do not know before running `pulumi up` again.";
+    }
+    throw err;
+  }
 }
 
 /** Read, update and delete, the same for both kinds; `what` names the kind in messages. */

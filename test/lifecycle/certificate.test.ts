@@ -200,3 +200,17 @@ test("a create whose response is lost adopts the new certificate, not an older o
   await engine.destroy("lost");
   expect((await api(emu, "GET", `/cdn/ssl-certificate/${older.body.id}`)).status).toBe(200);
 });
+
+test("a create that keeps failing with an unknown outcome says a certificate may exist, after looking for it each time", async () => {
+  emu.setFaults({ seed: 3, rules: [{ route: REQUEST, fault: "status", status: 500 }] });
+  emu.resetRequests();
+  const failure = engine.up("Certificate", "unknown", { domainName: "unknown.certs.example" });
+  await expect(failure).rejects.toThrow(/request certificate for unknown\.certs\.example failed: HTTP 500/);
+  await expect(failure).rejects.toThrow(/A certificate may have been created without reaching this stack: list your certificates/);
+  const counts = emu.requests().routes;
+  expect(counts[REQUEST]).toBeGreaterThan(1);
+  // One list before the first attempt, then one after each attempt whose outcome was unknown.
+  expect(counts["GET /cdn/ssl-certificate"]).toBe(counts[REQUEST] + 1);
+  expect(engine.state.has("unknown")).toBe(false);
+  expect(await certificatesFor("unknown.certs.example")).toEqual([]);
+});
