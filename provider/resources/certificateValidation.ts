@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { parentIdSchema } from "../childId";
 import type { PropertyMap, ResourceDefinition } from "../resource";
-import { durationSchema, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
+import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { ISSUED, readCertificate, type ApiCertificate } from "./ssl";
+
+const DEFAULT_TIMEOUT = "1h";
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
   return {
@@ -45,7 +47,7 @@ export const certificateValidation: ResourceDefinition = {
         "the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` " +
         "waits again. Changes in place, no API call.",
       schema: durationSchema,
-      default: "1h",
+      default: DEFAULT_TIMEOUT,
     },
   },
   outputs: {
@@ -77,7 +79,7 @@ export const certificateValidation: ResourceDefinition = {
           const missing = missingRecords(cert);
           return missing ? `validation records still missing: ${missing}` : undefined;
         },
-        timeoutMs: parseDuration(String(inputs.timeout)) ?? 0,
+        timeoutMs: durationMs(inputs.timeout, DEFAULT_TIMEOUT),
       });
       return { id, outs: outputsOf(issued) };
     } catch (err) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
-import { durationSchema, formatDuration, parseDuration, waitUntil, WaitTimeoutError } from "../wait";
+import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
 
 const validationRecordResponse = z.object({
   domain_name: z.string(),
@@ -87,13 +87,15 @@ function describeUsers(cert: ApiCertificate): string {
     .join(", ");
 }
 
+const DEFAULT_DELETE_TIMEOUT = "30m";
+
 export const deleteTimeoutInput: InputProperty = {
   description:
     "How long deleting the certificate waits while custom domains still use it, as a duration (`30m`, `1h`, `90s`). " +
     "During a replacement the new certificate is attached first and the CDN may take a while to let go of the old one; " +
     "after this the delete fails, naming the custom domains that still use it. Changes in place, no API call.",
   schema: durationSchema,
-  default: "30m",
+  default: DEFAULT_DELETE_TIMEOUT,
 };
 
 /**
@@ -102,7 +104,7 @@ export const deleteTimeoutInput: InputProperty = {
  */
 async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, label: string): Promise<void> {
   const client = ctx.client();
-  const timeoutMs = parseDuration(String(state.deleteTimeout ?? deleteTimeoutInput.default)) ?? 0;
+  const timeoutMs = durationMs(state.deleteTimeout, DEFAULT_DELETE_TIMEOUT);
   let lastSeen: ApiCertificate | undefined;
   try {
     await waitUntil({
