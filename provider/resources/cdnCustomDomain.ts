@@ -308,8 +308,13 @@ export const cdnCustomDomain: ResourceDefinition = {
       domain = resource.custom_domains.find((d) => d.id === customDomainId);
     }
     if (!domain) throw gone();
-    const settled = await settle(client, resourceId, domain, news);
-    return { ...outputsOf(settled.domain, settled.resource), __settled: true };
+    try {
+      const settled = await settle(client, resourceId, domain, news);
+      return { ...outputsOf(settled.domain, settled.resource), __settled: true };
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) err.message += ". The change was made; the next `pulumi up` waits again";
+      throw err;
+    }
   },
 
   async delete(ctx, id) {

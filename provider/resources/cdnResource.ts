@@ -23,6 +23,7 @@ import {
   type ApiCdnResource,
   type ApiOriginGroup,
 } from "./cdn";
+import { generateBucketName } from "./bucket";
 import { canonicalZoneDomain } from "./dns";
 
 const DEFAULT_DEPLOY_TIMEOUT = "30m";
@@ -489,17 +490,6 @@ async function converge(
 
 // ---- definition ---------------------------------------------------------------------------------
 
-export function generateCdnName(logicalName: unknown): string {
-  const base =
-    String(typeof logicalName === "string" ? logicalName : "site")
-      .replace(/[^A-Za-z0-9 ._-]+/g, "-")
-      .replace(/^[^A-Za-z0-9]+/, "")
-      .slice(0, 56) || "site";
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const suffix = Array.from({ length: 7 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join("");
-  return `${base}-${suffix}`;
-}
-
 function originKind(props: PropertyMap): "storage" | "custom" | undefined {
   if (props.storageOrigin !== undefined && props.storageOrigin !== null) return "storage";
   if (props.customOrigin !== undefined && props.customOrigin !== null) return "custom";
@@ -590,7 +580,7 @@ export const cdnResource: ResourceDefinition = {
     }
     const kept = olds.__autoname === true && typeof olds.name === "string" ? olds.name : undefined;
     const replacing = kept !== undefined && (cdnResource.replaces?.(olds, inputs) ?? []).length > 0;
-    inputs.name = kept !== undefined && !replacing ? kept : generateCdnName(inputs.__logicalName);
+    inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
     inputs.__autoname = true;
   },
 
@@ -672,7 +662,14 @@ export const cdnResource: ResourceDefinition = {
     if (!current) {
       throw new Error(`CDN resource ${id} no longer exists: run \`pulumi refresh\` to drop it from the stack; the next \`pulumi up\` creates a new one.`);
     }
-    return outputsOf(await converge(client, current, news));
+    try {
+      return outputsOf(await converge(client, current, news));
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) {
+        err.message += ". The change was made; the next `pulumi up` waits again";
+      }
+      throw err;
+    }
   },
 
   async delete(ctx, id, state) {

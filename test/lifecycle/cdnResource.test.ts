@@ -288,6 +288,18 @@ test("a deployment that outlasts deployTimeout: the error says what, how long an
   expect(emu.requests().routes[PUT]).toBeUndefined();
   expect((await engine.up(KIND, "slow", args)).op).toBe("same");
   expect(await resourcesNamed("lifecycle-slow")).toHaveLength(1);
+
+  // An update whose deployment outlasts the timeout: the change is made, and the next up waits for it.
+  emu.setSettings({ cdnDeployDelayMs: 60_000 });
+  const changed = { ...args, description: "slower" };
+  const updateErr = await failing(engine.up(KIND, "slow", changed));
+  expect(updateErr.message).toMatch(/timed out after 2s waiting for CDN resource .* to be deployed; last status: in_progress\. The change was made; the next `pulumi up` waits again/);
+  expect(engine.get("slow").outputs.description).toBe("");
+  emu.setSettings({ cdnDeployDelayMs: 0 });
+  emu.resetRequests();
+  expect((await engine.up(KIND, "slow", changed)).op).toBe("update");
+  expect(emu.requests().routes[PUT]).toBeUndefined(); // already made: only the wait
+  expect(engine.get("slow").outputs).toMatchObject({ description: "slower", status: "deployed" });
   await engine.destroy("slow");
 });
 
