@@ -4,7 +4,7 @@
 // No message here ever quotes a private key, nor any part of one.
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
 
-export interface PemBlock {
+interface PemBlock {
   /** The label after BEGIN: `CERTIFICATE`, `PRIVATE KEY`, `RSA PRIVATE KEY`, … */
   label: string;
   /** The base64 body without whitespace. */
@@ -20,7 +20,7 @@ export type Outcome<T> = { value: T } | { error: string };
  * The PEM blocks of a text. Text between blocks (openssl's `subject=` lines, comments) is dropped:
  * it is not part of what a server sends. Line endings, indentation and line width do not matter.
  */
-export function pemBlocks(raw: string): Outcome<PemBlock[]> {
+function pemBlocks(raw: string): Outcome<PemBlock[]> {
   const blocks: PemBlock[] = [];
   for (const match of raw.matchAll(BLOCK)) {
     const [, label, content, endLabel] = match;
@@ -38,7 +38,7 @@ export function pemBlocks(raw: string): Outcome<PemBlock[]> {
 }
 
 /** The one text form kept in state: blocks only, 64-column base64, `\n` line ends, a final newline. */
-export function pemText(blocks: PemBlock[]): string {
+function pemText(blocks: PemBlock[]): string {
   return blocks
     .map(({ label, body }) => `-----BEGIN ${label}-----\n${body.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`)
     .join("");
@@ -49,7 +49,7 @@ function derOf(block: PemBlock): Buffer {
 }
 
 /** `CN=www.example.com` (or the whole subject when it has no CN), for messages. */
-export function subjectName(cert: X509Certificate): string {
+function subjectName(cert: X509Certificate): string {
   const cn = cert.subject.split("\n").find((line) => line.startsWith("CN="));
   return cn ?? cert.subject.replace(/\n/g, ", ");
 }
@@ -202,6 +202,10 @@ export function keyMatchesCertificate(certificatePem: string, privateKeyPem: str
 export function chainOrderProblem(certificatePem: string, chainPem: string): string | undefined {
   const [leaf] = certificatesOf(certificatePem);
   const chain = certificatesOf(chainPem);
+  const itself = chain.findIndex((cert) => cert.fingerprint256 === leaf.fingerprint256);
+  if (itself !== -1) {
+    return `holds the certificate itself (certificate ${itself + 1}); give only the certificates that issued it (a full-chain file goes in two parts)`;
+  }
   const ordered = [leaf, ...chain];
   const broken = ordered.findIndex((cert, index) => index > 0 && !issued(cert, ordered[index - 1]));
   if (broken === -1) return undefined;

@@ -135,6 +135,9 @@ describe("ImportedCertificate check", () => {
         "certificate 2 (CN=Test Issuing CA) did, so it must come right after it",
     );
 
+    const fullChain = failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: site.certificatePem + intermediate.certificatePem });
+    expect(fullChain.certificateChain).toMatch(/^holds the certificate itself \(certificate 1\); give only the certificates that issued it/);
+
     const stranger = await (await TestCa.root("Another Root")).intermediate("Another CA");
     expect(failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: stranger.certificatePem }).certificateChain).toMatch(
       /does not continue the certificate \(CN=www\.example\.com\): certificate 1 \(CN=Another CA\) did not issue it, nor does any certificate in the chain \(its issuer is CN=Test Intermediate CA/,
