@@ -565,12 +565,11 @@ export const cdnResource: ResourceDefinition = {
     if (inputs.defaultBehavior === undefined) inputs.defaultBehavior = defaultBehaviorSchema.parse({});
     inputs.behaviors ??= [];
     inputs.customErrorResponses ??= [];
-    const routing = [inputs.defaultBehavior, ...(Array.isArray(inputs.behaviors) ? inputs.behaviors : [])].some(
-      (b) => !isUnknown(b) && (b as DefaultBehavior).subdomainRouting === true,
-    );
+    const routes = (b: unknown) => !isUnknown(b) && (b as DefaultBehavior).subdomainRouting === true;
+    const routing = routes(inputs.defaultBehavior) ? "defaultBehavior" : Array.isArray(inputs.behaviors) && inputs.behaviors.some(routes) ? "behaviors" : undefined;
     if (routing && kind === "custom") {
       failures.push({
-        property: "defaultBehavior",
+        property: routing,
         reason: "subdomainRouting needs a storage origin: the edge rewrites bucket paths, which a custom origin does not have",
       });
     }

@@ -87,3 +87,12 @@ test("custom domain names: lower case, no trailing dot, wildcard first label onl
   expect(bad.failures[0]).toMatchObject({ property: "domainName" });
   expect(diffInputs(cdnCustomDomain, inputs, { ...inputs, resourceId: "cdn_2" })).toEqual({ changes: true, replaces: ["resourceId"], deleteBeforeReplace: true });
 });
+
+test("subdomain routing with a custom origin is refused on the property that asks for it", () => {
+  const onBehavior = checkInputs(cdnResource, {}, {
+    name: "site",
+    customOrigin: { hostname: "example.com" },
+    behaviors: [{ priority: 1, pathPattern: "/t/*", subdomainRouting: true }],
+  });
+  expect(onBehavior.failures).toEqual([{ property: "behaviors", reason: expect.stringMatching(/subdomainRouting needs a storage origin/) }]);
+});
