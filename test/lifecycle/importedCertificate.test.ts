@@ -222,8 +222,9 @@ describe("delete while a custom domain uses the certificate", () => {
   });
 });
 
-test("the private key appears nowhere but the privateKey property: not in errors, host output or other outputs", () => {
+test("the private key appears nowhere but the privateKey property, and the API key nowhere at all", () => {
   expect(errorsSeen.length).toBeGreaterThanOrEqual(6);
+  for (const text of [...errorsSeen, host.stderr, host.stdout, JSON.stringify([...engine.state.values()])]) expect(text).not.toContain(emu.apiKey);
   for (const key of keysSeen) {
     for (const piece of keyPieces(key)) {
       for (const text of [...errorsSeen, host.stderr, host.stdout]) expect(text).not.toContain(piece);
