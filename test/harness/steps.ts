@@ -1,4 +1,5 @@
 // Assertions about engine steps that lifecycle tests share.
+import { expect } from "@jest/globals";
 import { HostCallError, type Props } from "./providerHost";
 import type { Engine } from "./engine";
 
