@@ -3,6 +3,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { checkInputs, diffInputs, UNKNOWN, type PropertyMap } from "../../provider/resource";
 import { certificate } from "../../provider/resources/certificate";
+import { certificateValidation } from "../../provider/resources/certificateValidation";
 import { importedCertificate } from "../../provider/resources/importedCertificate";
 import { DAY, newKeyPair, TestCa, type ServerCertificate } from "../harness/testCertificates";
 
@@ -208,5 +209,41 @@ describe("Certificate check", () => {
     const unknown = checkInputs(certificate, olds, { domainName: UNKNOWN, subjectAlternativeNames: UNKNOWN });
     expect(unknown.failures).toEqual([]);
     expect(diffInputs(certificate, olds, unknown.inputs).replaces).toEqual(["domainName", "subjectAlternativeNames"]);
+  });
+});
+
+describe("CertificateValidation against the API's answers", () => {
+  const answer = (status: string) => ({
+    id: "cert_0123456789abcdef",
+    domain_name: "www.example.com",
+    subject_alternative_names: [],
+    type: "requested",
+    status,
+    validation_records: [],
+    issuer: null,
+    serial_number: null,
+    not_before: null,
+    not_after: null,
+    fingerprint_sha256: null,
+    in_use_by: [],
+    issued_at: null,
+    created_at: "2026-11-22T10:00:00.000Z",
+  });
+  /** A context whose client answers every certificate read with `status`. */
+  const contextAnswering = (status: string) => ({ client: () => ({ find: async () => answer(status) }) as never });
+
+  test("an expired certificate ends the wait at once, saying to request a new one", async () => {
+    const started = Date.now();
+    await expect(
+      certificateValidation.create(contextAnswering("expired"), { certificateId: "cert_0123456789abcdef", timeout: "1h" }),
+    ).rejects.toThrow(/gave up waiting for certificate cert_0123456789abcdef to be issued after 0s: it has expired; request a new certificate/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test("refresh keeps it only while the certificate is issued", async () => {
+    for (const status of ["pending_validation", "expired"]) {
+      await expect(certificateValidation.read(contextAnswering(status), "cert_0123456789abcdef", {})).resolves.toBeUndefined();
+    }
+    await expect(certificateValidation.read(contextAnswering("issued"), "cert_0123456789abcdef", {})).resolves.toMatchObject({ status: "issued" });
   });
 });
