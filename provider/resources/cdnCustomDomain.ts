@@ -153,7 +153,11 @@ async function settle(client: MamuteClient, resourceId: string, domain: ApiCusto
 
 function nameInUse(domainName: string, cause: MamuteApiError | undefined, found: ApiCustomDomain | undefined, resourceId: string): Error {
   if (!found) {
-    return new CreateConflictError(`attaching custom domain "${domainName}" to CDN resource ${resourceId} was refused: ${cause?.message ?? "conflict"}`);
+    // The API's message names the custom domain that holds the name, wherever it is.
+    return new CreateConflictError(
+      `custom domain "${domainName}" cannot be attached to CDN resource ${resourceId}: ${cause?.message ?? "conflict"}. ` +
+        `${conflictAdvice("custom domain")} Otherwise choose another name.`,
+    );
   }
   return new CreateConflictError(
     `custom domain "${domainName}" is already in use on CDN resource ${resourceId} as ${found.id}; a name is served by one ` +
@@ -322,7 +326,14 @@ export const cdnCustomDomain: ResourceDefinition = {
           response: customDomainResponse,
         }),
       ).catch((err: unknown) => {
-        throw isNotFound(err) ? gone() : err;
+        if (isNotFound(err)) throw gone();
+        if (err instanceof MamuteApiError && err.isConflict && changes.domain_name !== undefined) {
+          throw new CreateConflictError(
+            `cannot rename custom domain ${olds.domainName} (${customDomainId}) to "${domainName}": the name is already a custom ` +
+              `domain (${err.message}). ${conflictAdvice("custom domain")} Otherwise choose another name.`,
+          );
+        }
+        throw err;
       });
     } else {
       const resource = await mustGetResource(client, resourceId, `update custom domain ${domainName}`);

@@ -191,12 +191,8 @@ export async function createCertificate(
     lookup: async () => (await matching()).filter((cert) => !before.has(cert.id) && !claimed.has(cert.id)),
     excluded: async () => [...before, ...claimed],
     createdAt: (found) => found.created_at,
-    conflict: (found, cause) =>
-      new CreateConflictError(
-        found
-          ? `${operation}: certificate ${found.id} already matches it and was not adopted`
-          : `${operation} was refused: ${cause?.message ?? "conflict"}`,
-      ),
+    // Certificates hold no unique key, so a refusal is the API's reason, not a name someone holds.
+    conflict: (_found, cause) => new CreateConflictError(`${operation} was refused: ${cause?.message ?? "conflict"}`),
   });
   claimed.add(created.id);
   return created;

@@ -244,10 +244,36 @@ test("a lost response on attach adopts the domain it made instead of attaching i
 test("a name already attached before the create is a conflict that names it, never an adoption", async () => {
   await api(emu, "PUT", `/cdn/resource/${resourceId}`, { custom_domains: [{ domain_name: "theirs.lifecycle.example" }] });
   const err = await failing(engine.up(KIND, "mine", { resourceId, domainName: "theirs.lifecycle.example" }));
-  expect(err.message).toMatch(/custom domain "theirs.lifecycle.example" is already in use/);
+  expect(err.message).toMatch(/custom domain "theirs.lifecycle.example" is already in use on CDN resource cdn_\w+ as cd_\w+/);
+  expect(err.message).toMatch(/`aliases`.*`deleteBeforeReplace: true`/s);
+  expect(err.message).not.toMatch(/did not create|not by this stack|detach it|delete (it|that)/i);
   expect(engine.state.has("mine")).toBe(false);
   expect(await domainsOf()).toHaveLength(1);
   await api(emu, "PUT", `/cdn/resource/${resourceId}`, { custom_domains: [] });
+});
+
+test("a name held by another custom domain, on a rename or an attach elsewhere, is a conflict that names the holder and points at aliases", async () => {
+  await engine.up(KIND, "first", { resourceId, domainName: "first.lifecycle.example" });
+  await engine.up(KIND, "second", { resourceId, domainName: "second.lifecycle.example" });
+  const second = String(engine.get("second").outputs.customDomainId);
+  const rename = await failing(engine.up(KIND, "first", { resourceId, domainName: "second.lifecycle.example" }));
+  expect(rename.message).toMatch(/cannot rename custom domain first\.lifecycle\.example \(cd_\w+\) to "second\.lifecycle\.example"/);
+  expect(rename.message).toContain(second);
+  expect(rename.message).toMatch(/`aliases`.*`deleteBeforeReplace: true`/s);
+  expect(rename.message).not.toMatch(/did not create|detach it|delete (it|that)/i);
+
+  const bucketId = (engine.get("cdn").outputs.storageOrigin as { bucketId: string }).bucketId;
+  const other = await api(emu, "POST", "/cdn/resource", { name: "domains-other", origin_group: { type: "storage", bucket_id: bucketId } });
+  expect(other.status).toBe(201);
+  const elsewhere = await failing(engine.up(KIND, "elsewhere", { resourceId: other.body.id, domainName: "second.lifecycle.example" }));
+  expect(elsewhere.message).toContain(second);
+  expect(elsewhere.message).toMatch(/`aliases`/);
+  expect(engine.state.has("elsewhere")).toBe(false);
+
+  expect((await domainsOf()).map((d) => d.domain_name).sort()).toEqual(["first.lifecycle.example", "second.lifecycle.example"]);
+  await engine.destroy("first");
+  await engine.destroy("second");
+  await api(emu, "DELETE", `/cdn/resource/${other.body.id}`);
 });
 
 test("attaching to a resource that does not exist says so", async () => {

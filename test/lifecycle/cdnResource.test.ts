@@ -335,6 +335,8 @@ test("a name taken before the create is a conflict that names it, never an adopt
   const theirs = await api(emu, "POST", "/cdn/resource", { name: "lifecycle-theirs", origin_group: { type: "storage", bucket_id: bucketId } });
   const err = await failing(engine.up(KIND, "mine", { name: "lifecycle-theirs", storageOrigin: { bucketId } }));
   expect(err.message).toMatch(new RegExp(`CDN resource name "lifecycle-theirs" is already taken by CDN resource ${theirs.body.id}`));
+  expect(err.message).toMatch(/`aliases`.*`deleteBeforeReplace: true`/s);
+  expect(err.message).not.toMatch(/did not create|delete (it|that)/i);
   expect(engine.state.has("mine")).toBe(false);
   await api(emu, "DELETE", `/cdn/resource/${theirs.body.id}`);
 });
