@@ -77,6 +77,7 @@ describe("SSL and 501 routes under the emulator's controls", () => {
     await api().call("PATCH", "/files/upload-1");
     expect(emu().requests()).toEqual({
       total: 4,
+      throttled: 0,
       routes: {
         "POST /cdn/ssl-certificate": 1,
         "GET /cdn/ssl-certificate/{id}": 1,
