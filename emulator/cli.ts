@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { startEmulator, type Emulator } from "./index";
+import { DEFAULT_PORT, isLoopbackHost, startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--host 127.0.0.1] [--api-key mamute-…]
+const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--host 127.0.0.1] [--api-key mamute-…]
 
 A local MamuteCloud (management API and S3 data plane), state in memory.
 
-  --port P        management API port (default 4566; 0 picks a free one)
+  --port P        management API port (default ${DEFAULT_PORT}; 0 picks a free one)
   --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
-  --host H        address both listen on (default 127.0.0.1)
+  --host H        address both listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --api-key K     the starting API key (must start with mamute-); random by default
+  --allow-remote-admin
+                  serve /_emulator/* (JWT minting, faults; no authentication) even when
+                  --host is beyond loopback, where they are refused by default
   -h, --help      show this help
 `;
 
@@ -21,6 +24,7 @@ export interface CliOptions {
   s3Port?: number;
   host: string;
   apiKey?: string;
+  allowRemoteAdmin: boolean;
   help: boolean;
 }
 
@@ -32,11 +36,15 @@ function parsePort(flag: string, value: string): number {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 4566, host: "127.0.0.1", help: false };
+  const options: CliOptions = { port: DEFAULT_PORT, host: "127.0.0.1", allowRemoteAdmin: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") {
       options.help = true;
+      continue;
+    }
+    if (arg === "--allow-remote-admin") {
+      options.allowRemoteAdmin = true;
       continue;
     }
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -74,9 +82,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
-function banner(emu: Emulator): string {
+function banner(emu: Emulator, options: CliOptions): string {
+  const beyondLoopback = !isLoopbackHost(options.host);
   return [
     "MamuteCloud emulator (state in memory; Ctrl-C to stop)",
+    ...(beyondLoopback
+      ? [
+          `  Listening on ${options.host}; from another machine use this machine's address instead of ${new URL(emu.url).hostname}`,
+          `  /_emulator routes ${options.allowRemoteAdmin ? "allowed (--allow-remote-admin)" : "refused off loopback (--allow-remote-admin allows them)"}`,
+        ]
+      : []),
     `  Management API  ${emu.url}`,
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
@@ -103,14 +118,17 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let emu: Emulator;
   try {
-    emu = await startEmulator({ port: options.port, s3Port: options.s3Port, host: options.host, apiKey: options.apiKey });
+    emu = await startEmulator({ port: options.port, s3Port: options.s3Port, host: options.host, apiKey: options.apiKey, allowRemoteAdmin: options.allowRemoteAdmin });
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    const reason = code === "EADDRINUSE" ? "the port is already in use (pick another with --port / --s3-port)" : message;
+    const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${port} on ${address ?? options.host} is already in use (pick others with --port / --s3-port, or --port 0 for free ones)`
+        : message;
     process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
     return 1;
   }
-  process.stdout.write(banner(emu));
+  process.stdout.write(banner(emu, options));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -19,19 +19,25 @@ export { ControlConfigError } from "./control-config";
 export { EmulatorState } from "./state";
 
 export interface EmulatorOptions {
-  /** Management API port; 0 picks a free one. Default 4566. */
+  /** Management API port; 0 picks a free one. Default 4680 (LocalStack has 4566). */
   port?: number;
   /** S3 data plane port; default port + 1, or a free one when port is 0. */
   s3Port?: number;
+  /** Address to listen on; default 127.0.0.1. `0.0.0.0` or `::` listens on every interface. */
   host?: string;
+  /**
+   * Serve `/_emulator/*` (unauthenticated JWT minting, faults) even when `host` is beyond
+   * loopback; otherwise those routes answer 403 there. Always on for a loopback host.
+   */
+  allowRemoteAdmin?: boolean;
   /** Starting API key (`mamute-…`); random when omitted. */
   apiKey?: string;
 }
 
 export interface Emulator {
-  /** Management API base URL, e.g. http://127.0.0.1:4566 */
+  /** Management API base URL, e.g. http://127.0.0.1:4680 (loopback when listening on every interface) */
   readonly url: string;
-  /** S3 endpoint, e.g. http://127.0.0.1:4567 */
+  /** S3 endpoint, e.g. http://127.0.0.1:4681 */
   readonly s3Url: string;
   /** The API key current at start. */
   readonly apiKey: string;
@@ -52,7 +58,21 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORT = 4566;
+export const DEFAULT_PORT = 4680;
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach the listener. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === "::ffff:127.0.0.1";
+}
+
+/** The host to put in URLs: a wildcard address is where the server listens, not one a client can dial. */
+export function clientHost(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (bare === "0.0.0.0") return "127.0.0.1";
+  if (bare === "::" || bare === "::0") return "[::1]";
+  return bare.includes(":") ? `[${bare}]` : bare;
+}
 const DEFAULT_TOKEN_SECONDS = 3600;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -87,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tokens = createDashboardTokens(() => state.now());
   let s3Url = "";
   const management = servePlane(
-    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens }), controls, tokens),
+    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens }), controls, tokens, isLoopbackHost(host) || options.allowRemoteAdmin === true),
     controls,
   );
   const s3 = servePlane(createS3Plane(state), controls);
@@ -102,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await close();
     throw error;
   }
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const urlHost = clientHost(host);
   s3Url = `http://${urlHost}:${s3Port}`;
 
   return {

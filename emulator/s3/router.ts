@@ -86,18 +86,24 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
       throw new S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", [["Method", req.method ?? ""]]);
     }
 
+    // Before the bucket lookup, so CreateBucket of a new name says where buckets are made.
+    if (!isSupported(operation)) throw unsupported(operation);
     let bucket: Bucket | undefined;
     if (operation === "ListBuckets") {
       bucket = state.buckets.get(auth.credential.bucketId);
     } else {
       bucket = resolveBucket(state, target.bucket, auth.credential.bucketId);
     }
-    if (!isSupported(operation)) throw unsupported(operation);
 
     const body = await readBody(req, auth, limitsFor(operation), {
       // CompleteMultipartUpload's x-amz-checksum-* headers state the object's checksum, not the XML's.
       checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",
     });
+    // The bucket may have been deleted while the body was arriving: writing into it now would
+    // leave objects no bucket lists.
+    if (bucket && !state.buckets.has(bucket.id)) {
+      throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", target.bucket]]);
+    }
     const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body, requestId };
     if (operation === "ListBuckets") return listBuckets(ctx, bucket);
     HANDLERS[operation](ctx);
