@@ -37,13 +37,17 @@ const outputs = ["zoneId", "name", "type", "values", "ttl", "priority", "fqdn", 
  * `<zoneId>/<recordId>`.
  */
 export class DnsRecord extends MamuteResource {
+  /** The id of the zone that holds the record. */
   declare readonly zoneId: pulumi.Output<string>;
   /** The name as given (lower-cased); `fqdn` is the name it denotes. */
   declare readonly name: pulumi.Output<string>;
+  /** The record type, upper case. */
   declare readonly type: pulumi.Output<DnsRecordType>;
   /** The values in the API's canonical form, sorted. */
   declare readonly values: pulumi.Output<string[]>;
+  /** Time to live in seconds. */
   declare readonly ttl: pulumi.Output<number>;
+  /** The MX priority; undefined for other types. */
   declare readonly priority: pulumi.Output<number | undefined>;
   /** The fully qualified name without the final dot, e.g. `www.example.com`. */
   declare readonly fqdn: pulumi.Output<string>;
