@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Engine } from "../test/harness/engine";
 import { startLifecycle } from "../test/harness/lifecycle";
 import type { Props } from "../test/harness/providerHost";
+import { benchStack, printStack } from "./stack";
 
 /** The repository root (this file runs compiled, from .tmp/bench/bench). */
 const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -123,6 +124,8 @@ async function main(): Promise<void> {
       `(${userShim.length} bytes: ${userShim.includes('require("pulumi-mamutecloud/shim")') ? 'require("pulumi-mamutecloud/shim")' : "NOT a require of the shim"}). ` +
       `Loaded from a path instead (this repository's tests), __provider is the shim copied by value: ${byValue} bytes.`,
   );
+
+  if (process.env.BENCH_STACK !== "0") printStack(await benchStack());
 }
 
 main().catch((err) => {

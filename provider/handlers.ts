@@ -2,6 +2,7 @@
 // inputs (the host hands diff, update and delete the old outputs, never the old inputs), carry the
 // state version, and every error leaves redacted.
 import type * as pulumi from "@pulumi/pulumi";
+import { parsePendingId } from "./pending";
 import { redactError } from "./redact";
 import {
   ResourceInitError,
@@ -9,6 +10,7 @@ import {
   checkInputs,
   diffInputs,
   inputsOf,
+  upgradeState,
   type Context,
   type PropertyMap,
   type ResourceDefinition,
@@ -38,10 +40,18 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
 }
 
 export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
+  /** Old outputs in the current shape, whichever version of the package wrote them. */
+  const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
   return {
     check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
 
-    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffInputs(definition, own(olds), own(news))),
+    diff: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
+      // A trace of a create whose outcome is unknown: an update could not give it a real id, a
+      // replacement can. Delete first: the delete removes what that attempt made, if anything,
+      // and the new object may need the same unique key.
+      if (parsePendingId(id)) return { changes: true, replaces: ["id"], deleteBeforeReplace: true };
+      return diffInputs(definition, stateOf(olds), own(news));
+    }),
 
     create: guard(async (props: PropertyMap) => {
       const inputs = own(props);
@@ -61,7 +71,15 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     }),
 
     read: guard(async (id: string, props: PropertyMap) => {
-      const state = own(props);
+      const state = stateOf(props);
+      const trace = parsePendingId(id);
+      if (trace) {
+        // Refresh adopts what the attempt made (the engine takes a new id from Read), or drops it.
+        const found = await definition.findPending(ctx, trace, state);
+        if (found === undefined) return { id: "", props: {} };
+        const outs = defined({ ...state, ...found.outs, __version: STATE_VERSION });
+        return { id: found.id, props: outs, inputs: inputsOf(definition, outs) };
+      }
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
@@ -70,15 +88,24 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     }),
 
     update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
+      if (parsePendingId(id)) {
+        // diff always replaces a trace; an engine that updates it anyway gets a way out.
+        throw new Error(`${definition.kind} was left unfinished by an earlier create; run \`pulumi refresh\`, then \`pulumi up\`.`);
+      }
       const inputs = own(news);
-      const outs = definition.update ? await definition.update(ctx, id, own(olds), inputs) : {};
+      const state = stateOf(olds);
+      const outs = definition.update ? await definition.update(ctx, id, state, inputs) : {};
       // Old outputs carry over (computed values), but not inputs the user has since removed.
-      const carried = Object.fromEntries(Object.entries(own(olds)).filter(([key]) => !(key in definition.inputs)));
+      const carried = Object.fromEntries(Object.entries(state).filter(([key]) => !(key in definition.inputs)));
       return { outs: defined({ ...carried, ...inputs, ...outs, __version: STATE_VERSION }) };
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {
-      await definition.delete(ctx, id, own(props));
+      const state = stateOf(props);
+      const trace = parsePendingId(id);
+      if (!trace) return definition.delete(ctx, id, state);
+      const found = await definition.findPending(ctx, trace, state);
+      if (found !== undefined) await definition.delete(ctx, found.id, { ...state, ...found.outs });
     }),
   } as DynamicProvider;
 }

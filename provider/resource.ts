@@ -4,12 +4,17 @@
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
 import { z } from "zod";
 import type { MamuteClient } from "./client";
+import type { PendingCreate } from "./pending";
+import type { ProviderConfig } from "./config";
 
 /** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Written into every resource's outputs; bump it when the shape of state changes. */
-export const STATE_VERSION = 1;
+/**
+ * Written into every resource's outputs; bump it when the shape of state changes, and give the
+ * kinds whose state changed an `upgrade`. 2: DnsRecord MX priorities moved into the values.
+ */
+export const STATE_VERSION = 2;
 
 export type PropertyMap = Record<string, unknown>;
 
@@ -23,6 +28,8 @@ export interface InputProperty {
   secret?: boolean;
   /** When omitted, the provider chooses the value (auto-naming), so the output is always set. */
   computed?: boolean;
+  /** Still accepted, but superseded: what to use instead (schema.json's `deprecationMessage`). */
+  deprecated?: string;
 }
 
 export interface OutputProperty {
@@ -41,6 +48,11 @@ export interface CheckFailure {
 
 export interface Context {
   client(): MamuteClient;
+  /**
+   * The provider configuration, for work that needs no API credential (the S3 data plane).
+   * Optional so a test context of a client alone still fits; the provider always sets it.
+   */
+  config?(): ProviderConfig;
 }
 
 export interface ResourceDefinition {
@@ -57,6 +69,11 @@ export interface ResourceDefinition {
   refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void;
   /** Keys `refine` adds to the inputs for itself (e.g. `__autoname`); kept as inputs after a refresh. */
   internalInputs?: readonly string[];
+  /**
+   * State (old outputs) written by an older version of the package, `version` its `__version`,
+   * brought to the current shape before diff, update, read and delete see it.
+   */
+  upgrade?(state: PropertyMap, version: number): PropertyMap;
   /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
   same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
   /** When a replacement must delete first: the new object would collide with the old one. */
@@ -66,6 +83,11 @@ export interface ResourceDefinition {
   read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
   update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
   delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+  /**
+   * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
+   * made nothing. Throws when it cannot tell which object it was.
+   */
+  findPending(ctx: Context, trace: PendingCreate, state: PropertyMap): Promise<{ id: string; outs: PropertyMap } | undefined>;
 }
 
 /**
@@ -90,6 +112,12 @@ export function isUnknown(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isUnknown);
   if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
   return false;
+}
+
+/** State without `__version` was written before versions existed, which is version 1. */
+export function upgradeState(definition: ResourceDefinition, state: PropertyMap): PropertyMap {
+  const version = typeof state.__version === "number" ? state.__version : 1;
+  return definition.upgrade && version < STATE_VERSION ? definition.upgrade(state, version) : state;
 }
 
 /** Keys the provider keeps for itself in inputs and outputs (`__autoname`, `__version`, …). */

@@ -15,6 +15,7 @@ interface PropertySpec extends TypeSpec {
   willReplaceOnChanges?: boolean;
   default?: string | number | boolean;
   defaultInfo?: { environment: string[] };
+  deprecationMessage?: string;
 }
 
 /** The Pulumi type of a zod schema, read from its JSON Schema (input side, before transforms). */
@@ -45,6 +46,7 @@ function inputSpec(property: InputProperty): PropertySpec {
     ...(property.secret ? { secret: true } : {}),
     ...(property.replaceOnChange ? { replaceOnChanges: true, willReplaceOnChanges: true } : {}),
     ...(property.default !== undefined ? { default: property.default } : {}),
+    ...(property.deprecated ? { deprecationMessage: property.deprecated } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { MamuteResource } from "./resource";
 
-export type DnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS";
+export type DnsRecordType = "A" | "AAAA" | "CNAME" | "MX" | "TXT" | "NS" | "SRV" | "CAA";
 
 export interface DnsRecordArgs {
   /** Id of the zone (a `DnsZone`'s `id`). Changing it replaces the record. */
@@ -18,15 +18,21 @@ export interface DnsRecordArgs {
    */
   type: pulumi.Input<DnsRecordType>;
   /**
-   * 1-100 values, checked per type: A = IPv4, AAAA = IPv6 (stored compressed), CNAME = exactly one
-   * host name (not at the apex), MX and NS = host names (stored lower case with a trailing dot),
-   * TXT = 1-2048 printable ASCII characters each. Order does not matter; duplicates are refused.
-   * Changes in place.
+   * 1-100 values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6,
+   * CNAME = exactly one host name (not at the apex), NS = host names,
+   * MX = `"10 mx1.example.com"`, SRV = `"10 5 5060 sip.example.com"` (priority, weight, port,
+   * target), CAA = `'0 issue "letsencrypt.org"'` (tag issue, issuewild or iodef),
+   * TXT = 1-2048 printable ASCII characters (a value in double quotes is read as zone-file strings
+   * and joined). Order, case of names, trailing dots and spacing do not matter; duplicates are
+   * refused. Changes in place.
    */
   values: pulumi.Input<pulumi.Input<string>[]>;
   /** Time to live in seconds, 60-86400; default 3600. Changes in place. */
   ttl?: pulumi.Input<number>;
-  /** MX only, and required there: 0-65535, lower is preferred. Changes in place. */
+  /**
+   * @deprecated Write the priority in each MX value: `"10 mx1.example.com"`. MX only: the priority
+   * of values written as a bare host name; moving it into the values is no change.
+   */
   priority?: pulumi.Input<number>;
 }
 
@@ -43,11 +49,11 @@ export class DnsRecord extends MamuteResource {
   declare readonly name: pulumi.Output<string>;
   /** The record type, upper case. */
   declare readonly type: pulumi.Output<DnsRecordType>;
-  /** The values in the API's canonical form, sorted. */
+  /** The values in the API's canonical form (`10 mx1.example.com.`), sorted. */
   declare readonly values: pulumi.Output<string[]>;
   /** Time to live in seconds. */
   declare readonly ttl: pulumi.Output<number>;
-  /** The MX priority; undefined for other types. */
+  /** @deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile. */
   declare readonly priority: pulumi.Output<number | undefined>;
   /** The fully qualified name without the final dot, e.g. `www.example.com`. */
   declare readonly fqdn: pulumi.Output<string>;

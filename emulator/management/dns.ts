@@ -1,22 +1,23 @@
 // DNS zones and their record sets. A zone is born with a managed apex NS record holding its
 // nameservers; record sets are unique by name+type, and a CNAME shares its name with nothing.
+// MX priorities live in each value (`10 mx1.example.com.`); the set-wide `priority` field of the
+// first MX form is still read, for clients written against it.
 import { createHash } from "node:crypto";
 import type { DnsRecord, DnsRecordType, DnsZone, EmulatorState } from "../state";
 import { conflict, notFound, timestamp, validationError, type JsonObject } from "./http";
 import { isAbsent, optionalInteger, optionalString, queryString, requiredString } from "./fields";
 import { canonicalRecordName, canonicalZoneDomain } from "./dns-names";
-import { canonicalRecordValues } from "./dns-values";
+import { PRIORITY_MAX, canonicalRecordValues, mxExchanges } from "./dns-values";
 import { compare } from "./buckets";
 import { paginate, parsePage } from "./pagination";
 import type { Route } from "./router";
 
-const RECORD_TYPES: readonly DnsRecordType[] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"];
+const RECORD_TYPES: readonly DnsRecordType[] = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"];
 const NAMESERVERS = ["ns1.mamutecloud.com", "ns2.mamutecloud.com", "ns3.mamutecloud.com", "ns4.mamutecloud.com"];
 export const TTL_MIN = 60;
 export const TTL_MAX = 86400;
 export const DEFAULT_TTL = 3600;
 const MANAGED_NS_TTL = 86400;
-const PRIORITY_MAX = 65535;
 
 /** Two of the four, always the same two for a domain, in ascending order. */
 function nameserversFor(domain: string): string[] {
@@ -39,7 +40,6 @@ export function recordJson(record: DnsRecord) {
     type: record.type,
     values: [...record.values],
     ttl: record.ttl,
-    priority: record.priority,
     managed: record.managed,
     created_at: timestamp(record.createdAt),
     updated_at: timestamp(record.updatedAt),
@@ -80,12 +80,21 @@ function recordType(raw: string, field = "type"): DnsRecordType {
   return type;
 }
 
-/** `priority` belongs to MX alone, and every MX needs one. */
-function checkPriority(type: DnsRecordType, priority: number | null): void {
-  if (type === "MX" && priority === null) {
-    throw validationError("priority", `is required for MX records (an integer from 0 to ${PRIORITY_MAX})`);
+/** The set-wide `priority` of the first MX form (MX alone): the priority of bare host names. */
+function legacyPriority(type: DnsRecordType, body: JsonObject): number | undefined {
+  const priority = optionalInteger(body, "priority", 0, PRIORITY_MAX);
+  if (priority !== undefined && type !== "MX") {
+    throw validationError("priority", 'only MX records take a priority, and it belongs in each value: "10 mx1.example.com"');
   }
-  if (type !== "MX" && priority !== null) throw validationError("priority", "only MX records take a priority");
+  return priority;
+}
+
+/** An SRV record's name starts with `_service._protocol`: `_sip._tcp`, `_imaps._tcp.mail`. */
+function checkSrvName(name: string, zoneDomain: string): void {
+  const [service, protocol] = name.split(".");
+  if (name === `${zoneDomain}.` || !service.startsWith("_") || !protocol?.startsWith("_")) {
+    throw validationError("name", "an SRV record's name must start with _service._protocol, like _sip._tcp");
+  }
 }
 
 function assertNoConflict(state: EmulatorState, zone: DnsZone, name: string, type: DnsRecordType): void {
@@ -102,11 +111,10 @@ function createRecord(state: EmulatorState, zone: DnsZone, body: JsonObject): Dn
   const name = canonicalRecordName(requiredString(body, "name"), zone.domain);
   const type = recordType(requiredString(body, "type"));
   if (isAbsent(body, "values")) throw validationError("values", "is required");
-  const values = canonicalRecordValues(type, body.values);
+  const values = canonicalRecordValues(type, body.values, legacyPriority(type, body));
   const ttl = optionalInteger(body, "ttl", TTL_MIN, TTL_MAX) ?? DEFAULT_TTL;
-  const priority = optionalInteger(body, "priority", 0, PRIORITY_MAX) ?? null;
-  checkPriority(type, priority);
   if (type === "CNAME" && name === `${zone.domain}.`) throw validationError("name", "a CNAME record cannot be at the zone apex");
+  if (type === "SRV") checkSrvName(name, zone.domain);
   assertNoConflict(state, zone, name, type);
   const now = state.now();
   const record: DnsRecord = {
@@ -116,7 +124,6 @@ function createRecord(state: EmulatorState, zone: DnsZone, body: JsonObject): Dn
     type,
     values,
     ttl,
-    priority,
     managed: false,
     createdAt: now,
     updatedAt: now,
@@ -125,7 +132,10 @@ function createRecord(state: EmulatorState, zone: DnsZone, body: JsonObject): Dn
   return record;
 }
 
-/** `PUT` changes values, TTL and priority; naming the record's identity differently is a 400. */
+/**
+ * `PUT` changes values and TTL; naming the record's identity differently is a 400. `priority`
+ * alone (the first MX form) gives every value of an MX set that priority.
+ */
 function updateRecord(state: EmulatorState, record: DnsRecord, body: JsonObject): void {
   assertNotManaged(record);
   const zone = zoneById(state, record.zoneId);
@@ -137,13 +147,13 @@ function updateRecord(state: EmulatorState, record: DnsRecord, body: JsonObject)
   const zoneId = optionalString(body, "zone_id");
   if (zoneId !== undefined && zoneId !== record.zoneId) throw validationError("zone_id", immutable);
 
-  const values = isAbsent(body, "values") ? record.values : canonicalRecordValues(record.type, body.values);
+  const priority = legacyPriority(record.type, body);
+  let values = record.values;
+  if (!isAbsent(body, "values")) values = canonicalRecordValues(record.type, body.values, priority);
+  else if (priority !== undefined) values = canonicalRecordValues(record.type, mxExchanges(record.values), priority);
   const ttl = optionalInteger(body, "ttl", TTL_MIN, TTL_MAX) ?? record.ttl;
-  const priority = optionalInteger(body, "priority", 0, PRIORITY_MAX) ?? record.priority;
-  checkPriority(record.type, priority);
   record.values = values;
   record.ttl = ttl;
-  record.priority = priority;
   record.updatedAt = state.now();
 }
 
@@ -179,7 +189,6 @@ export function dnsRoutes(state: EmulatorState): Route[] {
           type: "NS",
           values: zone.nameservers.map((nameserver) => `${nameserver}.`),
           ttl: MANAGED_NS_TTL,
-          priority: null,
           managed: true,
           createdAt: now,
           updatedAt: now,

@@ -12,7 +12,7 @@ const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.i
 const zone = new mamutecloud.DnsZone("zone", { domain });
 new mamutecloud.DnsRecord("apex", { zoneId: zone.id, name: "@", type: "A", values: ["192.0.2.10", "192.0.2.11"] });
 new mamutecloud.DnsRecord("www", { zoneId: zone.id, name: "www", type: "CNAME", values: [domain] });
-new mamutecloud.DnsRecord("mail", { zoneId: zone.id, name: "@", type: "MX", values: [`mx1.${domain}`], priority: 10 });
+new mamutecloud.DnsRecord("mail", { zoneId: zone.id, name: "@", type: "MX", values: [`10 mx1.${domain}`, `20 mx2.${domain}`] });
 
 export const bucketId = site.id;
 export const bucketName = site.name;

@@ -3,7 +3,7 @@
 // Pure (no network): zone domains, record names relative to a zone, and per-type values.
 // The rules follow the API contract (the emulator's README); the code is the provider's own.
 
-export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS"] as const;
+export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const TTL_MIN = 60;
@@ -20,7 +20,7 @@ const HOST_LABEL = /^[a-z0-9_-]{1,63}$/;
 
 /** "an A record", "a CNAME record": the article as the type is read aloud. */
 export function aRecordOf(type: string): string {
-  return `${/^(A|AAAA|MX|NS)$/.test(type) ? "an" : "a"} ${type} record`;
+  return `${/^(A|AAAA|MX|NS|SRV)$/.test(type) ? "an" : "a"} ${type} record`;
 }
 
 export function isRecordType(value: string): value is RecordType {
@@ -168,8 +168,94 @@ export function canonicalHostName(raw: string): string | undefined {
   return labelsValid(bare, false) ? `${bare}.` : undefined;
 }
 
-function isTxt(raw: string): boolean {
-  return raw.length >= 1 && raw.length <= MAX_TXT_LENGTH && /^[\x20-\x7e]+$/.test(raw);
+/** A host name that cannot be read as an address: its top label is not all digits. */
+function canonicalTargetName(raw: string): string | undefined {
+  const host = canonicalHostName(raw);
+  if (host === undefined) return undefined;
+  const labels = host.slice(0, -1).split(".");
+  return /^\d+$/.test(labels[labels.length - 1]) ? undefined : host;
+}
+
+/** Decimal, `0`-`max`; leading zeros read as the number (`010` is 10). */
+function decimalField(raw: string, max: number): number | undefined {
+  return /^\d{1,6}$/.test(raw) && Number(raw) <= max ? Number(raw) : undefined;
+}
+
+const words = (raw: string) => raw.trim().split(/\s+/);
+
+/**
+ * `"<priority> <host>"`. A bare host name takes `priority` (the record-wide input of the first
+ * version), when given.
+ */
+function canonicalMx(raw: string, priority: number | undefined): string | undefined {
+  const parts = words(raw);
+  const [level, exchange] = parts.length === 1 && priority !== undefined ? [String(priority), parts[0]] : parts;
+  if (parts.length > 2 || exchange === undefined) return undefined;
+  const number = decimalField(level, PRIORITY_MAX);
+  const host = canonicalHostName(exchange);
+  return number === undefined || host === undefined ? undefined : `${number} ${host}`;
+}
+
+/** `"<priority> <weight> <port> <target>"`; the target `.` means "no such service" (RFC 2782). */
+function canonicalSrv(raw: string): string | undefined {
+  const parts = words(raw);
+  if (parts.length !== 4) return undefined;
+  const numbers = parts.slice(0, 3).map((part) => decimalField(part, PRIORITY_MAX));
+  const target = parts[3] === "." ? "." : canonicalTargetName(parts[3]);
+  if (target === undefined || numbers.some((number) => number === undefined)) return undefined;
+  return `${numbers.join(" ")} ${target}`;
+}
+
+const QUOTED_STRINGS = /^"(?:[^"\\]|\\.)*"(?:\s+"(?:[^"\\]|\\.)*")*$/;
+
+/**
+ * Zone-file character-strings (`"v=DKIM1; p=MIIB" "IjANBg"`) joined into the one text they stand
+ * for, with `\"` and `\\` unescaped; undefined when `raw` is not in that form.
+ */
+export function joinQuotedStrings(raw: string): string | undefined {
+  const text = raw.trim();
+  if (!QUOTED_STRINGS.test(text)) return undefined;
+  let joined = "";
+  for (const [, inner] of text.matchAll(/"((?:[^"\\]|\\.)*)"/g)) joined += inner.replace(/\\(.)/g, "$1");
+  return joined;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function canonicalTxt(raw: string): string | undefined {
+  const text = raw.trimStart().startsWith('"') ? joinQuotedStrings(raw) : raw;
+  return text !== undefined && text.length >= 1 && text.length <= MAX_TXT_LENGTH && PRINTABLE_ASCII.test(text) ? text : undefined;
+}
+
+/** RFC 8659 `issue`/`issuewild` value: a CA's domain (or none: `;`) and `key=value` parameters. */
+function canonicalIssuer(value: string): string | undefined {
+  const [domainPart, ...rest] = value.split(";");
+  const domain = domainPart.trim().toLowerCase().replace(/\.$/, "");
+  if (domain !== "" && !labelsValid(domain, false)) return undefined;
+  const parameters = rest.map((part) => part.trim()).filter(Boolean);
+  if (parameters.some((parameter) => !/^[A-Za-z0-9]+=[^\s;"]*$/.test(parameter))) return undefined;
+  if (parameters.length > 0) return `${domain}; ${parameters.join("; ")}`;
+  return domain === "" ? ";" : domain;
+}
+
+/** RFC 8659 `iodef` value: where to report refused issuance. */
+function isIodefUrl(value: string): boolean {
+  return URL.canParse(value) && ["mailto:", "http:", "https:"].includes(new URL(value).protocol);
+}
+
+/** `<flags> <tag> "<value>"`: the tag lower case, the value always quoted. */
+function canonicalCaa(raw: string): string | undefined {
+  const match = /^(\d+)\s+([A-Za-z0-9]+)\s+(.*)$/.exec(raw.trim());
+  if (!match) return undefined;
+  const [, flagsText, tagText, valueText] = match;
+  const flags = decimalField(flagsText, 255);
+  const tag = tagText.toLowerCase();
+  const value = joinQuotedStrings(valueText) ?? valueText;
+  if (flags === undefined || value.includes('"') || !PRINTABLE_ASCII.test(value)) return undefined;
+  let canonical: string | undefined;
+  if (tag === "iodef") canonical = isIodefUrl(value) ? value : undefined;
+  else if (tag === "issue" || tag === "issuewild") canonical = canonicalIssuer(value);
+  return canonical === undefined ? undefined : `${flags} ${tag} "${canonical}"`;
 }
 
 const HOST_RULE = "must be a host name (labels of 1-63 characters of a-z, 0-9, - and _), like mail.example.com";
@@ -177,25 +263,43 @@ const HOST_RULE = "must be a host name (labels of 1-63 characters of a-z, 0-9, -
 export const VALUE_RULES: Record<RecordType, string> = {
   A: "must be a dotted-quad IPv4 address without leading zeros, like 192.0.2.10",
   AAAA: "must be an IPv6 address, like 2001:db8::1",
-  CNAME: HOST_RULE,
-  MX: HOST_RULE,
+  CNAME: "must be a host name (labels of 1-63 characters of a-z, 0-9, - and _), like www.example.net, not an IP address",
+  MX:
+    `must be "<priority> <host>" with a priority from 0 to ${PRIORITY_MAX} (lower is preferred), like "10 mx1.example.com"`,
   NS: HOST_RULE,
-  TXT: `must be 1-${MAX_TXT_LENGTH} printable ASCII characters (split longer text into several values)`,
+  SRV:
+    `must be "<priority> <weight> <port> <target>" (three integers from 0 to ${PRIORITY_MAX} and a host name, or "." ` +
+    'for no service), like "10 5 5060 sip.example.com"',
+  CAA:
+    'must be "<flags> <tag> <value>" with flags 0-255 and the tag issue, issuewild or iodef, like ' +
+    '"0 issue \\"letsencrypt.org\\"" (";" as the value: no CA may issue) or "0 iodef \\"mailto:security@example.com\\""',
+  TXT:
+    `must be 1-${MAX_TXT_LENGTH} printable ASCII characters; a value that starts with a double quote is read as ` +
+    'zone-file strings ("part one" "part two") and joined',
 };
 
-/** One value in the API's canonical form for its type, or undefined when the type refuses it. */
-export function canonicalValue(type: RecordType, raw: string): string | undefined {
+/**
+ * One value in the API's canonical form for its type, or undefined when the type refuses it.
+ * `priority` is the record-wide MX priority of the first version, for values without their own.
+ */
+export function canonicalValue(type: RecordType, raw: string, priority?: number): string | undefined {
   switch (type) {
     case "A":
       return isIpv4(raw) ? raw : undefined;
     case "AAAA":
       return canonicalIpv6(raw);
     case "CNAME":
-    case "MX":
+      return canonicalTargetName(raw);
     case "NS":
       return canonicalHostName(raw);
+    case "MX":
+      return canonicalMx(raw, priority);
+    case "SRV":
+      return canonicalSrv(raw);
+    case "CAA":
+      return canonicalCaa(raw);
     case "TXT":
-      return isTxt(raw) ? raw : undefined;
+      return canonicalTxt(raw);
   }
 }
 
@@ -208,6 +312,7 @@ export function checkRecordValues(
   type: RecordType,
   values: unknown[],
   isUnknownValue: (value: unknown) => boolean,
+  priority?: number,
 ): { values: unknown[]; problems: string[] } {
   const problems: string[] = [];
   if (values.length < 1 || values.length > MAX_VALUES) {
@@ -222,7 +327,7 @@ export function checkRecordValues(
       problems.push(`item ${index} must be a string`);
       return value;
     }
-    const canonical = canonicalValue(type, value);
+    const canonical = canonicalValue(type, value, priority);
     if (canonical === undefined) {
       problems.push(`item ${index} ${JSON.stringify(value)} ${VALUE_RULES[type]} for ${aRecordOf(type)}`);
       return value;

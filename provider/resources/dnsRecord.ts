@@ -1,7 +1,12 @@
 // DnsRecord: one name and type in a zone with one or more values (a record set), at
-// `/dns/zones/{zone}/records`; values, TTL and priority change in place (`PUT /dns/records/{id}`),
-// zone, name and type replace it. The id `<zoneId>/<recordId>` is all `read` needs, because the
-// API reads a record through its zone.
+// `/dns/zones/{zone}/records`; values and TTL change in place (`PUT /dns/records/{id}`), zone,
+// name and type replace it. The id `<zoneId>/<recordId>` is all `read` needs, because the API
+// reads a record through its zone.
+//
+// Values are zone-file presentation text, as the API holds them: MX `10 mx1.example.com.`, SRV
+// `10 5 5060 sip.example.com.`, CAA `0 issue "letsencrypt.org"`. The record-wide `priority` of
+// state version 1 is folded into the MX values, at check for inputs and by `upgrade` for state,
+// so stacks written then see no change.
 //
 // The zone's domain is not known at check (only `zoneId` is), so `name` stays as the user wrote it
 // (lower-cased) and diff decides whether two spellings denote the same FQDN with the domain kept in
@@ -11,6 +16,8 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { conflictAdvice } from "../conflict";
+import { madeWithin } from "../pending";
 import { isUnknown, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
   DEFAULT_TTL,
@@ -57,7 +64,8 @@ const valuesSchema = z.array(z.string({ error: VALUES_RULE }), { error: VALUES_R
 const TTL_RULE = `must be a whole number of seconds from ${TTL_MIN} to ${TTL_MAX}; omit it for ${DEFAULT_TTL}`;
 const ttlSchema = z.int({ error: TTL_RULE }).min(TTL_MIN, TTL_RULE).max(TTL_MAX, TTL_RULE);
 
-const PRIORITY_RULE = `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred)`;
+const PRIORITY_RULE =
+  `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
 const prioritySchema = z.int({ error: PRIORITY_RULE }).min(0, PRIORITY_RULE).max(PRIORITY_MAX, PRIORITY_RULE);
 
 export const recordResponse = z.object({
@@ -67,7 +75,6 @@ export const recordResponse = z.object({
   type: z.string(),
   values: z.array(z.string()),
   ttl: z.number().int(),
-  priority: z.number().int().nullable().optional(),
   managed: z.boolean().optional(),
   created_at: z.string(),
 });
@@ -116,8 +123,6 @@ function outputsOf(record: ApiRecord, userName: unknown, zoneDomain: string): Pr
     // Sorted as check sorts them, whatever order an API answers in.
     values: [...record.values].sort(),
     ttl: record.ttl,
-    // `null` for types without one: absent, as the input is (the host cannot send an undefined).
-    ...(record.priority === null || record.priority === undefined ? {} : { priority: record.priority }),
     fqdn: withoutTrailingDot(record.name),
     recordId: record.id,
     __zoneDomain: zoneDomain,
@@ -153,52 +158,88 @@ function conflictError(type: string, fqdn: string, found: ApiRecord | undefined,
   }
   if (found) {
     return new CreateConflictError(
-      `${aRecordOf(type)} for ${where} already exists (${found.id}), which this stack did not create. A name and type hold one ` +
-        "record set: delete that record (or add its values to this one after deleting it), or choose another name or type.",
+      `${aRecordOf(type)} for ${where} already exists (${found.id}); a name and type hold one record set. ` +
+        `${conflictAdvice("record")} Otherwise choose another name or type.`,
     );
   }
   const other = atName.find((record) => record.type === "CNAME" || type === "CNAME");
   if (other) {
     return new CreateConflictError(
       `${where} already has ${aRecordOf(other.type)} (${other.id}), and a CNAME cannot share its name with any other record. ` +
-        "Delete that record, or choose another name for this one.",
+        `${conflictAdvice("record")} Otherwise choose another name for this one.`,
     );
   }
   return new CreateConflictError(
     `${aRecordOf(type)} for ${where} conflicts with an existing record${cause ? ` (${cause.message})` : ""}. ` +
-      "Delete the conflicting record, or choose another name or type.",
+      `${conflictAdvice("record")} Otherwise choose another name or type.`,
   );
 }
 
-/** Per-type rules: values depend on the type, priority belongs to MX alone, no CNAME at the apex. */
+/** An SRV record's name starts with `_service._protocol`: `_sip._tcp`, `_imaps._tcp.mail`. */
+function isServiceName(name: string): boolean {
+  const [service, protocol] = name.split(".");
+  return !isApexName(name) && service.startsWith("_") && protocol?.startsWith("_") === true;
+}
+
+/**
+ * Per-type rules: values depend on the type; `priority` (the first version's record-wide MX
+ * priority) is folded into the MX values written without one; no CNAME at the apex, no NS there
+ * (MamuteCloud keeps the zone's own); SRV names are `_service._protocol`.
+ */
 function refineRecord(inputs: PropertyMap, failures: CheckFailure[]): void {
   const type = typeof inputs.type === "string" && isRecordType(inputs.type) ? inputs.type : undefined;
   if (type === undefined) return; // unknown or invalid: its own failure (if any) says so
   const failed = (property: string) => failures.some((failure) => failure.property === property);
+  const priority = inputs.priority;
+  const priorityGiven = priority !== undefined && priority !== null;
 
-  if (Array.isArray(inputs.values) && !failed("values")) {
-    const checked = checkRecordValues(type, inputs.values, isUnknown);
-    if (checked.problems.length) failures.push({ property: "values", reason: checked.problems.join("; ") });
-    else inputs.values = checked.values;
+  if (priorityGiven && type !== "MX" && !failed("priority")) {
+    failures.push({ property: "priority", reason: `only MX records take a priority: remove it from this ${type} record` });
   }
-
-  if (!isUnknown(inputs.priority) && !failed("priority")) {
-    const given = inputs.priority !== undefined && inputs.priority !== null;
-    if (type === "MX" && !given) {
-      failures.push({ property: "priority", reason: `is required for MX records: set priority to an integer from 0 to ${PRIORITY_MAX} (lower is preferred)` });
-    } else if (type !== "MX" && given) {
-      failures.push({ property: "priority", reason: `only MX records take a priority: remove it from this ${type} record` });
+  // Until the priority is known (and valid), bare MX host names cannot be put in canonical form.
+  const valuesJudgeable = type !== "MX" || (!isUnknown(priority) && !failed("priority"));
+  if (Array.isArray(inputs.values) && !failed("values") && valuesJudgeable) {
+    const checked = checkRecordValues(type, inputs.values, isUnknown, typeof priority === "number" ? priority : undefined);
+    if (checked.problems.length === 0) {
+      inputs.values = checked.values;
+      // Folded into the values: the API and state know MX priorities only there.
+      if (type === "MX") delete inputs.priority;
+    } else {
+      const hint =
+        type === "MX" && !priorityGiven ? ' (each MX value carries its own priority: "10 mx1.example.com", "20 mx2.example.com")' : "";
+      failures.push({ property: "values", reason: checked.problems.join("; ") + hint });
     }
   }
 
-  if (type === "CNAME" && typeof inputs.name === "string" && isApexName(inputs.name) && !failed("name")) {
+  if (typeof inputs.name !== "string" || isUnknown(inputs.name) || failed("name")) return;
+  if (type === "CNAME" && isApexName(inputs.name)) {
     failures.push({
       property: "name",
       reason:
         "a CNAME record cannot be at the zone apex (it would shadow the zone's NS record): use A/AAAA records at \"@\", " +
         'or put the CNAME on a name such as "www"',
     });
+  } else if (type === "NS" && isApexName(inputs.name)) {
+    failures.push({
+      property: "name",
+      reason:
+        "the NS record set at the zone apex is managed by MamuteCloud (it lists the zone's nameservers, the DnsZone's " +
+        '`nameservers` output) and cannot be declared: remove this record, or delegate a subdomain with a name such as "sub"',
+    });
+  } else if (type === "SRV" && !isServiceName(inputs.name)) {
+    failures.push({
+      property: "name",
+      reason: `an SRV record's name must start with _service._protocol, like "_sip._tcp" or "_imaps._tcp.mail" (got "${inputs.name}")`,
+    });
   }
+}
+
+/** State version 1 held an MX set's priority once, beside bare host names. */
+function upgradeRecordState(state: PropertyMap, version: number): PropertyMap {
+  if (version >= 2) return state;
+  const { priority, ...rest } = state;
+  if (rest.type !== "MX" || typeof priority !== "number" || !Array.isArray(rest.values)) return rest;
+  return { ...rest, values: rest.values.map((host) => `${priority} ${host}`).sort() };
 }
 
 export const dnsRecord: ResourceDefinition = {
@@ -221,7 +262,7 @@ export const dnsRecord: ResourceDefinition = {
     },
     type: {
       description:
-        "`A`, `AAAA`, `CNAME`, `MX`, `TXT` or `NS` (any case). Changing it replaces the record: the new one is created " +
+        "`A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created " +
         "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
       schema: typeSchema,
       required: true,
@@ -229,9 +270,14 @@ export const dnsRecord: ResourceDefinition = {
     },
     values: {
       description:
-        `1-${MAX_VALUES} values, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, RFC 5952), CNAME = exactly one ` +
-        "host name (not at the apex), MX and NS = host names (stored lower case with a trailing dot), TXT = 1-2048 printable " +
-        "ASCII characters each. Order does not matter (stored sorted); duplicates are refused. Changes in place.",
+        `1-${MAX_VALUES} values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, ` +
+        "RFC 5952), CNAME = exactly one host name (not at the apex, not an IP address), NS = host names, MX = " +
+        '`"<priority> <host>"` (`"10 mx1.example.com"`), SRV = `"<priority> <weight> <port> <target>"` ' +
+        '(`"10 5 5060 sip.example.com"`), CAA = `"<flags> <tag> <value>"` with tag issue, issuewild or iodef ' +
+        '(`"0 issue \\"letsencrypt.org\\""`), TXT = 1-2048 printable ASCII characters (text in double quotes is read as ' +
+        "zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with " +
+        "a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. " +
+        "Changes in place.",
       schema: valuesSchema,
       required: true,
     },
@@ -241,8 +287,11 @@ export const dnsRecord: ResourceDefinition = {
       default: DEFAULT_TTL,
     },
     priority: {
-      description: `MX only, and required there: 0-${PRIORITY_MAX}, lower is preferred. Changes in place.`,
+      description:
+        `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
+        "(the record's state holds no priority), so moving it into the values is no change.",
       schema: prioritySchema,
+      deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
     },
   },
   outputs: {
@@ -253,6 +302,8 @@ export const dnsRecord: ResourceDefinition = {
   refine(inputs, _olds, failures) {
     refineRecord(inputs, failures);
   },
+
+  upgrade: upgradeRecordState,
 
   same: {
     name: (old, next, olds, news) => sameRecordName(old, next, knownZoneDomain(olds, news.zoneId)),
@@ -287,12 +338,19 @@ export const dnsRecord: ResourceDefinition = {
     if (type === "CNAME" && fqdn === `${zoneDomain}.`) {
       throw new Error(`name "${inputs.name}" is the apex of ${zoneDomain}, where a CNAME record cannot be: use A/AAAA records there, or another name.`);
     }
+    if (type === "NS" && fqdn === `${zoneDomain}.`) {
+      throw new Error(
+        `name "${inputs.name}" is the apex of ${zoneDomain}, whose NS records MamuteCloud manages (the DnsZone's nameservers): remove this record.`,
+      );
+    }
     const body: Record<string, unknown> = { name: fqdn, type, values: inputs.values, ttl: inputs.ttl };
-    if (inputs.priority !== undefined && inputs.priority !== null) body.priority = inputs.priority;
 
     let atName: ApiRecord[] = [];
     const created = await createAdopting({
       client,
+      key: { zoneId, fqdn, type, zoneDomain },
+      what: `${aRecordOf(type)} for ${withoutTrailingDot(fqdn)}`,
+      idOf: (found) => found.id,
       create: () =>
         client.call({
           operation: `create ${type} record ${withoutTrailingDot(fqdn)} in DNS zone ${zoneId}`,
@@ -303,12 +361,25 @@ export const dnsRecord: ResourceDefinition = {
         }),
       lookup: async () => {
         atName = await listAtName(client, zoneId, fqdn);
-        return atName.find((record) => record.type === type);
+        return atName.filter((record) => record.type === type);
       },
       createdAt: (found) => found.created_at,
       conflict: (found, cause) => conflictError(type, fqdn, found, atName, cause),
     });
     return { id: recordId(zoneId, created.id), outs: outputsOf(created, inputs.name, zoneDomain) };
+  },
+
+  async findPending(ctx, trace, state) {
+    const { zoneId, fqdn, type, zoneDomain } = trace.key;
+    let atName: ApiRecord[];
+    try {
+      atName = await listAtName(ctx.client(), zoneId, fqdn);
+    } catch (err) {
+      if (isNotFound(err)) return undefined; // the zone is gone, and the record with it
+      throw err;
+    }
+    const found = atName.find((record) => record.type === type && madeWithin(trace, record.created_at));
+    return found && { id: recordId(zoneId, found.id), outs: outputsOf(found, state.name, zoneDomain) };
   },
 
   async read(ctx, id, state) {
@@ -330,7 +401,6 @@ export const dnsRecord: ResourceDefinition = {
     const client = ctx.client();
     const { zoneId, recordId: record } = parseRecordId(id);
     const body: Record<string, unknown> = { values: news.values, ttl: news.ttl };
-    if (news.priority !== undefined && news.priority !== null) body.priority = news.priority;
     let updated: ApiRecord;
     try {
       updated = await client.call({

@@ -2,8 +2,9 @@
 // values work, bad flags are refused clearly, and a signal stops it cleanly.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const cli = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
@@ -33,7 +34,7 @@ describe("mamutecloud-emulator command", () => {
 
   it("prints the URLs, key, dashboard JWT and export line; they work; SIGTERM stops it", async () => {
     const apiKey = `mamute-${"ab12".repeat(10)}`;
-    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", apiKey]);
+    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", apiKey, "--cdn-deploy-delay-ms", "0"]);
     try {
       const output = await readUntil(child, /^export .*\n/m);
       const managementUrl = /Management API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
@@ -54,11 +55,25 @@ describe("mamutecloud-emulator command", () => {
         body: JSON.stringify({ name: "from-the-cli" }),
       });
       expect(created.status).toBe(201);
-      expect(((await created.json()) as { s3_endpoint: string }).s3_endpoint).toBe(s3Url);
+      const bucket = (await created.json()) as { id: string; s3_endpoint: string };
+      expect(bucket.s3_endpoint).toBe(s3Url);
       const withJwt = await fetch(`${managementUrl}/object-storage/buckets`, { headers: { authorization: `Bearer ${jwt}` } });
       expect(((await withJwt.json()) as { pagination: { total: number } }).pagination.total).toBe(1);
       const claims = JSON.parse(Buffer.from(jwt!.split(".")[1], "base64url").toString());
       expect(claims.exp - claims.iat).toBe(12 * 3600);
+
+      // The CDN edge listens where the banner says, and the deploy delay flag applies.
+      const edgeUrl = /CDN edge\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      expect(/CDN edge HTTPS\s+https:\/\/127\.0\.0\.1:\d+/.test(output)).toBe(true);
+      expect((await fetch(`${edgeUrl}/`)).status).toBe(421);
+      const resource = await fetch(`${managementUrl}/cdn/resource`, {
+        method: "POST",
+        headers: { authorization: apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "from-the-cli", origin_group: { type: "storage", bucket_id: bucket.id } }),
+      });
+      const { id } = (await resource.json()) as { id: string };
+      const read = await fetch(`${managementUrl}/cdn/resource/${id}`, { headers: { authorization: apiKey } });
+      expect(((await read.json()) as { status: string }).status).toBe("deployed");
 
       child.kill("SIGTERM");
       const [code] = await once(child, "exit");
@@ -76,9 +91,18 @@ describe("mamutecloud-emulator command", () => {
       const managementUrl = /Management API\s+(\S+)/.exec(output)?.[1];
       expect(managementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(/S3 endpoint\s+(\S+)/.exec(output)?.[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const edgeUrl = /CDN edge\s+(\S+)/.exec(output)?.[1];
+      expect(edgeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(/CDN edge HTTPS\s+(\S+)/.exec(output)?.[1]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // The edge answers at that URL (no site serves 127.0.0.1: its own 421, not a refused connection).
+      const edgeAnswer = await fetch(`${edgeUrl}/`);
+      expect(edgeAnswer.status).toBe(421);
+      expect(await edgeAnswer.text()).toContain("no CDN resource serves 127.0.0.1");
       expect(output).toContain("--allow-remote-admin");
       expect((await fetch(`${managementUrl}/health`)).status).toBe(200);
-      expect((await fetch(`${managementUrl}/_emulator/requests`)).status).toBe(403);
+      for (const path of ["requests", "settings", "ca.pem"]) {
+        expect((await fetch(`${managementUrl}/_emulator/${path}`)).status).toBe(403);
+      }
     } finally {
       child.kill("SIGKILL");
       if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
@@ -98,6 +122,24 @@ describe("mamutecloud-emulator command", () => {
     }
   });
 
+  it("keeps state in --data-dir: says so, refuses a second emulator on the folder, saves and unlocks on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-data-dir-"));
+    const child = spawn(process.execPath, [cli, "--port", "0", "--data-dir", dir]);
+    try {
+      const output = await readUntil(child, /^export .*\n/m);
+      expect(output).toContain(`state kept in ${dir}`);
+      const second = spawnSync(process.execPath, [cli, "--port", "0", "--data-dir", dir], { encoding: "utf8", timeout: 10_000 });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain(`--data-dir: ${dir} is in use by another emulator (pid ${child.pid})`);
+      child.kill("SIGTERM");
+      expect((await once(child, "exit"))[0]).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(["objects", "state.json", "tmp"]);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad flags with a clear message and exit code 2, and prints help", () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 10_000 });
     const badPort = run("--port", "70000");
@@ -109,6 +151,11 @@ describe("mamutecloud-emulator command", () => {
     const unknown = run("--verbose");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown argument "--verbose"');
+    const samePorts = run("--port", "5000", "--edge-port", "5000");
+    expect(samePorts.status).toBe(2);
+    expect(samePorts.stderr).toContain("--edge-port must differ from --port");
+    expect(run("--cdn-deploy-delay-ms", "-1").stderr).toContain("--cdn-deploy-delay-ms must be a whole number of milliseconds");
+    expect(run("--data-dir", "").stderr).toContain("--data-dir must not be empty");
     const missing = run("--port");
     expect(missing.stderr).toContain("--port needs a value");
     const help = run("--help");

@@ -37,7 +37,6 @@ describe("DNS zones", () => {
         type: "NS",
         values: nameservers.map((ns) => `${ns}.`),
         ttl: 86400,
-        priority: null,
         managed: true,
         created_at: expect.any(String),
         updated_at: expect.any(String),
@@ -89,7 +88,6 @@ describe("DNS records", () => {
       type: "A",
       values: ["192.0.2.1", "192.0.2.10"],
       ttl: 3600,
-      priority: null,
       managed: false,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -109,8 +107,50 @@ describe("DNS records", () => {
     const underscore = await api().post(records(), { name: "_acme-challenge", type: "CNAME", values: ["_abc.validation.example.net."] });
     expect(underscore.body).toMatchObject({ name: "_acme-challenge.records.example.", values: ["_abc.validation.example.net."] });
 
-    const mx = await api().post(records(), { name: "", type: "MX", values: ["Mail.records.example"], priority: 10 });
-    expect(mx.body).toMatchObject({ name: "records.example.", values: ["mail.records.example."], priority: 10 });
+    const mx = await api().post(records(), { name: "", type: "MX", values: ["20  MX2.Records.Example", "10 mx1.records.example.", "010 mx3.records.example"] });
+    expect(mx.body).toMatchObject({
+      name: "records.example.",
+      values: ["10 mx1.records.example.", "10 mx3.records.example.", "20 mx2.records.example."],
+    });
+    expect(mx.body).not.toHaveProperty("priority");
+
+    const srv = await api().post(records(), { name: "_SIP._tcp", type: "srv", values: ["10 5 5060 SIP.records.example", " 20 0 5060  backup.example.net. ", "0 0 0 ."] });
+    expect(srv.body).toMatchObject({
+      name: "_sip._tcp.records.example.",
+      type: "SRV",
+      values: ["0 0 0 .", "10 5 5060 sip.records.example.", "20 0 5060 backup.example.net."],
+    });
+
+    const caa = await api().post(records(), {
+      name: "@",
+      type: "CAA",
+      values: ["0 ISSUE letsencrypt.org", '0 issuewild ";"', '128  iodef  "mailto:security@records.example"', '0 issue "Pki.Goog.;  cansignhttpexchanges=yes"'],
+    });
+    expect(caa.body).toMatchObject({
+      type: "CAA",
+      values: ['0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"', '128 iodef "mailto:security@records.example"'],
+    });
+
+    // The list's type filter takes the new types, in any case.
+    expect((await api().get(`${records()}?type=srv`)).body.data.map((r: { id: string }) => r.id)).toEqual([srv.body.id]);
+    expect((await api().get(`/dns/records?zone_id=${zoneId}&type=CAA`)).body.data.map((r: { id: string }) => r.id)).toEqual([caa.body.id]);
+  });
+
+  it("reads the first MX form: a set-wide priority for bare host names", async () => {
+    const legacy = await api().post(records(), { name: "legacy-mx", type: "MX", values: ["Mail.records.example", "5 backup.records.example"], priority: 10 });
+    expect(legacy.body.values).toEqual(["10 mail.records.example.", "5 backup.records.example."]);
+    // `priority` alone in a PUT gives every value of the set that priority.
+    const moved = await api().put(`/dns/records/${legacy.body.id}`, { priority: 20 });
+    expect(moved.body.values).toEqual(["20 backup.records.example.", "20 mail.records.example."]);
+  });
+
+  it("TXT: zone-file strings in quotes are joined; text longer than 255 characters is one value", async () => {
+    const dkimKey = `v=DKIM1; k=rsa; p=${"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A".repeat(12)}`;
+    expect(dkimKey.length).toBeGreaterThan(255);
+    const split = `"${dkimKey.slice(0, 255)}" "${dkimKey.slice(255)}"`;
+    const txt = await api().post(records(), { name: "selector._domainkey", type: "TXT", values: [split, '"say \\"hi\\""', 'plain "as sent"'] });
+    expect(txt.status).toBe(201);
+    expect(txt.body.values).toEqual([dkimKey, 'plain "as sent"', 'say "hi"'].sort());
   });
 
   it("refuses bad values per type, naming the field", async () => {
@@ -134,13 +174,30 @@ describe("DNS records", () => {
       [{ type: "A" }, "values"],
       [{ type: "A", values: ["192.0.2.1", "192.0.2.1"] }, "values"],
       [{ type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] }, "values"],
-      [{ type: "SRV", values: ["x"] }, "type"],
+      [{ type: "PTR", values: ["x.example."] }, "type"],
+      [{ type: "CNAME", values: ["192.0.2.1"] }, "values"],
+      [{ type: "MX", values: ["mail.example."] }, "values"],
+      [{ type: "MX", values: ["65536 mail.example."] }, "values"],
+      [{ type: "MX", values: ["10 mail.example. extra"] }, "values"],
+      [{ type: "MX", values: ["-1 mail.example."] }, "values"],
+      [{ name: "_sip._tcp", type: "SRV", values: ["10 5 5060"] }, "values"],
+      [{ name: "_sip._tcp", type: "SRV", values: ["10 5 70000 sip.example."] }, "values"],
+      [{ name: "_sip._tcp", type: "SRV", values: ["10 5 5060 192.0.2.1"] }, "values"],
+      [{ name: "sip", type: "SRV", values: ["10 5 5060 sip.example."] }, "name"],
+      [{ name: "@", type: "SRV", values: ["10 5 5060 sip.example."] }, "name"],
+      [{ type: "CAA", values: ['0 issue "a b"'] }, "values"],
+      [{ type: "CAA", values: ['256 issue "ca.example"'] }, "values"],
+      [{ type: "CAA", values: ['0 policy "ca.example"'] }, "values"],
+      [{ type: "CAA", values: ['0 issue "ca.example'] }, "values"],
+      [{ type: "CAA", values: ['0 iodef "ftp://x.example"'] }, "values"],
+      [{ type: "CAA", values: ['0 issue "ca.example; bad param"'] }, "values"],
+      [{ type: "TXT", values: ['"unclosed'] }, "values"],
+      [{ type: "TXT", values: ['""'] }, "values"],
       [{ values: ["192.0.2.1"] }, "type"],
       [{ type: "A", values: ["192.0.2.1"], ttl: 59 }, "ttl"],
       [{ type: "A", values: ["192.0.2.1"], ttl: 86401 }, "ttl"],
       [{ type: "A", values: ["192.0.2.1"], ttl: 300.5 }, "ttl"],
       [{ type: "A", values: ["192.0.2.1"], ttl: "300" }, "ttl"],
-      [{ type: "MX", values: ["mail.example."] }, "priority"],
       [{ type: "MX", values: ["mail.example."], priority: 65536 }, "priority"],
       [{ type: "MX", values: ["mail.example."], priority: -1 }, "priority"],
       [{ type: "A", values: ["192.0.2.1"], priority: 10 }, "priority"],
@@ -151,6 +208,8 @@ describe("DNS records", () => {
     }
     const error = expectError(await api().post(records(), { name: "bad", type: "A", values: ["192.0.2.01"] }), 400, "validation_error", "values");
     expect(error.message).toMatch(/IPv4/);
+    const mx = expectError(await api().post(records(), { name: "bad", type: "MX", values: ["mail.example."] }), 400, "validation_error", "values");
+    expect(mx.message).toMatch(/values\[0\] "mail.example." must be "<priority> <host>"/);
   });
 
   it("refuses bad names: outside the zone, bad labels, CNAME at the apex", async () => {
@@ -163,8 +222,8 @@ describe("DNS records", () => {
   it("accepts TTL bounds and MX priority bounds", async () => {
     expect((await api().post(records(), { name: "ttl-low", type: "A", values: ["192.0.2.1"], ttl: 60 })).body.ttl).toBe(60);
     expect((await api().post(records(), { name: "ttl-high", type: "A", values: ["192.0.2.1"], ttl: 86400 })).body.ttl).toBe(86400);
-    expect((await api().post(records(), { name: "mx0", type: "MX", values: ["m.example."], priority: 0 })).body.priority).toBe(0);
-    expect((await api().post(records(), { name: "mx-max", type: "MX", values: ["m.example."], priority: 65535 })).body.priority).toBe(65535);
+    expect((await api().post(records(), { name: "mx0", type: "MX", values: ["0 m.example."] })).body.values).toEqual(["0 m.example."]);
+    expect((await api().post(records(), { name: "mx-max", type: "MX", values: ["m.example."], priority: 65535 })).body.values).toEqual(["65535 m.example."]);
   });
 
   it("answers 409 for a duplicate name+type and for a CNAME beside other data, either way round", async () => {
@@ -211,12 +270,11 @@ describe("DNS records", () => {
     expectError(await api().get(`/dns/records/${viaFlat.body.id}`), 405, "method_not_allowed");
   });
 
-  it("updates values, TTL and priority with PUT, and refuses a change of name, type or zone", async () => {
-    const mx = (await api().post(records(), { name: "mail-in", type: "MX", values: ["b.example.", "a.example."], priority: 5 })).body;
-    const updated = await api().put(`/dns/records/${mx.id}`, { values: ["C.example", "a.example"], ttl: 600 });
+  it("updates values and TTL with PUT, and refuses a change of name, type or zone", async () => {
+    const mx = (await api().post(records(), { name: "mail-in", type: "MX", values: ["5 b.example.", "5 a.example."] })).body;
+    const updated = await api().put(`/dns/records/${mx.id}`, { values: ["20 C.example", "5 a.example"], ttl: 600 });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id: mx.id, name: mx.name, type: "MX", values: ["a.example.", "c.example."], ttl: 600, priority: 5 });
-    expect((await api().put(`/dns/records/${mx.id}`, { priority: 20 })).body).toMatchObject({ priority: 20, ttl: 600 });
+    expect(updated.body).toMatchObject({ id: mx.id, name: mx.name, type: "MX", values: ["20 c.example.", "5 a.example."], ttl: 600 });
     // Repeating the identity unchanged (in any spelling) is fine.
     expect((await api().put(`/dns/records/${mx.id}`, { name: "MAIL-IN", type: "mx", zone_id: zoneId, ttl: 900 })).body.ttl).toBe(900);
 
@@ -229,6 +287,6 @@ describe("DNS records", () => {
     const a = (await api().post(records(), { name: "put-a", type: "A", values: ["192.0.2.1"] })).body;
     expectError(await api().put(`/dns/records/${a.id}`, { priority: 1 }), 400, "validation_error", "priority");
     const stored = (await api().get(`${records()}/${mx.id}`)).body;
-    expect(stored).toMatchObject({ values: ["a.example.", "c.example."], ttl: 900, priority: 20 });
+    expect(stored).toMatchObject({ values: ["20 c.example.", "5 a.example."], ttl: 900 });
   });
 });

@@ -4,6 +4,8 @@ import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
 import type { ProviderHost, HostCallError, Props } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const DOMAIN = "lifecycle-records.example";
 
@@ -66,7 +68,7 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   const check = await engine.check("DnsRecord", "bad", {
     zoneId: `${zoneId}/x`,
     name: "bad..name",
-    type: "SRV",
+    type: "PTR",
     values: "192.0.2.1",
     ttl: 59,
     priority: 70000,
@@ -75,7 +77,7 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   expect(Object.keys(byProperty).sort()).toEqual(["name", "priority", "ttl", "type", "values", "zoneId"]);
   expect(byProperty.zoneId).toMatch(/must be a DnsZone id/);
   expect(byProperty.name).toMatch(/not a valid record name: use "@" for the zone apex/);
-  expect(byProperty.type).toMatch(/use one of A, AAAA, CNAME, MX, TXT, NS/);
+  expect(byProperty.type).toMatch(/use one of A, AAAA, CNAME, MX, TXT, NS, SRV, CAA/);
   expect(byProperty.values).toMatch(/list of 1-100 strings/);
   expect(byProperty.ttl).toMatch(/60 to 86400/);
   expect(byProperty.priority).toMatch(/0 to 65535/);
@@ -89,8 +91,24 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   expect(byTyped.priority).toMatch(/only MX records take a priority: remove it/);
 
   await expect(engine.up("DnsRecord", "bad", { zoneId, name: "@", type: "MX", values: ["mx.example"] })).rejects.toThrow(
-    /priority: is required for MX records/,
+    /values: item 0 "mx.example" must be "<priority> <host>"/,
   );
+  // The apex NS set is the zone's own.
+  await expect(engine.up("DnsRecord", "bad", { zoneId, name: "@", type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
+    /name: the NS record set at the zone apex is managed by MamuteCloud/,
+  );
+  // New types, each rule named with its property.
+  const srv = await engine.check("DnsRecord", "bad", { zoneId, name: "sip", type: "SRV", values: ["10 5 sip.example.net"] });
+  expect(Object.fromEntries(srv.failures.map((f) => [f.property, f.reason]))).toEqual({
+    name: expect.stringMatching(/must start with _service._protocol/),
+    values: expect.stringMatching(/item 0 "10 5 sip.example.net" must be "<priority> <weight> <port> <target>"/),
+  });
+  const caa = await engine.check("DnsRecord", "bad", { zoneId, name: "@", type: "CAA", values: ['0 issue "bad ca"', '0 contact "x"'] });
+  expect(caa.failures).toEqual([
+    { property: "values", reason: expect.stringMatching(/item 0 "0 issue \\"bad ca\\"" must be .*; item 1 "0 contact \\"x\\"" must be/) },
+  ]);
+  const cnameToIp = await engine.check("DnsRecord", "bad", { zoneId, name: "www", type: "CNAME", values: ["192.0.2.1"] });
+  expect(cnameToIp.failures).toEqual([{ property: "values", reason: expect.stringMatching(/not an IP address/) }]);
   await expect(engine.up("DnsRecord", "bad", { zoneId, name: "v6", type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] })).rejects.toThrow(
     CheckFailedError,
   );
@@ -136,10 +154,11 @@ test("CNAME target without a trailing dot and an absolute name: refresh then no 
   await engine.destroy("docs");
 });
 
-test("MX and TXT at the apex, values out of order: refresh then no diff", async () => {
+test("MX with the first version's record-wide priority, and TXT at the apex: refresh then no diff", async () => {
   const mx = { zoneId, name: "@", type: "MX", values: ["MX2.example.net", "mx1.example.net."], priority: 10 };
   await engine.up("DnsRecord", "mx", mx);
-  expect(engine.get("mx").outputs).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], priority: 10, fqdn: DOMAIN });
+  expect(engine.get("mx").outputs).toMatchObject({ values: ["10 mx1.example.net.", "10 mx2.example.net."], fqdn: DOMAIN });
+  expect(engine.get("mx").outputs).not.toHaveProperty("priority");
   await expectStableAfterRefresh("mx", mx);
 
   const txt = { zoneId, name: "", type: "TXT", values: ["v=spf1 -all", "google-site-verification=abc"], ttl: 300 };
@@ -153,23 +172,26 @@ test("MX and TXT at the apex, values out of order: refresh then no diff", async 
   await engine.destroy("txt");
 });
 
-test("values, ttl and MX priority update in place and keep the id", async () => {
-  await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx1.example.net"], priority: 10 });
+test("values, ttl and MX priorities update in place and keep the id", async () => {
+  const mail = (values: string[], more: Props = {}) => engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values, ...more });
+  await mail(["10 mx1.example.net"]);
   const { id } = engine.get("mail");
 
-  const values = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 10 });
+  const values = await mail(["20 mx2.example.net", "10 mx1.example.net"]);
   expect(values.op).toBe("update");
   expect(values.diff?.replaces).toEqual([]);
-  const ttl = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 10, ttl: 600 });
-  expect(ttl.op).toBe("update");
-  const priority = await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx2.example.net", "mx1.example.net"], priority: 5, ttl: 600 });
-  expect(priority.op).toBe("update");
+  expect((await mail(["20 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
+  // One value's priority alone.
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
+  // The record-wide priority still updates in place too.
+  expect((await mail(["mx2.example.net", "mx1.example.net"], { ttl: 600, priority: 7 })).op).toBe("update");
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"], { ttl: 600 })).op).toBe("update");
 
   expect(engine.get("mail").id).toBe(id);
-  expect(engine.get("mail").outputs).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], ttl: 600, priority: 5 });
-  expect((await recordOf("mail")).body).toMatchObject({ values: ["mx1.example.net.", "mx2.example.net."], ttl: 600, priority: 5 });
+  expect(engine.get("mail").outputs).toMatchObject({ values: ["10 mx1.example.net.", "5 mx2.example.net."], ttl: 600 });
+  expect((await recordOf("mail")).body).toMatchObject({ values: ["10 mx1.example.net.", "5 mx2.example.net."], ttl: 600 });
   // Removing ttl goes back to the default, in place.
-  expect((await engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 5 })).op).toBe("update");
+  expect((await mail(["5 mx2.example.net", "10 mx1.example.net"])).op).toBe("update");
   expect((await recordOf("mail")).body.ttl).toBe(3600);
   await engine.destroy("mail");
 });
@@ -249,11 +271,126 @@ test("read works from the id alone (no state but the kind): the API's absolute n
   await engine.destroy("bare");
 });
 
+describe("a mail and service setup: two MX priorities, SRV and CAA", () => {
+  // Spelled as users paste them: odd case, no trailing dots, extra spaces, CAA values unquoted.
+  // (zoneId is added when each test runs: the zone is made in beforeAll.)
+  const mail = { name: "@", type: "mx", values: ["20  MX2.Example.NET", "10 mx1.example.net."] };
+  const sip = { name: "_SIP._tcp", type: "SRV", values: ["20 0 5060 Backup.example.net", "10 60 5060 sip.example.net."], ttl: 300 };
+  const caa = {
+    name: "",
+    type: "caa",
+    values: ["0 ISSUE letsencrypt.org", '0 issuewild ";"', "0 iodef mailto:security@example.net", '0 issue "pki.goog;  cansignhttpexchanges=yes"'],
+  };
+  const setup = { mail, sip, caa };
+
+  test("goes up in the API's canonical forms", async () => {
+    for (const [name, args] of Object.entries(setup)) expect((await engine.up("DnsRecord", name, { ...args, zoneId })).op).toBe("create");
+    expect(engine.get("mail").outputs).toMatchObject({ type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."], fqdn: DOMAIN });
+    expect(engine.get("sip").outputs).toMatchObject({ fqdn: `_sip._tcp.${DOMAIN}`, values: ["10 60 5060 sip.example.net.", "20 0 5060 backup.example.net."] });
+    const caaValues = ['0 iodef "mailto:security@example.net"', '0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"'];
+    expect(engine.get("caa").outputs.values).toEqual(caaValues);
+    expect((await recordOf("mail")).body).toMatchObject({ name: `${DOMAIN}.`, type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."] });
+    expect((await recordOf("sip")).body).toMatchObject({ type: "SRV", ttl: 300 });
+    expect((await recordOf("caa")).body.values).toEqual(caaValues);
+  });
+
+  test("previews empty, then refreshes clean (no diff after the refresh)", async () => {
+    for (const [name, args] of Object.entries(setup)) {
+      const preview = await engine.preview("DnsRecord", name, { ...args, zoneId });
+      expect(preview.op).toBe("same");
+      await expectStableAfterRefresh(name, { ...args, zoneId });
+    }
+    // Other spellings of the same values are no change either.
+    expect((await engine.preview("DnsRecord", "caa", { ...caa, zoneId, values: ['0 issue "LetsEncrypt.org."', "0 issuewild ;", '0 IODEF "mailto:security@example.net"', "0 issue pki.goog; cansignhttpexchanges=yes"] })).op).toBe("same");
+  });
+
+  test("changes values and TTL in place", async () => {
+    const ids = Object.fromEntries(Object.keys(setup).map((name) => [name, engine.get(name).id]));
+    const steps = [
+      await engine.up("DnsRecord", "mail", { ...mail, zoneId, values: ["10 mx1.example.net", "30 mx2.example.net"] }),
+      await engine.up("DnsRecord", "sip", { ...sip, zoneId, values: ["10 60 5061 sip.example.net"], ttl: 600 }),
+      await engine.up("DnsRecord", "caa", { ...caa, zoneId, values: ["0 issue letsencrypt.org"] }),
+    ];
+    for (const step of steps) expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+    for (const [name, id] of Object.entries(ids)) expect(engine.get(name).id).toBe(id);
+    expect((await recordOf("mail")).body.values).toEqual(["10 mx1.example.net.", "30 mx2.example.net."]);
+    expect((await recordOf("sip")).body).toMatchObject({ values: ["10 60 5061 sip.example.net."], ttl: 600 });
+    expect((await recordOf("caa")).body.values).toEqual(['0 issue "letsencrypt.org"']);
+  });
+
+  test("is destroyed", async () => {
+    for (const name of Object.keys(setup)) {
+      const { outputs } = engine.get(name);
+      await engine.destroy(name);
+      expect((await api(emu, "GET", `/dns/zones/${zoneId}/records/${outputs.recordId}`)).status).toBe(404);
+    }
+  });
+});
+
+test("TXT over 255 characters: one value, given whole or as zone-file strings; refresh then no diff", async () => {
+  const key = `v=DKIM1; k=rsa; p=${"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA".repeat(10)}`;
+  expect(key.length).toBeGreaterThan(255);
+  const args = { zoneId, name: "mail._domainkey", type: "TXT", values: [key] };
+  await engine.up("DnsRecord", "dkim", args);
+  expect((await recordOf("dkim")).body.values).toEqual([key]);
+  await expectStableAfterRefresh("dkim", args);
+  // What DKIM tools print: 255-character strings in quotes.
+  const chunks = key.match(/.{1,255}/g) ?? [];
+  expect(chunks.length).toBeGreaterThan(1);
+  const split = chunks.map((chunk) => `"${chunk}"`).join(" ");
+  expect((await engine.up("DnsRecord", "dkim", { ...args, values: [split] })).op).toBe("same");
+  await engine.destroy("dkim");
+});
+
+test("a stack written by the previous version (MX with a record-wide priority) sees no change, refreshes clean and updates in place", async () => {
+  // State as version 1 of this package wrote it (test/fixtures: captured from its create), for a
+  // record the API holds as that version made it (the same request body).
+  const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: `${DOMAIN}.`, type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
+  expect(made.status).toBe(201);
+  const rewrite = (props: Props) => ({ ...props, zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: DOMAIN, __provider: engine.props("DnsRecord", "legacy", {}).__provider });
+  const { recordId: _r, __zoneDomain: _d, fqdn: _f, ...legacyInputs } = rewrite(fixture.inputs);
+  engine.state.set("legacy", { kind: "DnsRecord", name: "legacy", id: `${zoneId}/${made.body.id}`, inputs: legacyInputs, outputs: rewrite(fixture.outputs) });
+  expect(engine.get("legacy").outputs).toMatchObject({ __version: 1, priority: 10, values: ["mx1.example.net.", "mx2.example.net."] });
+
+  // The program as it was written for version 1.
+  const program = { zoneId, name: "@", type: "MX", values: ["MX2.example.net", "mx1.example.net."], priority: 10, ttl: 600 };
+  expect((await engine.preview("DnsRecord", "legacy", program)).op).toBe("same");
+  expect(await engine.refresh("legacy")).toBe(true);
+  expect(engine.get("legacy").outputs).toMatchObject({ __version: 2, values: ["10 mx1.example.net.", "10 mx2.example.net."] });
+  expect(engine.get("legacy").outputs).not.toHaveProperty("priority");
+  expect((await engine.up("DnsRecord", "legacy", program)).op).toBe("same");
+  // Moving the priority into the values is no change; giving mx2 its own priority updates in place.
+  const moved = { ...program, values: ["10 mx1.example.net", "10 mx2.example.net"], priority: undefined };
+  expect((await engine.up("DnsRecord", "legacy", moved)).op).toBe("same");
+  const step = await engine.up("DnsRecord", "legacy", { ...moved, values: ["10 mx1.example.net", "20 mx2.example.net"] });
+  expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+  expect(engine.get("legacy").id).toBe(`${zoneId}/${made.body.id}`);
+  expect((await recordOf("legacy")).body.values).toEqual(["10 mx1.example.net.", "20 mx2.example.net."]);
+  await engine.destroy("legacy");
+});
+
+test("version 1 state is also updated and deleted without a refresh first", async () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "old-mail", type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
+  const outputs = { ...fixture.outputs, name: "old-mail", zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: `old-mail.${DOMAIN}`, __provider: engine.props("DnsRecord", "old", {}).__provider };
+  engine.state.set("old", { kind: "DnsRecord", name: "old", id: `${zoneId}/${made.body.id}`, inputs: {}, outputs });
+  // The user changes the record-wide priority, as version 1 allowed: an update, not a replacement.
+  const step = await engine.up("DnsRecord", "old", { zoneId, name: "old-mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 20, ttl: 600 });
+  expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
+  expect(engine.get("old").outputs).toMatchObject({ __version: 2, values: ["20 mx1.example.net.", "20 mx2.example.net."] });
+  expect(engine.get("old").outputs).not.toHaveProperty("priority");
+  // Deleting straight from version 1 state.
+  engine.state.set("old", { ...engine.get("old"), outputs });
+  await engine.destroy("old");
+  expect((await api(emu, "GET", `/dns/zones/${zoneId}/records/${made.body.id}`)).status).toBe(404);
+});
+
 test("a record that exists outside the stack is an error naming it, and nothing is adopted", async () => {
   const other = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "taken", type: "A", values: ["192.0.2.50"] });
   expect(other.status).toBe(201);
   const attempt = engine.up("DnsRecord", "thief", { zoneId, name: "Taken", type: "A", values: ["192.0.2.1"] });
-  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id}), which this stack did not create`);
+  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id})`);
   expect(engine.state.has("thief")).toBe(false);
   const taken = await records({ name: `taken.${DOMAIN}.` });
   expect(taken).toHaveLength(1);
@@ -265,10 +402,28 @@ test("a record that exists outside the stack is an error naming it, and nothing 
   expect(engine.state.has("thief")).toBe(false);
   expect(await records({ name: `taken.${DOMAIN}.` })).toHaveLength(1);
 
-  // The zone's own apex NS record.
-  await expect(engine.up("DnsRecord", "thief", { zoneId, name: "@", type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
-    /is the zone's own \(rec_[0-9a-f]+, managed by MamuteCloud/,
+  // The zone's own apex NS record, named absolutely (check cannot tell it is the apex): refused
+  // before the API is asked, and its records are untouched.
+  emu.resetRequests();
+  await expect(engine.up("DnsRecord", "thief", { zoneId, name: DOMAIN, type: "NS", values: ["ns.example.net"] })).rejects.toThrow(
+    /whose NS records MamuteCloud manages/,
   );
+  expect(emu.requests().routes["POST /dns/zones/{zone_id}/records"]).toBeUndefined();
+});
+
+test("two records of the stack swapping names: the 409 names the record in the way and points at aliases, never at deleting it", async () => {
+  await engine.up("DnsRecord", "left", { zoneId, name: "swap-a", type: "A", values: ["192.0.2.1"] });
+  await engine.up("DnsRecord", "right", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.2"] });
+  const holder = engine.get("right").outputs.recordId;
+  const failure = engine.up("DnsRecord", "left", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.1"] });
+  await expect(failure).rejects.toThrow(`an A record for swap-b.${DOMAIN} already exists (${holder})`);
+  await expect(failure).rejects.toThrow(/`aliases`.*`deleteBeforeReplace: true`/s);
+  await expect(failure).rejects.not.toThrow(/did not create|delete (it|that)/i);
+  // Nothing the stack manages was touched.
+  expect((await records({ name: `swap-b.${DOMAIN}.` })).map((record) => record.id)).toEqual([holder]);
+  expect((await records({ name: `swap-a.${DOMAIN}.` })).map((record) => record.id)).toEqual([engine.get("left").outputs.recordId]);
+  await engine.destroy("left");
+  await engine.destroy("right");
 });
 
 test("a create whose response is lost adopts exactly one record", async () => {

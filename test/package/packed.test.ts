@@ -138,7 +138,7 @@ test("create, then no-op, then destroy, through a host started in the program's 
   const records = await listAll(emu, `/dns/zones/${zones[0].id}/records`);
   expect(records.filter((r) => !r.managed).map((r) => `${r.name} ${r.type} ${r.values.join(",")}`).sort()).toEqual([
     "example.com. A 192.0.2.10,192.0.2.11",
-    "example.com. MX mx1.example.com.",
+    "example.com. MX 10 mx1.example.com.,20 mx2.example.com.",
     "www.example.com. CNAME example.com.",
   ]);
 

@@ -1,6 +1,6 @@
-import { backoffDelay, retryAfterMs } from "../../provider/client/retry";
+import { backoffDelay, isRetryableStatus, retryAfterMs, throttleDelay } from "../../provider/client/retry";
 
-const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000, rateLimitTimeoutMs: 300_000 };
 
 test("backoff doubles, is capped, and is jittered within [half, full] of the ceiling", () => {
   expect(backoffDelay(1, settings, () => 0)).toBe(250);
@@ -17,4 +17,15 @@ test("Retry-After is read as seconds or as an HTTP date", () => {
   expect(retryAfterMs("Sun, 22 Nov 2026 10:00:03 GMT", now)).toBe(3000);
   expect(retryAfterMs(undefined)).toBeUndefined();
   expect(retryAfterMs("soon")).toBeUndefined();
+});
+
+test("Retry-After gets up to half again of jitter, so waiting requests do not return in the same instant; capped", () => {
+  expect(throttleDelay(1000, settings, () => 0)).toBe(1000);
+  expect(throttleDelay(1000, settings, () => 1)).toBe(1500);
+  expect(throttleDelay(60_000, settings, () => 0)).toBe(20_000);
+});
+
+test("what is retried: 429 always; any 5xx but 501 when the call is safe to repeat; a create only on 429", () => {
+  expect([429, 500, 502, 503, 504, 507, 501, 400, 404, 409].filter((s) => isRetryableStatus("safe", s))).toEqual([429, 500, 502, 503, 504, 507]);
+  expect([429, 500, 503].filter((s) => isRetryableStatus("create", s))).toEqual([429]);
 });
