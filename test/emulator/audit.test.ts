@@ -94,16 +94,30 @@ describe("state checks after the body has arrived", () => {
     expect(answer.text).toContain("<Code>NoSuchBucket</Code>");
     expect(emu().state.buckets.has(bucket.id)).toBe(false);
   });
+
+  it("refuses a CDN resource whose origin bucket was deleted while its body was arriving", async () => {
+    const bucket = (await api().post("/object-storage/buckets", { name: "cdn-origin-deleted" })).body;
+    const body = JSON.stringify({ name: "cdn-origin-deleted", origin_group: { type: "storage", bucket_id: bucket.id } });
+    const answer = await slowRequest(emu().url, "POST", "/cdn/resource", jsonHeaders(), body, async () => {
+      expect((await api().delete(`/object-storage/buckets/${bucket.id}`)).status).toBe(204);
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain("bucket_id");
+    expect([...emu().state.cdnResources.values()].filter((resource) => resource.name === "cdn-origin-deleted")).toEqual([]);
+  });
 });
 
 describe("malformed requests are the client's 400", () => {
-  it("answers a request target that is not a valid URL with 400 on both planes", async () => {
+  it("answers a request target that is not a valid URL with 400 on every plane", async () => {
     const management = await rawRequestLine(emu().url, "GET http://[not-a-host/dns/zones HTTP/1.1");
     expect(management).toMatch(/^HTTP\/1\.1 400 /);
     expect(management).toContain('"code":"validation_error"');
     const s3 = await rawRequestLine(emu().s3Url, "GET http://[not-a-host/bucket/key HTTP/1.1");
     expect(s3).toMatch(/^HTTP\/1\.1 400 /);
     expect(s3).toContain("<Code>InvalidURI</Code>");
+    const edge = await rawRequestLine(emu().edgeUrl, "GET http://[not-a-host/index.html HTTP/1.1");
+    expect(edge).toMatch(/^HTTP\/1\.1 400 /);
+    expect(edge).toContain("not a valid URL");
   });
 
   it("answers a response-* override that is not a valid header value with 400 InvalidArgument", async () => {
@@ -138,6 +152,8 @@ describe("listening beyond loopback", () => {
     try {
       expect(wide.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(wide.s3Url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(wide.edgeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(wide.edgeHttpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const wideApi = new Api(wide);
       expect((await wideApi.get("/health")).status).toBe(200);
       const bucket = await wideApi.post("/object-storage/buckets", { name: "wide-open" });
@@ -145,12 +161,16 @@ describe("listening beyond loopback", () => {
       const refused = expectError(await wideApi.post("/_emulator/dashboard-token", {}, { headers: {} }), 403, "forbidden");
       expect(refused.message).toContain("--allow-remote-admin");
       expectError(await wideApi.put("/_emulator/faults", { rules: [] }, { headers: {} }), 403, "forbidden");
+      expectError(await wideApi.put("/_emulator/settings", { cdn_deploy_delay_ms: 0 }, { headers: {} }), 403, "forbidden");
+      expect(wide.settings().cdnDeployDelayMs).toBe(2000);
+      expect((await fetch(`${wide.url}/_emulator/ca.pem`)).status).toBe(403);
     } finally {
       await wide.close();
     }
     const allowed = await startEmulator({ port: 0, host: "0.0.0.0", allowRemoteAdmin: true });
     try {
       expect((await new Api(allowed).post("/_emulator/dashboard-token", {}, { headers: {} })).status).toBe(200);
+      expect((await fetch(`${allowed.url}/_emulator/ca.pem`)).status).toBe(200);
     } finally {
       await allowed.close();
     }
