@@ -138,6 +138,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 function banner(emu: Emulator, options: CliOptions): string {
   const beyondLoopback = !isLoopbackHost(options.host);
+  const adminServed = !beyondLoopback || options.allowRemoteAdmin;
   return [
     emu.dataDir === undefined ? "MamuteCloud emulator (state in memory; Ctrl-C to stop)" : `MamuteCloud emulator (state kept in ${emu.dataDir}; Ctrl-C to stop)`,
     ...emu.droppedObjects.map((name) => `  warning: ${name} was dropped: its bytes are missing from the data dir`),
@@ -153,7 +154,7 @@ function banner(emu: Emulator, options: CliOptions): string {
     `  Dashboard JWT   ${emu.dashboardToken(DASHBOARD_TOKEN_SECONDS)}  (valid 12 h)`,
     `  CDN edge        ${emu.edgeUrl}  (Host: <name>.mamutecdn.com; in a browser http://<name>.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}/)`,
     `  CDN edge HTTPS  ${emu.edgeHttpsUrl}  (certificate by SNI: curl --resolve <host>:${new URL(emu.edgeHttpsUrl).port}:${new URL(emu.edgeHttpsUrl).hostname})`,
-    `  CA certificate  ${emu.caCertificatePath}  (also at ${emu.url}/_emulator/ca.pem; trust it with curl --cacert)`,
+    `  CA certificate  ${emu.caCertificatePath}  (${adminServed ? `also at ${emu.url}/_emulator/ca.pem; ` : ""}trust it with curl --cacert)`,
     "",
     `export MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey}`,
     "",

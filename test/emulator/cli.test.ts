@@ -99,6 +99,8 @@ describe("mamutecloud-emulator command", () => {
       expect(edgeAnswer.status).toBe(421);
       expect(await edgeAnswer.text()).toContain("no CDN resource serves 127.0.0.1");
       expect(output).toContain("--allow-remote-admin");
+      // The banner points at the CA file only: the /_emulator copy is refused here.
+      expect(output).not.toContain("/_emulator/ca.pem");
       expect((await fetch(`${managementUrl}/health`)).status).toBe(200);
       for (const path of ["requests", "settings", "ca.pem"]) {
         expect((await fetch(`${managementUrl}/_emulator/${path}`)).status).toBe(403);
