@@ -7,6 +7,7 @@ import type { Plane, PlaneName } from "./plane";
 import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
 import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
 import { ApiError, errorCodeForStatus, sendError } from "./management/http";
+import { sendText } from "./edge/text";
 
 export interface RequestCounts {
   total: number;
@@ -91,6 +92,8 @@ function sendPlaneError(
 ): void {
   if (plane === "s3") {
     sendS3Error(req, res, status, s3Code ?? S3_ERROR_CODES[status] ?? "InjectedFault", message, headers);
+  } else if (plane === "edge") {
+    sendText(res, status, message, headers, req.method);
   } else {
     sendError(res, new ApiError(status, errorCodeForStatus(status), message, undefined, headers));
   }
@@ -152,7 +155,12 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
 }
 
 export function servePlane(plane: Plane, controls: EmulatorControls): Server {
-  return createServer((req, res) => {
+  return createServer(planeListener(plane, controls));
+}
+
+/** The plane behind the counter, faults and rate limit, for a server made elsewhere (the HTTPS edge). */
+export function planeListener(plane: Plane, controls: EmulatorControls): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     dispatch(plane, controls, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
@@ -160,5 +168,5 @@ export function servePlane(plane: Plane, controls: EmulatorControls): Server {
       }
       sendPlaneError(plane.name, req, res, 500, `emulator error: ${(error as Error)?.message ?? String(error)}`);
     });
-  });
+  };
 }
