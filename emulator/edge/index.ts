@@ -10,6 +10,8 @@ import { canonicalRequestHost, resolveHost, type HostMatch } from "./hosts";
 import { storageAnswer, type OriginAnswer } from "./origin";
 import { OriginUnavailable, proxyToOrigin } from "./proxy";
 import { sendText } from "./text";
+import { parseRequestUrl } from "../management/router";
+import { parseRange } from "../s3/objects";
 import { TOKEN_PARAMETERS, verifySignedPath } from "./token";
 
 export interface EdgeOptions {
@@ -71,7 +73,7 @@ function readViewerRequest(state: EmulatorState, req: IncomingMessage, options: 
   let url: URL;
   let path: string;
   try {
-    url = new URL(req.url ?? "/", "http://edge.invalid");
+    url = parseRequestUrl(req.url);
     path = decodeURIComponent(url.pathname);
   } catch {
     throw new EdgeRefusal(400, "Bad Request: the request target is not a valid URL path");
@@ -154,8 +156,7 @@ async function fromOrigin(state: EmulatorState, req: IncomingMessage, request: V
     const page = await customErrorPage(state, req, request, custom, options);
     if (page) return { answer: page, ttl: custom.cacheTtlSeconds };
   }
-  const cacheable = answer.status === 200 && !answer.rest && (request.method === "GET" || request.method === "HEAD");
-  return { answer, ttl: cacheable ? cacheSeconds(answer, request.behavior) : 0 };
+  return { answer, ttl: answer.status === 200 && !answer.rest ? cacheSeconds(answer, request.behavior) : 0 };
 }
 
 async function customErrorPage(state: EmulatorState, req: IncomingMessage, request: ViewerRequest, custom: CdnCustomErrorResponse, options: EdgeOptions): Promise<OriginAnswer | undefined> {
@@ -182,15 +183,34 @@ function notModified(req: IncomingMessage, headers: Record<string, string>): boo
   return false;
 }
 
-function write(req: IncomingMessage, res: ServerResponse, answer: OriginAnswer, cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number }): void {
+/**
+ * The part of a whole `200` a `Range` asks for: a `206` slice, a `416`, or the answer unchanged.
+ * Whole copies are cached; a range is cut from one, as a CDN does for video and resumed downloads.
+ */
+function ranged(req: IncomingMessage, answer: OriginAnswer): OriginAnswer {
+  if (answer.status !== 200 || answer.rest) return answer;
+  const headers: Record<string, string> = { ...answer.headers, "accept-ranges": "bytes" };
+  const range = parseRange(req.headers.range, answer.body.length);
+  if (range === "ignore") return { ...answer, headers };
+  if (range === "unsatisfiable") {
+    const body = Buffer.from("Range Not Satisfiable\n");
+    return { status: 416, headers: { "content-type": "text/plain; charset=utf-8", "content-range": `bytes */${answer.body.length}` }, body };
+  }
+  headers["content-range"] = `bytes ${range.start}-${range.end}/${answer.body.length}`;
+  return { status: 206, headers, body: answer.body.subarray(range.start, range.end + 1) };
+}
+
+function write(req: IncomingMessage, res: ServerResponse, whole: OriginAnswer, cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number }): void {
+  const answer = ranged(req, whole);
   const headers: Record<string, string | number> = {
     ...answer.headers,
     "x-cache": cache.status,
     age: cache.ageSeconds,
     via: "1.1 mamutecdn (emulator)",
   };
-  if (answer.status === 200 && notModified(req, answer.headers)) {
+  if (whole.status === 200 && notModified(req, whole.headers)) {
     delete headers["content-type"];
+    delete headers["content-range"];
     res.writeHead(304, headers);
     res.end();
     answer.rest?.destroy();
@@ -208,7 +228,9 @@ function write(req: IncomingMessage, res: ServerResponse, answer: OriginAnswer, 
     return;
   }
   res.write(answer.body);
-  answer.rest.pipe(res);
+  const rest = answer.rest;
+  res.once("close", () => rest.destroy()); // a viewer that leaves frees the origin's connection
+  rest.pipe(res);
 }
 
 async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResponse, options: EdgeOptions): Promise<void> {
@@ -226,11 +248,13 @@ async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResp
   }
   const served = await fromOrigin(state, req, request, options);
   // The resource may have been deleted or changed while the origin answered: keep nothing then.
-  if (served.ttl > 0 && state.cdnResources.get(resource.id) === resource) {
+  // A HEAD reads the GET's copy but never makes one: a proxied HEAD has no body to keep.
+  const kept = request.method === "GET" && served.ttl > 0;
+  if (kept && state.cdnResources.get(resource.id) === resource) {
     const entry: CachedAnswer = { ...served.answer, storedAt: now, expiresAt: now + served.ttl * 1000 };
     options.cache.set(key, entry);
   }
-  write(req, res, served.answer, { status: served.ttl > 0 ? "MISS" : "BYPASS", ageSeconds: 0 });
+  write(req, res, served.answer, { status: kept ? "MISS" : "BYPASS", ageSeconds: 0 });
 }
 
 export function createEdgePlane(state: EmulatorState, options: EdgeOptions): Plane {

@@ -31,10 +31,14 @@ export class OriginUnavailable extends Error {
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
 
+/** The edge answers these itself from the whole answer it caches, so a GET asks the origin for all of it. */
+const ANSWERED_AT_EDGE = new Set(["range", "if-range", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since"]);
+
 function forwardedHeaders(group: CdnCustomOriginGroup, request: ProxyRequest, port: number, defaultPort: number): Record<string, string> {
   const headers: Record<string, string> = {};
+  const whole = request.method === "GET" || request.method === "HEAD";
   for (const [name, value] of Object.entries(request.viewerHeaders)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith("x-forwarded-")) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith("x-forwarded-") || (whole && ANSWERED_AT_EDGE.has(name))) continue;
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   headers.host = port === defaultPort ? group.hostname : `${group.hostname}:${port}`;
@@ -53,7 +57,7 @@ function tlsRange(protocols: readonly string[]): { minVersion: SecureVersion; ma
 }
 
 /** One attempt: the error when no connection was made (worth another attempt), else the answer. */
-function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: string): Promise<IncomingMessage | Error> {
+function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: string): Promise<{ response: IncomingMessage } | { failure: Error }> {
   const https = group.protocolPolicy === "https_only" || (group.protocolPolicy === "match_viewer" && request.viewerScheme === "https");
   const port = https ? group.httpsPort : group.httpPort;
   const options = {
@@ -93,11 +97,11 @@ function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: 
     });
     outgoing.once("response", (response) => {
       clear();
-      resolve(response);
+      resolve({ response });
     });
     outgoing.once("error", (error) => {
       clear();
-      if (!connected) resolve(error);
+      if (!connected) resolve({ failure: error });
       else reject(new OriginUnavailable(502, `the origin ${group.hostname}:${port} failed: ${error.message}`));
     });
     outgoing.end(request.body);
@@ -114,7 +118,8 @@ async function readAnswer(response: IncomingMessage): Promise<OriginAnswer> {
   const status = response.statusCode ?? 502;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
+  // Leaving the loop early must not destroy the response: what is left streams to the viewer.
+  for await (const chunk of response.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     chunks.push(chunk);
     size += chunk.length;
     if (size > MAX_CACHED_ANSWER_BYTES) return { status, headers, body: Buffer.concat(chunks), rest: response };
@@ -126,8 +131,8 @@ export async function proxyToOrigin(group: CdnCustomOriginGroup, request: ProxyR
   let failure: Error | undefined;
   for (let attempts = 1; attempts <= group.connectionAttempts; attempts++) {
     const outcome = await attempt(group, request, trustedCa);
-    if (!(outcome instanceof Error)) return readAnswer(outcome);
-    failure = outcome;
+    if ("response" in outcome) return readAnswer(outcome.response);
+    failure = outcome.failure;
   }
   const tries = group.connectionAttempts === 1 ? "1 attempt" : `${group.connectionAttempts} attempts`;
   throw new OriginUnavailable(502, `cannot connect to the origin ${group.hostname} after ${tries}: ${failure?.message}`);

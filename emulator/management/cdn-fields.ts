@@ -12,7 +12,7 @@ import type {
   TlsProtocolName,
   ViewerProtocolPolicy,
 } from "../state";
-import { conflict, validationError, type JsonObject } from "./http";
+import { conflict, notFound, validationError, type JsonObject } from "./http";
 
 export const DISTRIBUTION_SUFFIX = "mamutecdn.com";
 const MAX_TTL_SECONDS = 31_536_000;
@@ -250,7 +250,7 @@ export function readOriginGroup(fields: Fields, base: OriginGroupBase): CdnOrigi
   if (type === "storage") {
     const was = current as CdnStorageOriginGroup | undefined;
     const bucketId = fields.string("bucket_id") ?? was?.bucketId ?? fields.fail("bucket_id", "is required for a storage origin");
-    if (fields.has("bucket_id") && !base.bucketExists(bucketId)) fields.fail("bucket_id", `no bucket ${bucketId}`);
+    if (fields.has("bucket_id") && !base.bucketExists(bucketId)) throw notFound(`${fields.path("bucket_id")}: no bucket ${bucketId}`, fields.path("bucket_id"));
     const root = fields.string("default_root_object") ?? was?.defaultRootObject ?? "index.html";
     if (root.length === 0 || root.length > 255 || root.startsWith("/") || !/^[\x21-\x7e]+$/.test(root)) {
       fields.fail("default_root_object", "must be 1-255 printable characters, not starting with /");

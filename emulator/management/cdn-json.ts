@@ -33,12 +33,12 @@ export function servingSnapshot(resource: CdnResource): string {
  */
 export function changeServing(state: EmulatorState, resource: CdnResource, change: () => void): boolean {
   const before = servingSnapshot(resource);
+  const described = [resource.name, resource.description];
   change();
-  const now = state.now();
-  resource.updatedAt = now;
-  if (servingSnapshot(resource) === before) return false;
-  resource.servingChangedAt = now;
-  return true;
+  const serving = servingSnapshot(resource) !== before;
+  if (serving || described[0] !== resource.name || described[1] !== resource.description) resource.updatedAt = state.now();
+  if (serving) resource.servingChangedAt = resource.updatedAt;
+  return serving;
 }
 
 export function originGroupJson(group: CdnOriginGroup, resourceId: string) {

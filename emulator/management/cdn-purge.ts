@@ -8,7 +8,7 @@ import { Fields } from "./cdn-fields";
 import { changeServing, purgeJson, resourceById, resourceJson } from "./cdn-json";
 import { conflict, timestamp, validationError } from "./http";
 import { paginate, parsePage } from "./pagination";
-import type { Route, RouteContext } from "./router";
+import { parseRequestUrl, type Route, type RouteContext } from "./router";
 
 const MAX_PURGE_ENTRIES = 100;
 const KEPT_PURGES = 100;
@@ -19,8 +19,7 @@ const DEFAULT_SIGNED_SECONDS = 3600;
 function parseViewerUrl(raw: unknown, path: string, allowBarePath: boolean): { host?: string; pathname: string } {
   if (typeof raw !== "string") throw validationError(path, "must be a string");
   if (allowBarePath && raw.startsWith("/")) {
-    const url = new URL(raw, "http://path.invalid");
-    return { pathname: url.pathname };
+    return { pathname: parseRequestUrl(raw).pathname };
   }
   let url: URL;
   try {

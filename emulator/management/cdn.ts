@@ -151,9 +151,6 @@ function updatedOriginGroup(state: EmulatorState, resource: CdnResource, fields:
     defaultName: resource.originGroup.name,
     bucketExists: (bucketId) => state.buckets.has(bucketId),
   });
-  if (group.type === "custom" && resource.behaviors.some((behavior) => behavior.subdomainRouting)) {
-    fields.fail("type", "subdomain routing needs a storage origin");
-  }
   // An unchanged group keeps its updated_at.
   const { updatedAt: _a, ...before } = resource.originGroup;
   const { updatedAt: _b, ...after } = group;

@@ -27,7 +27,7 @@ export function nameCovers(certificateName: string, hostname: string): boolean {
 
 /** Whether `hostname` is `domainName` or one of the subject alternative names (wildcards per RFC 6125). */
 export function certificateCovers(cert: Pick<SslCertificate, "domainName" | "subjectAlternativeNames">, hostname: string): boolean {
-  return [cert.domainName, ...cert.subjectAlternativeNames].some((name) => nameCovers(name, hostname));
+  return certificateNames(cert).some((name) => nameCovers(name, hostname));
 }
 
 /** The names a certificate covers: `domainName` first, then its other names, each once. */

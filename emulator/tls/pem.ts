@@ -61,7 +61,12 @@ export function describeCertificate(certificatePem: string, privateKeyPem: strin
 
 /** DNS names of the certificate: the CN first when it is one of them (or there are none), lower case. */
 function dnsNames(pem: string): string[] {
-  const cert = new x509.X509Certificate(pem);
+  let cert: x509.X509Certificate;
+  try {
+    cert = new x509.X509Certificate(pem);
+  } catch {
+    throw validationError("certificate", "does not parse as an X.509 certificate");
+  }
   const sans = (cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
     .filter((name) => name.type === "dns")
     .map((name) => name.value.toLowerCase());
@@ -88,7 +93,8 @@ function readCertificate(text: string, now: Date): { cert: X509Certificate; pem:
 }
 
 function readPrivateKey(text: string): { key: KeyObject; pem: string } {
-  const blocks = pemBlocks(text);
+  // `openssl ecparam -genkey` writes the curve's parameters before the key; the key names its curve anyway.
+  const blocks = pemBlocks(text)?.filter((block) => block.label !== "EC PARAMETERS");
   if (blocks?.some((block) => block.label === "ENCRYPTED PRIVATE KEY") || /Proc-Type:\s*4,ENCRYPTED/.test(text)) {
     throw validationError("private_key", "is encrypted; import it without a passphrase (openssl pkey -in key.pem -out plain-key.pem)");
   }

@@ -1,7 +1,7 @@
 // Helpers for the CDN tests: a site in a bucket (made through the management API and S3, as a user
 // would), and requests to the edge with the Host (and, over HTTPS, the SNI name) a browser or curl
 // --resolve would send.
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Emulator } from "../../emulator";
@@ -26,18 +26,20 @@ function answerOf(send: (done: (answer: EdgeAnswer) => void, fail: (error: Error
   return new Promise(send);
 }
 
+function collect(res: IncomingMessage, done: (answer: EdgeAnswer) => void, fail: (error: Error) => void): void {
+  const chunks: Buffer[] = [];
+  res.on("data", (chunk: Buffer) => chunks.push(chunk));
+  res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+  res.on("error", fail);
+}
+
 /** Over HTTP to the edge port, with `Host: <host>`. */
 export function edgeGet(emu: Emulator, request: EdgeRequest): Promise<EdgeAnswer> {
   const url = new URL(emu.edgeUrl);
   return answerOf((done, fail) => {
     const outgoing = httpRequest(
       { host: url.hostname, port: url.port, method: request.method ?? "GET", path: request.path ?? "/", headers: { host: request.host, ...request.headers }, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", fail);
-      },
+      (res) => collect(res, done, fail),
     );
     outgoing.on("error", fail);
     outgoing.end(request.body);
@@ -59,12 +61,7 @@ export function edgeGetTls(emu: Emulator, request: EdgeRequest & { ca: string })
         ca: request.ca,
         agent: false,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", fail);
-      },
+      (res) => collect(res, done, fail),
     );
     outgoing.on("error", fail);
     outgoing.end();
