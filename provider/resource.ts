@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { MamuteClient } from "./client";
+import type { ProviderConfig } from "./config";
 
 /** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -47,6 +48,11 @@ export interface CheckFailure {
 
 export interface Context {
   client(): MamuteClient;
+  /**
+   * The provider configuration, for work that needs no API credential (the S3 data plane).
+   * Optional so a test context of a client alone still fits; the provider always sets it.
+   */
+  config?(): ProviderConfig;
 }
 
 export interface ResourceDefinition {

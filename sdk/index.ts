@@ -16,3 +16,4 @@ export {
   type CdnCustomErrorResponse,
 } from "./cdnResource";
 export { CdnCustomDomain, type CdnCustomDomainArgs } from "./cdnCustomDomain";
+export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";

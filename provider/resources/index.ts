@@ -8,6 +8,7 @@ import { certificateValidation } from "./certificateValidation";
 import { importedCertificate } from "./importedCertificate";
 import { cdnResource } from "./cdnResource";
 import { cdnCustomDomain } from "./cdnCustomDomain";
+import { syncedFolder } from "./syncedFolder";
 
 /** Every resource kind the provider serves, in schema order. */
 export const definitions: readonly ResourceDefinition[] = [
@@ -20,4 +21,5 @@ export const definitions: readonly ResourceDefinition[] = [
   importedCertificate,
   cdnResource,
   cdnCustomDomain,
+  syncedFolder,
 ];
