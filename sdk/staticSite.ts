@@ -207,33 +207,11 @@ export class StaticSite extends pulumi.ComponentResource {
       parent,
     );
 
-    const folder = (resourceName: string, localPath: string, prefix?: string) =>
-      new SyncedFolder(
-        resourceName,
-        {
-          bucket: this.bucket.id,
-          accessKeyId: this.credential.accessKeyId,
-          secretAccessKey: this.credential.secretAccessKey,
-          path: localPath,
-          prefix,
-          include: args.include,
-          exclude: args.exclude,
-          cacheControl: args.cacheControl,
-          contentTypes: args.contentTypes,
-          concurrency: args.concurrency,
-          cdnResourceId: this.cdn.id,
-        },
-        parent,
-      );
-    this.files = [
-      ...(args.path ? [folder(`${name}-files`, args.path)] : []),
-      ...Object.entries(tenants).map(([label, localPath]) => folder(`${name}-files-${label}`, localPath, label)),
-    ];
-
     this.distributionDomain = this.cdn.distributionDomain;
     this.distributionUrl = pulumi.interpolate`https://${this.cdn.distributionDomain}/`;
     let certificateId: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let nameservers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
+    let customDomain: CdnCustomDomain | undefined;
     if (args.domain && hosts) {
       const domain = args.domain;
       let zoneId: pulumi.Input<string>;
@@ -245,7 +223,7 @@ export class StaticSite extends pulumi.ComponentResource {
       }
       const issued = domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
       certificateId = issued;
-      const customDomain = new CdnCustomDomain(
+      customDomain = new CdnCustomDomain(
         `${name}-domain`,
         { resourceId: this.cdn.id, domainName: hosts.customDomain, certificateId: issued },
         parent,
@@ -253,12 +231,41 @@ export class StaticSite extends pulumi.ComponentResource {
       new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
       const base = hosts.customDomain.replace(/^\*\./, "");
       // The URL waits for the custom domain: it is only served once active.
-      this.url = customDomain.status.apply(() => (multiTenant ? `https://www.${base}/` : `https://${base}/`));
-      this.tenantUrls = customDomain.status.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${base}/`])));
+      const active = customDomain.status;
+      this.url = active.apply(() => (multiTenant ? `https://www.${base}/` : `https://${base}/`));
+      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${base}/`])));
     } else {
       this.url = this.distributionUrl;
       this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
     }
+    const tenantBase = hosts && multiTenant ? hosts.customDomain.replace(/^\*\./, "") : undefined;
+    // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
+    const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
+    const folder = (resourceName: string, localPath: string, tenant?: string) =>
+      new SyncedFolder(
+        resourceName,
+        {
+          bucket: this.bucket.id,
+          accessKeyId: this.credential.accessKeyId,
+          secretAccessKey: this.credential.secretAccessKey,
+          path: localPath,
+          prefix: tenant,
+          include: args.include,
+          exclude: args.exclude,
+          cacheControl: args.cacheControl,
+          contentTypes: args.contentTypes,
+          concurrency: args.concurrency,
+          cdnResourceId: this.cdn.id,
+          // A tenant's files are served at its own host: that is where the edge caches them.
+          cdnBaseUrl: tenant && tenantBase ? `https://${tenant}.${tenantBase}/` : undefined,
+        },
+        tenant ? tenantOptions : parent,
+      );
+    this.files = [
+      ...(args.path ? [folder(`${name}-files`, args.path)] : []),
+      ...Object.entries(tenants).map(([label, localPath]) => folder(`${name}-files-${label}`, localPath, label)),
+    ];
+
     this.certificateId = certificateId;
     this.nameservers = nameservers;
     this.bucketId = this.bucket.id;
