@@ -44,22 +44,36 @@ const kinds: Kind[] = [
     args: (_i, d) => ({ certificateId: d.issuedCertificate }),
     update: (_i, d) => ({ certificateId: d.issuedCertificate, timeout: "2h" }),
   },
+  {
+    kind: "CdnResource",
+    args: (i, d) => ({ name: `bench-cdn-${i}`, storageOrigin: { bucketId: d.bucket } }),
+    update: (i, d) => ({ name: `bench-cdn-${i}`, storageOrigin: { bucketId: d.bucket }, description: "updated" }),
+  },
+  {
+    kind: "CdnCustomDomain",
+    args: (i, d) => ({ resourceId: d.cdn, domainName: `d${i}.bench.example` }),
+    update: (i, d) => ({ resourceId: d.cdn, domainName: `d${i}.bench.example`, additionalDomains: [`e${i}.bench.example`] }),
+  },
 ];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
   const { emu, engine, close } = await startLifecycle();
+  // Deployments finish at once: the rows measure the provider's own cost, plus one poll per wait.
+  emu.setSettings({ cdnDeployDelayMs: 0 });
   await engine.up("Bucket", "dep-bucket", { name: "bench-dependency" });
   await engine.up("DnsZone", "dep-zone", { domain: "bench-dependency.com" });
   const site = await (await TestCa.root()).server(["www.bench.example"]);
   await engine.up("ImportedCertificate", "dep-certificate", { certificate: site.certificatePem, privateKey: site.privateKeyPem });
+  await engine.up("CdnResource", "dep-cdn", { name: "bench-dependency", storageOrigin: { bucketId: engine.get("dep-bucket").id } });
   const deps = {
     bucket: engine.get("dep-bucket").id,
     zone: engine.get("dep-zone").id,
     ...site,
     // Imported, so already issued: a validation of it measures the wait's cost alone.
     issuedCertificate: engine.get("dep-certificate").id,
+    cdn: engine.get("dep-cdn").id,
   };
 
   const rows: string[][] = [];

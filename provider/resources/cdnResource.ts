@@ -459,7 +459,8 @@ async function converge(
   const id = resource.id;
   const current = outputsOf(resource);
   let latest = resource;
-  let changed = false;
+  // The origin group's own route answers the group, not the resource's status.
+  let originChanged = false;
   const originKey = wanted.storageOrigin ? "storageOrigin" : "customOrigin";
   if (!same(current[originKey], wanted[originKey])) {
     await client.call({
@@ -469,22 +470,16 @@ async function converge(
       body: originGroupBody(wanted),
       response: originGroupResponse,
     });
-    changed = true;
+    originChanged = true;
   }
   const body = resourceChanges(current, wanted);
   if (body.distribution_domain !== undefined && body.distribution_domain !== checkedDomain) {
     await ensureDistributionAvailable(client, String(body.distribution_domain));
   }
-  if (Object.keys(body).length) {
-    latest = await putResource(client, id, body);
-    changed = true;
-  }
-  if (current.tokenAuth !== wanted.tokenAuth) {
-    latest = await setTokenAuth(client, id, wanted.tokenAuth === true);
-    changed = true;
-  }
-  // Every change answers `in_progress`; only a later read can say `deployed`.
-  if (!changed && latest.status === "deployed") return latest;
+  if (Object.keys(body).length) latest = await putResource(client, id, body);
+  if (current.tokenAuth !== wanted.tokenAuth) latest = await setTokenAuth(client, id, wanted.tokenAuth === true);
+  // A change that affects serving answers `in_progress`; one that does not (a new description) keeps the status.
+  if (!originChanged && latest.status === "deployed") return latest;
   return waitDeployed(client, id, latest.name, durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
 }
 

