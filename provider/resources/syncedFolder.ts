@@ -23,6 +23,11 @@ export const DEFAULT_CONCURRENCY = 16;
 
 const nonEmpty = (what: string) => z.string().refine((value) => value.trim() !== "", { message: `must be ${what}, not empty` });
 
+/** A manifest path: relative, `/`-separated, no empty, `.` or `..` segments, no control characters. */
+function isRelativePath(value: string): boolean {
+  return value !== "" && !/[\\\u0000-\u001f]/.test(value) && !value.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+
 /** `site`, `/site/` → `site/`; empty stays empty (the bucket's root). */
 const prefixSchema = z
   .string()
@@ -30,14 +35,9 @@ const prefixSchema = z
     const folder = value.replace(/^\/+|\/+$/g, "");
     return folder === "" ? "" : `${folder}/`;
   })
-  .refine((value) => value === "" || !value.slice(0, -1).split("/").some((segment) => segment === "" || segment === "." || segment === ".."), {
+  .refine((value) => value === "" || isRelativePath(value.slice(0, -1)), {
     message: 'must be a folder path such as "site" or "tenants/abc", without empty, "." or ".." segments',
   });
-
-/** A manifest path: relative, `/`-separated, no empty, `.` or `..` segments, no control characters. */
-function isRelativePath(value: string): boolean {
-  return value !== "" && !/[\\\u0000-\u001f]/.test(value) && !value.split("/").some((s) => s === "" || s === "." || s === "..");
-}
 
 const filesSchema = z
   .record(
@@ -65,7 +65,7 @@ const endpointSchema = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(v
   message: "must be an http(s) URL such as https://s3-us-east-1.mamutecloud.com",
 });
 
-/** The inputs that change what is stored; the others only shape the manifest or how to reach S3. */
+/** For inputs that change nothing stored by themselves: they shaped the manifest (compared already) or say how to reach S3. */
 const ignoredByDiff = (): boolean => true;
 
 export interface SyncPlan {

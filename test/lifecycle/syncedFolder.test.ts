@@ -386,6 +386,36 @@ test("a create that fails half-way keeps what landed in the stack (init failure)
   expect((await engine.up(KIND, "half", argsOf(site, { concurrency: 1 }))).op).toBe("same");
 });
 
+test("a file changed between the program reading it and the upload fails, and is never recorded as uploaded", async () => {
+  const big = Buffer.alloc(9 * 1024 * 1024, 3);
+  const site = await newSite("sf-racing", { "a.html": "first", "big.bin": big });
+  const args = argsOf(site, { concurrency: 1 });
+  // The build rewrites both files after the program computed the manifest (same sizes, other bytes).
+  writeFiles(site.dir, { "a.html": "FIRST", "big.bin": Buffer.alloc(big.length, 4) });
+  const err = await engine.up(KIND, "racing", args).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  expect(err?.message).toMatch(/upload "a\.html": .*a\.html changed while it was being uploaded; run `pulumi up` again/);
+  expect(engine.state.has("racing")).toBe(false);
+  // The refused single PUT stored nothing.
+  expect(await keysOf(site)).toEqual([]);
+
+  writeFiles(site.dir, { "a.html": "first" });
+  // Now only big.bin differs from the manifest the program computed.
+  const multipart = await engine.up(KIND, "racing", args).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  expect(multipart?.message).toMatch(/upload "big\.bin": .*big\.bin changed while it was being uploaded/);
+  // a.html landed and is kept; big.bin, whose ETag did not match, is not recorded.
+  expect(Object.keys(engine.get("racing").outputs.files as object)).toEqual(["a.html"]);
+  await engine.up(KIND, "racing", argsOf(site));
+  const stored = await headOf(site, "big.bin");
+  expect([stored.ContentLength, stored.ETag]).toEqual([big.length, expect.stringMatching(/-2"$/)]);
+  expect((await engine.up(KIND, "racing", argsOf(site))).op).toBe("same");
+});
+
 test("two SyncedFolders in one bucket, the root and a folder under it: neither deletes the other's files", async () => {
   const root = await newSite("sf-shared", { "index.html": "root", "old.html": "old" });
   const blogDir = path.join(work, "sf-shared-blog");
