@@ -87,6 +87,8 @@ export interface StaticSiteArgs {
 
 /** The hosts the site answers at, decided from the arguments alone (no API call). */
 export interface SiteHosts {
+  /** `domain.name`, canonical: the site's host, or the tenants' base. */
+  host: string;
   /** Host of the custom domain (`www.example.com`, or `*.example.com` with tenants). */
   customDomain: string;
   zoneDomain: string;
@@ -136,7 +138,7 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
   const relative = host === zoneDomain ? "" : host.slice(0, -zoneDomain.length - 1);
   if (multiTenant) {
     const wildcard = `*.${host}`;
-    return { customDomain: wildcard, zoneDomain, cnameName: relative ? `*.${relative}` : "*", certificateName: wildcard };
+    return { host, customDomain: wildcard, zoneDomain, cnameName: relative ? `*.${relative}` : "*", certificateName: wildcard };
   }
   if (!relative) {
     throw new StaticSiteError(
@@ -145,7 +147,7 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
         `Serve it at a subdomain instead, e.g. domain.name "www.${host}", and redirect ${host} to it at your DNS provider or registrar.`,
     );
   }
-  return { customDomain: host, zoneDomain, cnameName: relative, certificateName: host };
+  return { host, customDomain: host, zoneDomain, cnameName: relative, certificateName: host };
 }
 
 /**
@@ -229,16 +231,15 @@ export class StaticSite extends pulumi.ComponentResource {
         parent,
       );
       new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
-      const base = hosts.customDomain.replace(/^\*\./, "");
+      const { host } = hosts;
       // The URL waits for the custom domain: it is only served once active.
       const active = customDomain.status;
-      this.url = active.apply(() => (multiTenant ? `https://www.${base}/` : `https://${base}/`));
-      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${base}/`])));
+      this.url = active.apply(() => (multiTenant ? `https://www.${host}/` : `https://${host}/`));
+      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${host}/`])));
     } else {
       this.url = this.distributionUrl;
       this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
     }
-    const tenantBase = hosts && multiTenant ? hosts.customDomain.replace(/^\*\./, "") : undefined;
     // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
     const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
@@ -257,7 +258,7 @@ export class StaticSite extends pulumi.ComponentResource {
           concurrency: args.concurrency,
           cdnResourceId: this.cdn.id,
           // A tenant's files are served at its own host: that is where the edge caches them.
-          cdnBaseUrl: tenant && tenantBase ? `https://${tenant}.${tenantBase}/` : undefined,
+          cdnBaseUrl: tenant && hosts ? `https://${tenant}.${hosts.host}/` : undefined,
         },
         tenant ? tenantOptions : parent,
       );

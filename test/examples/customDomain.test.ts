@@ -2,7 +2,6 @@
 // resources come up in dependency order, ./www is served at www.example.com over HTTPS verified
 // with the emulator's CA, a second run changes nothing, one edited file is one PUT and one purge,
 // and destroy removes everything.
-import { edgeGetTls } from "../emulator/cdn-helpers";
 import { listAll } from "../harness/emulator";
 import { expectSiteLifecycle, startExample, type ExampleRun } from "../harness/example";
 
@@ -11,8 +10,6 @@ beforeAll(async () => {
   example = await startExample("custom-domain");
 }, 120_000);
 afterAll(() => example?.close());
-
-const https = (host: string, urlPath: string) => edgeGetTls(example.emu, { host, path: urlPath, ca: example.emu.caCertificatePem });
 
 test("the resources come up in dependency order; the CNAME points at the distribution domain; a second run changes nothing", async () => {
   const { emu, engine } = example;
@@ -38,12 +35,12 @@ test("the resources come up in dependency order; the CNAME points at the distrib
   expect(engine.get("certificate-validation").outputs.status).toBe("issued");
   expect(engine.get("www").outputs).toMatchObject({ status: "active", certificateId: engine.get("certificate").id });
 
-  const served = await https("www.example.com", "/");
+  const served = await example.https("www.example.com", "/");
   expect(served.status).toBe(200);
   const cname = (await listAll(emu, `/dns/zones/${engine.get("zone").id}/records`)).find((record) => record.name === "www.example.com." && record.type === "CNAME");
   const distribution = String(engine.get("cdn").outputs.distributionDomain);
   expect(cname.values).toEqual([`${distribution}.`]);
-  expect((await https(distribution, "/")).body).toBe(served.body);
+  expect((await example.https(distribution, "/")).body).toBe(served.body);
 
   emu.resetRequests();
   const second = await example.up();
@@ -54,7 +51,7 @@ test("the resources come up in dependency order; the CNAME points at the distrib
 
 test("up, edit one file, up, destroy: the site fetched over HTTPS at www.example.com after each step", async () => {
   await expectSiteLifecycle(example, {
-    fetch: (_outputs, urlPath) => https("www.example.com", urlPath),
+    fetch: (_outputs, urlPath) => example.https("www.example.com", urlPath),
     edit: { file: "www/style.css", urlPath: "/style.css", body: "body { margin: 1rem; }\n", purged: "/style.css" },
     filesResource: "files",
     home: /<h1>Hello from the custom domain<\/h1>/,

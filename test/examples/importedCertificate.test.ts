@@ -4,7 +4,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { edgeGetTls } from "../emulator/cdn-helpers";
 import { expectSiteLifecycle, startExample, type ExampleRun } from "../harness/example";
 
 let example: ExampleRun;
@@ -27,7 +26,7 @@ afterAll(() => example?.close());
 test("www.example.com over HTTPS with the imported certificate; an edited file is one PUT and one purge; destroy", async () => {
   const first = await expectSiteLifecycle(example, {
     // Verified against the imported (self-signed) certificate itself: the edge serves exactly it.
-    fetch: (_outputs, urlPath) => edgeGetTls(example.emu, { host: "www.example.com", path: urlPath, ca: certificatePem }),
+    fetch: (_outputs, urlPath) => example.https("www.example.com", urlPath, certificatePem),
     edit: { file: "www/style.css", urlPath: "/style.css", body: "body { margin: 0; }\n", purged: "/style.css" },
     filesResource: "site-files",
     home: /imported certificate/,

@@ -1,7 +1,6 @@
 // examples/multi-tenant run end to end against the emulator: each tenant's folder served over
 // HTTPS at its subdomain under one wildcard certificate, an edit to one tenant deployed and purged
 // at that tenant's host only, destroyed.
-import { edgeGetTls } from "../emulator/cdn-helpers";
 import { expectSiteLifecycle, startExample, type ExampleRun } from "../harness/example";
 
 let example: ExampleRun;
@@ -10,11 +9,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => example?.close());
 
-const https = (host: string, urlPath: string) => edgeGetTls(example.emu, { host, path: urlPath, ca: example.emu.caCertificatePem });
-
 test("each tenant at <tenant>.example.com from its folder; an edit to acme is one PUT purged at acme's host; destroy", async () => {
   const first = await expectSiteLifecycle(example, {
-    fetch: (_outputs, urlPath) => https("acme.example.com", urlPath),
+    fetch: (_outputs, urlPath) => example.https("acme.example.com", urlPath),
     edit: { file: "tenants/acme/style.css", urlPath: "/style.css", body: "h1 { color: green; }\n", purged: "https://acme.example.com/style.css" },
     filesResource: "tenants-files-acme",
     home: /<h1>Acme<\/h1>/,
@@ -27,7 +24,7 @@ test("each tenant at <tenant>.example.com from its folder; an edit to acme is on
 
 test("the other tenant and the root site are served from their own folders", async () => {
   await example.up({ domain: "example.com" });
-  expect((await https("globex.example.com", "/")).body).toMatch(/<h1>Globex<\/h1>/);
-  expect((await https("globex.example.com", "/style.css")).body).toContain("#1f618d");
-  expect((await https("www.example.com", "/")).body).toMatch(/<h1>Our tenants<\/h1>/);
+  expect((await example.https("globex.example.com", "/")).body).toMatch(/<h1>Globex<\/h1>/);
+  expect((await example.https("globex.example.com", "/style.css")).body).toContain("#1f618d");
+  expect((await example.https("www.example.com", "/")).body).toMatch(/<h1>Our tenants<\/h1>/);
 }, 120_000);

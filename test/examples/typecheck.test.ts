@@ -45,7 +45,7 @@ test.each(names)("examples/%s has Pulumi.yaml, index.ts and a README, and type-c
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", "pulumi-mamutecloud"]);
   expect(typeErrors(dir)).toBe("");
-}, 60_000);
+}, 180_000);
 
 test("the gitops workflow previews pull requests, deploys main and checks drift with refresh --expect-no-changes", () => {
   const workflow = yaml.load(fs.readFileSync(path.join(EXAMPLES, "gitops", ".github", "workflows", "site.yml"), "utf8")) as any;

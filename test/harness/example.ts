@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { EdgeAnswer } from "../emulator/cdn-helpers";
+import { edgeGetTls, type EdgeAnswer } from "../emulator/cdn-helpers";
 import { listAll } from "./emulator";
 import { startLifecycle, type Lifecycle } from "./lifecycle";
 import { destroyAll, runProgram, type ProgramRun } from "./program";
@@ -18,6 +18,8 @@ export interface ExampleRun extends Lifecycle {
   up(config?: Record<string, string>): Promise<ProgramRun>;
   /** Writes a file of the copy, as a user editing the site would. */
   write(file: string, body: string): void;
+  /** GET from the HTTPS edge as a browser at `host` would, verified with `ca` (default the emulator's CA). */
+  https(host: string, urlPath: string, ca?: string): Promise<EdgeAnswer>;
 }
 
 export function compileExample(dir: string): string {
@@ -48,6 +50,7 @@ export async function startExample(name: string): Promise<ExampleRun> {
         { cwd: dir },
       ),
     write: (file, body) => fs.writeFileSync(path.join(dir, file), body),
+    https: (host, urlPath, ca = lifecycle.emu.caCertificatePem) => edgeGetTls(lifecycle.emu, { host, path: urlPath, ca }),
     close: async () => {
       await lifecycle.close();
       fs.rmSync(dir, { recursive: true, force: true });
