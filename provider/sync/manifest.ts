@@ -3,13 +3,16 @@
 // and `pulumi preview` shows which files are added, changed and removed; the provider works from
 // it alone (refresh and delete never need the folder).
 //
-// State holds the manifest twice (inputs, and outputs echoing them), so each file is one short
+// The manifest lives in the state's inputs only (what the CLI diffs file by file); the outputs keep
+// its digest and a compressed index of paths and headers codes (`FileIndex`), which is all that
+// update, refresh and delete need once a LIST gives them the stored hashes. Each file is one short
 // string: `"<hash> <size> <headers>"`. The hash is the ETag S3 computes for the object as this
 // package uploads it (MD5 of the content, or for a multipart upload MD5 of the part MD5s and `-N`),
 // in base64url, so a LIST is enough to tell whether the stored object is the one declared. The
 // headers are a code into a table (`headers`), derived from the pair itself, so adding a rule
 // never renumbers the other files.
 import { createHash } from "node:crypto";
+import * as zlib from "node:zlib";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as mime from "mime-types";
@@ -269,4 +272,43 @@ export function buildManifest(options: ManifestOptions): Manifest {
     files[file.relative] = formatEntry({ hash: fileHash(file.absolute, file.size), size: file.size, code });
   }
   return { files, headers };
+}
+
+/** The manifest's identity: equal digests, equal manifests (key order aside). */
+export function manifestDigest(files: Readonly<Record<string, string>>): string {
+  const hash = createHash("sha256");
+  for (const file of Object.keys(files).sort()) hash.update(`${file}\t${files[file]}\n`);
+  return hash.digest("base64url");
+}
+
+/**
+ * What the outputs keep of a manifest: relative path → headers code, as sorted `path<TAB>code`
+ * lines, brotli-compressed, in base64 (paths never hold control characters). Hashes and sizes are
+ * left out: a LIST of the prefix gives what is stored, which is what update and refresh compare.
+ */
+const INDEX_FORMAT = "br1:";
+
+export function encodeFileIndex(files: Readonly<Record<string, string>>): string {
+  const lines = Object.keys(files)
+    .sort()
+    .map((file) => `${file}\t${parseEntry(files[file])?.code ?? ""}`)
+    .join("\n");
+  const compressed = zlib.brotliCompressSync(lines, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length } });
+  return INDEX_FORMAT + compressed.toString("base64");
+}
+
+/** Relative path → headers code; empty for an absent index. Throws on an index this package did not write. */
+export function decodeFileIndex(index: unknown): Map<string, string> {
+  const codes = new Map<string, string>();
+  if (index === undefined || index === null || index === "") return codes;
+  if (typeof index !== "string" || !index.startsWith(INDEX_FORMAT)) {
+    throw new Error(`SyncedFolder: the state's filesIndex is not one this version of pulumi-mamutecloud wrote; upgrade the package`);
+  }
+  const lines = zlib.brotliDecompressSync(Buffer.from(index.slice(INDEX_FORMAT.length), "base64")).toString("utf8");
+  if (lines === "") return codes;
+  for (const line of lines.split("\n")) {
+    const tab = line.lastIndexOf("\t");
+    codes.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return codes;
 }
