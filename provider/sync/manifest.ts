@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as mime from "mime-types";
 import picomatch from "picomatch";
+import { HashCache, type FileStat } from "./hashCache";
 
 /** Files larger than this go up as multipart uploads of parts of this size (the last one smaller). */
 export const PART_SIZE = 8 * 1024 * 1024;
@@ -217,8 +218,8 @@ export function headersFor(relative: string, rules: HeaderRules): ObjectHeaders 
 }
 
 /** Every regular file under `root` (symbolic links followed), as paths relative to it with `/`. */
-function walk(root: string): Array<{ relative: string; absolute: string; size: number }> {
-  const found: Array<{ relative: string; absolute: string; size: number }> = [];
+function walk(root: string): Array<{ relative: string; absolute: string; stat: FileStat }> {
+  const found: Array<{ relative: string; absolute: string; stat: FileStat }> = [];
   const visit = (dir: string, relativeDir: string, seen: Set<string>) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const absolute = path.join(dir, entry.name);
@@ -231,12 +232,15 @@ function walk(root: string): Array<{ relative: string; absolute: string; size: n
         if (seen.has(real)) continue;
         visit(absolute, relative, new Set(seen).add(real));
       } else if (stat.isFile()) {
-        found.push({ relative, absolute, size: 0 });
+        found.push({ relative, absolute, stat: { size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 } });
       }
     }
   };
   visit(root, "", new Set([fs.realpathSync(root)]));
-  for (const file of found) file.size = fs.statSync(file.absolute).size;
+  for (const file of found) {
+    const { size, mtimeMs, ctimeMs, ino } = fs.statSync(file.absolute);
+    file.stat = { size, mtimeMs, ctimeMs, ino };
+  }
   return found;
 }
 
@@ -259,6 +263,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
 
   const files: Record<string, string> = {};
   const headers: Record<string, string> = {};
+  const hashes = HashCache.open(root);
   const selected = walk(root)
     .filter((file) => include(file.relative) && !exclude(file.relative))
     .sort((a, b) => (a.relative < b.relative ? -1 : 1));
@@ -269,8 +274,10 @@ export function buildManifest(options: ManifestOptions): Manifest {
       throw new ManifestError(`SyncedFolder: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
     }
     headers[code] = value;
-    files[file.relative] = formatEntry({ hash: fileHash(file.absolute, file.size), size: file.size, code });
+    const { size } = file.stat;
+    files[file.relative] = formatEntry({ hash: hashes.hash(file.relative, file.stat, () => fileHash(file.absolute, size)), size, code });
   }
+  hashes.save();
   return { files, headers };
 }
 

@@ -22,6 +22,7 @@ import {
   parseEntry,
   parseHeaders,
 } from "../../provider/sync/manifest";
+import { HashCache } from "../../provider/sync/hashCache";
 import { PURGE_ALL_ABOVE, PURGE_URLS_PER_CALL, purgeKeys, purgePaths, purgeRequests } from "../../provider/sync/purge";
 
 let dir: string;
@@ -246,5 +247,58 @@ describe("CDN purge", () => {
     calls.length = 0;
     await purgeKeys(client, "cdn 2", Array.from({ length: PURGE_ALL_ABOVE + 5 }, (_, i) => `f${i}.css`));
     expect(calls).toEqual([expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn%202/purge/all" })]);
+  });
+});
+
+describe("hash cache", () => {
+  const statOf = (file: string) => {
+    const { size, mtimeMs, ctimeMs, ino } = fs.statSync(file);
+    return { size, mtimeMs, ctimeMs, ino };
+  };
+
+  test("an unchanged file is not read again; a rewritten one (same size, even with its old mtime) and a just-written one are", () => {
+    const program = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    fs.mkdirSync(path.join(program, "node_modules"));
+    const root = path.join(program, "site");
+    fs.mkdirSync(root);
+    const old = path.join(root, "old.html");
+    const fresh = path.join(root, "fresh.html");
+    fs.writeFileSync(old, "aaaa");
+    fs.writeFileSync(fresh, "cccc");
+    const hour = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(old, hour, hour);
+
+    const computed: string[] = [];
+    const run = () => {
+      const cache = HashCache.open(root, program);
+      const hashes = [old, fresh].map((file) => cache.hash(path.basename(file), statOf(file), () => (computed.push(path.basename(file)), md5(fs.readFileSync(file)).toString("base64url"))));
+      cache.save();
+      return hashes;
+    };
+    const first = run();
+    expect(computed).toEqual(["old.html", "fresh.html"]);
+    computed.length = 0;
+    expect(run()).toEqual(first);
+    // fresh.html was written seconds before it was hashed: a write in the same clock tick could go unseen.
+    expect(computed).toEqual(["fresh.html"]);
+
+    computed.length = 0;
+    fs.writeFileSync(old, "bbbb");
+    fs.utimesSync(old, hour, hour); // same size, mtime set back: the ctime still moved
+    const third = run();
+    expect(computed).toEqual(["old.html", "fresh.html"]);
+    expect(third[0]).toBe(md5("bbbb").toString("base64url"));
+    fs.rmSync(program, { recursive: true, force: true });
+  });
+
+  test("without node_modules in the program's folder nothing is written", () => {
+    const program = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    const file = path.join(program, "a.txt");
+    fs.writeFileSync(file, "x");
+    const cache = HashCache.open(program, program);
+    expect(cache.hash("a.txt", statOf(file), () => "h")).toBe("h");
+    cache.save();
+    expect(fs.readdirSync(program)).toEqual(["a.txt"]);
+    fs.rmSync(program, { recursive: true, force: true });
   });
 });
