@@ -114,20 +114,21 @@ export function isMultipart(size: number): boolean {
 export function fileHash(file: string, size: number): string {
   const fd = fs.openSync(file, "r");
   try {
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
-    const whole = createHash("md5");
+    // One buffer per file, no larger than the file: most site files are a few KiB.
+    const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 4096), 1024 * 1024));
+    if (!isMultipart(size)) {
+      const whole = createHash("md5");
+      for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) whole.update(buffer.subarray(0, read));
+      return whole.digest("base64url");
+    }
     const parts: Buffer[] = [];
     let part = createHash("md5");
     let inPart = 0;
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) break;
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
       let offset = 0;
       while (offset < read) {
         const take = Math.min(read - offset, PART_SIZE - inPart);
-        const slice = buffer.subarray(offset, offset + take);
-        whole.update(slice);
-        part.update(slice);
+        part.update(buffer.subarray(offset, offset + take));
         inPart += take;
         offset += take;
         if (inPart === PART_SIZE) {
@@ -137,7 +138,6 @@ export function fileHash(file: string, size: number): string {
         }
       }
     }
-    if (!isMultipart(size)) return whole.digest("base64url");
     if (inPart > 0) parts.push(part.digest());
     return `${createHash("md5").update(Buffer.concat(parts)).digest("base64url")}-${parts.length}`;
   } finally {
