@@ -314,6 +314,18 @@ test("state written by the previous version (manifest echoed in the outputs, ver
   expect(await keysOf(site)).toEqual([]);
 });
 
+test("keys with spaces, non-ASCII and reserved characters are stored under exactly their names", async () => {
+  const files = { "a b/ü (1)+x.html": "<p>1</p>", "weird!'()*&=$,;@~.txt": "2", "%41.css": "3" };
+  const site = await newSite("sf-names", files);
+  await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }));
+  expect(await keysOf(site)).toEqual(Object.keys(files).map((file) => `dir with space/${file}`).sort());
+  for (const [file, body] of Object.entries(files)) expect(await bodyOf(site, `dir with space/${file}`)).toBe(body);
+  emu.resetRequests();
+  expect((await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }))).op).toBe("same");
+  await engine.destroy("names");
+  expect(await keysOf(site)).toEqual([]);
+});
+
 test("destroy deletes its files and nothing else", async () => {
   const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
   await engine.destroy("basic");
