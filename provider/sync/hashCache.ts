@@ -2,16 +2,19 @@
 // changed reads no file's content (the manifest is rebuilt from a stat of each file). An entry is
 // used only while the file's size, mtime, ctime and inode are all as they were when it was hashed:
 // any write changes mtime and ctime, and ctime cannot be set back by tools (touch -r, cp -p), so a
-// changed file is always hashed again. Like git's racily-clean rule, a file modified less than two
-// seconds before it is hashed is not remembered: a second write within the file system's time
-// granularity (two seconds on FAT) could leave its times unchanged. The cache lives in `node_modules/.cache/pulumi-mamutecloud/` of the
+// changed file is always hashed again. Like git's racily-clean rule, a file modified just before it
+// is hashed is not remembered: a second write within the file system's time granularity could
+// leave its times unchanged. That window is 2 s when the file's mtime is a whole second (FAT, HFS+
+// and other coarse file systems), else 100 ms (ext4, APFS, NTFS keep sub-second times; Linux
+// stamps them from a clock of a few ms). The cache lives in `node_modules/.cache/pulumi-mamutecloud/` of the
 // program's folder; a missing or unreadable cache only costs the hashing.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** Files modified more recently than this before they are hashed are hashed again next time. */
-const RACY_MS = 2000;
+const RACY_MS = 100;
+const RACY_COARSE_MS = 2000;
 const FORMAT = 1;
 
 export interface FileStat {
@@ -54,7 +57,8 @@ export class HashCache {
     const same = known && known[0] === stat.size && known[1] === stat.mtimeMs && known[2] === stat.ctimeMs && known[3] === stat.ino;
     const hashedAt = Date.now();
     const hash = same ? known[4] : compute();
-    if (same || stat.mtimeMs < hashedAt - RACY_MS) {
+    const racy = stat.mtimeMs % 1000 === 0 ? RACY_COARSE_MS : RACY_MS;
+    if (same || stat.mtimeMs < hashedAt - racy) {
       this.next.set(relative, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, hash]);
     }
     return hash;
