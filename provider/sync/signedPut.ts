@@ -35,6 +35,9 @@ class NodeSha256 {
   }
 }
 
+/** Files up to this size are read into memory in one call rather than streamed. */
+export const WHOLE_FILE_BYTES = 256 * 1024;
+
 export interface PutTarget {
   endpoint: URL;
   agent: http.Agent;
@@ -83,6 +86,10 @@ export async function signedPut(
       ...headers,
     },
   };
+  // A small file is read whole (one read instead of a stream's open, buffer and events); memory
+  // stays bounded by the concurrency times this size.
+  const whole = size <= WHOLE_FILE_BYTES ? await fs.promises.readFile(file) : undefined;
+  if (whole && whole.length !== size) throw Object.assign(new Error(`${file} is ${whole.length} bytes, not ${size}`), { name: "BadDigest" });
   const signed = await target.signer.sign(request);
   await new Promise<void>((resolve, reject) => {
     const send = endpoint.protocol === "https:" ? https.request : http.request;
@@ -99,8 +106,8 @@ export async function signedPut(
         else reject(s3Error(status, Buffer.concat(chunks).toString("utf8")));
       });
     });
-    if (size === 0) {
-      req.end();
+    if (whole) {
+      req.end(whole);
       return;
     }
     const body = fs.createReadStream(file);
