@@ -413,7 +413,6 @@ export const syncedFolder: ResourceDefinition = {
       // Keep what landed in the stack, so a destroy removes it and the next `up` sends only the rest.
       const { prefix, files } = declared(inputs);
       const kept = Object.fromEntries(Object.entries(files).filter(([file]) => landed.has(`${prefix}${file}`)));
-      // Recorded as the outputs that stand for a manifest of these files: the next up sends the rest.
       const reason = err instanceof Error ? err.message : String(err);
       throw new ResourceInitError(
         `${reason}. ${landed.size} of ${Object.keys(files).length} files were uploaded and are kept in the stack; ` +

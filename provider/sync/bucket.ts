@@ -1,6 +1,7 @@
 // The S3 data plane as SyncedFolder uses it: one S3 client per operation over a keep-alive pool
-// sized to the concurrency, uploads streamed from disk (multipart through lib-storage for large
-// files), LIST for what is stored, HEAD for headers and ownership, batched deletes.
+// sized to the concurrency, uploads from disk (single PUTs signed and sent without the SDK's
+// middleware, see signedPut.ts; multipart through lib-storage for large files), LIST for what is
+// stored, HEAD for headers and ownership, batched deletes.
 //
 // Retries are ours, not the SDK's: a body streamed from disk cannot be replayed by the SDK, so each
 // attempt opens the file again. Every error names the operation and the key, never a secret.
