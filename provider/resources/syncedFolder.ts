@@ -33,7 +33,9 @@ import {
 } from "../sync/manifest";
 import { purgeKeys } from "../sync/purge";
 
-export const DEFAULT_CONCURRENCY = 16;
+// Small files are latency-bound: measured with bench:sync, 48 in flight uploaded a 2,010-file site in
+// 22-44% less time than 16 in three paired runs (multipart uploads stay limited to two at once whatever this is).
+export const DEFAULT_CONCURRENCY = 48;
 
 const nonEmpty = (what: string) => z.string().refine((value) => value.trim() !== "", { message: `must be ${what}, not empty` });
 

@@ -158,7 +158,7 @@ test("check: bad inputs fail per property before any request; unknown bucket and
   const preview = await engine.preview(KIND, "preview", { ...good, bucket: UNKNOWN, accessKeyId: UNKNOWN, secretAccessKey: UNKNOWN });
   expect(preview.op).toBe("create");
   expect(preview.check.inputs.prefix).toBe("");
-  expect(preview.check.inputs.concurrency).toBe(16);
+  expect(preview.check.inputs.concurrency).toBe(48);
   await expect(engine.up(KIND, "bad", { ...good, concurrency: 100 })).rejects.toThrow(CheckFailedError);
   expect(emu.requests().total).toBe(0);
 });

@@ -204,7 +204,7 @@ describe("check and diff", () => {
     for (const [given, stored] of [["", ""], ["/", ""], ["site", "site/"], ["/a/b/", "a/b/"]]) {
       expect(checkInputs(syncedFolder, {}, { ...inputs(), prefix: given }).inputs.prefix).toBe(stored);
     }
-    expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 16 });
+    expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 48 });
   });
 
   test("only the manifest, bucket, prefix and credential make a change; the bucket replaces, deleting first", () => {
