@@ -95,12 +95,12 @@ async function main(argv) {
   try {
     options = parseArgs(argv);
   } catch (err) {
-    throw err instanceof UsageError ? new DemoError(`${err.message} (the demo takes the emulator's flags, e.g. --port 4566)`) : err;
+    throw err instanceof UsageError ? new DemoError(`${err.message} (the demo takes the emulator's flags, e.g. --port 4690)`) : err;
   }
   const { startEmulator } = require(path.join(ROOT, "dist", "emulator", "index.js"));
   const { help, ...emulatorOptions } = options;
   if (help) {
-    console.log("Usage: npm run demo [-- <emulator flags, e.g. --port 4566>]: starts the emulator, deploys examples/static-site with your Pulumi CLI, prints the URL.");
+    console.log("Usage: npm run demo [-- <emulator flags, e.g. --port 4690>]: starts the emulator, deploys examples/static-site with your Pulumi CLI, prints the URL.");
     return;
   }
   const emu = await startEmulator(emulatorOptions);

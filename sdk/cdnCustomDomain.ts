@@ -38,17 +38,25 @@ const outputs = [
  * to the resource's list are made one at a time, so none is lost.
  */
 export class CdnCustomDomain extends MamuteResource {
+  /** The id of the CDN resource the domain is attached to. */
   declare readonly resourceId: pulumi.Output<string>;
+  /** The domain served (`www.example.com` or `*.example.com`). */
   declare readonly domainName: pulumi.Output<string>;
+  /** The other names served the same way, sorted. */
   declare readonly additionalDomains: pulumi.Output<string[]>;
+  /** The certificate used for HTTPS; undefined when the domain is served over HTTP only. */
   declare readonly certificateId: pulumi.Output<string | undefined>;
+  /** Whether the edge serves the domain. */
   declare readonly active: pulumi.Output<boolean>;
+  /** How long a change waits for the domain's state and the deployment, e.g. `"30m"`. */
   declare readonly activationTimeout: pulumi.Output<string>;
+  /** The API's id of the custom domain (the part of `id` after the `/`). */
   declare readonly customDomainId: pulumi.Output<string>;
   /** `pending`, `active` or `inactive`, as last reported. */
   declare readonly status: pulumi.Output<string>;
   /** Where the domain's CNAME must point: the resource's distribution domain. */
   declare readonly cnameTarget: pulumi.Output<string>;
+  /** When the domain was attached (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: CdnCustomDomainArgs, opts?: pulumi.CustomResourceOptions) {

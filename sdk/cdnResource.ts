@@ -124,22 +124,33 @@ const outputs = [
  * `CdnCustomDomain`s attached to it). Creates and updates wait until it is deployed.
  */
 export class CdnResource extends MamuteResource {
+  /** The resource's name, chosen or generated; unique among your CDN resources. */
   declare readonly name: pulumi.Output<string>;
+  /** The description, `""` when none was given. */
   declare readonly description: pulumi.Output<string>;
+  /** The bucket served, with defaults filled in; undefined for a custom origin. */
   declare readonly storageOrigin: pulumi.Output<Required<pulumi.Unwrap<CdnStorageOrigin>> | undefined>;
+  /** The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin. */
   declare readonly customOrigin: pulumi.Output<Required<pulumi.Unwrap<CdnCustomOrigin>> | undefined>;
   /** The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains. */
   declare readonly distributionDomain: pulumi.Output<string>;
+  /** Caching and protocol rules for paths no behavior matches, with defaults filled in. */
   declare readonly defaultBehavior: pulumi.Output<Required<pulumi.Unwrap<CdnDefaultBehavior>>>;
+  /** The path-specific rules, with defaults filled in. */
   declare readonly behaviors: pulumi.Output<Required<pulumi.Unwrap<CdnBehavior>>[]>;
+  /** The pages served in place of origin errors, with defaults filled in. */
   declare readonly customErrorResponses: pulumi.Output<Required<pulumi.Unwrap<CdnCustomErrorResponse>>[]>;
+  /** Whether every request must carry a signed URL. */
   declare readonly tokenAuth: pulumi.Output<boolean>;
+  /** How long a create or update waits for `deployed`, e.g. `"30m"`. */
   declare readonly deployTimeout: pulumi.Output<string>;
   /** `https://<distributionDomain>`. */
   declare readonly siteUrl: pulumi.Output<string>;
+  /** The API's id of the origin group behind the resource. */
   declare readonly originGroupId: pulumi.Output<string>;
   /** `in_progress` or `deployed`, as last reported. */
   declare readonly status: pulumi.Output<string>;
+  /** When the resource was created (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: CdnResourceArgs, opts?: pulumi.CustomResourceOptions) {

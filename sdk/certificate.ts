@@ -37,7 +37,9 @@ const outputs = ["domainName", "subjectAlternativeNames", "validationRecords", .
  * `validationRecords` as `DnsRecord`s, then a `CertificateValidation` waits until it is issued.
  */
 export class Certificate extends CertificateResource {
+  /** The main name, lower-cased without a trailing dot, e.g. `www.example.com` or `*.example.com`. */
   declare readonly domainName: pulumi.Output<string>;
+  /** The other names covered, each once and without `domainName`; undefined when none were given. */
   declare readonly subjectAlternativeNames: pulumi.Output<string[] | undefined>;
   /**
    * One record per distinct name once a leading `*.` is removed, in the order of `domainName`

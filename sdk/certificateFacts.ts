@@ -24,11 +24,14 @@ export abstract class CertificateResource extends MamuteResource {
   declare readonly issuer: pulumi.Output<string | undefined>;
   /** Upper-case hex, once issued. */
   declare readonly serialNumber: pulumi.Output<string | undefined>;
+  /** Start of validity (ISO 8601), once issued. */
   declare readonly notBefore: pulumi.Output<string | undefined>;
   /** Expiry (ISO 8601), once issued. */
   declare readonly notAfter: pulumi.Output<string | undefined>;
   /** SHA-256 fingerprint, upper-case hex pairs joined by `:`, once issued. */
   declare readonly fingerprint: pulumi.Output<string | undefined>;
+  /** When the certificate was issued (ISO 8601), once issued. */
   declare readonly issuedAt: pulumi.Output<string | undefined>;
+  /** When the certificate was requested or imported (ISO 8601). */
   declare readonly createdAt: pulumi.Output<string>;
 }

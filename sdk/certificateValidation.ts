@@ -19,13 +19,19 @@ const outputs = ["certificateId", "timeout", "status", "domainName", "subjectAlt
  * where the certificate is attached, so the attachment happens only once the certificate is issued.
  */
 export class CertificateValidation extends MamuteResource {
+  /** The issued certificate's id: use it where the certificate is attached. */
   declare readonly certificateId: pulumi.Output<string>;
+  /** How long a create waits for the certificate to be issued, e.g. `"1h"`. */
   declare readonly timeout: pulumi.Output<string>;
   /** `issued`. */
   declare readonly status: pulumi.Output<string>;
+  /** The certificate's main domain. */
   declare readonly domainName: pulumi.Output<string>;
+  /** Every name the certificate covers. */
   declare readonly subjectAlternativeNames: pulumi.Output<string[]>;
+  /** When the certificate expires (ISO 8601), once the API reports it. */
   declare readonly notAfter: pulumi.Output<string | undefined>;
+  /** The certificate's SHA-256 fingerprint, once the API reports it. */
   declare readonly fingerprint: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CertificateValidationArgs, opts?: pulumi.CustomResourceOptions) {

@@ -19,11 +19,15 @@ const outputs = ["certificate", "certificateChain", "privateKey", "domainName", 
  * preview (parse, key matches, not expired, chain order); the private key is a secret.
  */
 export class ImportedCertificate extends CertificateResource {
+  /** The certificate's PEM block, as given. */
   declare readonly certificate: pulumi.Output<string>;
+  /** The issuing certificates' PEM blocks, as given; undefined when none were given. */
   declare readonly certificateChain: pulumi.Output<string | undefined>;
   /** A secret output. */
   declare readonly privateKey: pulumi.Output<string>;
+  /** The main name the certificate covers, read from it. */
   declare readonly domainName: pulumi.Output<string>;
+  /** The other names the certificate covers, read from it. */
   declare readonly subjectAlternativeNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: ImportedCertificateArgs, opts?: pulumi.CustomResourceOptions) {

@@ -165,9 +165,13 @@ export class StaticSite extends pulumi.ComponentResource {
   readonly distributionUrl: pulumi.Output<string>;
   /** Tenant label → `https://<label>.<domain>/` (or the distribution URL's `/<label>/` without a domain). */
   readonly tenantUrls: pulumi.Output<Record<string, string>>;
+  /** The id of the bucket holding the files. */
   readonly bucketId: pulumi.Output<string>;
+  /** The bucket's name: what an S3 client takes as the bucket. */
   readonly bucketName: pulumi.Output<string>;
+  /** The S3 endpoint serving the bucket. */
   readonly s3Endpoint: pulumi.Output<string>;
+  /** The id of the CDN resource serving the site. */
   readonly cdnResourceId: pulumi.Output<string>;
   /** The zone's nameservers to set at the registrar, when the site created the zone. */
   readonly nameservers: pulumi.Output<string[] | undefined>;

@@ -8,8 +8,8 @@ const host = `www.${domain}`;
 
 // The site's files live in a bucket; the credential is what uploads them (the SyncedFolder below,
 // or aws s3 sync, or any S3 client).
-const site = new mamutecloud.Bucket("site", { forceDestroy: true });
-const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.id });
+const bucket = new mamutecloud.Bucket("site", { forceDestroy: true });
+const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: bucket.id });
 const zone = new mamutecloud.DnsZone("zone", { domain });
 
 // A certificate for the host, proven by one DNS record in the zone; the validation waits until it
@@ -29,7 +29,7 @@ const validation = new mamutecloud.CertificateValidation(
 
 // The CDN serves the bucket; the custom domain puts it at the host with the certificate, and the
 // CNAME sends the host's visitors to the CDN.
-const cdn = new mamutecloud.CdnResource("cdn", { storageOrigin: { bucketId: site.id } });
+const cdn = new mamutecloud.CdnResource("cdn", { storageOrigin: { bucketId: bucket.id } });
 const www = new mamutecloud.CdnCustomDomain("www", {
   resourceId: cdn.id,
   domainName: host,
@@ -39,7 +39,7 @@ new mamutecloud.DnsRecord("www-cname", { zoneId: zone.id, name: "www", type: "CN
 
 // The files of ./www: each `up` uploads only what changed and purges exactly those paths on the CDN.
 new mamutecloud.SyncedFolder("files", {
-  bucket: site.id,
+  bucket: bucket.id,
   accessKeyId: deployer.accessKeyId,
   secretAccessKey: deployer.secretAccessKey,
   path: "./www",
@@ -48,8 +48,8 @@ new mamutecloud.SyncedFolder("files", {
 
 export const url = `https://${host}/`;
 export const distributionUrl = cdn.siteUrl;
-export const bucketId = site.id;
-export const s3Endpoint = site.s3Endpoint;
+export const bucketId = bucket.id;
+export const s3Endpoint = bucket.s3Endpoint;
 export const accessKeyId = deployer.accessKeyId;
 export const secretAccessKey = deployer.secretAccessKey;
 export const nameservers = zone.nameservers;

@@ -22,7 +22,7 @@ function undocumentedOutputs(file: string): string[] {
   return missing;
 }
 
-const classFiles = fs.readdirSync(SDK).filter((file) => file.endsWith(".ts") && /export class \w+ extends MamuteResource/.test(fs.readFileSync(path.join(SDK, file), "utf8")));
+const classFiles = fs.readdirSync(SDK).filter((file) => file.endsWith(".ts") && /export (abstract )?class \w+ extends (MamuteResource|CertificateResource|pulumi\.ComponentResource)\b/.test(fs.readFileSync(path.join(SDK, file), "utf8")));
 
 test("the SDK has resource classes to check", () => {
   expect(classFiles.length).toBeGreaterThanOrEqual(4);
