@@ -10,7 +10,7 @@ import { applySettings, readSettings, settingsJson } from "./settings";
 import { ControlConfigError } from "./control-config";
 import { faultReportJson, readFaultConfig } from "./faults";
 import { readRateLimitConfig } from "./rate-limit";
-import { validationError } from "./management/http";
+import { ApiError, sendError, validationError } from "./management/http";
 import { dispatchRoute } from "./management/dispatch";
 import { optionalInteger } from "./management/fields";
 import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "./management/router";
@@ -99,18 +99,33 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certif
   ];
 }
 
-/** The management plane with `/_emulator/*` answered in front of it. */
+/**
+ * The management plane with `/_emulator/*` answered in front of it. When `open` is false (the
+ * emulator listens beyond loopback) only the CA certificate is served: anyone who can reach the
+ * port could otherwise read the API key, mint tokens or inject faults.
+ */
 export function withAdminRoutes(
   plane: Plane,
   controls: EmulatorControls,
   tokens: DashboardTokens,
   certificates: EmulatorCertificates,
   state: EmulatorState,
+  open = true,
 ): Plane {
   const router = new Router(adminRoutes(controls, tokens, certificates, state));
+  const closed = new ApiError(
+    403,
+    "forbidden",
+    "the /_emulator/* control routes are closed while the emulator listens beyond loopback; listen on 127.0.0.1, or start it with --open-admin on a network you trust",
+  );
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),
-    handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? dispatchRoute(router, req, res) : plane.handle(req, res)),
+    handle: async (req, res) => {
+      const path = parseRequestUrl(req.url).pathname;
+      if (!isAdminPath(path)) return plane.handle(req, res);
+      if (!open && path !== `${ADMIN_PREFIX}/ca.pem`) return sendError(res, closed);
+      return dispatchRoute(router, req, res);
+    },
   };
 }

@@ -12,7 +12,9 @@ memory and objects in a temporary folder, unless --data-dir keeps both across re
   --edge-port P   CDN edge over HTTP (default --port + 2; a free one when --port is 0)
   --edge-https-port P
                   CDN edge over HTTPS (default --port + 3; a free one when --port is 0)
-  --host H        address every listener binds (default 127.0.0.1)
+  --host H        address every listener binds (default 127.0.0.1); beyond loopback the
+                  /_emulator/* control routes answer 403 (all but ca.pem)
+  --open-admin    serve the /_emulator/* control routes beyond loopback too (a network you trust)
   --api-key K     the starting API key (must start with mamute-); random by default,
                   or the one saved in --data-dir
   --data-dir DIR  keep the state and objects in DIR (created if missing) across restarts
@@ -38,6 +40,7 @@ export interface CliOptions {
   edgePort?: number;
   edgeHttpsPort?: number;
   host: string;
+  openAdmin?: boolean;
   apiKey?: string;
   sslValidationDelayMs?: number;
   cdnDeployDelayMs?: number;
@@ -92,6 +95,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--host":
         options.host = nonEmpty(flag, takeValue());
+        break;
+      case "--open-admin":
+        options.openAdmin = true;
         break;
       case "--api-key": {
         const apiKey = takeValue();
@@ -172,6 +178,7 @@ async function main(argv: readonly string[]): Promise<number> {
       dataDir: options.dataDir,
       sslValidationDelayMs: options.sslValidationDelayMs,
       cdnDeployDelayMs: options.cdnDeployDelayMs,
+      openAdmin: options.openAdmin,
     });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;

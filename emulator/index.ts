@@ -57,6 +57,15 @@ export interface EmulatorOptions {
   cdnDeployDelayMs?: number;
   /** How long a certificate validated in DNS hosted elsewhere waits; default 5000. */
   sslValidationDelayMs?: number;
+  /**
+   * Serve the `/_emulator/*` control routes (API key, tokens, faults, settings). Default: only when
+   * `host` is a loopback address; beyond loopback they answer 403, except the CA certificate.
+   */
+  openAdmin?: boolean;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export interface Emulator {
@@ -197,7 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let s3Url = "";
   let edgeHttpsPort = 0;
   const management = servePlane(
-    savingAfterChanges(withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state), state),
+    savingAfterChanges(withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state, options.openAdmin ?? isLoopbackHost(host)), state),
     controls,
   );
   const s3 = servePlane(savingAfterChanges(createS3Plane(state), state), controls);

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "invalid_json"
   | "validation_error"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
