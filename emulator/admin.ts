@@ -100,9 +100,9 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certif
 }
 
 /**
- * The management plane with `/_emulator/*` answered in front of it. When `open` is false (the
- * emulator listens beyond loopback) only the CA certificate is served: anyone who can reach the
- * port could otherwise read the API key, mint tokens or inject faults.
+ * The management plane with `/_emulator/*` answered in front of it. These routes mint dashboard
+ * JWTs, inject faults and change settings without authentication, so off loopback they answer 403
+ * unless enabled.
  */
 export function withAdminRoutes(
   plane: Plane,
@@ -110,22 +110,14 @@ export function withAdminRoutes(
   tokens: DashboardTokens,
   certificates: EmulatorCertificates,
   state: EmulatorState,
-  open = true,
+  enabled = true,
 ): Plane {
   const router = new Router(adminRoutes(controls, tokens, certificates, state));
-  const closed = new ApiError(
-    403,
-    "forbidden",
-    "the /_emulator/* control routes are closed while the emulator listens beyond loopback; listen on 127.0.0.1, or start it with --open-admin on a network you trust",
-  );
+  const refused = new ApiError(403, "forbidden", "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them");
+  const handleAdmin: Plane["handle"] = async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),
-    handle: async (req, res) => {
-      const path = parseRequestUrl(req.url).pathname;
-      if (!isAdminPath(path)) return plane.handle(req, res);
-      if (!open && path !== `${ADMIN_PREFIX}/ca.pem`) return sendError(res, closed);
-      return dispatchRoute(router, req, res);
-    },
+    handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? handleAdmin(req, res) : plane.handle(req, res)),
   };
 }

@@ -200,7 +200,7 @@ export async function createCertificate(
 
 function ambiguousCertificates(what: string, ids: string[]): Error {
   return new Error(
-    `certificates ${ids.join(", ")} were all made while this stack's create of ${what} had no answer: one is probably ` +
+    `certificates ${ids.join(", ")} were all made while the create of this ${what} had no answer: one is probably ` +
       "this stack's, the others someone else's, and nothing tells them apart, so none is adopted or deleted. Ask who " +
       "else requests or imports these names which are theirs and delete the others; the next `pulumi up` then leaves " +
       "the ones still there alone and creates a new one.",
@@ -232,7 +232,7 @@ export function certificateOperations(
 ): Pick<ResourceDefinition, "read" | "update" | "delete" | "findPending"> {
   return {
     async findPending(ctx, trace) {
-      const found = await findPendingCertificate(ctx.client(), trace, `a ${what}`);
+      const found = await findPendingCertificate(ctx.client(), trace, what);
       if (found) claimed.add(found.id);
       return found && { id: found.id, outs: outputsOf(found) };
     },

@@ -25,11 +25,11 @@ export async function expectNoChangeAfterRefresh(engine: Engine, kind: string, n
 }
 
 /**
- * Runs `step`, whose create (route `create`) is held 300 ms and then loses its answer; while it is
- * held, its lookups (route `lookup`) start answering 500 for every attempt of the client, so the
- * create's outcome stays unknown. A list taken before the create still passes. Returns the error.
+ * Starts `step`, whose create (route `create`) is held 300 ms and then loses its answer; resolves
+ * once the create has reached the API, so a test can act while it is held. The step's error is
+ * wrapped (an async function would otherwise wait for it).
  */
-export async function loseCreateAndItsLookups(emu: Emulator, step: () => Promise<unknown>, create: string, lookup: string): Promise<HostCallError> {
+export async function startHeldLostCreate(emu: Emulator, create: string, step: () => Promise<unknown>): Promise<{ outcome: Promise<HostCallError> }> {
   emu.setFaults({
     seed: 4,
     rules: [
@@ -40,6 +40,16 @@ export async function loseCreateAndItsLookups(emu: Emulator, step: () => Promise
   emu.resetRequests();
   const outcome = failing(step());
   while (!emu.requests().routes[create]) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { outcome };
+}
+
+/**
+ * Runs `step` with its create's answer lost (see startHeldLostCreate); while the create is held,
+ * its lookups (route `lookup`) start answering 500 for every attempt of the client, so the create's
+ * outcome stays unknown. A list taken before the create still passes. Returns the step's error.
+ */
+export async function loseCreateAndItsLookups(emu: Emulator, step: () => Promise<unknown>, create: string, lookup: string): Promise<HostCallError> {
+  const { outcome } = await startHeldLostCreate(emu, create, step);
   emu.setFaults({ seed: 4, rules: [{ route: lookup, fault: "status", status: 500, times: 6 }] });
   try {
     return await outcome;

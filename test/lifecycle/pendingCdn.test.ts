@@ -5,7 +5,7 @@
 import { api, listAll, type Emulator } from "../harness/emulator";
 import type { Engine } from "../harness/engine";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
-import { failing, loseCreateAndItsLookups } from "../harness/steps";
+import { failing, loseCreateAndItsLookups, startHeldLostCreate } from "../harness/steps";
 
 const CREATE_RESOURCE = "POST /cdn/resource";
 const LIST_RESOURCES = "GET /cdn/resource";
@@ -127,16 +127,8 @@ describe("Certificate", () => {
   });
 
   test("two new certificates for the name during a lost create: neither is adopted nor deleted until told apart", async () => {
-    emu.setFaults({
-      seed: 5,
-      rules: [
-        { route: REQUEST_CERTIFICATE, fault: "delay", delayMs: 300, times: 1 },
-        { route: REQUEST_CERTIFICATE, fault: "lost_response", times: 1 },
-      ],
-    });
-    emu.resetRequests();
-    const outcome = failing(engine.up("Certificate", "mine", { domainName: DOMAIN }));
-    while (!emu.requests().routes[REQUEST_CERTIFICATE]) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { outcome } = await startHeldLostCreate(emu, REQUEST_CERTIFICATE, () => engine.up("Certificate", "mine", { domainName: DOMAIN }));
+    // Someone else requests the same name while the stack's request is under way.
     const another = (await api(emu, "POST", "/cdn/ssl-certificate", { domain_name: DOMAIN })).body.id;
     const err = await outcome;
     const fresh = (await certificates()).filter((cert) => cert.id !== theirs);
