@@ -301,3 +301,37 @@ corpus.SyncedFolder = {
     bad("exclude", "**/.git/**", /expected array/),
   ],
 };
+
+/**
+ * The StaticSite component: its own argument mistakes, thrown when the program runs (so at
+ * `pulumi preview`), before any child registers. `args` is built on a site folder `dir`.
+ */
+export interface ComponentBadInput {
+  property: string;
+  args: (dir: string) => Record<string, unknown>;
+  fix: RegExp;
+}
+
+const site = (property: string, args: (dir: string) => Record<string, unknown>, fix: RegExp): ComponentBadInput => ({ property, args, fix });
+const onDomain = (domain: Record<string, unknown>) => (dir: string) => ({ path: dir, domain });
+const withTenants = (tenants: Record<string, string>) => () => ({ tenants });
+
+export const staticSiteCorpus: ComponentBadInput[] = [
+  site("path", () => ({}), /path is required: the folder of the site's files/),
+  site("path", () => ({ domain: { name: "www.example.com" } }), /path is required: the folder of the site's files/),
+  site("domain.name", onDomain({ name: "example.com" }), /is the apex of the zone example\.com, where a CNAME record cannot go/),
+  site("domain.name", onDomain({ name: "not a domain" }), /domain\.name .*label/),
+  site("domain.name", onDomain({ name: "" }), /domain\.name must be a domain of at least two labels/),
+  site("domain.name", onDomain({ name: "www..example.com" }), /domain\.name .*label ""/),
+  site("domain.name", onDomain({ name: "-www.example.com" }), /domain\.name .*not starting or ending with -/),
+  site("domain.name", onDomain({ name: "www.example.com/path" }), /domain\.name .*label/),
+  site("domain.name", onDomain({ name: "localhost" }), /domain\.name must be a domain of at least two labels/),
+  site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "other.com" }), /is not in the zone "other\.com" \(domain\.zoneDomain\); give the zone that holds it/),
+  site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "bad zone" }), /domain\.zoneDomain .*label/),
+  site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "com" }), /domain\.zoneDomain must be a domain of at least two labels/),
+  site("tenants", withTenants({ "Acme Corp": "." }), /tenants key "Acme Corp" is not a DNS label; use 1-63 characters/),
+  site("tenants", withTenants({ "-acme": "." }), /tenants key "-acme" is not a DNS label/),
+  site("tenants", withTenants({ "acme.corp": "." }), /tenants key "acme\.corp" is not a DNS label/),
+  site("tenants", withTenants({ ["x".repeat(64)]: "." }), /is not a DNS label; use 1-63 characters/),
+  site("tenants", withTenants({ www: "." }), /tenants key "www" is the root site \(served from path\); name the tenant otherwise/),
+];
