@@ -95,7 +95,6 @@ export async function upSite(engine: Engine, prefix: string, dir: string, versio
   await engine.up("DnsRecord", "www-cname", { zoneId, name: "www", type: "CNAME", values: [engine.get("www").outputs.cnameTarget] });
   // Replaced resources (the old certificate, its validation) go last, as the engine deletes them.
   await engine.finishReplacements();
-  // A validation record no longer asked for (none here: names only grow) would be deleted with them.
 }
 
 /** `pulumi destroy`: dependents first, each wave at once. */

@@ -14,7 +14,7 @@ import { apiObjectIds, fullInventory } from "../harness/stack";
 
 const KINDS = ["status 503", "status 429", "drop", "lost_response", "delay"] as const;
 
-/** About 20% of requests on both planes get a fault: 5% each of 503, 429 (Retry-After 0), drop and lost response, plus a few 1 s stalls. */
+/** About 20% of requests on both planes get a fault: 503, 429 with `Retry-After: 0`, dropped connection and lost response at 4-5% each, and 1% stalled 1 s. */
 function faultRules(): FaultRule[] {
   return (["management", "s3"] as const).flatMap((plane): FaultRule[] => [
     { plane, fault: "status", status: 503, rate: 0.05 },
