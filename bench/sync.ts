@@ -60,6 +60,8 @@ interface Measure {
   counts: Record<string, number>;
   stateBytes?: string;
   peakMiB?: number;
+  /** CPU seconds (user + system) of the tool's process; for SyncedFolder, the provider host's plus the manifest's. */
+  cpuSeconds?: number;
   /** Where SyncedFolder's time went. */
   split?: string;
 }
@@ -81,6 +83,14 @@ function peakKiB(pid: number | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+function cpuOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function newBucket(emu: Emulator, name: string): Promise<{ id: string; accessKeyId: string; secretAccessKey: string }> {
   const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
   const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
@@ -88,17 +98,18 @@ async function newBucket(emu: Emulator, name: string): Promise<{ id: string; acc
 }
 
 /** Runs a peer under /usr/bin/time for its peak memory; the emulator answers from this process, so never block. */
-async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMiB?: number }> {
+async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMiB?: number; cpuSeconds?: number }> {
   const report = path.join(os.tmpdir(), `bench-time-${process.pid}`);
   const useTime = fs.existsSync(TIME);
   const started = process.hrtime.bigint();
-  await run(useTime ? TIME : command, useTime ? ["-f", "%M", "-o", report, command, ...args] : args, {
+  await run(useTime ? TIME : command, useTime ? ["-f", "%M %U %S", "-o", report, command, ...args] : args, {
     env,
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const peakMiB = useTime ? Number(fs.readFileSync(report, "utf8").trim().split("\n").pop()) / 1024 : undefined;
-  return { seconds, peakMiB };
+  if (!useTime) return { seconds };
+  const [peakKiB, user, system] = (fs.readFileSync(report, "utf8").trim().split("\n").pop() ?? "").split(" ").map(Number);
+  return { seconds, peakMiB: peakKiB / 1024, cpuSeconds: user + system };
 }
 
 async function main(): Promise<void> {
@@ -127,8 +138,10 @@ async function main(): Promise<void> {
     deploy: async () => {
       const started = process.hrtime.bigint();
       const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+      const manifestCpu = process.cpuUsage();
       const manifest = buildManifest({ path: site });
       const manifestSeconds = since(started);
+      const { user, system } = process.cpuUsage(manifestCpu);
       const hostStarted = process.hrtime.bigint();
       const host = await ProviderHost.start({ env: cleanEnv() });
       const hostSeconds = since(hostStarted);
@@ -144,6 +157,7 @@ async function main(): Promise<void> {
           ...manifest,
         });
         const seconds = since(started);
+        const cpuSeconds = (cpuOf(host.pid) ?? 0) + (user + system) / 1e6;
         state = engine.state;
         const resource = engine.get("site");
         const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
@@ -151,6 +165,7 @@ async function main(): Promise<void> {
         const perThousand = (n: number) => `${((n / files) * 1000 / 1024).toFixed(0)}`;
         return {
           seconds,
+          cpuSeconds,
           peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
           split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
           stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
@@ -201,11 +216,12 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 
   const mb = bytes / 1e6;
-  const header = ["step", "tool", "wall s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state", "SyncedFolder's wall s"];
+  const header = ["step", "tool", "wall s", "CPU s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state", "SyncedFolder's wall s"];
   const rows = measures.map((m) => [
     m.step,
     m.tool,
     m.seconds.toFixed(2),
+    m.cpuSeconds === undefined ? "" : m.cpuSeconds.toFixed(2),
     m.step === "first deploy" ? (files / m.seconds).toFixed(0) : "",
     m.step === "first deploy" ? (mb / m.seconds).toFixed(1) : "",
     String(m.counts.put),
@@ -219,7 +235,7 @@ async function main(): Promise<void> {
   console.log(
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
       `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
-      "whole site; PUT counts PutObject, UploadPart and CopyObject; peak MiB: the provider host (SyncedFolder, a new one per step, " +
+      "whole site; CPU s: user + system of the tool's process (SyncedFolder: the provider host, and the manifest in the program); PUT counts PutObject, UploadPart and CopyObject; peak MiB: the provider host (SyncedFolder, a new one per step, " +
       "as each `pulumi up` starts one) or the tool's process; state: the resource's inputs and outputs as the engine keeps them.",
   );
   console.log(`| ${header.join(" | ")} |`);

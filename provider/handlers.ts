@@ -1,6 +1,6 @@
 // Turns a resource definition into the object the dynamic provider host calls. Outputs echo the
-// inputs (the host hands diff, update and delete the old outputs, never the old inputs), carry the
-// state version, and every error leaves redacted.
+// inputs (the host hands diff, update and delete the old outputs, never the old inputs) except the
+// `inputOnly` ones, carry the state version, and every error leaves redacted.
 import type * as pulumi from "@pulumi/pulumi";
 import { parsePendingId } from "./pending";
 import { redactError } from "./redact";
@@ -11,6 +11,7 @@ import {
   diffInputs,
   inputsOf,
   upgradeState,
+  withoutInputOnly,
   type Context,
   type PropertyMap,
   type ResourceDefinition,
@@ -42,6 +43,7 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
 export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
   /** Old outputs in the current shape, whichever version of the package wrote them. */
   const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
+  const outputsOf = (props: PropertyMap) => defined({ ...withoutInputOnly(definition, props), __version: STATE_VERSION });
   return {
     check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
 
@@ -57,13 +59,13 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const inputs = own(props);
       try {
         const { id, outs } = await definition.create(ctx, inputs);
-        return { id, outs: defined({ ...inputs, ...outs, __version: STATE_VERSION }) };
+        return { id, outs: outputsOf({ ...inputs, ...outs }) };
       } catch (err) {
         // The engine keeps an init failure's properties as the outputs that read and delete get
         // later, and the host adds the serialized shim only to successful answers: without it here,
         // a refresh or destroy before the next up cannot even load the provider.
         if (err instanceof ResourceInitError) {
-          const properties = defined({ ...inputs, ...err.properties, __version: STATE_VERSION, __provider: props.__provider });
+          const properties = { ...outputsOf({ ...inputs, ...err.properties }), __provider: props.__provider };
           throw new ResourceInitError(err.message, err.id, properties, err.reasons);
         }
         throw err;
@@ -77,14 +79,14 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
         // Refresh adopts what the attempt made (the engine takes a new id from Read), or drops it.
         const found = await definition.findPending(ctx, trace, state);
         if (found === undefined) return { id: "", props: {} };
-        const outs = defined({ ...state, ...found.outs, __version: STATE_VERSION });
-        return { id: found.id, props: outs, inputs: inputsOf(definition, outs) };
+        const outs = { ...state, ...found.outs };
+        return { id: found.id, props: outputsOf(outs), inputs: inputsOf(definition, defined(outs)) };
       }
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
-      const outs = defined({ ...state, ...current, __version: STATE_VERSION });
-      return { id, props: outs, inputs: inputsOf(definition, outs) };
+      const outs = { ...state, ...current };
+      return { id, props: outputsOf(outs), inputs: inputsOf(definition, defined(outs)) };
     }),
 
     update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
@@ -97,7 +99,7 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const outs = definition.update ? await definition.update(ctx, id, state, inputs) : {};
       // Old outputs carry over (computed values), but not inputs the user has since removed.
       const carried = Object.fromEntries(Object.entries(state).filter(([key]) => !(key in definition.inputs)));
-      return { outs: defined({ ...carried, ...inputs, ...outs, __version: STATE_VERSION }) };
+      return { outs: outputsOf({ ...carried, ...inputs, ...outs }) };
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {

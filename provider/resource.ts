@@ -14,8 +14,9 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /**
  * Written into every resource's outputs; bump it when the shape of state changes, and give the
  * kinds whose state changed an `upgrade`. 2: DnsRecord MX priorities moved into the values.
+ * 3: SyncedFolder's manifest left the outputs (a digest and a compressed index stand in for it).
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export type PropertyMap = Record<string, unknown>;
 
@@ -31,6 +32,13 @@ export interface InputProperty {
   computed?: boolean;
   /** Still accepted, but superseded: what to use instead (schema.json's `deprecationMessage`). */
   deprecated?: string;
+  /**
+   * Kept in the state's inputs only, not echoed into the outputs: a large value the definition
+   * condenses into outputs of its own, so state holds it once. diff, update and delete never see
+   * it in the old state (the host hands them old outputs); read must return it, as it becomes the
+   * refreshed inputs.
+   */
+  inputOnly?: boolean;
 }
 
 export interface OutputProperty {
@@ -214,6 +222,11 @@ export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, ne
     replaces,
     deleteBeforeReplace: replaces.length > 0 && (definition.deleteBeforeReplace?.(olds, news) ?? false),
   };
+}
+
+/** What the outputs keep of these properties: all but the `inputOnly` inputs. */
+export function withoutInputOnly(definition: ResourceDefinition, props: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !definition.inputs[key]?.inputOnly));
 }
 
 /** Internal keys every SDK class sends as inputs. */

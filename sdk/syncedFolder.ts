@@ -29,7 +29,7 @@ export interface SyncedFolderArgs {
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */
   contentTypes?: Record<string, string>;
-  /** Files uploaded at once, 1-64; default 16. */
+  /** Files uploaded at once, 1-64; default 48. */
   concurrency?: pulumi.Input<number>;
   /** A CDN resource serving the bucket: the paths of the files uploaded or deleted are purged after each sync. */
   cdnResourceId?: pulumi.Input<string>;

@@ -1,6 +1,7 @@
 // The S3 data plane as SyncedFolder uses it: one S3 client per operation over a keep-alive pool
-// sized to the concurrency, uploads streamed from disk (multipart through lib-storage for large
-// files), LIST for what is stored, HEAD for headers and ownership, batched deletes.
+// sized to the concurrency, uploads from disk (single PUTs signed and sent without the SDK's
+// middleware, see signedPut.ts; multipart through lib-storage for large files), LIST for what is
+// stored, HEAD for headers and ownership, batched deletes.
 //
 // Retries are ours, not the SDK's: a body streamed from disk cannot be replayed by the SDK, so each
 // attempt opens the file again. Every error names the operation and the key, never a secret.
@@ -13,7 +14,6 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
-  PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -24,6 +24,7 @@ import { redact } from "../redact";
 import { S3SyncError } from "./errors";
 import { OWNER_METADATA } from "./owner";
 import { forEachLimit } from "./pool";
+import { signedPut, signerFor, type PutTarget } from "./signedPut";
 import { PART_SIZE, hashOfEtag, isMultipart, md5Base64, type FileEntry, type ObjectHeaders } from "./manifest";
 
 /** Parts of one multipart upload in flight at once (lib-storage holds each part in memory). */
@@ -77,10 +78,17 @@ function isRetryable(err: unknown): boolean {
 export class SyncBucket {
   private readonly s3: S3Client;
   private readonly agent: http.Agent;
+  private readonly putTarget: PutTarget;
 
   constructor(private readonly access: S3Access) {
     const agentOptions = { keepAlive: true, maxSockets: access.concurrency + MULTIPART_UPLOADS_AT_ONCE * PARTS_IN_FLIGHT };
     this.agent = access.endpoint.startsWith("https:") ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    this.putTarget = {
+      endpoint: new URL(access.endpoint),
+      agent: this.agent,
+      signer: signerFor(access.accessKeyId, access.secretAccessKey),
+      timeoutMs: access.requestTimeoutMs,
+    };
     this.s3 = new S3Client({
       endpoint: access.endpoint,
       region: "us-east-1",
@@ -119,7 +127,7 @@ export class SyncBucket {
   private failure(operation: string, err: unknown): Error {
     if (err instanceof S3SyncError) return err;
     const status = statusOf(err);
-    const code = err instanceof S3ServiceException ? err.name : ((err as { code?: string })?.code ?? (err as Error)?.name);
+    const code = err instanceof S3ServiceException || status !== undefined ? (err as Error).name : ((err as { code?: string })?.code ?? (err as Error)?.name);
     const message = err instanceof Error ? err.message : String(err);
     let hint = "";
     if (code === "NoSuchBucket") hint = ` Bucket "${this.access.bucket}" does not exist: bucket takes a Bucket's id.`;
@@ -176,17 +184,16 @@ export class SyncBucket {
       new S3SyncError(`upload "${item.key}": ${item.file} changed while it was being uploaded; run \`pulumi up\` again to upload it as it is now`);
     await this.attempt(`upload "${item.key}"`, async () => {
       if (!isMultipart(item.entry.size)) {
+        const headers: Record<string, string> = {
+          "content-type": item.headers.contentType,
+          "content-md5": md5Base64(item.entry.hash),
+          [`x-amz-meta-${OWNER_METADATA}`]: item.owner,
+        };
+        if (item.headers.cacheControl) headers["cache-control"] = item.headers.cacheControl;
         try {
-          await this.s3.send(
-            new PutObjectCommand({
-              ...params,
-              Body: item.entry.size === 0 ? Buffer.alloc(0) : fs.createReadStream(item.file),
-              ContentLength: item.entry.size,
-              ContentMD5: md5Base64(item.entry.hash),
-            }),
-          );
+          await signedPut(this.putTarget, this.access.bucket, item.key, item.file, item.entry.size, headers);
         } catch (err) {
-          if (err instanceof S3ServiceException && err.name === "BadDigest") throw changed();
+          if ((err as Error).name === "BadDigest") throw changed();
           throw err;
         }
         return;

@@ -3,17 +3,21 @@
 // and `pulumi preview` shows which files are added, changed and removed; the provider works from
 // it alone (refresh and delete never need the folder).
 //
-// State holds the manifest twice (inputs, and outputs echoing them), so each file is one short
+// The manifest lives in the state's inputs only (what the CLI diffs file by file); the outputs keep
+// its digest and a compressed index of paths and headers codes (`FileIndex`), which is all that
+// update, refresh and delete need once a LIST gives them the stored hashes. Each file is one short
 // string: `"<hash> <size> <headers>"`. The hash is the ETag S3 computes for the object as this
 // package uploads it (MD5 of the content, or for a multipart upload MD5 of the part MD5s and `-N`),
 // in base64url, so a LIST is enough to tell whether the stored object is the one declared. The
 // headers are a code into a table (`headers`), derived from the pair itself, so adding a rule
 // never renumbers the other files.
 import { createHash } from "node:crypto";
+import * as zlib from "node:zlib";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as mime from "mime-types";
 import picomatch from "picomatch";
+import { HashCache, type FileStat } from "./hashCache";
 
 /** Files larger than this go up as multipart uploads of parts of this size (the last one smaller). */
 export const PART_SIZE = 8 * 1024 * 1024;
@@ -110,20 +114,21 @@ export function isMultipart(size: number): boolean {
 export function fileHash(file: string, size: number): string {
   const fd = fs.openSync(file, "r");
   try {
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
-    const whole = createHash("md5");
+    // One buffer per file, no larger than the file: most site files are a few KiB.
+    const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 4096), 1024 * 1024));
+    if (!isMultipart(size)) {
+      const whole = createHash("md5");
+      for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) whole.update(buffer.subarray(0, read));
+      return whole.digest("base64url");
+    }
     const parts: Buffer[] = [];
     let part = createHash("md5");
     let inPart = 0;
-    for (;;) {
-      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) break;
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
       let offset = 0;
       while (offset < read) {
         const take = Math.min(read - offset, PART_SIZE - inPart);
-        const slice = buffer.subarray(offset, offset + take);
-        whole.update(slice);
-        part.update(slice);
+        part.update(buffer.subarray(offset, offset + take));
         inPart += take;
         offset += take;
         if (inPart === PART_SIZE) {
@@ -133,7 +138,6 @@ export function fileHash(file: string, size: number): string {
         }
       }
     }
-    if (!isMultipart(size)) return whole.digest("base64url");
     if (inPart > 0) parts.push(part.digest());
     return `${createHash("md5").update(Buffer.concat(parts)).digest("base64url")}-${parts.length}`;
   } finally {
@@ -214,8 +218,8 @@ export function headersFor(relative: string, rules: HeaderRules): ObjectHeaders 
 }
 
 /** Every regular file under `root` (symbolic links followed), as paths relative to it with `/`. */
-function walk(root: string): Array<{ relative: string; absolute: string; size: number }> {
-  const found: Array<{ relative: string; absolute: string; size: number }> = [];
+function walk(root: string): Array<{ relative: string; absolute: string; stat: FileStat }> {
+  const found: Array<{ relative: string; absolute: string; stat: FileStat }> = [];
   const visit = (dir: string, relativeDir: string, seen: Set<string>) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const absolute = path.join(dir, entry.name);
@@ -228,12 +232,15 @@ function walk(root: string): Array<{ relative: string; absolute: string; size: n
         if (seen.has(real)) continue;
         visit(absolute, relative, new Set(seen).add(real));
       } else if (stat.isFile()) {
-        found.push({ relative, absolute, size: 0 });
+        found.push({ relative, absolute, stat: { size: 0, mtimeMs: 0, ctimeMs: 0, ino: 0 } });
       }
     }
   };
   visit(root, "", new Set([fs.realpathSync(root)]));
-  for (const file of found) file.size = fs.statSync(file.absolute).size;
+  for (const file of found) {
+    const { size, mtimeMs, ctimeMs, ino } = fs.statSync(file.absolute);
+    file.stat = { size, mtimeMs, ctimeMs, ino };
+  }
   return found;
 }
 
@@ -256,6 +263,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
 
   const files: Record<string, string> = {};
   const headers: Record<string, string> = {};
+  const hashes = HashCache.open(root);
   const selected = walk(root)
     .filter((file) => include(file.relative) && !exclude(file.relative))
     .sort((a, b) => (a.relative < b.relative ? -1 : 1));
@@ -266,7 +274,48 @@ export function buildManifest(options: ManifestOptions): Manifest {
       throw new ManifestError(`SyncedFolder: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
     }
     headers[code] = value;
-    files[file.relative] = formatEntry({ hash: fileHash(file.absolute, file.size), size: file.size, code });
+    const { size } = file.stat;
+    files[file.relative] = formatEntry({ hash: hashes.hash(file.relative, file.stat, () => fileHash(file.absolute, size)), size, code });
   }
+  hashes.save();
   return { files, headers };
+}
+
+/** The manifest's identity: equal digests, equal manifests (key order aside). */
+export function manifestDigest(files: Readonly<Record<string, string>>): string {
+  const hash = createHash("sha256");
+  for (const file of Object.keys(files).sort()) hash.update(`${file}\t${files[file]}\n`);
+  return hash.digest("base64url");
+}
+
+/**
+ * What the outputs keep of a manifest: relative path → headers code, as sorted `path<TAB>code`
+ * lines, brotli-compressed, in base64 (paths never hold control characters). Hashes and sizes are
+ * left out: a LIST of the prefix gives what is stored, which is what update and refresh compare.
+ */
+const INDEX_FORMAT = "br1:";
+
+export function encodeFileIndex(files: Readonly<Record<string, string>>): string {
+  const lines = Object.keys(files)
+    .sort()
+    .map((file) => `${file}\t${parseEntry(files[file])?.code ?? ""}`)
+    .join("\n");
+  const compressed = zlib.brotliCompressSync(lines, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length } });
+  return INDEX_FORMAT + compressed.toString("base64");
+}
+
+/** Relative path → headers code; empty for an absent index. Throws on an index this package did not write. */
+export function decodeFileIndex(index: unknown): Map<string, string> {
+  const codes = new Map<string, string>();
+  if (index === undefined || index === null || index === "") return codes;
+  if (typeof index !== "string" || !index.startsWith(INDEX_FORMAT)) {
+    throw new Error(`SyncedFolder: the state's filesIndex is not one this version of pulumi-mamutecloud wrote; upgrade the package`);
+  }
+  const lines = zlib.brotliDecompressSync(Buffer.from(index.slice(INDEX_FORMAT.length), "base64")).toString("utf8");
+  if (lines === "") return codes;
+  for (const line of lines.split("\n")) {
+    const tab = line.lastIndexOf("\t");
+    codes.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return codes;
 }

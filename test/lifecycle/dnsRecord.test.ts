@@ -4,6 +4,7 @@ import { Engine, UNKNOWN, CheckFailedError } from "../harness/engine";
 import type { ProviderHost, HostCallError, Props } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { STATE_VERSION } from "../../provider/resource";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -357,7 +358,7 @@ test("a stack written by the previous version (MX with a record-wide priority) s
   const program = { zoneId, name: "@", type: "MX", values: ["MX2.example.net", "mx1.example.net."], priority: 10, ttl: 600 };
   expect((await engine.preview("DnsRecord", "legacy", program)).op).toBe("same");
   expect(await engine.refresh("legacy")).toBe(true);
-  expect(engine.get("legacy").outputs).toMatchObject({ __version: 2, values: ["10 mx1.example.net.", "10 mx2.example.net."] });
+  expect(engine.get("legacy").outputs).toMatchObject({ __version: STATE_VERSION, values: ["10 mx1.example.net.", "10 mx2.example.net."] });
   expect(engine.get("legacy").outputs).not.toHaveProperty("priority");
   expect((await engine.up("DnsRecord", "legacy", program)).op).toBe("same");
   // Moving the priority into the values is no change; giving mx2 its own priority updates in place.
@@ -378,7 +379,7 @@ test("version 1 state is also updated and deleted without a refresh first", asyn
   // The user changes the record-wide priority, as version 1 allowed: an update, not a replacement.
   const step = await engine.up("DnsRecord", "old", { zoneId, name: "old-mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 20, ttl: 600 });
   expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
-  expect(engine.get("old").outputs).toMatchObject({ __version: 2, values: ["20 mx1.example.net.", "20 mx2.example.net."] });
+  expect(engine.get("old").outputs).toMatchObject({ __version: STATE_VERSION, values: ["20 mx1.example.net.", "20 mx2.example.net."] });
   expect(engine.get("old").outputs).not.toHaveProperty("priority");
   // Deleting straight from version 1 state.
   engine.state.set("old", { ...engine.get("old"), outputs });

@@ -10,7 +10,7 @@ import { Engine, CheckFailedError, UNKNOWN } from "../harness/engine";
 import { HostCallError, ProviderHost } from "../harness/providerHost";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
-import { buildManifest, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
+import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
 
 const KIND = "SyncedFolder";
 jest.setTimeout(120_000);
@@ -87,6 +87,11 @@ function argsOf(site: Site, extra: Partial<ManifestOptions> & Record<string, unk
   };
 }
 
+/** The files a state's outputs record as synced (their index), sorted. */
+function recordedFiles(state: { outputs: Record<string, unknown> }): string[] {
+  return [...decodeFileIndex(state.outputs.filesIndex).keys()].sort();
+}
+
 async function keysOf(site: Site, prefix?: string): Promise<string[]> {
   const answer = await site.s3.send(new ListObjectsV2Command({ Bucket: site.bucketId, Prefix: prefix }));
   return (answer.Contents ?? []).map((object) => object.Key as string).sort();
@@ -153,7 +158,7 @@ test("check: bad inputs fail per property before any request; unknown bucket and
   const preview = await engine.preview(KIND, "preview", { ...good, bucket: UNKNOWN, accessKeyId: UNKNOWN, secretAccessKey: UNKNOWN });
   expect(preview.op).toBe("create");
   expect(preview.check.inputs.prefix).toBe("");
-  expect(preview.check.inputs.concurrency).toBe(16);
+  expect(preview.check.inputs.concurrency).toBe(48);
   await expect(engine.up(KIND, "bad", { ...good, concurrency: 100 })).rejects.toThrow(CheckFailedError);
   expect(emu.requests().total).toBe(0);
 });
@@ -169,9 +174,11 @@ test("create uploads every file with its type and cache-control under the prefix
   const state = engine.get("basic");
   expect(state.id).toBe(`${site.bucketId}/site/`);
   expect(state.outputs.prefix).toBe("site/");
-  expect(Object.keys(state.outputs.files as object).sort()).toEqual(
-    [".well-known/security.txt", "about/index.html", "assets/app-3f9a2b1c.js", "assets/logo.svg", "data.json", "index.html"],
-  );
+  const uploaded = [".well-known/security.txt", "about/index.html", "assets/app-3f9a2b1c.js", "assets/logo.svg", "data.json", "index.html"];
+  // The manifest is kept once, in the inputs; the outputs record the same files in their index.
+  expect(Object.keys(state.inputs.files as object).sort()).toEqual(uploaded);
+  expect(state.outputs.files).toBeUndefined();
+  expect(recordedFiles(state)).toEqual(uploaded);
   // One LIST, one HEAD for the key in the prefix it does not know (is it an orphan of its own?), the PUTs.
   expect(s3Requests()).toEqual({ ListObjectsV2: 1, HeadObject: 1, PutObject: 6 });
 
@@ -203,10 +210,11 @@ test("a second up with nothing changed makes no S3 request at all; refresh is on
   expect(again.op).toBe("same");
   expect(emu.requests().total).toBe(0);
 
-  const before = engine.get("basic").outputs;
+  const before = engine.get("basic");
   expect(await engine.refresh("basic")).toBe(true);
   expect(s3Requests()).toEqual({ ListObjectsV2: 1 });
-  expect(engine.get("basic").outputs.files).toEqual(before.files);
+  expect(engine.get("basic").inputs.files).toEqual(before.inputs.files);
+  expect(engine.get("basic").outputs).toEqual(before.outputs);
   expect((await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }))).op).toBe("same");
 });
 
@@ -254,15 +262,15 @@ test("refresh sees a file changed and one deleted out of band; the next up puts 
   const dataJson = files.data.find((file: { key: string }) => file.key === "site/data.json");
   expect((await api(emu, "DELETE", `/object-storage/buckets/${site.bucketId}/files/${dataJson.id}`)).status).toBe(204);
 
-  const before = engine.get("basic").outputs.files as Record<string, string>;
+  const before = engine.get("basic").inputs.files as Record<string, string>;
   expect(await engine.refresh("basic")).toBe(true);
-  const after = engine.get("basic").outputs.files as Record<string, string>;
+  // The refreshed inputs are what the CLI diffs against the program: both files show as changes.
+  const after = engine.get("basic").inputs.files as Record<string, string>;
   expect(after["data.json"]).toBeUndefined();
   expect(after["index.html"]).not.toBe(before["index.html"]);
   expect(after["index.html"].split(" ")[1]).toBe("7"); // the size S3 holds now
   expect(after["about/index.html"]).toBe(before["about/index.html"]);
-  // The refreshed inputs are what the CLI diffs against the program: both files show as changes.
-  expect((engine.get("basic").inputs.files as Record<string, string>)["data.json"]).toBeUndefined();
+  expect(recordedFiles(engine.get("basic"))).toEqual(Object.keys(after).sort());
 
   const preview = await engine.preview(KIND, "basic", argsOf(site, { prefix: "site", ...rules }));
   expect(preview.op).toBe("update");
@@ -273,6 +281,49 @@ test("refresh sees a file changed and one deleted out of band; the next up puts 
   expect(await bodyOf(site, "site/data.json")).toBe("{}");
   expect((await headOf(site, "site/data.json")).CacheControl).toBe("no-store");
   expect((await engine.up(KIND, "basic", argsOf(site, { prefix: "site", ...rules }))).op).toBe("same");
+});
+
+test("state written by the previous version (manifest echoed in the outputs, version 2) keeps working", async () => {
+  const site = await newSite("sf-v2", { "index.html": "<p>v2</p>", "app.css": "body{}", "gone.js": "1" });
+  await engine.up(KIND, "v2", argsOf(site));
+  const current = engine.get("v2");
+  // What version 2 wrote: every input echoed into the outputs, no digest or index.
+  const { filesDigest: _digest, filesIndex: _index, ...rest } = current.outputs;
+  engine.state.set("v2", { ...current, outputs: { ...rest, files: current.inputs.files, __version: 2 } });
+
+  emu.resetRequests();
+  expect((await engine.up(KIND, "v2", argsOf(site))).op).toBe("same");
+  expect(emu.requests().total).toBe(0);
+
+  engine.state.set("v2", { ...current, outputs: { ...rest, files: current.inputs.files, __version: 2 } });
+  writeFiles(site.dir, { "app.css": "body{color:red}" });
+  fs.rmSync(path.join(site.dir, "gone.js"));
+  emu.resetRequests();
+  expect((await engine.up(KIND, "v2", argsOf(site))).op).toBe("update");
+  expect(mutations()).toEqual({ PutObject: 1, DeleteObjects: 1 });
+  expect(await keysOf(site)).toEqual(["app.css", "index.html"]);
+  expect(engine.get("v2").outputs.__version).toBe(3);
+  expect(engine.get("v2").outputs.files).toBeUndefined();
+
+  // A refresh and a destroy of version 2 state find its files from the echoed manifest.
+  engine.state.set("v2", { ...current, outputs: { ...rest, files: current.inputs.files, __version: 2 } });
+  expect(await engine.refresh("v2")).toBe(true);
+  expect(Object.keys(engine.get("v2").inputs.files as object).sort()).toEqual(["app.css", "index.html"]);
+  engine.state.set("v2", { ...current, outputs: { ...rest, files: current.inputs.files, __version: 2 } });
+  await engine.destroy("v2");
+  expect(await keysOf(site)).toEqual([]);
+});
+
+test("keys with spaces, non-ASCII and reserved characters are stored under exactly their names", async () => {
+  const files = { "a b/ü (1)+x.html": "<p>1</p>", "weird!'()*&=$,;@~.txt": "2", "%41.css": "3" };
+  const site = await newSite("sf-names", files);
+  await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }));
+  expect(await keysOf(site)).toEqual(Object.keys(files).map((file) => `dir with space/${file}`).sort());
+  for (const [file, body] of Object.entries(files)) expect(await bodyOf(site, `dir with space/${file}`)).toBe(body);
+  emu.resetRequests();
+  expect((await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }))).op).toBe("same");
+  await engine.destroy("names");
+  expect(await keysOf(site)).toEqual([]);
 });
 
 test("destroy deletes its files and nothing else", async () => {
@@ -373,7 +424,7 @@ test("a create that fails half-way keeps what landed in the stack (init failure)
   expect(err?.message).toMatch(/upload "p\d\d\.html" .* failed: HTTP 400/);
   expect(err?.message).toMatch(/of 30 files were uploaded and are kept in the stack/);
   expect(err?.initFailed?.id).toBe(`${site.bucketId}/`);
-  const kept = Object.keys(engine.get("half").outputs.files as object).sort();
+  const kept = recordedFiles(engine.get("half"));
   expect(kept.length).toBeGreaterThan(0);
   expect(kept.length).toBeLessThan(30);
   expect(await keysOf(site)).toEqual(kept);
@@ -409,7 +460,7 @@ test("a file changed between the program reading it and the upload fails, and is
   );
   expect(multipart?.message).toMatch(/upload "big\.bin": .*big\.bin changed while it was being uploaded/);
   // a.html landed and is kept; big.bin, whose ETag did not match, is not recorded.
-  expect(Object.keys(engine.get("racing").outputs.files as object)).toEqual(["a.html"]);
+  expect(recordedFiles(engine.get("racing"))).toEqual(["a.html"]);
   await engine.up(KIND, "racing", argsOf(site));
   const stored = await headOf(site, "big.bin");
   expect([stored.ContentLength, stored.ETag]).toEqual([big.length, expect.stringMatching(/-2"$/)]);

@@ -5,14 +5,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ApiCall, MamuteClient } from "../../provider/client";
-import { checkInputs, diffInputs } from "../../provider/resource";
-import { planSync, syncedFolder } from "../../provider/resources/syncedFolder";
+import { checkInputs, diffInputs, withoutInputOnly } from "../../provider/resource";
+import { manifestOutputs, planSync, syncedFolder } from "../../provider/resources/syncedFolder";
 import {
   IMMUTABLE,
   PART_SIZE,
   REVALIDATE,
   SHORT,
   buildManifest,
+  decodeFileIndex,
   defaultCacheControl,
   defaultContentType,
   hashOfEtag,
@@ -21,6 +22,7 @@ import {
   parseEntry,
   parseHeaders,
 } from "../../provider/sync/manifest";
+import { HashCache } from "../../provider/sync/hashCache";
 import { PURGE_ALL_ABOVE, PURGE_URLS_PER_CALL, purgeKeys, purgePaths, purgeRequests } from "../../provider/sync/purge";
 
 let dir: string;
@@ -148,18 +150,46 @@ describe("headers", () => {
 });
 
 describe("plan", () => {
-  const entry = (hash: string) => `${hash.padEnd(22, "A")} 1 abcdef`;
+  const entry = (hash: string, code = "abcdef") => `${hash.padEnd(22, "A")} 1 ${code}`;
+  const recorded = (prefix: string, files: Record<string, string>) => ({
+    prefix,
+    codes: new Map(Object.entries(files).map(([file, value]) => [file, parseEntry(value)!.code])),
+  });
+  /** The bucket as a LIST shows it after syncing `files` under `prefix`. */
+  const listed = (prefix: string, files: Record<string, string>) =>
+    new Map(Object.entries(files).map(([file, value]) => [`${prefix}${file}`, { hash: parseEntry(value)!.hash, size: parseEntry(value)!.size }]));
+
   test("uploads what is new or different, deletes old keys the new manifest lacks", () => {
-    const olds = { prefix: "", files: { "a.html": entry("a"), "b.css": entry("b"), "c.js": entry("c") } };
+    const olds = { "a.html": entry("a"), "b.css": entry("b"), "c.js": entry("c") };
     const news = { prefix: "", files: { "a.html": entry("a"), "b.css": entry("B"), "d.png": entry("d") } };
-    expect(planSync(olds, news)).toEqual({ uploads: ["b.css", "d.png"], deletes: ["c.js"] });
-    expect(planSync(undefined, news)).toEqual({ uploads: ["a.html", "b.css", "d.png"], deletes: [] });
-    expect(planSync(news, news)).toEqual({ uploads: [], deletes: [] });
+    expect(planSync(recorded("", olds), news, listed("", olds))).toEqual({ uploads: ["b.css", "d.png"], deletes: ["c.js"] });
+    expect(planSync(undefined, news, new Map())).toEqual({ uploads: ["a.html", "b.css", "d.png"], deletes: [] });
+    expect(planSync(recorded("", news.files), news, listed("", news.files))).toEqual({ uploads: [], deletes: [] });
+  });
+
+  test("a headers change re-sends the file; a stored object changed or gone out of band is put back", () => {
+    const olds = { "a.html": entry("a"), "b.css": entry("b"), "c.js": entry("c") };
+    const news = { prefix: "", files: { ...olds, "a.html": entry("a", "ghijkl") } };
+    const stored = listed("", olds);
+    stored.set("b.css", { hash: entry("x").slice(0, 22), size: 1 });
+    stored.delete("c.js");
+    expect(planSync(recorded("", olds), news, stored)).toEqual({ uploads: ["a.html", "b.css", "c.js"], deletes: [] });
   });
 
   test("a new prefix moves everything: all uploaded under it, all old keys deleted", () => {
     const files = { "a.html": entry("a") };
-    expect(planSync({ prefix: "v1/", files }, { prefix: "v2/", files })).toEqual({ uploads: ["a.html"], deletes: ["v1/a.html"] });
+    expect(planSync(recorded("v1/", files), { prefix: "v2/", files }, listed("v1/", files))).toEqual({ uploads: ["a.html"], deletes: ["v1/a.html"] });
+  });
+});
+
+describe("state", () => {
+  test("the outputs keep a digest and an index of paths and headers codes that decodes to the manifest's", () => {
+    const files = { "a b/ü.html": "A".repeat(22) + " 10 abcdef", "z.css": "B".repeat(22) + "-2 9000000 ghijkl" };
+    const { filesDigest, filesIndex } = manifestOutputs(files);
+    expect(decodeFileIndex(filesIndex)).toEqual(new Map([["a b/ü.html", "abcdef"], ["z.css", "ghijkl"]]));
+    expect(decodeFileIndex(manifestOutputs({}).filesIndex)).toEqual(new Map());
+    expect(manifestOutputs({ "z.css": files["z.css"], "a b/ü.html": files["a b/ü.html"] }).filesDigest).toBe(filesDigest);
+    expect(manifestOutputs({ ...files, "z.css": "C".repeat(22) + "-2 9000000 ghijkl" }).filesDigest).not.toBe(filesDigest);
   });
 });
 
@@ -174,16 +204,19 @@ describe("check and diff", () => {
     for (const [given, stored] of [["", ""], ["/", ""], ["site", "site/"], ["/a/b/", "a/b/"]]) {
       expect(checkInputs(syncedFolder, {}, { ...inputs(), prefix: given }).inputs.prefix).toBe(stored);
     }
-    expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 16 });
+    expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 48 });
   });
 
   test("only the manifest, bucket, prefix and credential make a change; the bucket replaces, deleting first", () => {
-    const olds = checkInputs(syncedFolder, {}, inputs()).inputs;
-    const same = { ...olds, path: "/elsewhere", concurrency: 4, include: ["**"], cacheControl: { "*.x": "no-store" }, cdnResourceId: "cdn_1" };
+    const checked = checkInputs(syncedFolder, {}, inputs()).inputs;
+    // The old outputs, as create writes them: the manifest stays in the inputs, its digest and index stand for it.
+    const olds: Record<string, unknown> = { ...withoutInputOnly(syncedFolder, checked), ...manifestOutputs(checked.files as Record<string, string>) };
+    expect(olds.files).toBeUndefined();
+    const same = { ...checked, path: "/elsewhere", concurrency: 4, include: ["**"], cacheControl: { "*.x": "no-store" }, cdnResourceId: "cdn_1" };
     expect(diffInputs(syncedFolder, olds, same)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(diffInputs(syncedFolder, olds, { ...olds, secretAccessKey: "t".repeat(40) })).toMatchObject({ changes: true, replaces: [] });
-    expect(diffInputs(syncedFolder, olds, { ...olds, files: {} })).toMatchObject({ changes: true, replaces: [] });
-    expect(diffInputs(syncedFolder, olds, { ...olds, bucket: "bkt_2" })).toEqual({ changes: true, replaces: ["bucket"], deleteBeforeReplace: true });
+    expect(diffInputs(syncedFolder, olds, { ...checked, secretAccessKey: "t".repeat(40) })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(syncedFolder, olds, { ...checked, files: {} })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(syncedFolder, olds, { ...checked, bucket: "bkt_2" })).toEqual({ changes: true, replaces: ["bucket"], deleteBeforeReplace: true });
   });
 });
 
@@ -214,5 +247,65 @@ describe("CDN purge", () => {
     calls.length = 0;
     await purgeKeys(client, "cdn 2", Array.from({ length: PURGE_ALL_ABOVE + 5 }, (_, i) => `f${i}.css`));
     expect(calls).toEqual([expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn%202/purge/all" })]);
+  });
+});
+
+describe("hash cache", () => {
+  const statOf = (file: string) => {
+    const { size, mtimeMs, ctimeMs, ino } = fs.statSync(file);
+    return { size, mtimeMs, ctimeMs, ino };
+  };
+
+  test("an unchanged file is not read again; a rewritten one (same size, even with its old mtime) and a just-written one are", () => {
+    const program = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    fs.mkdirSync(path.join(program, "node_modules"));
+    const root = path.join(program, "site");
+    fs.mkdirSync(root);
+    const old = path.join(root, "old.html");
+    const fresh = path.join(root, "fresh.html");
+    const coarse = path.join(root, "coarse.html");
+    fs.writeFileSync(old, "aaaa");
+    fs.writeFileSync(fresh, "cccc");
+    fs.writeFileSync(coarse, "dddd");
+    const hour = new Date(Date.now() - 3_600_123);
+    fs.utimesSync(old, hour, hour);
+    // Written as it is hashed (a clock a minute ahead stands for "the same instant" without timing the test).
+    const now = new Date(Date.now() + 60_000);
+    fs.utimesSync(fresh, now, now);
+    // A whole-second mtime under a second ago: a file system that keeps seconds only, where a write a second later could look the same.
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+    fs.utimesSync(coarse, second, second);
+
+    const computed: string[] = [];
+    const run = () => {
+      const cache = HashCache.open(root, program);
+      const hashes = [old, fresh, coarse].map((file) => cache.hash(path.basename(file), statOf(file), () => (computed.push(path.basename(file)), md5(fs.readFileSync(file)).toString("base64url"))));
+      cache.save();
+      return hashes;
+    };
+    const first = run();
+    expect(computed).toEqual(["old.html", "fresh.html", "coarse.html"]);
+    computed.length = 0;
+    expect(run()).toEqual(first);
+    expect(computed).toEqual(["fresh.html", "coarse.html"]);
+
+    computed.length = 0;
+    fs.writeFileSync(old, "bbbb");
+    fs.utimesSync(old, hour, hour); // same size, mtime set back: the ctime still moved
+    const third = run();
+    expect(computed).toEqual(expect.arrayContaining(["old.html", "fresh.html"]));
+    expect(third[0]).toBe(md5("bbbb").toString("base64url"));
+    fs.rmSync(program, { recursive: true, force: true });
+  });
+
+  test("without node_modules in the program's folder nothing is written", () => {
+    const program = fs.mkdtempSync(path.join(os.tmpdir(), "hash-cache-"));
+    const file = path.join(program, "a.txt");
+    fs.writeFileSync(file, "x");
+    const cache = HashCache.open(program, program);
+    expect(cache.hash("a.txt", statOf(file), () => "h")).toBe("h");
+    cache.save();
+    expect(fs.readdirSync(program)).toEqual(["a.txt"]);
+    fs.rmSync(program, { recursive: true, force: true });
   });
 });
