@@ -60,7 +60,8 @@ export interface UpOptions {
 
 export class Engine {
   readonly state = new Map<string, ResourceState>();
-  private readonly replaced: Array<() => Promise<void>> = [];
+  /** Resources replaced create-first whose delete is held back: in the checkpoint, as the engine keeps them. */
+  readonly pendingDeletes: ResourceState[] = [];
 
   constructor(
     readonly host: ProviderHost,
@@ -98,7 +99,22 @@ export class Engine {
 
   /** The deletes held back by `deferDelete`, newest first (dependents before what they depend on). */
   async finishReplacements(): Promise<void> {
-    while (this.replaced.length) await this.replaced.pop()!();
+    while (this.pendingDeletes.length) {
+      const old = this.pendingDeletes.at(-1)!;
+      await this.host.delete(old.kind, old.name, old.id, old.outputs);
+      this.pendingDeletes.pop();
+    }
+  }
+
+  /**
+   * The next `pulumi up` after this one's host died: a new host, the checkpoint as it was (every
+   * step that finished, the deletes still pending); a step cut short left nothing in it.
+   */
+  resumeWith(host: ProviderHost): Engine {
+    const next = new Engine(host, this.provider);
+    for (const [name, state] of this.state) next.state.set(name, state);
+    next.pendingDeletes.push(...this.pendingDeletes);
+    return next;
   }
 
   /** `pulumi up` for one resource whose props are exactly what an SDK class registered. */
@@ -139,12 +155,11 @@ export class Engine {
     } else {
       await this.createInto(kind, name, check.inputs);
       order.push("create");
-      const deleteOld = () => this.host.delete(kind, name, old.id, old.outputs);
       if (options.deferDelete) {
-        this.replaced.push(deleteOld);
+        this.pendingDeletes.push(old);
         return { op, check, diff, order };
       }
-      await deleteOld();
+      await this.host.delete(kind, name, old.id, old.outputs);
       order.push("delete");
     }
     return { op, check, diff, order };

@@ -221,7 +221,8 @@ export class ProviderHost {
 
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode === null) {
+    // A killed host has a signal and no exit code: it is gone already.
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = new Promise((resolve) => this.child.once("exit", resolve));
       this.child.kill("SIGTERM");
       await exited;

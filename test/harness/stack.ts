@@ -35,7 +35,7 @@ export async function destroyStack(engine: Engine): Promise<void> {
   await settleAll(names.filter((name) => parents.includes(name)).map((name) => engine.destroy(name)));
 }
 
-async function settleAll(steps: Array<Promise<unknown>>): Promise<void> {
+export async function settleAll(steps: Array<Promise<unknown>>): Promise<void> {
   const failed = (await Promise.allSettled(steps)).filter((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed.length) {
     const reasons = failed.map((result) => String((result.reason as Error)?.message ?? result.reason));
@@ -63,4 +63,21 @@ export async function inventory(emu: Emulator): Promise<string[]> {
 
 export function stateIds(engine: Engine): string[] {
   return [...engine.state.values()].map((resource) => resource.id).sort();
+}
+
+/** The ids of the API objects the state holds: all but the kinds that are not objects of their own. */
+export function apiObjectIds(engine: Engine): string[] {
+  const notObjects = ["CertificateValidation", "SyncedFolder"];
+  return [...engine.state.values()].filter((resource) => !notObjects.includes(resource.kind)).map((resource) => resource.id).sort();
+}
+
+/** `inventory` plus the CDN plane: resources, their custom domains (`<resource>/<domain>`), certificates. */
+export async function fullInventory(emu: Emulator): Promise<string[]> {
+  const ids = await inventory(emu);
+  for (const resource of await listAll(emu, "/cdn/resource")) {
+    ids.push(String(resource.id));
+    for (const domain of resource.custom_domains ?? []) ids.push(`${resource.id}/${domain.id}`);
+  }
+  for (const certificate of await listAll(emu, "/cdn/ssl-certificate")) ids.push(String(certificate.id));
+  return ids.sort();
 }
