@@ -7,15 +7,32 @@ import {
   ResourceInitError,
   STATE_VERSION,
   checkInputs,
-  diffInputs,
+  diffDetailed,
   inputsOf,
   upgradeState,
+  type CheckFailure,
   type Context,
+  type DetailedDiff,
   type PropertyMap,
   type ResourceDefinition,
 } from "./resource";
 
+/**
+ * The operations of one resource kind, in the dynamic provider's shape (the dynamic host calls
+ * them through the shim) and with the details the native plugin needs (which properties changed).
+ */
+export interface KindOperations {
+  check(olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }>;
+  diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DetailedDiff>;
+  create(props: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
+  read(id: string, props: PropertyMap): Promise<{ id: string; props: PropertyMap; inputs?: PropertyMap }>;
+  update(id: string, olds: PropertyMap, news: PropertyMap): Promise<{ outs: PropertyMap }>;
+  delete(id: string, props: PropertyMap): Promise<void>;
+}
+
+// Checked here, so a change of either shape fails the build.
 type DynamicProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+const _fitsTheDynamicHost = (operations: KindOperations): DynamicProvider => operations;
 
 /** Drops the serialized shim the host adds to every property bag. */
 function own(props: PropertyMap | undefined): PropertyMap {
@@ -28,6 +45,14 @@ function defined(props: PropertyMap): PropertyMap {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
+function defaultsOf(definition: ResourceDefinition): PropertyMap {
+  return Object.fromEntries(
+    Object.entries(definition.inputs)
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([key, spec]) => [key, spec.default]),
+  );
+}
+
 function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args) => {
     try {
@@ -38,13 +63,13 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
   };
 }
 
-export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
+export function dynamicProvider(definition: ResourceDefinition, ctx: Context): KindOperations {
   /** Old outputs in the current shape, whichever version of the package wrote them. */
   const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
   return {
     check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
 
-    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffInputs(definition, stateOf(olds), own(news))),
+    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffDetailed(definition, stateOf(olds), own(news))),
 
     create: guard(async (props: PropertyMap) => {
       const inputs = own(props);
@@ -64,11 +89,15 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     }),
 
     read: guard(async (id: string, props: PropertyMap) => {
-      const state = stateOf(props);
+      // No state at all: an import (or `.get()`), which knows only the id. Inputs the API does not
+      // hold start at their defaults, so the engine's following check and diff see no change.
+      const importing = Object.keys(own(props)).length === 0;
+      const state = importing ? {} : stateOf(props);
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
-      const outs = defined({ ...state, ...current, __version: STATE_VERSION });
+      const base = importing ? defaultsOf(definition) : state;
+      const outs = defined({ ...base, ...current, __version: STATE_VERSION });
       return { id, props: outs, inputs: inputsOf(definition, outs) };
     }),
 
@@ -84,5 +113,5 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     delete: guard(async (id: string, props: PropertyMap) => {
       await definition.delete(ctx, id, stateOf(props));
     }),
-  } as DynamicProvider;
+  };
 }

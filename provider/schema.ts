@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
-import type { InputProperty, OutputProperty, ResourceDefinition } from "./resource";
+import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "./resource";
 
 type TypeSpec = { type: string; items?: TypeSpec; additionalProperties?: TypeSpec };
 
@@ -72,6 +72,27 @@ function resourceSpec(definition: ResourceDefinition) {
   };
 }
 
+/** The properties of an existing object: the resource's properties and its id. */
+function lookupOutputs(definition: ResourceDefinition) {
+  const { properties, required } = resourceSpec(definition);
+  return {
+    properties: { id: { type: "string", description: `The ${definition.kind}'s id (its import id).` }, ...properties },
+    required: ["id", ...required],
+  };
+}
+
+function functionSpec(definition: ResourceDefinition, lookup: Lookup) {
+  const args = Object.entries(lookup.args);
+  return {
+    description: lookup.description,
+    inputs: {
+      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p)])),
+      required: args.filter(([, p]) => p.required).map(([key]) => key),
+    },
+    outputs: lookupOutputs(definition),
+  };
+}
+
 function configSpec(setting: Setting): PropertySpec {
   return {
     type: setting.type,
@@ -90,7 +111,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     version,
     description:
       "Buckets, bucket-scoped S3 credentials, DNS zones and records on MamuteCloud, as code. " +
-      "Resources are served by a dynamic provider shipped in the pulumi-mamutecloud npm package.",
+      "Served by the native plugin shipped in the pulumi-mamutecloud npm package (the same package also serves them as dynamic resources).",
     keywords: ["pulumi", "mamutecloud", "category/cloud", "kind/native"],
     license: "Apache-2.0",
     publisher: "pulumi-mamutecloud",
@@ -100,7 +121,14 @@ export function packageSchema(version: string): Record<string, unknown> {
       inputProperties: config,
     },
     resources: Object.fromEntries(definitions.map((definition) => [`${CONFIG_NAMESPACE}:index:${definition.kind}`, resourceSpec(definition)])),
-    language: { nodejs: { packageName: "pulumi-mamutecloud", dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
+    functions: Object.fromEntries(
+      definitions.flatMap((definition) =>
+        definition.lookup ? [[`${CONFIG_NAMESPACE}:index:get${definition.kind}`, functionSpec(definition, definition.lookup)]] : [],
+      ),
+    ),
+    // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
+    // and an SDK generated under that name would shadow the package itself.
+    language: { nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
   };
 }
 

@@ -5,6 +5,7 @@
 import { Agent, interceptors, type Dispatcher } from "undici";
 import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";
+import { currentReporter } from "../progress";
 import { registerSecret } from "../redact";
 import { MamuteApiError, UnexpectedResponseError } from "./errors";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
@@ -105,7 +106,8 @@ export class MamuteClient {
     }
     const fullPath = query.size ? `${path}?${query}` : path;
     const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
-    const tracker: RetryTracker = { attempts: 1 };
+    // Captured here: undici runs the retry callback outside this operation's async context.
+    const tracker: RetryTracker = { attempts: 1, operation: call.operation, progress: currentReporter() };
     const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders };
     let body: string | undefined;
     if (call.body !== undefined) {

@@ -54,7 +54,13 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 
 export interface RetryTracker {
   attempts: number;
+  /** For the status line of a long wait. */
+  operation?: string;
+  progress?: (message: string) => void;
 }
+
+/** Waits shorter than this pass without a status line. */
+const REPORTED_WAIT_MS = 1000;
 
 export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback {
   return (err, { state, opts }, cb) => {
@@ -74,6 +80,12 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     }
     const serverWait = retryAfterMs(failure.headers?.["retry-after"]);
     const delay = serverWait !== undefined ? Math.min(serverWait, settings.maxDelayMs) : backoffDelay(state.counter, settings);
+    if (delay >= REPORTED_WAIT_MS && tracker?.progress) {
+      const cause = failure.statusCode !== undefined ? `HTTP ${failure.statusCode}` : failure.code;
+      tracker.progress(
+        `${tracker.operation ?? "request"}: ${cause}; retrying in ${(delay / 1000).toFixed(1)}s (retry ${state.counter} of ${settings.maxRetries})`,
+      );
+    }
     setTimeout(() => cb(null), delay);
   };
 }

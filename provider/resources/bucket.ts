@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { idArg, idOrKey } from "../lookup";
 import {
   changedProperties,
   replacementsOf,
@@ -180,6 +181,15 @@ export const bucket: ResourceDefinition = {
       if (err instanceof MamuteApiError && err.isConflict) throw nameTaken(String(news.name), undefined);
       throw err;
     }
+  },
+
+  lookup: {
+    description: "An existing bucket, by id or by name.",
+    args: {
+      id: idArg("Bucket"),
+      name: { description: "The bucket's name.", schema: bucketName },
+    },
+    find: (ctx, args) => idOrKey("Bucket", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
   },
 
   async delete(ctx, id, state) {

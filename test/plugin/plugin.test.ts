@@ -1,0 +1,191 @@
+// The native plugin from a packed install, started as Pulumi's Node language host starts a
+// `runtime: nodejs` plugin, driven over gRPC: what it serves (info, schema), configuration from
+// config and from the environment, lookups, status lines to the engine, secrets, and two provider
+// instances against two accounts in one program.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import type * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
+import { Engine } from "../harness/engine";
+import { REPO_ROOT, isSecretValue, nativeUrnOf, type ProviderHost } from "../harness/providerHost";
+import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
+
+const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+
+let rig: PluginRig;
+let emu: Emulator;
+let host: ProviderHost;
+let engine: Engine;
+
+beforeAll(async () => {
+  rig = await startRig();
+  emu = await startTestEmulator();
+  host = await rig.plugin({ emu });
+  engine = await Engine.create(host);
+}, 300_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await emu?.close();
+});
+
+test("the installed package holds the plugin folder and the executable", () => {
+  const { pluginDir, dir } = rig.project;
+  expect(fs.readFileSync(path.join(pluginDir, "PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+  const manifest = JSON.parse(fs.readFileSync(path.join(pluginDir, "package.json"), "utf8"));
+  expect(manifest.version).toBe(version);
+  expect(manifest.dependencies["@pulumi/pulumi"]).toBe(">=3.139.0");
+  expect(manifest.dependencies["pulumi-mamutecloud"]).toBe(version);
+  expect(fs.existsSync(path.join(pluginDir, manifest.main))).toBe(true);
+  expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "pulumi-resource-mamutecloud"))).toBe(true);
+});
+
+test("GetPluginInfo answers the package version; GetSchema the schema.json shipped, valid against the metaschema", async () => {
+  const info = await host.unary<emptyproto.Empty, plugproto.PluginInfo>("getPluginInfo", new emptyproto.Empty());
+  expect(info.getVersion()).toBe(version);
+  const response = await host.unary<provproto.GetSchemaRequest, provproto.GetSchemaResponse>("getSchema", new provproto.GetSchemaRequest());
+  const served = JSON.parse(response.getSchema());
+  const shipped = JSON.parse(fs.readFileSync(path.join(rig.project.dir, "node_modules", "pulumi-mamutecloud", "schema.json"), "utf8"));
+  expect(served).toEqual(shipped);
+  expect(served.version).toBe(version);
+  expect(Object.keys(served.resources)).toEqual(expect.arrayContaining(["mamutecloud:index:Bucket", "mamutecloud:index:DnsRecord"]));
+  expect(Object.keys(served.functions)).toEqual(expect.arrayContaining(["mamutecloud:index:getBucket", "mamutecloud:index:getDnsZone"]));
+  const metaschema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "pulumi-package-metaschema.json"), "utf8"));
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(metaschema);
+  expect(validate(served)).toBe(true);
+});
+
+test("CheckConfig names a bad setting; DiffConfig reports a change of account without asking for replacement", async () => {
+  expect(await checkConfig(host, { endpoint: "http://api.example.com" })).toEqual([expect.stringMatching(/^endpoint: .*plain http/)]);
+  expect(await checkConfig(host, { authHeader: "cookie" })).toEqual([expect.stringMatching(/^authHeader: /)]);
+  expect(await checkConfig(host, { endpoint: emu.url, apiKey: emu.apiKey })).toEqual([]);
+  const same = await diffConfig(host, { endpoint: emu.url }, { endpoint: emu.url });
+  expect(same.changes).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+  const moved = await diffConfig(host, { endpoint: emu.url }, { endpoint: "http://127.0.0.1:1" });
+  expect(moved).toEqual({ changes: provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], diffs: ["endpoint"] });
+});
+
+test("configured from the environment alone (no provider inputs), the plugin creates in that account", async () => {
+  const fromEnv = await rig.plugin({
+    env: cleanEnv({ MAMUTECLOUD_API_KEY: emu.apiKey, MAMUTECLOUD_ENDPOINT: emu.url, MAMUTECLOUD_S3_ENDPOINT: emu.s3Url }),
+  });
+  const request = new provproto.ConfigureRequest().setAcceptsecrets(true);
+  await fromEnv.unary("configure", request);
+  const envEngine = await Engine.create(fromEnv);
+  await envEngine.up("Bucket", "from-env", { name: "from-env-bucket" });
+  expect((await listAll(emu, "/object-storage/buckets")).map((b) => b.name)).toContain("from-env-bucket");
+  await envEngine.destroy("from-env");
+  expect(fromEnv.stderr).not.toContain(emu.apiKey);
+});
+
+test("a missing credential fails the first operation with both ways to set it, and a preview still works", async () => {
+  const bare = await rig.plugin({ env: cleanEnv() });
+  await bare.unary("configure", new provproto.ConfigureRequest().setAcceptsecrets(true));
+  const bareEngine = await Engine.create(bare);
+  expect((await bareEngine.preview("Bucket", "b", { name: "nothing-yet" })).op).toBe("create");
+  await expect(bareEngine.up("Bucket", "b", { name: "nothing-yet" })).rejects.toThrow(/mamutecloud:apiKey.*MAMUTECLOUD_API_KEY/);
+});
+
+test("lookups: getBucket by name and id, getDnsZone by domain, getDnsRecord by name and type, getBucketCredential", async () => {
+  await engine.up("Bucket", "assets", { name: "lookup-assets" });
+  await engine.up("BucketCredential", "reader", { bucketId: engine.get("assets").id });
+  await engine.up("DnsZone", "zone", { domain: "lookup.example" });
+  await engine.up("DnsRecord", "www", { zoneId: engine.get("zone").id, name: "www", type: "A", values: ["192.0.2.1"] });
+
+  const byName = await invoke(host, "mamutecloud:index:getBucket", { name: "Lookup-Assets" });
+  expect(byName.failures).toEqual([]);
+  expect(byName.result).toMatchObject({ id: engine.get("assets").id, name: "lookup-assets", storageClass: "Standard", forceDestroy: false });
+  expect(Object.keys(byName.result).some((key) => key.startsWith("__"))).toBe(false);
+  const byId = await invoke(host, "mamutecloud:index:getBucket", { id: engine.get("assets").id });
+  expect(byId.result).toEqual(byName.result);
+
+  const zone = await invoke(host, "mamutecloud:index:getDnsZone", { domain: "lookup.example." });
+  expect(zone.result).toMatchObject({ id: engine.get("zone").id, domain: "lookup.example", nameservers: expect.any(Array) });
+  const record = await invoke(host, "mamutecloud:index:getDnsRecord", { zoneId: engine.get("zone").id, name: "WWW", type: "a" });
+  expect(record.result).toMatchObject({ id: engine.get("www").id, fqdn: "www.lookup.example", values: ["192.0.2.1"] });
+
+  const credential = await invoke(host, "mamutecloud:index:getBucketCredential", {
+    bucketId: engine.get("assets").id,
+    accessKeyId: engine.get("reader").outputs.accessKeyId,
+  });
+  expect(credential.result).toMatchObject({ id: engine.get("reader").id, active: true });
+  expect(credential.result.secretAccessKey).toBeUndefined();
+
+  // What a user gets wrong: a failure naming the argument, or an error naming what was not found.
+  expect((await invoke(host, "mamutecloud:index:getBucket", { name: "no" })).failures).toEqual([expect.stringMatching(/^name: must be 3-63/)]);
+  expect((await invoke(host, "mamutecloud:index:getDnsRecord", { zoneId: engine.get("zone").id })).failures).toEqual([
+    "name: is required",
+    "type: is required",
+  ]);
+  await expect(invoke(host, "mamutecloud:index:getBucket", { name: "nobody-has-this" })).rejects.toThrow(/no Bucket with name "nobody-has-this"/);
+  await expect(invoke(host, "mamutecloud:index:getBucket", {})).rejects.toThrow(/exactly one of id and name/);
+  await expect(invoke(host, "mamutecloud:index:getDnsZone", { id: "zone_missing" })).rejects.toThrow(/not found/);
+
+  for (const name of ["www", "zone", "reader", "assets"]) await engine.destroy(name);
+});
+
+test("a long wait sends ephemeral status lines with the resource's URN to the engine", async () => {
+  emu.setFaults({ rules: [{ route: "POST /object-storage/buckets", fault: "status", status: 429, retryAfter: 1, times: 1 }] });
+  try {
+    await engine.up("Bucket", "slow", { name: "slow-bucket" });
+  } finally {
+    emu.clearFaults();
+  }
+  const lines = rig.engineService.lines.filter((line) => line.urn === nativeUrnOf("Bucket", "slow"));
+  expect(lines).toEqual([
+    expect.objectContaining({ ephemeral: true, message: expect.stringMatching(/^create bucket "slow-bucket": HTTP 429; retrying in 1\.0s/) }),
+  ]);
+  await engine.destroy("slow");
+});
+
+test("secrets: the S3 secret and the API key travel as secrets and never in plain text on stderr", async () => {
+  await engine.up("Bucket", "vault", { name: "secret-vault" });
+  await engine.up("BucketCredential", "key", { bucketId: engine.get("vault").id });
+  const outputs = engine.get("key").outputs;
+  expect(isSecretValue(outputs.secretAccessKey)).toBe(true);
+  const secret = (outputs.secretAccessKey as { value: string }).value;
+  expect(secret).toHaveLength(40);
+  // A refresh keeps it, still as a secret.
+  await engine.refresh("key");
+  expect(engine.get("key").outputs.secretAccessKey).toEqual(outputs.secretAccessKey);
+  // An error that would quote the configuration does not quote the key.
+  await expect(engine.up("DnsRecord", "bad", { zoneId: "zone_nope", name: "x", type: "A", values: ["192.0.2.1"] })).rejects.toThrow();
+  await engine.destroy("key");
+  await engine.destroy("vault");
+  expect(host.stderr).not.toContain(secret);
+  expect(host.stderr).not.toContain(emu.apiKey);
+  expect(rig.engineService.lines.map((line) => line.message).join("\n")).not.toContain(emu.apiKey);
+});
+
+test("two provider instances with different accounts in one program: each resource goes to its own", async () => {
+  const other = await startTestEmulator();
+  try {
+    const first = await Engine.create(await rig.plugin({ emu }));
+    const second = await Engine.create(await rig.plugin({ emu: other }));
+    await Promise.all([first.up("Bucket", "a", { name: "account-a" }), second.up("Bucket", "b", { name: "account-b" })]);
+    expect((await listAll(emu, "/object-storage/buckets")).map((b) => b.name)).toEqual(["account-a"]);
+    expect((await listAll(other, "/object-storage/buckets")).map((b) => b.name)).toEqual(["account-b"]);
+    // The same name in both accounts is no conflict: they are different accounts.
+    await second.up("Bucket", "a2", { name: "account-a" });
+    expect((await api(other, "GET", `/object-storage/buckets/${second.get("a2").id}`)).status).toBe(200);
+    await Promise.all([first.destroy("a"), second.destroy("b"), second.destroy("a2")]);
+    expect(await listAll(other, "/object-storage/buckets")).toEqual([]);
+  } finally {
+    await other.close();
+  }
+});
+
+test("stack config given to the plugin wins over the environment", async () => {
+  const wrongEnv = await rig.plugin({ emu, env: cleanEnv({ MAMUTECLOUD_ENDPOINT: "http://127.0.0.1:1", MAMUTECLOUD_API_KEY: "mamute-wrong-key-123" }) });
+  const envEngine = await Engine.create(wrongEnv);
+  await envEngine.up("DnsZone", "z", { domain: "config-wins.example" });
+  expect((await listAll(emu, "/dns/zones")).map((z) => z.domain)).toContain("config-wins.example");
+  await envEngine.destroy("z");
+  expect(stackConfig(emu)["mamutecloud:endpoint"]).toBe(emu.url);
+});
