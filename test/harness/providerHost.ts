@@ -215,6 +215,20 @@ export class ProviderHost {
     };
   }
 
+  /** The detailed diff a native plugin adds: property → `UPDATE`, `ADD_REPLACE`, … */
+  async detailedDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<Record<string, string>> {
+    const request = new provproto.DiffRequest();
+    this.target(request, kind, name);
+    request.setId(id);
+    request.setOlds(struct(olds));
+    request.setNews(struct(news));
+    const response = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+    const names = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([label, value]) => [value, label]));
+    const detailed: Record<string, string> = {};
+    response.getDetaileddiffMap().forEach((diff, key) => (detailed[key] = names[diff.getKind()]));
+    return detailed;
+  }
+
   async create(kind: string, name: string, props: Props): Promise<{ id: string; properties: Props }> {
     const request = new provproto.CreateRequest();
     this.target(request, kind, name);

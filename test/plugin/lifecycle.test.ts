@@ -1,0 +1,199 @@
+// Every resource kind through the native plugin from a packed install: its lifecycle in the
+// engine's order (with the detailed diff a native plugin shows), its import (Read with the id
+// alone, then the engine's Check and Diff show no change), and a stack written by the dynamic host
+// taken over by the native one (aliases) with no change.
+import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
+import { Engine } from "../harness/engine";
+import { ProviderHost, revealed, type Props } from "../harness/providerHost";
+import { definitions } from "../../provider/resources";
+import { startRig, startTestEmulator, type PluginRig } from "./harness";
+
+interface Scenario {
+  /** Parents it needs, made through the engine; returns the ids they give. */
+  parents?(engine: Engine, tag: string): Promise<Props>;
+  args(parents: Props, tag: string): Props;
+  /** A change applied in place, and the property the detailed diff names. */
+  update: { args: Props; property: string };
+  /** A change that replaces, and the property that forces it. */
+  replace: { args: Props; property: string };
+  /** Makes the object outside Pulumi (for import): its id, and the program that declares it. */
+  outOfBand(emu: Emulator, parents: Props, tag: string): Promise<{ id: string; args: Props }>;
+  /** The API path of the object with this id, to see it gone. */
+  path(id: string): string;
+}
+
+async function zoneParent(engine: Engine, tag: string): Promise<Props> {
+  await engine.up("DnsZone", `${tag}-zone`, { domain: `${tag}.example` });
+  return { zoneId: engine.get(`${tag}-zone`).id };
+}
+
+async function bucketParent(engine: Engine, tag: string): Promise<Props> {
+  await engine.up("Bucket", `${tag}-bucket`, { name: `${tag}-parent` });
+  return { bucketId: engine.get(`${tag}-bucket`).id };
+}
+
+async function created(emu: Emulator, path: string, body?: unknown): Promise<any> {
+  const answer = await api(emu, "POST", path, body);
+  if (answer.status !== 201 && answer.status !== 200) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** One per resource kind: a kind without a scenario fails the first test. */
+const scenarios: Record<string, Scenario> = {
+  Bucket: {
+    args: (_p, tag) => ({ name: `${tag}-b` }),
+    update: { args: { forceDestroy: true }, property: "forceDestroy" },
+    replace: { args: { storageClass: "Archive" }, property: "storageClass" },
+    outOfBand: async (emu, _p, tag) => {
+      const bucket = await created(emu, "/object-storage/buckets", { name: `${tag}-imported`, storage_class: "InfrequentAccess" });
+      return { id: bucket.id, args: { name: `${tag}-imported`, storageClass: "infrequent-access" } };
+    },
+    path: (id) => `/object-storage/buckets/${id}`,
+  },
+  BucketCredential: {
+    parents: bucketParent,
+    args: (parents) => ({ bucketId: parents.bucketId }),
+    update: { args: { active: false }, property: "active" },
+    replace: { args: {}, property: "bucketId" },
+    outOfBand: async (emu, parents) => {
+      const credential = await created(emu, `/object-storage/buckets/${parents.bucketId}/credentials`);
+      return { id: `${parents.bucketId}/${credential.access_key_id}`, args: { bucketId: parents.bucketId } };
+    },
+    path: (id) => `/object-storage/buckets/${id.split("/")[0]}/credentials`,
+  },
+  DnsZone: {
+    args: (_p, tag) => ({ domain: `${tag}-z.example` }),
+    update: { args: { forceDestroy: true }, property: "forceDestroy" },
+    replace: { args: { domain: "replaced-zone.example" }, property: "domain" },
+    outOfBand: async (emu, _p, tag) => {
+      const zone = await created(emu, "/dns/zones", { domain: `${tag}-imported.example` });
+      return { id: zone.id, args: { domain: `${tag.toUpperCase()}-imported.example.` } };
+    },
+    path: (id) => `/dns/zones/${id}`,
+  },
+  DnsRecord: {
+    parents: zoneParent,
+    args: (parents) => ({ zoneId: parents.zoneId, name: "mail", type: "MX", values: ["10 mx1.example.net", "20 mx2.example.net"] }),
+    update: { args: { ttl: 600 }, property: "ttl" },
+    replace: { args: { name: "mail2" }, property: "name" },
+    outOfBand: async (emu, parents, tag) => {
+      const record = await created(emu, `/dns/zones/${parents.zoneId}/records`, {
+        name: `www.${tag}.example.`,
+        type: "AAAA",
+        values: ["2001:db8::1"],
+        ttl: 300,
+      });
+      return { id: `${parents.zoneId}/${record.id}`, args: { zoneId: parents.zoneId, name: "www", type: "aaaa", values: ["2001:DB8:0::1"], ttl: 300 } };
+    },
+    path: (id) => `/dns/zones/${id.split("/")[0]}/records/${id.split("/")[1]}`,
+  },
+};
+
+let rig: PluginRig;
+let emu: Emulator;
+let engine: Engine;
+
+beforeAll(async () => {
+  rig = await startRig();
+  emu = await startTestEmulator();
+  engine = await Engine.create(await rig.plugin({ emu }));
+}, 300_000);
+
+afterAll(async () => {
+  await rig?.close();
+  await emu?.close();
+});
+
+test("every registered resource kind has a scenario here", () => {
+  expect(definitions.map((definition) => definition.kind).sort()).toEqual(Object.keys(scenarios).sort());
+});
+
+describe.each(Object.entries(scenarios))("%s", (kind, scenario) => {
+  const tag = kind.toLowerCase();
+
+  test("create, no change, update in place, replace, refresh, delete", async () => {
+    const parents = (await scenario.parents?.(engine, `${tag}-life`)) ?? {};
+    const args = scenario.args(parents, `${tag}-life`);
+    expect((await engine.up(kind, tag, args)).op).toBe("create");
+    const first = engine.get(tag);
+    expect((await api(emu, "GET", scenario.path(first.id))).status).toBe(200);
+    expect((await engine.up(kind, tag, args)).op).toBe("same");
+
+    const updated = { ...args, ...scenario.update.args };
+    const check = await engine.check(kind, tag, updated);
+    expect(await engine.host.detailedDiff(kind, tag, first.id, first.outputs, check.inputs)).toEqual({ [scenario.update.property]: expect.stringMatching(/^(UPDATE|ADD|DELETE)$/) });
+    expect((await engine.up(kind, tag, updated)).op).toBe("update");
+    expect(engine.get(tag).id).toBe(first.id);
+
+    expect(await engine.refresh(tag)).toBe(true);
+    expect((await engine.up(kind, tag, updated)).op).toBe("same");
+
+    let replacing = { ...updated, ...scenario.replace.args };
+    if (kind === "BucketCredential") replacing = { ...replacing, ...(await bucketParent(engine, `${tag}-other`)) };
+    const replaceCheck = await engine.check(kind, tag, replacing);
+    expect(await engine.host.detailedDiff(kind, tag, first.id, engine.get(tag).outputs, replaceCheck.inputs)).toMatchObject({
+      [scenario.replace.property]: expect.stringMatching(/_REPLACE$/),
+    });
+    const replaced = await engine.up(kind, tag, replacing);
+    expect(replaced.op).toBe("replace");
+    expect(engine.get(tag).id).not.toBe(first.id);
+
+    const last = engine.get(tag).id;
+    await engine.destroy(tag);
+    const gone = await api(emu, "GET", scenario.path(last));
+    if (kind === "BucketCredential") expect(gone.body.data.map((c: any) => c.access_key_id)).not.toContain(last.split("/")[1]);
+    else expect(gone.status).toBe(404);
+  });
+
+  test("import: Read with the id alone, then the engine's Check and Diff show no change", async () => {
+    const parents = (await scenario.parents?.(engine, `${tag}-imp`)) ?? {};
+    const made = await scenario.outOfBand(emu, parents, `${tag}-imp`);
+    const name = `${tag}-imported`;
+    const imported = await engine.import(kind, name, made.id, made.args);
+    expect(imported.read.id).toBe(made.id);
+    expect(imported.diff).toMatchObject({ changes: "none" });
+    // `pulumi import`: the inputs read are checked as the program it generates would give them.
+    const generated = Object.fromEntries(Object.entries(revealed(imported.read.inputs)).filter(([key]) => !key.startsWith("__")));
+    const again = await engine.host.check(kind, name, imported.read.inputs, generated);
+    expect(again.failures).toEqual([]);
+    expect((await engine.host.diff(kind, name, made.id, imported.read.outputs, again.inputs)).changes).toBe("none");
+    // Then the program goes on as if the stack had made it.
+    expect((await engine.up(kind, name, made.args)).op).toBe("same");
+    await engine.destroy(name);
+  });
+});
+
+test("a stack written by the dynamic host, taken over by the native plugin (aliases): no change, and it manages what it took over", async () => {
+  const dynamicHost = await ProviderHost.start({ env: cleanEnv() });
+  try {
+    await dynamicHost.configure(stackConfig(emu));
+    const dynamic = await Engine.create(dynamicHost);
+    const declared: Array<[string, string, Props]> = [];
+    for (const [kind, scenario] of Object.entries(scenarios)) {
+      const parents = (await scenario.parents?.(dynamic, `${kind.toLowerCase()}-mig`)) ?? {};
+      declared.push([kind, `${kind.toLowerCase()}-mig`, scenario.args(parents, `${kind.toLowerCase()}-mig`)]);
+    }
+    declared.push(["Bucket", "auto-named", {}]);
+    for (const [kind, name, args] of declared) await dynamic.up(kind, name, args);
+
+    const native = await Engine.create(await rig.plugin({ emu }));
+    for (const [name, state] of dynamic.state) native.state.set(name, { ...state });
+    for (const [name, state] of dynamic.state) {
+      // The program now declares the native type with the same args (the parents keep their ids).
+      const step = await native.up(state.kind, name, declared.find(([, n]) => n === name)?.[2] ?? dynamicArgs(state.inputs));
+      expect(`${name}: ${step.op}`).toBe(`${name}: same`);
+    }
+    expect(native.get("auto-named").inputs.name).toBe(dynamic.get("auto-named").outputs.name);
+    // Old ids work for every operation: refresh, update, delete.
+    expect(await native.refresh("bucket-mig")).toBe(true);
+    expect((await native.up("Bucket", "bucket-mig", { name: "bucket-mig-b", forceDestroy: true })).op).toBe("update");
+    for (const name of [...native.state.keys()].reverse()) await native.destroy(name);
+  } finally {
+    await dynamicHost.close();
+  }
+});
+
+/** The args of a parent declared by a scenario's `parents` (its inputs without the dynamic keys). */
+function dynamicArgs(inputs: Props): Props {
+  return Object.fromEntries(Object.entries(inputs).filter(([key]) => !key.startsWith("__")));
+}
