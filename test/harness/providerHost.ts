@@ -122,6 +122,11 @@ export class ProviderHost {
     return ProviderHost.spawn([runPlugin, options.pluginDir, options.engineAddress], options.cwd, options.env, true);
   }
 
+  /** The plugin as `pulumi-resource-mamutecloud <engine address>`, the executable found on PATH. */
+  static async startExecutable(executable: string, options: Omit<PluginOptions, "pluginDir">): Promise<ProviderHost> {
+    return ProviderHost.spawn([executable, "--logtostderr", "-v=9", options.engineAddress], options.cwd, options.env, true);
+  }
+
   private static async spawn(args: string[], cwd: string, env: NodeJS.ProcessEnv | undefined, native: boolean): Promise<ProviderHost> {
     const child = spawn(process.execPath, args, {
       cwd,

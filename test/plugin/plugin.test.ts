@@ -2,6 +2,7 @@
 // `runtime: nodejs` plugin, driven over gRPC: what it serves (info, schema), configuration from
 // config and from the environment, lookups, status lines to the engine, secrets, and two provider
 // instances against two accounts in one program.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -11,7 +12,7 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine } from "../harness/engine";
-import { REPO_ROOT, isSecretValue, nativeUrnOf, type ProviderHost } from "../harness/providerHost";
+import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
 import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
 
 const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
@@ -42,6 +43,12 @@ test("the installed package holds the plugin folder and the executable", () => {
   expect(manifest.dependencies["pulumi-mamutecloud"]).toBe(version);
   expect(fs.existsSync(path.join(pluginDir, manifest.main))).toBe(true);
   expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "pulumi-resource-mamutecloud"))).toBe(true);
+  // The native SDK loads from the installed package, with a class per kind.
+  const exported = execFileSync(process.execPath, ["-e", 'console.log(Object.keys(require("pulumi-mamutecloud/native")).sort().join(","))'], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  expect(exported.trim().split(",")).toEqual(expect.arrayContaining(["Bucket", "DnsRecord", "Provider", "getBucket"]));
 });
 
 test("GetPluginInfo answers the package version; GetSchema the schema.json shipped, valid against the metaschema", async () => {
@@ -59,6 +66,21 @@ test("GetPluginInfo answers the package version; GetSchema the schema.json shipp
   addFormats(ajv);
   const validate = ajv.compile(metaschema);
   expect(validate(served)).toBe(true);
+});
+
+test("the executable for PATH serves the same plugin (the engine address after logging flags)", async () => {
+  const executable = path.join(rig.project.dir, "node_modules", ".bin", "pulumi-resource-mamutecloud");
+  const onPath = await ProviderHost.startExecutable(fs.realpathSync(executable), { cwd: rig.project.dir, engineAddress: rig.engineService.address, env: cleanEnv() });
+  try {
+    const info = await onPath.unary<emptyproto.Empty, plugproto.PluginInfo>("getPluginInfo", new emptyproto.Empty());
+    expect(info.getVersion()).toBe(version);
+    await configurePlugin(onPath, bareKeys(stackConfig(emu)));
+    const pathEngine = await Engine.create(onPath);
+    await pathEngine.up("DnsZone", "on-path", { domain: "on-path.example" });
+    await pathEngine.destroy("on-path");
+  } finally {
+    await onPath.close();
+  }
 });
 
 test("CheckConfig names a bad setting; DiffConfig reports a change of account without asking for replacement", async () => {
