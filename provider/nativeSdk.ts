@@ -4,8 +4,8 @@
 // fails when the committed files are stale, so a new kind gets its class by being registered.
 import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
-import type { InputProperty, OutputProperty, ResourceDefinition } from "./resource";
-import { typeOf } from "./schema";
+import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
+import { functionToken, typeOf, typeToken } from "./schema";
 
 type TypeSpec = ReturnType<typeof typeOf>;
 
@@ -59,9 +59,9 @@ function outputFields(definition: ResourceDefinition, render: (key: string, type
 
 export function resourceModule(definition: ResourceDefinition): string {
   const { kind } = definition;
-  const token = `${CONFIG_NAMESPACE}:index:${kind}`;
+  const token = typeToken(kind);
   const anyRequired = Object.values(definition.inputs).some((p) => p.required);
-  const secretOutputs = [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)].filter(([, p]) => p.secret).map(([key]) => key);
+  const secretOutputs = secretProperties(definition);
   const secretInputs = Object.entries(definition.inputs).filter(([, p]) => p.secret).map(([key]) => key);
   const keys = [...Object.keys(definition.inputs), ...Object.keys(definition.outputs)];
   let text = `${HEADER}import * as pulumi from "@pulumi/pulumi";\nimport { invokeOptions, resourceInputs, resourceOptions } from "./common";\n\n`;
@@ -82,7 +82,7 @@ export function resourceModule(definition: ResourceDefinition): string {
     text += outputFields(definition, (key, type, set) => `  readonly ${key}${set ? "" : "?"}: ${type};\n`);
     text += `}\n\n${doc(definition.lookup.description, "")}`;
     text += `export function ${fn}(args: Get${kind}Args, opts?: pulumi.InvokeOptions): Promise<Get${kind}Result> {\n`;
-    text += `  return pulumi.runtime.invoke(${JSON.stringify(`${CONFIG_NAMESPACE}:index:${fn}`)}, args, invokeOptions(opts));\n}\n`;
+    text += `  return pulumi.runtime.invoke(${JSON.stringify(functionToken(kind))}, args, invokeOptions(opts));\n}\n`;
   }
   return text;
 }

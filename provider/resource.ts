@@ -121,6 +121,13 @@ export function upgradeState(definition: ResourceDefinition, state: PropertyMap)
   return definition.upgrade && version < STATE_VERSION ? definition.upgrade(state, version) : state;
 }
 
+/** Properties (inputs or outputs) declared secret: the engine must keep them encrypted. */
+export function secretProperties(definition: ResourceDefinition): string[] {
+  return [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)]
+    .filter(([, spec]) => spec.secret)
+    .map(([key]) => key);
+}
+
 /** Keys the provider keeps for itself in inputs and outputs (`__autoname`, `__version`, …). */
 export function isInternal(key: string): boolean {
   return key.startsWith("__");

@@ -6,6 +6,9 @@ import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
 import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "./resource";
 
+export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
+export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
+
 type TypeSpec = { type: string; items?: TypeSpec; additionalProperties?: TypeSpec };
 
 interface PropertySpec extends TypeSpec {
@@ -120,10 +123,10 @@ export function packageSchema(version: string): Record<string, unknown> {
       description: "The MamuteCloud provider. Every setting can also come from its environment variable.",
       inputProperties: config,
     },
-    resources: Object.fromEntries(definitions.map((definition) => [`${CONFIG_NAMESPACE}:index:${definition.kind}`, resourceSpec(definition)])),
+    resources: Object.fromEntries(definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition)])),
     functions: Object.fromEntries(
       definitions.flatMap((definition) =>
-        definition.lookup ? [[`${CONFIG_NAMESPACE}:index:get${definition.kind}`, functionSpec(definition, definition.lookup)]] : [],
+        definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup)]] : [],
       ),
     ),
     // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),

@@ -4,8 +4,6 @@
 // wire: type tokens to kinds, secrets, detailed diffs, init failures, configuration, lookups and
 // status lines. One process serves one provider instance (the engine starts one per provider), so
 // two accounts in one program are two plugins, each with its own configuration and client.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
@@ -22,6 +20,7 @@ import {
   ResourceInitError,
   checkProperties,
   isInternal,
+  secretProperties as declaredSecrets,
   unknownProperties,
   type CheckFailure,
   type Context,
@@ -29,30 +28,10 @@ import {
   type ResourceDefinition,
 } from "../resource";
 import { definitions } from "../resources";
-import { packageSchema } from "../schema";
+import { functionToken, packageSchema, typeToken } from "../schema";
+import { packageVersion } from "../version";
 import { emptyproto, anyproto, fromStruct, grpc, toStruct } from "./wire";
 
-/** The version of the installed package (the plugin's version). */
-export function packageVersion(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) {
-      const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-      if (manifest.name === "pulumi-mamutecloud") return manifest.version;
-    }
-    if (path.dirname(dir) === dir) throw new Error("pulumi-mamutecloud: package.json not found above the plugin");
-  }
-}
-
-export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
-export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
-
-/** Secret properties of a kind, as declared: wrapped in every answer. */
-function declaredSecrets(definition: ResourceDefinition): string[] {
-  return [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)]
-    .filter(([, spec]) => spec.secret)
-    .map(([key]) => key);
-}
 
 /** Keys only the dynamic SDK sends; the native one gives the logical name in the request. */
 const DYNAMIC_ONLY = ["__kind", "__logicalName", "__provider"];
@@ -280,7 +259,13 @@ export class MamutePlugin {
           return response;
         }
         const operations = this.operations.get(definition.kind)!;
-        const found = await guardedLookup(() => definition.lookup!.find(this.context, checked)).then((id) => operations.read(id, {}));
+        let id: string;
+        try {
+          id = await definition.lookup.find(this.context, checked);
+        } catch (err) {
+          throw redactError(err);
+        }
+        const found = await operations.read(id, {});
         if (found.id === "") throw new Error(`get${definition.kind}: the ${definition.kind} was not found`);
         const outputs = Object.fromEntries(Object.entries(found.props).filter(([key]) => !isInternal(key)));
         return response.setReturn(toStruct({ ...outputs, id: found.id }, declaredSecrets(definition)));
@@ -290,14 +275,6 @@ export class MamutePlugin {
       cancel: unary(async () => empty()),
     };
     return implementation as grpcTypes.UntypedServiceImplementation;
-  }
-}
-
-async function guardedLookup<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    throw redactError(err);
   }
 }
 

@@ -1,18 +1,6 @@
 // What every class of the native SDK shares (the classes themselves are generated).
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-
-function packageVersion(): string | undefined {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) {
-      const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-      if (manifest.name === "pulumi-mamutecloud") return manifest.version;
-    }
-  }
-  return undefined;
-}
+import { packageVersion } from "../../provider/version";
 
 /** The plugin version the engine loads: this package's own, so SDK and plugin always match. */
 const version = packageVersion();

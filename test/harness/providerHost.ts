@@ -200,13 +200,17 @@ export class ProviderHost {
     };
   }
 
-  async diff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
+  private rawDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<provproto.DiffResponse> {
     const request = new provproto.DiffRequest();
     this.target(request, kind, name);
     request.setId(id);
     request.setOlds(struct(olds));
     request.setNews(struct(news));
-    const response = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+    return this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+  }
+
+  async diff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
+    const response = await this.rawDiff(kind, name, id, olds, news);
     const changes = response.getChanges();
     return {
       changes:
@@ -222,12 +226,7 @@ export class ProviderHost {
 
   /** The detailed diff a native plugin adds: property → `UPDATE`, `ADD_REPLACE`, … */
   async detailedDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<Record<string, string>> {
-    const request = new provproto.DiffRequest();
-    this.target(request, kind, name);
-    request.setId(id);
-    request.setOlds(struct(olds));
-    request.setNews(struct(news));
-    const response = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+    const response = await this.rawDiff(kind, name, id, olds, news);
     const names = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([label, value]) => [value, label]));
     const detailed: Record<string, string> = {};
     response.getDetaileddiffMap().forEach((diff, key) => (detailed[key] = names[diff.getKind()]));
