@@ -40,13 +40,17 @@ function withoutDynamicKeys(props: PropertyMap): PropertyMap {
   return Object.fromEntries(Object.entries(props).filter(([key]) => !DYNAMIC_ONLY.includes(key)));
 }
 
-/** Configure's `args` (keys without namespace, values typed, secrets unwrapped) as a config source. */
+/**
+ * Configure's `args` (the provider's inputs by bare key, values typed, secrets unwrapped) as a
+ * config source; the deprecated `variables` (`mamutecloud:config:<key>`, the engine's spelling)
+ * only where `args` lacks a key.
+ */
 function configSource(args: PropertyMap, variables: Map<string, string>): ConfigSource {
   return {
     get(key) {
       const bare = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
       const value = args[bare];
-      if (value === undefined || value === null) return variables.get(key) ?? variables.get(bare);
+      if (value === undefined || value === null) return variables.get(`${CONFIG_NAMESPACE}:config:${bare}`);
       return typeof value === "string" ? value : JSON.stringify(value);
     },
   };

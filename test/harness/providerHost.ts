@@ -299,9 +299,9 @@ export function revealed(props: Props): Props {
 }
 
 /**
- * The engine's Configure for a native provider: `args` holds the provider's inputs by bare key
- * (secrets wrapped, since the provider may not have said yet that it accepts them) and the
- * deprecated `variables` the same values under namespaced keys.
+ * The engine's Configure for a native provider (provider_plugin.go): `args` holds the provider's
+ * inputs by bare key (secrets wrapped, since the provider may not have said yet that it accepts
+ * them), the deprecated `variables` the same values as strings keyed `mamutecloud:config:<key>`.
  */
 export async function configurePlugin(host: ProviderHost, settings: Record<string, unknown>, secrets = ["apiKey", "token"]): Promise<void> {
   const request = new provproto.ConfigureRequest();
@@ -309,7 +309,7 @@ export async function configurePlugin(host: ProviderHost, settings: Record<strin
   request.setArgs(struct(args));
   request.setAcceptsecrets(true);
   const variables = request.getVariablesMap();
-  for (const [key, value] of Object.entries(settings)) variables.set(`mamutecloud:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(settings)) variables.set(`mamutecloud:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
   await host.unary("configure", request);
 }
 

@@ -106,6 +106,22 @@ test("configured from the environment alone (no provider inputs), the plugin cre
   expect(fromEnv.stderr).not.toContain(emu.apiKey);
 });
 
+test("Configure: typed values in args are read as settings; an engine that sends only `variables` is understood too", async () => {
+  const typed = await rig.plugin({ env: cleanEnv() });
+  await configurePlugin(typed, { ...bareKeys(stackConfig(emu)), insecure: false, maxRetries: 0, requestTimeout: 30 });
+  const typedEngine = await Engine.create(typed);
+  await typedEngine.up("DnsZone", "typed", { domain: "typed-config.example" });
+  await typedEngine.destroy("typed");
+
+  const old = await rig.plugin({ env: cleanEnv() });
+  const request = new provproto.ConfigureRequest();
+  for (const [key, value] of Object.entries(bareKeys(stackConfig(emu)))) request.getVariablesMap().set(`mamutecloud:config:${key}`, value);
+  await old.unary("configure", request);
+  const oldEngine = await Engine.create(old);
+  await oldEngine.up("DnsZone", "variables", { domain: "variables-config.example" });
+  await oldEngine.destroy("variables");
+});
+
 test("a missing credential fails the first operation with both ways to set it, and a preview still works", async () => {
   const bare = await rig.plugin({ env: cleanEnv() });
   await bare.unary("configure", new provproto.ConfigureRequest().setAcceptsecrets(true));
