@@ -20,6 +20,7 @@ import {
   ResourceInitError,
   checkProperties,
   isInternal,
+  isUnknown,
   secretProperties as declaredSecrets,
   unknownProperties,
   type CheckFailure,
@@ -137,8 +138,10 @@ export class MamutePlugin {
   }
 
   private resolvedConfig(props: PropertyMap): CheckFailure[] {
+    // At preview a setting may come from a resource not created yet: judged when it is known.
+    const known = Object.fromEntries(Object.entries(props).filter(([, value]) => !isUnknown(value)));
     try {
-      resolveConfig(configSource(props, new Map()), this.env);
+      resolveConfig(configSource(known, new Map()), this.env);
       return [];
     } catch (err) {
       if (err instanceof ConfigError) return [{ property: settingOf(err), reason: redact(err.message) }];
