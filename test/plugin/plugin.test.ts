@@ -43,6 +43,13 @@ test("the installed package holds the plugin folder and the executable", () => {
   expect(manifest.dependencies["pulumi-mamutecloud"]).toBe(version);
   expect(fs.existsSync(path.join(pluginDir, manifest.main))).toBe(true);
   expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "pulumi-resource-mamutecloud"))).toBe(true);
+  // run-plugin hosts a folder whose entry exports components as a component provider instead.
+  const entryExports = execFileSync(
+    process.execPath,
+    ["-e", `const e = require(${JSON.stringify(pluginDir)}); console.log("exports:" + Object.keys(e).length); process.exit(0)`],
+    { cwd: dir, encoding: "utf8" },
+  );
+  expect(entryExports).toContain("exports:0");
   // The native SDK loads from the installed package, with a class per kind.
   const exported = execFileSync(process.execPath, ["-e", 'console.log(Object.keys(require("pulumi-mamutecloud/native")).sort().join(","))'], {
     cwd: dir,
