@@ -7,7 +7,7 @@ export function idArg(kind: string): InputProperty {
   return { description: `The ${kind}'s id (its import id). Give this or the other arguments, not both.`, schema: z.string().min(1) };
 }
 
-/** The id given, or the one `byKey` finds; `what` names the key in the errors (`name "assets"`). */
+/** The id given, or the one `byKey` finds from the unique `key` (`name`, `domain`). */
 export async function idOrKey(
   kind: string,
   args: PropertyMap,

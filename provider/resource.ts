@@ -60,7 +60,7 @@ export interface Lookup {
 }
 
 export interface ResourceDefinition {
-  /** SDK class name and the `type` of the dynamic resource. */
+  /** SDK class name, the `type` of the dynamic resource, and the native type `mamutecloud:index:<kind>`. */
   kind: string;
   description: string;
   inputs: Record<string, InputProperty>;
