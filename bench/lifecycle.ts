@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { startLifecycle } from "../test/harness/lifecycle";
 import type { Props } from "../test/harness/providerHost";
+import { benchStack, printStack } from "./stack";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
     `\n__provider per resource: ${byValue} bytes when the SDK is loaded from a path (this repository); ` +
       'a user\'s installed package stores `require("pulumi-mamutecloud/shim")` instead (about 250 bytes, see test/package/packed.test.ts).',
   );
+
+  if (process.env.BENCH_STACK !== "0") printStack(await benchStack());
 }
 
 main().catch((err) => {

@@ -4,6 +4,9 @@
 import type { Plane } from "./plane";
 import type { EmulatorControls } from "./controls";
 import type { DashboardTokens } from "./management/auth";
+import type { EmulatorCertificates } from "./tls";
+import type { EmulatorState } from "./state";
+import { applySettings, readSettings, settingsJson } from "./settings";
 import { ControlConfigError } from "./control-config";
 import { faultReportJson, readFaultConfig } from "./faults";
 import { readRateLimitConfig } from "./rate-limit";
@@ -15,7 +18,7 @@ import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "
 const DEFAULT_TOKEN_SECONDS = 3600;
 const MAX_TOKEN_SECONDS = 366 * 86400;
 
-function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route[] {
+function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certificates: EmulatorCertificates, state: EmulatorState): Route[] {
   const noContent = { status: 204 };
   const configured = <T>(read: () => T): T => {
     try {
@@ -34,6 +37,11 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route
         const { token, expiresAt } = tokens.issue(expiresIn);
         return { status: 200, body: { token, expires_at: expiresAt.toISOString() } };
       },
+    },
+    {
+      method: "GET",
+      template: `${ADMIN_PREFIX}/ca.pem`,
+      handler: () => ({ status: 200, contentType: "application/x-pem-file", body: certificates.caCertificatePem }),
     },
     { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
     {
@@ -71,6 +79,15 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route
         return noContent;
       },
     },
+    { method: "GET", template: `${ADMIN_PREFIX}/settings`, handler: () => ({ status: 200, body: settingsJson(state.settings) }) },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/settings`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        return { status: 200, body: settingsJson(applySettings(state, configured(() => readSettings(body, "snake")))) };
+      },
+    },
     {
       method: "DELETE",
       template: `${ADMIN_PREFIX}/rate-limit`,
@@ -83,8 +100,14 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens): Route
 }
 
 /** The management plane with `/_emulator/*` answered in front of it. */
-export function withAdminRoutes(plane: Plane, controls: EmulatorControls, tokens: DashboardTokens): Plane {
-  const router = new Router(adminRoutes(controls, tokens));
+export function withAdminRoutes(
+  plane: Plane,
+  controls: EmulatorControls,
+  tokens: DashboardTokens,
+  certificates: EmulatorCertificates,
+  state: EmulatorState,
+): Plane {
+  const router = new Router(adminRoutes(controls, tokens, certificates, state));
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),

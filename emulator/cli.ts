@@ -2,16 +2,29 @@
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
 import { startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--host 127.0.0.1] [--api-key mamute-…]
+const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…]
 
-A local MamuteCloud (management API and S3 data plane), state in memory.
+A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS), state in memory.
 
   --port P        management API port (default 4566; 0 picks a free one)
   --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
-  --host H        address both listen on (default 127.0.0.1)
+  --edge-port P   CDN edge over HTTP (default --port + 2; a free one when --port is 0)
+  --edge-https-port P
+                  CDN edge over HTTPS (default --port + 3; a free one when --port is 0)
+  --host H        address every listener binds (default 127.0.0.1)
   --api-key K     the starting API key (must start with mamute-); random by default
+  --ssl-validation-delay-ms MS
+                  how long a requested certificate whose DNS is hosted elsewhere waits
+                  before it is issued (default 5000)
+  --cdn-deploy-delay-ms MS
+                  how long a CDN resource stays in_progress after a change (default 2000)
+  --ca-file PATH  where the emulator CA's certificate is written (default
+                  <tmpdir>/mamutecloud-emulator-<port>/ca.pem; removed on exit)
   -h, --help      show this help
 `;
+
+/** The longest delay a flag accepts (the same bound as `/_emulator/settings`): ten minutes. */
+const MAX_DELAY_MS = 600_000;
 
 /** The dashboard JWT printed at start lasts a working day. */
 const DASHBOARD_TOKEN_SECONDS = 12 * 3600;
@@ -19,8 +32,13 @@ const DASHBOARD_TOKEN_SECONDS = 12 * 3600;
 export interface CliOptions {
   port: number;
   s3Port?: number;
+  edgePort?: number;
+  edgeHttpsPort?: number;
   host: string;
   apiKey?: string;
+  sslValidationDelayMs?: number;
+  cdnDeployDelayMs?: number;
+  caFile?: string;
   help: boolean;
 }
 
@@ -28,6 +46,16 @@ export class UsageError extends Error {}
 
 function parsePort(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === "") throw new UsageError(`${flag} must not be empty`);
+  return value;
+}
+
+function parseDelay(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS) throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
   return Number(value);
 }
 
@@ -52,24 +80,43 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--s3-port":
         options.s3Port = parsePort(flag, takeValue());
         break;
-      case "--host": {
-        const host = takeValue();
-        if (host.trim() === "") throw new UsageError("--host must not be empty");
-        options.host = host;
+      case "--edge-port":
+        options.edgePort = parsePort(flag, takeValue());
         break;
-      }
+      case "--edge-https-port":
+        options.edgeHttpsPort = parsePort(flag, takeValue());
+        break;
+      case "--host":
+        options.host = nonEmpty(flag, takeValue());
+        break;
       case "--api-key": {
         const apiKey = takeValue();
         if (!/^mamute-\S+$/.test(apiKey)) throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
         options.apiKey = apiKey;
         break;
       }
+      case "--ssl-validation-delay-ms":
+        options.sslValidationDelayMs = parseDelay(flag, takeValue());
+        break;
+      case "--cdn-deploy-delay-ms":
+        options.cdnDeployDelayMs = parseDelay(flag, takeValue());
+        break;
+      case "--ca-file":
+        options.caFile = nonEmpty(flag, takeValue());
+        break;
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
   }
-  if (options.s3Port !== undefined && options.s3Port !== 0 && options.s3Port === options.port) {
-    throw new UsageError("--s3-port must differ from --port");
+  const ports: [string, number | undefined][] = [
+    ["--port", options.port],
+    ["--s3-port", options.s3Port],
+    ["--edge-port", options.edgePort],
+    ["--edge-https-port", options.edgeHttpsPort],
+  ];
+  for (const [index, [flag, port]] of ports.entries()) {
+    const earlier = ports.slice(0, index).find(([, other]) => port !== undefined && port !== 0 && other === port);
+    if (earlier) throw new UsageError(`${flag} must differ from ${earlier[0]}`);
   }
   return options;
 }
@@ -81,6 +128,9 @@ function banner(emu: Emulator): string {
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
     `  Dashboard JWT   ${emu.dashboardToken(DASHBOARD_TOKEN_SECONDS)}  (valid 12 h)`,
+    `  CDN edge        ${emu.edgeUrl}  (Host: <name>.mamutecdn.com; in a browser http://<name>.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}/)`,
+    `  CDN edge HTTPS  ${emu.edgeHttpsUrl}  (certificate by SNI: curl --resolve <host>:${new URL(emu.edgeHttpsUrl).port}:${new URL(emu.edgeHttpsUrl).hostname})`,
+    `  CA certificate  ${emu.caCertificatePath}  (also at ${emu.url}/_emulator/ca.pem; trust it with curl --cacert)`,
     "",
     `export MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey}`,
     "",
@@ -103,10 +153,20 @@ async function main(argv: readonly string[]): Promise<number> {
 
   let emu: Emulator;
   try {
-    emu = await startEmulator({ port: options.port, s3Port: options.s3Port, host: options.host, apiKey: options.apiKey });
+    emu = await startEmulator({
+      port: options.port,
+      s3Port: options.s3Port,
+      edgePort: options.edgePort,
+      edgeHttpsPort: options.edgeHttpsPort,
+      host: options.host,
+      apiKey: options.apiKey,
+      caFile: options.caFile,
+      sslValidationDelayMs: options.sslValidationDelayMs,
+      cdnDeployDelayMs: options.cdnDeployDelayMs,
+    });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    const reason = code === "EADDRINUSE" ? "the port is already in use (pick another with --port / --s3-port)" : message;
+    const reason = code === "EADDRINUSE" ? "a port is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port)" : message;
     process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
     return 1;
   }

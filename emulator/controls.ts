@@ -7,15 +7,19 @@ import type { Plane, PlaneName } from "./plane";
 import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
 import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
 import { ApiError, errorCodeForStatus, sendError } from "./management/http";
+import { sendText } from "./edge/text";
 
 export interface RequestCounts {
   total: number;
+  /** Requests refused by the rate limit (429, or 503 SlowDown on S3). */
+  throttled: number;
   /** By route key: `{"POST /object-storage/buckets": 2, "S3 PutObject": 5}`. */
   routes: Record<string, number>;
 }
 
 export class EmulatorControls {
   private total = 0;
+  private throttled = 0;
   private routes = new Map<string, number>();
   readonly faults = new FaultInjector();
   readonly rateLimiter = new RateLimiter();
@@ -26,11 +30,16 @@ export class EmulatorControls {
   }
 
   requests(): RequestCounts {
-    return { total: this.total, routes: Object.fromEntries(this.routes) };
+    return { total: this.total, throttled: this.throttled, routes: Object.fromEntries(this.routes) };
+  }
+
+  countThrottled(): void {
+    this.throttled++;
   }
 
   resetRequests(): void {
     this.total = 0;
+    this.throttled = 0;
     this.routes = new Map();
   }
 
@@ -91,6 +100,8 @@ function sendPlaneError(
 ): void {
   if (plane === "s3") {
     sendS3Error(req, res, status, s3Code ?? S3_ERROR_CODES[status] ?? "InjectedFault", message, headers);
+  } else if (plane === "edge") {
+    sendText(res, status, message, headers, req.method);
   } else {
     sendError(res, new ApiError(status, errorCodeForStatus(status), message, undefined, headers));
   }
@@ -127,6 +138,7 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
 
   const limited = controls.rateLimiter.take(plane.name);
   if (limited) {
+    controls.countThrottled();
     const headers = { "retry-after": String(limited.retryAfterSeconds) };
     const message = `rate limit of ${limited.requestsPerSecond} requests per second exceeded; retry after ${limited.retryAfterSeconds} s`;
     // S3 throttles with 503 SlowDown, which every S3 SDK knows to back off from.
@@ -152,7 +164,12 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
 }
 
 export function servePlane(plane: Plane, controls: EmulatorControls): Server {
-  return createServer((req, res) => {
+  return createServer(planeListener(plane, controls));
+}
+
+/** The plane behind the counter, faults and rate limit, for a server made elsewhere (the HTTPS edge). */
+export function planeListener(plane: Plane, controls: EmulatorControls): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     dispatch(plane, controls, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
@@ -160,5 +177,5 @@ export function servePlane(plane: Plane, controls: EmulatorControls): Server {
       }
       sendPlaneError(plane.name, req, res, 500, `emulator error: ${(error as Error)?.message ?? String(error)}`);
     });
-  });
+  };
 }

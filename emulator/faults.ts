@@ -1,7 +1,7 @@
 // Fault injection for tests of retries and of creates whose answer was lost. Decisions come from a
 // seeded PRNG drawn once per matching rule, in request arrival order, so the same request sequence
 // meets the same faults on every run.
-import type { PlaneName } from "./plane";
+import { PLANE_NAMES, type PlaneName } from "./plane";
 import {
   ControlConfigError,
   asObject,
@@ -57,7 +57,6 @@ export interface FaultDecision {
 }
 
 const FAULT_KINDS: readonly FaultKind[] = ["status", "delay", "drop", "lost_response"];
-const PLANES: readonly PlaneName[] = ["management", "s3"];
 /** A lost response only makes sense where the request changed something. */
 export const MUTATING_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "DELETE", "PATCH"]);
 const MAX_DELAY_MS = 120_000;
@@ -82,7 +81,7 @@ function readRule(value: unknown, index: number, spelling: Spelling): FaultRule 
   if (!fault) throw new ControlConfigError(at("fault"), `is required (${FAULT_KINDS.join(", ")})`);
   const rule: FaultRule = { fault };
 
-  const plane = optionalChoice(get("plane"), at("plane"), PLANES);
+  const plane = optionalChoice(get("plane"), at("plane"), PLANE_NAMES);
   if (plane) rule.plane = plane;
   const method = optionalText(get("method"), at("method"))?.toUpperCase();
   if (method) rule.method = method;

@@ -1,13 +1,22 @@
-// startEmulator: the management API and the S3 data plane on their own loopback ports, both
+// startEmulator: the management API, the S3 data plane and the CDN edge (HTTP, HTTPS) on their own ports, all
 // wrapped by the same request counter, fault injection and rate limit, over one in-memory state.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { EmulatorState } from "./state";
 import { createManagementPlane } from "./management";
 import { createDashboardTokens } from "./management/auth";
 import { newApiKeyValue } from "./management/apikeys";
 import { createS3Plane } from "./s3";
-import { EmulatorControls, servePlane, type RequestCounts } from "./controls";
+import { EmulatorCertificates } from "./tls";
+import { EmulatorControls, planeListener, servePlane, type RequestCounts } from "./controls";
+import { EdgeCache } from "./edge/cache";
+import { createEdgePlane } from "./edge";
+import { createEdgeHttpsServer } from "./edge/tls";
+import { applySettings, readSettings } from "./settings";
+import type { EmulatorSettings } from "./state";
 import { withAdminRoutes } from "./admin";
 import type { FaultConfig, FaultReport } from "./faults";
 import type { RateLimitConfig } from "./rate-limit";
@@ -16,7 +25,7 @@ export type { RequestCounts } from "./controls";
 export type { FaultConfig, FaultRule, FaultKind, FaultReport } from "./faults";
 export type { RateLimitConfig } from "./rate-limit";
 export { ControlConfigError } from "./control-config";
-export { EmulatorState } from "./state";
+export { EmulatorState, type EmulatorSettings } from "./state";
 
 export interface EmulatorOptions {
   /** Management API port; 0 picks a free one. Default 4566. */
@@ -26,6 +35,16 @@ export interface EmulatorOptions {
   host?: string;
   /** Starting API key (`mamute-…`); random when omitted. */
   apiKey?: string;
+  /** Where the CA certificate is written (removed on close); default `<tmpdir>/mamutecloud-emulator-<port>/ca.pem`. */
+  caFile?: string;
+  /** CDN edge over HTTP; default port + 2, or a free one when port is 0. */
+  edgePort?: number;
+  /** CDN edge over HTTPS; default port + 3, or a free one when port is 0. */
+  edgeHttpsPort?: number;
+  /** How long a CDN resource stays `in_progress` after a change; default 2000. */
+  cdnDeployDelayMs?: number;
+  /** How long a certificate validated in DNS hosted elsewhere waits; default 5000. */
+  sslValidationDelayMs?: number;
 }
 
 export interface Emulator {
@@ -36,6 +55,14 @@ export interface Emulator {
   /** The API key current at start. */
   readonly apiKey: string;
   readonly state: EmulatorState;
+  /** The CDN edge over HTTP, e.g. http://127.0.0.1:4568 (send the site's name as Host, or use `<name>.localhost`). */
+  readonly edgeUrl: string;
+  /** The CDN edge over HTTPS, e.g. https://127.0.0.1:4569 (the certificate is chosen by SNI). */
+  readonly edgeHttpsUrl: string;
+  /** The emulator CA's certificate (PEM), which signs requested certificates and the edge's own. */
+  readonly caCertificatePem: string;
+  /** The file holding `caCertificatePem`, for `curl --cacert` or `NODE_EXTRA_CA_CERTS`. */
+  readonly caCertificatePath: string;
   /** A dashboard JWT (HS256, this emulator's secret); default one hour. A lifetime ≤ 0 gives an expired token. */
   dashboardToken(expiresInSeconds?: number): string;
   /** Requests received since start or the last reset, by route key; `/_emulator` ones are not counted. */
@@ -49,6 +76,9 @@ export interface Emulator {
   /** Turns the rate limit on (for one plane, or each plane when `plane` is omitted). */
   setRateLimit(config: RateLimitConfig): void;
   clearRateLimit(): void;
+  /** Changes the delays of asynchronous states; throws `ControlConfigError` naming a bad field. */
+  setSettings(settings: Partial<EmulatorSettings>): void;
+  settings(): EmulatorSettings;
   close(): Promise<void>;
 }
 
@@ -81,23 +111,44 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new Error("apiKey: must start with mamute-");
   }
   const state = new EmulatorState();
+  applySettings(state, readSettings({ cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs }, "camel"));
   state.apiKey = { id: state.newId("key"), name: "emulator", key: apiKey, createdAt: state.now(), lastUsedAt: null };
 
   const controls = new EmulatorControls();
   const tokens = createDashboardTokens(() => state.now());
+  const certificates = await EmulatorCertificates.create(state);
+  const edgeCache = new EdgeCache();
   let s3Url = "";
+  let edgeHttpsPort = 0;
   const management = servePlane(
-    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens }), controls, tokens),
+    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state),
     controls,
   );
   const s3 = servePlane(createS3Plane(state), controls);
-  const close = () => Promise.all([closeServer(management), closeServer(s3)]).then(() => undefined);
+  const edgePlane = createEdgePlane(state, { cache: edgeCache, caCertificatePem: certificates.caCertificatePem, httpsPort: () => edgeHttpsPort });
+  const edge = servePlane(edgePlane, controls);
+  const edgeHttps = createEdgeHttpsServer(state, certificates, planeListener(edgePlane, controls));
+  let caFile: { path: string; ownDirectory: boolean } | undefined;
+  const removeCaFile = async () => {
+    if (!caFile) return;
+    await rm(caFile.path, { force: true });
+    if (caFile.ownDirectory) await rmdir(dirname(caFile.path)).catch(() => undefined);
+  };
+  const close = () =>
+    Promise.all([closeServer(management), closeServer(s3), closeServer(edge), closeServer(edgeHttps), removeCaFile()]).then(() => undefined);
 
   let managementPort: number;
   let s3Port: number;
+  let edgePort: number;
   try {
     managementPort = await listen(management, port, host);
-    s3Port = await listen(s3, options.s3Port ?? (port === 0 ? 0 : managementPort + 1), host);
+    const besideManagement = (offset: number) => (port === 0 ? 0 : managementPort + offset);
+    s3Port = await listen(s3, options.s3Port ?? besideManagement(1), host);
+    edgePort = await listen(edge, options.edgePort ?? besideManagement(2), host);
+    edgeHttpsPort = await listen(edgeHttps, options.edgeHttpsPort ?? besideManagement(3), host);
+    caFile = { path: options.caFile ?? join(tmpdir(), `mamutecloud-emulator-${managementPort}`, "ca.pem"), ownDirectory: options.caFile === undefined };
+    await mkdir(dirname(caFile.path), { recursive: true });
+    await writeFile(caFile.path, certificates.caCertificatePem);
   } catch (error) {
     await close();
     throw error;
@@ -110,6 +161,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     s3Url,
     apiKey,
     state,
+    edgeUrl: `http://${urlHost}:${edgePort}`,
+    edgeHttpsUrl: `https://${urlHost}:${edgeHttpsPort}`,
+    caCertificatePem: certificates.caCertificatePem,
+    caCertificatePath: caFile.path,
     dashboardToken: (expiresInSeconds = DEFAULT_TOKEN_SECONDS) => tokens.issue(expiresInSeconds).token,
     requests: () => controls.requests(),
     resetRequests: () => controls.resetRequests(),
@@ -118,6 +173,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: () => controls.faultReport(),
     setRateLimit: (config) => controls.setRateLimit(config),
     clearRateLimit: () => controls.rateLimiter.clear(),
+    setSettings: (settings) => {
+      applySettings(state, readSettings(settings, "camel"));
+    },
+    settings: () => ({ ...state.settings }),
     close,
   };
 }

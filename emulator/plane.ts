@@ -1,9 +1,11 @@
-// A plane is one of the emulator's listeners (management API, S3 data plane, later the CDN edge).
+// A plane is one of the emulator's listeners (management API, S3 data plane, CDN edge).
 // The server wraps every plane with the same request counter, fault injection and rate limit, so
 // a plane only says how it names a request (its route key) and how it answers it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export type PlaneName = "management" | "s3";
+export type PlaneName = "management" | "s3" | "edge";
+
+export const PLANE_NAMES: readonly PlaneName[] = ["management", "s3", "edge"];
 
 export interface Plane {
   readonly name: PlaneName;

@@ -1,7 +1,7 @@
 // A token bucket per plane, off until a test turns it on. Over the limit a request is refused
 // before it runs, with the whole seconds until a token is back as `Retry-After`.
 import { performance } from "node:perf_hooks";
-import type { PlaneName } from "./plane";
+import { PLANE_NAMES, type PlaneName } from "./plane";
 import { ControlConfigError, asObject, optionalChoice, optionalNumber, spell, type Spelling } from "./control-config";
 
 export interface RateLimitConfig {
@@ -13,7 +13,6 @@ export interface RateLimitConfig {
   plane?: PlaneName;
 }
 
-const PLANES: readonly PlaneName[] = ["management", "s3"];
 
 export function readRateLimitConfig(value: unknown, spelling: Spelling): RateLimitConfig {
   const raw = asObject(value, "rate_limit");
@@ -25,7 +24,7 @@ export function readRateLimitConfig(value: unknown, spelling: Spelling): RateLim
   });
   if (requestsPerSecond === undefined) throw new ControlConfigError(field("requestsPerSecond"), "is required");
   const burst = optionalNumber(raw.burst, "burst", { min: 1, max: 1_000_000, integer: true });
-  const plane = optionalChoice(raw.plane, "plane", PLANES);
+  const plane = optionalChoice(raw.plane, "plane", PLANE_NAMES);
   return { requestsPerSecond, ...(burst !== undefined && { burst }), ...(plane && { plane }) };
 }
 
@@ -63,7 +62,7 @@ export class RateLimiter {
 
   set(config: RateLimitConfig): void {
     const burst = config.burst ?? Math.max(1, Math.ceil(config.requestsPerSecond));
-    for (const plane of config.plane ? [config.plane] : PLANES) {
+    for (const plane of config.plane ? [config.plane] : PLANE_NAMES) {
       this.buckets.set(plane, { bucket: new TokenBucket(config.requestsPerSecond, burst), requestsPerSecond: config.requestsPerSecond });
     }
   }

@@ -101,12 +101,171 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
+
+// --- CDN and SSL (issue 9). Two helpers share these shapes: the CDN side owns CdnResource and
+// CdnCustomDomain (and may add fields to them), the SSL side owns SslCertificate.
+
+export type CdnStatus = "in_progress" | "deployed";
+
+export interface CdnCustomDomain {
+  id: string;
+  /** Lower case, no trailing dot. */
+  domainName: string;
+  additionalDomains: string[];
+  certificateId: string | null;
+  status: "pending" | "active" | "inactive";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CdnOriginHeader {
+  name: string;
+  value: string;
+}
+
+interface CdnOriginGroupBase {
+  id: string;
+  name: string;
+  /** `""` or `/a/b` (no trailing slash). */
+  originPath: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CdnStorageOriginGroup extends CdnOriginGroupBase {
+  type: "storage";
+  bucketId: string;
+  defaultRootObject: string;
+}
+
+export type CdnProtocolPolicy = "http_only" | "https_only" | "match_viewer";
+export type TlsProtocolName = "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+
+export interface CdnCustomOriginGroup extends CdnOriginGroupBase {
+  type: "custom";
+  hostname: string;
+  protocolPolicy: CdnProtocolPolicy;
+  httpPort: number;
+  httpsPort: number;
+  originSslProtocols: TlsProtocolName[];
+  customHeaders: CdnOriginHeader[];
+  connectionAttempts: number;
+  connectionTimeoutSeconds: number;
+  responseTimeoutSeconds: number;
+  keepaliveTimeoutSeconds: number;
+}
+
+export type CdnOriginGroup = CdnStorageOriginGroup | CdnCustomOriginGroup;
+
+export type ViewerProtocolPolicy = "allow_all" | "redirect_to_https" | "https_only";
+
+export interface CdnBehavior {
+  /** 0 is the default behavior (path pattern `*`), which always exists. */
+  priority: number;
+  pathPattern: string;
+  cacheTtlSeconds: number;
+  viewerProtocolPolicy: ViewerProtocolPolicy;
+  subdomainRouting: boolean;
+}
+
+export interface CdnCustomErrorResponse {
+  errorCode: number;
+  responseCode: number;
+  responsePagePath: string;
+  cacheTtlSeconds: number;
+}
+
+export interface CdnPurge {
+  id: string;
+  type: "all" | "url" | "pattern";
+  urls: string[] | null;
+  patterns: string[] | null;
+  evicted: number;
+  createdAt: Date;
+}
+
+export interface CdnResource {
+  id: string;
+  name: string;
+  description: string;
+  /** `r-<id hex>.mamutecdn.com` or `<chosen>.mamutecdn.com`. */
+  distributionDomain: string;
+  originGroup: CdnOriginGroup;
+  /** Sorted by priority; the first is the default (priority 0). */
+  behaviors: CdnBehavior[];
+  customErrorResponses: CdnCustomErrorResponse[];
+  customDomains: CdnCustomDomain[];
+  /** The HMAC key of signed URLs while token auth is on. */
+  tokenAuthKey: Buffer | null;
+  /** Newest first, bounded. */
+  purges: CdnPurge[];
+  /** The last change that affected serving: `status` is `deployed` once the deploy delay has passed since. */
+  servingChangedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Delays of the emulator's asynchronous states, changed at start and at runtime. */
+export interface EmulatorSettings {
+  cdnDeployDelayMs: number;
+  sslValidationDelayMs: number;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = { cdnDeployDelayMs: 2000, sslValidationDelayMs: 5000 };
+
+/** A DNS record the owner of a requested certificate's name must create to validate it. */
+export interface CertificateValidationRecord {
+  /** The certificate name it validates, without a leading `*.`. */
+  domainName: string;
+  /** Fully qualified, lower case, with the trailing dot (the DNS API's canonical form). */
+  name: string;
+  type: "CNAME";
+  value: string;
+  validated: boolean;
+}
+
+/** What the edge serves and the API describes once a certificate exists as X.509. */
+export interface IssuedCertificate {
+  certificatePem: string;
+  /** Never answered by any route. */
+  privateKeyPem: string;
+  /** PEM blocks after the certificate, as imported; "" when none. */
+  chainPem: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** `AB:CD:…`, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprintSha256: string;
+  issuedAt: Date;
+}
+
+export interface SslCertificate {
+  id: string;
+  /** Lower case; may be a wildcard `*.example.com`. */
+  domainName: string;
+  /** Lower case, without `domainName`, each once. */
+  subjectAlternativeNames: string[];
+  source: "requested" | "imported";
+  status: "pending_validation" | "issued" | "expired";
+  /** Empty for an imported certificate. */
+  validationRecords: CertificateValidationRecord[];
+  /** Null while a requested certificate awaits validation. */
+  issued: IssuedCertificate | null;
+  tags: { key: string; value: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export class EmulatorState {
   readonly buckets = new Map<string, Bucket>();
   /** By access key id. */
   readonly credentials = new Map<string, S3Credential>();
   readonly zones = new Map<string, DnsZone>();
   readonly records = new Map<string, DnsRecord>();
+  readonly cdnResources = new Map<string, CdnResource>();
+  readonly certificates = new Map<string, SslCertificate>();
+  readonly settings: EmulatorSettings = { ...DEFAULT_SETTINGS };
   apiKey: ApiKey | null = null;
   /** Counts credentials made per bucket, for their user names. */
   private readonly credentialSerial = new Map<string, number>();
@@ -137,6 +296,17 @@ export class EmulatorState {
     const next = (this.credentialSerial.get(bucketId) ?? 0) + 1;
     this.credentialSerial.set(bucketId, next);
     return next;
+  }
+
+  /** Custom domains that reference a certificate (an SSL certificate in use cannot be deleted). */
+  customDomainsUsingCertificate(certificateId: string): { resource: CdnResource; domain: CdnCustomDomain }[] {
+    const users: { resource: CdnResource; domain: CdnCustomDomain }[] = [];
+    for (const resource of this.cdnResources.values()) {
+      for (const domain of resource.customDomains) {
+        if (domain.certificateId === certificateId) users.push({ resource, domain });
+      }
+    }
+    return users;
   }
 
   deleteBucket(bucketId: string): void {

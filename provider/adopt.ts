@@ -1,23 +1,39 @@
 // The adopt rule for creates. A create whose outcome is unknown (5xx, timeout, dropped connection)
-// may have made the object: look it up by its unique key before trying again, and adopt what this
-// create made. What existed before the first attempt is never adopted (that would hand someone
-// else's object to this stack, and a later destroy would delete it): a found object counts as ours
-// only if the API stamped it after the first attempt began, on the API's own clock.
+// may have made the object: look it up before trying again, and adopt what this create made.
+// What existed before the attempt is never adopted (that would hand someone else's object to this
+// stack, and a later destroy would delete it): a found object counts as this create's only if the
+// API stamped it after the attempt began (on the clock of `created_at`, learned from the creates
+// that answered), or, for objects without a unique key, if it is new since a list taken before.
+// When the lookups fail, or several objects could be this create's, nothing is adopted and the
+// create leaves a trace (pending.ts) that the next operation resolves.
 import { MamuteApiError, type MamuteClient } from "./client";
 import { backoffDelay } from "./client/retry";
-
-/** Slack for the one-second resolution of the `Date` header the server clock is learned from. */
-const CLOCK_SLACK_MS = 2000;
+import { PendingCreateError, SETTLED_NEXT, madeWithin, type PendingCreate } from "./pending";
 
 export interface AdoptingCreate<T> {
   client: MamuteClient;
+  /** What a later lookup needs to find the object (kept in the trace). */
+  key: Record<string, string>;
+  /** What the create makes, for messages: `a bucket named "site"`. */
+  what: string;
   /** One create call. */
   create(): Promise<T>;
-  /** The object with this create's unique key, if any (one lookup). */
-  lookup(): Promise<T | undefined>;
+  /** The objects this create may have made (one lookup): the one holding its unique key, or the new ones. */
+  lookup(): Promise<T[]>;
   /** The API's `created_at` of an object. */
   createdAt(found: T): string;
-  /** The error for a name already taken by an object this create did not make. */
+  /** The API's id of an object, for messages and the trace. */
+  idOf(found: T): string;
+  /**
+   * True when `lookup` already returns only objects that cannot predate the attempt (new since a
+   * list taken before it): time then decides nothing.
+   */
+  newSinceBefore?: boolean;
+  /** Called on the object adopted, before anything else can run. */
+  adopt?(found: T): void;
+  /** Ids known not to be this create's, for the trace (with `newSinceBefore`). */
+  excluded?(): Promise<string[]>;
+  /** The error for a key already taken by an object this create did not make. */
   conflict(found: T | undefined, cause: MamuteApiError | undefined): Error;
 }
 
@@ -33,13 +49,20 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
   const { client } = spec;
   const settings = client.config.retry;
   const startedLocal = Date.now();
-  let lastError: MamuteApiError | undefined;
   let unknownOutcome = false;
+  let lastError: MamuteApiError | undefined;
 
-  const isOurs = (found: T): boolean => {
-    // serverNow() reflects the clock offset learned from the lookup that just answered.
-    const startedOnServer = startedLocal + (client.serverNow() - Date.now());
-    return Date.parse(spec.createdAt(found)) >= startedOnServer - CLOCK_SLACK_MS;
+  /** The attempt so far: its key, its window on the `created_at` clock, what cannot be its object. */
+  const trace = async (): Promise<PendingCreate> => {
+    const from = client.stampTime(startedLocal);
+    const to = client.stampTime(Date.now());
+    const excluded = spec.excluded ? await spec.excluded() : undefined;
+    return {
+      key: spec.key,
+      from: Math.floor(from.at - from.toleranceMs),
+      to: Math.ceil(to.at + to.toleranceMs),
+      ...(excluded && { excluded }),
+    };
   };
 
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
@@ -51,17 +74,47 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
       lastError = err;
       if (err.isConflict && !unknownOutcome) {
         // The API refused on the first real answer: the key is someone else's.
-        throw spec.conflict(await spec.lookup().catch(() => undefined), err);
+        const found = await spec.lookup().catch(() => []);
+        throw spec.conflict(found[0], err);
       }
       if (!err.outcomeUnknown && !err.isConflict) throw err;
       unknownOutcome = true;
-      const found = await spec.lookup();
-      if (found !== undefined) {
-        if (isOurs(found)) return found;
-        throw spec.conflict(found, err);
+
+      let candidates: T[];
+      try {
+        candidates = await spec.lookup();
+      } catch (lookupError) {
+        const why = lookupError instanceof Error ? lookupError.message : String(lookupError);
+        throw new PendingCreateError(
+          `${err.message}; the outcome is unknown and looking it up failed too (${why}). ${capitalized(spec.what)} ` +
+            `may exist without this stack knowing its id. ${SETTLED_NEXT}`,
+          await trace(),
+        );
       }
+      const window = await trace();
+      const ours = spec.newSinceBefore ? candidates : candidates.filter((found) => madeWithin(window, spec.createdAt(found)));
+      if (ours.length === 1) {
+        spec.adopt?.(ours[0]);
+        return ours[0];
+      }
+      if (ours.length > 1) {
+        const ids = ours.map(spec.idOf);
+        throw new PendingCreateError(
+          `${err.message}; the outcome is unknown, and ${ids.length} objects appeared while it was made: ${ids.join(", ")}. ` +
+            `One of them is probably ${spec.what} made by this create, the others someone else's, and nothing tells ` +
+            "them apart, so none was adopted. Ask who else creates them which are theirs and delete the others; the next " +
+            "`pulumi up` then leaves the ones still there alone and creates a new one. While all of them remain, every " +
+            "`pulumi up` stops here rather than guess.",
+          { ...window, ambiguous: ids },
+        );
+      }
+      if (candidates.length > 0) throw spec.conflict(candidates[0], err);
       // Not made: the next attempt is safe.
     }
   }
   throw lastError;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -16,6 +16,8 @@ export interface RetrySettings {
   baseDelayMs: number;
   /** Cap of one backoff, and of a server's Retry-After. */
   maxDelayMs: number;
+  /** How long a request answered 429 keeps being retried, from its first attempt. */
+  rateLimitTimeoutMs: number;
 }
 
 export interface ProviderConfig {
@@ -102,7 +104,9 @@ export const settings = {
     type: "integer",
     env: "MAMUTECLOUD_MAX_RETRIES",
     default: "5",
-    description: "Retries of a request that failed with 429, 502, 503, 504 or a connection error.",
+    description:
+      "Retries of a request that failed with a 5xx (reads, updates and deletes), a timeout or a connection error. " +
+      "429 answers do not count: `rateLimitTimeout` bounds them.",
   },
   retryBaseDelay: {
     key: "retryBaseDelay",
@@ -117,6 +121,15 @@ export const settings = {
     env: "MAMUTECLOUD_RETRY_MAX_DELAY",
     default: "20",
     description: "Cap in seconds of one wait between retries, including a server's `Retry-After`.",
+  },
+  rateLimitTimeout: {
+    key: "rateLimitTimeout",
+    type: "number",
+    env: "MAMUTECLOUD_RATE_LIMIT_TIMEOUT",
+    default: "300",
+    description:
+      "Seconds a request answered 429 (rate limited) keeps being retried, from its first attempt. Every request of the " +
+      "stack shares one limiter that slows down on 429s and speeds up again.",
   },
 } satisfies Record<string, Setting>;
 
@@ -146,16 +159,30 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
   };
 
   const insecure = parseBoolean(settings.insecure, read(settings.insecure) ?? "false");
+  // Values are never echoed in these errors: a secret pasted into the wrong setting (or a password
+  // in a URL) would otherwise end up in the engine's log.
   const url = (setting: Setting): string => {
-    const raw = read(setting) ?? "";
+    const raw = (read(setting) ?? "").trim();
     let parsed: URL;
     try {
       parsed = new URL(raw);
     } catch {
-      throw new ConfigError(`${where(setting)} is not a URL: "${raw}". Use a URL such as ${setting.default}.`);
+      throw new ConfigError(`${where(setting)} is not a URL (the value is not shown, in case it is a secret). Use a URL such as ${setting.default}.`);
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      throw new ConfigError(`${where(setting)} must be an http(s) URL, got "${raw}".`);
+      throw new ConfigError(`${where(setting)} must be an http(s) URL such as ${setting.default} (the value given is not shown).`);
+    }
+    if (parsed.username !== "" || parsed.password !== "") {
+      throw new ConfigError(
+        `${where(setting)} holds a user name or password: remove it from the URL (the value is not shown). ` +
+          `Credentials go in ${where(settings.apiKey)} or ${where(settings.token)}.`,
+      );
+    }
+    if (parsed.pathname.replace(/\/+$/, "") !== "" || parsed.search !== "" || parsed.hash !== "") {
+      throw new ConfigError(
+        `${where(setting)} must be the server's address alone (scheme, host and port, such as ${setting.default}), ` +
+          `without a path, query or fragment: the provider adds the API's routes itself. Use ${parsed.origin}.`,
+      );
     }
     if (parsed.protocol === "http:" && !insecure && !isLoopback(parsed.hostname)) {
       throw new ConfigError(
@@ -163,16 +190,16 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
           `Use https, or set ${where(settings.insecure)} to true if you really mean it.`,
       );
     }
-    return raw.replace(/\/+$/, "");
+    return parsed.origin;
   };
 
   const authHeader = (read(settings.authHeader) ?? "authorization").toLowerCase();
   if (authHeader !== "authorization" && authHeader !== "x-api-key") {
-    throw new ConfigError(`${where(settings.authHeader)} must be "authorization" or "x-api-key", got "${authHeader}".`);
+    throw new ConfigError(`${where(settings.authHeader)} must be "authorization" or "x-api-key" (the value given is not shown).`);
   }
   const prefix = (read(settings.storagePathPrefix) ?? "").replace(/^\/*/, "/").replace(/\/+$/, "");
   if (prefix !== "" && prefix !== "/storage") {
-    throw new ConfigError(`${where(settings.storagePathPrefix)} must be empty or "/storage", got "${prefix}".`);
+    throw new ConfigError(`${where(settings.storagePathPrefix)} must be empty or "/storage" (the value given is not shown).`);
   }
 
   const apiKey = read(settings.apiKey);
@@ -194,6 +221,7 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
       maxRetries: integer(settings.maxRetries, read(settings.maxRetries), 0, 20),
       baseDelayMs: seconds(settings.retryBaseDelay, read(settings.retryBaseDelay), 0, 60),
       maxDelayMs: seconds(settings.retryMaxDelay, read(settings.retryMaxDelay), 0, 600),
+      rateLimitTimeoutMs: seconds(settings.rateLimitTimeout, read(settings.rateLimitTimeout), 0, 3600),
     },
   };
 }
@@ -211,13 +239,13 @@ function parseBoolean(setting: Setting, raw: string): boolean {
   const value = raw.trim().toLowerCase();
   if (value === "true" || value === "1") return true;
   if (value === "false" || value === "0") return false;
-  throw new ConfigError(`${where(setting)} must be true or false, got "${raw}".`);
+  throw new ConfigError(`${where(setting)} must be true or false (the value given is not shown).`);
 }
 
 function number(setting: Setting, raw: string | undefined, min: number, max: number): number {
   const value = Number(raw);
   if (raw === undefined || raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ConfigError(`${where(setting)} must be a number from ${min} to ${max}, got "${raw}".`);
+    throw new ConfigError(`${where(setting)} must be a number from ${min} to ${max} (the value given is not shown).`);
   }
   return value;
 }
@@ -228,6 +256,6 @@ function seconds(setting: Setting, raw: string | undefined, min: number, max: nu
 
 function integer(setting: Setting, raw: string | undefined, min: number, max: number): number {
   const value = number(setting, raw, min, max);
-  if (!Number.isInteger(value)) throw new ConfigError(`${where(setting)} must be a whole number, got "${raw}".`);
+  if (!Number.isInteger(value)) throw new ConfigError(`${where(setting)} must be a whole number (the value given is not shown).`);
   return value;
 }

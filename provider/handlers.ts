@@ -2,6 +2,7 @@
 // inputs (the host hands diff, update and delete the old outputs, never the old inputs), carry the
 // state version, and every error leaves redacted.
 import type * as pulumi from "@pulumi/pulumi";
+import { parsePendingId } from "./pending";
 import { redactError } from "./redact";
 import {
   ResourceInitError,
@@ -69,7 +70,13 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): K
   return {
     check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
 
-    diff: guard(async (_id: string, olds: PropertyMap, news: PropertyMap) => diffDetailed(definition, stateOf(olds), own(news))),
+    diff: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
+      // A trace of a create whose outcome is unknown: an update could not give it a real id, a
+      // replacement can. Delete first: the delete removes what that attempt made, if anything,
+      // and the new object may need the same unique key.
+      if (parsePendingId(id)) return { changes: true, changed: ["id"], replaces: ["id"], deleteBeforeReplace: true };
+      return diffDetailed(definition, stateOf(olds), own(news));
+    }),
 
     create: guard(async (props: PropertyMap) => {
       const inputs = own(props);
@@ -93,6 +100,14 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): K
       // hold start at their defaults, so the engine's following check and diff see no change.
       const importing = Object.keys(own(props)).length === 0;
       const state = importing ? {} : stateOf(props);
+      const trace = parsePendingId(id);
+      if (trace) {
+        // Refresh adopts what the attempt made (the engine takes a new id from Read), or drops it.
+        const found = await definition.findPending(ctx, trace, state);
+        if (found === undefined) return { id: "", props: {} };
+        const outs = defined({ ...state, ...found.outs, __version: STATE_VERSION });
+        return { id: found.id, props: outs, inputs: inputsOf(definition, outs) };
+      }
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
@@ -102,6 +117,10 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): K
     }),
 
     update: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
+      if (parsePendingId(id)) {
+        // diff always replaces a trace; an engine that updates it anyway gets a way out.
+        throw new Error(`${definition.kind} was left unfinished by an earlier create; run \`pulumi refresh\`, then \`pulumi up\`.`);
+      }
       const inputs = own(news);
       const state = stateOf(olds);
       const outs = definition.update ? await definition.update(ctx, id, state, inputs) : {};
@@ -111,7 +130,11 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): K
     }),
 
     delete: guard(async (id: string, props: PropertyMap) => {
-      await definition.delete(ctx, id, stateOf(props));
+      const state = stateOf(props);
+      const trace = parsePendingId(id);
+      if (!trace) return definition.delete(ctx, id, state);
+      const found = await definition.findPending(ctx, trace, state);
+      if (found !== undefined) await definition.delete(ctx, found.id, { ...state, ...found.outs });
     }),
   };
 }

@@ -15,6 +15,7 @@ const context: Context = {
   // Built on first use, so a missing credential fails the first operation that needs the API,
   // not a preview that only validates inputs.
   client: () => (client ??= new MamuteClient(resolveConfig(stackConfig))),
+  config: () => resolveConfig(stackConfig),
 };
 
 /**

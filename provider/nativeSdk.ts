@@ -57,15 +57,24 @@ function outputFields(definition: ResourceDefinition, render: (key: string, type
     .join("");
 }
 
+/** The inputs a user gives the class: all but those it computes in the program. */
+export function classArgs(definition: ResourceDefinition): Record<string, InputProperty> {
+  const computed = definition.computedByClass?.inputs ?? [];
+  return Object.fromEntries(Object.entries(definition.inputs).filter(([key]) => !computed.includes(key)));
+}
+
 export function resourceModule(definition: ResourceDefinition): string {
   const { kind } = definition;
   const token = typeToken(kind);
-  const anyRequired = Object.values(definition.inputs).some((p) => p.required);
+  const userArgs = classArgs(definition);
+  const anyRequired = Object.values(userArgs).some((p) => p.required);
+  const helper = definition.computedByClass?.helper;
   const secretOutputs = secretProperties(definition);
   const secretInputs = Object.entries(definition.inputs).filter(([, p]) => p.secret).map(([key]) => key);
   const keys = [...Object.keys(definition.inputs), ...Object.keys(definition.outputs)];
-  let text = `${HEADER}import * as pulumi from "@pulumi/pulumi";\nimport { invokeOptions, resourceInputs, resourceOptions } from "./common";\n\n`;
-  text += argsInterface(`${kind}Args`, definition.inputs, true);
+  let text = `${HEADER}import * as pulumi from "@pulumi/pulumi";\nimport { invokeOptions, resourceInputs, resourceOptions } from "./common";\n`;
+  if (helper) text += `import { ${helper} } from "./helpers";\n`;
+  text += `\n${argsInterface(`${kind}Args`, userArgs, true)}`;
   text += `\n${doc(`${definition.description}\n\nThe native type \`${token}\`, served by the pulumi-resource-mamutecloud plugin.`, "")}`;
   text += `export class ${kind} extends pulumi.CustomResource {\n`;
   text += `  static readonly __pulumiType = ${JSON.stringify(token)};\n\n`;
@@ -74,7 +83,9 @@ export function resourceModule(definition: ResourceDefinition): string {
   text += `    return new ${kind}(name, undefined as unknown as ${kind}Args, { ...opts, id });\n  }\n\n`;
   text += outputFields(definition, (key, type, set) => `  declare readonly ${key}: pulumi.Output<${set ? type : `${type} | undefined`}>;\n`);
   text += `\n  constructor(name: string, args${anyRequired ? "" : "?"}: ${kind}Args, opts?: pulumi.CustomResourceOptions) {\n`;
-  text += `    super(${kind}.__pulumiType, name, resourceInputs(${JSON.stringify(keys)}, args, ${JSON.stringify(secretInputs)}), resourceOptions(opts, ${JSON.stringify(secretOutputs)}));\n  }\n}\n`;
+  // The class computes some inputs in the program (not on `.get()`, which has no args).
+  const inputs = helper ? `args && ${helper}(args)` : "args";
+  text += `    super(${kind}.__pulumiType, name, resourceInputs(${JSON.stringify(keys)}, ${inputs}, ${JSON.stringify(secretInputs)}), resourceOptions(opts, ${JSON.stringify(secretOutputs)}));\n  }\n}\n`;
   if (definition.lookup) {
     const fn = `get${kind}`;
     text += `\n${argsInterface(`Get${kind}Args`, definition.lookup.args, false)}`;

@@ -4,6 +4,8 @@
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
 import { z } from "zod";
 import type { MamuteClient } from "./client";
+import type { PendingCreate } from "./pending";
+import type { ProviderConfig } from "./config";
 
 /** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -46,6 +48,11 @@ export interface CheckFailure {
 
 export interface Context {
   client(): MamuteClient;
+  /**
+   * The provider configuration, for work that needs no API credential (the S3 data plane).
+   * Optional so a test context of a client alone still fits; the provider always sets it.
+   */
+  config?(): ProviderConfig;
 }
 
 /**
@@ -87,8 +94,19 @@ export interface ResourceDefinition {
   read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
   update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
   delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+  /**
+   * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
+   * made nothing. Throws when it cannot tell which object it was.
+   */
+  findPending(ctx: Context, trace: PendingCreate, state: PropertyMap): Promise<{ id: string; outs: PropertyMap } | undefined>;
   /** `get<Kind>` in the native plugin's schema and SDK. */
   lookup?: Lookup;
+  /**
+   * Inputs the SDK classes compute in the program instead of taking them from the user
+   * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
+   * native class fills them by calling `helper`, an export of sdk/native/helpers.ts.
+   */
+  computedByClass?: { inputs: string[]; helper: string };
 }
 
 /**

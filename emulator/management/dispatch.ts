@@ -1,7 +1,7 @@
 // From a request to a written answer: resolve the route, let the caller check credentials, run the
 // handler, write its reply, and turn any failure into the documented JSON error.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, ensureRequestId, readJsonObject, sendError, sendJson, sendNoContent, type JsonObject } from "./http";
+import { ApiError, ensureRequestId, readJsonObject, sendError, sendJson, sendNoContent, sendText, type JsonObject } from "./http";
 import type { Router, RouteMatch } from "./router";
 
 export async function dispatchRoute(
@@ -29,6 +29,7 @@ export async function dispatchRoute(
       body: () => (body ??= readJsonObject(req)),
     });
     if (reply.body === undefined) sendNoContent(res);
+    else if (reply.contentType !== undefined) sendText(res, reply.status, reply.contentType, String(reply.body));
     else sendJson(res, reply.status, reply.body);
   } catch (error) {
     if (res.headersSent) throw error;

@@ -7,16 +7,16 @@ const ZONE_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST_LABEL = /^[a-z0-9_-]{1,63}$/;
 const MAX_NAME_LENGTH = 253;
 
-/** `Example.com.` → `example.com`. */
-export function canonicalZoneDomain(raw: string): string {
+/** `Example.com.` → `example.com`; `field` names the request field in the error (certificates reuse the rule). */
+export function canonicalZoneDomain(raw: string, field = "domain"): string {
   const domain = (raw.endsWith(".") ? raw.slice(0, -1) : raw).toLowerCase();
-  if (domain.length > MAX_NAME_LENGTH) throw validationError("domain", `must be at most ${MAX_NAME_LENGTH} characters`);
+  if (domain.length > MAX_NAME_LENGTH) throw validationError(field, `must be at most ${MAX_NAME_LENGTH} characters`);
   const labels = domain.split(".");
-  if (labels.length < 2) throw validationError("domain", "must have at least two labels, like example.com");
+  if (labels.length < 2) throw validationError(field, "must have at least two labels, like example.com");
   if (!labels.every((label) => ZONE_LABEL.test(label))) {
-    throw validationError("domain", "each label must be 1-63 characters of a-z, 0-9 and -, not starting or ending with -");
+    throw validationError(field, "each label must be 1-63 characters of a-z, 0-9 and -, not starting or ending with -");
   }
-  if (/^\d+$/.test(labels[labels.length - 1])) throw validationError("domain", "the top-level label must not be all digits");
+  if (/^\d+$/.test(labels[labels.length - 1])) throw validationError(field, "the top-level label must not be all digits");
   return domain;
 }
 

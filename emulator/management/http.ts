@@ -15,6 +15,7 @@ export type ErrorCode =
   | "bad_gateway"
   | "service_unavailable"
   | "gateway_timeout"
+  | "not_implemented"
   | "injected_fault";
 
 /** A failure a handler throws; the plane turns it into the documented error body. */
@@ -53,6 +54,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
     case 409: return "conflict";
     case 429: return "rate_limited";
     case 500: return "internal_error";
+    case 501: return "not_implemented";
     case 502: return "bad_gateway";
     case 503: return "service_unavailable";
     case 504: return "gateway_timeout";
@@ -66,11 +68,14 @@ export function ensureRequestId(res: ServerResponse): void {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  sendText(res, status, "application/json; charset=utf-8", JSON.stringify(body), headers);
+}
+
+export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
   ensureRequestId(res);
-  const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
-    "content-type": "application/json; charset=utf-8",
+    "content-type": contentType,
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);

@@ -2,6 +2,7 @@
 // handlers of each API area (one module per area).
 import type { Plane } from "../plane";
 import type { EmulatorState } from "../state";
+import type { EmulatorCertificates } from "../tls";
 import { authenticate, type DashboardTokens } from "./auth";
 import { dispatchRoute } from "./dispatch";
 import { Router, type Route } from "./router";
@@ -10,12 +11,20 @@ import { bucketRoutes } from "./buckets";
 import { credentialRoutes } from "./credentials";
 import { fileRoutes } from "./files";
 import { dnsRoutes } from "./dns";
+import { cdnRoutes } from "./cdn";
+import type { EdgeCache } from "../edge/cache";
+import { sslRoutes } from "./ssl";
+import { notEmulatedRoutes } from "./documented-routes";
 
 export interface ManagementOptions {
   /** Public URL of the S3 data plane, reported in bucket objects. */
   s3Url: () => string;
   /** Verifies `Authorization: Bearer <jwt>`; the same issuer signs the dashboard tokens. */
   tokens: DashboardTokens;
+  /** The emulator CA and the certificates it can serve (SSL routes, custom-domain activation). */
+  certificates: EmulatorCertificates;
+  /** The edge's cache, which purges and resource deletes evict from. */
+  edgeCache: EdgeCache;
 }
 
 export function managementRoutes(state: EmulatorState, options: ManagementOptions): Route[] {
@@ -26,11 +35,14 @@ export function managementRoutes(state: EmulatorState, options: ManagementOption
     ...credentialRoutes(state),
     ...fileRoutes(state),
     ...dnsRoutes(state),
+    ...sslRoutes(state, options.certificates),
+    ...cdnRoutes(state, { certificates: options.certificates, edgeCache: options.edgeCache }),
   ];
 }
 
 export function createManagementPlane(state: EmulatorState, options: ManagementOptions): Plane {
-  const router = new Router(managementRoutes(state, options));
+  const routes = managementRoutes(state, options);
+  const router = new Router([...routes, ...notEmulatedRoutes(routes)]);
   return {
     name: "management",
     routeKey: (req) => router.routeKey(req),

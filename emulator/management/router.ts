@@ -16,6 +16,8 @@ export interface RouteContext {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Set for a body that is not JSON: `body` is then a string written as is (`/_emulator/ca.pem`). */
+  contentType?: string;
 }
 
 export type RouteHandler = (ctx: RouteContext) => Reply | Promise<Reply>;

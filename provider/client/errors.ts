@@ -57,3 +57,20 @@ export class UnexpectedResponseError extends Error {
       "The API may have changed; please report it with this message."));
   }
 }
+
+/**
+ * An answer that is not the MamuteCloud management API's (HTML from a web server, XML from the S3
+ * plane, another JSON API): the endpoint setting points at the wrong server. The body is not shown.
+ */
+export class WrongEndpointError extends Error {
+  override name = "WrongEndpointError";
+  constructor(operation: string, endpoint: string, detail: string) {
+    super(
+      redact(
+        `${operation}: ${endpoint} answered ${detail}, which is not how the MamuteCloud management API answers. ` +
+          "Check mamutecloud:endpoint (or MAMUTECLOUD_ENDPOINT): it must be the management API's URL " +
+          "(https://api.mamutecloud.com, or the emulator's management port), not the S3 endpoint or a website.",
+      ),
+    );
+  }
+}

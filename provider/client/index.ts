@@ -7,10 +7,11 @@ import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";
 import { currentReporter } from "../progress";
 import { registerSecret } from "../redact";
-import { MamuteApiError, UnexpectedResponseError } from "./errors";
+import { MamuteApiError, UnexpectedResponseError, WrongEndpointError } from "./errors";
+import { limiterFor, type RequestLimiter } from "./limiter";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
 
-export { MamuteApiError, UnexpectedResponseError } from "./errors";
+export { MamuteApiError, UnexpectedResponseError, WrongEndpointError } from "./errors";
 export type { RetryMode } from "./retry";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -44,6 +45,14 @@ const pageInfo = z.object({
   total_pages: z.number().int(),
 });
 
+/**
+ * How far `created_at` may be from the `Date` clock before any create has shown the stamp clock:
+ * generous, because the two may be different machines' clocks.
+ */
+const UNLEARNED_STAMP_TOLERANCE_MS = 30_000;
+/** Added to a learned stamp clock: millisecond rounding and drift over one stack operation. */
+const STAMP_SLACK_MS = 1000;
+
 /** Largest page the API serves; fewer round trips for long lists. */
 const PAGE_LIMIT = 100;
 
@@ -57,8 +66,12 @@ export function formatIssues(error: z.ZodError): string {
 export class MamuteClient {
   private readonly dispatcher: Dispatcher;
   private readonly authHeaders: Record<string, string>;
+  /** Shared by every client of this endpoint in the process: see limiter.ts. */
+  readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
   private clockOffsetMs = 0;
+  /** Bounds of `created_at` minus our clock, from the latest create (see `stampTime`). */
+  private stampSample: { low: number; high: number } | undefined;
 
   constructor(
     readonly config: ProviderConfig,
@@ -68,6 +81,7 @@ export class MamuteClient {
     if (!apiKey && !token) throw missingCredentialError();
     registerSecret(apiKey);
     registerSecret(token);
+    this.limiter = limiterFor(config.endpoint);
     this.authHeaders = apiKey
       ? { [config.authHeader === "x-api-key" ? "x-api-key" : "authorization"]: apiKey }
       : { authorization: `Bearer ${token}` };
@@ -92,10 +106,32 @@ export class MamuteClient {
 
   /**
    * The API's clock, estimated from the `Date` header of the latest response. Used to tell an
-   * object this provider just created from one that existed before (the adopt rule).
+   * object this provider just created from one that existed before (the adopt rule) until a
+   * create has shown the clock of `created_at` itself (see `stampTime`).
    */
   serverNow(): number {
     return Date.now() + this.clockOffsetMs;
+  }
+
+  /**
+   * A local time as the API's `created_at` clock would stamp it, and how far off that may be.
+   * The clock that stamps objects need not be the one that writes `Date` (a database behind a
+   * proxy): once a create has answered, its `created_at` shows that clock directly; before that,
+   * the `Date` clock stands in with a wide tolerance.
+   */
+  stampTime(localMs: number): { at: number; toleranceMs: number } {
+    const sample = this.stampSample;
+    if (!sample) return { at: localMs + (this.serverNow() - Date.now()), toleranceMs: UNLEARNED_STAMP_TOLERANCE_MS };
+    return { at: localMs + (sample.low + sample.high) / 2, toleranceMs: (sample.high - sample.low) / 2 + STAMP_SLACK_MS };
+  }
+
+  /** An object created between two local times carries this `created_at`: learns the stamp clock. */
+  private learnStamp(createdAt: unknown, sentLocal: number, answeredLocal: number): void {
+    const stamped = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
+    if (Number.isNaN(stamped)) return;
+    // The object was stamped at some local time within [sent, answered]; the latest create tells
+    // the clock as it is now.
+    this.stampSample = { low: stamped - answeredLocal, high: stamped - sentLocal };
   }
 
   async call<T>(call: ApiCall<T>): Promise<T> {
@@ -106,8 +142,19 @@ export class MamuteClient {
     }
     const fullPath = query.size ? `${path}?${query}` : path;
     const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
-    // Captured here: undici runs the retry callback outside this operation's async context.
-    const tracker: RetryTracker = { attempts: 1, operation: call.operation, progress: currentReporter() };
+    const sentAt = await this.limiter.acquire();
+    // The reporter is captured here: undici runs the retry callback outside this operation's async context.
+    const tracker: RetryTracker = {
+      mode,
+      limiter: this.limiter,
+      attempts: 1,
+      errors: 0,
+      throttles: 0,
+      firstSentAt: sentAt,
+      sentAt,
+      operation: call.operation,
+      progress: currentReporter(),
+    };
     const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders };
     let body: string | undefined;
     if (call.body !== undefined) {
@@ -139,28 +186,40 @@ export class MamuteClient {
     }
 
     const text = await response.body.text();
+    const answeredAt = Date.now();
+    if (response.statusCode !== 429) this.limiter.succeeded();
     this.learnClock(response.headers.date, started);
     const requestId = header(response.headers["x-request-id"]);
+    const wrongEndpoint = (what: string) =>
+      new WrongEndpointError(call.operation, this.config.endpoint, `HTTP ${response.statusCode} with ${what}`);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       if (!call.response) return undefined as T;
       let json: unknown;
       try {
         json = JSON.parse(text);
       } catch {
-        throw new UnexpectedResponseError(call.operation, `HTTP ${response.statusCode} body is not JSON`);
+        throw wrongEndpoint(`a body that is not JSON (${contentType(response.headers)})`);
       }
       const parsed = call.response.safeParse(json);
       if (!parsed.success) throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
+      // Every object the API creates carries `created_at`, stamped during this exchange.
+      if (response.statusCode === 201) this.learnStamp((json as { created_at?: unknown }).created_at, tracker.sentAt, answeredAt);
       return parsed.data;
     }
 
     const apiError = parseApiError(text);
+    // Every error of the management API is a JSON envelope; a 4xx without one comes from another
+    // server. A 5xx or 429 without one may be a proxy in front of the API: still the API's failure.
+    const fromProxy = response.statusCode >= 500 || response.statusCode === 429;
+    if (apiError === undefined && !fromProxy) {
+      throw wrongEndpoint(`a body that is not a MamuteCloud API error (${contentType(response.headers)})`);
+    }
     throw new MamuteApiError({
       operation: call.operation,
       status: response.statusCode,
-      code: apiError.code,
-      apiMessage: apiError.message,
-      field: apiError.field,
+      code: apiError?.code,
+      apiMessage: apiError?.message ?? `an answer without the API's error body (${contentType(response.headers)})`,
+      field: apiError?.field,
       requestId,
       attempts: tracker.attempts,
       outcomeUnknown: call.method !== "GET" && response.statusCode >= 500,
@@ -210,15 +269,17 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseApiError(text: string): { code?: string; message: string; field?: string } {
+function contentType(headers: Dispatcher.ResponseData["headers"]): string {
+  return header(headers["content-type"])?.split(";")[0].trim() || "no content type";
+}
+
+/** The API's error envelope, or undefined when the body is not one. */
+function parseApiError(text: string): { code?: string; message: string; field?: string } | undefined {
   try {
     const parsed = apiErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      return { ...parsed.data.error, message: parsed.data.error.message ?? "(no message)" };
-    }
+    if (parsed.success) return { ...parsed.data.error, message: parsed.data.error.message ?? "(no message)" };
   } catch {
-    // not JSON: fall through to the raw text
+    // not JSON
   }
-  const raw = text.trim().slice(0, 300);
-  return { message: raw === "" ? "(empty body)" : raw };
+  return undefined;
 }

@@ -1,13 +1,16 @@
 // The one place that decides whether a failed request is tried again, and when. undici's
 // RetryHandler does the re-sending; this callback gives it our policy: capped exponential backoff
-// with jitter, a server's Retry-After honoured (up to the same cap), and per-request lists of
-// retryable statuses and error codes chosen by how safe the call is to repeat.
+// with jitter, per-request lists of what is retryable chosen by how safe the call is to repeat,
+// and 429s apart: they do not spend the error-retry count, they are bounded by time, and each
+// retry waits the server's Retry-After plus jitter, so the waiting requests do not all come back
+// in the same instant. Every attempt goes through the process-wide limiter.
 import type { RetryHandler } from "undici";
 import type { RetrySettings } from "../config";
+import type { RequestLimiter } from "./limiter";
 
 /**
  * `safe`: repeating the call cannot do harm (GET, PUT, DELETE, activate/deactivate, regenerate):
- * retried on 429, 502, 503, 504, timeouts and connection errors.
+ * retried on 429, any 5xx but 501, timeouts and connection errors.
  * `create`: repeating could duplicate an object, so it is retried only when the API certainly did
  * not apply it (429, connection refused); everything else surfaces for the adopt rule.
  */
@@ -29,10 +32,17 @@ const connectionErrors = [
 /** Errors that prove the request never reached the server. */
 const notSentErrors = ["ECONNREFUSED", "ENOTFOUND", "UND_ERR_CONNECT_TIMEOUT"];
 
+/** Statuses undici hands to the policy (other answers go straight back); the policy decides per mode. */
+const POLICY_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+
 export function retryLists(mode: RetryMode): { statusCodes: number[]; errorCodes: string[] } {
-  return mode === "safe"
-    ? { statusCodes: [429, 502, 503, 504], errorCodes: connectionErrors }
-    : { statusCodes: [429], errorCodes: notSentErrors };
+  return { statusCodes: POLICY_STATUSES, errorCodes: mode === "safe" ? connectionErrors : notSentErrors };
+}
+
+export function isRetryableStatus(mode: RetryMode, status: number): boolean {
+  if (status === 429) return true;
+  // 501 is "not implemented": asking again cannot change it.
+  return mode === "safe" && status >= 500 && status !== 501;
 }
 
 /** Milliseconds to wait before retry number `attempt` (1-based) when the server gave no Retry-After. */
@@ -40,6 +50,11 @@ export function backoffDelay(attempt: number, settings: RetrySettings, random: (
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
   // Half fixed, half random: spreads clients apart without ever retrying immediately.
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** A server's Retry-After plus up to half again, capped: waiting requests spread out. */
+export function throttleDelay(retryAfter: number, settings: RetrySettings, random: () => number = Math.random): number {
+  return Math.round(Math.min(settings.maxDelayMs, retryAfter * (1 + random() / 2)));
 }
 
 /** Retry-After as milliseconds (delta-seconds or an HTTP date), or undefined. */
@@ -52,8 +67,20 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** What one request carries across its attempts (request options reach the policy untouched). */
 export interface RetryTracker {
+  mode: RetryMode;
+  limiter: RequestLimiter;
+  /** Attempts sent so far. */
   attempts: number;
+  /** Failures other than 429 so far: what `maxRetries` bounds. */
+  errors: number;
+  /** 429s so far. */
+  throttles: number;
+  /** When the first attempt went out; 429s are retried until `rateLimitTimeoutMs` after it. */
+  firstSentAt: number;
+  /** When the latest attempt went out. */
+  sentAt: number;
   /** For the status line of a long wait. */
   operation?: string;
   progress?: (message: string) => void;
@@ -63,29 +90,39 @@ export interface RetryTracker {
 const REPORTED_WAIT_MS = 1000;
 
 export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback {
-  return (err, { state, opts }, cb) => {
+  return (err, { opts }, cb) => {
     const failure = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> };
-    const options = opts.retryOptions ?? {};
-    // Request options reach this callback untouched (retryOptions are rebuilt by undici), so the
-    // attempt counter rides on the request.
     const tracker = (opts as { tracker?: RetryTracker }).tracker;
-    if (tracker) tracker.attempts = state.counter;
-    const retryable =
-      failure.statusCode !== undefined
-        ? (options.statusCodes ?? []).includes(failure.statusCode)
-        : failure.code !== undefined && (options.errorCodes ?? []).includes(failure.code);
-    if (!retryable || state.counter > settings.maxRetries) {
-      cb(err);
-      return;
+    if (!tracker) return cb(err);
+    const status = failure.statusCode;
+    let delay: number | undefined;
+    const throttled = status === 429;
+    const outOfTime = () => throttled && Date.now() - tracker.firstSentAt > settings.rateLimitTimeoutMs;
+    if (throttled) {
+      tracker.throttles++;
+      const serverWait = retryAfterMs(failure.headers?.["retry-after"]);
+      tracker.limiter.throttled(tracker.sentAt, serverWait);
+      delay = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
+    } else {
+      tracker.errors++;
+      const retryable =
+        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode).errorCodes.includes(failure.code);
+      if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
-    const serverWait = retryAfterMs(failure.headers?.["retry-after"]);
-    const delay = serverWait !== undefined ? Math.min(serverWait, settings.maxDelayMs) : backoffDelay(state.counter, settings);
-    if (delay >= REPORTED_WAIT_MS && tracker?.progress) {
-      const cause = failure.statusCode !== undefined ? `HTTP ${failure.statusCode}` : failure.code;
-      tracker.progress(
-        `${tracker.operation ?? "request"}: ${cause}; retrying in ${(delay / 1000).toFixed(1)}s (retry ${state.counter} of ${settings.maxRetries})`,
-      );
+    if (delay === undefined || outOfTime()) return cb(err);
+    if (delay >= REPORTED_WAIT_MS && tracker.progress) {
+      const cause = status !== undefined ? `HTTP ${status}` : failure.code;
+      const count = throttled ? `throttled ${tracker.throttles} time${tracker.throttles === 1 ? "" : "s"}` : `retry ${tracker.errors} of ${settings.maxRetries}`;
+      tracker.progress(`${tracker.operation ?? "request"}: ${cause}; retrying in ${(delay / 1000).toFixed(1)}s (${count})`);
     }
-    setTimeout(() => cb(null), delay);
+    setTimeout(() => {
+      tracker.limiter.acquire().then((sentAt) => {
+        // The wait for the limiter counts too: a 429 is not retried past its time budget.
+        if (outOfTime()) return cb(err);
+        tracker.sentAt = sentAt;
+        tracker.attempts++;
+        cb(null);
+      });
+    }, delay);
   };
 }

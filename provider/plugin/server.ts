@@ -102,7 +102,8 @@ export class MamutePlugin {
   private readonly operations = new Map<string, KindOperations>();
   private readonly context: Context = {
     // Built on first use, as in the dynamic host: a preview that only checks needs no credential.
-    client: () => (this.client ??= new MamuteClient(resolveConfig(this.source))),
+    client: () => (this.client ??= new MamuteClient(resolveConfig(this.source, this.env))),
+    config: () => resolveConfig(this.source, this.env),
   };
 
   constructor(

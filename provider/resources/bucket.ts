@@ -5,11 +5,14 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { conflictAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
+import { madeWithin } from "../pending";
 import {
   changedProperties,
   replacementsOf,
   isUnknown,
+  type CheckFailure,
   type PropertyMap,
   type ResourceDefinition,
 } from "../resource";
@@ -85,10 +88,31 @@ async function findByName(client: MamuteClient, name: string): Promise<ApiBucket
 }
 
 function nameTaken(name: string, found: ApiBucket | undefined): Error {
-  const owner = found ? ` by bucket ${found.id}, which this stack did not create` : " (bucket names are unique across MamuteCloud)";
+  const holder = found ? ` by bucket ${found.id}` : " (bucket names are unique across MamuteCloud)";
   return new CreateConflictError(
-    `bucket name "${name}" is already taken${owner}. Choose another name, or omit name to get a generated one.`,
+    `bucket name "${name}" is already taken${holder}. ${conflictAdvice("bucket")} ` +
+      "Otherwise choose another name, or omit name to get a generated one.",
   );
+}
+
+/**
+ * A storage class change replaces the bucket, and the old one is deleted with the old state's
+ * forceDestroy: false there means a bucket that holds files is never deleted, and the replacement
+ * is stuck half-way (new bucket made, old one kept, every later up failing). Check cannot see the
+ * files, so it asks for forceDestroy in the state first, which makes the loss of the files explicit.
+ */
+function refuseLosingFiles(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void {
+  const before = olds.storageClass;
+  const after = inputs.storageClass;
+  if (typeof before !== "string" || typeof after !== "string" || isUnknown(after) || before === after) return;
+  if (olds.forceDestroy === true) return;
+  failures.push({
+    property: "storageClass",
+    reason:
+      `changing it from ${before} to ${after} replaces the bucket, and the replacement deletes the old bucket with every ` +
+      "file in it (the API cannot move files between storage classes). To go ahead, first set forceDestroy: true and run " +
+      "`pulumi up` (that changes nothing else), then change storageClass; or copy the files to a new Bucket yourself.",
+  });
 }
 
 export const bucket: ResourceDefinition = {
@@ -122,19 +146,24 @@ export const bucket: ResourceDefinition = {
     createdAt: { description: "When the bucket was created (ISO 8601).", schema: z.string() },
   },
 
-  internalInputs: ["__autoname"],
+  internalInputs: ["__autoname", "__generatedName"],
 
-  refine(inputs, olds) {
+  refine(inputs, olds, failures) {
+    refuseLosingFiles(inputs, olds, failures);
     if (inputs.name !== undefined) {
       inputs.__autoname = false;
       return;
     }
     // Keep a generated name across runs, unless this change replaces the bucket: then the new
     // bucket needs a new name, so it can exist beside the old one until the old one is deleted.
-    const kept = olds.__autoname === true && typeof olds.name === "string" ? olds.name : undefined;
+    // The generated name is kept apart from `name`, which a refresh sets to whatever the bucket is
+    // called now: renamed outside the stack, it is renamed back.
+    const generated = typeof olds.__generatedName === "string" ? olds.__generatedName : olds.name;
+    const kept = olds.__autoname === true && typeof generated === "string" ? generated : undefined;
     const replacing = kept !== undefined && replacementsOf(bucket, changedProperties(bucket, olds, { ...inputs, name: kept })).length > 0;
     inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
     inputs.__autoname = true;
+    inputs.__generatedName = inputs.name;
   },
 
   // A user-chosen name stays the same across a replacement: the old bucket must go first.
@@ -145,6 +174,9 @@ export const bucket: ResourceDefinition = {
     const name = String(inputs.name);
     const created = await createAdopting({
       client,
+      key: { name },
+      what: `a bucket named "${name}"`,
+      idOf: (found) => found.id,
       create: () =>
         client.call({
           operation: `create bucket "${name}"`,
@@ -153,11 +185,19 @@ export const bucket: ResourceDefinition = {
           body: { name, storage_class: inputs.storageClass },
           response: bucketResponse,
         }),
-      lookup: () => findByName(client, name),
+      lookup: async () => {
+        const found = await findByName(client, name);
+        return found ? [found] : [];
+      },
       createdAt: (found) => found.created_at,
       conflict: (found) => nameTaken(name, found),
     });
     return { id: created.id, outs: outputsOf(created) };
+  },
+
+  async findPending(ctx, trace) {
+    const found = await findByName(ctx.client(), trace.key.name);
+    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
   },
 
   async read(ctx, id) {
@@ -178,7 +218,13 @@ export const bucket: ResourceDefinition = {
       });
       return outputsOf(renamed);
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isConflict) throw nameTaken(String(news.name), undefined);
+      if (err instanceof MamuteApiError && err.isConflict) throw nameTaken(String(news.name), await findByName(client, String(news.name)).catch(() => undefined));
+      if (err instanceof MamuteApiError && err.isNotFound) {
+        throw new Error(
+          `cannot rename bucket "${olds.name}" (${id}): it no longer exists (${err.message}). Run \`pulumi refresh\` to drop it ` +
+            "from the stack; the next `pulumi up` creates it again.",
+        );
+      }
       throw err;
     }
   },

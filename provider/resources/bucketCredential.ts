@@ -29,7 +29,12 @@ const bucketIdSchema = parentIdSchema("a bucket id (a Bucket's `id` output, e.g.
  * adopts only a credential nobody here has claimed, so two creates on one bucket can never both
  * take the same key (the second would regenerate the first one's secret).
  */
-const claimed = new Set<string>();
+const claimed = new Map<string, string>();
+
+/** Keys this process made or adopted on a bucket. */
+function claimedOn(bucketId: string): string[] {
+  return [...claimed].filter(([, bucket]) => bucket === bucketId).map(([key]) => key);
+}
 
 /**
  * Create calls still in flight, per bucket. A lookup waits for them: a call that succeeds claims
@@ -47,6 +52,18 @@ function track(bucketId: string, attempt: Promise<unknown>): void {
   };
   // Both branches handled, so a failed attempt is not reported as an unhandled rejection here.
   attempt.then(done, done);
+}
+
+/**
+ * Creates in this process, per bucket, whose answer was lost and that have not settled yet: as
+ * many new credentials as there are of them can all be this stack's.
+ */
+const unanswered = new Map<string, number>();
+
+function countUnanswered(bucketId: string, change: number): void {
+  const count = (unanswered.get(bucketId) ?? 0) + change;
+  if (count > 0) unanswered.set(bucketId, count);
+  else unanswered.delete(bucketId);
 }
 
 async function otherCreatesSettled(bucketId: string): Promise<void> {
@@ -77,6 +94,16 @@ function outputsOf(credential: ApiCredential): PropertyMap {
 
 function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCredential[]> {
   return client.listAll({ operation: `list credentials of bucket ${bucketId}`, path: credentialsPath(bucketId), item: credentialResponse });
+}
+
+/** The bucket's credentials, or undefined when the bucket is gone (and its credentials with it). */
+async function credentialsIfBucket(client: MamuteClient, bucketId: string): Promise<ApiCredential[] | undefined> {
+  try {
+    return await listCredentials(client, bucketId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }
 
 function isNotFound(err: unknown): err is MamuteApiError {
@@ -137,6 +164,15 @@ function secretMissing(olds: PropertyMap): boolean {
 
 function rotationChanged(olds: PropertyMap, news: PropertyMap): boolean {
   return (olds.rotation ?? null) !== (news.rotation ?? null);
+}
+
+function ambiguousCredentials(bucketId: string, ids: string[]): Error {
+  return new Error(
+    `credentials ${ids.join(", ")} of bucket ${bucketId} were all made while this stack's create had no answer: one is ` +
+      "probably this stack's (its secret was never seen), the others someone else's, and nothing tells them apart, so " +
+      "none is adopted or deleted. Ask who else creates credentials on this bucket which are theirs and revoke the " +
+      "others; the next `pulumi up` then leaves the ones still there alone and creates a new credential.",
+  );
 }
 
 interface Made {
@@ -209,69 +245,65 @@ export const bucketCredential: ResourceDefinition = {
       throw err;
     }
 
-    let outcomeUnknown = false;
-    let made: Made;
-    try {
-      made = await createAdopting<Made>({
-        client,
-        create: () => {
-          const attempt = client
-            .call({
-              operation: `create credential for bucket ${bucketId}`,
-              method: "POST",
-              path: credentialsPath(bucketId),
-              response: credentialWithSecret,
-              retry: "create",
-            })
-            .then((answer): Made => {
-              registerSecret(answer.secret_access_key);
-              // Claimed as it arrives, before any lookup waiting on this attempt resumes.
-              claimed.add(answer.access_key_id);
-              const { secret_access_key: secret, ...credential } = answer;
-              return { credential, secret };
-            });
-          track(bucketId, attempt);
-          return attempt.catch((err: unknown) => {
-            if (err instanceof MamuteApiError && err.outcomeUnknown) outcomeUnknown = true;
-            throw err;
+    let lostAnswer = false;
+    const made = await createAdopting<Made>({
+      client,
+      key: { bucketId },
+      what: `a credential on bucket ${bucketId}`,
+      idOf: (found) => found.credential.access_key_id,
+      create: () => {
+        const attempt = client
+          .call({
+            operation: `create credential for bucket ${bucketId}`,
+            method: "POST",
+            path: credentialsPath(bucketId),
+            response: credentialWithSecret,
+            retry: "create",
+          })
+          .then((answer): Made => {
+            registerSecret(answer.secret_access_key);
+            // Claimed as it arrives, before any lookup waiting on this attempt resumes.
+            claimed.set(answer.access_key_id, bucketId);
+            const { secret_access_key: secret, ...credential } = answer;
+            return { credential, secret };
           });
-        },
-        // No unique name to look for: a credential made by this create is one that is new since
-        // `before` and that no other create in this process has taken.
-        lookup: async () => {
-          for (;;) {
-            await otherCreatesSettled(bucketId);
-            const now = await listCredentials(client, bucketId);
-            // A create that began during the list may have made a credential it has not claimed yet.
-            if (pendingCreates.has(bucketId)) continue;
-            const fresh = now.find((credential) => !before.has(credential.access_key_id) && !claimed.has(credential.access_key_id));
-            if (!fresh) return undefined;
-            claimed.add(fresh.access_key_id);
-            return { credential: fresh };
+        track(bucketId, attempt);
+        return attempt.catch((err: unknown) => {
+          if (err instanceof MamuteApiError && err.outcomeUnknown && !lostAnswer) {
+            lostAnswer = true;
+            countUnanswered(bucketId, 1);
           }
-        },
-        createdAt: (found) => found.credential.created_at,
-        conflict: (found, cause) => {
-          // Not ours after all: leave it for whichever create did make it.
-          if (found) claimed.delete(found.credential.access_key_id);
-          if (found) {
-            return new CreateConflictError(
-              `create credential for bucket ${bucketId}: the outcome of the create is unknown, and the new credential ` +
-                `${found.credential.access_key_id} is dated before this create began, so it was not adopted. List the bucket's ` +
-                "credentials and revoke any you do not know, then run `pulumi up` again.",
-            );
-          }
-          return new CreateConflictError(`create credential for bucket ${bucketId} was refused: ${cause?.message ?? "conflict"}`);
-        },
-      });
-    } catch (err) {
-      if (outcomeUnknown && err instanceof Error && !(err instanceof CreateConflictError)) {
-        err.message +=
-          `. A credential may have been created on bucket ${bucketId} without reaching this stack: list the bucket's ` +
-          "credentials and revoke any you do not know.";
-      }
-      throw err;
-    }
+          throw err;
+        });
+      },
+      // No unique name to look for: a credential this create may have made is one that is new
+      // since `before` and that no other create in this process has taken. Time decides nothing,
+      // so a server clock that stamps late or early cannot matter.
+      newSinceBefore: true,
+      lookup: async () => {
+        for (;;) {
+          await otherCreatesSettled(bucketId);
+          const now = await listCredentials(client, bucketId);
+          // A create that began during the list may have made a credential it has not claimed yet.
+          if (pendingCreates.has(bucketId)) continue;
+          const fresh = now
+            .filter((credential) => !before.has(credential.access_key_id) && !claimed.has(credential.access_key_id))
+            .map((credential) => ({ credential }));
+          // No more new credentials than this stack's creates that lost their answers: any of them
+          // is this stack's, and each such create takes one. More: someone else made one too.
+          return fresh.length <= (unanswered.get(bucketId) ?? 0) ? fresh.slice(0, 1) : fresh;
+        }
+      },
+      adopt: (found) => claimed.set(found.credential.access_key_id, bucketId),
+      excluded: async () => {
+        await otherCreatesSettled(bucketId);
+        return [...before, ...claimedOn(bucketId)];
+      },
+      createdAt: (found) => found.credential.created_at,
+      conflict: (_found, cause) => new CreateConflictError(`create credential for bucket ${bucketId} was refused: ${cause?.message ?? "conflict"}`),
+    }).finally(() => {
+      if (lostAnswer) countUnanswered(bucketId, -1);
+    });
 
     const id = credentialId(bucketId, made.credential.access_key_id);
     let outs: PropertyMap = { ...outputsOf(made.credential) };
@@ -312,16 +344,27 @@ export const bucketCredential: ResourceDefinition = {
     return { id, outs };
   },
 
+  async findPending(ctx, trace) {
+    const bucketId = trace.key.bucketId;
+    const listed = await credentialsIfBucket(ctx.client(), bucketId);
+    if (listed === undefined) return undefined;
+    const present = (ids: string[]) => listed.filter((credential) => ids.includes(credential.access_key_id));
+    if (trace.ambiguous) {
+      // Once they were told apart by someone (some revoked), the ones left are someone else's.
+      if (present(trace.ambiguous).length < trace.ambiguous.length) return undefined;
+      throw ambiguousCredentials(bucketId, trace.ambiguous);
+    }
+    const excluded = new Set(trace.excluded ?? []);
+    const candidates = listed.filter((credential) => !excluded.has(credential.access_key_id) && Date.parse(credential.created_at) <= trace.to);
+    if (candidates.length > 1) throw ambiguousCredentials(bucketId, candidates.map((credential) => credential.access_key_id));
+    const found = candidates[0];
+    return found && { id: credentialId(bucketId, found.access_key_id), outs: { bucketId, ...outputsOf(found) } };
+  },
+
   async read(ctx, id, state) {
     const { bucketId, accessKeyId } = parseCredentialId(id);
-    let credentials: ApiCredential[];
-    try {
-      credentials = await listCredentials(ctx.client(), bucketId);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // the bucket is gone, and its credentials with it
-      throw err;
-    }
-    const found = credentials.find((credential) => credential.access_key_id === accessKeyId);
+    const credentials = await credentialsIfBucket(ctx.client(), bucketId);
+    const found = credentials?.find((credential) => credential.access_key_id === accessKeyId);
     // The secret is not in the answer: the one in state (if any) is kept by not returning it.
     const imported = typeof state.accessKeyId !== "string";
     return found && { bucketId, ...outputsOf(found), ...(imported ? { __secretNeverSeen: true } : {}) };

@@ -16,6 +16,8 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { conflictAdvice } from "../conflict";
+import { madeWithin } from "../pending";
 import { isUnknown, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
   DEFAULT_TTL,
@@ -156,20 +158,20 @@ function conflictError(type: string, fqdn: string, found: ApiRecord | undefined,
   }
   if (found) {
     return new CreateConflictError(
-      `${aRecordOf(type)} for ${where} already exists (${found.id}), which this stack did not create. A name and type hold one ` +
-        "record set: delete that record (or add its values to this one after deleting it), or choose another name or type.",
+      `${aRecordOf(type)} for ${where} already exists (${found.id}); a name and type hold one record set. ` +
+        `${conflictAdvice("record")} Otherwise choose another name or type.`,
     );
   }
   const other = atName.find((record) => record.type === "CNAME" || type === "CNAME");
   if (other) {
     return new CreateConflictError(
       `${where} already has ${aRecordOf(other.type)} (${other.id}), and a CNAME cannot share its name with any other record. ` +
-        "Delete that record, or choose another name for this one.",
+        `${conflictAdvice("record")} Otherwise choose another name for this one.`,
     );
   }
   return new CreateConflictError(
     `${aRecordOf(type)} for ${where} conflicts with an existing record${cause ? ` (${cause.message})` : ""}. ` +
-      "Delete the conflicting record, or choose another name or type.",
+      `${conflictAdvice("record")} Otherwise choose another name or type.`,
   );
 }
 
@@ -349,6 +351,9 @@ export const dnsRecord: ResourceDefinition = {
     let atName: ApiRecord[] = [];
     const created = await createAdopting({
       client,
+      key: { zoneId, fqdn, type, zoneDomain },
+      what: `${aRecordOf(type)} for ${withoutTrailingDot(fqdn)}`,
+      idOf: (found) => found.id,
       create: () =>
         client.call({
           operation: `create ${type} record ${withoutTrailingDot(fqdn)} in DNS zone ${zoneId}`,
@@ -359,12 +364,25 @@ export const dnsRecord: ResourceDefinition = {
         }),
       lookup: async () => {
         atName = await listAtName(client, zoneId, fqdn);
-        return atName.find((record) => record.type === type);
+        return atName.filter((record) => record.type === type);
       },
       createdAt: (found) => found.created_at,
       conflict: (found, cause) => conflictError(type, fqdn, found, atName, cause),
     });
     return { id: recordId(zoneId, created.id), outs: outputsOf(created, inputs.name, zoneDomain) };
+  },
+
+  async findPending(ctx, trace, state) {
+    const { zoneId, fqdn, type, zoneDomain } = trace.key;
+    let atName: ApiRecord[];
+    try {
+      atName = await listAtName(ctx.client(), zoneId, fqdn);
+    } catch (err) {
+      if (isNotFound(err)) return undefined; // the zone is gone, and the record with it
+      throw err;
+    }
+    const found = atName.find((record) => record.type === type && madeWithin(trace, record.created_at));
+    return found && { id: recordId(zoneId, found.id), outs: outputsOf(found, state.name, zoneDomain) };
   },
 
   async read(ctx, id, state) {

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
+import { conflictAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
+import { madeWithin } from "../pending";
 import type { PropertyMap, ResourceDefinition } from "../resource";
 import { canonicalZoneDomain } from "./dns";
 
@@ -42,10 +44,10 @@ async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZo
 }
 
 function domainTaken(domain: string, found: ApiZone | undefined): Error {
-  const owner = found ? ` (zone ${found.id}), which this stack did not create` : "";
+  const holder = found ? ` (zone ${found.id})` : "";
   return new CreateConflictError(
-    `a DNS zone for "${domain}" already exists${owner}. A domain has one zone: manage the existing zone's records ` +
-      `with DnsRecord and zoneId: "${found?.id ?? "<zone id>"}", or delete that zone first.`,
+    `a DNS zone for "${domain}" already exists${holder}; a domain has one zone. ${conflictAdvice("zone")} Otherwise ` +
+      `manage the existing zone's records with DnsRecord and zoneId: "${found?.id ?? "<zone id>"}" instead of a DnsZone.`,
   );
 }
 
@@ -79,6 +81,9 @@ export const dnsZone: ResourceDefinition = {
     const domain = String(inputs.domain);
     const created = await createAdopting({
       client,
+      key: { domain },
+      what: `a DNS zone for "${domain}"`,
+      idOf: (found) => found.id,
       create: () =>
         client.call({
           operation: `create DNS zone "${domain}"`,
@@ -87,11 +92,19 @@ export const dnsZone: ResourceDefinition = {
           body: { domain },
           response: zoneResponse,
         }),
-      lookup: () => findByDomain(client, domain),
+      lookup: async () => {
+        const found = await findByDomain(client, domain);
+        return found ? [found] : [];
+      },
       createdAt: (found) => found.created_at,
       conflict: (found) => domainTaken(domain, found),
     });
     return { id: created.id, outs: outputsOf(created) };
+  },
+
+  async findPending(ctx, trace) {
+    const found = await findByDomain(ctx.client(), trace.key.domain);
+    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
   },
 
   async read(ctx, id) {

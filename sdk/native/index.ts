@@ -4,3 +4,4 @@ export { Bucket, type BucketArgs, getBucket, type GetBucketArgs, type GetBucketR
 export { BucketCredential, type BucketCredentialArgs, getBucketCredential, type GetBucketCredentialArgs, type GetBucketCredentialResult } from "./bucketCredential";
 export { DnsZone, type DnsZoneArgs, getDnsZone, type GetDnsZoneArgs, type GetDnsZoneResult } from "./dnsZone";
 export { DnsRecord, type DnsRecordArgs, getDnsRecord, type GetDnsRecordArgs, type GetDnsRecordResult } from "./dnsRecord";
+export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";

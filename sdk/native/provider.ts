@@ -36,7 +36,7 @@ export interface ProviderArgs {
    */
   requestTimeout?: pulumi.Input<number>;
   /**
-   * Retries of a request that failed with 429, 502, 503, 504 or a connection error. Default: the environment variable `MAMUTECLOUD_MAX_RETRIES`, else `5`.
+   * Retries of a request that failed with a 5xx (reads, updates and deletes), a timeout or a connection error. 429 answers do not count: `rateLimitTimeout` bounds them. Default: the environment variable `MAMUTECLOUD_MAX_RETRIES`, else `5`.
    */
   maxRetries?: pulumi.Input<number>;
   /**
@@ -47,6 +47,10 @@ export interface ProviderArgs {
    * Cap in seconds of one wait between retries, including a server's `Retry-After`. Default: the environment variable `MAMUTECLOUD_RETRY_MAX_DELAY`, else `20`.
    */
   retryMaxDelay?: pulumi.Input<number>;
+  /**
+   * Seconds a request answered 429 (rate limited) keeps being retried, from its first attempt. Every request of the stack shares one limiter that slows down on 429s and speeds up again. Default: the environment variable `MAMUTECLOUD_RATE_LIMIT_TIMEOUT`, else `300`.
+   */
+  rateLimitTimeout?: pulumi.Input<number>;
 }
 
 /**

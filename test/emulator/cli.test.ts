@@ -32,7 +32,7 @@ describe("mamutecloud-emulator command", () => {
 
   it("prints the URLs, key, dashboard JWT and export line; they work; SIGTERM stops it", async () => {
     const apiKey = `mamute-${"ab12".repeat(10)}`;
-    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", apiKey]);
+    const child = spawn(process.execPath, [cli, "--port", "0", "--api-key", apiKey, "--cdn-deploy-delay-ms", "0"]);
     try {
       const output = await readUntil(child, /^export .*\n/m);
       const managementUrl = /Management API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
@@ -53,11 +53,25 @@ describe("mamutecloud-emulator command", () => {
         body: JSON.stringify({ name: "from-the-cli" }),
       });
       expect(created.status).toBe(201);
-      expect(((await created.json()) as { s3_endpoint: string }).s3_endpoint).toBe(s3Url);
+      const bucket = (await created.json()) as { id: string; s3_endpoint: string };
+      expect(bucket.s3_endpoint).toBe(s3Url);
       const withJwt = await fetch(`${managementUrl}/object-storage/buckets`, { headers: { authorization: `Bearer ${jwt}` } });
       expect(((await withJwt.json()) as { pagination: { total: number } }).pagination.total).toBe(1);
       const claims = JSON.parse(Buffer.from(jwt!.split(".")[1], "base64url").toString());
       expect(claims.exp - claims.iat).toBe(12 * 3600);
+
+      // The CDN edge listens where the banner says, and the deploy delay flag applies.
+      const edgeUrl = /CDN edge\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      expect(/CDN edge HTTPS\s+https:\/\/127\.0\.0\.1:\d+/.test(output)).toBe(true);
+      expect((await fetch(`${edgeUrl}/`)).status).toBe(421);
+      const resource = await fetch(`${managementUrl}/cdn/resource`, {
+        method: "POST",
+        headers: { authorization: apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "from-the-cli", origin_group: { type: "storage", bucket_id: bucket.id } }),
+      });
+      const { id } = (await resource.json()) as { id: string };
+      const read = await fetch(`${managementUrl}/cdn/resource/${id}`, { headers: { authorization: apiKey } });
+      expect(((await read.json()) as { status: string }).status).toBe("deployed");
 
       child.kill("SIGTERM");
       const [code] = await once(child, "exit");
@@ -79,6 +93,10 @@ describe("mamutecloud-emulator command", () => {
     const unknown = run("--verbose");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown argument "--verbose"');
+    const samePorts = run("--port", "5000", "--edge-port", "5000");
+    expect(samePorts.status).toBe(2);
+    expect(samePorts.stderr).toContain("--edge-port must differ from --port");
+    expect(run("--cdn-deploy-delay-ms", "-1").stderr).toContain("--cdn-deploy-delay-ms must be a whole number of milliseconds");
     const missing = run("--port");
     expect(missing.stderr).toContain("--port needs a value");
     const help = run("--help");

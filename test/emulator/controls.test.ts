@@ -28,6 +28,7 @@ describe("request counter", () => {
 
     const expected = {
       total: 6,
+      throttled: 0,
       routes: {
         "POST /object-storage/buckets": 1,
         "GET /object-storage/buckets/{bucketId}": 2,
@@ -44,7 +45,7 @@ describe("request counter", () => {
     expect(routes.filter((route) => route.startsWith("S3 "))).toHaveLength(1);
 
     expect((await api().delete("/_emulator/requests", { headers: {} })).status).toBe(204);
-    expect(emu().requests()).toEqual({ total: 0, routes: {} });
+    expect(emu().requests()).toEqual({ total: 0, throttled: 0, routes: {} });
   });
 });
 
@@ -163,6 +164,6 @@ describe("faults", () => {
   it("never faults or counts the /_emulator routes", async () => {
     emu().setFaults({ rules: [{ fault: "status", status: 503 }] });
     expectError(await api().get("/health"), 503, "service_unavailable");
-    expect((await api().get("/_emulator/requests", { headers: {} })).body).toEqual({ total: 1, routes: { "GET /health": 1 } });
+    expect((await api().get("/_emulator/requests", { headers: {} })).body).toEqual({ total: 1, throttled: 0, routes: { "GET /health": 1 } });
   });
 });

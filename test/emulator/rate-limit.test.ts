@@ -15,6 +15,7 @@ describe("rate limit", () => {
 
   it("answers 429 with Retry-After over the limit, and lets the request through after waiting it", async () => {
     emu().setRateLimit({ requestsPerSecond: 2, burst: 2, plane: "management" });
+    emu().resetRequests();
     expect((await api().get("/dns/zones")).status).toBe(200);
     expect((await api().get("/dns/zones")).status).toBe(200);
     const limited = await api().get("/dns/zones");
@@ -22,6 +23,7 @@ describe("rate limit", () => {
     const retryAfter = limited.headers.get("retry-after");
     expect(retryAfter).toMatch(/^\d+$/);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(emu().requests()).toMatchObject({ total: 3, throttled: 1 });
 
     // The S3 plane was not limited.
     expect((await fetch(`${emu().s3Url}/b/k`)).status).not.toBe(503);

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { awsCliEnv } from "../harness/awsCli";
 import { useEmulator } from "./helpers";
 import { md5Hex, newBucketWithCredential, type TestBucket } from "./s3-helpers";
 
@@ -31,18 +32,7 @@ describeCli(`aws CLI (${AWS})`, () => {
   beforeAll(async () => {
     bucket = await newBucketWithCredential(api(), "cli-site");
     dir = mkdtempSync(join(tmpdir(), "s3-cli-"));
-    const config = join(dir, "config");
-    writeFileSync(config, "[default]\ns3 =\n    addressing_style = path\n");
-    env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: bucket.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: bucket.secretAccessKey,
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
+    env = awsCliEnv(dir, bucket.accessKeyId, bucket.secretAccessKey);
   });
 
   afterAll(() => {

@@ -2,6 +2,10 @@
 // Check(old inputs, new inputs) → Diff(old outputs, checked inputs) → Create / Update / replace
 // (create-then-delete, or delete-then-create when the provider asks) → Read on refresh → Delete.
 // It keeps a state per resource like a stack does. Small on purpose: the order is the point.
+// Init failures follow pulumi/pulumi's pkg/resource/deploy: a resource whose create (or update)
+// failed to initialise stays in state with its id, outputs and reasons; on the next up an Update is
+// forced even when Diff reports no change (step_generator.go, "hasInitErrors"), a replacement still
+// replaces; a refresh takes the id Read returns and clears the reasons (step.go, RefreshStep).
 import * as pulumi from "@pulumi/pulumi";
 import { resourceProps } from "../../sdk/resource";
 import { HostCallError, type CheckResult, type DiffResult, type Props, type ProviderHost } from "./providerHost";
@@ -14,6 +18,8 @@ export interface ResourceState {
   id: string;
   inputs: Props;
   outputs: Props;
+  /** Set while the resource's create or update failed to initialise it. */
+  initErrors?: string[];
 }
 
 export type Operation = "create" | "update" | "replace" | "same";
@@ -110,14 +116,22 @@ export class Engine {
     }
     const diff = await this.host.diff(kind, name, old.id, old.outputs, check.inputs);
     const op = operationOf(diff);
-    if (op === "same") {
+    if (op === "same" && !old.initErrors?.length) {
       this.state.set(name, { ...old, inputs: check.inputs });
       return { op, check, diff };
     }
-    if (op === "update") {
-      const { properties } = await this.host.update(kind, name, old.id, old.outputs, check.inputs);
-      this.state.set(name, { ...old, inputs: check.inputs, outputs: properties });
-      return { op, check, diff };
+    if (op === "same" || op === "update") {
+      try {
+        const { properties } = await this.host.update(kind, name, old.id, old.outputs, check.inputs);
+        this.state.set(name, { kind, name, id: old.id, inputs: check.inputs, outputs: properties });
+      } catch (err) {
+        if (err instanceof HostCallError && err.initFailed) {
+          const { properties, reasons } = err.initFailed;
+          this.state.set(name, { ...old, inputs: check.inputs, outputs: properties, initErrors: reasons });
+        }
+        throw err;
+      }
+      return { op: "update", check, diff };
     }
     const order: Array<"create" | "delete"> = [];
     if (diff.deleteBeforeReplace) {
@@ -143,7 +157,7 @@ export class Engine {
       this.state.delete(name);
       return false;
     }
-    this.state.set(name, { ...old, id: read.id, outputs: read.properties, inputs: read.inputs ?? old.inputs });
+    this.state.set(name, { kind: old.kind, name, id: read.id, outputs: read.properties, inputs: read.inputs ?? old.inputs });
     return true;
   }
 
@@ -165,7 +179,8 @@ export class Engine {
     } catch (err) {
       // As the engine does: an object that was made but failed to initialise stays in state.
       if (err instanceof HostCallError && err.initFailed) {
-        this.state.set(name, { kind, name, id: err.initFailed.id, inputs, outputs: err.initFailed.properties });
+        const { id, properties, reasons } = err.initFailed;
+        this.state.set(name, { kind, name, id, inputs, outputs: properties, initErrors: reasons });
       }
       throw err;
     }

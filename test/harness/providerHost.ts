@@ -272,6 +272,21 @@ export class ProviderHost {
     await this.unary("delete", request);
   }
 
+  /** The host's process id (for its memory, in benchmarks). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Kills the host at once, as a crash or a cancelled CI job would: nothing gets to finish. */
+  async kill(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGKILL");
+      await exited;
+    }
+  }
+
   async close(): Promise<void> {
     this.client.close();
     if (this.child.exitCode === null) {

@@ -85,9 +85,9 @@ test("rename updates in place and keeps the id; case is the API's", async () => 
 });
 
 test("storage class change with a chosen name replaces, deleting first (the name would collide)", async () => {
-  await engine.up("Bucket", "archive", { name: "lifecycle-archive" });
+  await engine.up("Bucket", "archive", { name: "lifecycle-archive", forceDestroy: true });
   const oldId = engine.get("archive").id;
-  const step = await engine.up("Bucket", "archive", { name: "lifecycle-archive", storageClass: "Archive" });
+  const step = await engine.up("Bucket", "archive", { name: "lifecycle-archive", storageClass: "Archive", forceDestroy: true });
   expect(step.op).toBe("replace");
   expect(step.diff?.replaces).toEqual(["storageClass"]);
   expect(step.diff?.deleteBeforeReplace).toBe(true);
@@ -100,9 +100,9 @@ test("storage class change with a chosen name replaces, deleting first (the name
 });
 
 test("storage class change of an auto-named bucket creates the new one first, under a new name", async () => {
-  await engine.up("Bucket", "auto", {});
+  await engine.up("Bucket", "auto", { forceDestroy: true });
   const old = engine.get("auto");
-  const step = await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess" });
+  const step = await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess", forceDestroy: true });
   expect(step.op).toBe("replace");
   expect(step.diff?.deleteBeforeReplace).toBe(false);
   expect(step.order).toEqual(["create", "delete"]);
@@ -111,7 +111,7 @@ test("storage class change of an auto-named bucket creates the new one first, un
   expect(current.outputs.name).not.toBe(old.outputs.name);
   expect((await api(emu, "GET", `/object-storage/buckets/${old.id}`)).status).toBe(404);
   // The new generated name is stable from now on.
-  expect((await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess" })).op).toBe("same");
+  expect((await engine.up("Bucket", "auto", { storageClass: "InfrequentAccess", forceDestroy: true })).op).toBe("same");
   await engine.destroy("auto");
 });
 
@@ -193,4 +193,64 @@ test("errors from the host never carry the API key", async () => {
   expect(String(failed)).not.toContain(emu.apiKey);
   expect(host.stderr).not.toContain(emu.apiKey);
   for (const state of engine.state.values()) expect(JSON.stringify(state)).not.toContain(emu.apiKey);
+});
+
+test("a storage class change is refused at check while forceDestroy is false in the state: the replacement would delete the files", async () => {
+  await engine.up("Bucket", "classy", { name: "lifecycle-classy" });
+  const { id } = engine.get("classy");
+  await putObjects(emu, id, { "keep.txt": "precious" });
+  emu.resetRequests();
+  // Even with forceDestroy set in the same change: the old bucket is deleted with its old state.
+  for (const forceDestroy of [false, true]) {
+    const check = await engine.check("Bucket", "classy", { name: "lifecycle-classy", storageClass: "Archive", forceDestroy });
+    expect(check.failures.map((f) => f.property)).toEqual(["storageClass"]);
+    expect(check.failures[0].reason).toMatch(/replaces the bucket, and the replacement deletes the old bucket with every file in it/);
+    expect(check.failures[0].reason).toMatch(/first set forceDestroy: true and run `pulumi up`/);
+  }
+  await expect(engine.up("Bucket", "classy", { name: "lifecycle-classy", storageClass: "Archive" })).rejects.toThrow(CheckFailedError);
+  expect(emu.requests().total).toBe(0);
+  expect(engine.get("classy").id).toBe(id);
+  expect((await listAll(emu, `/object-storage/buckets/${id}/files`)).map((file) => file.key)).toEqual(["keep.txt"]);
+
+  // Done as the message says, the replacement goes through, and the loss of the files was asked for.
+  expect((await engine.up("Bucket", "classy", { name: "lifecycle-classy", forceDestroy: true })).op).toBe("update");
+  const step = await engine.up("Bucket", "classy", { name: "lifecycle-classy", storageClass: "Archive", forceDestroy: true });
+  expect(step.op).toBe("replace");
+  expect((await api(emu, "GET", `/object-storage/buckets/${id}`)).status).toBe(404);
+  expect(engine.get("classy").outputs.storageClass).toBe("Archive");
+  await engine.destroy("classy");
+});
+
+test("an auto-named bucket renamed outside the stack is renamed back by the next up after a refresh", async () => {
+  await engine.up("Bucket", "autodrift", {});
+  const { id, outputs } = engine.get("autodrift");
+  expect((await api(emu, "PUT", `/object-storage/buckets/${id}`, { name: "renamed-by-hand-auto" })).status).toBe(200);
+  await engine.refresh("autodrift");
+  expect(engine.get("autodrift").outputs.name).toBe("renamed-by-hand-auto");
+  const step = await engine.up("Bucket", "autodrift", {});
+  expect(step.op).toBe("update");
+  expect((await api(emu, "GET", `/object-storage/buckets/${id}`)).body.name).toBe(outputs.name);
+  expect((await engine.up("Bucket", "autodrift", {})).op).toBe("same");
+  await engine.destroy("autodrift");
+});
+
+test("renaming a bucket deleted outside the stack says to run `pulumi refresh`", async () => {
+  await engine.up("Bucket", "vanished", { name: "lifecycle-vanished" });
+  const { id } = engine.get("vanished");
+  expect((await api(emu, "DELETE", `/object-storage/buckets/${id}`)).status).toBe(204);
+  const failure = engine.up("Bucket", "vanished", { name: "lifecycle-vanished-2" });
+  await expect(failure).rejects.toThrow(/cannot rename bucket "lifecycle-vanished" \(bkt_[0-9a-f]+\): it no longer exists/);
+  await expect(failure).rejects.toThrow(/Run `pulumi refresh`/);
+  expect(await engine.refresh("vanished")).toBe(false);
+});
+
+test("a rename onto a name the stack's other bucket holds names that bucket and points at aliases, never at deleting it", async () => {
+  await engine.up("Bucket", "first", { name: "lifecycle-swap-a" });
+  await engine.up("Bucket", "second", { name: "lifecycle-swap-b" });
+  const failure = engine.up("Bucket", "first", { name: "lifecycle-swap-b" });
+  await expect(failure).rejects.toThrow(`bucket name "lifecycle-swap-b" is already taken by bucket ${engine.get("second").id}`);
+  await expect(failure).rejects.toThrow(/`aliases`.*`deleteBeforeReplace: true`/s);
+  await expect(failure).rejects.not.toThrow(/did not create|delete (it|that)/i);
+  await engine.destroy("second");
+  await engine.destroy("first");
 });

@@ -1,5 +1,7 @@
 // Provider configuration as the engine hands it over: stack config through Configure, the
 // environment of the `pulumi` command, and what happens without a credential.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Engine } from "../harness/engine";
 import { ProviderHost } from "../harness/providerHost";
 import { cleanEnv, listAll, startTestEmulator, type Emulator } from "../harness/emulator";
@@ -81,4 +83,83 @@ test("a bad setting fails the first operation with the setting's name", async ()
   await expect(engine.up("Bucket", "insecure", { name: "config-insecure" })).rejects.toThrow(
     /mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) uses plain http to api\.example\.com/,
   );
+});
+
+/** The error of the first operation, and everything the host printed. */
+async function firstError(stack: Record<string, string>): Promise<{ message: string; stderr: string }> {
+  const engine = await engineWith(stack);
+  const message = await engine.up("Bucket", "probe", { name: "config-probe" }).then(
+    () => "no error",
+    (err: Error) => err.message,
+  );
+  return { message, stderr: hosts[hosts.length - 1].stderr };
+}
+
+test("a password in an endpoint URL, or a secret pasted into the wrong setting, is never echoed", async () => {
+  const password = "hunter2-very-secret-password";
+  const inUrl = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": `https://deploy:${password}@api.example.com` });
+  expect(inUrl.message).toMatch(/mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) holds a user name or password: remove it/);
+
+  const s3Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1";
+  const asEndpoint = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": s3Secret });
+  expect(asEndpoint.message).toMatch(/mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) is not a URL/);
+  const asHeader = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": emu.url, "mamutecloud:authHeader": s3Secret });
+  expect(asHeader.message).toMatch(/mamutecloud:authHeader \(or MAMUTECLOUD_AUTH_HEADER\) must be "authorization" or "x-api-key"/);
+  const asTimeout = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:requestTimeout": s3Secret });
+  expect(asTimeout.message).toMatch(/mamutecloud:requestTimeout/);
+
+  for (const { message, stderr } of [inUrl, asEndpoint, asHeader, asTimeout]) {
+    for (const secret of [password, s3Secret]) {
+      expect(message).not.toContain(secret);
+      expect(stderr).not.toContain(secret);
+    }
+  }
+});
+
+test("an endpoint with a path or query is refused, naming the address to use", async () => {
+  const { message } = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": `${emu.url}/v1?region=us` });
+  expect(message).toMatch(/mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) must be the server's address alone/);
+  expect(message).toContain(`Use ${emu.url}.`);
+  expect(await bucketExists("config-probe")).toBe(false);
+});
+
+describe("an endpoint that is not the management API", () => {
+  let web: Server;
+  let webUrl: string;
+
+  beforeAll(async () => {
+    web = createServer((req, res) => {
+      const status = req.url?.startsWith("/object-storage") && req.method === "GET" ? 404 : 200;
+      res.writeHead(status, { "content-type": "text/html" });
+      res.end("<html><body>Welcome to our website</body></html>");
+    });
+    await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+    webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    web.closeAllConnections();
+    await new Promise((resolve) => web.close(resolve));
+  });
+
+  test("the S3 endpoint given as the API endpoint: check mamutecloud:endpoint, without the raw body", async () => {
+    const { message } = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": emu.s3Url });
+    expect(message).toMatch(/answered HTTP 4\d\d with a body that is not a MamuteCloud API error \(application\/xml\)/);
+    expect(message).toMatch(/Check mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\)/);
+    expect(message).not.toMatch(/<Error>|may have changed/);
+  });
+
+  test("a web server given as the API endpoint: check mamutecloud:endpoint, on a 200 and on a 404", async () => {
+    const created = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": webUrl });
+    expect(created.message).toMatch(/answered HTTP 200 with a body that is not JSON \(text\/html\)/);
+    expect(created.message).toMatch(/Check mamutecloud:endpoint/);
+    expect(created.message).not.toMatch(/<html>|may have changed/);
+
+    const engine = await engineWith({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": webUrl });
+    const read = await engine.host.read("Bucket", "probe", "bkt_0123456789abcdef", engine.props("Bucket", "probe", {})).then(
+      () => "no error",
+      (err: Error) => err.message,
+    );
+    expect(read).toMatch(/answered HTTP 404 with a body that is not a MamuteCloud API error \(text\/html\).*Check mamutecloud:endpoint/s);
+  });
 });

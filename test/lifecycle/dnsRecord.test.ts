@@ -390,7 +390,7 @@ test("a record that exists outside the stack is an error naming it, and nothing 
   const other = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "taken", type: "A", values: ["192.0.2.50"] });
   expect(other.status).toBe(201);
   const attempt = engine.up("DnsRecord", "thief", { zoneId, name: "Taken", type: "A", values: ["192.0.2.1"] });
-  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id}), which this stack did not create`);
+  await expect(attempt).rejects.toThrow(`an A record for taken.${DOMAIN} already exists (${other.body.id})`);
   expect(engine.state.has("thief")).toBe(false);
   const taken = await records({ name: `taken.${DOMAIN}.` });
   expect(taken).toHaveLength(1);
@@ -409,6 +409,21 @@ test("a record that exists outside the stack is an error naming it, and nothing 
     /whose NS records MamuteCloud manages/,
   );
   expect(emu.requests().routes["POST /dns/zones/{zone_id}/records"]).toBeUndefined();
+});
+
+test("two records of the stack swapping names: the 409 names the record in the way and points at aliases, never at deleting it", async () => {
+  await engine.up("DnsRecord", "left", { zoneId, name: "swap-a", type: "A", values: ["192.0.2.1"] });
+  await engine.up("DnsRecord", "right", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.2"] });
+  const holder = engine.get("right").outputs.recordId;
+  const failure = engine.up("DnsRecord", "left", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.1"] });
+  await expect(failure).rejects.toThrow(`an A record for swap-b.${DOMAIN} already exists (${holder})`);
+  await expect(failure).rejects.toThrow(/`aliases`.*`deleteBeforeReplace: true`/s);
+  await expect(failure).rejects.not.toThrow(/did not create|delete (it|that)/i);
+  // Nothing the stack manages was touched.
+  expect((await records({ name: `swap-b.${DOMAIN}.` })).map((record) => record.id)).toEqual([holder]);
+  expect((await records({ name: `swap-a.${DOMAIN}.` })).map((record) => record.id)).toEqual([engine.get("left").outputs.recordId]);
+  await engine.destroy("left");
+  await engine.destroy("right");
 });
 
 test("a create whose response is lost adopts exactly one record", async () => {

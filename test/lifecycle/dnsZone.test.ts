@@ -119,7 +119,7 @@ test("a domain whose zone exists outside the stack is an error naming that zone,
   const other = await api(emu, "POST", "/dns/zones", { domain: "someone-elses.example" });
   expect(other.status).toBe(201);
   const attempt = engine.up("DnsZone", "thief", { domain: "Someone-Elses.Example" });
-  await expect(attempt).rejects.toThrow(`a DNS zone for "someone-elses.example" already exists (zone ${other.body.id}), which this stack did not create`);
+  await expect(attempt).rejects.toThrow(`a DNS zone for "someone-elses.example" already exists (zone ${other.body.id})`);
   expect(engine.state.has("thief")).toBe(false);
   expect(await zonesFor("someone-elses.example")).toHaveLength(1);
 });

@@ -4,6 +4,7 @@
 // instances against two accounts in one program.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
@@ -12,7 +13,8 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine, UNKNOWN } from "../harness/engine";
-import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
+import { buildManifest } from "../../provider/sync/manifest";
+import { HostCallError, ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
 import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
 
 const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
@@ -186,7 +188,7 @@ test("a long wait sends ephemeral status lines with the resource's URN to the en
   }
   const lines = rig.engineService.lines.filter((line) => line.urn === nativeUrnOf("Bucket", "slow"));
   expect(lines).toEqual([
-    expect.objectContaining({ ephemeral: true, message: expect.stringMatching(/^create bucket "slow-bucket": HTTP 429; retrying in 1\.0s/) }),
+    expect.objectContaining({ ephemeral: true, message: expect.stringMatching(/^create bucket "slow-bucket": HTTP 429; retrying in 1\.[0-5]s \(throttled 1 time\)$/) }),
   ]);
   await engine.destroy("slow");
 });
@@ -208,6 +210,69 @@ test("secrets: the S3 secret and the API key travel as secrets and never in plai
   expect(host.stderr).not.toContain(secret);
   expect(host.stderr).not.toContain(emu.apiKey);
   expect(rig.engineService.lines.map((line) => line.message).join("\n")).not.toContain(emu.apiKey);
+});
+
+test("SyncedFolder's S3 secret, given as a plain string, is kept secret by the plugin in inputs and outputs and never printed", async () => {
+  await engine.up("Bucket", "folder-bucket", { name: "secret-folder" });
+  await engine.up("BucketCredential", "folder-key", { bucketId: engine.get("folder-bucket").id });
+  const secret = (engine.get("folder-key").outputs.secretAccessKey as { value: string }).value;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-secret-folder-"));
+  try {
+    fs.writeFileSync(path.join(dir, "index.html"), "<h1>secret</h1>");
+    const args = {
+      bucket: engine.get("folder-bucket").id,
+      accessKeyId: engine.get("folder-key").outputs.accessKeyId,
+      secretAccessKey: secret,
+      path: dir,
+      ...buildManifest({ path: dir }),
+    };
+    expect((await engine.up("SyncedFolder", "folder", args)).op).toBe("create");
+    expect(isSecretValue(engine.get("folder").inputs.secretAccessKey)).toBe(true);
+    expect(isSecretValue(engine.get("folder").outputs.secretAccessKey)).toBe(true);
+    expect((await api(emu, "GET", `/object-storage/buckets/${args.bucket}`)).body.object_count).toBe(1);
+    // A wrong secret fails the sync with S3's refusal, without quoting either secret.
+    fs.writeFileSync(path.join(dir, "index.html"), "<h1>changed</h1>");
+    const wrong = "w".repeat(40);
+    await expect(engine.up("SyncedFolder", "folder", { ...args, secretAccessKey: wrong, ...buildManifest({ path: dir }) })).rejects.toThrow();
+    await engine.destroy("folder");
+    expect((await api(emu, "GET", `/object-storage/buckets/${args.bucket}`)).body.object_count).toBe(0);
+    expect(host.stderr).not.toContain(secret);
+    expect(host.stderr).not.toContain(wrong);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await engine.destroy("folder-key");
+    await engine.destroy("folder-bucket");
+  }
+});
+
+test("a create whose answer is lost and whose lookup fails leaves a pending trace through the plugin; the next up settles it", async () => {
+  emu.setFaults({
+    seed: 3,
+    rules: [
+      { route: "POST /object-storage/buckets", fault: "lost_response", times: 1 },
+      { route: "GET /object-storage/buckets", fault: "status", status: 500, times: 6 },
+    ],
+  });
+  const failure = await engine.up("Bucket", "lost", { name: "plugin-lost" }).catch((err: unknown) => err);
+  emu.clearFaults();
+  expect(failure).toBeInstanceOf(HostCallError);
+  expect((failure as Error).message).toMatch(/a bucket named "plugin-lost" may exist/i);
+  const trace = engine.get("lost");
+  expect(trace.id).toMatch(/^pending:/);
+  expect(trace.initErrors?.length).toBe(1);
+  const named = async () => (await listAll(emu, "/object-storage/buckets")).filter((bucket) => bucket.name === "plugin-lost");
+  expect(await named()).toHaveLength(1);
+
+  // The preview names the trace's id as what is replaced, deleting first.
+  const check = await engine.check("Bucket", "lost", { name: "plugin-lost" });
+  expect(await engine.host.detailedDiff("Bucket", "lost", trace.id, trace.outputs, check.inputs)).toEqual({ id: expect.stringMatching(/_REPLACE$/) });
+  const step = await engine.up("Bucket", "lost", { name: "plugin-lost" });
+  expect(step.op).toBe("replace");
+  expect(step.order).toEqual(["delete", "create"]);
+  expect((await named()).map((bucket) => bucket.id)).toEqual([engine.get("lost").id]);
+  expect((await engine.up("Bucket", "lost", { name: "plugin-lost" })).op).toBe("same");
+  await engine.destroy("lost");
+  expect(await named()).toHaveLength(0);
 });
 
 test("two provider instances with different accounts in one program: each resource goes to its own", async () => {

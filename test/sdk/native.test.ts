@@ -1,11 +1,13 @@
 // The native SDK (`pulumi-mamutecloud/native`): generated from the definitions, registering the
 // native types with the engine, and in agreement with the dynamic SDK's hand-written classes.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import { definitions } from "../../provider/resources";
-import { nativeSdkFiles } from "../../provider/nativeSdk";
+import { classArgs, nativeSdkFiles } from "../../provider/nativeSdk";
+import { buildManifest } from "../../provider/sync/manifest";
 import * as native from "../../sdk/native";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -34,6 +36,26 @@ test("native classes register the native type token, every property, the plugin 
   expect(provider.type).toBe("pulumi:providers:mamutecloud");
   expect(provider.inputs.endpoint).toBe("http://127.0.0.1:4000");
   expect(registrationOf("zone").type).toBe("mamutecloud:index:DnsZone");
+});
+
+test("the native SyncedFolder reads the folder's manifest in the program, as the dynamic class does, and keeps the S3 secret secret", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "native-synced-folder-"));
+  try {
+    fs.mkdirSync(path.join(dir, "assets"));
+    fs.writeFileSync(path.join(dir, "index.html"), "<h1>hi</h1>");
+    fs.writeFileSync(path.join(dir, "assets", "app-3f9a2b1c.js"), "1");
+    fs.writeFileSync(path.join(dir, "notes.md"), "draft");
+    new native.SyncedFolder("native-site", { bucket: "bkt_1", accessKeyId: "MCAK1", secretAccessKey: "s".repeat(40), path: dir, exclude: ["*.md"] });
+    await settled();
+    const site = registrationOf("native-site");
+    expect(site.type).toBe("mamutecloud:index:SyncedFolder");
+    expect(site.additionalSecretOutputs).toEqual(["secretAccessKey"]);
+    const manifest = buildManifest({ path: dir, exclude: ["*.md"] });
+    expect(Object.keys(site.inputs.files).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
+    expect({ files: site.inputs.files, headers: site.inputs.headers }).toEqual(manifest);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("every kind has a native class, and every lookup a get function", () => {
@@ -71,7 +93,8 @@ test.each(definitions.map((definition) => [definition.kind, definition] as const
   (kind, definition) => {
     const file = path.join(root, "sdk", `${kind[0].toLowerCase()}${kind.slice(1)}.ts`);
     const { args, fields } = declared(file, `${kind}Args`, kind);
-    const required = Object.fromEntries(Object.entries(definition.inputs).map(([key, input]) => [key, input.required ?? false]));
+    // Inputs the classes compute in the program (SyncedFolder's manifest) are no args of either.
+    const required = Object.fromEntries(Object.entries(classArgs(definition)).map(([key, input]) => [key, input.required ?? false]));
     expect(args).toEqual(required);
     expect(fields.sort()).toEqual([...Object.keys(definition.inputs), ...Object.keys(definition.outputs)].sort());
     const generated = declared(path.join(root, "sdk", "native", path.basename(file)), `${kind}Args`, kind);

@@ -60,8 +60,9 @@ function scriptedClient(onCreate: (n: number, made: FakeCredential) => Promise<v
   let serial = 0;
   const view = ({ secret: _s, ...rest }: FakeCredential) => rest;
   const client = {
-    config: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } },
+    config: { retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2, rateLimitTimeoutMs: 1000 } },
     serverNow: () => Date.now(),
+    stampTime: (at: number) => ({ at, toleranceMs: 1000 }),
     async listAll(call: { path: string }) {
       calls.push(`GET ${call.path}`);
       // Answered as of the moment it is asked.

@@ -56,7 +56,7 @@ function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
     storagePathPrefix: "",
     insecure: false,
     requestTimeoutMs: 2000,
-    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500 },
+    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000 },
     ...overrides,
   });
 }
@@ -195,3 +195,49 @@ test("an API message that echoes the key is redacted", async () => {
   expect(error.message).not.toContain("mamute-test0000000000");
   await c.close();
 });
+
+// The limiter is shared per endpoint across the process: these use another spelling of the same
+// server, so the slowdown they cause does not reach the tests above.
+const throttledClient = (overrides: Partial<ProviderConfig["retry"]> = {}) =>
+  new MamuteClient({
+    apiKey: "mamute-test0000000000",
+    endpoint: endpoint.replace("127.0.0.1", "localhost"),
+    s3Endpoint: endpoint,
+    authHeader: "authorization",
+    storagePathPrefix: "",
+    insecure: false,
+    requestTimeoutMs: 2000,
+    retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000, ...overrides },
+  });
+
+test("a GET is retried on any 5xx but 501 (a lookup is safe to repeat)", async () => {
+  script = [status(500), status(507), ok({ id: "1", name: "a" })];
+  const c = client();
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  script = [status(501)];
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1" })).rejects.toThrow(/HTTP 501/);
+  expect(seen).toHaveLength(4);
+  await c.close();
+});
+
+test("429s do not spend the error retries: three in a row, then success, with maxRetries 0", async () => {
+  script = [...Array.from({ length: 3 }, () => status(429, { "retry-after": "0" })), ok({ id: "1", name: "a" })];
+  const c = throttledClient({ maxRetries: 0 });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  expect(seen).toHaveLength(4);
+  await c.close();
+});
+
+test("429s are bounded by rateLimitTimeout, not by a count", async () => {
+  script = Array.from({ length: 50 }, () => status(429));
+  const c = throttledClient({ rateLimitTimeoutMs: 1500 });
+  const started = Date.now();
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  expect(error.message).toMatch(/^list things failed( after \d+ attempts)?: HTTP 429/);
+  const elapsed = Date.now() - started;
+  expect(elapsed).toBeGreaterThanOrEqual(1500);
+  expect(elapsed).toBeLessThan(1500 + 2000);
+  expect(seen.length).toBeLessThan(50);
+  await c.close();
+});
+

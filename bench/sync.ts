@@ -1,0 +1,272 @@
+// Deploys one generated site (2,000 files of 1-16 KiB, 10 files of 8 MiB) to the emulator three
+// ways, each into its own bucket, in one run: SyncedFolder through the real provider host (a new
+// host per step, as each `pulumi up` starts one), `aws s3 sync` and `rclone sync` at their default
+// settings. Then each again after no change, after one changed file, and after every file was
+// touched without changing (what a fresh CI checkout looks like). Prints one table.
+//   npm run bench:sync
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { startEmulator, type Emulator } from "../emulator";
+import { Engine } from "../test/harness/engine";
+import { ProviderHost } from "../test/harness/providerHost";
+import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
+import { awsCliEnv } from "../test/harness/awsCli";
+import { buildManifest } from "../provider/sync/manifest";
+
+const run = promisify(execFile);
+const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 2000);
+const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 10);
+const AWS = process.env.BENCH_AWS ?? "/usr/bin/aws";
+const RCLONE = process.env.BENCH_RCLONE ?? "/usr/bin/rclone";
+const TIME = "/usr/bin/time";
+
+/** Deterministic sizes and bytes, so every run deploys the same site. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function generateSite(root: string): { files: number; bytes: number } {
+  const random = prng(42);
+  let bytes = 0;
+  const write = (file: string, size: number) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    const body = Buffer.alloc(size);
+    for (let i = 0; i < size; i += 4) body.writeUInt32LE((random() * 2 ** 32) >>> 0, Math.min(i, size - 4));
+    fs.writeFileSync(path.join(root, file), body);
+    bytes += size;
+  };
+  const kinds = ["html", "css", "js", "svg", "json"];
+  for (let i = 0; i < SMALL_FILES; i++) {
+    const kind = kinds[i % kinds.length];
+    const file = kind === "html" ? `docs/section-${i % 40}/page-${i}/index.html` : `assets/${kind}/item-${i}-${(i * 2654435761 >>> 0).toString(16)}.${kind}`;
+    write(file, 1024 + Math.floor(random() * 15 * 1024));
+  }
+  for (let i = 0; i < LARGE_FILES; i++) write(`media/video-${i}.bin`, 8 * 1024 * 1024);
+  return { files: SMALL_FILES + LARGE_FILES, bytes };
+}
+
+interface Measure {
+  tool: string;
+  step: string;
+  seconds: number;
+  counts: Record<string, number>;
+  stateBytes?: string;
+  peakMiB?: number;
+  /** Where SyncedFolder's time went. */
+  split?: string;
+}
+
+function tally(emu: Emulator): Record<string, number> {
+  const routes = emu.requests().routes;
+  const sum = (...ops: string[]) => ops.reduce((total, op) => total + (routes[`S3 ${op}`] ?? 0), 0);
+  const s3Total = Object.entries(routes).filter(([route]) => route.startsWith("S3 ")).reduce((total, [, n]) => total + n, 0);
+  const put = sum("PutObject", "UploadPart", "CopyObject", "UploadPartCopy");
+  const head = sum("HeadObject");
+  const list = sum("ListObjectsV2", "ListObjects");
+  return { put, head, list, other: s3Total - put - head - list, total: s3Total };
+}
+
+function peakKiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function newBucket(emu: Emulator, name: string): Promise<{ id: string; accessKeyId: string; secretAccessKey: string }> {
+  const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
+  const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
+  return { id: bucket.body.id, accessKeyId: credential.body.access_key_id, secretAccessKey: credential.body.secret_access_key };
+}
+
+/** Runs a peer under /usr/bin/time for its peak memory; the emulator answers from this process, so never block. */
+async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMiB?: number }> {
+  const report = path.join(os.tmpdir(), `bench-time-${process.pid}`);
+  const useTime = fs.existsSync(TIME);
+  const started = process.hrtime.bigint();
+  await run(useTime ? TIME : command, useTime ? ["-f", "%M", "-o", report, command, ...args] : args, {
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const peakMiB = useTime ? Number(fs.readFileSync(report, "utf8").trim().split("\n").pop()) / 1024 : undefined;
+  return { seconds, peakMiB };
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
+  const site = path.join(work, "site");
+  const { files, bytes } = generateSite(site);
+  const loadBefore = os.loadavg()[0].toFixed(1);
+  const emu = await startEmulator({ port: 0, host: "127.0.0.1" });
+  const measures: Measure[] = [];
+  const steps: Array<[string, () => void]> = [
+    ["first deploy", () => undefined],
+    ["no change", () => undefined],
+    ["one file changed", () => fs.appendFileSync(path.join(site, "docs/section-0/page-0/index.html"), "<!-- changed -->")],
+    // A fresh CI checkout: same bytes, new modification times.
+    ["every file touched", () => touchAll(site)],
+  ];
+
+  const tools: Array<{ name: string; deploy: (step: string) => Promise<Omit<Measure, "tool" | "step" | "counts">> }> = [];
+
+  // SyncedFolder through the provider host, as `pulumi up` runs it: the program computes the
+  // manifest, then a new host applies the diff.
+  const sf = await newBucket(emu, "bench-synced-folder");
+  let state: Engine["state"] | undefined;
+  tools.push({
+    name: "SyncedFolder",
+    deploy: async () => {
+      const started = process.hrtime.bigint();
+      const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+      const manifest = buildManifest({ path: site });
+      const manifestSeconds = since(started);
+      const hostStarted = process.hrtime.bigint();
+      const host = await ProviderHost.start({ env: cleanEnv() });
+      const hostSeconds = since(hostStarted);
+      try {
+        await host.configure(stackConfig(emu));
+        const engine = await Engine.create(host);
+        for (const [name, resource] of state ?? []) engine.state.set(name, resource);
+        await engine.up("SyncedFolder", "site", {
+          bucket: sf.id,
+          accessKeyId: sf.accessKeyId,
+          secretAccessKey: sf.secretAccessKey,
+          path: site,
+          ...manifest,
+        });
+        const seconds = since(started);
+        state = engine.state;
+        const resource = engine.get("site");
+        const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
+        const outputs = JSON.stringify(resource.outputs).length;
+        const perThousand = (n: number) => `${((n / files) * 1000 / 1024).toFixed(0)}`;
+        return {
+          seconds,
+          peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
+          split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
+          stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
+        };
+      } finally {
+        await host.close();
+      }
+    },
+  });
+
+  if (fs.existsSync(AWS)) {
+    const bucket = await newBucket(emu, "bench-aws-cli");
+    const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
+    tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.id}/`], env) });
+  } else {
+    console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
+  }
+
+  if (fs.existsSync(RCLONE)) {
+    const bucket = await newBucket(emu, "bench-rclone");
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: work,
+      RCLONE_CONFIG: "/dev/null",
+      RCLONE_CONFIG_EMU_TYPE: "s3",
+      RCLONE_CONFIG_EMU_PROVIDER: "Other",
+      RCLONE_CONFIG_EMU_ACCESS_KEY_ID: bucket.accessKeyId,
+      RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: bucket.secretAccessKey,
+      RCLONE_CONFIG_EMU_ENDPOINT: emu.s3Url,
+      RCLONE_CONFIG_EMU_REGION: "us-east-1",
+    };
+    tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.id}`], env) });
+  } else {
+    console.log(`(${RCLONE} not found: the rclone rows are left out; install Debian's rclone)`);
+  }
+
+  await warmUp(emu);
+  for (const [index, [step, prepare]] of steps.entries()) {
+    prepare();
+    // Each step starts with another tool, so none always meets a colder or a busier emulator.
+    for (const tool of [...tools.slice(index % tools.length), ...tools.slice(0, index % tools.length)]) {
+      emu.resetRequests();
+      const result = await tool.deploy(step);
+      measures.push({ tool: tool.name, step, counts: tally(emu), ...result });
+    }
+  }
+  await emu.close();
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const mb = bytes / 1e6;
+  const header = ["step", "tool", "wall s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state", "SyncedFolder's wall s"];
+  const rows = measures.map((m) => [
+    m.step,
+    m.tool,
+    m.seconds.toFixed(2),
+    m.step === "first deploy" ? (files / m.seconds).toFixed(0) : "",
+    m.step === "first deploy" ? (mb / m.seconds).toFixed(1) : "",
+    String(m.counts.put),
+    String(m.counts.head),
+    String(m.counts.list),
+    String(m.counts.other),
+    m.peakMiB === undefined ? "" : m.peakMiB.toFixed(0),
+    m.stateBytes ?? "",
+    m.split ?? "",
+  ]);
+  console.log(
+    `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
+      `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
+      "whole site; PUT counts PutObject, UploadPart and CopyObject; peak MiB: the provider host (SyncedFolder, a new one per step, " +
+      "as each `pulumi up` starts one) or the tool's process; state: the resource's inputs and outputs as the engine keeps them.",
+  );
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  const order = ["first deploy", "no change", "one file changed", "every file touched"];
+  rows.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.findIndex((t) => t.name === a[1]) - tools.findIndex((t) => t.name === b[1]));
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+}
+
+/** Runs the emulator's S3 paths (signatures, PUT, HEAD, LIST) before anything is measured. */
+async function warmUp(emu: Emulator): Promise<void> {
+  const bucket = await newBucket(emu, "bench-warm-up");
+  const s3 = new S3Client({
+    endpoint: emu.s3Url,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: bucket.accessKeyId, secretAccessKey: bucket.secretAccessKey },
+  });
+  try {
+    for (let i = 0; i < 300; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, j) => {
+          const Key = `warm/${i + j}.txt`;
+          await s3.send(new PutObjectCommand({ Bucket: bucket.id, Key, Body: Buffer.alloc(4096, j) }));
+          await s3.send(new HeadObjectCommand({ Bucket: bucket.id, Key }));
+        }),
+      );
+    }
+    await s3.send(new ListObjectsV2Command({ Bucket: bucket.id }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+function touchAll(root: string): void {
+  const now = new Date(Date.now() + 60_000);
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else fs.utimesSync(full, now, now);
+    }
+  };
+  visit(root);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// The HTTPS edge: the certificate is chosen by SNI. Distribution domains get the emulator CA's
+// `*.mamutecdn.com`; an active custom domain gets its attached certificate if it is issued and
+// covers the name; anything else fails the handshake, as it would in production.
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createSecureContext, type SecureContext } from "node:tls";
+import type { EmulatorState } from "../state";
+import { certificateCovers, type EmulatorCertificates, type ServedCertificate } from "../tls";
+import { DISTRIBUTION_SUFFIX } from "../management/cdn-fields";
+import { canonicalRequestHost, resolveHost, wildcardLabel } from "./hosts";
+
+/** Contexts by certificate PEM: a certificate is parsed once, not at every handshake. */
+const MAX_CONTEXTS = 256;
+
+function isDistributionName(name: string): boolean {
+  return name === DISTRIBUTION_SUFFIX || wildcardLabel(`*.${DISTRIBUTION_SUFFIX}`, canonicalRequestHost(name)) !== undefined;
+}
+
+export function createEdgeHttpsServer(
+  state: EmulatorState,
+  certificates: EmulatorCertificates,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  const contexts = new Map<string, SecureContext>();
+  const contextFor = (served: ServedCertificate): SecureContext => {
+    let context = contexts.get(served.cert);
+    if (!context) {
+      if (contexts.size >= MAX_CONTEXTS) contexts.clear();
+      context = createSecureContext({ key: served.key, cert: served.cert + served.chain });
+      contexts.set(served.cert, context);
+    }
+    return context;
+  };
+
+  const certificateFor = async (serverName: string): Promise<ServedCertificate> => {
+    const name = serverName.toLowerCase().replace(/\.$/, "");
+    if (isDistributionName(name)) return certificates.distribution;
+    const domain = resolveHost(state, canonicalRequestHost(name))?.customDomain;
+    if (!domain) throw new Error(`no active custom domain serves ${name}`);
+    if (domain.certificateId === null) throw new Error(`custom domain ${domain.domainName} has no certificate`);
+    const [served, cert] = await Promise.all([certificates.served(domain.certificateId), certificates.current(domain.certificateId)]);
+    if (!served || !cert) throw new Error(`certificate ${domain.certificateId} is not issued`);
+    if (!certificateCovers(cert, name)) throw new Error(`certificate ${cert.id} does not cover ${name}`);
+    return served;
+  };
+
+  return createServer(
+    {
+      SNICallback: (serverName, callback) => {
+        certificateFor(serverName).then(
+          (served) => callback(null, contextFor(served)),
+          (error: Error) => callback(error),
+        );
+      },
+    },
+    listener,
+  );
+}

@@ -1,0 +1,429 @@
+// SyncedFolder: a local folder kept in a bucket under a prefix, through the S3 data plane. The SDK
+// computes the folder's manifest when the program runs (provider/sync/manifest.ts); it is an input,
+// so a preview lists the files added, changed and removed, and the provider never re-reads the
+// folder to decide anything. `up` uploads only what the manifest says changed and deletes only keys
+// of its own manifest (or carrying its owner mark) that are gone; a refresh LISTs the prefix and
+// writes what it finds into the state, so the next `up` repairs it. Every step is idempotent: a run
+// killed half-way leaves the old state, and the next one skips what already landed.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { MamuteApiError } from "../client";
+import type { ProviderConfig } from "../config";
+import { registerSecret } from "../redact";
+import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
+import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
+import { S3SyncError } from "../sync/errors";
+import { ownerTag } from "../sync/owner";
+import { forEachLimit } from "../sync/pool";
+import { MAX_KEY_BYTES, formatEntry, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
+import { purgeKeys } from "../sync/purge";
+
+export const DEFAULT_CONCURRENCY = 16;
+
+const nonEmpty = (what: string) => z.string().refine((value) => value.trim() !== "", { message: `must be ${what}, not empty` });
+
+/** A manifest path: relative, `/`-separated, no empty, `.` or `..` segments, no control characters. */
+function isRelativePath(value: string): boolean {
+  return value !== "" && !/[\\\u0000-\u001f]/.test(value) && !value.split("/").some((s) => s === "" || s === "." || s === "..");
+}
+
+/** `site`, `/site/` → `site/`; empty stays empty (the bucket's root). */
+const prefixSchema = z
+  .string()
+  .transform((value) => {
+    const folder = value.replace(/^\/+|\/+$/g, "");
+    return folder === "" ? "" : `${folder}/`;
+  })
+  .refine((value) => value === "" || isRelativePath(value.slice(0, -1)), {
+    message: 'must be a folder path such as "site" or "tenants/abc", without empty, "." or ".." segments',
+  });
+
+const filesSchema = z
+  .record(
+    z.string(),
+    z.string().refine((value) => parseEntry(value) !== undefined, {
+      message: 'each file must be "<hash> <size> <headers code>" as the SyncedFolder class computes it',
+    }),
+  )
+  .superRefine((files, ctx) => {
+    for (const file of Object.keys(files)) {
+      if (!isRelativePath(file)) {
+        ctx.addIssue({ code: "custom", message: `"${file}" is not a relative path with / separators, without empty, "." or ".." segments` });
+      }
+    }
+  });
+
+const headersSchema = z.record(z.string().regex(/^[A-Za-z0-9_-]{6}$/), z.string().regex(/^[^|]*\|[^|\r\n]*$/, {
+  message: 'each headers entry must be "<content type>|<cache-control>"',
+}));
+
+const globList = z.array(nonEmpty("a glob"));
+const globRules = z.record(z.string(), nonEmpty("a header value"));
+
+const endpointSchema = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
+  message: "must be an http(s) URL such as https://s3-us-east-1.mamutecloud.com",
+});
+
+/** For inputs that change nothing stored by themselves: they shaped the manifest (compared already) or say how to reach S3. */
+const ignoredByDiff = (): boolean => true;
+
+export interface SyncPlan {
+  /** Relative paths to upload. */
+  uploads: string[];
+  /** Keys to delete. */
+  deletes: string[];
+}
+
+/**
+ * What turns the stored state into the declared one, from the manifests alone: files whose entry
+ * (content, size or headers) differs or is new, and keys of the old manifest the new one lacks.
+ */
+export function planSync(
+  olds: { prefix: string; files: Record<string, string> } | undefined,
+  news: { prefix: string; files: Record<string, string> },
+): SyncPlan {
+  const oldByKey = new Map(Object.entries(olds?.files ?? {}).map(([file, entry]) => [`${olds?.prefix ?? ""}${file}`, entry]));
+  const uploads = Object.entries(news.files)
+    .filter(([file, entry]) => oldByKey.get(`${news.prefix}${file}`) !== entry)
+    .map(([file]) => file);
+  const newKeys = new Set(Object.keys(news.files).map((file) => `${news.prefix}${file}`));
+  const deletes = [...oldByKey.keys()].filter((key) => !newKeys.has(key));
+  return { uploads, deletes };
+}
+
+interface Declared {
+  bucket: string;
+  prefix: string;
+  files: Record<string, string>;
+  headers: Record<string, string>;
+  folder: string;
+  concurrency: number;
+  cdnResourceId: string | undefined;
+}
+
+function declared(props: PropertyMap): Declared {
+  return {
+    bucket: String(props.bucket),
+    prefix: typeof props.prefix === "string" ? props.prefix : "",
+    files: (props.files ?? {}) as Record<string, string>,
+    headers: (props.headers ?? {}) as Record<string, string>,
+    folder: String(props.path ?? "."),
+    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
+    cdnResourceId: typeof props.cdnResourceId === "string" ? props.cdnResourceId : undefined,
+  };
+}
+
+function configOf(ctx: Context): ProviderConfig {
+  return ctx.config ? ctx.config() : ctx.client().config;
+}
+
+async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
+  const config = configOf(ctx);
+  // Loaded here, not at the top: a preview or a no-change `up` never needs the AWS SDK.
+  const { SyncBucket } = await import("../sync/bucket");
+  const secretAccessKey = String(props.secretAccessKey ?? "");
+  registerSecret(secretAccessKey);
+  return new SyncBucket({
+    endpoint: typeof props.s3Endpoint === "string" ? props.s3Endpoint.replace(/\/+$/, "") : config.s3Endpoint,
+    bucket: String(props.bucket),
+    accessKeyId: String(props.accessKeyId ?? ""),
+    secretAccessKey,
+    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
+    retry: config.retry,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+}
+
+async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
+  const bucket = await openBucket(ctx, props);
+  try {
+    return await run(bucket);
+  } finally {
+    bucket.close();
+  }
+}
+
+/** Slack for the clocks of this machine and S3 (S3 itself refuses requests 15 minutes off). */
+const CLOCK_SLACK_MS = 15 * 60 * 1000;
+
+/**
+ * Keys under the prefix that are neither declared nor in the old state, but carry this prefix's
+ * owner mark: what a run killed before it could record its work left. Such a run came after the
+ * last recorded sync, so only keys written since then are looked at (one HEAD each), and the
+ * other tenants of a shared bucket cost nothing after the first sync.
+ */
+async function ownOrphans(
+  bucket: SyncBucket,
+  stored: ReadonlyMap<string, StoredObject>,
+  known: ReadonlySet<string>,
+  owner: string,
+  concurrency: number,
+  lastSync: unknown,
+): Promise<string[]> {
+  const since = typeof lastSync === "string" ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
+  const unknown = [...stored].filter(([key, object]) => !known.has(key) && !(object.modified < since)).map(([key]) => key);
+  const orphans: string[] = [];
+  await forEachLimit(unknown, concurrency, async (key) => {
+    if ((await bucket.head(key))?.owner === owner) orphans.push(key);
+  });
+  return orphans;
+}
+
+/**
+ * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
+ * is never left linking to a file already removed), then the CDN purge of every key touched.
+ */
+async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap, landed = new Set<string>()): Promise<PropertyMap> {
+  const target = declared(news);
+  const plan = planSync(olds && declared(olds), target);
+  if (plan.uploads.length === 0 && plan.deletes.length === 0) return {};
+  const startedAt = new Date();
+  const owner = ownerTag(target.prefix);
+  const folder = path.resolve(target.folder);
+
+  const touched = await withBucket(ctx, news, async (bucket) => {
+    const stored = await bucket.list(target.prefix);
+
+    // What a killed or failed run already put there, with the same bytes, headers and owner, is kept.
+    const uploads: FileUpload[] = plan.uploads.map((file) => {
+      const entry = parseEntry(target.files[file]) as FileEntry;
+      return { key: `${target.prefix}${file}`, file: path.join(folder, file), entry, headers: parseHeaders(target.headers[entry.code]), owner };
+    });
+    const pending: FileUpload[] = [];
+    await forEachLimit(uploads, target.concurrency, async (upload) => {
+      const found = stored.get(upload.key);
+      if (found?.hash === upload.entry.hash && found.size === upload.entry.size) {
+        const head = await bucket.head(upload.key);
+        if (head?.owner === owner && head.contentType === upload.headers.contentType && head.cacheControl === upload.headers.cacheControl) {
+          landed.add(upload.key);
+          return;
+        }
+      }
+      pending.push(upload);
+    });
+
+    if (pending.length > 0 && !fs.existsSync(folder)) {
+      throw new Error(
+        `SyncedFolder: the folder ${folder} (path "${target.folder}") does not exist where the provider runs; ` +
+          "run `pulumi up` from the program's folder after building the site.",
+      );
+    }
+    const large = pending.filter((upload) => isMultipart(upload.entry.size)).map((upload) => upload.key);
+    if (large.length) await bucket.abortUnfinished(target.prefix, new Set(large), startedAt);
+    await bucket.uploadAll(pending, (upload) => landed.add(upload.key));
+
+    const declaredKeys = new Set(Object.keys(target.files).map((file) => `${target.prefix}${file}`));
+    const oldKeys = new Set(plan.deletes);
+    const orphans = await ownOrphans(bucket, stored, new Set([...declaredKeys, ...oldKeys]), owner, target.concurrency, olds?.syncedAt);
+    // Keys listed under this prefix and found gone need no request; others (an old prefix) are deleted blind.
+    const deletes = [...plan.deletes.filter((key) => stored.has(key) || !key.startsWith(target.prefix)), ...orphans];
+    await bucket.deleteKeys(deletes);
+    return [...uploads.map((upload) => upload.key), ...plan.deletes, ...orphans];
+  });
+
+  if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched);
+  return { syncedAt: startedAt.toISOString() };
+}
+
+export const syncedFolder: ResourceDefinition = {
+  kind: "SyncedFolder",
+  description:
+    "A local folder kept in a bucket under a prefix: uploads only added and changed files, deletes only files it uploaded, " +
+    "and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs.",
+  inputs: {
+    bucket: {
+      description: "Id of the bucket (a Bucket's `id`). Changing it replaces the SyncedFolder: its files are deleted from the old bucket, then uploaded to the new one.",
+      schema: nonEmpty("a bucket id").refine((value) => !/[\s/]/.test(value), { message: "must be a bucket id, without \"/\" or spaces" }),
+      required: true,
+      replaceOnChange: true,
+    },
+    accessKeyId: {
+      description: "S3 access key id of a credential that opens the bucket (a BucketCredential's `accessKeyId`).",
+      schema: nonEmpty("an S3 access key id"),
+      required: true,
+    },
+    secretAccessKey: {
+      description: "S3 secret access key of that credential (a BucketCredential's `secretAccessKey`). Kept secret in state.",
+      schema: nonEmpty("an S3 secret access key"),
+      required: true,
+      secret: true,
+    },
+    prefix: {
+      description: 'Folder in the bucket the files go under (`"site"` → keys `site/...`); default the bucket\'s root. Changing it moves the files.',
+      schema: prefixSchema,
+      default: "",
+    },
+    path: {
+      description: "The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).",
+      schema: nonEmpty("a folder path"),
+      required: true,
+    },
+    include: {
+      description: "Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.",
+      schema: globList,
+    },
+    exclude: {
+      description: "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied by the SyncedFolder class.",
+      schema: globList,
+    },
+    cacheControl: {
+      description:
+        "Glob → Cache-Control, first match in the order written wins. Unmatched: HTML, JSON, XML, text and service workers " +
+        "`public, max-age=0, must-revalidate`; fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; others `public, max-age=3600`.",
+      schema: globRules,
+    },
+    contentTypes: {
+      description: "Glob → Content-Type, first match wins; unmatched files get the type of their extension (text with `charset=utf-8`).",
+      schema: globRules,
+    },
+    concurrency: {
+      description: "Files uploaded at once (1-64), each over a kept-alive connection.",
+      schema: z.number().int().min(1).max(64),
+      default: DEFAULT_CONCURRENCY,
+    },
+    cdnResourceId: {
+      description: "Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.",
+      schema: nonEmpty("a CDN resource id"),
+    },
+    s3Endpoint: {
+      description: "S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.",
+      schema: endpointSchema,
+    },
+    files: {
+      description: 'The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".',
+      schema: filesSchema,
+      required: true,
+    },
+    headers: {
+      description: 'Headers codes of the manifest → "<content type>|<cache-control>".',
+      schema: headersSchema,
+      required: true,
+    },
+  },
+  outputs: {
+    syncedAt: {
+      description: "When the last sync that changed the bucket began (ISO 8601); objects written since may be left by an interrupted run.",
+      schema: z.string(),
+      required: false,
+    },
+  },
+
+  refine(inputs, _olds, failures) {
+    const files = inputs.files as Record<string, string> | undefined;
+    const headers = inputs.headers as Record<string, string> | undefined;
+    if (!files || typeof files !== "object" || !headers || typeof headers !== "object") return;
+    const prefix = typeof inputs.prefix === "string" ? inputs.prefix : "";
+    for (const [file, value] of Object.entries(files)) {
+      const entry = parseEntry(value);
+      if (entry && headers[entry.code] === undefined) {
+        failures.push({ property: "headers", reason: `has no entry "${entry.code}" that file "${file}" refers to` });
+        return;
+      }
+      if (Buffer.byteLength(prefix + file) > MAX_KEY_BYTES) {
+        failures.push({ property: "files", reason: `"${prefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
+        return;
+      }
+    }
+  },
+
+  computedByClass: { inputs: ["files", "headers"], helper: "withFolderManifest" },
+
+  // What is stored depends on the bucket, prefix and manifest; the credential must be recorded for
+  // later operations. The rest shaped the manifest (already compared) or says how to reach S3.
+  same: {
+    path: ignoredByDiff,
+    include: ignoredByDiff,
+    exclude: ignoredByDiff,
+    cacheControl: ignoredByDiff,
+    contentTypes: ignoredByDiff,
+    concurrency: ignoredByDiff,
+    cdnResourceId: ignoredByDiff,
+    s3Endpoint: ignoredByDiff,
+    headers: ignoredByDiff,
+  },
+
+  // A bucket given by id after being given by name is the same bucket: clear it before filling it.
+  deleteBeforeReplace: () => true,
+
+  async create(ctx, inputs) {
+    const id = `${inputs.bucket}/${inputs.prefix ?? ""}`;
+    const landed = new Set<string>();
+    try {
+      return { id, outs: await sync(ctx, undefined, inputs, landed) };
+    } catch (err) {
+      if (landed.size === 0) throw err;
+      // Keep what landed in the stack, so a destroy removes it and the next `up` sends only the rest.
+      const { prefix, files } = declared(inputs);
+      const kept = Object.fromEntries(Object.entries(files).filter(([file]) => landed.has(`${prefix}${file}`)));
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ResourceInitError(
+        `${reason}. ${landed.size} of ${Object.keys(files).length} files were uploaded and are kept in the stack; ` +
+          "the next `pulumi up` uploads the others",
+        id,
+        { files: kept },
+      );
+    }
+  },
+
+  // A failed create keeps its real id (`<bucket>/<prefix>`) with the files that landed, never a trace.
+  findPending: async () => undefined,
+
+  async read(ctx, id, state) {
+    if (typeof state.accessKeyId !== "string") {
+      // An import (or `.get()`) knows only the id: no credential to list the bucket with, and no
+      // manifest to compare: the folder it mirrors lives in the program.
+      throw new Error(
+        `SyncedFolder "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
+          "declare it in the program instead, and its first `pulumi up` uploads the folder",
+      );
+    }
+    const { files, prefix } = declared(state);
+    let stored;
+    try {
+      stored = await withBucket(ctx, state, (bucket) => bucket.list(prefix));
+    } catch (err) {
+      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return undefined; // its files went with it
+      throw err;
+    }
+    // A file missing in the bucket leaves the state; one changed there takes what S3 holds. Either
+    // way the next diff differs from the manifest and the next `up` uploads it again.
+    const seen: Record<string, string> = {};
+    for (const [file, value] of Object.entries(files)) {
+      const found = stored.get(`${prefix}${file}`);
+      const entry = parseEntry(value);
+      if (!found || !entry) continue;
+      seen[file] = found.hash === entry.hash && found.size === entry.size ? value : formatEntry({ ...entry, hash: found.hash ?? "unknown-etag", size: found.size });
+    }
+    return { files: seen };
+  },
+
+  async update(ctx, _id, olds, news) {
+    return sync(ctx, olds, news);
+  },
+
+  async delete(ctx, _id, state) {
+    const target = declared(state);
+    const keys = Object.keys(target.files).map((file) => `${target.prefix}${file}`);
+    let deleted: string[];
+    try {
+      deleted = await withBucket(ctx, state, async (bucket) => {
+        const stored = await bucket.list(target.prefix);
+        const owned = keys.filter((key) => stored.has(key));
+        const orphans = await ownOrphans(bucket, stored, new Set(keys), ownerTag(target.prefix), target.concurrency, state.syncedAt);
+        await bucket.deleteKeys([...owned, ...orphans]);
+        return [...owned, ...orphans];
+      });
+    } catch (err) {
+      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return;
+      throw err;
+    }
+    if (!target.cdnResourceId || deleted.length === 0) return;
+    try {
+      await purgeKeys(ctx.client(), target.cdnResourceId, deleted);
+    } catch (err) {
+      // A CDN resource destroyed first has nothing left to purge.
+      if (!(err instanceof MamuteApiError && err.isNotFound)) throw err;
+    }
+  },
+};

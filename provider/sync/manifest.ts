@@ -1,0 +1,272 @@
+// The manifest of a local folder: relative path → content hash, size, and the headers the object
+// gets (content type, cache-control). The SDK computes it when the program runs, so it is an input
+// and `pulumi preview` shows which files are added, changed and removed; the provider works from
+// it alone (refresh and delete never need the folder).
+//
+// State holds the manifest twice (inputs, and outputs echoing them), so each file is one short
+// string: `"<hash> <size> <headers>"`. The hash is the ETag S3 computes for the object as this
+// package uploads it (MD5 of the content, or for a multipart upload MD5 of the part MD5s and `-N`),
+// in base64url, so a LIST is enough to tell whether the stored object is the one declared. The
+// headers are a code into a table (`headers`), derived from the pair itself, so adding a rule
+// never renumbers the other files.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as mime from "mime-types";
+import picomatch from "picomatch";
+
+/** Files larger than this go up as multipart uploads of parts of this size (the last one smaller). */
+export const PART_SIZE = 8 * 1024 * 1024;
+
+/** The longest object key S3 accepts, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+export const DEFAULT_EXCLUDE: readonly string[] = ["**/.git/**", "**/.DS_Store", "**/Thumbs.db"];
+
+/** Revalidated on every request: pages and files whose name stays the same when they change. */
+export const REVALIDATE = "public, max-age=0, must-revalidate";
+/** Fingerprinted assets: the name changes with the content, so a copy never goes stale. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+/** Other assets (images, fonts, unfingerprinted scripts): an hour, after which caches revalidate. */
+export const SHORT = "public, max-age=3600";
+
+export interface ManifestOptions {
+  /** The folder; relative paths resolve against the current directory. */
+  path: string;
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Glob → Cache-Control; the first matching rule in the order written wins, before the defaults. */
+  cacheControl?: Readonly<Record<string, string>>;
+  /** Glob → Content-Type; the first matching rule wins, before the type of the extension. */
+  contentTypes?: Readonly<Record<string, string>>;
+}
+
+export interface Manifest {
+  /** Relative path (with `/`) → `"<hash> <size> <headers code>"`. */
+  files: Record<string, string>;
+  /** Headers code → `"<content type>|<cache-control>"`. */
+  headers: Record<string, string>;
+}
+
+export interface FileEntry {
+  hash: string;
+  size: number;
+  code: string;
+}
+
+export interface ObjectHeaders {
+  contentType: string;
+  cacheControl: string;
+}
+
+/** An error in the user's SyncedFolder arguments; the message names the argument. */
+export class ManifestError extends Error {
+  override name = "ManifestError";
+}
+
+const ENTRY = /^([A-Za-z0-9_-]{22}(?:-\d{1,5})?) (\d{1,15}) ([A-Za-z0-9_-]{6})$/;
+
+export function parseEntry(value: string): FileEntry | undefined {
+  const match = ENTRY.exec(value);
+  return match ? { hash: match[1], size: Number(match[2]), code: match[3] } : undefined;
+}
+
+export function formatEntry(entry: FileEntry): string {
+  return `${entry.hash} ${entry.size} ${entry.code}`;
+}
+
+export function formatHeaders(headers: ObjectHeaders): string {
+  return `${headers.contentType}|${headers.cacheControl}`;
+}
+
+export function parseHeaders(value: string): ObjectHeaders {
+  const bar = value.lastIndexOf("|");
+  return { contentType: value.slice(0, bar), cacheControl: value.slice(bar + 1) };
+}
+
+export function headersCode(value: string): string {
+  return createHash("sha256").update(value).digest("base64url").slice(0, 6);
+}
+
+/** The compact hash of an S3 ETag (`"hex"` or `"hex-N"`), comparable with manifest hashes. */
+export function hashOfEtag(etag: string | undefined): string | undefined {
+  const match = /^"?([0-9a-f]{32})(-\d+)?"?$/i.exec(etag ?? "");
+  return match ? Buffer.from(match[1], "hex").toString("base64url") + (match[2] ?? "") : undefined;
+}
+
+/** The base64 MD5 of a single-part manifest hash, as the Content-MD5 header takes it. */
+export function md5Base64(hash: string): string {
+  return Buffer.from(hash, "base64url").toString("base64");
+}
+
+export function isMultipart(size: number): boolean {
+  return size > PART_SIZE;
+}
+
+/**
+ * The ETag S3 gives the file as this package uploads it, read in blocks so memory stays flat.
+ * One MD5 for a single PUT; for a multipart upload, the MD5 of the part MD5s and the part count.
+ */
+export function fileHash(file: string, size: number): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const whole = createHash("md5");
+    const parts: Buffer[] = [];
+    let part = createHash("md5");
+    let inPart = 0;
+    for (;;) {
+      const read = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      let offset = 0;
+      while (offset < read) {
+        const take = Math.min(read - offset, PART_SIZE - inPart);
+        const slice = buffer.subarray(offset, offset + take);
+        whole.update(slice);
+        part.update(slice);
+        inPart += take;
+        offset += take;
+        if (inPart === PART_SIZE) {
+          parts.push(part.digest());
+          part = createHash("md5");
+          inPart = 0;
+        }
+      }
+    }
+    if (!isMultipart(size)) return whole.digest("base64url");
+    if (inPart > 0) parts.push(part.digest());
+    return `${createHash("md5").update(Buffer.concat(parts)).digest("base64url")}-${parts.length}`;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+type Matcher = (relative: string) => boolean;
+
+function globMatcher(property: string, globs: readonly string[]): Matcher {
+  for (const glob of globs) {
+    if (typeof glob !== "string" || glob.trim() === "") {
+      throw new ManifestError(`SyncedFolder ${property}: every pattern must be a non-empty glob string, got ${JSON.stringify(glob)}`);
+    }
+  }
+  // `dot`: a site's `.well-known/` is content like any other folder.
+  return globs.length ? picomatch(globs as string[], { dot: true }) : () => false;
+}
+
+function ruleList(property: string, rules: Readonly<Record<string, string>> | undefined): Array<[Matcher, string]> {
+  if (rules === undefined) return [];
+  if (rules === null || typeof rules !== "object" || Array.isArray(rules)) {
+    throw new ManifestError(`SyncedFolder ${property} must be an object of glob → value, e.g. { "**/*.html": "no-cache" }`);
+  }
+  return Object.entries(rules).map(([glob, value]) => {
+    if (typeof value !== "string" || value.trim() === "" || /[|\r\n]/.test(value)) {
+      throw new ManifestError(
+        `SyncedFolder ${property}["${glob}"] must be a non-empty header value without "|" or line breaks, got ${JSON.stringify(value)}`,
+      );
+    }
+    return [globMatcher(property, [glob]), value.trim()];
+  });
+}
+
+/** `name-3f9a2b1c.js`, `main.BxK3f9aZ.css`: a run of 8+ hash characters with a digit, before the extension. */
+function isFingerprinted(relative: string): boolean {
+  if (relative.startsWith("_next/static/")) return true;
+  const match = /[.-]([A-Za-z0-9_-]{8,})\.[A-Za-z0-9]+$/.exec(path.posix.basename(relative));
+  return match !== null && /\d/.test(match[1]);
+}
+
+const REVALIDATED_EXTENSIONS = new Set([".html", ".htm", ".json", ".xml", ".txt", ".webmanifest", ".map"]);
+const SERVICE_WORKERS = new Set(["sw.js", "service-worker.js"]);
+
+/** The Cache-Control a web developer expects when no rule matches. */
+export function defaultCacheControl(relative: string): string {
+  const base = path.posix.basename(relative).toLowerCase();
+  if (SERVICE_WORKERS.has(base) || REVALIDATED_EXTENSIONS.has(path.posix.extname(base))) return REVALIDATE;
+  if (isFingerprinted(relative)) return IMMUTABLE;
+  return SHORT;
+}
+
+/** Content type of the extension, with `charset=utf-8` for text; `application/octet-stream` when unknown. */
+export function defaultContentType(relative: string): string {
+  return mime.contentType(path.posix.extname(relative) || path.posix.basename(relative)) || "application/octet-stream";
+}
+
+export interface HeaderRules {
+  cacheControl: Array<[Matcher, string]>;
+  contentTypes: Array<[Matcher, string]>;
+}
+
+export function headerRules(options: Pick<ManifestOptions, "cacheControl" | "contentTypes">): HeaderRules {
+  const contentTypes = ruleList("contentTypes", options.contentTypes).map(([match, value]): [Matcher, string] => {
+    // A text type given without a charset gets utf-8, as one from the extension does.
+    const full = mime.contentType(value);
+    return [match, full && full.startsWith(value) ? full : value];
+  });
+  return { cacheControl: ruleList("cacheControl", options.cacheControl), contentTypes };
+}
+
+export function headersFor(relative: string, rules: HeaderRules): ObjectHeaders {
+  const first = (list: Array<[Matcher, string]>) => list.find(([match]) => match(relative))?.[1];
+  return {
+    contentType: first(rules.contentTypes) ?? defaultContentType(relative),
+    cacheControl: first(rules.cacheControl) ?? defaultCacheControl(relative),
+  };
+}
+
+/** Every regular file under `root` (symbolic links followed), as paths relative to it with `/`. */
+function walk(root: string): Array<{ relative: string; absolute: string; size: number }> {
+  const found: Array<{ relative: string; absolute: string; size: number }> = [];
+  const visit = (dir: string, relativeDir: string, seen: Set<string>) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const absolute = path.join(dir, entry.name);
+      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      const stat = entry.isSymbolicLink() ? fs.statSync(absolute, { throwIfNoEntry: false }) : entry;
+      if (!stat) continue; // a dangling link
+      if (stat.isDirectory()) {
+        // A link back up the tree would loop forever.
+        const real = fs.realpathSync(absolute);
+        if (seen.has(real)) continue;
+        visit(absolute, relative, new Set(seen).add(real));
+      } else if (stat.isFile()) {
+        found.push({ relative, absolute, size: 0 });
+      }
+    }
+  };
+  visit(root, "", new Set([fs.realpathSync(root)]));
+  for (const file of found) file.size = fs.statSync(file.absolute).size;
+  return found;
+}
+
+/** Reads the folder and builds its manifest. Throws a ManifestError naming the argument at fault. */
+export function buildManifest(options: ManifestOptions): Manifest {
+  if (typeof options.path !== "string" || options.path === "") {
+    throw new ManifestError("SyncedFolder path is required: the folder to upload, e.g. \"./dist\"");
+  }
+  const root = path.resolve(options.path);
+  const stat = fs.statSync(root, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new ManifestError(
+      `SyncedFolder path "${options.path}" ${stat ? "is not a folder" : "does not exist"} (resolved to ${root}). ` +
+        "Build the site first, or point path at the folder that holds it.",
+    );
+  }
+  const include = globMatcher("include", options.include ?? ["**"]);
+  const exclude = globMatcher("exclude", options.exclude ?? DEFAULT_EXCLUDE);
+  const rules = headerRules(options);
+
+  const files: Record<string, string> = {};
+  const headers: Record<string, string> = {};
+  const selected = walk(root)
+    .filter((file) => include(file.relative) && !exclude(file.relative))
+    .sort((a, b) => (a.relative < b.relative ? -1 : 1));
+  for (const file of selected) {
+    const value = formatHeaders(headersFor(file.relative, rules));
+    const code = headersCode(value);
+    if (headers[code] !== undefined && headers[code] !== value) {
+      throw new ManifestError(`SyncedFolder: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
+    }
+    headers[code] = value;
+    files[file.relative] = formatEntry({ hash: fileHash(file.absolute, file.size), size: file.size, code });
+  }
+  return { files, headers };
+}

@@ -1,0 +1,96 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildManifest } from "../provider/sync/manifest";
+import { MamuteResource } from "./resource";
+
+export interface SyncedFolderArgs {
+  /** Id of the bucket (a `Bucket`'s `id`). Changing it replaces the SyncedFolder. */
+  bucket: pulumi.Input<string>;
+  /** Access key id of a credential that opens the bucket (a `BucketCredential`'s `accessKeyId`). */
+  accessKeyId: pulumi.Input<string>;
+  /** Its secret (a `BucketCredential`'s `secretAccessKey`); always kept secret in state. */
+  secretAccessKey: pulumi.Input<string>;
+  /**
+   * The local folder to upload, e.g. `"./dist"`; relative to the program's folder. Read when the
+   * program runs, so `pulumi preview` lists the files added, changed and removed.
+   */
+  path: string;
+  /** Folder in the bucket the files go under (`"site"` → keys `site/...`); default the root. */
+  prefix?: pulumi.Input<string>;
+  /** Globs (picomatch) of the files to upload, relative to `path`; default every file, dot files included. */
+  include?: string[];
+  /** Globs of files to leave out; default `["**\/.git/**", "**\/.DS_Store", "**\/Thumbs.db"]`. */
+  exclude?: string[];
+  /**
+   * Glob → Cache-Control, the first matching rule in the order written wins. Files no rule matches:
+   * HTML, JSON, XML, text and service workers `public, max-age=0, must-revalidate`; fingerprinted
+   * assets (`app-3f9a2b1c.js`, `_next/static/**`) `public, max-age=31536000, immutable`; others
+   * `public, max-age=3600`.
+   */
+  cacheControl?: Record<string, string>;
+  /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */
+  contentTypes?: Record<string, string>;
+  /** Files uploaded at once, 1-64; default 16. */
+  concurrency?: pulumi.Input<number>;
+  /** A CDN resource serving the bucket: the paths of the files uploaded or deleted are purged after each sync. */
+  cdnResourceId?: pulumi.Input<string>;
+  /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
+  s3Endpoint?: pulumi.Input<string>;
+}
+
+const outputs = [
+  "bucket",
+  "accessKeyId",
+  "secretAccessKey",
+  "prefix",
+  "path",
+  "include",
+  "exclude",
+  "cacheControl",
+  "contentTypes",
+  "concurrency",
+  "cdnResourceId",
+  "s3Endpoint",
+  "files",
+  "headers",
+  "syncedAt",
+] as const;
+
+/**
+ * A local folder kept in a bucket: each `up` uploads only the files added or changed since the last
+ * one, deletes only files it uploaded that are gone, and purges exactly those paths on a CDN
+ * resource. Its `id` is `<bucket>/<prefix>`.
+ */
+export class SyncedFolder extends MamuteResource {
+  declare readonly bucket: pulumi.Output<string>;
+  declare readonly accessKeyId: pulumi.Output<string>;
+  declare readonly secretAccessKey: pulumi.Output<string>;
+  /** The prefix as stored: empty, or a folder ending in `/`. */
+  declare readonly prefix: pulumi.Output<string>;
+  declare readonly path: pulumi.Output<string>;
+  declare readonly include: pulumi.Output<string[] | undefined>;
+  declare readonly exclude: pulumi.Output<string[] | undefined>;
+  declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly concurrency: pulumi.Output<number>;
+  declare readonly cdnResourceId: pulumi.Output<string | undefined>;
+  declare readonly s3Endpoint: pulumi.Output<string | undefined>;
+  /** The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag. */
+  declare readonly files: pulumi.Output<Record<string, string>>;
+  /** Headers codes of `files` → `"<content type>|<cache-control>"`. */
+  declare readonly headers: pulumi.Output<Record<string, string>>;
+  /** When the last sync that changed the bucket began (ISO 8601). */
+  declare readonly syncedAt: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: SyncedFolderArgs, opts?: pulumi.CustomResourceOptions) {
+    // Read now, in the program: the manifest is an input, so the engine diffs it file by file.
+    const manifest = buildManifest(args);
+    super(
+      "SyncedFolder",
+      name,
+      { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers },
+      outputs,
+      opts,
+      ["secretAccessKey"],
+    );
+  }
+}

@@ -1,0 +1,462 @@
+// SyncedFolder through the real provider host, in the engine's order, against the emulator. What a
+// user would check: the objects in the bucket (bytes, headers), and how many S3 requests each step
+// took (the emulator's counter names every S3 operation).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createHash } from "node:crypto";
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Engine, CheckFailedError, UNKNOWN } from "../harness/engine";
+import { HostCallError, ProviderHost } from "../harness/providerHost";
+import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
+import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { buildManifest, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
+
+const KIND = "SyncedFolder";
+jest.setTimeout(120_000);
+
+let lifecycle: Lifecycle;
+let emu: Emulator;
+let engine: Engine;
+let work: string;
+
+interface Site {
+  bucketId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  s3: S3Client;
+  dir: string;
+}
+const sites: Site[] = [];
+
+beforeAll(async () => {
+  lifecycle = await startLifecycle();
+  ({ emu, engine } = lifecycle);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "synced-folder-"));
+});
+
+afterAll(async () => {
+  for (const site of sites) site.s3.destroy();
+  await lifecycle?.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+afterEach(() => emu.clearFaults());
+
+function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
+  for (const [file, body] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), body);
+  }
+}
+
+async function newSite(name: string, files: Record<string, string | Buffer>): Promise<Site> {
+  const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
+  expect(bucket.status).toBe(201);
+  const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
+  expect(credential.status).toBe(201);
+  const dir = path.join(work, name);
+  writeFiles(dir, files);
+  const site: Site = {
+    bucketId: bucket.body.id,
+    accessKeyId: credential.body.access_key_id,
+    secretAccessKey: credential.body.secret_access_key,
+    dir,
+    s3: new S3Client({
+      endpoint: emu.s3Url,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: credential.body.access_key_id, secretAccessKey: credential.body.secret_access_key },
+    }),
+  };
+  sites.push(site);
+  return site;
+}
+
+/** What the SyncedFolder class sends: the user's arguments plus the manifest read from the folder. */
+function argsOf(site: Site, extra: Partial<ManifestOptions> & Record<string, unknown> = {}): Record<string, unknown> {
+  const options = { path: site.dir, ...extra };
+  const manifest = buildManifest(options as ManifestOptions);
+  return {
+    bucket: site.bucketId,
+    accessKeyId: site.accessKeyId,
+    secretAccessKey: site.secretAccessKey,
+    ...options,
+    files: manifest.files,
+    headers: manifest.headers,
+  };
+}
+
+async function keysOf(site: Site, prefix?: string): Promise<string[]> {
+  const answer = await site.s3.send(new ListObjectsV2Command({ Bucket: site.bucketId, Prefix: prefix }));
+  return (answer.Contents ?? []).map((object) => object.Key as string).sort();
+}
+
+async function bodyOf(site: Site, key: string): Promise<string> {
+  const answer = await site.s3.send(new GetObjectCommand({ Bucket: site.bucketId, Key: key }));
+  return answer.Body!.transformToString();
+}
+
+async function headOf(site: Site, key: string) {
+  return site.s3.send(new HeadObjectCommand({ Bucket: site.bucketId, Key: key }));
+}
+
+/** S3 requests by operation since the last reset, e.g. `{ PutObject: 1, ListObjectsV2: 1 }`. */
+function s3Requests(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [route, count] of Object.entries(emu.requests().routes)) {
+    if (route.startsWith("S3 ")) counts[route.slice(3)] = count;
+  }
+  return counts;
+}
+
+const MUTATIONS = ["PutObject", "CopyObject", "DeleteObject", "DeleteObjects", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"];
+
+function mutations(): Record<string, number> {
+  return Object.fromEntries(Object.entries(s3Requests()).filter(([op]) => MUTATIONS.includes(op)));
+}
+
+const basicFiles = {
+  "index.html": "<h1>home</h1>",
+  "about/index.html": "<h1>about</h1>",
+  "assets/app-3f9a2b1c.js": "console.log('app')",
+  "assets/logo.svg": "<svg/>",
+  "data.json": "{}",
+  ".well-known/security.txt": "Contact: mailto:security@example.com",
+  ".DS_Store": "junk",
+};
+
+test("check: bad inputs fail per property before any request; unknown bucket and credential pass at preview", async () => {
+  const site = await newSite("sf-check", { "index.html": "x" });
+  emu.resetRequests();
+  const good = argsOf(site);
+  const bad = await engine.check(KIND, "bad", {
+    ...good,
+    bucket: "a/b",
+    prefix: "a/../b",
+    concurrency: 0,
+    files: { "../escape.html": "nonsense" },
+    s3Endpoint: "ftp://x",
+  });
+  const byProperty = Object.fromEntries(bad.failures.map((f) => [f.property, f.reason]));
+  expect(Object.keys(byProperty).sort()).toEqual(["bucket", "concurrency", "files", "prefix", "s3Endpoint"]);
+  expect(byProperty.files).toMatch(/"\.\.\/escape\.html" is not a relative path/);
+  expect(byProperty.files).toMatch(/"<hash> <size> <headers code>"/);
+  expect(byProperty.prefix).toMatch(/without empty, "\." or "\.\." segments/);
+
+  const missing = await engine.check(KIND, "bad", { path: site.dir });
+  expect(missing.failures.map((f) => f.property).sort()).toEqual(["accessKeyId", "bucket", "files", "headers", "secretAccessKey"]);
+
+  const orphanCode = await engine.check(KIND, "bad", { ...good, headers: {} });
+  expect(orphanCode.failures).toEqual([{ property: "headers", reason: expect.stringMatching(/has no entry ".{6}" that file "index.html" refers to/) }]);
+
+  const preview = await engine.preview(KIND, "preview", { ...good, bucket: UNKNOWN, accessKeyId: UNKNOWN, secretAccessKey: UNKNOWN });
+  expect(preview.op).toBe("create");
+  expect(preview.check.inputs.prefix).toBe("");
+  expect(preview.check.inputs.concurrency).toBe(16);
+  await expect(engine.up(KIND, "bad", { ...good, concurrency: 100 })).rejects.toThrow(CheckFailedError);
+  expect(emu.requests().total).toBe(0);
+});
+
+test("create uploads every file with its type and cache-control under the prefix; other keys are untouched", async () => {
+  const site = await newSite("sf-basic", basicFiles);
+  const foreign = { "outside.txt": "not mine", "site/by-someone-else.txt": "theirs" };
+  for (const [key, body] of Object.entries(foreign)) await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: body }));
+
+  emu.resetRequests();
+  const step = await engine.up(KIND, "basic", argsOf(site, { prefix: "/site" }));
+  expect(step.op).toBe("create");
+  const state = engine.get("basic");
+  expect(state.id).toBe(`${site.bucketId}/site/`);
+  expect(state.outputs.prefix).toBe("site/");
+  expect(Object.keys(state.outputs.files as object).sort()).toEqual(
+    [".well-known/security.txt", "about/index.html", "assets/app-3f9a2b1c.js", "assets/logo.svg", "data.json", "index.html"],
+  );
+  // One LIST, one HEAD for the key in the prefix it does not know (is it an orphan of its own?), the PUTs.
+  expect(s3Requests()).toEqual({ ListObjectsV2: 1, HeadObject: 1, PutObject: 6 });
+
+  expect(await keysOf(site)).toEqual(
+    ["outside.txt", "site/.well-known/security.txt", "site/about/index.html", "site/assets/app-3f9a2b1c.js", "site/assets/logo.svg", "site/by-someone-else.txt", "site/data.json", "site/index.html"],
+  );
+  for (const [file, body] of Object.entries(basicFiles)) {
+    if (file !== ".DS_Store") expect(await bodyOf(site, `site/${file}`)).toBe(body);
+  }
+  const expected: Record<string, [string, string]> = {
+    "index.html": ["text/html; charset=utf-8", REVALIDATE],
+    "assets/app-3f9a2b1c.js": ["text/javascript; charset=utf-8", IMMUTABLE],
+    "assets/logo.svg": ["image/svg+xml", SHORT],
+    "data.json": ["application/json; charset=utf-8", REVALIDATE],
+    ".well-known/security.txt": ["text/plain; charset=utf-8", REVALIDATE],
+  };
+  for (const [file, [contentType, cacheControl]] of Object.entries(expected)) {
+    const head = await headOf(site, `site/${file}`);
+    expect([file, head.ContentType, head.CacheControl]).toEqual([file, contentType, cacheControl]);
+    expect(head.Metadata).toEqual({ "mamute-synced-folder": "/site/" });
+  }
+  for (const [key, body] of Object.entries(foreign)) expect(await bodyOf(site, key)).toBe(body);
+});
+
+test("a second up with nothing changed makes no S3 request at all; refresh is one LIST and changes nothing", async () => {
+  const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
+  emu.resetRequests();
+  const again = await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }));
+  expect(again.op).toBe("same");
+  expect(emu.requests().total).toBe(0);
+
+  const before = engine.get("basic").outputs;
+  expect(await engine.refresh("basic")).toBe(true);
+  expect(s3Requests()).toEqual({ ListObjectsV2: 1 });
+  expect(engine.get("basic").outputs.files).toEqual(before.files);
+  expect((await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }))).op).toBe("same");
+});
+
+test("one file changed: exactly one PUT, of that file; one removed: one delete request, of that key", async () => {
+  const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
+  writeFiles(site.dir, { "about/index.html": "<h1>about us</h1>" });
+  const preview = await engine.preview(KIND, "basic", argsOf(site, { prefix: "site" }));
+  expect(preview.op).toBe("update");
+  // Someone else's key written well before the last sync is not looked at again (no HEAD).
+  emu.state.buckets.get(site.bucketId)!.objects.get("site/by-someone-else.txt")!.lastModified = new Date(Date.now() - 86_400_000);
+  emu.resetRequests();
+  await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }));
+  expect(s3Requests()).toEqual({ ListObjectsV2: 1, PutObject: 1 });
+  expect(await bodyOf(site, "site/about/index.html")).toBe("<h1>about us</h1>");
+
+  fs.rmSync(path.join(site.dir, "assets/logo.svg"));
+  emu.resetRequests();
+  await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }));
+  expect(mutations()).toEqual({ DeleteObjects: 1 });
+  expect(await keysOf(site)).toEqual(
+    ["outside.txt", "site/.well-known/security.txt", "site/about/index.html", "site/assets/app-3f9a2b1c.js", "site/by-someone-else.txt", "site/data.json", "site/index.html"],
+  );
+  expect(await bodyOf(site, "site/by-someone-else.txt")).toBe("theirs");
+});
+
+test("a cache-control rule re-sends the files it changes, and only those", async () => {
+  const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
+  const rules = { cacheControl: { "**/*.json": "no-store" }, contentTypes: { "**/*.txt": "text/markdown" } };
+  emu.resetRequests();
+  await engine.up(KIND, "basic", argsOf(site, { prefix: "site", ...rules }));
+  expect(mutations()).toEqual({ PutObject: 2 });
+  expect((await headOf(site, "site/data.json")).CacheControl).toBe("no-store");
+  expect((await headOf(site, "site/.well-known/security.txt")).ContentType).toBe("text/markdown; charset=utf-8");
+  expect((await headOf(site, "site/index.html")).CacheControl).toBe(REVALIDATE);
+  emu.resetRequests();
+  expect((await engine.up(KIND, "basic", argsOf(site, { prefix: "site", ...rules }))).op).toBe("same");
+  expect(emu.requests().total).toBe(0);
+});
+
+test("refresh sees a file changed and one deleted out of band; the next up puts exactly those back", async () => {
+  const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
+  const rules = { cacheControl: { "**/*.json": "no-store" }, contentTypes: { "**/*.txt": "text/markdown" } };
+  await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: "site/index.html", Body: "defaced" }));
+  const { body: files } = await api(emu, "GET", `/object-storage/buckets/${site.bucketId}/files?limit=100`);
+  const dataJson = files.data.find((file: { key: string }) => file.key === "site/data.json");
+  expect((await api(emu, "DELETE", `/object-storage/buckets/${site.bucketId}/files/${dataJson.id}`)).status).toBe(204);
+
+  const before = engine.get("basic").outputs.files as Record<string, string>;
+  expect(await engine.refresh("basic")).toBe(true);
+  const after = engine.get("basic").outputs.files as Record<string, string>;
+  expect(after["data.json"]).toBeUndefined();
+  expect(after["index.html"]).not.toBe(before["index.html"]);
+  expect(after["index.html"].split(" ")[1]).toBe("7"); // the size S3 holds now
+  expect(after["about/index.html"]).toBe(before["about/index.html"]);
+  // The refreshed inputs are what the CLI diffs against the program: both files show as changes.
+  expect((engine.get("basic").inputs.files as Record<string, string>)["data.json"]).toBeUndefined();
+
+  const preview = await engine.preview(KIND, "basic", argsOf(site, { prefix: "site", ...rules }));
+  expect(preview.op).toBe("update");
+  emu.resetRequests();
+  await engine.up(KIND, "basic", argsOf(site, { prefix: "site", ...rules }));
+  expect(mutations()).toEqual({ PutObject: 2 });
+  expect(await bodyOf(site, "site/index.html")).toBe(basicFiles["index.html"]);
+  expect(await bodyOf(site, "site/data.json")).toBe("{}");
+  expect((await headOf(site, "site/data.json")).CacheControl).toBe("no-store");
+  expect((await engine.up(KIND, "basic", argsOf(site, { prefix: "site", ...rules }))).op).toBe("same");
+});
+
+test("destroy deletes its files and nothing else", async () => {
+  const site = sites.find((s) => s.dir.endsWith("sf-basic"))!;
+  await engine.destroy("basic");
+  expect(await keysOf(site)).toEqual(["outside.txt", "site/by-someone-else.txt"]);
+});
+
+test("a prefix change moves the files; a file over the part size goes up as a multipart upload with the right ETag", async () => {
+  const big = Buffer.alloc(12 * 1024 * 1024 + 5, 7);
+  big.write("a big file with a head", 0);
+  const site = await newSite("sf-big", { "index.html": "<p>big</p>", "video.bin": big });
+  emu.resetRequests();
+  await engine.up(KIND, "big", argsOf(site, { prefix: "v1" }));
+  expect(mutations()).toEqual({ PutObject: 1, CreateMultipartUpload: 1, UploadPart: 2, CompleteMultipartUpload: 1 });
+  const object = await site.s3.send(new GetObjectCommand({ Bucket: site.bucketId, Key: "v1/video.bin" }));
+  const bytes = Buffer.from(await object.Body!.transformToByteArray());
+  expect(createHash("sha256").update(bytes).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
+  expect(object.ETag).toMatch(/-2"$/);
+  expect(object.ContentType).toBe("application/octet-stream");
+  emu.resetRequests();
+  expect((await engine.up(KIND, "big", argsOf(site, { prefix: "v1" }))).op).toBe("same");
+  expect(emu.requests().total).toBe(0);
+  await engine.refresh("big");
+  expect((await engine.up(KIND, "big", argsOf(site, { prefix: "v1" }))).op).toBe("same");
+
+  const moved = await engine.up(KIND, "big", argsOf(site, { prefix: "v2" }));
+  expect(moved.op).toBe("update");
+  expect(await keysOf(site)).toEqual(["v2/index.html", "v2/video.bin"]);
+  expect(engine.get("big").id).toBe(`${site.bucketId}/v1/`);
+  await engine.destroy("big");
+  expect(await keysOf(site)).toEqual([]);
+});
+
+test("a host killed half-way, then up again: every file right, nothing uploaded twice, no unfinished upload left", async () => {
+  const files: Record<string, string | Buffer> = { "big.bin": Buffer.alloc(10 * 1024 * 1024, 1) };
+  for (let i = 0; i < 40; i++) files[`page-${String(i).padStart(2, "0")}.html`] = `<p>page ${i}</p>`;
+  const site = await newSite("sf-killed", files);
+  const victim = await ProviderHost.start({ env: cleanEnv() });
+  await victim.configure(stackConfig(emu));
+  const doomed = await Engine.create(victim);
+
+  // Slow S3 writes, so the kill lands with some files stored, some in flight and the multipart open.
+  emu.setFaults({
+    rules: [
+      { route: "S3 UploadPart", fault: "delay", delayMs: 1500 },
+      { plane: "s3", method: "PUT", fault: "delay", delayMs: 150 },
+    ],
+  });
+  emu.resetRequests();
+  const run = doomed.up(KIND, "killed", argsOf(site, { concurrency: 4 })).catch((err: unknown) => err);
+  const counted = (route: string) => emu.requests().routes[route] ?? 0;
+  for (let waited = 0; (counted("S3 PutObject") < 12 || counted("S3 UploadPart") < 1) && waited < 20_000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await victim.kill();
+  expect(await run).toBeInstanceOf(Error);
+  // Writes already received finish on the server; let them land before looking.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(doomed.state.has("killed")).toBe(false); // the engine recorded nothing
+  emu.clearFaults();
+  const landed = (await keysOf(site)).length;
+  expect(landed).toBeGreaterThan(0);
+  expect(landed).toBeLessThan(41);
+  const unfinished = await site.s3.send(new ListMultipartUploadsCommand({ Bucket: site.bucketId }));
+  expect(unfinished.Uploads?.length).toBe(1);
+
+  // Meanwhile a page that made it up is deleted locally: it must not be left behind.
+  const gone = (await keysOf(site)).find((key) => key.startsWith("page-"))!;
+  fs.rmSync(path.join(site.dir, gone));
+  emu.resetRequests();
+  await engine.up(KIND, "killed", argsOf(site, { concurrency: 4 }));
+  // Only the pages that had not landed: the landed ones are recognised (ETag, headers, owner mark).
+  expect(s3Requests().PutObject).toBe(40 - landed);
+  expect(s3Requests().AbortMultipartUpload).toBe(1);
+  expect(s3Requests().DeleteObjects).toBe(1);
+  const expectedKeys = Object.keys(files).filter((file) => file !== gone).sort();
+  expect(await keysOf(site)).toEqual(expectedKeys);
+  for (const file of expectedKeys.filter((f) => f.endsWith(".html"))) expect(await bodyOf(site, file)).toBe(files[file]);
+  expect((await site.s3.send(new ListMultipartUploadsCommand({ Bucket: site.bucketId }))).Uploads ?? []).toEqual([]);
+  emu.resetRequests();
+  expect((await engine.up(KIND, "killed", argsOf(site, { concurrency: 4 }))).op).toBe("same");
+  expect(emu.requests().total).toBe(0);
+});
+
+test("a create that fails half-way keeps what landed in the stack (init failure); the next up sends only the rest", async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`p${String(i).padStart(2, "0")}.html`] = `<p>${i}</p>`;
+  const site = await newSite("sf-half", files);
+  // A refusal S3 will not take back (400), a few PUTs in.
+  emu.setFaults({ seed: 3, rules: [{ route: "S3 PutObject", fault: "status", status: 400, rate: 0.2 }] });
+  const err = await engine.up(KIND, "half", argsOf(site, { concurrency: 1 })).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  emu.clearFaults();
+  expect(err).toBeInstanceOf(HostCallError);
+  expect(err?.message).toMatch(/upload "p\d\d\.html" .* failed: HTTP 400/);
+  expect(err?.message).toMatch(/of 30 files were uploaded and are kept in the stack/);
+  expect(err?.initFailed?.id).toBe(`${site.bucketId}/`);
+  const kept = Object.keys(engine.get("half").outputs.files as object).sort();
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept.length).toBeLessThan(30);
+  expect(await keysOf(site)).toEqual(kept);
+
+  emu.resetRequests();
+  const repair = await engine.up(KIND, "half", argsOf(site, { concurrency: 1 }));
+  expect(repair.op).toBe("update");
+  expect(mutations()).toEqual({ PutObject: 30 - kept.length });
+  expect(await keysOf(site)).toEqual(Object.keys(files).sort());
+  expect((await engine.up(KIND, "half", argsOf(site, { concurrency: 1 }))).op).toBe("same");
+});
+
+test("a file changed between the program reading it and the upload fails, and is never recorded as uploaded", async () => {
+  const big = Buffer.alloc(9 * 1024 * 1024, 3);
+  const site = await newSite("sf-racing", { "a.html": "first", "big.bin": big });
+  const args = argsOf(site, { concurrency: 1 });
+  // The build rewrites both files after the program computed the manifest (same sizes, other bytes).
+  writeFiles(site.dir, { "a.html": "FIRST", "big.bin": Buffer.alloc(big.length, 4) });
+  const err = await engine.up(KIND, "racing", args).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  expect(err?.message).toMatch(/upload "a\.html": .*a\.html changed while it was being uploaded; run `pulumi up` again/);
+  expect(engine.state.has("racing")).toBe(false);
+  // The refused single PUT stored nothing.
+  expect(await keysOf(site)).toEqual([]);
+
+  writeFiles(site.dir, { "a.html": "first" });
+  // Now only big.bin differs from the manifest the program computed.
+  const multipart = await engine.up(KIND, "racing", args).then(
+    () => undefined,
+    (failure: unknown) => failure as HostCallError,
+  );
+  expect(multipart?.message).toMatch(/upload "big\.bin": .*big\.bin changed while it was being uploaded/);
+  // a.html landed and is kept; big.bin, whose ETag did not match, is not recorded.
+  expect(Object.keys(engine.get("racing").outputs.files as object)).toEqual(["a.html"]);
+  await engine.up(KIND, "racing", argsOf(site));
+  const stored = await headOf(site, "big.bin");
+  expect([stored.ContentLength, stored.ETag]).toEqual([big.length, expect.stringMatching(/-2"$/)]);
+  expect((await engine.up(KIND, "racing", argsOf(site))).op).toBe("same");
+});
+
+test("two SyncedFolders in one bucket, the root and a folder under it: neither deletes the other's files", async () => {
+  const root = await newSite("sf-shared", { "index.html": "root", "old.html": "old" });
+  const blogDir = path.join(work, "sf-shared-blog");
+  writeFiles(blogDir, { "index.html": "blog", "post.html": "post" });
+  const blog = { ...root, dir: blogDir };
+  await engine.up(KIND, "shared-root", argsOf(root));
+  await engine.up(KIND, "shared-blog", argsOf(blog, { prefix: "blog" }));
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html", "index.html", "old.html"]);
+
+  // The root's sweep sees blog/* as unknown keys, finds the blog's owner mark, and leaves them.
+  fs.rmSync(path.join(root.dir, "old.html"));
+  await engine.up(KIND, "shared-root", argsOf(root));
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html", "index.html"]);
+  await engine.destroy("shared-root");
+  expect(await keysOf(root)).toEqual(["blog/index.html", "blog/post.html"]);
+  await engine.destroy("shared-blog");
+  expect(await keysOf(root)).toEqual([]);
+});
+
+test("a new bucket replaces: the old bucket is emptied first, then the new one filled", async () => {
+  const first = await newSite("sf-move-a", { "index.html": "a" });
+  const second = await newSite("sf-move-b", {});
+  await engine.up(KIND, "mover", argsOf(first));
+  const step = await engine.up(KIND, "mover", { ...argsOf(first), bucket: second.bucketId, accessKeyId: second.accessKeyId, secretAccessKey: second.secretAccessKey });
+  expect(step.op).toBe("replace");
+  expect(step.order).toEqual(["delete", "create"]);
+  expect(await keysOf(first)).toEqual([]);
+  expect(await keysOf(second)).toEqual(["index.html"]);
+});
+
+test("a wrong secret fails with a clear error that never shows it", async () => {
+  const site = await newSite("sf-secret", { "index.html": "x" });
+  const wrong = "wrongSECRETwrongSECRETwrongSECRETwrong123";
+  const err = await engine.up(KIND, "wrong", { ...argsOf(site), secretAccessKey: wrong }).then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(err).toBeInstanceOf(HostCallError);
+  expect((err as Error).message).toMatch(/in bucket .* failed: HTTP 403 SignatureDoesNotMatch/);
+  expect((err as Error).message).toMatch(/check accessKeyId and secretAccessKey/);
+  expect((err as Error).message).not.toContain(wrong);
+  expect(lifecycle.host.stderr).not.toContain(wrong);
+  for (const s of sites) expect(lifecycle.host.stderr).not.toContain(s.secretAccessKey);
+});

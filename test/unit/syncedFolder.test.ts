@@ -1,0 +1,218 @@
+// SyncedFolder's pure parts: the manifest (hashes that equal S3's ETags, globs, header rules), the
+// sync plan, check, and the CDN purge (paths and batching, against a scripted client).
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { ApiCall, MamuteClient } from "../../provider/client";
+import { checkInputs, diffInputs } from "../../provider/resource";
+import { planSync, syncedFolder } from "../../provider/resources/syncedFolder";
+import {
+  IMMUTABLE,
+  PART_SIZE,
+  REVALIDATE,
+  SHORT,
+  buildManifest,
+  defaultCacheControl,
+  defaultContentType,
+  hashOfEtag,
+  headerRules,
+  headersFor,
+  parseEntry,
+  parseHeaders,
+} from "../../provider/sync/manifest";
+import { PURGE_ALL_ABOVE, PURGE_URLS_PER_CALL, purgeKeys, purgePaths, purgeRequests } from "../../provider/sync/purge";
+
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function folder(name: string, files: Record<string, string | Buffer>): string {
+  const root = path.join(dir, name);
+  for (const [file, body] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), body);
+  }
+  return root;
+}
+
+const md5 = (data: Buffer | string) => createHash("md5").update(data).digest();
+
+describe("manifest", () => {
+  test("each file: the S3 ETag of its bytes (base64url), its size, and a code into the headers table", () => {
+    const root = folder("basic", { "index.html": "<h1>hi</h1>", "empty.txt": "" });
+    const manifest = buildManifest({ path: root });
+    const index = parseEntry(manifest.files["index.html"])!;
+    expect(index.hash).toBe(md5("<h1>hi</h1>").toString("base64url"));
+    expect(hashOfEtag(`"${md5("<h1>hi</h1>").toString("hex")}"`)).toBe(index.hash);
+    expect(index.size).toBe(11);
+    expect(parseHeaders(manifest.headers[index.code])).toEqual({ contentType: "text/html; charset=utf-8", cacheControl: REVALIDATE });
+    expect(parseEntry(manifest.files["empty.txt"])).toMatchObject({ hash: md5("").toString("base64url"), size: 0 });
+  });
+
+  test("a file over the part size is hashed as its multipart upload's ETag: MD5 of the part MD5s, and the part count", () => {
+    const exact = Buffer.alloc(PART_SIZE, 1);
+    const over = Buffer.alloc(2 * PART_SIZE + 3, 2);
+    over.write("head", 0);
+    const root = folder("big", { "exact.bin": exact, "over.bin": over });
+    const manifest = buildManifest({ path: root });
+    // Exactly one part's worth is a single PUT (lib-storage does the same), so a plain MD5.
+    expect(parseEntry(manifest.files["exact.bin"])!.hash).toBe(md5(exact).toString("base64url"));
+    const parts = [over.subarray(0, PART_SIZE), over.subarray(PART_SIZE, 2 * PART_SIZE), over.subarray(2 * PART_SIZE)];
+    const etag = `${md5(Buffer.concat(parts.map((part) => md5(part)))).toString("hex")}-3`;
+    expect(parseEntry(manifest.files["over.bin"])!.hash).toBe(hashOfEtag(`"${etag}"`));
+    expect(parseEntry(manifest.files["over.bin"])!.hash).toMatch(/-3$/);
+  });
+
+  test("include and exclude globs; dot files kept, .git and .DS_Store left out by default", () => {
+    const root = folder("globs", {
+      "index.html": "i",
+      "drafts/wip.html": "d",
+      "assets/app.js": "a",
+      ".well-known/security.txt": "s",
+      ".DS_Store": "x",
+      "assets/.DS_Store": "x",
+      ".git/HEAD": "ref",
+    });
+    expect(Object.keys(buildManifest({ path: root }).files).sort()).toEqual([".well-known/security.txt", "assets/app.js", "drafts/wip.html", "index.html"]);
+    expect(Object.keys(buildManifest({ path: root, include: ["**/*.html"], exclude: ["drafts/**"] }).files)).toEqual(["index.html"]);
+    // A user's exclude replaces the defaults.
+    expect(Object.keys(buildManifest({ path: root, exclude: ["assets/**"] }).files)).toContain(".DS_Store");
+  });
+
+  test("bad arguments fail naming the argument", () => {
+    expect(() => buildManifest({ path: path.join(dir, "nowhere") })).toThrow(/SyncedFolder path ".*nowhere" does not exist/);
+    const root = folder("args", { "a.txt": "a" });
+    expect(() => buildManifest({ path: path.join(root, "a.txt") })).toThrow(/is not a folder/);
+    expect(() => buildManifest({ path: root, cacheControl: { "**": "a|b" } })).toThrow(/cacheControl\["\*\*"\] must be a non-empty header value without "\|"/);
+    expect(() => buildManifest({ path: root, include: [""] })).toThrow(/SyncedFolder include: every pattern must be a non-empty glob/);
+  });
+
+  test("a new rule changes the codes of the files it matches, and no other", () => {
+    const root = folder("codes", { "a.html": "a", "b.css": "b", "c.json": "c" });
+    const before = buildManifest({ path: root });
+    const after = buildManifest({ path: root, cacheControl: { "*.css": "no-store" } });
+    expect(after.files["a.html"]).toBe(before.files["a.html"]);
+    expect(after.files["c.json"]).toBe(before.files["c.json"]);
+    expect(after.files["b.css"]).not.toBe(before.files["b.css"]);
+  });
+});
+
+describe("headers", () => {
+  test("cache-control defaults: pages revalidated, fingerprinted assets immutable, the rest an hour", () => {
+    const cases: Record<string, string> = {
+      "index.html": REVALIDATE,
+      "docs/page.htm": REVALIDATE,
+      "manifest.webmanifest": REVALIDATE,
+      "data/feed.xml": REVALIDATE,
+      "robots.txt": REVALIDATE,
+      "sw.js": REVALIDATE,
+      "assets/index-BxK3f9aZ.js": IMMUTABLE,
+      "static/main.3f9a2b1c.css": IMMUTABLE,
+      "_next/static/chunks/pages/app.js": IMMUTABLE,
+      "assets/font-a1b2c3d4e5.woff2": IMMUTABLE,
+      "js/jquery-3.7.1.min.js": SHORT,
+      "images/datepicker.png": SHORT,
+      "favicon.ico": SHORT,
+      "app.js": SHORT,
+    };
+    for (const [file, expected] of Object.entries(cases)) expect([file, defaultCacheControl(file)]).toEqual([file, expected]);
+  });
+
+  test("content types by extension, charset for text, octet-stream when unknown", () => {
+    expect(defaultContentType("a.html")).toBe("text/html; charset=utf-8");
+    expect(defaultContentType("a.css")).toBe("text/css; charset=utf-8");
+    expect(defaultContentType("a.js")).toBe("text/javascript; charset=utf-8");
+    expect(defaultContentType("a.json")).toBe("application/json; charset=utf-8");
+    expect(defaultContentType("a.svg")).toBe("image/svg+xml");
+    expect(defaultContentType("a.woff2")).toBe("font/woff2");
+    expect(defaultContentType("a.wasm")).toBe("application/wasm");
+    expect(defaultContentType("LICENSE")).toBe("application/octet-stream");
+    expect(defaultContentType("a.unknownext")).toBe("application/octet-stream");
+  });
+
+  test("rules: the first match in the order written wins over later rules and the defaults; text overrides get a charset", () => {
+    const rules = headerRules({
+      cacheControl: { "blog/**": "public, max-age=60", "**/*.html": "no-cache" },
+      contentTypes: { "**/*.md": "text/markdown", "downloads/**": "application/x-custom" },
+    });
+    expect(headersFor("blog/post.html", rules)).toEqual({ contentType: "text/html; charset=utf-8", cacheControl: "public, max-age=60" });
+    expect(headersFor("index.html", rules).cacheControl).toBe("no-cache");
+    expect(headersFor("app-3f9a2b1c.js", rules).cacheControl).toBe(IMMUTABLE);
+    expect(headersFor("README.md", rules).contentType).toBe("text/markdown; charset=utf-8");
+    expect(headersFor("downloads/x.zip", rules).contentType).toBe("application/x-custom");
+  });
+});
+
+describe("plan", () => {
+  const entry = (hash: string) => `${hash.padEnd(22, "A")} 1 abcdef`;
+  test("uploads what is new or different, deletes old keys the new manifest lacks", () => {
+    const olds = { prefix: "", files: { "a.html": entry("a"), "b.css": entry("b"), "c.js": entry("c") } };
+    const news = { prefix: "", files: { "a.html": entry("a"), "b.css": entry("B"), "d.png": entry("d") } };
+    expect(planSync(olds, news)).toEqual({ uploads: ["b.css", "d.png"], deletes: ["c.js"] });
+    expect(planSync(undefined, news)).toEqual({ uploads: ["a.html", "b.css", "d.png"], deletes: [] });
+    expect(planSync(news, news)).toEqual({ uploads: [], deletes: [] });
+  });
+
+  test("a new prefix moves everything: all uploaded under it, all old keys deleted", () => {
+    const files = { "a.html": entry("a") };
+    expect(planSync({ prefix: "v1/", files }, { prefix: "v2/", files })).toEqual({ uploads: ["a.html"], deletes: ["v1/a.html"] });
+  });
+});
+
+describe("check and diff", () => {
+  const root = () => folder("check", { "index.html": "hi" });
+  const inputs = () => {
+    const manifest = buildManifest({ path: root() });
+    return { bucket: "bkt_1", accessKeyId: "MCAK1", secretAccessKey: "s".repeat(40), path: "./site", ...manifest };
+  };
+
+  test("the prefix is stored as a folder path; defaults filled in", () => {
+    for (const [given, stored] of [["", ""], ["/", ""], ["site", "site/"], ["/a/b/", "a/b/"]]) {
+      expect(checkInputs(syncedFolder, {}, { ...inputs(), prefix: given }).inputs.prefix).toBe(stored);
+    }
+    expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 16 });
+  });
+
+  test("only the manifest, bucket, prefix and credential make a change; the bucket replaces, deleting first", () => {
+    const olds = checkInputs(syncedFolder, {}, inputs()).inputs;
+    const same = { ...olds, path: "/elsewhere", concurrency: 4, include: ["**"], cacheControl: { "*.x": "no-store" }, cdnResourceId: "cdn_1" };
+    expect(diffInputs(syncedFolder, olds, same)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs(syncedFolder, olds, { ...olds, secretAccessKey: "t".repeat(40) })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(syncedFolder, olds, { ...olds, files: {} })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(syncedFolder, olds, { ...olds, bucket: "bkt_2" })).toEqual({ changes: true, replaces: ["bucket"], deleteBeforeReplace: true });
+  });
+});
+
+describe("CDN purge", () => {
+  test("paths: each key under /, and a folder's index.html also purges the folder", () => {
+    expect(purgePaths(["index.html", "docs/index.html", "a b/c.css"])).toEqual(["/", "/a%20b/c.css", "/docs", "/docs/", "/docs/index.html", "/index.html"]);
+  });
+
+  test("batching: one purge/url call up to the batch size, then batches, and one purge/all for a large change", () => {
+    const paths = (n: number) => Array.from({ length: n }, (_, i) => `/p${i}.html`);
+    expect(purgeRequests([])).toEqual([]);
+    expect(purgeRequests(paths(1))).toEqual([{ kind: "url", urls: ["/p0.html"] }]);
+    expect(purgeRequests(paths(PURGE_URLS_PER_CALL))).toHaveLength(1);
+    const split = purgeRequests(paths(PURGE_URLS_PER_CALL * 2 + 1));
+    expect(split.map((r) => (r.kind === "url" ? r.urls.length : "all"))).toEqual([PURGE_URLS_PER_CALL, PURGE_URLS_PER_CALL, 1]);
+    expect(split.flatMap((r) => (r.kind === "url" ? r.urls : []))).toEqual(paths(PURGE_URLS_PER_CALL * 2 + 1));
+    expect(purgeRequests(paths(PURGE_ALL_ABOVE))).toHaveLength(PURGE_ALL_ABOVE / PURGE_URLS_PER_CALL);
+    expect(purgeRequests(paths(PURGE_ALL_ABOVE + 1))).toEqual([{ kind: "all" }]);
+  });
+
+  test("the calls made: POST /cdn/resource/{id}/purge/url with `urls`, safe to retry", async () => {
+    const calls: ApiCall<unknown>[] = [];
+    const client = { call: async (call: ApiCall<unknown>) => void calls.push(call) } as unknown as MamuteClient;
+    await purgeKeys(client, "cdn_1", ["index.html", "about.html"]);
+    expect(calls).toEqual([
+      expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn_1/purge/url", body: { urls: ["/", "/about.html", "/index.html"] }, retry: "safe" }),
+    ]);
+    calls.length = 0;
+    await purgeKeys(client, "cdn 2", Array.from({ length: PURGE_ALL_ABOVE + 5 }, (_, i) => `f${i}.css`));
+    expect(calls).toEqual([expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn%202/purge/all" })]);
+  });
+});
