@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { startEmulator, type Emulator } from "./index";
+import { DataDirError, startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…]
+const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR]
 
-A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS), state in memory.
+A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS). State is in
+memory and objects in a temporary folder, unless --data-dir keeps both across restarts.
 
   --port P        management API port (default 4566; 0 picks a free one)
   --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
@@ -12,7 +13,9 @@ A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS
   --edge-https-port P
                   CDN edge over HTTPS (default --port + 3; a free one when --port is 0)
   --host H        address every listener binds (default 127.0.0.1)
-  --api-key K     the starting API key (must start with mamute-); random by default
+  --api-key K     the starting API key (must start with mamute-); random by default,
+                  or the one saved in --data-dir
+  --data-dir DIR  keep the state and objects in DIR (created if missing) across restarts
   --ssl-validation-delay-ms MS
                   how long a requested certificate whose DNS is hosted elsewhere waits
                   before it is issued (default 5000)
@@ -39,6 +42,7 @@ export interface CliOptions {
   sslValidationDelayMs?: number;
   cdnDeployDelayMs?: number;
   caFile?: string;
+  dataDir?: string;
   help: boolean;
 }
 
@@ -104,6 +108,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--ca-file":
         options.caFile = nonEmpty(flag, takeValue());
         break;
+      case "--data-dir":
+        options.dataDir = nonEmpty(flag, takeValue());
+        break;
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -123,7 +130,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 function banner(emu: Emulator): string {
   return [
-    "MamuteCloud emulator (state in memory; Ctrl-C to stop)",
+    emu.dataDir === undefined ? "MamuteCloud emulator (state in memory; Ctrl-C to stop)" : `MamuteCloud emulator (state kept in ${emu.dataDir}; Ctrl-C to stop)`,
+    ...emu.droppedObjects.map((name) => `  warning: ${name} was dropped: its bytes are missing from the data dir`),
     `  Management API  ${emu.url}`,
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
@@ -161,12 +169,18 @@ async function main(argv: readonly string[]): Promise<number> {
       host: options.host,
       apiKey: options.apiKey,
       caFile: options.caFile,
+      dataDir: options.dataDir,
       sslValidationDelayMs: options.sslValidationDelayMs,
       cdnDeployDelayMs: options.cdnDeployDelayMs,
     });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    const reason = code === "EADDRINUSE" ? "a port is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port)" : message;
+    const reason =
+      code === "EADDRINUSE"
+        ? "a port is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port)"
+        : error instanceof DataDirError
+          ? `--data-dir: ${message}`
+          : message;
     process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
     return 1;
   }

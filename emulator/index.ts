@@ -1,10 +1,16 @@
 // startEmulator: the management API, the S3 data plane and the CDN edge (HTTP, HTTPS) on their own ports, all
-// wrapped by the same request counter, fault injection and rate limit, over one in-memory state.
+// wrapped by the same request counter, fault injection and rate limit, over one state: in memory
+// (objects in a temporary folder) or kept in a data dir across restarts.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { BlobStore } from "./blobs";
+import { DataDir, DataDirError, namedBlobs, type Secrets } from "./persistence";
+import { CertificateAuthority } from "./tls/authority";
+import type { Plane } from "./plane";
 import { EmulatorState } from "./state";
 import { createManagementPlane } from "./management";
 import { createDashboardTokens } from "./management/auth";
@@ -26,6 +32,7 @@ export type { FaultConfig, FaultRule, FaultKind, FaultReport } from "./faults";
 export type { RateLimitConfig } from "./rate-limit";
 export { ControlConfigError } from "./control-config";
 export { EmulatorState, type EmulatorSettings } from "./state";
+export { DataDirError } from "./persistence";
 
 export interface EmulatorOptions {
   /** Management API port; 0 picks a free one. Default 4566. */
@@ -33,8 +40,13 @@ export interface EmulatorOptions {
   /** S3 data plane port; default port + 1, or a free one when port is 0. */
   s3Port?: number;
   host?: string;
-  /** Starting API key (`mamute-…`); random when omitted. */
+  /** Starting API key (`mamute-…`); random when omitted (with a data dir: the saved one, if any). */
   apiKey?: string;
+  /**
+   * Keeps the state and objects in this folder across restarts (created if missing). Without it
+   * the state is in memory and objects are in a temporary folder removed on close.
+   */
+  dataDir?: string;
   /** Where the CA certificate is written (removed on close); default `<tmpdir>/mamutecloud-emulator-<port>/ca.pem`. */
   caFile?: string;
   /** CDN edge over HTTP; default port + 2, or a free one when port is 0. */
@@ -54,6 +66,12 @@ export interface Emulator {
   readonly s3Url: string;
   /** The API key current at start. */
   readonly apiKey: string;
+  /** The data dir (absolute), when one was given. */
+  readonly dataDir: string | undefined;
+  /** Objects dropped at start because their bytes were missing from the data dir. */
+  readonly droppedObjects: readonly string[];
+  /** Resolves once every change so far is saved in the data dir (at once without one). */
+  flush(): Promise<void>;
   readonly state: EmulatorState;
   /** The CDN edge over HTTP, e.g. http://127.0.0.1:4568 (send the site's name as Host, or use `<name>.localhost`). */
   readonly edgeUrl: string;
@@ -103,28 +121,88 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Every request that may change something is followed by a save (coalesced; see persistence.ts). */
+function savingAfterChanges(plane: Plane, state: EmulatorState): Plane {
+  return {
+    ...plane,
+    handle: async (req, res) => {
+      try {
+        await plane.handle(req, res);
+      } finally {
+        if (req.method !== "GET" && req.method !== "HEAD") state.changed();
+      }
+    },
+  };
+}
+
+interface Storage {
+  state: EmulatorState;
+  dataDir?: DataDir;
+  secrets?: Secrets;
+  droppedObjects: string[];
+}
+
+/** The state with its blob store: loaded from the data dir, or new. */
+async function openStorage(dataDirPath: string | undefined): Promise<Storage> {
+  const dataDir = dataDirPath === undefined ? undefined : await DataDir.open(dataDirPath);
+  try {
+    const state = new EmulatorState(await BlobStore.open(dataDir?.path));
+    const loaded = await dataDir?.load(state);
+    if (dataDir) await state.blobs.removeUnnamed(namedBlobs(state));
+    return { state, dataDir, secrets: loaded?.secrets, droppedObjects: loaded?.droppedObjects ?? [] };
+  } catch (error) {
+    await dataDir?.close();
+    throw error;
+  }
+}
+
+async function savedAuthority(secrets: Secrets, dataDir: DataDir | undefined): Promise<CertificateAuthority> {
+  try {
+    return await CertificateAuthority.fromPem(secrets.ca);
+  } catch (error) {
+    throw new DataDirError(`${dataDir?.path}/state.json: the saved CA cannot be read (${(error as Error).message}); move the file away to start with an empty state`);
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORT;
-  const apiKey = options.apiKey ?? newApiKeyValue();
-  if (!apiKey.startsWith("mamute-") || apiKey.length <= "mamute-".length) {
+  if (options.apiKey !== undefined && (!options.apiKey.startsWith("mamute-") || options.apiKey.length <= "mamute-".length)) {
     throw new Error("apiKey: must start with mamute-");
   }
-  const state = new EmulatorState();
-  applySettings(state, readSettings({ cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs }, "camel"));
-  state.apiKey = { id: state.newId("key"), name: "emulator", key: apiKey, createdAt: state.now(), lastUsedAt: null };
+  const settings = readSettings({ cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs }, "camel");
+  const { state, dataDir, secrets, droppedObjects } = await openStorage(options.dataDir === undefined ? undefined : resolve(options.dataDir));
+  applySettings(state, settings);
+  if (options.apiKey !== undefined || !state.apiKey) {
+    state.apiKey = { id: state.newId("key"), name: "emulator", key: options.apiKey ?? newApiKeyValue(), createdAt: state.now(), lastUsedAt: null };
+  }
+  const apiKey = state.apiKey.key;
 
   const controls = new EmulatorControls();
-  const tokens = createDashboardTokens(() => state.now());
-  const certificates = await EmulatorCertificates.create(state);
+  const dashboardSecret = secrets?.dashboardSecret ?? randomBytes(32);
+  const tokens = createDashboardTokens(() => state.now(), dashboardSecret);
+  let certificates: EmulatorCertificates;
+  try {
+    certificates = await EmulatorCertificates.create(state, secrets && (await savedAuthority(secrets, dataDir)));
+  } catch (error) {
+    await dataDir?.close();
+    await state.blobs.close();
+    throw error;
+  }
+  if (dataDir) {
+    dataDir.attach(state, { ca: certificates.caKeyAndCertificate, dashboardSecret });
+    state.changed();
+  }
   const edgeCache = new EdgeCache();
   let s3Url = "";
   let edgeHttpsPort = 0;
   const management = servePlane(
-    withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state),
+    savingAfterChanges(withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state), state),
     controls,
   );
-  const s3 = servePlane(createS3Plane(state), controls);
+  const s3 = servePlane(savingAfterChanges(createS3Plane(state), state), controls);
+  // Handled like any request, without the automatic `100 Continue`: the S3 router sends it once the headers pass.
+  s3.on("checkContinue", (req, res) => s3.emit("request", req, res));
   const edgePlane = createEdgePlane(state, { cache: edgeCache, caCertificatePem: certificates.caCertificatePem, httpsPort: () => edgeHttpsPort });
   const edge = servePlane(edgePlane, controls);
   const edgeHttps = createEdgeHttpsServer(state, certificates, planeListener(edgePlane, controls));
@@ -134,8 +212,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await rm(caFile.path, { force: true });
     if (caFile.ownDirectory) await rmdir(dirname(caFile.path)).catch(() => undefined);
   };
+  let closing: Promise<void> | undefined;
   const close = () =>
-    Promise.all([closeServer(management), closeServer(s3), closeServer(edge), closeServer(edgeHttps), removeCaFile()]).then(() => undefined);
+    (closing ??= (async () => {
+      await Promise.all([closeServer(management), closeServer(s3), closeServer(edge), closeServer(edgeHttps), removeCaFile()]);
+      await dataDir?.close();
+      await state.blobs.close();
+    })());
 
   let managementPort: number;
   let s3Port: number;
@@ -160,6 +243,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url: `http://${urlHost}:${managementPort}`,
     s3Url,
     apiKey,
+    dataDir: dataDir?.path,
+    droppedObjects,
+    flush: async () => dataDir?.flush(),
     state,
     edgeUrl: `http://${urlHost}:${edgePort}`,
     edgeHttpsUrl: `https://${urlHost}:${edgeHttpsPort}`,
@@ -175,6 +261,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRateLimit: () => controls.rateLimiter.clear(),
     setSettings: (settings) => {
       applySettings(state, readSettings(settings, "camel"));
+      state.changed();
     },
     settings: () => ({ ...state.settings }),
     close,

@@ -1,6 +1,7 @@
 // The emulator's in-memory world: what the management API creates and the S3 data plane reads
 // and writes. Plain data and lookups only; the rules of each API live with its routes.
 import { randomBytes } from "node:crypto";
+import type { BlobStore, Segment } from "./blobs";
 
 export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
 
@@ -18,7 +19,9 @@ export interface ObjectHeaders {
 
 export interface StoredObject extends ObjectHeaders {
   key: string;
-  body: Buffer;
+  /** The bytes, on disk (blobs.ts), in order. */
+  segments: Segment[];
+  size: number;
   /** Hex MD5 for a single PUT, `md5-of-part-md5s-N` for a multipart upload; no quotes. */
   etag: string;
   /** Checksum the client sent and the emulator verified, e.g. { algorithm: "CRC32", value: "base64" }. */
@@ -31,7 +34,7 @@ export interface StoredObject extends ObjectHeaders {
 
 export interface UploadedPart {
   partNumber: number;
-  body: Buffer;
+  segment: Segment;
   etag: string;
   /** The part's checksum as sent and verified (algorithm of its upload). */
   checksum?: { algorithm: string; value: string };
@@ -258,6 +261,10 @@ export interface SslCertificate {
 }
 
 export class EmulatorState {
+  /** Where object bytes live; set once at start. */
+  readonly blobs: BlobStore;
+  /** Called after each change worth saving (the data dir's saver listens). */
+  onChange: () => void = () => undefined;
   readonly buckets = new Map<string, Bucket>();
   /** By access key id. */
   readonly credentials = new Map<string, S3Credential>();
@@ -268,10 +275,18 @@ export class EmulatorState {
   readonly settings: EmulatorSettings = { ...DEFAULT_SETTINGS };
   apiKey: ApiKey | null = null;
   /** Counts credentials made per bucket, for their user names. */
-  private readonly credentialSerial = new Map<string, number>();
+  readonly credentialSerial = new Map<string, number>();
 
   /** The emulator's clock; tests of clock skew move it instead of the machine's. */
   clockOffsetMs = 0;
+
+  constructor(blobs: BlobStore) {
+    this.blobs = blobs;
+  }
+
+  changed(): void {
+    this.onChange();
+  }
 
   now(): Date {
     return new Date(Date.now() + this.clockOffsetMs);
@@ -310,6 +325,11 @@ export class EmulatorState {
   }
 
   deleteBucket(bucketId: string): void {
+    const bucket = this.buckets.get(bucketId);
+    if (bucket) {
+      for (const object of bucket.objects.values()) this.blobs.release(object.segments);
+      for (const upload of bucket.uploads.values()) this.blobs.release([...upload.parts.values()].map((part) => part.segment));
+    }
     this.buckets.delete(bucketId);
     for (const [accessKeyId, credential] of this.credentials) {
       if (credential.bucketId === bucketId) this.credentials.delete(accessKeyId);

@@ -152,11 +152,11 @@ async function fromOrigin(state: EmulatorState, req: IncomingMessage, request: V
     else throw error;
   }
   const custom = request.match.resource.customErrorResponses.find((response) => response.errorCode === answer.status);
-  if (custom && !answer.rest) {
+  if (custom && !answer.rest && !answer.stored) {
     const page = await customErrorPage(state, req, request, custom, options);
     if (page) return { answer: page, ttl: custom.cacheTtlSeconds };
   }
-  return { answer, ttl: answer.status === 200 && !answer.rest ? cacheSeconds(answer, request.behavior) : 0 };
+  return { answer, ttl: answer.status === 200 && !answer.rest && !answer.stored ? cacheSeconds(answer, request.behavior) : 0 };
 }
 
 async function customErrorPage(state: EmulatorState, req: IncomingMessage, request: ViewerRequest, custom: CdnCustomErrorResponse, options: EdgeOptions): Promise<OriginAnswer | undefined> {
@@ -167,7 +167,7 @@ async function customErrorPage(state: EmulatorState, req: IncomingMessage, reque
     return undefined;
   }
   page.rest?.destroy();
-  return page.status === 200 && !page.rest ? { ...page, status: custom.responseCode } : undefined;
+  return page.status === 200 && !page.rest && !page.stored ? { ...page, status: custom.responseCode } : undefined;
 }
 
 function notModified(req: IncomingMessage, headers: Record<string, string>): boolean {
@@ -190,13 +190,18 @@ function notModified(req: IncomingMessage, headers: Record<string, string>): boo
 function ranged(req: IncomingMessage, answer: OriginAnswer): OriginAnswer {
   if (answer.status !== 200 || answer.rest) return answer;
   const headers: Record<string, string> = { ...answer.headers, "accept-ranges": "bytes" };
-  const range = parseRange(req.headers.range, answer.body.length);
-  if (range === "ignore") return { ...answer, headers };
+  const { stored } = answer;
+  const size = stored?.size ?? answer.body.length;
+  const range = parseRange(req.headers.range, size);
   if (range === "unsatisfiable") {
     const body = Buffer.from("Range Not Satisfiable\n");
-    return { status: 416, headers: { "content-type": "text/plain; charset=utf-8", "content-range": `bytes */${answer.body.length}` }, body };
+    return { status: 416, headers: { "content-type": "text/plain; charset=utf-8", "content-range": `bytes */${size}` }, body };
   }
-  headers["content-range"] = `bytes ${range.start}-${range.end}/${answer.body.length}`;
+  if (range === "ignore") {
+    return stored ? { ...answer, headers: { ...headers, "content-length": String(size) }, rest: stored.open() } : { ...answer, headers };
+  }
+  headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`;
+  if (stored) return { status: 206, headers: { ...headers, "content-length": String(range.end - range.start + 1) }, body: Buffer.alloc(0), rest: stored.open(range) };
   return { status: 206, headers, body: answer.body.subarray(range.start, range.end + 1) };
 }
 

@@ -1,7 +1,9 @@
 // What the edge gets from an origin. A storage origin is read from the bucket by key (default root
 // object, origin path prefix, the subdomain routing tenant); a custom origin is proxied (proxy.ts).
 import type { Readable } from "node:stream";
+import type { ByteRange } from "../blobs";
 import type { CdnStorageOriginGroup, EmulatorState } from "../state";
+import { MAX_CACHED_ANSWER_BYTES } from "./cache";
 import { objectExists, readObject, type EdgeObject } from "./objects";
 
 export interface OriginAnswer {
@@ -11,6 +13,8 @@ export interface OriginAnswer {
   /** The whole body, or its first part when `rest` streams the remainder (too big to buffer or cache). */
   body: Buffer;
   rest?: Readable;
+  /** A stored object too big to buffer: `body` is empty and the bytes are streamed from disk when written. */
+  stored?: { size: number; open: (range?: ByteRange) => Readable };
 }
 
 /** The storage origin's answer to a `GET` of `path` (URL-decoded, starting with `/`). */
@@ -29,7 +33,7 @@ function textAnswer(status: number, message: string, headers: Record<string, str
   return { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" }, body };
 }
 
-function objectAnswer(object: EdgeObject): OriginAnswer {
+async function objectAnswer(object: EdgeObject): Promise<OriginAnswer> {
   const headers: Record<string, string> = {
     "content-type": object.contentType,
     etag: `"${object.etag}"`,
@@ -40,10 +44,11 @@ function objectAnswer(object: EdgeObject): OriginAnswer {
   if (object.contentDisposition !== undefined) headers["content-disposition"] = object.contentDisposition;
   if (object.contentLanguage !== undefined) headers["content-language"] = object.contentLanguage;
   if (object.expires !== undefined) headers.expires = object.expires;
-  return { status: 200, headers, body: object.body };
+  if (object.size > MAX_CACHED_ANSWER_BYTES) return { status: 200, headers, body: Buffer.alloc(0), stored: { size: object.size, open: object.open } };
+  return { status: 200, headers, body: await object.readAll() };
 }
 
-export function storageAnswer(state: EmulatorState, group: CdnStorageOriginGroup, request: StorageRequest): OriginAnswer {
+export async function storageAnswer(state: EmulatorState, group: CdnStorageOriginGroup, request: StorageRequest): Promise<OriginAnswer> {
   const prefix = [group.originPath.slice(1), request.tenant].filter((part) => part).join("/");
   const base = `${prefix === "" ? "" : `${prefix}/`}${request.path.slice(1)}`;
   const key = base === "" || base.endsWith("/") ? `${base}${group.defaultRootObject}` : base;

@@ -23,8 +23,8 @@ function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString("base64url");
 }
 
-export function createDashboardTokens(clock: () => Date): DashboardTokens {
-  const secret = randomBytes(32);
+/** `secret` is kept by a data dir, so tokens stay valid across a restart. */
+export function createDashboardTokens(clock: () => Date, secret: Buffer = randomBytes(32)): DashboardTokens {
   const sign = (signingInput: string) => createHmac("sha256", secret).update(signingInput).digest();
   const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
 

@@ -28,7 +28,7 @@ export function canonicalStorageClass(raw: string): StorageClass {
 
 export function bucketJson(bucket: Bucket, s3Url: string) {
   let sizeBytes = 0;
-  for (const object of bucket.objects.values()) sizeBytes += object.body.length;
+  for (const object of bucket.objects.values()) sizeBytes += object.size;
   return {
     id: bucket.id,
     name: bucket.name,

@@ -40,7 +40,7 @@ function fileJson(bucket: Bucket, object: StoredObject) {
     name,
     key: object.key,
     folder_id: folderId(bucket.id, directory),
-    size: object.body.length,
+    size: object.size,
     content_type: object.contentType,
     etag: object.etag,
     storage_class: bucket.storageClass,
@@ -97,6 +97,7 @@ export function fileRoutes(state: EmulatorState): Route[] {
       handler: (ctx) => {
         const { bucket, object } = fileOfBucket(state, ctx);
         bucket.objects.delete(object.key);
+        state.blobs.release(object.segments);
         return { status: 204 };
       },
     },

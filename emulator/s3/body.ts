@@ -2,8 +2,10 @@
 // signed: a hex `x-amz-content-sha256` is compared with the body's SHA-256, `aws-chunked` bodies
 // are decoded (chunk signatures checked as they arrive), and `Content-MD5` and any
 // `x-amz-checksum-*` header or trailer are verified. Hashes run over the pieces as they come off
-// the socket; only the decoded bytes are kept (they become the object).
+// the socket. An object body streams into a blob on disk as it is decoded (the caller commits it
+// once the operation succeeds); a request document (XML) is kept in memory, within a small limit.
 import type { IncomingMessage } from "node:http";
+import type { BlobWriter } from "../blobs";
 import { S3Error, invalidRequest } from "./errors";
 import { AwsChunkedDecoder } from "./chunked";
 import type { Authenticated } from "./sigv4";
@@ -19,6 +21,7 @@ import {
 } from "./checksums";
 
 export interface ReceivedBody {
+  /** The decoded body; empty when it went to `BodyOptions.sink`. */
   data: Buffer;
   /** Binary MD5 of the decoded body (the ETag of a single PUT or a part). */
   md5: Buffer;
@@ -36,6 +39,8 @@ export interface BodyLimits {
 export interface BodyOptions {
   /** False when the operation's x-amz-checksum-* headers describe something else (CompleteMultipartUpload: the object). */
   checksumHeadersDescribeBody: boolean;
+  /** Where an object body goes instead of memory. */
+  sink?: BlobWriter;
 }
 
 /** S3's largest single PUT. */
@@ -106,12 +111,23 @@ function decodedLength(req: IncomingMessage): number {
   return Number(value.trim());
 }
 
+/** The body's length as the headers declare it (decoded, for aws-chunked), refused when over the limit. */
+export function checkDeclaredLength(req: IncomingMessage, auth: Authenticated, limits: BodyLimits): number | undefined {
+  const declaredLength = auth.payload.kind === "streaming" ? decodedLength(req) : undefined;
+  if (declaredLength !== undefined && declaredLength > limits.maxBytes) throw limits.tooLarge();
+  const contentLength = header(req, "content-length")?.trim();
+  if (declaredLength === undefined && contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > limits.maxBytes) {
+    throw limits.tooLarge();
+  }
+  return declaredLength;
+}
+
 export async function readBody(req: IncomingMessage, auth: Authenticated, limits: BodyLimits, options: BodyOptions): Promise<ReceivedBody> {
   const payload = auth.payload;
   const checksum = expectedChecksum(req, auth, options);
   const md5Claim = contentMd5(req);
-  const declaredLength = payload.kind === "streaming" ? decodedLength(req) : undefined;
-  if (declaredLength !== undefined && declaredLength > limits.maxBytes) throw limits.tooLarge();
+  const declaredLength = checkDeclaredLength(req, auth, limits);
+  const sink = options.sink;
 
   const parts: Buffer[] = [];
   let size = 0;
@@ -122,7 +138,8 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
     size += data.length;
     if (size > limits.maxBytes) throw limits.tooLarge();
     // Chunks from the socket (and subarrays of them) are not reused by node, so keeping them is safe.
-    parts.push(data);
+    if (sink) sink.write(data);
+    else parts.push(data);
     md5.update(data);
     checksumHasher?.update(data);
   };
@@ -136,6 +153,7 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
     sha256?.update(piece);
     if (decoder) decoder.push(piece);
     else onData(piece);
+    if (sink) await sink.drained();
   }
   if (!req.complete) throw new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly.");
   decoder?.finish();
@@ -190,7 +208,7 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
   }
 
   return {
-    data: parts.length === 1 ? parts[0] : Buffer.concat(parts, size),
+    data: parts.length === 1 ? parts[0] : Buffer.concat(parts),
     md5: md5Digest,
     checksum: verified,
     integrityChecked: md5Claim !== undefined || checksum !== undefined,

@@ -1,7 +1,9 @@
 // What every S3 operation handler gets, and the small pieces they share: writing an answer with
 // S3's standard headers, reading the object headers a PUT sets, formatting times and ETags.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import type { Bucket, EmulatorState, ObjectHeaders, StorageClass } from "../state";
+import type { BlobWriter } from "../blobs";
 
 export type { ObjectHeaders } from "../state";
 import type { Authenticated } from "./sigv4";
@@ -18,6 +20,8 @@ export interface S3Context {
   /** The addressed bucket (undefined only for ListBuckets). */
   bucket: Bucket;
   body: ReceivedBody;
+  /** PutObject and UploadPart: the body on disk, not yet visible; the handler commits it. */
+  incoming?: BlobWriter;
   requestId: string;
 }
 
@@ -40,14 +44,34 @@ export function standardHeaders(state: EmulatorState, requestId: string): Record
   };
 }
 
+function answerHeaders(ctx: S3Context, headers: Record<string, string | number | undefined>): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...standardHeaders(ctx.state, ctx.requestId) };
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+/** An object's bytes, streamed from disk (`open` is not called for a HEAD). `headers` must carry content-length. */
+export function respondStream(ctx: S3Context, status: number, headers: Record<string, string | number | undefined>, open: () => Readable): void {
+  ctx.res.writeHead(status, answerHeaders(ctx, headers));
+  if (ctx.req.method === "HEAD") {
+    ctx.res.end();
+    return;
+  }
+  const stream = open();
+  // A failed read cannot become an S3 error once the status is sent: cut the connection, so the
+  // client sees a short body rather than a wrong one.
+  stream.once("error", () => ctx.res.destroy());
+  ctx.res.once("close", () => stream.destroy());
+  stream.pipe(ctx.res);
+}
+
 export function respond(
   ctx: S3Context,
   status: number,
   headers: Record<string, string | number | undefined> = {},
   body?: string | Buffer,
 ): void {
-  const out: Record<string, string | number> = { ...standardHeaders(ctx.state, ctx.requestId) };
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
+  const out = answerHeaders(ctx, headers);
   if (body !== undefined) {
     if (typeof body === "string" && out["content-type"] === undefined) out["content-type"] = "application/xml";
     if (out["content-length"] === undefined) out["content-length"] = Buffer.byteLength(body);

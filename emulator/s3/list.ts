@@ -102,7 +102,7 @@ function contentsNode(ctx: S3Context, object: StoredObject, encode: (value: stri
       ["ETag", quoteEtag(object.etag)],
       ["ChecksumAlgorithm", algorithm],
       ["ChecksumType", algorithm ? (object.checksum?.type ?? "FULL_OBJECT") : undefined],
-      ["Size", object.body.length],
+      ["Size", object.size],
       ["StorageClass", s3StorageClass(ctx.bucket.storageClass)],
       ["Owner", withOwner ? ownerOf(ctx.bucket) : undefined],
     ],

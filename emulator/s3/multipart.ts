@@ -2,17 +2,19 @@
 // AbortMultipartUpload, ListParts, ListMultipartUploads. The rules S3 enforces on completion are
 // kept: parts listed in ascending order (`InvalidPartOrder`), each one uploaded with that ETag
 // (`InvalidPart`), every part but the last at least 5 MiB (`EntityTooSmall`); the object's ETag is
-// the MD5 of the concatenated binary part MD5s, then `-<part count>`.
+// the MD5 of the concatenated binary part MD5s, then `-<part count>`. Parts are blobs on disk;
+// the completed object is the list of its parts' blobs, so completing copies no bytes.
 import { createHash, randomBytes } from "node:crypto";
 import type { MultipartUpload, UploadedPart } from "../state";
+import type { Segment } from "../blobs";
 import { S3Error, invalidArgument, invalidRequest, noSuchUpload } from "./errors";
 import { header, isoTime, objectHeadersFromRequest, quoteEtag, respond, respondXml, s3StorageClass, unquoteEtag, type S3Context } from "./context";
 import { resolveCopySource } from "./copy-source";
-import { storeObject } from "./objects";
+import { MAX_OBJECT_BYTES } from "./body";
+import { checksumOfStored, copyBytes, storeObject } from "./objects";
 import { ownerOf, compareKeys } from "./list";
 import {
   CHECKSUM_LENGTHS,
-  checksumOf,
   createHasher,
   decodeBase64Digest,
   headerOfAlgorithm,
@@ -24,7 +26,20 @@ import { param } from "./target";
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_NUMBER = 10000;
+/** S3's largest object (a multipart upload's sum of parts). */
+export const MAX_MULTIPART_OBJECT_BYTES = 5 * 1024 ** 4;
+
+/** S3's largest part is its largest single PUT. */
+function partTooLarge(): S3Error {
+  return new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.", [["MaxSizeAllowed", MAX_OBJECT_BYTES]]);
+}
 const FULL_OBJECT_CAPABLE: ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME"];
+
+/** UploadPart's target, checked before its body is read. */
+export function checkPartTarget(ctx: S3Context): void {
+  uploadOf(ctx);
+  partNumberOf(ctx);
+}
 
 function uploadOf(ctx: S3Context): MultipartUpload {
   const uploadId = param(ctx.target, "uploadId") ?? "";
@@ -87,7 +102,7 @@ export function createMultipartUpload(ctx: S3Context): void {
 }
 
 /** A part of an upload created with a checksum algorithm must carry that checksum. */
-function partChecksum(ctx: S3Context, upload: MultipartUpload, data: Buffer): UploadedPart["checksum"] {
+async function partChecksum(ctx: S3Context, upload: MultipartUpload, segment: Segment): Promise<UploadedPart["checksum"]> {
   const sent = ctx.body.checksum;
   const expected = upload.checksumAlgorithm;
   if (!expected) return sent;
@@ -97,31 +112,46 @@ function partChecksum(ctx: S3Context, upload: MultipartUpload, data: Buffer): Up
   if (sent) return sent;
   if (upload.checksumType === "FULL_OBJECT") {
     // Full-object uploads may leave parts unchecked; the part checksum is still needed to list it.
-    return { algorithm: expected, value: checksumOf(expected as ChecksumAlgorithm, data) };
+    return { algorithm: expected, value: await checksumOfStored(ctx, [segment], expected as ChecksumAlgorithm) };
   }
   throw invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: null`);
 }
 
-function storePart(ctx: S3Context, upload: MultipartUpload, partNumber: number, data: Buffer, md5: Buffer, checksum: UploadedPart["checksum"]): UploadedPart {
-  const part: UploadedPart = { partNumber, body: data, etag: md5.toString("hex"), checksum, lastModified: ctx.state.now() };
+/** Keeps the part unless its upload ended while the part was arriving. */
+function storePart(ctx: S3Context, upload: MultipartUpload, partNumber: number, segment: Segment, md5: Buffer, checksum: UploadedPart["checksum"]): UploadedPart {
+  if (ctx.bucket.uploads.get(upload.uploadId) !== upload) {
+    ctx.state.blobs.release([segment]);
+    throw noSuchUpload(upload.uploadId);
+  }
+  const part: UploadedPart = { partNumber, segment, etag: md5.toString("hex"), checksum, lastModified: ctx.state.now() };
+  const replaced = upload.parts.get(partNumber);
   upload.parts.set(partNumber, part);
+  if (replaced) ctx.state.blobs.release([replaced.segment]);
   return part;
 }
 
-export function uploadPart(ctx: S3Context): void {
+export async function uploadPart(ctx: S3Context): Promise<void> {
   const upload = uploadOf(ctx);
   const partNumber = partNumberOf(ctx);
-  const checksum = partChecksum(ctx, upload, ctx.body.data);
-  const part = storePart(ctx, upload, partNumber, ctx.body.data, ctx.body.md5, checksum);
+  if (!ctx.incoming) throw new Error("UploadPart without a body sink");
+  const segment = await ctx.incoming.commit();
+  let checksum: UploadedPart["checksum"];
+  try {
+    checksum = await partChecksum(ctx, upload, segment);
+  } catch (error) {
+    ctx.state.blobs.release([segment]);
+    throw error;
+  }
+  const part = storePart(ctx, upload, partNumber, segment, ctx.body.md5, checksum);
   respond(ctx, 200, { etag: quoteEtag(part.etag), ...checksumHeaders(checksum?.algorithm, checksum?.value) });
 }
 
-export function uploadPartCopy(ctx: S3Context): void {
+export async function uploadPartCopy(ctx: S3Context): Promise<void> {
   const upload = uploadOf(ctx);
   const partNumber = partNumberOf(ctx);
   if (ctx.body.data.length > 0) throw invalidRequest("A copy request must not have a body.");
   const source = resolveCopySource(ctx);
-  let data = source.body;
+  let range: { start: number; end: number } | undefined;
   const rangeHeader = header(ctx.req, "x-amz-copy-source-range");
   if (rangeHeader !== undefined) {
     const m = /^bytes=(\d+)-(\d+)$/.exec(rangeHeader.trim());
@@ -132,15 +162,17 @@ export function uploadPartCopy(ctx: S3Context): void {
         rangeHeader,
       );
     }
-    if (Number(m[2]) >= source.body.length) {
-      throw invalidArgument(`Range specified is not valid for source object of size: ${source.body.length}`, "x-amz-copy-source-range", rangeHeader);
+    if (Number(m[2]) >= source.size) {
+      throw invalidArgument(`Range specified is not valid for source object of size: ${source.size}`, "x-amz-copy-source-range", rangeHeader);
     }
-    data = source.body.subarray(Number(m[1]), Number(m[2]) + 1);
+    range = { start: Number(m[1]), end: Number(m[2]) };
   }
-  const md5 = createHash("md5").update(data).digest();
+  const size = range ? range.end - range.start + 1 : source.size;
+  if (size > MAX_OBJECT_BYTES) throw partTooLarge();
   const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
-  const checksum = algorithm ? { algorithm, value: checksumOf(algorithm, data) } : undefined;
-  const part = storePart(ctx, upload, partNumber, data, md5, checksum);
+  const copied = await copyBytes(ctx, source.segments, range, algorithm);
+  const checksum = algorithm && copied.checksum ? { algorithm, value: copied.checksum } : undefined;
+  const part = storePart(ctx, upload, partNumber, copied.segment, copied.md5, checksum);
   const checksumNodes: XmlNode[] = checksum ? [[`Checksum${checksum.algorithm}`, checksum.value]] : [];
   respondXml(ctx, xmlDocument("CopyPartResult", [["ETag", quoteEtag(part.etag)], ["LastModified", isoTime(part.lastModified)], ...checksumNodes]));
 }
@@ -159,7 +191,33 @@ function malformedXml(detail: string): S3Error {
   return new S3Error(400, "MalformedXML", `The XML you provided was not well-formed or did not validate against our published schema (${detail}).`);
 }
 
-export function completeMultipartUpload(ctx: S3Context): void {
+type ObjectChecksum = { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" };
+
+/** The completed object's checksum (read from disk for FULL_OBJECT), checked against the client's claim. */
+async function objectChecksum(ctx: S3Context, upload: MultipartUpload, parts: UploadedPart[], segments: Segment[]): Promise<ObjectChecksum | undefined> {
+  const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
+  if (!algorithm) return undefined;
+  let checksum: ObjectChecksum;
+  if (upload.checksumType === "FULL_OBJECT") {
+    checksum = { algorithm, value: await checksumOfStored(ctx, segments, algorithm), type: "FULL_OBJECT" };
+  } else {
+    // Composite: the checksum of the concatenated binary part checksums, then `-<part count>`.
+    const hasher = createHasher(algorithm);
+    for (const part of parts) {
+      const raw = decodeBase64Digest(part.checksum?.value ?? "", CHECKSUM_LENGTHS[algorithm]);
+      if (raw) hasher.update(raw);
+    }
+    checksum = { algorithm, value: `${hasher.digest().toString("base64")}-${parts.length}`, type: "COMPOSITE" };
+  }
+  // A whole-object checksum header on the completion is the client's claim about the object.
+  const claimed = header(ctx.req, headerOfAlgorithm(algorithm));
+  if (claimed !== undefined && claimed.trim().replace(/-\d+$/, "") !== checksum.value.replace(/-\d+$/, "")) {
+    throw new S3Error(400, "BadDigest", `The ${algorithm} you specified for the multipart upload did not match what we calculated.`);
+  }
+  return checksum;
+}
+
+export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const upload = uploadOf(ctx);
   const root = parseXml(ctx.body.data, "CompleteMultipartUpload");
   const listed = childrenNamed(root, "Part");
@@ -196,9 +254,9 @@ export function completeMultipartUpload(ctx: S3Context): void {
     parts.push(part);
   }
   parts.forEach((part, index) => {
-    if (index < parts.length - 1 && part.body.length < MIN_PART_BYTES) {
+    if (index < parts.length - 1 && part.segment.size < MIN_PART_BYTES) {
       throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.", [
-        ["ProposedSize", part.body.length],
+        ["ProposedSize", part.segment.size],
         ["MinSizeAllowed", MIN_PART_BYTES],
         ["PartNumber", part.partNumber],
         ["ETag", quoteEtag(part.etag)],
@@ -206,30 +264,28 @@ export function completeMultipartUpload(ctx: S3Context): void {
     }
   });
 
-  const body = Buffer.concat(parts.map((part) => part.body));
+  const segments = parts.map((part) => part.segment);
+  const objectSize = segments.reduce((total, segment) => total + segment.size, 0);
+  if (objectSize > MAX_MULTIPART_OBJECT_BYTES) {
+    throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", [
+      ["ProposedSize", objectSize],
+      ["MaxSizeAllowed", MAX_MULTIPART_OBJECT_BYTES],
+    ]);
+  }
+  // Out of the table while the full-object checksum is read, so a second completion or an abort
+  // cannot take the same parts; put back if the client's claim is wrong (it may retry).
+  ctx.bucket.uploads.delete(upload.uploadId);
+  let checksum: ObjectChecksum | undefined;
+  try {
+    checksum = await objectChecksum(ctx, upload, parts, segments);
+  } catch (error) {
+    ctx.bucket.uploads.set(upload.uploadId, upload);
+    throw error;
+  }
   const etag = `${createHash("md5").update(Buffer.concat(parts.map((part) => Buffer.from(part.etag, "hex")))).digest("hex")}-${parts.length}`;
-  let checksum: { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" } | undefined;
-  if (algorithm && upload.checksumType === "FULL_OBJECT") {
-    checksum = { algorithm, value: checksumOf(algorithm, body), type: "FULL_OBJECT" };
-  } else if (algorithm) {
-    // Composite: the checksum of the concatenated binary part checksums, then `-<part count>`.
-    const hasher = createHasher(algorithm);
-    for (const part of parts) {
-      const raw = decodeBase64Digest(part.checksum?.value ?? "", CHECKSUM_LENGTHS[algorithm]);
-      if (raw) hasher.update(raw);
-    }
-    checksum = { algorithm, value: `${hasher.digest().toString("base64")}-${parts.length}`, type: "COMPOSITE" };
-  }
-  // A whole-object checksum header on the completion is the client's claim about the object.
-  if (algorithm) {
-    const claimed = header(ctx.req, headerOfAlgorithm(algorithm));
-    if (claimed !== undefined && checksum && claimed.trim().replace(/-\d+$/, "") !== checksum.value.replace(/-\d+$/, "")) {
-      throw new S3Error(400, "BadDigest", `The ${algorithm} you specified for the multipart upload did not match what we calculated.`);
-    }
-  }
 
   const stored = storeObject(ctx, {
-    body,
+    segments,
     etag,
     contentType: upload.contentType,
     contentEncoding: upload.contentEncoding,
@@ -239,9 +295,11 @@ export function completeMultipartUpload(ctx: S3Context): void {
     expires: upload.expires,
     metadata: upload.metadata,
     checksum,
-    partSizes: parts.map((part) => part.body.length),
+    partSizes: segments.map((segment) => segment.size),
   });
-  ctx.bucket.uploads.delete(upload.uploadId);
+  // Parts uploaded but not listed in the completion are dropped, as on S3.
+  const used = new Set(parts);
+  ctx.state.blobs.release([...upload.parts.values()].filter((part) => !used.has(part)).map((part) => part.segment));
 
   const host = header(ctx.req, "host") ?? "127.0.0.1";
   const location = `http://${host}/${encodeURIComponent(ctx.target.bucket)}/${ctx.target.key.split("/").map(encodeURIComponent).join("/")}`;
@@ -263,6 +321,7 @@ export function completeMultipartUpload(ctx: S3Context): void {
 export function abortMultipartUpload(ctx: S3Context): void {
   const upload = uploadOf(ctx);
   ctx.bucket.uploads.delete(upload.uploadId);
+  ctx.state.blobs.release([...upload.parts.values()].map((part) => part.segment));
   respond(ctx, 204);
 }
 
@@ -297,7 +356,7 @@ export function listParts(ctx: S3Context): void {
           ["PartNumber", part.partNumber],
           ["LastModified", isoTime(part.lastModified)],
           ["ETag", quoteEtag(part.etag)],
-          ["Size", part.body.length],
+          ["Size", part.segment.size],
           ...(part.checksum ? ([[`Checksum${part.checksum.algorithm}`, part.checksum.value]] as XmlNode[]) : []),
         ],
       ]),

@@ -1,8 +1,9 @@
 // Single objects: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject.
-// Objects live in `bucket.objects` (the management files list reads them there); an overwrite
-// keeps the first `createdAt` and moves `lastModified`.
-import { createHash } from "node:crypto";
+// Objects live in `bucket.objects` (the management files list reads them there), their bytes on
+// disk (blobs.ts); an overwrite keeps the first `createdAt` and moves `lastModified`. A new body
+// becomes visible only when its blob is committed and the key is set, in one step after the checks.
 import type { StoredObject } from "../state";
+import type { ByteRange, Segment } from "../blobs";
 import { S3Error, invalidArgument, invalidRequest, noSuchKey } from "./errors";
 import {
   DEFAULT_CONTENT_TYPE,
@@ -13,6 +14,7 @@ import {
   objectHeadersToResponse,
   quoteEtag,
   respond,
+  respondStream,
   respondXml,
   s3StorageClass,
   type ObjectHeaders,
@@ -20,7 +22,7 @@ import {
 } from "./context";
 import { evaluateConditions } from "./conditions";
 import { resolveCopySource } from "./copy-source";
-import { checksumOf, headerOfAlgorithm, parseAlgorithm, type ChecksumAlgorithm } from "./checksums";
+import { createHasher, headerOfAlgorithm, parseAlgorithm, type ChecksumAlgorithm } from "./checksums";
 import { child, childrenNamed, parseXml, xmlDocument, type XmlNode } from "./xml";
 import { param } from "./target";
 
@@ -43,13 +45,63 @@ function checkWriteConditions(ctx: S3Context): void {
   }
 }
 
-export function storeObject(ctx: S3Context, object: Omit<StoredObject, "createdAt" | "lastModified" | "key">): StoredObject {
+export function storeObject(ctx: S3Context, object: Omit<StoredObject, "createdAt" | "lastModified" | "key" | "size">): StoredObject {
   const now = ctx.state.now();
   const key = ctx.target.key;
+  if (ctx.state.buckets.get(ctx.bucket.id) !== ctx.bucket) {
+    // Deleted while the body was arriving: nothing may hold these bytes now.
+    ctx.state.blobs.release(object.segments);
+    throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", ctx.target.bucket]]);
+  }
   const existing = ctx.bucket.objects.get(key);
-  const stored: StoredObject = { ...object, key, createdAt: existing?.createdAt ?? now, lastModified: now };
+  const size = object.segments.reduce((total, segment) => total + segment.size, 0);
+  const stored: StoredObject = { ...object, key, size, createdAt: existing?.createdAt ?? now, lastModified: now };
   ctx.bucket.objects.set(key, stored);
+  if (existing) ctx.state.blobs.release(existing.segments);
   return stored;
+}
+
+/** Stores `segments` as the key's object unless the write conditions fail now (the body took time to arrive). */
+function storeIfConditionsHold(ctx: S3Context, object: Parameters<typeof storeObject>[1]): StoredObject {
+  try {
+    checkWriteConditions(ctx);
+  } catch (error) {
+    ctx.state.blobs.release(object.segments);
+    throw error;
+  }
+  return storeObject(ctx, object);
+}
+
+export interface CopiedBytes {
+  segment: Segment;
+  md5: Buffer;
+  /** Base64, when an algorithm was asked for. */
+  checksum?: string;
+}
+
+/** Copies stored bytes (all, or a range) into a new blob, hashing them on the way. */
+export async function copyBytes(ctx: S3Context, segments: readonly Segment[], range: ByteRange | undefined, algorithm?: ChecksumAlgorithm): Promise<CopiedBytes> {
+  const writer = ctx.state.blobs.writer();
+  try {
+    const md5 = createHasher("MD5");
+    const hasher = algorithm && createHasher(algorithm);
+    for await (const piece of ctx.state.blobs.read(segments, range) as AsyncIterable<Buffer>) {
+      md5.update(piece);
+      hasher?.update(piece);
+      writer.write(piece);
+      await writer.drained();
+    }
+    return { segment: await writer.commit(), md5: md5.digest(), checksum: hasher?.digest().toString("base64") };
+  } finally {
+    await writer.discard();
+  }
+}
+
+/** The checksum of stored bytes, base64. */
+export async function checksumOfStored(ctx: S3Context, segments: readonly Segment[], algorithm: ChecksumAlgorithm): Promise<string> {
+  const hasher = createHasher(algorithm);
+  for await (const piece of ctx.state.blobs.read(segments) as AsyncIterable<Buffer>) hasher.update(piece);
+  return hasher.digest().toString("base64");
 }
 
 function checksumResponseHeaders(checksum: StoredObject["checksum"]): Record<string, string> {
@@ -59,12 +111,14 @@ function checksumResponseHeaders(checksum: StoredObject["checksum"]): Record<str
   return { [headerOfAlgorithm(algorithm)]: checksum.value, "x-amz-checksum-type": checksum.type ?? "FULL_OBJECT" };
 }
 
-export function putObject(ctx: S3Context): void {
+export async function putObject(ctx: S3Context): Promise<void> {
   checkWriteConditions(ctx);
   const headers = objectHeadersFromRequest(ctx.req);
-  const stored = storeObject(ctx, {
+  if (!ctx.incoming) throw new Error("PutObject without a body sink");
+  const segment = await ctx.incoming.commit();
+  const stored = storeIfConditionsHold(ctx, {
     ...headers,
-    body: ctx.body.data,
+    segments: [segment],
     etag: ctx.body.md5.toString("hex"),
     metadata: headers.metadata,
     checksum: ctx.body.checksum && { ...ctx.body.checksum, type: "FULL_OBJECT" },
@@ -73,8 +127,6 @@ export function putObject(ctx: S3Context): void {
 }
 
 // --- GetObject / HeadObject -------------------------------------------------------------------
-
-type ByteRange = { start: number; end: number };
 
 /**
  * `bytes=a-b`, `bytes=a-`, `bytes=-n`. A header S3 cannot read as one range is ignored (the whole
@@ -111,7 +163,7 @@ function partRange(object: StoredObject, partNumberText: string): ByteRange & { 
   if (!/^\d+$/.test(partNumberText) || partNumber < 1 || partNumber > 10000) {
     throw invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumberText);
   }
-  const sizes = object.partSizes ?? [object.body.length];
+  const sizes = object.partSizes ?? [object.size];
   if (partNumber > sizes.length) {
     throw new S3Error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable", [["PartNumberRequested", partNumber]]);
   }
@@ -154,7 +206,7 @@ export function getObject(ctx: S3Context): void {
     }
   }
 
-  const size = object.body.length;
+  const size = object.size;
   const partNumber = param(ctx.target, "partNumber");
   let range: ByteRange | undefined;
   if (partNumber !== undefined) {
@@ -178,19 +230,29 @@ export function getObject(ctx: S3Context): void {
     Object.assign(headers, checksumResponseHeaders(object.checksum));
   }
 
+  const segments = object.segments;
+  const blobs = ctx.state.blobs;
   if (range === undefined) {
-    return respond(ctx, 200, { ...headers, "content-length": size }, object.body);
+    return respondStream(ctx, 200, { ...headers, "content-length": size }, () => blobs.read(segments));
   }
-  const slice = object.body.subarray(range.start, range.end + 1);
-  respond(ctx, 206, { ...headers, "content-length": slice.length, "content-range": `bytes ${range.start}-${range.end}/${size}` }, slice);
+  const slice = range;
+  const sliceHeaders = { ...headers, "content-length": slice.end - slice.start + 1, "content-range": `bytes ${slice.start}-${slice.end}/${size}` };
+  respondStream(ctx, 206, sliceHeaders, () => blobs.read(segments, slice));
 }
 
 // --- DeleteObject / DeleteObjects --------------------------------------------------------------
 
 export function deleteObject(ctx: S3Context): void {
   // S3 answers 204 whether or not the key existed.
-  ctx.bucket.objects.delete(ctx.target.key);
+  removeObject(ctx, ctx.target.key);
   respond(ctx, 204);
+}
+
+function removeObject(ctx: S3Context, key: string): void {
+  const object = ctx.bucket.objects.get(key);
+  if (!object) return;
+  ctx.bucket.objects.delete(key);
+  ctx.state.blobs.release(object.segments);
 }
 
 const MAX_DELETE_KEYS = 1000;
@@ -219,7 +281,7 @@ export function deleteObjects(ctx: S3Context): void {
       results.push(["Error", [["Key", key], ["Code", "KeyTooLongError"], ["Message", "Keys are 1 to 1024 bytes of UTF-8."]]]);
       continue;
     }
-    ctx.bucket.objects.delete(key);
+    removeObject(ctx, key);
     if (!quiet) results.push(["Deleted", [["Key", key]]]);
   }
   respondXml(ctx, xmlDocument("DeleteResult", results));
@@ -239,7 +301,7 @@ function objectHeadersOf(object: StoredObject): ObjectHeaders {
   };
 }
 
-export function copyObject(ctx: S3Context): void {
+export async function copyObject(ctx: S3Context): Promise<void> {
   if (ctx.body.data.length > 0) throw invalidRequest("A copy request must not have a body.");
   const source = resolveCopySource(ctx);
   checkWriteConditions(ctx);
@@ -263,15 +325,17 @@ export function copyObject(ctx: S3Context): void {
   if (directive === "REPLACE" && header(ctx.req, "content-type") === undefined) headers.contentType = DEFAULT_CONTENT_TYPE;
   // The copy is one new single-part object: its ETag is the MD5 of its bytes even when the
   // source came from a multipart upload, and a composite checksum does not carry over.
-  const checksum = algorithm
-    ? { algorithm, value: checksumOf(algorithm, source.body), type: "FULL_OBJECT" as const }
-    : source.checksum?.type === "COMPOSITE"
-      ? undefined
-      : source.checksum;
-  const stored = storeObject(ctx, {
+  const copied = await copyBytes(ctx, source.segments, undefined, algorithm);
+  const checksum =
+    algorithm && copied.checksum
+      ? { algorithm, value: copied.checksum, type: "FULL_OBJECT" as const }
+      : source.checksum?.type === "COMPOSITE"
+        ? undefined
+        : source.checksum;
+  const stored = storeIfConditionsHold(ctx, {
     ...headers,
-    body: source.body,
-    etag: createHash("md5").update(source.body).digest("hex"),
+    segments: [copied.segment],
+    etag: copied.md5.toString("hex"),
     checksum,
   });
   const checksumNodes: XmlNode[] = [];

@@ -1,14 +1,15 @@
 // One S3 request from end to end: name the operation, authenticate (SigV4), resolve the bucket and
 // check the credential may open it, read and verify the body, run the operation; any S3Error
 // becomes S3's XML error. Authentication comes first, as on S3, so nothing about a bucket is
-// revealed to an unsigned or badly signed request.
+// revealed to an unsigned or badly signed request. Whatever the headers already condemn (a body
+// over the size limit, metadata over 2 KB, a missing upload) is refused before the body is read.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Bucket, EmulatorState } from "../state";
 import { S3Error, accessDenied, notImplemented, sendS3Error } from "./errors";
-import { standardHeaders, type S3Context } from "./context";
+import { header, metadataFromHeaders, standardHeaders, type S3Context } from "./context";
 import { authenticate } from "./sigv4";
-import { MAX_OBJECT_BYTES, readBody, type BodyLimits } from "./body";
+import { MAX_OBJECT_BYTES, checkDeclaredLength, readBody, type BodyLimits } from "./body";
 import { isSupported, operationOf, type SupportedOperation } from "./operations";
 import { parseTarget } from "./target";
 import { getBucketLocation, headBucket, listBuckets } from "./buckets";
@@ -16,6 +17,7 @@ import { listObjectsV1, listObjectsV2 } from "./list";
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from "./objects";
 import {
   abortMultipartUpload,
+  checkPartTarget,
   completeMultipartUpload,
   createMultipartUpload,
   listMultipartUploads,
@@ -24,7 +26,20 @@ import {
   uploadPartCopy,
 } from "./multipart";
 
-type Handler = (ctx: S3Context) => void;
+type Handler = (ctx: S3Context) => void | Promise<void>;
+
+/** Operations whose body is an object (or part) and goes to disk. */
+const STREAMED = new Set<string>(["PutObject", "UploadPart"]);
+
+/** Checks that need only the request line and headers, run before the body is read. */
+const BEFORE_BODY: Partial<Record<SupportedOperation, (ctx: S3Context) => void>> = {
+  PutObject: (ctx) => metadataFromHeaders(ctx.req),
+  CopyObject: (ctx) => metadataFromHeaders(ctx.req),
+  CreateMultipartUpload: (ctx) => metadataFromHeaders(ctx.req),
+  UploadPart: checkPartTarget,
+};
+
+const NO_BODY = { data: Buffer.alloc(0), md5: Buffer.alloc(0), integrityChecked: false };
 
 const HANDLERS: Record<Exclude<SupportedOperation, "ListBuckets">, Handler> = {
   HeadBucket: headBucket,
@@ -78,6 +93,7 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
   const requestId = randomBytes(8).toString("hex").toUpperCase();
   const url = req.url ?? "/";
   const resourcePath = url.split("?")[0];
+  let incoming: S3Context["incoming"];
   try {
     const operation = operationOf(req.method ?? "GET", url, req.headers);
     const target = parseTarget(url);
@@ -94,20 +110,33 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
     }
     if (!isSupported(operation)) throw unsupported(operation);
 
-    const body = await readBody(req, auth, limitsFor(operation), {
+    const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body: NO_BODY, requestId };
+    BEFORE_BODY[operation]?.(ctx);
+    const limits = limitsFor(operation);
+    checkDeclaredLength(req, auth, limits);
+    if (STREAMED.has(operation)) incoming = ctx.incoming = state.blobs.writer();
+    // The S3 server leaves `Expect: 100-continue` to us: the client sends its body only now, after
+    // every check the headers allow has passed (a refused upload is never sent at all).
+    if (/\b100-continue\b/i.test(header(req, "expect") ?? "")) res.writeContinue();
+    ctx.body = await readBody(req, auth, limits, {
       // CompleteMultipartUpload's x-amz-checksum-* headers state the object's checksum, not the XML's.
       checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",
+      sink: incoming,
     });
-    const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body, requestId };
     if (operation === "ListBuckets") return listBuckets(ctx, bucket);
-    HANDLERS[operation](ctx);
+    await HANDLERS[operation](ctx);
   } catch (error) {
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    // Refused before its body was read: close the connection rather than read the rest of it.
+    if (!req.complete) res.shouldKeepAlive = false;
     const s3Error =
       error instanceof S3Error ? error : new S3Error(500, "InternalError", `We encountered an internal error: ${(error as Error)?.message ?? String(error)}`);
     sendS3Error(req, res, s3Error, resourcePath, requestId, standardHeaders(state, requestId));
+  } finally {
+    // A body not committed by its handler (refused, failed, cut short) never becomes visible.
+    await incoming?.discard();
   }
 }

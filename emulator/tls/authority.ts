@@ -4,7 +4,7 @@
 // which WebCrypto generates in about a millisecond.
 import "reflect-metadata"; // @peculiar/x509's dependency injection (tsyringe) needs it loaded first
 import * as x509 from "@peculiar/x509";
-import { KeyObject, randomBytes, webcrypto } from "node:crypto";
+import { KeyObject, createPrivateKey, randomBytes, webcrypto } from "node:crypto";
 
 const EC_P256 = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 const HOUR_MS = 3600_000;
@@ -35,10 +35,18 @@ function serialNumber(): string {
 export class CertificateAuthority {
   private constructor(
     private readonly certificate: x509.X509Certificate,
-    private readonly keys: webcrypto.CryptoKeyPair,
+    private readonly signingKey: webcrypto.CryptoKey,
   ) {}
 
-  /** A new CA valid from an hour before `now` for ten years (a data dir could later persist it). */
+  /** The CA a data dir kept, so the certificates it issued before a restart stay valid. */
+  static async fromPem(saved: KeyAndCertificate): Promise<CertificateAuthority> {
+    const certificate = new x509.X509Certificate(saved.certificatePem);
+    const der = createPrivateKey(saved.privateKeyPem).export({ type: "pkcs8", format: "der" });
+    const signingKey = await webcrypto.subtle.importKey("pkcs8", der, EC_P256, true, ["sign"]);
+    return new CertificateAuthority(certificate, signingKey);
+  }
+
+  /** A new CA valid from an hour before `now` for ten years. */
   static async create(now: Date): Promise<CertificateAuthority> {
     const keys = await newKeyPair();
     const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -54,11 +62,16 @@ export class CertificateAuthority {
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
       ],
     });
-    return new CertificateAuthority(certificate, keys);
+    return new CertificateAuthority(certificate, keys.privateKey);
   }
 
   get certificatePem(): string {
     return this.certificate.toString("pem");
+  }
+
+  /** What a data dir keeps (the key is a secret: it is written only to the data dir). */
+  toPem(): KeyAndCertificate {
+    return { certificatePem: this.certificatePem, privateKeyPem: privateKeyPem(this.signingKey) };
   }
 
   /** A server certificate for `names` (the first is also the subject CN), with a new key. */
@@ -71,7 +84,7 @@ export class CertificateAuthority {
       notBefore,
       notAfter,
       publicKey: keys.publicKey,
-      signingKey: this.keys.privateKey,
+      signingKey: this.signingKey,
       signingAlgorithm: EC_P256,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),

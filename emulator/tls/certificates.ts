@@ -2,7 +2,7 @@
 // emulator CA when read (no background timer), imported ones are served as given, and the edge's
 // own wildcard certificate covers the distribution domains.
 import type { EmulatorState, SslCertificate } from "../state";
-import { CertificateAuthority } from "./authority";
+import { CertificateAuthority, type KeyAndCertificate } from "./authority";
 import { CDN_DOMAIN, certificateNames } from "./names";
 import { describeCertificate } from "./pem";
 
@@ -30,9 +30,10 @@ export class EmulatorCertificates {
     readonly distribution: ServedCertificate,
   ) {}
 
-  static async create(state: EmulatorState): Promise<EmulatorCertificates> {
+  /** With the CA a data dir kept, or a new one. */
+  static async create(state: EmulatorState, authority?: CertificateAuthority): Promise<EmulatorCertificates> {
     const now = state.now();
-    const authority = await CertificateAuthority.create(now);
+    authority ??= await CertificateAuthority.create(now);
     const names = [`*.${CDN_DOMAIN}`, CDN_DOMAIN, `*.${CDN_DOMAIN}.localhost`];
     const edge = await authority.issue(names, new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + ISSUED_LIFETIME_MS));
     return new EmulatorCertificates(state, authority, { key: edge.privateKeyPem, cert: edge.certificatePem, chain: "" });
@@ -40,6 +41,10 @@ export class EmulatorCertificates {
 
   get caCertificatePem(): string {
     return this.authority.certificatePem;
+  }
+
+  get caKeyAndCertificate(): KeyAndCertificate {
+    return this.authority.toPem();
   }
 
   /** The certificate with its status brought up to date (issued once validated, expired once past `not_after`). */
@@ -66,6 +71,8 @@ export class EmulatorCertificates {
     if (cert.status !== status) {
       cert.status = status;
       cert.updatedAt = this.state.now();
+      // Settled when read (a GET): saved like any other change.
+      this.state.changed();
     }
   }
 

@@ -83,7 +83,8 @@ describe("buckets", () => {
     const credential = (await api().post(`/object-storage/buckets/${bucket.id}/credentials`)).body;
     emu().state.buckets.get(bucket.id)!.objects.set("index.html", {
       key: "index.html",
-      body: Buffer.from("<h1>hi</h1>"),
+      segments: [await emu().state.blobs.fromBuffer(Buffer.from("<h1>hi</h1>"))],
+      size: 11,
       etag: "x",
       contentType: "text/html",
       metadata: {},

@@ -2,7 +2,8 @@
 // values work, bad flags are refused clearly, and a signal stops it cleanly.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const cli = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
@@ -82,6 +83,24 @@ describe("mamutecloud-emulator command", () => {
     }
   });
 
+  it("keeps state in --data-dir: says so, refuses a second emulator on the folder, saves and unlocks on SIGTERM", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-data-dir-"));
+    const child = spawn(process.execPath, [cli, "--port", "0", "--data-dir", dir]);
+    try {
+      const output = await readUntil(child, /^export .*\n/m);
+      expect(output).toContain(`state kept in ${dir}`);
+      const second = spawnSync(process.execPath, [cli, "--port", "0", "--data-dir", dir], { encoding: "utf8", timeout: 10_000 });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain(`--data-dir: ${dir} is in use by another emulator (pid ${child.pid})`);
+      child.kill("SIGTERM");
+      expect((await once(child, "exit"))[0]).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(["objects", "state.json", "tmp"]);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses bad flags with a clear message and exit code 2, and prints help", () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 10_000 });
     const badPort = run("--port", "70000");
@@ -97,6 +116,7 @@ describe("mamutecloud-emulator command", () => {
     expect(samePorts.status).toBe(2);
     expect(samePorts.stderr).toContain("--edge-port must differ from --port");
     expect(run("--cdn-deploy-delay-ms", "-1").stderr).toContain("--cdn-deploy-delay-ms must be a whole number of milliseconds");
+    expect(run("--data-dir", "").stderr).toContain("--data-dir must not be empty");
     const missing = run("--port");
     expect(missing.stderr).toContain("--port needs a value");
     const help = run("--help");

@@ -78,10 +78,11 @@ describe("S3 credentials", () => {
   });
 });
 
-function seed(bucketId: string, key: string, body: string, contentType = "text/plain"): void {
+async function seed(bucketId: string, key: string, body: string, contentType = "text/plain"): Promise<void> {
   const object: StoredObject = {
     key,
-    body: Buffer.from(body),
+    segments: [await emu().state.blobs.fromBuffer(Buffer.from(body))],
+    size: Buffer.byteLength(body),
     etag: createHash("md5").update(body).digest("hex"),
     contentType,
     metadata: {},
@@ -94,7 +95,7 @@ function seed(bucketId: string, key: string, body: string, contentType = "text/p
 describe("files", () => {
   it("lists one file for a bucket holding only a/b.txt, in the documented shape", async () => {
     const bucketId = await newBucket("files-one");
-    seed(bucketId, "a/b.txt", "hello world");
+    await seed(bucketId, "a/b.txt", "hello world");
     const list = await api().get(`/object-storage/buckets/${bucketId}/files`);
     expect(list.status).toBe(200);
     expect(list.body.pagination).toEqual({ page: 1, limit: 20, total: 1, total_pages: 1 });
@@ -119,8 +120,8 @@ describe("files", () => {
   it("lists every object at any depth by key, pages it, and filters by folder and name", async () => {
     const bucketId = await newBucket("files-many");
     const keys = ["index.html", "a/b.txt", "a/c/d.txt", "a/B2.TXT", "z.css"];
-    for (const key of keys) seed(bucketId, key, key);
-    for (let i = 0; i < 21; i++) seed(bucketId, `assets/img-${String(i).padStart(2, "0")}.png`, "png", "image/png");
+    for (const key of keys) await seed(bucketId, key, key);
+    for (let i = 0; i < 21; i++) await seed(bucketId, `assets/img-${String(i).padStart(2, "0")}.png`, "png", "image/png");
 
     const all: Array<{ key: string; folder_id: string | null; name: string }> = [];
     for (let page = 1, totalPages = 1; page <= totalPages; page++) {
@@ -145,8 +146,8 @@ describe("files", () => {
 
   it("deletes the object behind a file; unknown files are 404", async () => {
     const bucketId = await newBucket("files-delete");
-    seed(bucketId, "keep.txt", "keep");
-    seed(bucketId, "drop/me.txt", "drop");
+    await seed(bucketId, "keep.txt", "keep");
+    await seed(bucketId, "drop/me.txt", "drop");
     const list = (await api().get(`/object-storage/buckets/${bucketId}/files`)).body.data;
     const target = list.find((file: { key: string }) => file.key === "drop/me.txt");
     expect((await api().delete(`/object-storage/buckets/${bucketId}/files/${target.id}`)).status).toBe(204);

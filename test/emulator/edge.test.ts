@@ -63,6 +63,26 @@ describe("hosts and paths", () => {
     expect(post.headers.allow).toBe("GET, HEAD");
   });
 
+  it("streams an object too big to cache from disk, whole, by range, and on HEAD", async () => {
+    const { host } = await resource("big-object");
+    const lines = Array.from({ length: 9 * 1024 * 1024 / 16 }, (_, i) => `${i.toString(16).padStart(15, "0")}\n`).join("");
+    await site.put("video.txt", lines, "text/plain");
+    const whole = await edgeGet(emu(), { host, path: "/video.txt" });
+    expect(whole.status).toBe(200);
+    expect(whole.body === lines).toBe(true);
+    expect(whole.headers).toMatchObject({ "content-length": String(lines.length), "x-cache": "BYPASS", "accept-ranges": "bytes" });
+    const middle = await edgeGet(emu(), { host, path: "/video.txt", headers: { range: "bytes=8388608-8388639" } });
+    expect(middle).toMatchObject({ status: 206, body: lines.slice(8388608, 8388640) });
+    expect(middle.headers).toMatchObject({ "content-range": `bytes 8388608-8388639/${lines.length}`, "content-length": "32" });
+    const tail = await edgeGet(emu(), { host, path: "/video.txt", headers: { range: "bytes=-16" } });
+    expect(tail).toMatchObject({ status: 206, body: lines.slice(-16) });
+    expect((await edgeGet(emu(), { host, path: "/video.txt", headers: { range: `bytes=${lines.length}-` } })).status).toBe(416);
+    const head = await edgeGet(emu(), { host, path: "/video.txt", method: "HEAD" });
+    expect(head).toMatchObject({ status: 200, body: "" });
+    expect(head.headers["content-length"]).toBe(String(lines.length));
+    expect((await edgeGet(emu(), { host, path: "/video.txt", headers: { "if-none-match": whole.headers.etag as string } })).status).toBe(304);
+  });
+
   it("answers 421 for a host no resource serves, and for a custom domain that is not active", async () => {
     const { id } = await resource("hosts");
     expect((await edgeGet(emu(), { host: "unknown.mamutecdn.com" })).status).toBe(421);

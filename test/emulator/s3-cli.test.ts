@@ -62,7 +62,7 @@ describeCli(`aws CLI (${AWS})`, () => {
     expect(routes["S3 CompleteMultipartUpload"]).toBe(1);
 
     const objects = emu().state.buckets.get(bucket.id)!.objects;
-    expect(objects.get("dir/small file+.txt")?.body.toString()).toBe("hello from the aws CLI\n");
+    expect((await emu().state.blobs.readAll(objects.get("dir/small file+.txt")!.segments)).toString()).toBe("hello from the aws CLI\n");
     expect(objects.get("dir/small file+.txt")?.contentType).toBe("text/plain");
     expect(objects.get("big.bin")?.etag).toMatch(/^[0-9a-f]{32}-\d+$/);
 

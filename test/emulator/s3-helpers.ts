@@ -250,3 +250,25 @@ export async function failure(promise: Promise<unknown>): Promise<{ name: string
   }
   throw new Error("expected the request to fail");
 }
+
+/**
+ * Sends only the request line and headers (whatever content-length they claim) and resolves with
+ * the answer the server gives before any body byte arrives; the request is then abandoned.
+ */
+export function sendHeadersOnly(emu: Emulator, method: string, pathAndQuery: string, headers: Record<string, string>): Promise<RawAnswer> {
+  const url = new URL(emu.s3Url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path: pathAndQuery, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const buffer = Buffer.concat(chunks);
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buffer, text: buffer.toString("utf8") });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+  });
+}
