@@ -2,7 +2,8 @@
 // sync). The host running an operation installs a reporter for its duration; code anywhere below
 // (the client's retry waits, a resource's poll loop) reports without being handed it. The native
 // plugin sends each line to the engine as an ephemeral log on the resource's row; the dynamic host
-// has no way to reach the engine's log, so there the lines go nowhere.
+// installs none (it has no way to reach the engine's log): there retry waits stay silent and the
+// polls of provider/wait.ts print their lines as they always have.
 import { AsyncLocalStorage } from "node:async_hooks";
 
 export type ProgressReporter = (message: string) => void;
@@ -18,7 +19,12 @@ export function currentReporter(): ProgressReporter | undefined {
   return current.getStore();
 }
 
-/** One status line: what is awaited, its status, how long it has taken. Never a secret. */
-export function reportProgress(message: string): void {
-  current.getStore()?.(message);
+/**
+ * One status line: what is awaited, its status, how long it has taken. Never a secret. False when
+ * no host reporter runs this operation (the dynamic host), so the caller may say it its own way.
+ */
+export function reportProgress(message: string): boolean {
+  const reporter = current.getStore();
+  reporter?.(message);
+  return reporter !== undefined;
 }

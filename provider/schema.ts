@@ -9,7 +9,7 @@ import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "
 export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
 export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
 
-type TypeSpec = { type: string; items?: TypeSpec; additionalProperties?: TypeSpec };
+type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec };
 
 interface PropertySpec extends TypeSpec {
   description: string;
@@ -21,10 +21,45 @@ interface PropertySpec extends TypeSpec {
   deprecationMessage?: string;
 }
 
-/** The Pulumi type of a zod schema, read from its JSON Schema (input side, before transforms). */
-export function typeOf(schema: z.ZodType): TypeSpec {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  const convert = (node: Record<string, unknown>): TypeSpec => {
+/** A named object type (schema `types`), from a zod object given `.meta({ id })`. */
+interface ObjectTypeSpec {
+  type: "object";
+  description?: string;
+  properties: Record<string, TypeSpec & { description?: string }>;
+  required?: string[];
+}
+
+/** Object types met while converting properties, by name; becomes schema.json's `types`. */
+export type TypeCollector = Record<string, ObjectTypeSpec>;
+
+type JsonNode = Record<string, unknown>;
+
+/**
+ * The Pulumi type of a zod schema, read from its JSON Schema (input side, before transforms).
+ * Objects with declared properties must be named (`.meta({ id: "CdnCustomOrigin" })`): Pulumi
+ * types are referenced by name, and the name is what the SDKs show.
+ */
+export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode;
+  const defs = (json.$defs ?? {}) as Record<string, JsonNode>;
+  const convert = (node: JsonNode): TypeSpec => {
+    if (typeof node.$ref === "string") {
+      const id = node.$ref.replace(/^#\/\$defs\//, "");
+      if (!(id in types)) {
+        const def = defs[id];
+        const objectType: ObjectTypeSpec = { type: "object", properties: {} };
+        types[id] = objectType; // before the properties: a type may refer to itself
+        if (typeof def.description === "string") objectType.description = def.description;
+        for (const [key, property] of Object.entries((def.properties ?? {}) as Record<string, JsonNode>)) {
+          objectType.properties[key] = {
+            ...convert(property),
+            ...(typeof property.description === "string" ? { description: property.description } : {}),
+          };
+        }
+        if (Array.isArray(def.required) && def.required.length) objectType.required = [...(def.required as string[])].sort();
+      }
+      return { $ref: `#/types/${CONFIG_NAMESPACE}:index:${id}` };
+    }
     switch (node.type) {
       case "string":
       case "boolean":
@@ -32,8 +67,11 @@ export function typeOf(schema: z.ZodType): TypeSpec {
       case "number":
         return { type: node.type };
       case "array":
-        return { type: "array", items: convert((node.items ?? {}) as Record<string, unknown>) };
+        return { type: "array", items: convert((node.items ?? {}) as JsonNode) };
       case "object":
+        if (node.properties) {
+          throw new Error("schema.json: an object type with properties needs a name: give its zod schema .meta({ id })");
+        }
         return { type: "object", additionalProperties: { type: "string" } };
       default:
         throw new Error(`schema.json: cannot express JSON Schema type ${JSON.stringify(node.type)} as a Pulumi type`);
@@ -42,9 +80,9 @@ export function typeOf(schema: z.ZodType): TypeSpec {
   return convert(json);
 }
 
-function inputSpec(property: InputProperty): PropertySpec {
+function inputSpec(property: InputProperty, types: TypeCollector): PropertySpec {
   return {
-    ...typeOf(property.schema),
+    ...typeOf(property.schema, types),
     description: property.description,
     ...(property.secret ? { secret: true } : {}),
     ...(property.replaceOnChange ? { replaceOnChanges: true, willReplaceOnChanges: true } : {}),
@@ -53,11 +91,11 @@ function inputSpec(property: InputProperty): PropertySpec {
   };
 }
 
-function outputSpec(property: InputProperty | OutputProperty): PropertySpec {
-  return { ...typeOf(property.schema), description: property.description, ...(property.secret ? { secret: true } : {}) };
+function outputSpec(property: InputProperty | OutputProperty, types: TypeCollector): PropertySpec {
+  return { ...typeOf(property.schema, types), description: property.description, ...(property.secret ? { secret: true } : {}) };
 }
 
-function resourceSpec(definition: ResourceDefinition) {
+function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   const inputs = Object.entries(definition.inputs);
   const outputs = Object.entries(definition.outputs);
   const alwaysSetInputs = inputs
@@ -66,33 +104,33 @@ function resourceSpec(definition: ResourceDefinition) {
   return {
     description: definition.description,
     properties: Object.fromEntries([
-      ...inputs.map(([key, p]) => [key, outputSpec(p)]),
-      ...outputs.map(([key, p]) => [key, outputSpec(p)]),
+      ...inputs.map(([key, p]) => [key, outputSpec(p, types)]),
+      ...outputs.map(([key, p]) => [key, outputSpec(p, types)]),
     ]),
     required: [...alwaysSetInputs, ...outputs.filter(([, p]) => p.required !== false).map(([key]) => key)].sort(),
-    inputProperties: Object.fromEntries(inputs.map(([key, p]) => [key, inputSpec(p)])),
+    inputProperties: Object.fromEntries(inputs.map(([key, p]) => [key, inputSpec(p, types)])),
     requiredInputs: inputs.filter(([, p]) => p.required).map(([key]) => key),
   };
 }
 
 /** The properties of an existing object: the resource's properties and its id. */
-function lookupOutputs(definition: ResourceDefinition) {
-  const { properties, required } = resourceSpec(definition);
+function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
+  const { properties, required } = resourceSpec(definition, types);
   return {
     properties: { id: { type: "string", description: `The ${definition.kind}'s id (its import id).` }, ...properties },
     required: ["id", ...required],
   };
 }
 
-function functionSpec(definition: ResourceDefinition, lookup: Lookup) {
+function functionSpec(definition: ResourceDefinition, lookup: Lookup, types: TypeCollector) {
   const args = Object.entries(lookup.args);
   return {
     description: lookup.description,
     inputs: {
-      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p)])),
+      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p, types)])),
       required: args.filter(([, p]) => p.required).map(([key]) => key),
     },
-    outputs: lookupOutputs(definition),
+    outputs: lookupOutputs(definition, types),
   };
 }
 
@@ -108,12 +146,17 @@ function configSpec(setting: Setting): PropertySpec {
 
 export function packageSchema(version: string): Record<string, unknown> {
   const config = Object.fromEntries(Object.values(settings).map((setting) => [setting.key, configSpec(setting)]));
+  const types: TypeCollector = {};
+  const resources = Object.fromEntries(definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition, types)]));
+  const functions = Object.fromEntries(
+    definitions.flatMap((definition) => (definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [])),
+  );
   return {
     name: CONFIG_NAMESPACE,
     displayName: "MamuteCloud",
     version,
     description:
-      "Buckets, bucket-scoped S3 credentials, DNS zones and records on MamuteCloud, as code. " +
+      "Buckets, bucket-scoped S3 credentials, synced folders, CDN resources, custom domains, certificates, DNS zones and records on MamuteCloud, as code. " +
       "Served by the native plugin shipped in the pulumi-mamutecloud npm package (the same package also serves them as dynamic resources).",
     keywords: ["pulumi", "mamutecloud", "category/cloud", "kind/native"],
     license: "Apache-2.0",
@@ -123,12 +166,11 @@ export function packageSchema(version: string): Record<string, unknown> {
       description: "The MamuteCloud provider. Every setting can also come from its environment variable.",
       inputProperties: config,
     },
-    resources: Object.fromEntries(definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition)])),
-    functions: Object.fromEntries(
-      definitions.flatMap((definition) =>
-        definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup)]] : [],
-      ),
-    ),
+    resources,
+    functions,
+    ...(Object.keys(types).length
+      ? { types: Object.fromEntries(Object.keys(types).sort().map((id) => [typeToken(id), types[id]])) }
+      : {}),
     // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
     // and an SDK generated under that name would shadow the package itself.
     language: { nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },

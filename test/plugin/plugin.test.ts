@@ -193,6 +193,41 @@ test("a long wait sends ephemeral status lines with the resource's URN to the en
   await engine.destroy("slow");
 });
 
+test("a CDN deployment's wait sends its status lines to the engine on the resource's row, not to the plugin's stdout", async () => {
+  await engine.up("Bucket", "cdn-origin", { name: "plugin-cdn-origin" });
+  emu.setSettings({ cdnDeployDelayMs: 2500 });
+  try {
+    await engine.up("CdnResource", "cdn", { name: "plugin-cdn", storageOrigin: { bucketId: engine.get("cdn-origin").id } });
+  } finally {
+    emu.setSettings({ cdnDeployDelayMs: 0 });
+  }
+  const id = engine.get("cdn").id;
+  const lines = rig.engineService.lines.filter((line) => line.urn === nativeUrnOf("CdnResource", "cdn"));
+  expect(lines.every((line) => line.ephemeral)).toBe(true);
+  const messages = lines.map((line) => line.message);
+  expect(messages[0]).toBe(`waiting for CDN resource ${id} (plugin-cdn) to be deployed (status in_progress, timeout 30m)`);
+  expect(messages.at(-1)).toMatch(new RegExp(`^CDN resource ${id} \\(plugin-cdn\\) to be deployed: deployed after \\ds$`));
+  expect(host.stdout).not.toContain("to be deployed");
+  await engine.destroy("cdn");
+  await engine.destroy("cdn-origin");
+});
+
+test("lookups of the CDN kinds: getCdnResource by name and by id, getCertificate by id", async () => {
+  emu.setSettings({ cdnDeployDelayMs: 0, sslValidationDelayMs: 0 });
+  await engine.up("Bucket", "looked-origin", { name: "plugin-looked-origin" });
+  await engine.up("CdnResource", "looked", { name: "plugin-looked", storageOrigin: { bucketId: engine.get("looked-origin").id } });
+  await engine.up("Certificate", "looked-cert", { domainName: "www.looked.example" });
+  const id = engine.get("looked").id;
+  const byName = await invoke(host, "mamutecloud:index:getCdnResource", { name: "plugin-looked" });
+  expect(byName.result).toMatchObject({ id, name: "plugin-looked", storageOrigin: { bucketId: engine.get("looked-origin").id }, status: "deployed" });
+  expect((await invoke(host, "mamutecloud:index:getCdnResource", { id })).result).toEqual(byName.result);
+  await expect(invoke(host, "mamutecloud:index:getCdnResource", { name: "no-such-site" })).rejects.toThrow(/no CdnResource with name "no-such-site"/);
+  const certificate = await invoke(host, "mamutecloud:index:getCertificate", { id: engine.get("looked-cert").id });
+  expect(certificate.result).toMatchObject({ id: engine.get("looked-cert").id, domainName: "www.looked.example", status: "issued" });
+  expect((await invoke(host, "mamutecloud:index:getCertificate", {})).failures).toEqual(["id: is required"]);
+  for (const name of ["looked-cert", "looked", "looked-origin"]) await engine.destroy(name);
+});
+
 test("secrets: the S3 secret and the API key travel as secrets and never in plain text on stderr", async () => {
   await engine.up("Bucket", "vault", { name: "secret-vault" });
   await engine.up("BucketCredential", "key", { bucketId: engine.get("vault").id });

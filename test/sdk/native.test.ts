@@ -66,12 +66,22 @@ test("every kind has a native class, and every lookup a get function", () => {
   }
 });
 
-/** Property names (and whether optional) of an interface and of a class's declared fields in one SDK file. */
+/**
+ * Property names (and whether optional) of an interface and of a class's declared fields in one SDK
+ * file; fields of a base class imported from a sibling file (`CertificateResource`) count too.
+ */
 function declared(file: string, interfaceName: string, className: string) {
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const args: Record<string, boolean> = {};
   const fields: string[] = [];
+  const siblingOf = new Map<string, string>();
   source.forEachChild((node) => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith("./")) {
+      const bindings = node.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) {
+        for (const element of bindings.elements) siblingOf.set(element.name.text, path.join(path.dirname(file), `${node.moduleSpecifier.text}.ts`));
+      }
+    }
     if (ts.isInterfaceDeclaration(node) && node.name.text === interfaceName) {
       for (const member of node.members) {
         if (ts.isPropertySignature(member)) args[(member.name as ts.Identifier).text] = member.questionToken === undefined;
@@ -83,6 +93,9 @@ function declared(file: string, interfaceName: string, className: string) {
           fields.push((member.name as ts.Identifier).text);
         }
       }
+      const base = node.heritageClauses?.[0]?.types[0]?.expression;
+      const baseFile = base && ts.isIdentifier(base) ? siblingOf.get(base.text) : undefined;
+      if (base && ts.isIdentifier(base) && baseFile) fields.push(...declared(baseFile, "", base.text).fields);
     }
   });
   return { args, fields };
