@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine } from "../harness/engine";
-import { ProviderHost, revealed, type Props } from "../harness/providerHost";
+import { ProviderHost, isSecretValue, revealed, type Props } from "../harness/providerHost";
+import { secretProperties } from "../../provider/resource";
 import { definitions } from "../../provider/resources";
 import { buildManifest } from "../../provider/sync/manifest";
 import { TestCa } from "../harness/testCertificates";
@@ -242,6 +243,11 @@ describe.each(Object.entries(scenarios))("%s", (kind, scenario) => {
     const args = scenario.args(parents, `${tag}-life`);
     expect((await engine.up(kind, tag, args)).op).toBe("create");
     const first = engine.get(tag);
+    // Secret properties are secrets in state, whether or not the program marked them.
+    for (const key of secretProperties(definitions.find((definition) => definition.kind === kind)!)) {
+      if (first.inputs[key] !== undefined) expect(`${key}: ${isSecretValue(first.inputs[key])}`).toBe(`${key}: true`);
+      expect(`${key}: ${isSecretValue(first.outputs[key])}`).toBe(`${key}: true`);
+    }
     if (scenario.exists) expect(await scenario.exists(emu, first.id)).toBe(true);
     expect((await engine.up(kind, tag, args)).op).toBe("same");
 
