@@ -17,3 +17,4 @@ export {
 } from "./cdnResource";
 export { CdnCustomDomain, type CdnCustomDomainArgs } from "./cdnCustomDomain";
 export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";
+export { StaticSite, StaticSiteError, type StaticSiteArgs, type StaticSiteDomainArgs } from "./staticSite";

@@ -33,6 +33,11 @@ export interface SyncedFolderArgs {
   concurrency?: pulumi.Input<number>;
   /** A CDN resource serving the bucket: the paths of the files uploaded or deleted are purged after each sync. */
   cdnResourceId?: pulumi.Input<string>;
+  /**
+   * Where the CDN serves the folder's root, when not at `/<prefix>`: e.g. `"https://acme.example.com/"`
+   * for a tenant's folder under subdomain routing. Purged paths are this plus each file's path in the folder.
+   */
+  cdnBaseUrl?: pulumi.Input<string>;
   /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
   s3Endpoint?: pulumi.Input<string>;
 }
@@ -49,6 +54,7 @@ const outputs = [
   "contentTypes",
   "concurrency",
   "cdnResourceId",
+  "cdnBaseUrl",
   "s3Endpoint",
   "files",
   "headers",
@@ -61,17 +67,23 @@ const outputs = [
  * resource. Its `id` is `<bucket>/<prefix>`.
  */
 export class SyncedFolder extends MamuteResource {
+  /** Id of the bucket the files are in. */
   declare readonly bucket: pulumi.Output<string>;
+  /** Access key id of the credential that uploads. */
   declare readonly accessKeyId: pulumi.Output<string>;
+  /** Its secret; always secret in state. */
   declare readonly secretAccessKey: pulumi.Output<string>;
   /** The prefix as stored: empty, or a folder ending in `/`. */
   declare readonly prefix: pulumi.Output<string>;
+  /** The local folder as given. */
   declare readonly path: pulumi.Output<string>;
   declare readonly include: pulumi.Output<string[] | undefined>;
   declare readonly exclude: pulumi.Output<string[] | undefined>;
   declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
   declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
+  /** Files uploaded at once. */
   declare readonly concurrency: pulumi.Output<number>;
+  /** The CDN resource purged after each sync; undefined when none. */
   declare readonly cdnResourceId: pulumi.Output<string | undefined>;
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /** The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag. */

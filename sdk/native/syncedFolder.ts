@@ -49,6 +49,10 @@ export interface SyncedFolderArgs {
    */
   cdnResourceId?: pulumi.Input<string>;
   /**
+   * Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.
+   */
+  cdnBaseUrl?: pulumi.Input<string>;
+  /**
    * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
    */
   s3Endpoint?: pulumi.Input<string>;
@@ -112,6 +116,10 @@ export class SyncedFolder extends pulumi.CustomResource {
    */
   declare readonly cdnResourceId: pulumi.Output<string | undefined>;
   /**
+   * Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.
+   */
+  declare readonly cdnBaseUrl: pulumi.Output<string | undefined>;
+  /**
    * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
@@ -129,6 +137,6 @@ export class SyncedFolder extends pulumi.CustomResource {
   declare readonly syncedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SyncedFolderArgs, opts?: pulumi.CustomResourceOptions) {
-    super(SyncedFolder.__pulumiType, name, resourceInputs(["bucket","accessKeyId","secretAccessKey","prefix","path","include","exclude","cacheControl","contentTypes","concurrency","cdnResourceId","s3Endpoint","files","headers","syncedAt"], args && withFolderManifest(args), ["secretAccessKey"]), resourceOptions(opts, ["secretAccessKey"]));
+    super(SyncedFolder.__pulumiType, name, resourceInputs(["bucket","accessKeyId","secretAccessKey","prefix","path","include","exclude","cacheControl","contentTypes","concurrency","cdnResourceId","cdnBaseUrl","s3Endpoint","files","headers","syncedAt"], args && withFolderManifest(args), ["secretAccessKey"]), resourceOptions(opts, ["secretAccessKey"]));
   }
 }
