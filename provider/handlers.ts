@@ -8,16 +8,33 @@ import {
   ResourceInitError,
   STATE_VERSION,
   checkInputs,
-  diffInputs,
+  diffDetailed,
   inputsOf,
   upgradeState,
   withoutInputOnly,
+  type CheckFailure,
   type Context,
+  type DetailedDiff,
   type PropertyMap,
   type ResourceDefinition,
 } from "./resource";
 
+/**
+ * The operations of one resource kind, in the dynamic provider's shape (the dynamic host calls
+ * them through the shim) and with the details the native plugin needs (which properties changed).
+ */
+export interface KindOperations {
+  check(olds: PropertyMap, news: PropertyMap): Promise<{ inputs: PropertyMap; failures: CheckFailure[] }>;
+  diff(id: string, olds: PropertyMap, news: PropertyMap): Promise<DetailedDiff>;
+  create(props: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
+  read(id: string, props: PropertyMap): Promise<{ id: string; props: PropertyMap; inputs?: PropertyMap }>;
+  update(id: string, olds: PropertyMap, news: PropertyMap): Promise<{ outs: PropertyMap }>;
+  delete(id: string, props: PropertyMap): Promise<void>;
+}
+
+// Checked here, so a change of either shape fails the build.
 type DynamicProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+const _fitsTheDynamicHost = (operations: KindOperations): DynamicProvider => operations;
 
 /** Drops the serialized shim the host adds to every property bag. */
 function own(props: PropertyMap | undefined): PropertyMap {
@@ -30,6 +47,14 @@ function defined(props: PropertyMap): PropertyMap {
   return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
 }
 
+function defaultsOf(definition: ResourceDefinition): PropertyMap {
+  return Object.fromEntries(
+    Object.entries(definition.inputs)
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([key, spec]) => [key, spec.default]),
+  );
+}
+
 function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args) => {
     try {
@@ -40,7 +65,7 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
   };
 }
 
-export function dynamicProvider(definition: ResourceDefinition, ctx: Context): DynamicProvider {
+export function dynamicProvider(definition: ResourceDefinition, ctx: Context): KindOperations {
   /** Old outputs in the current shape, whichever version of the package wrote them. */
   const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
   const outputsOf = (props: PropertyMap) => defined({ ...withoutInputOnly(definition, props), __version: STATE_VERSION });
@@ -51,8 +76,8 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       // A trace of a create whose outcome is unknown: an update could not give it a real id, a
       // replacement can. Delete first: the delete removes what that attempt made, if anything,
       // and the new object may need the same unique key.
-      if (parsePendingId(id)) return { changes: true, replaces: ["id"], deleteBeforeReplace: true };
-      return diffInputs(definition, stateOf(olds), own(news));
+      if (parsePendingId(id)) return { changes: true, changed: ["id"], replaces: ["id"], deleteBeforeReplace: true };
+      return diffDetailed(definition, stateOf(olds), own(news));
     }),
 
     create: guard(async (props: PropertyMap) => {
@@ -73,7 +98,10 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
     }),
 
     read: guard(async (id: string, props: PropertyMap) => {
-      const state = stateOf(props);
+      // No state at all: an import (or `.get()`), which knows only the id. Inputs the API does not
+      // hold start at their defaults, so the engine's following check and diff see no change.
+      const importing = Object.keys(own(props)).length === 0;
+      const state = importing ? {} : stateOf(props);
       const trace = parsePendingId(id);
       if (trace) {
         // Refresh adopts what the attempt made (the engine takes a new id from Read), or drops it.
@@ -85,7 +113,8 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const current = await definition.read(ctx, id, state);
       // An empty id tells the engine the object is gone; it drops it from state.
       if (current === undefined) return { id: "", props: {} };
-      const outs = { ...state, ...current };
+      const base = importing ? defaultsOf(definition) : state;
+      const outs = { ...base, ...current };
       return { id, props: outputsOf(outs), inputs: inputsOf(definition, defined(outs)) };
     }),
 
@@ -109,5 +138,5 @@ export function dynamicProvider(definition: ResourceDefinition, ctx: Context): D
       const found = await definition.findPending(ctx, trace, state);
       if (found !== undefined) await definition.delete(ctx, found.id, { ...state, ...found.outs });
     }),
-  } as DynamicProvider;
+  };
 }

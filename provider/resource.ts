@@ -64,8 +64,19 @@ export interface Context {
   config?(): ProviderConfig;
 }
 
+/**
+ * How `get<Kind>` (an invoke of the native plugin) finds one existing object: its arguments, and
+ * the resource id they denote. The object is then read as an import reads it.
+ */
+export interface Lookup {
+  description: string;
+  args: Record<string, InputProperty>;
+  /** The id of the one object the (validated) args denote; throws an error naming what was not found. */
+  find(ctx: Context, args: PropertyMap): Promise<string>;
+}
+
 export interface ResourceDefinition {
-  /** SDK class name and the `type` of the dynamic resource. */
+  /** SDK class name, the `type` of the dynamic resource, and the native type `mamutecloud:index:<kind>`. */
   kind: string;
   description: string;
   inputs: Record<string, InputProperty>;
@@ -102,6 +113,14 @@ export interface ResourceDefinition {
    * made nothing. Throws when it cannot tell which object it was.
    */
   findPending(ctx: Context, trace: PendingCreate, state: PropertyMap): Promise<{ id: string; outs: PropertyMap } | undefined>;
+  /** `get<Kind>` in the native plugin's schema and SDK. */
+  lookup?: Lookup;
+  /**
+   * Inputs the SDK classes compute in the program instead of taking them from the user
+   * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
+   * native class fills them by calling `helper`, an export of sdk/native/helpers.ts.
+   */
+  computedByClass?: { inputs: string[]; helper: string };
 }
 
 /**
@@ -134,6 +153,13 @@ export function upgradeState(definition: ResourceDefinition, state: PropertyMap)
   return definition.upgrade && version < STATE_VERSION ? definition.upgrade(state, version) : state;
 }
 
+/** Properties (inputs or outputs) declared secret: the engine must keep them encrypted. */
+export function secretProperties(definition: ResourceDefinition): string[] {
+  return [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)]
+    .filter(([, spec]) => spec.secret)
+    .map(([key]) => key);
+}
+
 /** Keys the provider keeps for itself in inputs and outputs (`__autoname`, `__version`, …). */
 export function isInternal(key: string): boolean {
   return key.startsWith("__");
@@ -146,38 +172,48 @@ function reasonOf(error: z.ZodError): string {
   return [...new Set(messages)].join("; ");
 }
 
+/** Validates `values` against property specs: the canonical values, and a failure per bad property. */
+export function checkProperties(
+  specs: Record<string, InputProperty>,
+  values: PropertyMap,
+): { checked: PropertyMap; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  const checked: PropertyMap = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const value = values[key];
+    if (value === undefined || value === null) {
+      if (spec.default !== undefined) checked[key] = spec.default;
+      else if (spec.required) failures.push({ property: key, reason: "is required" });
+      continue;
+    }
+    if (isUnknown(value)) {
+      checked[key] = value;
+      continue;
+    }
+    const parsed = spec.schema.safeParse(value);
+    if (parsed.success) checked[key] = parsed.data;
+    else failures.push({ property: key, reason: reasonOf(parsed.error) });
+  }
+  return { checked, failures };
+}
+
+/** Properties a bag holds that `specs` does not declare (internal `__` keys aside). */
+export function unknownProperties(what: string, specs: Record<string, InputProperty>, values: PropertyMap): CheckFailure[] {
+  return Object.entries(values)
+    .filter(([key, value]) => !isInternal(key) && !(key in specs) && value !== undefined && value !== null)
+    .map(([key]) => ({ property: key, reason: `${what} has no property "${key}"; known: ${Object.keys(specs).join(", ")}` }));
+}
+
 /** Validates and canonicalises `news`, leaving unknown values for the real run. No network. */
 export function checkInputs(
   definition: ResourceDefinition,
   olds: PropertyMap,
   news: PropertyMap,
 ): { inputs: PropertyMap; failures: CheckFailure[] } {
-  const failures: CheckFailure[] = [];
-  const inputs: PropertyMap = {};
-  for (const [key, value] of Object.entries(news)) {
-    if (isInternal(key)) inputs[key] = value;
-    else if (!(key in definition.inputs) && value !== undefined && value !== null) {
-      failures.push({
-        property: key,
-        reason: `${definition.kind} has no property "${key}"; known: ${Object.keys(definition.inputs).join(", ")}`,
-      });
-    }
-  }
-  for (const [key, spec] of Object.entries(definition.inputs)) {
-    const value = news[key];
-    if (value === undefined || value === null) {
-      if (spec.default !== undefined) inputs[key] = spec.default;
-      else if (spec.required) failures.push({ property: key, reason: "is required" });
-      continue;
-    }
-    if (isUnknown(value)) {
-      inputs[key] = value;
-      continue;
-    }
-    const parsed = spec.schema.safeParse(value);
-    if (parsed.success) inputs[key] = parsed.data;
-    else failures.push({ property: key, reason: reasonOf(parsed.error) });
-  }
+  const internal = Object.fromEntries(Object.entries(news).filter(([key]) => isInternal(key)));
+  const { checked, failures } = checkProperties(definition.inputs, news);
+  const inputs: PropertyMap = { ...internal, ...checked };
+  failures.unshift(...unknownProperties(definition.kind, definition.inputs, news));
   definition.refine?.(inputs, olds, failures);
   return { inputs, failures };
 }
@@ -213,12 +249,23 @@ export interface DiffOutcome {
   deleteBeforeReplace: boolean;
 }
 
+export interface DetailedDiff extends DiffOutcome {
+  /** The input properties that differ (the native plugin's detailed diff). */
+  changed: string[];
+}
+
 /** Pure: compares old outputs with checked new inputs. */
 export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DiffOutcome {
+  const { changed: _changed, ...outcome } = diffDetailed(definition, olds, news);
+  return outcome;
+}
+
+export function diffDetailed(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DetailedDiff {
   const changed = changedProperties(definition, olds, news);
   const replaces = [...new Set([...replacementsOf(definition, changed), ...(definition.replaces?.(olds, news) ?? [])])];
   return {
     changes: changed.length > 0,
+    changed,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && (definition.deleteBeforeReplace?.(olds, news) ?? false),
   };

@@ -4,7 +4,10 @@
 import { z } from "zod";
 import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
-import type { InputProperty, OutputProperty, ResourceDefinition } from "./resource";
+import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "./resource";
+
+export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
+export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
 
 type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec };
 
@@ -110,6 +113,27 @@ function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   };
 }
 
+/** The properties of an existing object: the resource's properties and its id. */
+function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
+  const { properties, required } = resourceSpec(definition, types);
+  return {
+    properties: { id: { type: "string", description: `The ${definition.kind}'s id (its import id).` }, ...properties },
+    required: ["id", ...required],
+  };
+}
+
+function functionSpec(definition: ResourceDefinition, lookup: Lookup, types: TypeCollector) {
+  const args = Object.entries(lookup.args);
+  return {
+    description: lookup.description,
+    inputs: {
+      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p, types)])),
+      required: args.filter(([, p]) => p.required).map(([key]) => key),
+    },
+    outputs: lookupOutputs(definition, types),
+  };
+}
+
 function configSpec(setting: Setting): PropertySpec {
   return {
     type: setting.type,
@@ -123,16 +147,17 @@ function configSpec(setting: Setting): PropertySpec {
 export function packageSchema(version: string): Record<string, unknown> {
   const config = Object.fromEntries(Object.values(settings).map((setting) => [setting.key, configSpec(setting)]));
   const types: TypeCollector = {};
-  const resources = Object.fromEntries(
-    definitions.map((definition) => [`${CONFIG_NAMESPACE}:index:${definition.kind}`, resourceSpec(definition, types)]),
+  const resources = Object.fromEntries(definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition, types)]));
+  const functions = Object.fromEntries(
+    definitions.flatMap((definition) => (definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [])),
   );
   return {
     name: CONFIG_NAMESPACE,
     displayName: "MamuteCloud",
     version,
     description:
-      "Buckets, bucket-scoped S3 credentials, DNS zones and records on MamuteCloud, as code. " +
-      "Resources are served by a dynamic provider shipped in the pulumi-mamutecloud npm package.",
+      "Buckets, bucket-scoped S3 credentials, synced folders, CDN resources, custom domains, certificates, DNS zones and records on MamuteCloud, as code. " +
+      "Served by the native plugin shipped in the pulumi-mamutecloud npm package (the same package also serves them as dynamic resources).",
     keywords: ["pulumi", "mamutecloud", "category/cloud", "kind/native"],
     license: "Apache-2.0",
     publisher: "pulumi-mamutecloud",
@@ -142,10 +167,13 @@ export function packageSchema(version: string): Record<string, unknown> {
       inputProperties: config,
     },
     resources,
+    functions,
     ...(Object.keys(types).length
-      ? { types: Object.fromEntries(Object.keys(types).sort().map((id) => [`${CONFIG_NAMESPACE}:index:${id}`, types[id]])) }
+      ? { types: Object.fromEntries(Object.keys(types).sort().map((id) => [typeToken(id), types[id]])) }
       : {}),
-    language: { nodejs: { packageName: "pulumi-mamutecloud", dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
+    // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
+    // and an SDK generated under that name would shadow the package itself.
+    language: { nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
   };
 }
 

@@ -3,13 +3,15 @@
 // the user set runs out, show progress while it waits, and fail with an error that says what was
 // awaited, for how long, and what the API said last.
 //
-// Progress goes through `pulumi.log.info`. In the dynamic provider host that call has no engine
+// Progress goes to the native plugin's reporter when one runs the operation (provider/progress.ts),
+// else through `pulumi.log.info`. In the dynamic provider host that call has no engine
 // connection (the host ignores the engine address it is started with: pulumi/pulumi#6065), so it
 // falls back to a line on the host's stdout, and the Pulumi CLI (3.146 and later, pulumi/pulumi#18253)
 // passes the stdout and stderr of a dynamic provider through to its output as info messages. If a
 // later SDK connects the host to the engine, the same call becomes a structured engine log.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { reportProgress } from "./progress";
 
 const UNITS_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000 };
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -63,7 +65,7 @@ export interface WaitSpec<T> {
   intervalMs?: number;
   /** Default 15s: a real CDN takes minutes; more frequent polls only spend rate limit. */
   maxIntervalMs?: number;
-  /** Where progress lines go. Default `pulumi.log.info`. */
+  /** Where progress lines go. Default the plugin's status line, else `pulumi.log.info`. */
   log?(message: string): void;
 }
 
@@ -93,7 +95,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 function defaultLog(message: string): void {
-  void pulumi.log.info(message);
+  // The native plugin reports on the resource's row (an ephemeral status line with its URN); the
+  // dynamic host installs no reporter, so there the line takes the path described above.
+  if (!reportProgress(message)) void pulumi.log.info(message);
 }
 
 /** Polls until `done`; returns the last observation. */

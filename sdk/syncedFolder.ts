@@ -77,14 +77,30 @@ export class SyncedFolder extends MamuteResource {
   declare readonly prefix: pulumi.Output<string>;
   /** The local folder as given. */
   declare readonly path: pulumi.Output<string>;
+  /** Globs of the files uploaded, as given. */
+  declare readonly include: pulumi.Output<string[] | undefined>;
+  /** Globs of the files left out, as given. */
+  declare readonly exclude: pulumi.Output<string[] | undefined>;
+  /** Glob → Cache-Control rules, as given. */
+  declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
+  /** Glob → Content-Type rules, as given. */
+  declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
   /** Files uploaded at once. */
   declare readonly concurrency: pulumi.Output<number>;
   /** The CDN resource purged after each sync; undefined when none. */
   declare readonly cdnResourceId: pulumi.Output<string | undefined>;
+  /** Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise. */
+  declare readonly cdnBaseUrl: pulumi.Output<string | undefined>;
+  /** The S3 endpoint given; undefined for the provider's. */
+  declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /** The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag. */
   declare readonly files: pulumi.Output<Record<string, string>>;
   /** Headers codes of `files` → `"<content type>|<cache-control>"`. */
   declare readonly headers: pulumi.Output<Record<string, string>>;
+  /** SHA-256 of the manifest last synced (base64url): an unchanged manifest needs no S3 request. */
+  declare readonly filesDigest: pulumi.Output<string>;
+  /** The files last synced with their headers codes, compressed (the manifest itself is kept once, in the inputs). */
+  declare readonly filesIndex: pulumi.Output<string>;
   /** When the last sync that changed the bucket began (ISO 8601). */
   declare readonly syncedAt: pulumi.Output<string | undefined>;
 

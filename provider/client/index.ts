@@ -5,6 +5,7 @@
 import { Agent, interceptors, type Dispatcher } from "undici";
 import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";
+import { currentReporter } from "../progress";
 import { registerSecret } from "../redact";
 import { MamuteApiError, UnexpectedResponseError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
@@ -142,7 +143,18 @@ export class MamuteClient {
     const fullPath = query.size ? `${path}?${query}` : path;
     const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
     const sentAt = await this.limiter.acquire();
-    const tracker: RetryTracker = { mode, limiter: this.limiter, attempts: 1, errors: 0, throttles: 0, firstSentAt: sentAt, sentAt };
+    // The reporter is captured here: undici runs the retry callback outside this operation's async context.
+    const tracker: RetryTracker = {
+      mode,
+      limiter: this.limiter,
+      attempts: 1,
+      errors: 0,
+      throttles: 0,
+      firstSentAt: sentAt,
+      sentAt,
+      operation: call.operation,
+      progress: currentReporter(),
+    };
     const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders };
     let body: string | undefined;
     if (call.body !== undefined) {

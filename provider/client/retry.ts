@@ -81,7 +81,13 @@ export interface RetryTracker {
   firstSentAt: number;
   /** When the latest attempt went out. */
   sentAt: number;
+  /** For the status line of a long wait. */
+  operation?: string;
+  progress?: (message: string) => void;
 }
+
+/** Waits shorter than this pass without a status line. */
+const REPORTED_WAIT_MS = 1000;
 
 export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback {
   return (err, { opts }, cb) => {
@@ -104,6 +110,11 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
       if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
     if (delay === undefined || outOfTime()) return cb(err);
+    if (delay >= REPORTED_WAIT_MS && tracker.progress) {
+      const cause = status !== undefined ? `HTTP ${status}` : failure.code;
+      const count = throttled ? `throttled ${tracker.throttles} time${tracker.throttles === 1 ? "" : "s"}` : `retry ${tracker.errors} of ${settings.maxRetries}`;
+      tracker.progress(`${tracker.operation ?? "request"}: ${cause}; retrying in ${(delay / 1000).toFixed(1)}s (${count})`);
+    }
     setTimeout(() => {
       tracker.limiter.acquire().then((sentAt) => {
         // The wait for the limiter counts too: a 429 is not retried past its time budget.

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice } from "../conflict";
+import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import {
   changedProperties,
@@ -226,6 +227,15 @@ export const bucket: ResourceDefinition = {
       }
       throw err;
     }
+  },
+
+  lookup: {
+    description: "An existing bucket, by id or by name.",
+    args: {
+      id: idArg("Bucket"),
+      name: { description: "The bucket's name.", schema: bucketName },
+    },
+    find: (ctx, args) => idOrKey("Bucket", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
   },
 
   async delete(ctx, id, state) {

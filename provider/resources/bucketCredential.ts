@@ -9,7 +9,7 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { registerSecret } from "../redact";
-import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
+import { ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 
 const credentialResponse = z.object({
   access_key_id: z.string(),
@@ -154,9 +154,12 @@ async function regenerate(client: MamuteClient, bucketId: string, accessKeyId: s
   }
 }
 
-/** A credential whose secret the stack does not hold (its create lost it) must get a new one. */
+/**
+ * A credential whose secret its create lost must get a new one. One that was imported never had
+ * its secret in the stack (`__secretNeverSeen`): it keeps working, and `rotation` gives it one.
+ */
 function secretMissing(olds: PropertyMap): boolean {
-  return typeof olds.accessKeyId === "string" && typeof olds.secretAccessKey !== "string";
+  return typeof olds.accessKeyId === "string" && typeof olds.secretAccessKey !== "string" && olds.__secretNeverSeen !== true;
 }
 
 function rotationChanged(olds: PropertyMap, news: PropertyMap): boolean {
@@ -178,30 +181,32 @@ interface Made {
   secret?: string;
 }
 
+const bucketCredentialInputs = {
+  bucketId: {
+    description: "Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.",
+    schema: bucketIdSchema,
+    required: true,
+    replaceOnChange: true,
+  },
+  active: {
+    description: "Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.",
+    schema: z.boolean(),
+    default: true,
+  },
+  rotation: {
+    description:
+      "Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays " +
+      "and the old secret stops working at once.",
+    schema: z.string(),
+  },
+} satisfies Record<string, InputProperty>;
+
 export const bucketCredential: ResourceDefinition = {
   kind: "BucketCredential",
   description:
     "An S3 access key (access key id + secret access key) that opens only its bucket. The secret is shown by the API " +
     "once, so it is kept in state (as a secret) and `refresh` keeps it from there.",
-  inputs: {
-    bucketId: {
-      description: "Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.",
-      schema: bucketIdSchema,
-      required: true,
-      replaceOnChange: true,
-    },
-    active: {
-      description: "Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.",
-      schema: z.boolean(),
-      default: true,
-    },
-    rotation: {
-      description:
-        "Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays " +
-        "and the old secret stops working at once.",
-      schema: z.string(),
-    },
-  },
+  inputs: bucketCredentialInputs,
   outputs: {
     accessKeyId: { description: "The S3 access key id; stays the same across rotations.", schema: z.string() },
     secretAccessKey: {
@@ -356,12 +361,13 @@ export const bucketCredential: ResourceDefinition = {
     return found && { id: credentialId(bucketId, found.access_key_id), outs: { bucketId, ...outputsOf(found) } };
   },
 
-  async read(ctx, id) {
+  async read(ctx, id, state) {
     const { bucketId, accessKeyId } = parseCredentialId(id);
     const credentials = await credentialsIfBucket(ctx.client(), bucketId);
     const found = credentials?.find((credential) => credential.access_key_id === accessKeyId);
     // The secret is not in the answer: the one in state (if any) is kept by not returning it.
-    return found && { bucketId, ...outputsOf(found) };
+    const imported = typeof state.accessKeyId !== "string";
+    return found && { bucketId, ...outputsOf(found), ...(imported ? { __secretNeverSeen: true } : {}) };
   },
 
   async update(ctx, id, olds, news) {
@@ -376,9 +382,19 @@ export const bucketCredential: ResourceDefinition = {
     }
     if (rotationChanged(olds, news) || secretMissing(olds)) {
       const fresh = await regenerate(client, bucketId, accessKeyId);
-      outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret };
+      outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret, __secretNeverSeen: undefined };
     }
     return outs;
+  },
+
+  // The API never shows a secret again: a credential found by lookup has no `secretAccessKey`.
+  lookup: {
+    description: "An existing credential of a bucket, by its access key id (without its secret, which the API shows only once).",
+    args: {
+      bucketId: { ...bucketCredentialInputs.bucketId, replaceOnChange: false },
+      accessKeyId: { description: "The credential's S3 access key id.", schema: z.string().min(1), required: true },
+    },
+    find: async (_ctx, args) => credentialId(String(args.bucketId), String(args.accessKeyId)),
   },
 
   async delete(ctx, id) {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice } from "../conflict";
+import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
@@ -668,6 +669,15 @@ export const cdnResource: ResourceDefinition = {
   async read(ctx, id) {
     const found = await getCdnResource(ctx.client(), id);
     return found && outputsOf(found);
+  },
+
+  lookup: {
+    description: "An existing CDN resource, by id or by name.",
+    args: {
+      id: idArg("CdnResource"),
+      name: { description: "The CDN resource's name.", schema: nameSchema },
+    },
+    find: (ctx, args) => idOrKey("CdnResource", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
   },
 
   async update(ctx, id, _olds, news) {

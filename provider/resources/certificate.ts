@@ -13,6 +13,7 @@ import {
   createCertificate,
   deleteTimeoutInput,
   namesKey,
+  readCertificate,
   type ApiCertificate,
 } from "./ssl";
 
@@ -124,4 +125,20 @@ export const certificate: ResourceDefinition = {
   },
 
   ...certificateOperations("certificate", outputsOf),
+
+  async read(ctx, id, state) {
+    const found = await readCertificate(ctx.client(), id);
+    if (!found) return undefined;
+    // An import knows only the id: the names come from the API. A refresh keeps the program's.
+    const imported = state.domainName === undefined;
+    return { ...outputsOf(found), ...(imported ? { domainName: found.domain_name, subjectAlternativeNames: found.subject_alternative_names } : {}) };
+  },
+
+  lookup: {
+    description: "An existing requested certificate, by id: its names, status and the validation records it waits for.",
+    args: {
+      id: { description: "The certificate's id (its import id).", schema: z.string().min(1), required: true },
+    },
+    find: async (_ctx, args) => String(args.id),
+  },
 };

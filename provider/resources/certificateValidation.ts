@@ -95,7 +95,8 @@ export const certificateValidation: ResourceDefinition = {
   async read(ctx, id) {
     const cert = await readCertificate(ctx.client(), id);
     // No longer issued: gone from state, so the next `up` waits for it again.
-    return cert?.status === ISSUED ? outputsOf(cert) : undefined;
+    // The id is the certificate's: an import (which knows only the id) learns its input from it.
+    return cert?.status === ISSUED ? { certificateId: id, ...outputsOf(cert) } : undefined;
   },
 
   // Only the timeout changes in place, and it matters only while creating.

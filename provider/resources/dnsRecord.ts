@@ -18,7 +18,7 @@ import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice } from "../conflict";
 import { madeWithin } from "../pending";
-import { isUnknown, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
   DEFAULT_TTL,
   MAX_VALUES,
@@ -242,58 +242,61 @@ function upgradeRecordState(state: PropertyMap, version: number): PropertyMap {
   return { ...rest, values: rest.values.map((host) => `${priority} ${host}`).sort() };
 }
 
+const recordInputs = {
+  zoneId: {
+    description: "Id of the zone (a DnsZone's `id`). Changing it replaces the record.",
+    schema: zoneIdSchema,
+    required: true,
+    replaceOnChange: true,
+  },
+  name: {
+    description:
+      "`@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or " +
+      "without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.",
+    schema: nameSchema,
+    required: true,
+    replaceOnChange: true,
+  },
+  type: {
+    description:
+      "`A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created " +
+      "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
+    schema: typeSchema,
+    required: true,
+    replaceOnChange: true,
+  },
+  values: {
+    description:
+      `1-${MAX_VALUES} values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, ` +
+      "RFC 5952), CNAME = exactly one host name (not at the apex, not an IP address), NS = host names, MX = " +
+      '`"<priority> <host>"` (`"10 mx1.example.com"`), SRV = `"<priority> <weight> <port> <target>"` ' +
+      '(`"10 5 5060 sip.example.com"`), CAA = `"<flags> <tag> <value>"` with tag issue, issuewild or iodef ' +
+      '(`"0 issue \\"letsencrypt.org\\""`), TXT = 1-2048 printable ASCII characters (text in double quotes is read as ' +
+      "zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with " +
+      "a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. " +
+      "Changes in place.",
+    schema: valuesSchema,
+    required: true,
+  },
+  ttl: {
+    description: `Time to live in seconds, ${TTL_MIN}-${TTL_MAX}; default ${DEFAULT_TTL}. Changes in place.`,
+    schema: ttlSchema,
+    default: DEFAULT_TTL,
+  },
+  priority: {
+    description:
+      `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
+      "(the record's state holds no priority), so moving it into the values is no change.",
+    schema: prioritySchema,
+    deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
+  },
+} satisfies Record<string, InputProperty>;
+
 export const dnsRecord: ResourceDefinition = {
   kind: "DnsRecord",
   description: "A DNS record set in a MamuteCloud zone: one name and type with one or more values.",
-  inputs: {
-    zoneId: {
-      description: "Id of the zone (a DnsZone's `id`). Changing it replaces the record.",
-      schema: zoneIdSchema,
-      required: true,
-      replaceOnChange: true,
-    },
-    name: {
-      description:
-        "`@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or " +
-        "without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.",
-      schema: nameSchema,
-      required: true,
-      replaceOnChange: true,
-    },
-    type: {
-      description:
-        "`A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created " +
-        "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
-      schema: typeSchema,
-      required: true,
-      replaceOnChange: true,
-    },
-    values: {
-      description:
-        `1-${MAX_VALUES} values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, ` +
-        "RFC 5952), CNAME = exactly one host name (not at the apex, not an IP address), NS = host names, MX = " +
-        '`"<priority> <host>"` (`"10 mx1.example.com"`), SRV = `"<priority> <weight> <port> <target>"` ' +
-        '(`"10 5 5060 sip.example.com"`), CAA = `"<flags> <tag> <value>"` with tag issue, issuewild or iodef ' +
-        '(`"0 issue \\"letsencrypt.org\\""`), TXT = 1-2048 printable ASCII characters (text in double quotes is read as ' +
-        "zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with " +
-        "a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. " +
-        "Changes in place.",
-      schema: valuesSchema,
-      required: true,
-    },
-    ttl: {
-      description: `Time to live in seconds, ${TTL_MIN}-${TTL_MAX}; default ${DEFAULT_TTL}. Changes in place.`,
-      schema: ttlSchema,
-      default: DEFAULT_TTL,
-    },
-    priority: {
-      description:
-        `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
-        "(the record's state holds no priority), so moving it into the values is no change.",
-      schema: prioritySchema,
-      deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
-    },
-  },
+  inputs: recordInputs,
+
   outputs: {
     fqdn: { description: "The record's fully qualified name without the final dot, e.g. `www.example.com`.", schema: z.string() },
     recordId: { description: "The API's id of the record (the resource id is `<zoneId>/<recordId>`).", schema: z.string() },
@@ -424,6 +427,25 @@ export const dnsRecord: ResourceDefinition = {
       throw new Error(`DNS zone ${zoneId} of record ${record} no longer exists. Run \`pulumi refresh\` to drop its records from the stack.`);
     }
     return outputsOf(updated, news.name, zoneDomain);
+  },
+
+  lookup: {
+    description: "An existing DNS record set, by its zone, name and type.",
+    args: {
+      zoneId: { ...recordInputs.zoneId, replaceOnChange: false },
+      name: { ...recordInputs.name, replaceOnChange: false },
+      type: { ...recordInputs.type, replaceOnChange: false },
+    },
+    async find(ctx, args) {
+      const client = ctx.client();
+      const zoneId = String(args.zoneId);
+      const zoneDomain = await readZoneDomain(client, zoneId);
+      if (zoneDomain === undefined) throw new Error(`getDnsRecord: DNS zone ${zoneId} does not exist`);
+      const fqdn = recordFqdn(String(args.name), zoneDomain);
+      const found = (await listAtName(client, zoneId, fqdn)).find((record) => record.type === args.type);
+      if (!found) throw new Error(`getDnsRecord: zone ${zoneDomain} has no ${args.type} record named ${withoutTrailingDot(fqdn)}`);
+      return recordId(zoneId, found.id);
+    },
   },
 
   async delete(ctx, id, state) {

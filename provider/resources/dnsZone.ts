@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice } from "../conflict";
+import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import type { PropertyMap, ResourceDefinition } from "../resource";
 import { canonicalZoneDomain } from "./dns";
@@ -109,6 +110,15 @@ export const dnsZone: ResourceDefinition = {
   async read(ctx, id) {
     const found = await ctx.client().find({ operation: `read DNS zone ${id}`, method: "GET", path: zonePath(id), response: zoneResponse });
     return found && outputsOf(found);
+  },
+
+  lookup: {
+    description: "An existing DNS zone, by id or by domain.",
+    args: {
+      id: idArg("DnsZone"),
+      domain: { description: "The zone's domain, like `example.com`.", schema: domainSchema },
+    },
+    find: (ctx, args) => idOrKey("DnsZone", args, "domain", async (domain) => (await findByDomain(ctx.client(), domain))?.id),
   },
 
   async delete(ctx, id, state) {

@@ -37,6 +37,15 @@ function outputsOf(cert: ApiCertificate): PropertyMap {
   return { domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names, ...certificateFacts(cert) };
 }
 
+function sameFingerprint(olds: PropertyMap, certificatePem: unknown): boolean {
+  if (typeof certificatePem !== "string") return false;
+  try {
+    return fingerprintOf(certificatePem) === olds.fingerprint;
+  } catch {
+    return false; // not a certificate: check says so
+  }
+}
+
 export const importedCertificate: ResourceDefinition = {
   kind: "ImportedCertificate",
   description:
@@ -88,6 +97,15 @@ export const importedCertificate: ResourceDefinition = {
       const problem = chainOrderProblem(certificate, certificateChain);
       if (problem) failures.push({ property: "certificateChain", reason: problem });
     }
+  },
+
+  // The API gives no PEM back, so an imported object's state has none (`pulumi import` knows only
+  // the id). The program's certificate is the same one when its fingerprint is; the key is checked
+  // against it at check, and the chain is the program's to give.
+  same: {
+    certificate: (old, next, olds) => (old === undefined && olds.fingerprint !== undefined ? sameFingerprint(olds, next) : old === next),
+    privateKey: (old, next, olds, news) => (old === undefined && olds.certificate === undefined ? sameFingerprint(olds, news.certificate) : old === next),
+    certificateChain: (old, next, olds) => (old === undefined && olds.certificate === undefined) || (old ?? null) === (next ?? null),
   },
 
   async create(ctx, inputs) {

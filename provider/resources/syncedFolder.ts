@@ -393,6 +393,8 @@ export const syncedFolder: ResourceDefinition = {
     }
   },
 
+  computedByClass: { inputs: ["files", "headers"], helper: "withFolderManifest" },
+
   // What is stored depends on the bucket, prefix and manifest; the credential must be recorded for
   // later operations. The rest shaped the manifest (already compared) or says how to reach S3.
   same: {
@@ -437,7 +439,15 @@ export const syncedFolder: ResourceDefinition = {
   // A failed create keeps its real id (`<bucket>/<prefix>`) with the files that landed, never a trace.
   findPending: async () => undefined,
 
-  async read(ctx, _id, state) {
+  async read(ctx, id, state) {
+    if (typeof state.accessKeyId !== "string") {
+      // An import (or `.get()`) knows only the id: no credential to list the bucket with, and no
+      // manifest to compare: the folder it mirrors lives in the program.
+      throw new Error(
+        `SyncedFolder "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
+          "declare it in the program instead, and its first `pulumi up` uploads the folder",
+      );
+    }
     const { codes, prefix } = recorded(state);
     let stored;
     try {

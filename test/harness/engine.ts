@@ -65,16 +65,34 @@ export class Engine {
 
   constructor(
     readonly host: ProviderHost,
-    private readonly provider: string,
+    /** The serialized shim for the dynamic host; none for a native plugin. */
+    private readonly provider: string | undefined,
   ) {}
 
   static async create(host: ProviderHost): Promise<Engine> {
-    return new Engine(host, await serializedShim());
+    return new Engine(host, host.native ? undefined : await serializedShim());
   }
 
   /** What the SDK class sends for these args (undefined outputs are dropped on the wire). */
   props(kind: string, name: string, args: Props): Props {
+    if (this.provider === undefined) return { ...args };
     return { ...resourceProps(kind, name, args, []), __provider: this.provider };
+  }
+
+  /**
+   * The engine's import (the `import` resource option, or `pulumi import` then the generated
+   * program): Read with the id and no properties, Check the program's inputs against the inputs
+   * read, Diff them against the outputs read. The resource enters the state as read.
+   */
+  async import(kind: string, name: string, id: string, args: Props): Promise<{ read: ResourceState; diff: DiffResult; check: CheckResult }> {
+    const read = await this.host.read(kind, name, id, {});
+    if (read.id === "" || read.inputs === undefined) throw new Error(`import of ${kind} ${id}: the provider found nothing`);
+    const check = await this.host.check(kind, name, read.inputs, this.props(kind, name, args));
+    if (check.failures.length) throw new CheckFailedError(check.failures);
+    const diff = await this.host.diff(kind, name, read.id, read.properties, check.inputs);
+    const state = { kind, name, id: read.id, inputs: read.inputs, outputs: read.properties };
+    this.state.set(name, state);
+    return { read: state, diff, check };
   }
 
   async check(kind: string, name: string, args: Props): Promise<CheckResult> {

@@ -9,14 +9,18 @@ export interface Registration {
   name: string;
   inputs: Record<string, any>;
   additionalSecretOutputs: string[];
+  /** The plugin version the registration asks the engine for ("" for none). */
+  version: string;
 }
 
 export const registrations: Registration[] = [];
 const secretOutputsByName = new Map<string, string[]>();
+const versionByName = new Map<string, string>();
 
 const original = MockMonitor.prototype.registerResource;
 MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
   secretOutputsByName.set(req.getName(), req.getAdditionalsecretoutputsList());
+  versionByName.set(req.getName(), req.getVersion());
   return original.call(this, req, callback);
 };
 
@@ -29,6 +33,7 @@ export async function captureRegistrations(): Promise<void> {
           name: args.name,
           inputs: args.inputs,
           additionalSecretOutputs: secretOutputsByName.get(args.name) ?? [],
+          version: versionByName.get(args.name) ?? "",
         });
         return { id: `${args.name}-id`, state: args.inputs };
       },

@@ -38,6 +38,13 @@ export function urnOf(kind: string, name: string): string {
   return `urn:pulumi:test::mamutecloud-test::pulumi-nodejs:dynamic/mamutecloud:${kind}::${name}`;
 }
 
+/** The native plugin's type token of a kind. */
+export const nativeType = (kind: string) => `mamutecloud:index:${kind}`;
+
+export function nativeUrnOf(kind: string, name: string): string {
+  return `urn:pulumi:test::mamutecloud-test::${nativeType(kind)}::${name}`;
+}
+
 function struct(props: Props): structproto.Struct {
   // The wire drops undefined, as the engine's serializer does.
   return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(props)));
@@ -65,14 +72,28 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+export interface PluginOptions {
+  /** The plugin folder (with PulumiPlugin.yaml). */
+  pluginDir: string;
+  /** The user's project: the working directory the language host gives the plugin. */
+  cwd: string;
+  /** The engine address, the plugin's last argument. */
+  engineAddress: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 export class ProviderHost {
   private stderrText = "";
   private stdoutText = "";
+  /** The engine's request fields for a resource: native plugins get the type token and the name. */
+  readonly native: boolean;
 
   private constructor(
     private readonly child: ChildProcess,
-    private readonly client: provrpc.ResourceProviderClient,
+    readonly client: provrpc.ResourceProviderClient,
+    native = false,
   ) {
+    this.native = native;
     child.stderr?.on("data", (chunk: Buffer) => (this.stderrText += chunk.toString()));
   }
 
@@ -88,9 +109,28 @@ export class ProviderHost {
   static async start(options: HostOptions = {}): Promise<ProviderHost> {
     const cwd = options.cwd ?? REPO_ROOT;
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
-    const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
+    return ProviderHost.spawn([entry, "127.0.0.1:1"], cwd, options.env, false);
+  }
+
+  /**
+   * A native plugin started as the Node language host starts a `runtime: nodejs` plugin
+   * (RunPlugin in pulumi-language-nodejs): `node <run-plugin> <plugin folder> <engine address>`,
+   * run-plugin resolved from the plugin folder, in the project's directory.
+   */
+  static async startPlugin(options: PluginOptions): Promise<ProviderHost> {
+    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [options.pluginDir] });
+    return ProviderHost.spawn([runPlugin, options.pluginDir, options.engineAddress], options.cwd, options.env, true);
+  }
+
+  /** The plugin as `pulumi-resource-mamutecloud <engine address>`, the executable found on PATH. */
+  static async startExecutable(executable: string, options: Omit<PluginOptions, "pluginDir">): Promise<ProviderHost> {
+    return ProviderHost.spawn([executable, "--logtostderr", "-v=9", options.engineAddress], options.cwd, options.env, true);
+  }
+
+  private static async spawn(args: string[], cwd: string, env: NodeJS.ProcessEnv | undefined, native: boolean): Promise<ProviderHost> {
+    const child = spawn(process.execPath, args, {
       cwd,
-      env: { ...(options.env ?? process.env), PULUMI_NODEJS_PROJECT: "mamutecloud-test", PULUMI_NODEJS_STACK: "test" },
+      env: { ...(env ?? process.env), PULUMI_NODEJS_PROJECT: "mamutecloud-test", PULUMI_NODEJS_STACK: "test" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -108,13 +148,28 @@ export class ProviderHost {
       child.once("error", reject);
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client);
+    const host = new ProviderHost(child, client, native);
     host.stdoutText = stdout;
     child.stdout?.on("data", (chunk: Buffer) => (host.stdoutText += chunk.toString()));
     return host;
   }
 
-  private unary<Req, Res>(method: string, request: Req): Promise<Res> {
+  urn(kind: string, name: string): string {
+    return this.native ? nativeUrnOf(kind, name) : urnOf(kind, name);
+  }
+
+  /** URN, and for a native plugin the type token and name, as the engine sets them. */
+  private target<R extends { setUrn(urn: string): unknown }>(request: R, kind: string, name: string): R {
+    request.setUrn(this.urn(kind, name));
+    const typed = request as unknown as { setType?(type: string): void; setName?(name: string): void };
+    if (this.native) {
+      typed.setType?.(nativeType(kind));
+      typed.setName?.(name);
+    }
+    return request;
+  }
+
+  unary<Req, Res>(method: string, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
       const call = (this.client as unknown as Record<string, Function>)[method].bind(this.client);
       call(request, (error: grpc.ServiceError | null, response: Res) => {
@@ -135,7 +190,7 @@ export class ProviderHost {
 
   async check(kind: string, name: string, olds: Props, news: Props): Promise<CheckResult> {
     const request = new provproto.CheckRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setOlds(struct(olds));
     request.setNews(struct(news));
     const response = await this.unary<provproto.CheckRequest, provproto.CheckResponse>("check", request);
@@ -145,13 +200,17 @@ export class ProviderHost {
     };
   }
 
-  async diff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
+  private rawDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<provproto.DiffResponse> {
     const request = new provproto.DiffRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setId(id);
     request.setOlds(struct(olds));
     request.setNews(struct(news));
-    const response = await this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+    return this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
+  }
+
+  async diff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<DiffResult> {
+    const response = await this.rawDiff(kind, name, id, olds, news);
     const changes = response.getChanges();
     return {
       changes:
@@ -165,9 +224,18 @@ export class ProviderHost {
     };
   }
 
+  /** The detailed diff a native plugin adds: property → `UPDATE`, `ADD_REPLACE`, … */
+  async detailedDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<Record<string, string>> {
+    const response = await this.rawDiff(kind, name, id, olds, news);
+    const names = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([label, value]) => [value, label]));
+    const detailed: Record<string, string> = {};
+    response.getDetaileddiffMap().forEach((diff, key) => (detailed[key] = names[diff.getKind()]));
+    return detailed;
+  }
+
   async create(kind: string, name: string, props: Props): Promise<{ id: string; properties: Props }> {
     const request = new provproto.CreateRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setProperties(struct(props));
     const response = await this.unary<provproto.CreateRequest, provproto.CreateResponse>("create", request);
     return { id: response.getId(), properties: (response.getProperties()?.toJavaScript() ?? {}) as Props };
@@ -175,7 +243,7 @@ export class ProviderHost {
 
   async read(kind: string, name: string, id: string, props: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
     const request = new provproto.ReadRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setId(id);
     request.setProperties(struct(props));
     const response = await this.unary<provproto.ReadRequest, provproto.ReadResponse>("read", request);
@@ -188,7 +256,7 @@ export class ProviderHost {
 
   async update(kind: string, name: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }> {
     const request = new provproto.UpdateRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setId(id);
     request.setOlds(struct(olds));
     request.setNews(struct(news));
@@ -198,7 +266,7 @@ export class ProviderHost {
 
   async delete(kind: string, name: string, id: string, props: Props): Promise<void> {
     const request = new provproto.DeleteRequest();
-    request.setUrn(urnOf(kind, name));
+    this.target(request, kind, name);
     request.setId(id);
     request.setProperties(struct(props));
     await this.unary("delete", request);
@@ -228,4 +296,40 @@ export class ProviderHost {
       await exited;
     }
   }
+}
+
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+/** A value the way the engine sends a secret. */
+export function secretValue(value: unknown): Props {
+  return { ...SECRET, value };
+}
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Props)["4dabf18193072939515e22adb298388d"] === SECRET["4dabf18193072939515e22adb298388d"];
+}
+
+/** A bag with every secret unwrapped, as the engine shows values to the program. */
+export function revealed(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).map(([key, value]) => [key, isSecretValue(value) ? value.value : value]));
+}
+
+/**
+ * The engine's Configure for a native provider (provider_plugin.go): `args` holds the provider's
+ * inputs by bare key (secrets wrapped, since the provider may not have said yet that it accepts
+ * them), the deprecated `variables` the same values as strings keyed `mamutecloud:config:<key>`.
+ */
+export async function configurePlugin(host: ProviderHost, settings: Record<string, unknown>, secrets = ["apiKey", "token"]): Promise<void> {
+  const request = new provproto.ConfigureRequest();
+  const args = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, secrets.includes(key) ? secretValue(value) : value]));
+  request.setArgs(struct(args));
+  request.setAcceptsecrets(true);
+  const variables = request.getVariablesMap();
+  for (const [key, value] of Object.entries(settings)) variables.set(`mamutecloud:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+  await host.unary("configure", request);
+}
+
+/** `mamutecloud:endpoint`-style stack config as a native provider's inputs (`endpoint`). */
+export function bareKeys(config: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/^mamutecloud:/, ""), value]));
 }

@@ -1,4 +1,5 @@
-import { backoffDelay, isRetryableStatus, retryAfterMs, throttleDelay } from "../../provider/client/retry";
+import { backoffDelay, isRetryableStatus, retryAfterMs, retryPolicy, throttleDelay, type RetryTracker } from "../../provider/client/retry";
+import { RequestLimiter } from "../../provider/client/limiter";
 
 const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000, rateLimitTimeoutMs: 300_000 };
 
@@ -28,4 +29,45 @@ test("Retry-After gets up to half again of jitter, so waiting requests do not re
 test("what is retried: 429 always; any 5xx but 501 when the call is safe to repeat; a create only on 429", () => {
   expect([429, 500, 502, 503, 504, 507, 501, 400, 404, 409].filter((s) => isRetryableStatus("safe", s))).toEqual([429, 500, 502, 503, 504, 507]);
   expect([429, 500, 503].filter((s) => isRetryableStatus("create", s))).toEqual([429]);
+});
+
+describe("status lines of long waits", () => {
+  async function waitFor(statusCode: number, retryAfter: string | undefined, errorsBefore: number) {
+    const lines: string[] = [];
+    const limiter = { throttled: () => undefined, acquire: async () => Date.now() } as unknown as RequestLimiter;
+    const tracker: RetryTracker = {
+      mode: "safe",
+      limiter,
+      attempts: 1 + errorsBefore,
+      errors: errorsBefore,
+      throttles: 0,
+      firstSentAt: Date.now(),
+      sentAt: Date.now(),
+      operation: 'create bucket "site"',
+      progress: (line: string) => lines.push(line),
+    };
+    jest.useFakeTimers();
+    jest.spyOn(Math, "random").mockReturnValue(0);
+    try {
+      const done = jest.fn();
+      const policy = retryPolicy({ maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000, rateLimitTimeoutMs: 300_000 });
+      const failure = Object.assign(new Error("failed"), { statusCode, headers: retryAfter ? { "retry-after": retryAfter } : {} });
+      policy(failure, { opts: { tracker } } as never, done);
+      await jest.runAllTimersAsync();
+      expect(done).toHaveBeenCalledWith(null);
+    } finally {
+      jest.restoreAllMocks();
+      jest.useRealTimers();
+    }
+    return lines;
+  }
+
+  test("a wait of a second or more is reported with the operation, the cause and the retry count", async () => {
+    expect(await waitFor(429, "3", 0)).toEqual(['create bucket "site": HTTP 429; retrying in 3.0s (throttled 1 time)']);
+    expect(await waitFor(503, undefined, 3)).toEqual(['create bucket "site": HTTP 503; retrying in 2.0s (retry 4 of 5)']);
+  });
+
+  test("short backoffs pass silently", async () => {
+    expect(await waitFor(503, undefined, 0)).toEqual([]);
+  });
 });

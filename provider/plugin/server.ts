@@ -1,0 +1,316 @@
+// The native provider plugin: `pulumirpc.ResourceProvider` served over gRPC with the stubs
+// @pulumi/pulumi ships. Every resource operation goes to the same definition module, through the
+// same operations (`dynamicProvider`), as the dynamic host uses; this file only translates the
+// wire: type tokens to kinds, secrets, detailed diffs, init failures, configuration, lookups and
+// status lines. One process serves one provider instance (the engine starts one per provider), so
+// two accounts in one program are two plugins, each with its own configuration and client.
+import * as enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as engineproto from "@pulumi/pulumi/proto/engine_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import type * as grpcTypes from "@grpc/grpc-js";
+import { MamuteClient } from "../client";
+import { CONFIG_NAMESPACE, ConfigError, resolveConfig, settings, type ConfigSource } from "../config";
+import { dynamicProvider, type KindOperations } from "../handlers";
+import { withProgress } from "../progress";
+import { redact, redactError } from "../redact";
+import {
+  ResourceInitError,
+  checkProperties,
+  isInternal,
+  isUnknown,
+  secretProperties as declaredSecrets,
+  unknownProperties,
+  type CheckFailure,
+  type Context,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "../resource";
+import { definitions } from "../resources";
+import { functionToken, packageSchema, typeToken } from "../schema";
+import { packageVersion } from "../version";
+import { emptyproto, anyproto, fromStruct, grpc, toStruct } from "./wire";
+
+
+/** Keys only the dynamic SDK sends; the native one gives the logical name in the request. */
+const DYNAMIC_ONLY = ["__kind", "__logicalName", "__provider"];
+
+function withoutDynamicKeys(props: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !DYNAMIC_ONLY.includes(key)));
+}
+
+/**
+ * Configure's `args` (the provider's inputs by bare key, values typed, secrets unwrapped) as a
+ * config source; the deprecated `variables` (`mamutecloud:config:<key>`, the engine's spelling)
+ * only where `args` lacks a key.
+ */
+function configSource(args: PropertyMap, variables: Map<string, string>): ConfigSource {
+  return {
+    get(key) {
+      const bare = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+      const value = args[bare];
+      if (value === undefined || value === null) return variables.get(`${CONFIG_NAMESPACE}:config:${bare}`);
+      return typeof value === "string" ? value : JSON.stringify(value);
+    },
+  };
+}
+
+/** The setting a configuration error is about, for CheckConfig's failure. */
+function settingOf(error: ConfigError): string {
+  const key = new RegExp(`${CONFIG_NAMESPACE}:(\\w+)`).exec(error.message)?.[1];
+  return key ?? "apiKey";
+}
+
+function grpcError(err: unknown): Partial<grpcTypes.StatusObject> {
+  const error = redactError(err instanceof Error ? err : new Error(String(err)));
+  const metadata = new grpc.Metadata();
+  if (error instanceof ResourceInitError) {
+    // As @pulumi/pulumi's own server does: the engine reads ErrorResourceInitFailed from the
+    // status details and keeps the object in state instead of orphaning it.
+    const detail = new provproto.ErrorResourceInitFailed();
+    detail.setId(error.id);
+    detail.setProperties(toStruct(error.properties));
+    detail.setReasonsList(error.reasons.map(redact));
+    const any = new anyproto.Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new statusproto.Status();
+    status.setCode(grpc.status.UNKNOWN);
+    status.setMessage(error.message);
+    status.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return { code: grpc.status.UNKNOWN, details: error.message, metadata };
+}
+
+type Handler<Req, Res> = (call: grpcTypes.ServerUnaryCall<Req, Res>, callback: grpcTypes.sendUnaryData<Res>) => void;
+
+function unary<Req, Res>(run: (request: Req) => Promise<Res>): Handler<Req, Res> {
+  return (call, callback) => {
+    run(call.request).then(
+      (response) => callback(null, response),
+      (err) => callback(grpcError(err) as grpcTypes.ServiceError, null),
+    );
+  };
+}
+
+export class MamutePlugin {
+  private source: ConfigSource | undefined;
+  private client: MamuteClient | undefined;
+  private readonly engine: enginerpc.EngineClient | undefined;
+  private readonly operations = new Map<string, KindOperations>();
+  private readonly context: Context = {
+    // Built on first use, as in the dynamic host: a preview that only checks needs no credential.
+    client: () => (this.client ??= new MamuteClient(resolveConfig(this.source, this.env))),
+    config: () => resolveConfig(this.source, this.env),
+  };
+
+  constructor(
+    engineAddress: string | undefined,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.engine = engineAddress ? new enginerpc.EngineClient(engineAddress, grpc.credentials.createInsecure()) : undefined;
+    for (const definition of definitions) this.operations.set(definition.kind, dynamicProvider(definition, this.context));
+  }
+
+  private kindOf(token: string): { definition: ResourceDefinition; operations: KindOperations } {
+    const definition = definitions.find((candidate) => typeToken(candidate.kind) === token);
+    if (!definition) {
+      throw new Error(`pulumi-mamutecloud has no resource type "${token}"; known: ${definitions.map((d) => typeToken(d.kind)).join(", ")}`);
+    }
+    return { definition, operations: this.operations.get(definition.kind)! };
+  }
+
+  /** Runs one resource operation with its status lines going to the engine, on the resource's row. */
+  private withStatus<T>(urn: string, run: () => Promise<T>): Promise<T> {
+    return withProgress((message) => this.log(urn, message), run);
+  }
+
+  private log(urn: string, message: string): void {
+    if (!this.engine) return;
+    const request = new engineproto.LogRequest();
+    request.setSeverity(engineproto.LogSeverity.INFO);
+    request.setMessage(redact(message));
+    request.setUrn(urn);
+    request.setEphemeral(true);
+    // A status line that cannot be shown is not worth failing the operation for.
+    this.engine.log(request, () => undefined);
+  }
+
+  private resolvedConfig(props: PropertyMap): CheckFailure[] {
+    // At preview a setting may come from a resource not created yet: judged when it is known.
+    const known = Object.fromEntries(Object.entries(props).filter(([, value]) => !isUnknown(value)));
+    try {
+      resolveConfig(configSource(known, new Map()), this.env);
+      return [];
+    } catch (err) {
+      if (err instanceof ConfigError) return [{ property: settingOf(err), reason: redact(err.message) }];
+      throw err;
+    }
+  }
+
+  service(): grpcTypes.UntypedServiceImplementation {
+    const empty = () => new emptyproto.Empty();
+    const implementation: Partial<provrpc.IResourceProviderServer> = {
+      getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(packageVersion())),
+
+      getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(packageVersion())))),
+
+      checkConfig: unary(async (request: provproto.CheckRequest) => {
+        const news = fromStruct(request.getNews());
+        const response = new provproto.CheckResponse().setInputs(toStruct(news.props, news.secrets));
+        for (const failure of this.resolvedConfig(news.props)) {
+          response.addFailures(new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason));
+        }
+        return response;
+      }),
+
+      diffConfig: unary(async (request: provproto.DiffRequest) => {
+        const olds = fromStruct(request.getOldInputs() ?? request.getOlds()).props;
+        const news = fromStruct(request.getNews()).props;
+        // A new account or endpoint changes where resources live, but replacing them would not
+        // move them: no setting ever asks for replacement (and so a stack can move from the
+        // dynamic provider to this one without replacing anything).
+        const changed = Object.values(settings)
+          .map((setting) => setting.key)
+          .filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));
+        const response = new provproto.DiffResponse();
+        response.setChanges(changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+        response.setDiffsList(changed);
+        return response;
+      }),
+
+      configure: unary(async (request: provproto.ConfigureRequest) => {
+        this.source = configSource(fromStruct(request.getArgs()).props, new Map(request.getVariablesMap().getEntryList()));
+        this.client = undefined;
+        return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(false).setAcceptresources(false);
+      }),
+
+      check: unary(async (request: provproto.CheckRequest) => {
+        const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        const olds = fromStruct(request.getOlds());
+        const news = fromStruct(request.getNews());
+        const name = request.getName() || nameFromUrn(request.getUrn());
+        const checked = await operations.check(olds.props, { ...withoutDynamicKeys(news.props), __logicalName: name });
+        const response = new provproto.CheckResponse();
+        response.setInputs(toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...declaredSecrets(definition)]));
+        for (const failure of checked.failures) {
+          response.addFailures(new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason));
+        }
+        return response;
+      }),
+
+      diff: unary(async (request: provproto.DiffRequest) => {
+        const { operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        const olds = fromStruct(request.getOlds()).props;
+        const news = fromStruct(request.getNews()).props;
+        const outcome = await operations.diff(request.getId(), olds, news);
+        const response = new provproto.DiffResponse();
+        response.setChanges(outcome.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+        response.setReplacesList(outcome.replaces);
+        response.setDiffsList(outcome.changed);
+        response.setDeletebeforereplace(outcome.deleteBeforeReplace);
+        response.setHasdetaileddiff(true);
+        const detailed = response.getDetaileddiffMap();
+        for (const key of outcome.changed) {
+          detailed.set(key, new provproto.PropertyDiff().setKind(diffKind(olds[key], news[key], outcome.replaces.includes(key))).setInputdiff(true));
+        }
+        return response;
+      }),
+
+      create: unary(async (request: provproto.CreateRequest) => {
+        const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        const props = fromStruct(request.getProperties());
+        const created = await this.withStatus(request.getUrn(), () => operations.create(props.props));
+        return new provproto.CreateResponse().setId(created.id).setProperties(toStruct(created.outs, [...props.secrets, ...declaredSecrets(definition)]));
+      }),
+
+      read: unary(async (request: provproto.ReadRequest) => {
+        const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        const state = fromStruct(request.getProperties());
+        const found = await this.withStatus(request.getUrn(), () => operations.read(request.getId(), state.props));
+        const response = new provproto.ReadResponse().setId(found.id);
+        if (found.id === "") return response; // gone: no properties, and the engine drops it
+        const secrets = [...state.secrets, ...declaredSecrets(definition)];
+        response.setProperties(toStruct(found.props, secrets));
+        response.setInputs(toStruct(withoutDynamicKeys(found.inputs ?? {}), secrets));
+        return response;
+      }),
+
+      update: unary(async (request: provproto.UpdateRequest) => {
+        const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        const olds = fromStruct(request.getOlds());
+        const news = fromStruct(request.getNews());
+        const updated = await this.withStatus(request.getUrn(), () => operations.update(request.getId(), olds.props, news.props));
+        return new provproto.UpdateResponse().setProperties(toStruct(updated.outs, [...news.secrets, ...declaredSecrets(definition)]));
+      }),
+
+      delete: unary(async (request: provproto.DeleteRequest) => {
+        const { operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
+        await this.withStatus(request.getUrn(), () => operations.delete(request.getId(), fromStruct(request.getProperties()).props));
+        return empty();
+      }),
+
+      invoke: unary(async (request: provproto.InvokeRequest) => {
+        const token = request.getTok();
+        const definition = definitions.find((candidate) => candidate.lookup && functionToken(candidate.kind) === token);
+        if (!definition?.lookup) throw new Error(`pulumi-mamutecloud has no function "${token}"`);
+        const args = fromStruct(request.getArgs()).props;
+        const { checked, failures } = checkProperties(definition.lookup.args, args);
+        failures.unshift(...unknownProperties(`get${definition.kind}`, definition.lookup.args, args));
+        const response = new provproto.InvokeResponse();
+        if (failures.length) {
+          for (const failure of failures) {
+            response.addFailures(new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason));
+          }
+          return response;
+        }
+        const operations = this.operations.get(definition.kind)!;
+        let id: string;
+        try {
+          id = await definition.lookup.find(this.context, checked);
+        } catch (err) {
+          throw redactError(err);
+        }
+        const found = await operations.read(id, {});
+        if (found.id === "") throw new Error(`get${definition.kind}: the ${definition.kind} was not found`);
+        const outputs = Object.fromEntries(Object.entries(found.props).filter(([key]) => !isInternal(key)));
+        return response.setReturn(toStruct({ ...outputs, id: found.id }, declaredSecrets(definition)));
+      }),
+
+      // Every operation is bounded by its own timeouts; there is nothing to interrupt early.
+      cancel: unary(async () => empty()),
+    };
+    return implementation as grpcTypes.UntypedServiceImplementation;
+  }
+}
+
+function diffKind(old: unknown, next: unknown, replaces: boolean): provproto.PropertyDiff.Kind {
+  const Kind = provproto.PropertyDiff.Kind;
+  if (old === undefined || old === null) return replaces ? Kind.ADD_REPLACE : Kind.ADD;
+  if (next === undefined || next === null) return replaces ? Kind.DELETE_REPLACE : Kind.DELETE;
+  return replaces ? Kind.UPDATE_REPLACE : Kind.UPDATE;
+}
+
+/** `urn:pulumi:<stack>::<project>::<parent types$>type::<name>` */
+function typeFromUrn(urn: string): string {
+  const type = urn.split("::")[2] ?? "";
+  return type.split("$").pop() ?? type;
+}
+
+function nameFromUrn(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}
+
+/** Serves the plugin on a free loopback port and prints the port, as the engine expects. */
+export async function serve(engineAddress: string | undefined): Promise<grpcTypes.Server> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  server.addService(provrpc.ResourceProviderService, new MamutePlugin(engineAddress).service());
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+  );
+  // The engine reads the port from the first line of stdout.
+  process.stdout.write(`${port}\n`);
+  return server;
+}

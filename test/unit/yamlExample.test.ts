@@ -1,0 +1,47 @@
+// The YAML program of the README (examples/yaml) checked against the schema the plugin serves, as
+// Pulumi YAML's type checker would: every type, function, property and reference exists, and
+// every required input is given. The Pulumi CLI cannot run here; this is what can be checked.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { packageSchema } from "../../provider/schema";
+
+const root = path.resolve(__dirname, "..", "..");
+const programText = fs.readFileSync(path.join(root, "examples", "yaml", "Pulumi.yaml"), "utf8");
+const program = parse(programText);
+const schema = packageSchema("0.0.0") as any;
+
+test("the README shows the example program as it is", () => {
+  expect(fs.readFileSync(path.join(root, "README.md"), "utf8")).toContain(`\`\`\`yaml\n${programText}\`\`\``);
+});
+
+test("the program uses the plugin folder of the installed package", () => {
+  expect(program.runtime).toBe("yaml");
+  expect(program.packages.mamutecloud).toBe("./node_modules/pulumi-mamutecloud/plugin");
+});
+
+test("every resource has a known type, known properties and its required inputs", () => {
+  for (const [name, resource] of Object.entries<any>(program.resources)) {
+    const spec = schema.resources[resource.type];
+    expect(`${name}: ${spec ? "known" : resource.type}`).toBe(`${name}: known`);
+    for (const key of Object.keys(resource.properties ?? {})) expect(Object.keys(spec.inputProperties)).toContain(key);
+    for (const key of spec.requiredInputs) expect(Object.keys(resource.properties ?? {})).toContain(key);
+  }
+});
+
+test("every invoke names a function and its arguments; every ${x.y} reference resolves", () => {
+  const outputsOf: Record<string, string[]> = {};
+  for (const [name, resource] of Object.entries<any>(program.resources)) {
+    outputsOf[name] = ["id", "urn", ...Object.keys(schema.resources[resource.type].properties)];
+  }
+  for (const [name, variable] of Object.entries<any>(program.variables ?? {})) {
+    const invoke = variable["fn::invoke"];
+    const spec = schema.functions[invoke.function];
+    expect(spec).toBeDefined();
+    for (const key of Object.keys(invoke.arguments ?? {})) expect(Object.keys(spec.inputs.properties)).toContain(key);
+    outputsOf[name] = Object.keys(spec.outputs.properties);
+  }
+  const references = [...programText.matchAll(/\$\{(\w+)\.(\w+)\}/g)];
+  expect(references.length).toBeGreaterThan(0);
+  for (const [, target, property] of references) expect(outputsOf[target] ?? []).toContain(property);
+});
