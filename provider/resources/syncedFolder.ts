@@ -66,7 +66,7 @@ const endpointSchema = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(v
 });
 
 /** For inputs that change nothing stored by themselves: they shaped the manifest (compared already) or say how to reach S3. */
-const ignoredByDiff = (): boolean => true;
+export const ignoredByDiff = (): boolean => true;
 
 export interface SyncPlan {
   /** Relative paths to upload. */
@@ -135,7 +135,7 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   });
 }
 
-async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
+export async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
   const bucket = await openBucket(ctx, props);
   try {
     return await run(bucket);

@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildManifest } from "../provider/sync/manifest";
+import { MamuteResource } from "./resource";
+import type { SyncedFolderArgs } from "./syncedFolder";
+
+export interface SiteReleasesArgs extends Omit<SyncedFolderArgs, "cdnResourceId" | "prefix"> {
+  /** The CDN resource serving the bucket (a `CdnResource`'s `id`): its origin path follows the live release. */
+  cdnResourceId: pulumi.Input<string>;
+  /** Folder in the bucket that holds `releases/` (`"site"` → `site/releases/<id>/...`); default the root. Changing it replaces the resource. */
+  prefix?: pulumi.Input<string>;
+  /** Releases kept in the bucket, the live one included, 1-100; default 5. Older ones are deleted after each switch. */
+  keep?: pulumi.Input<number>;
+  /**
+   * Rollback: serve this kept release (an id from `releases`) instead of the folder's content; no
+   * upload. Leave unset (or `undefined`) to deploy the folder.
+   */
+  release?: pulumi.Input<string | undefined>;
+  /** Seconds to wait for the CDN to deploy a switch before purging; default 600. */
+  deployTimeoutSeconds?: pulumi.Input<number>;
+}
+
+const outputs = [
+  "bucket",
+  "accessKeyId",
+  "secretAccessKey",
+  "prefix",
+  "path",
+  "include",
+  "exclude",
+  "cacheControl",
+  "contentTypes",
+  "concurrency",
+  "cdnResourceId",
+  "keep",
+  "release",
+  "deployTimeoutSeconds",
+  "s3Endpoint",
+  "files",
+  "headers",
+  "releaseId",
+  "releases",
+  "contentReleaseId",
+  "originPath",
+] as const;
+
+/**
+ * A local folder deployed atomically behind a CDN resource: each version is uploaded under
+ * `<prefix>releases/<release id>/` (the id derived from the content; files unchanged since the live
+ * release are copied server-side), then the CDN's origin path is switched in one update and purged.
+ * Visitors get the old release or the new one, never a mix. Set `release` to a kept id to roll back.
+ */
+export class SiteReleases extends MamuteResource {
+  declare readonly bucket: pulumi.Output<string>;
+  declare readonly prefix: pulumi.Output<string>;
+  declare readonly cdnResourceId: pulumi.Output<string>;
+  declare readonly keep: pulumi.Output<number>;
+  declare readonly release: pulumi.Output<string | undefined>;
+  declare readonly files: pulumi.Output<Record<string, string>>;
+  /** The release the CDN serves. */
+  declare readonly releaseId: pulumi.Output<string>;
+  /** The kept releases, live first, then newest first: what `release` accepts. */
+  declare readonly releases: pulumi.Output<string[]>;
+  /** The release id of the folder's content; differs from `releaseId` while `release` pins another. */
+  declare readonly contentReleaseId: pulumi.Output<string>;
+  /** `/<prefix>releases/<releaseId>`: what the CDN resource's origin path is set to. */
+  declare readonly originPath: pulumi.Output<string>;
+
+  constructor(name: string, args: SiteReleasesArgs, opts?: pulumi.CustomResourceOptions) {
+    const manifest = buildManifest(args);
+    super(
+      "SiteReleases",
+      name,
+      { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers },
+      outputs,
+      opts,
+      ["secretAccessKey"],
+    );
+  }
+}
