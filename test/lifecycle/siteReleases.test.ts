@@ -304,6 +304,26 @@ test("a failed upload leaves the live release serving; the next up sends only wh
   for (const page of PAGES) expect(await visit(site, page, builds)).toBe("b");
 });
 
+test("refresh sees a file of the live release deleted out of band; the next up puts exactly it back", async () => {
+  const site = sites.find((s) => s.dir.endsWith("rel-fail"))!;
+  const live = engine.get("fail").outputs.releaseId as string;
+  emu.resetRequests();
+  expect(await engine.refresh("fail")).toBe(true);
+  expect(emu.requests().routes).toEqual({ "S3 ListObjectsV2": 1 });
+  expect((await engine.up(KIND, "fail", argsOf(site, { concurrency: 1 }))).op).toBe("same");
+
+  const { body: files } = await api(emu, "GET", `/object-storage/buckets/${site.bucketId}/files?limit=100`);
+  const logo = files.data.find((file: { key: string }) => file.key === `releases/${live}/logo.svg`);
+  expect((await api(emu, "DELETE", `/object-storage/buckets/${site.bucketId}/files/${logo.id}`)).status).toBe(204);
+  await engine.refresh("fail");
+  expect((engine.get("fail").outputs.files as Record<string, string>)["logo.svg"]).toBeUndefined();
+  emu.resetRequests();
+  expect((await engine.up(KIND, "fail", argsOf(site, { concurrency: 1 }))).op).toBe("update");
+  expect(s3Writes()).toEqual({ PutObject: 1 });
+  expect(engine.get("fail").outputs.releaseId).toBe(live);
+  expect(await visit(site, "/", { b: build("b") })).toBe("b");
+});
+
 test("destroy deletes every release folder and nothing else in the bucket", async () => {
   const site = sites.find((s) => s.dir.endsWith("rel-fail"))!;
   await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: "notes.txt", Body: "mine" }));
