@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildManifest } from "../provider/sync/manifest";
 import { MamuteResource } from "./resource";
-import type { SyncedFolderArgs } from "./syncedFolder";
+import { SYNCED_FOLDER_OUTPUTS, type SyncedFolderArgs } from "./syncedFolder";
 
 export interface SiteReleasesArgs extends Omit<SyncedFolderArgs, "cdnResourceId" | "prefix"> {
   /** The CDN resource serving the bucket (a `CdnResource`'s `id`): its origin path follows the live release. */
@@ -20,28 +20,15 @@ export interface SiteReleasesArgs extends Omit<SyncedFolderArgs, "cdnResourceId"
 }
 
 const outputs = [
-  "bucket",
-  "accessKeyId",
-  "secretAccessKey",
-  "prefix",
-  "path",
-  "include",
-  "exclude",
-  "cacheControl",
-  "contentTypes",
-  "concurrency",
-  "cdnResourceId",
+  ...SYNCED_FOLDER_OUTPUTS.filter((key) => key !== "syncedAt"),
   "keep",
   "release",
   "deployTimeoutSeconds",
-  "s3Endpoint",
-  "files",
-  "headers",
   "releaseId",
   "releases",
   "contentReleaseId",
   "originPath",
-] as const;
+];
 
 /**
  * A local folder deployed atomically behind a CDN resource: each version is uploaded under

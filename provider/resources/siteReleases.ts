@@ -24,20 +24,15 @@ import {
   releaseOriginPath,
   switchOrigin,
 } from "../sync/releases";
-import { DEFAULT_CONCURRENCY, ignoredByDiff, syncedFolder, withBucket } from "./syncedFolder";
+import { declared as declaredFolder, ignoredByDiff, syncedFolder, withBucket, type Declared as FolderDeclared } from "./syncedFolder";
 
 export const DEFAULT_KEEP = 5;
 const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 600;
 
 const shared = syncedFolder.inputs;
+const { cdnResourceId: _switchedByUs, ...folderSame } = syncedFolder.same ?? {};
 
-interface Declared {
-  bucket: string;
-  prefix: string;
-  files: Record<string, string>;
-  headers: Record<string, string>;
-  folder: string;
-  concurrency: number;
+interface Declared extends Omit<FolderDeclared, "cdnResourceId"> {
   cdnResourceId: string;
   keep: number;
   release: string | undefined;
@@ -46,12 +41,7 @@ interface Declared {
 
 function declared(props: PropertyMap): Declared {
   return {
-    bucket: String(props.bucket),
-    prefix: typeof props.prefix === "string" ? props.prefix : "",
-    files: (props.files ?? {}) as Record<string, string>,
-    headers: (props.headers ?? {}) as Record<string, string>,
-    folder: String(props.path ?? "."),
-    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
+    ...declaredFolder(props),
     cdnResourceId: String(props.cdnResourceId),
     keep: typeof props.keep === "number" ? props.keep : DEFAULT_KEEP,
     release: typeof props.release === "string" && props.release !== "" ? props.release : undefined,
@@ -190,17 +180,8 @@ export const siteReleases: ResourceDefinition = {
 
   refine: syncedFolder.refine,
 
-  same: {
-    path: ignoredByDiff,
-    include: ignoredByDiff,
-    exclude: ignoredByDiff,
-    cacheControl: ignoredByDiff,
-    contentTypes: ignoredByDiff,
-    concurrency: ignoredByDiff,
-    s3Endpoint: ignoredByDiff,
-    headers: ignoredByDiff,
-    deployTimeoutSeconds: ignoredByDiff,
-  },
+  // As SyncedFolder, except that a new CDN resource must be switched.
+  same: { ...folderSame, deployTimeoutSeconds: ignoredByDiff },
 
   async create(ctx, inputs) {
     const id = idOf(inputs);

@@ -92,7 +92,7 @@ export function planSync(
   return { uploads, deletes };
 }
 
-interface Declared {
+export interface Declared {
   bucket: string;
   prefix: string;
   files: Record<string, string>;
@@ -102,7 +102,7 @@ interface Declared {
   cdnResourceId: string | undefined;
 }
 
-function declared(props: PropertyMap): Declared {
+export function declared(props: PropertyMap): Declared {
   return {
     bucket: String(props.bucket),
     prefix: typeof props.prefix === "string" ? props.prefix : "",
