@@ -2,6 +2,7 @@
 // A resource module lists its input properties (zod schema that validates a known value and
 // returns the API's canonical form, default, replace-on-change, secret) and its extra outputs;
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { MamuteClient } from "./client";
 import type { PendingCreate } from "./pending";
@@ -76,6 +77,11 @@ export interface ResourceDefinition {
   upgrade?(state: PropertyMap, version: number): PropertyMap;
   /** Equality for diff where canonical forms alone do not decide (e.g. relative vs absolute names). */
   same?: Record<string, (old: unknown, next: unknown, olds: PropertyMap, news: PropertyMap) => boolean>;
+  /**
+   * Replacements decided across properties, beyond `replaceOnChange` (e.g. an origin that changes
+   * kind, while changes within one kind update in place). Names the properties that force it.
+   */
+  replaces?(olds: PropertyMap, news: PropertyMap): string[];
   /** When a replacement must delete first: the new object would collide with the old one. */
   deleteBeforeReplace?(olds: PropertyMap, news: PropertyMap): boolean;
   create(ctx: Context, inputs: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
@@ -168,8 +174,9 @@ export function checkInputs(
   return { inputs, failures };
 }
 
+/** Key order is not compared: nested objects that crossed the engine's wire come back with sorted keys. */
 function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return isDeepStrictEqual(a, b);
 }
 
 /** Input properties whose value in `news` differs from `olds` (olds may be old outputs or old inputs). */
@@ -201,7 +208,7 @@ export interface DiffOutcome {
 /** Pure: compares old outputs with checked new inputs. */
 export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DiffOutcome {
   const changed = changedProperties(definition, olds, news);
-  const replaces = replacementsOf(definition, changed);
+  const replaces = [...new Set([...replacementsOf(definition, changed), ...(definition.replaces?.(olds, news) ?? [])])];
   return {
     changes: changed.length > 0,
     replaces,

@@ -6,7 +6,7 @@ import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
 import type { InputProperty, OutputProperty, ResourceDefinition } from "./resource";
 
-type TypeSpec = { type: string; items?: TypeSpec; additionalProperties?: TypeSpec };
+type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec };
 
 interface PropertySpec extends TypeSpec {
   description: string;
@@ -18,10 +18,45 @@ interface PropertySpec extends TypeSpec {
   deprecationMessage?: string;
 }
 
-/** The Pulumi type of a zod schema, read from its JSON Schema (input side, before transforms). */
-export function typeOf(schema: z.ZodType): TypeSpec {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  const convert = (node: Record<string, unknown>): TypeSpec => {
+/** A named object type (schema `types`), from a zod object given `.meta({ id })`. */
+interface ObjectTypeSpec {
+  type: "object";
+  description?: string;
+  properties: Record<string, TypeSpec & { description?: string }>;
+  required?: string[];
+}
+
+/** Object types met while converting properties, by name; becomes schema.json's `types`. */
+export type TypeCollector = Record<string, ObjectTypeSpec>;
+
+type JsonNode = Record<string, unknown>;
+
+/**
+ * The Pulumi type of a zod schema, read from its JSON Schema (input side, before transforms).
+ * Objects with declared properties must be named (`.meta({ id: "CdnCustomOrigin" })`): Pulumi
+ * types are referenced by name, and the name is what the SDKs show.
+ */
+export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode;
+  const defs = (json.$defs ?? {}) as Record<string, JsonNode>;
+  const convert = (node: JsonNode): TypeSpec => {
+    if (typeof node.$ref === "string") {
+      const id = node.$ref.replace(/^#\/\$defs\//, "");
+      if (!(id in types)) {
+        const def = defs[id];
+        const objectType: ObjectTypeSpec = { type: "object", properties: {} };
+        types[id] = objectType; // before the properties: a type may refer to itself
+        if (typeof def.description === "string") objectType.description = def.description;
+        for (const [key, property] of Object.entries((def.properties ?? {}) as Record<string, JsonNode>)) {
+          objectType.properties[key] = {
+            ...convert(property),
+            ...(typeof property.description === "string" ? { description: property.description } : {}),
+          };
+        }
+        if (Array.isArray(def.required) && def.required.length) objectType.required = [...(def.required as string[])].sort();
+      }
+      return { $ref: `#/types/${CONFIG_NAMESPACE}:index:${id}` };
+    }
     switch (node.type) {
       case "string":
       case "boolean":
@@ -29,8 +64,11 @@ export function typeOf(schema: z.ZodType): TypeSpec {
       case "number":
         return { type: node.type };
       case "array":
-        return { type: "array", items: convert((node.items ?? {}) as Record<string, unknown>) };
+        return { type: "array", items: convert((node.items ?? {}) as JsonNode) };
       case "object":
+        if (node.properties) {
+          throw new Error("schema.json: an object type with properties needs a name: give its zod schema .meta({ id })");
+        }
         return { type: "object", additionalProperties: { type: "string" } };
       default:
         throw new Error(`schema.json: cannot express JSON Schema type ${JSON.stringify(node.type)} as a Pulumi type`);
@@ -39,9 +77,9 @@ export function typeOf(schema: z.ZodType): TypeSpec {
   return convert(json);
 }
 
-function inputSpec(property: InputProperty): PropertySpec {
+function inputSpec(property: InputProperty, types: TypeCollector): PropertySpec {
   return {
-    ...typeOf(property.schema),
+    ...typeOf(property.schema, types),
     description: property.description,
     ...(property.secret ? { secret: true } : {}),
     ...(property.replaceOnChange ? { replaceOnChanges: true, willReplaceOnChanges: true } : {}),
@@ -50,11 +88,11 @@ function inputSpec(property: InputProperty): PropertySpec {
   };
 }
 
-function outputSpec(property: InputProperty | OutputProperty): PropertySpec {
-  return { ...typeOf(property.schema), description: property.description, ...(property.secret ? { secret: true } : {}) };
+function outputSpec(property: InputProperty | OutputProperty, types: TypeCollector): PropertySpec {
+  return { ...typeOf(property.schema, types), description: property.description, ...(property.secret ? { secret: true } : {}) };
 }
 
-function resourceSpec(definition: ResourceDefinition) {
+function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   const inputs = Object.entries(definition.inputs);
   const outputs = Object.entries(definition.outputs);
   const alwaysSetInputs = inputs
@@ -63,11 +101,11 @@ function resourceSpec(definition: ResourceDefinition) {
   return {
     description: definition.description,
     properties: Object.fromEntries([
-      ...inputs.map(([key, p]) => [key, outputSpec(p)]),
-      ...outputs.map(([key, p]) => [key, outputSpec(p)]),
+      ...inputs.map(([key, p]) => [key, outputSpec(p, types)]),
+      ...outputs.map(([key, p]) => [key, outputSpec(p, types)]),
     ]),
     required: [...alwaysSetInputs, ...outputs.filter(([, p]) => p.required !== false).map(([key]) => key)].sort(),
-    inputProperties: Object.fromEntries(inputs.map(([key, p]) => [key, inputSpec(p)])),
+    inputProperties: Object.fromEntries(inputs.map(([key, p]) => [key, inputSpec(p, types)])),
     requiredInputs: inputs.filter(([, p]) => p.required).map(([key]) => key),
   };
 }
@@ -84,6 +122,10 @@ function configSpec(setting: Setting): PropertySpec {
 
 export function packageSchema(version: string): Record<string, unknown> {
   const config = Object.fromEntries(Object.values(settings).map((setting) => [setting.key, configSpec(setting)]));
+  const types: TypeCollector = {};
+  const resources = Object.fromEntries(
+    definitions.map((definition) => [`${CONFIG_NAMESPACE}:index:${definition.kind}`, resourceSpec(definition, types)]),
+  );
   return {
     name: CONFIG_NAMESPACE,
     displayName: "MamuteCloud",
@@ -99,7 +141,10 @@ export function packageSchema(version: string): Record<string, unknown> {
       description: "The MamuteCloud provider. Every setting can also come from its environment variable.",
       inputProperties: config,
     },
-    resources: Object.fromEntries(definitions.map((definition) => [`${CONFIG_NAMESPACE}:index:${definition.kind}`, resourceSpec(definition)])),
+    resources,
+    ...(Object.keys(types).length
+      ? { types: Object.fromEntries(Object.keys(types).sort().map((id) => [`${CONFIG_NAMESPACE}:index:${id}`, types[id]])) }
+      : {}),
     language: { nodejs: { packageName: "pulumi-mamutecloud", dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
   };
 }

@@ -50,8 +50,17 @@ export function serializedShim(): Promise<string> {
   return shimText;
 }
 
+export interface UpOptions {
+  /**
+   * Hold back the delete of a resource replaced create-first until `finishReplacements`, as the
+   * engine does: it deletes replaced resources only after every dependent has been updated.
+   */
+  deferDelete?: boolean;
+}
+
 export class Engine {
   readonly state = new Map<string, ResourceState>();
+  private readonly replaced: Array<() => Promise<void>> = [];
 
   constructor(
     readonly host: ProviderHost,
@@ -83,12 +92,17 @@ export class Engine {
   }
 
   /** `pulumi up` for one resource. */
-  async up(kind: string, name: string, args: Props): Promise<Step> {
-    return this.apply(kind, name, this.props(kind, name, args));
+  async up(kind: string, name: string, args: Props, options: UpOptions = {}): Promise<Step> {
+    return this.apply(kind, name, this.props(kind, name, args), options);
+  }
+
+  /** The deletes held back by `deferDelete`, newest first (dependents before what they depend on). */
+  async finishReplacements(): Promise<void> {
+    while (this.replaced.length) await this.replaced.pop()!();
   }
 
   /** `pulumi up` for one resource whose props are exactly what an SDK class registered. */
-  async apply(kind: string, name: string, props: Props): Promise<Step> {
+  async apply(kind: string, name: string, props: Props, options: UpOptions = {}): Promise<Step> {
     const old = this.state.get(name);
     const check = await this.host.check(kind, name, old?.inputs ?? {}, props);
     if (check.failures.length) throw new CheckFailedError(check.failures);
@@ -125,7 +139,12 @@ export class Engine {
     } else {
       await this.createInto(kind, name, check.inputs);
       order.push("create");
-      await this.host.delete(kind, name, old.id, old.outputs);
+      const deleteOld = () => this.host.delete(kind, name, old.id, old.outputs);
+      if (options.deferDelete) {
+        this.replaced.push(deleteOld);
+        return { op, check, diff, order };
+      }
+      await deleteOld();
       order.push("delete");
     }
     return { op, check, diff, order };

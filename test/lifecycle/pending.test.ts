@@ -4,9 +4,9 @@
 // that someone else made is adopted.
 import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Engine } from "../harness/engine";
-import { HostCallError } from "../harness/providerHost";
 import { api, listAll, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { failing, startHeldLostCreate } from "../harness/steps";
 
 const CREATE_BUCKET = "POST /object-storage/buckets";
 const LIST_BUCKETS = "GET /object-storage/buckets";
@@ -25,17 +25,6 @@ beforeAll(async () => {
 afterAll(() => lifecycle?.close());
 
 afterEach(() => emu.clearFaults());
-
-async function failing(step: Promise<unknown>): Promise<HostCallError> {
-  const err = await step.then(
-    () => {
-      throw new Error("expected the step to fail");
-    },
-    (failure: unknown) => failure,
-  );
-  expect(err).toBeInstanceOf(HostCallError);
-  return err as HostCallError;
-}
 
 async function bucketsNamed(name: string): Promise<any[]> {
   return (await listAll(emu, "/object-storage/buckets")).filter((bucket) => bucket.name === name);
@@ -176,24 +165,8 @@ describe("credentials", () => {
     }
   }
 
-  /**
-   * Starts an up whose credential create is held for 300 ms and then loses its answer; resolves
-   * once the create has reached the API, so the test can act while it is held (the step's outcome
-   * is wrapped: an async function would otherwise wait for it).
-   */
-  async function upWithHeldLostCreate(name: string): Promise<{ outcome: Promise<HostCallError> }> {
-    emu.setFaults({
-      seed: 4,
-      rules: [
-        { route: CREATE_CREDENTIAL, fault: "delay", delayMs: 300, times: 1 },
-        { route: CREATE_CREDENTIAL, fault: "lost_response", times: 1 },
-      ],
-    });
-    emu.resetRequests();
-    const outcome = failing(engine.up("BucketCredential", name, { bucketId }));
-    while (!emu.requests().routes[CREATE_CREDENTIAL]) await new Promise((resolve) => setTimeout(resolve, 10));
-    return { outcome };
-  }
+  /** An up whose credential create is held 300 ms and then loses its answer; resolves while it is held. */
+  const upWithHeldLostCreate = (name: string) => startHeldLostCreate(emu, CREATE_CREDENTIAL, () => engine.up("BucketCredential", name, { bucketId }));
 
   test("a lost create whose lookups fail is not orphaned: the next up leaves one credential, the stack's", async () => {
     // The list before the create must pass: the 500s are switched on while the create is held.

@@ -1,0 +1,251 @@
+// What requested and imported certificates share (`/cdn/ssl-certificate`): the API's answer, the
+// outputs read from it, the lookup that lets a create adopt what its lost answer made, and the
+// delete that waits while custom domains still use the certificate (a replacement attaches the
+// new certificate before the engine deletes the old one, and the CDN may take a while to let go).
+import { z } from "zod";
+import { createAdopting, CreateConflictError } from "../adopt";
+import { MamuteApiError, type MamuteClient } from "../client";
+import type { PendingCreate } from "../pending";
+import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
+
+const validationRecordResponse = z.object({
+  domain_name: z.string(),
+  name: z.string(),
+  type: z.string(),
+  value: z.string(),
+  status: z.string(),
+});
+
+const certificateUser = z.object({ resource_id: z.string(), custom_domain_id: z.string(), domain_name: z.string() });
+
+const certificateResponse = z.object({
+  id: z.string(),
+  domain_name: z.string(),
+  subject_alternative_names: z.array(z.string()),
+  type: z.string(),
+  status: z.string(),
+  validation_records: z.array(validationRecordResponse),
+  issuer: z.string().nullable(),
+  serial_number: z.string().nullable(),
+  not_before: z.string().nullable(),
+  not_after: z.string().nullable(),
+  fingerprint_sha256: z.string().nullable(),
+  in_use_by: z.array(certificateUser),
+  issued_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type ApiCertificate = z.infer<typeof certificateResponse>;
+
+export const ISSUED = "issued";
+
+const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
+
+export function readCertificate(client: MamuteClient, id: string): Promise<ApiCertificate | undefined> {
+  return client.find({ operation: `read certificate ${id}`, method: "GET", path: certificatePath(id), response: certificateResponse });
+}
+
+function listCertificates(client: MamuteClient): Promise<ApiCertificate[]> {
+  return client.listAll({ operation: "list certificates", path: "/cdn/ssl-certificate", item: certificateResponse });
+}
+
+/** The certificate's own facts; absent until a requested certificate is issued. */
+export function certificateFacts(cert: ApiCertificate): PropertyMap {
+  return {
+    status: cert.status,
+    issuer: cert.issuer ?? undefined,
+    serialNumber: cert.serial_number ?? undefined,
+    notBefore: cert.not_before ?? undefined,
+    notAfter: cert.not_after ?? undefined,
+    fingerprint: cert.fingerprint_sha256 ?? undefined,
+    issuedAt: cert.issued_at ?? undefined,
+    createdAt: cert.created_at,
+  };
+}
+
+export const certificateFactOutputs = {
+  status: {
+    description: "`pending_validation`, `issued` or `expired`, as the API last reported it.",
+    schema: z.string(),
+  },
+  issuer: { description: "The issuer's distinguished name (once issued).", schema: z.string(), required: false },
+  serialNumber: { description: "The certificate's serial number, upper-case hex (once issued).", schema: z.string(), required: false },
+  notBefore: { description: "Start of the certificate's validity, ISO 8601 (once issued).", schema: z.string(), required: false },
+  notAfter: { description: "End of the certificate's validity (expiry), ISO 8601 (once issued).", schema: z.string(), required: false },
+  fingerprint: {
+    description: "SHA-256 fingerprint of the certificate: upper-case hex pairs joined by `:` (once issued).",
+    schema: z.string(),
+    required: false,
+  },
+  issuedAt: { description: "When the certificate was issued or imported (ISO 8601).", schema: z.string(), required: false },
+  createdAt: { description: "When the certificate was created (ISO 8601).", schema: z.string() },
+} satisfies Record<string, OutputProperty>;
+
+/** `www.example.com (CDN resource cdn_1, custom domain cd_2)`, joined. */
+function describeUsers(cert: ApiCertificate): string {
+  return cert.in_use_by
+    .map((user) => `${user.domain_name} (CDN resource ${user.resource_id}, custom domain ${user.custom_domain_id})`)
+    .join(", ");
+}
+
+const DEFAULT_DELETE_TIMEOUT = "30m";
+
+export const deleteTimeoutInput: InputProperty = {
+  description:
+    "How long deleting the certificate waits while custom domains still use it, as a duration (`30m`, `1h`, `90s`). " +
+    "During a replacement the new certificate is attached first and the CDN may take a while to let go of the old one; " +
+    "after this the delete fails, naming the custom domains that still use it. Changes in place, no API call.",
+  schema: durationSchema,
+  default: DEFAULT_DELETE_TIMEOUT,
+};
+
+/**
+ * Deletes a certificate, retrying while the API answers 409 because a custom domain still uses it,
+ * until the certificate's `deleteTimeout`. Already gone counts as deleted.
+ */
+async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, label: string): Promise<void> {
+  const client = ctx.client();
+  const timeoutMs = durationMs(state.deleteTimeout, DEFAULT_DELETE_TIMEOUT);
+  let lastSeen: ApiCertificate | undefined;
+  try {
+    await waitUntil({
+      what: `${label} to be released by the custom domains that use it, to delete it`,
+      poll: async () => {
+        try {
+          await client.call({ operation: `delete ${label}`, method: "DELETE", path: certificatePath(id) });
+          return "deleted";
+        } catch (err) {
+          if (err instanceof MamuteApiError && err.isNotFound) return "deleted";
+          if (!(err instanceof MamuteApiError && err.isConflict)) throw err;
+          lastSeen = await readCertificate(client, id);
+          if (lastSeen === undefined) return "deleted";
+          return lastSeen.in_use_by.length ? `in use by ${describeUsers(lastSeen)}` : `refused: ${err.message}`;
+        }
+      },
+      status: (outcome) => outcome,
+      done: (outcome) => outcome === "deleted",
+      timeoutMs,
+    });
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    const inUse = lastSeen?.in_use_by.length ? lastSeen : undefined;
+    throw new Error(
+      `cannot delete ${label}: after ${formatDuration(err.elapsedMs)} ` +
+        (inUse
+          ? `it is still used by ${describeUsers(inUse)}. Point those custom domains at another certificate (certificateId) ` +
+            "or delete them, then run the operation again; or raise deleteTimeout if the CDN is still deploying the change."
+          : `the API still refuses (${err.lastStatus}).`),
+    );
+  }
+}
+
+/**
+ * What identifies the certificate a create makes, among those new since it began: a requested
+ * one by its names, an imported one by its fingerprint. Kept in a create's trace (pending.ts).
+ */
+export type CertificateKey =
+  | { type: "requested"; domainName: string; subjectAlternativeNames: string }
+  | { type: "imported"; fingerprint: string };
+
+/** Names as a trace key holds them: a set, sorted, comma-joined (a domain name has no comma). */
+export function namesKey(names: readonly string[]): string {
+  return [...new Set(names)].sort().join(",");
+}
+
+function matchesKey(cert: ApiCertificate, key: Record<string, string>): boolean {
+  if (key.type === "imported") return cert.type === "imported" && cert.fingerprint_sha256 === key.fingerprint;
+  return (
+    cert.type === "requested" &&
+    cert.domain_name === key.domainName &&
+    namesKey(cert.subject_alternative_names) === key.subjectAlternativeNames
+  );
+}
+
+/**
+ * Certificate ids a create in this process made or adopted: a create that lost its answer never
+ * adopts one of them (two resources with the same names would otherwise share one certificate).
+ */
+const claimed = new Set<string>();
+
+/**
+ * Requests or imports a certificate. Names are not unique (the API accepts the same request twice),
+ * so after a lost answer the certificate this create made is the one matching `key` that is new
+ * since a list taken before the first attempt; two such cannot be told apart, and neither is
+ * adopted (the create leaves a trace).
+ */
+export async function createCertificate(
+  client: MamuteClient,
+  request: { operation: string; what: string; path: string; body: unknown; key: CertificateKey },
+): Promise<ApiCertificate> {
+  const { operation } = request;
+  const key: Record<string, string> = { ...request.key };
+  const matching = async () => (await listCertificates(client)).filter((cert) => matchesKey(cert, key));
+  const before = new Set((await matching()).map((cert) => cert.id));
+  const created = await createAdopting({
+    client,
+    key,
+    what: request.what,
+    idOf: (found) => found.id,
+    create: () => client.call({ operation, method: "POST", path: request.path, body: request.body, response: certificateResponse }),
+    newSinceBefore: true,
+    lookup: async () => (await matching()).filter((cert) => !before.has(cert.id) && !claimed.has(cert.id)),
+    excluded: async () => [...before, ...claimed],
+    createdAt: (found) => found.created_at,
+    // Certificates hold no unique key, so a refusal is the API's reason, not a name someone holds.
+    conflict: (_found, cause) => new CreateConflictError(`${operation} was refused: ${cause?.message ?? "conflict"}`),
+  });
+  claimed.add(created.id);
+  return created;
+}
+
+function ambiguousCertificates(what: string, ids: string[]): Error {
+  return new Error(
+    `certificates ${ids.join(", ")} were all made while the create of this ${what} had no answer: one is probably ` +
+      "this stack's, the others someone else's, and nothing tells them apart, so none is adopted or deleted. Ask who " +
+      "else requests or imports these names which are theirs and delete the others; the next `pulumi up` then leaves " +
+      "the ones still there alone and creates a new one.",
+  );
+}
+
+/**
+ * What a create that left a trace made: the one certificate matching its key that was not listed
+ * before it (`excluded`), stamped no later than the attempt's end. Ambiguous traces are settled
+ * only once someone has told their certificates apart (deleted some).
+ */
+async function findPendingCertificate(client: MamuteClient, trace: PendingCreate, what: string): Promise<ApiCertificate | undefined> {
+  const listed = (await listCertificates(client)).filter((cert) => matchesKey(cert, trace.key));
+  if (trace.ambiguous) {
+    const present = listed.filter((cert) => trace.ambiguous?.includes(cert.id));
+    if (present.length < trace.ambiguous.length) return undefined;
+    throw ambiguousCertificates(what, trace.ambiguous);
+  }
+  const excluded = new Set(trace.excluded ?? []);
+  const candidates = listed.filter((cert) => !excluded.has(cert.id) && Date.parse(cert.created_at) <= trace.to);
+  if (candidates.length > 1) throw ambiguousCertificates(what, candidates.map((cert) => cert.id));
+  return candidates[0];
+}
+
+/** Read, update and delete, the same for both kinds; `what` names the kind in messages. */
+export function certificateOperations(
+  what: string,
+  outputsOf: (cert: ApiCertificate) => PropertyMap,
+): Pick<ResourceDefinition, "read" | "update" | "delete" | "findPending"> {
+  return {
+    async findPending(ctx, trace) {
+      const found = await findPendingCertificate(ctx.client(), trace, what);
+      if (found) claimed.add(found.id);
+      return found && { id: found.id, outs: outputsOf(found) };
+    },
+    async read(ctx, id) {
+      const found = await readCertificate(ctx.client(), id);
+      return found && outputsOf(found);
+    },
+    // Only deleteTimeout changes in place, and only delete uses it.
+    async update() {
+      return {};
+    },
+    async delete(ctx, id, state) {
+      await deleteCertificate(ctx, id, state, `${what} ${id} (${state.domainName})`);
+    },
+  };
+}
