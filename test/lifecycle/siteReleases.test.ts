@@ -324,6 +324,32 @@ test("refresh sees a file of the live release deleted out of band; the next up p
   expect(await visit(site, "/", { b: build("b") })).toBe("b");
 });
 
+test("a CdnResource with originPathSwitched leaves the live release in place through refresh and up; without it, up would undo the switch", async () => {
+  const site = await newSite("rel-cdn");
+  writeBuild(site.dir, build("a", 1));
+  const cdnArgs = { storageOrigin: { bucketId: site.bucketId }, originPathSwitched: true };
+  const bad = await engine.check("CdnResource", "cdn", { storageOrigin: { bucketId: site.bucketId, originPath: "/site" }, originPathSwitched: true });
+  expect(bad.failures).toEqual([{ property: "storageOrigin", reason: expect.stringMatching(/originPath must be left out with originPathSwitched/) }]);
+
+  await engine.up("CdnResource", "cdn", cdnArgs);
+  const cdn = engine.get("cdn");
+  const domain = cdn.outputs.distributionDomain as string;
+  const ours = { ...site, cdnResourceId: cdn.id, host: domain };
+  await engine.up(KIND, "cdn-site", argsOf(ours));
+  const live = `/releases/${engine.get("cdn-site").outputs.releaseId}`;
+
+  expect(await engine.refresh("cdn")).toBe(true);
+  expect((await engine.up("CdnResource", "cdn", cdnArgs)).op).toBe("same");
+  expect(await originPath(ours)).toBe(live);
+  expect(await visit(ours, "/", { a: build("a", 1) })).toBe("a");
+
+  const unmanaged = await engine.up("CdnResource", "cdn", { ...cdnArgs, originPathSwitched: false });
+  expect(unmanaged.op).toBe("update");
+  expect(await originPath(ours)).toBe("");
+  await engine.destroy("cdn-site");
+  await engine.destroy("cdn");
+});
+
 test("destroy deletes every release folder and nothing else in the bucket", async () => {
   const site = sites.find((s) => s.dir.endsWith("rel-fail"))!;
   await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: "notes.txt", Body: "mine" }));
