@@ -15,15 +15,15 @@ export interface SiteReleasesArgs extends Omit<SyncedFolderArgs, "cdnResourceId"
    * upload. Leave unset (or `undefined`) to deploy the folder.
    */
   release?: pulumi.Input<string | undefined>;
-  /** Seconds to wait for the CDN to deploy a switch before purging; default 600. */
-  deployTimeoutSeconds?: pulumi.Input<number>;
+  /** How long to wait for the CDN to deploy a switch before purging, e.g. `"30m"` (the default) or `"1h"`. */
+  deployTimeout?: pulumi.Input<string>;
 }
 
 const outputs = [
   ...SYNCED_FOLDER_OUTPUTS.filter((key) => key !== "syncedAt"),
   "keep",
   "release",
-  "deployTimeoutSeconds",
+  "deployTimeout",
   "releaseId",
   "releases",
   "contentReleaseId",

@@ -28,7 +28,7 @@ import {
 import { generateBucketName } from "./bucket";
 import { canonicalZoneDomain } from "./dns";
 
-const DEFAULT_DEPLOY_TIMEOUT = "30m";
+export const DEFAULT_DEPLOY_TIMEOUT = "30m";
 
 // ---- inputs -------------------------------------------------------------------------------------
 

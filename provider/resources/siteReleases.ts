@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { durationMs, durationSchema } from "../wait";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { StoredObject } from "../sync/bucket";
 import { S3SyncError } from "../sync/errors";
@@ -24,10 +25,10 @@ import {
   releaseOriginPath,
   switchOrigin,
 } from "../sync/releases";
+import { DEFAULT_DEPLOY_TIMEOUT } from "./cdnResource";
 import { declared as declaredFolder, ignoredByDiff, syncedFolder, withBucket, type Declared as FolderDeclared } from "./syncedFolder";
 
 export const DEFAULT_KEEP = 5;
-const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 600;
 
 const shared = syncedFolder.inputs;
 const { cdnResourceId: _switchedByUs, ...folderSame } = syncedFolder.same ?? {};
@@ -45,7 +46,7 @@ function declared(props: PropertyMap): Declared {
     cdnResourceId: String(props.cdnResourceId),
     keep: typeof props.keep === "number" ? props.keep : DEFAULT_KEEP,
     release: typeof props.release === "string" && props.release !== "" ? props.release : undefined,
-    deployTimeoutMs: (typeof props.deployTimeoutSeconds === "number" ? props.deployTimeoutSeconds : DEFAULT_DEPLOY_TIMEOUT_SECONDS) * 1000,
+    deployTimeoutMs: durationMs(props.deployTimeout, DEFAULT_DEPLOY_TIMEOUT),
   };
 }
 
@@ -162,10 +163,12 @@ export const siteReleases: ResourceDefinition = {
         "Switching needs no upload.",
       schema: z.string().regex(RELEASE_ID, { message: "must be a release id (16 hex characters) from the `releases` output" }),
     },
-    deployTimeoutSeconds: {
-      description: `How long to wait for the CDN to deploy the switch before purging (default ${DEFAULT_DEPLOY_TIMEOUT_SECONDS}).`,
-      schema: z.number().int().min(1).max(7200),
-      default: DEFAULT_DEPLOY_TIMEOUT_SECONDS,
+    deployTimeout: {
+      description:
+        `How long to wait for the CDN to deploy a switch before purging, e.g. \`30m\` (the default), \`1h\`. On timeout the CDN ` +
+        "already points at the new release; the next `pulumi up` waits again and purges.",
+      schema: durationSchema,
+      default: DEFAULT_DEPLOY_TIMEOUT,
     },
     s3Endpoint: shared.s3Endpoint,
     files: shared.files,
@@ -181,7 +184,7 @@ export const siteReleases: ResourceDefinition = {
   refine: syncedFolder.refine,
 
   // As SyncedFolder, except that a new CDN resource must be switched.
-  same: { ...folderSame, deployTimeoutSeconds: ignoredByDiff },
+  same: { ...folderSame, deployTimeout: ignoredByDiff },
 
   async create(ctx, inputs) {
     const id = idOf(inputs);

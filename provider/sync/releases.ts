@@ -7,8 +7,9 @@
 //
 // Pure planning lives here beside the S3 and CDN steps so SyncedFolder's module stays as it is.
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import type { MamuteClient } from "../client";
+import { getCdnResource, originGroupResponse } from "../resources/cdn";
+import { waitDeployed } from "../resources/cdnResource";
 import type { StoredObject, SyncBucket } from "./bucket";
 import { isMultipart, parseEntry, parseHeaders, type FileEntry, type ObjectHeaders } from "./manifest";
 import { forEachLimit } from "./pool";
@@ -144,11 +145,6 @@ export async function fillRelease(
   );
 }
 
-const originGroupAnswer = z.object({ id: z.string(), origin_path: z.string() }).loose();
-const resourceAnswer = z
-  .object({ status: z.string(), origin_group_id: z.string(), origin_groups: z.array(originGroupAnswer) })
-  .loose();
-
 export interface SwitchOptions {
   cdnResourceId: string;
   originPath: string;
@@ -156,44 +152,26 @@ export interface SwitchOptions {
   deployTimeoutMs: number;
 }
 
-/** The CDN resource's status, its origin group and the origin path served now. */
-export async function readCdn(client: MamuteClient, cdnResourceId: string): Promise<{ status: string; groupId: string; originPath: string }> {
-  const resource = await client.call({
-    operation: `read CDN resource ${cdnResourceId}`,
-    method: "GET",
-    path: `/cdn/resource/${encodeURIComponent(cdnResourceId)}`,
-    response: resourceAnswer,
-  });
-  const group = resource.origin_groups.find((g) => g.id === resource.origin_group_id) ?? resource.origin_groups[0];
-  return { status: resource.status, groupId: resource.origin_group_id, originPath: group?.origin_path ?? "" };
-}
-
 /**
  * Points the CDN resource at a release in one update of its origin group, then waits until it is
  * deployed (purging before would let edges still on the old path cache the old files again).
  */
 export async function switchOrigin(client: MamuteClient, options: SwitchOptions): Promise<void> {
-  let cdn = await readCdn(client, options.cdnResourceId);
-  if (cdn.originPath !== options.originPath) {
+  const resource = await getCdnResource(client, options.cdnResourceId);
+  if (!resource) {
+    throw new Error(`CDN resource ${options.cdnResourceId} does not exist: cdnResourceId takes a CdnResource's id`);
+  }
+  const group = resource.origin_groups.find((g) => g.id === resource.origin_group_id) ?? resource.origin_groups[0];
+  if (group?.origin_path !== options.originPath) {
     await client.call({
       operation: `point CDN resource ${options.cdnResourceId} at ${options.originPath}`,
       method: "PUT",
-      path: `/cdn/origin-group/${encodeURIComponent(cdn.groupId)}`,
+      path: `/cdn/origin-group/${encodeURIComponent(resource.origin_group_id)}`,
       body: { origin_path: options.originPath },
-      response: originGroupAnswer,
+      response: originGroupResponse,
     });
   }
-  const deadline = Date.now() + options.deployTimeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 5000)) {
-    cdn = await readCdn(client, options.cdnResourceId);
-    if (cdn.status === "deployed") return;
-    if (Date.now() + delay > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-  throw new Error(
-    `CDN resource ${options.cdnResourceId} was pointed at ${options.originPath} but is still "${cdn.status}" after ${options.deployTimeoutMs / 1000}s; ` +
-      "the next `pulumi up` waits again and purges (raise deployTimeoutSeconds if deployments take longer)",
-  );
+  await waitDeployed(client, resource.id, resource.name, options.deployTimeoutMs);
 }
 
 /** Purges the public paths whose answer changed between two releases. */
