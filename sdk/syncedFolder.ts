@@ -33,6 +33,11 @@ export interface SyncedFolderArgs {
   concurrency?: pulumi.Input<number>;
   /** A CDN resource serving the bucket: the paths of the files uploaded or deleted are purged after each sync. */
   cdnResourceId?: pulumi.Input<string>;
+  /**
+   * Where the CDN serves the folder's root, when not at `/<prefix>`: e.g. `"https://acme.example.com/"`
+   * for a tenant's folder under subdomain routing. Purged paths are this plus each file's path in the folder.
+   */
+  cdnBaseUrl?: pulumi.Input<string>;
   /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
   s3Endpoint?: pulumi.Input<string>;
 }
@@ -49,6 +54,7 @@ export const SYNCED_FOLDER_OUTPUTS = [
   "contentTypes",
   "concurrency",
   "cdnResourceId",
+  "cdnBaseUrl",
   "s3Endpoint",
   "files",
   "headers",

@@ -6,7 +6,8 @@ const config = new pulumi.Config();
 const domain = config.get("domain") ?? "example.com";
 const host = `www.${domain}`;
 
-// The site's files live in a bucket; the credential is what uploads them (aws s3 sync, or any S3 client).
+// The site's files live in a bucket; the credential is what uploads them (the SyncedFolder below,
+// or aws s3 sync, or any S3 client).
 const site = new mamutecloud.Bucket("site", { forceDestroy: true });
 const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.id });
 const zone = new mamutecloud.DnsZone("zone", { domain });
@@ -35,6 +36,15 @@ const www = new mamutecloud.CdnCustomDomain("www", {
   certificateId: validation.certificateId,
 });
 new mamutecloud.DnsRecord("www-cname", { zoneId: zone.id, name: "www", type: "CNAME", values: [www.cnameTarget] });
+
+// The files of ./www: each `up` uploads only what changed and purges exactly those paths on the CDN.
+new mamutecloud.SyncedFolder("files", {
+  bucket: site.id,
+  accessKeyId: deployer.accessKeyId,
+  secretAccessKey: deployer.secretAccessKey,
+  path: "./www",
+  cdnResourceId: cdn.id,
+});
 
 export const url = `https://${host}/`;
 export const distributionUrl = cdn.siteUrl;

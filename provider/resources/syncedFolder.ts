@@ -17,7 +17,7 @@ import { S3SyncError } from "../sync/errors";
 import { ownerTag } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
 import { MAX_KEY_BYTES, formatEntry, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
-import { purgeKeys } from "../sync/purge";
+import { purgeKeys, type ServedAt } from "../sync/purge";
 
 export const DEFAULT_CONCURRENCY = 16;
 
@@ -100,6 +100,7 @@ export interface Declared {
   folder: string;
   concurrency: number;
   cdnResourceId: string | undefined;
+  served: ServedAt | undefined;
 }
 
 export function declared(props: PropertyMap): Declared {
@@ -111,6 +112,7 @@ export function declared(props: PropertyMap): Declared {
     folder: String(props.path ?? "."),
     concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
     cdnResourceId: typeof props.cdnResourceId === "string" ? props.cdnResourceId : undefined,
+    served: typeof props.cdnBaseUrl === "string" ? { prefix: typeof props.prefix === "string" ? props.prefix : "", baseUrl: props.cdnBaseUrl } : undefined,
   };
 }
 
@@ -222,7 +224,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
     return [...uploads.map((upload) => upload.key), ...plan.deletes, ...orphans];
   });
 
-  if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched);
+  if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched, target.served);
   return { syncedAt: startedAt.toISOString() };
 }
 
@@ -286,6 +288,12 @@ export const syncedFolder: ResourceDefinition = {
       description: "Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.",
       schema: nonEmpty("a CDN resource id"),
     },
+    cdnBaseUrl: {
+      description:
+        "Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a " +
+        "tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.",
+      schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
+    },
     s3Endpoint: {
       description: "S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.",
       schema: endpointSchema,
@@ -337,6 +345,7 @@ export const syncedFolder: ResourceDefinition = {
     contentTypes: ignoredByDiff,
     concurrency: ignoredByDiff,
     cdnResourceId: ignoredByDiff,
+    cdnBaseUrl: ignoredByDiff,
     s3Endpoint: ignoredByDiff,
     headers: ignoredByDiff,
   },
@@ -410,7 +419,7 @@ export const syncedFolder: ResourceDefinition = {
     }
     if (!target.cdnResourceId || deleted.length === 0) return;
     try {
-      await purgeKeys(ctx.client(), target.cdnResourceId, deleted);
+      await purgeKeys(ctx.client(), target.cdnResourceId, deleted, target.served);
     } catch (err) {
       // A CDN resource destroyed first has nothing left to purge.
       if (!(err instanceof MamuteApiError && err.isNotFound)) throw err;

@@ -12,19 +12,30 @@ export const PURGE_ALL_ABOVE = 1000;
 export type PurgeRequest = { kind: "url"; urls: string[] } | { kind: "all" };
 
 /**
- * The public paths that can serve these keys: `/<key>`, and for an `index.html` also its folder
- * (`/docs/` and `/docs`), which the CDN serves from it.
+ * Where a folder's files are served when not at `/<key>`: the keys under `prefix` at `baseUrl` +
+ * their path within it (a tenant's folder under subdomain routing: `acme/` at
+ * `https://acme.example.com/`).
  */
-export function purgePaths(keys: readonly string[]): string[] {
+export interface ServedAt {
+  prefix: string;
+  baseUrl: string;
+}
+
+const ROOT = /^(?:https?:\/\/[^/]+)?\/$/;
+
+/**
+ * The public paths that can serve these keys: `/<key>` (or its URL under `served`), and for an
+ * `index.html` also its folder (`/docs/` and `/docs`), which the CDN serves from it.
+ */
+export function purgePaths(keys: readonly string[], served?: ServedAt): string[] {
   const paths = new Set<string>();
   for (const key of keys) {
-    const url = encodeURI(`/${key}`);
+    const url = served && key.startsWith(served.prefix) ? served.baseUrl + encodeURI(key.slice(served.prefix.length)) : encodeURI(`/${key}`);
     paths.add(url);
-    if (url === "/index.html") paths.add("/");
-    else if (url.endsWith("/index.html")) {
+    if (url.endsWith("/index.html")) {
       const folder = url.slice(0, -"index.html".length);
       paths.add(folder);
-      paths.add(folder.slice(0, -1));
+      if (!ROOT.test(folder)) paths.add(folder.slice(0, -1));
     }
   }
   return [...paths].sort();
@@ -42,8 +53,8 @@ export function purgeRequests(paths: readonly string[]): PurgeRequest[] {
 }
 
 /** Purges what serves these keys on a CDN resource. Returns the requests made. */
-export async function purgeKeys(client: MamuteClient, resourceId: string, keys: readonly string[]): Promise<PurgeRequest[]> {
-  const requests = purgeRequests(purgePaths(keys));
+export async function purgeKeys(client: MamuteClient, resourceId: string, keys: readonly string[], served?: ServedAt): Promise<PurgeRequest[]> {
+  const requests = purgeRequests(purgePaths(keys, served));
   const base = `/cdn/resource/${encodeURIComponent(resourceId)}/purge`;
   for (const request of requests) {
     await client.call({

@@ -11,9 +11,10 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
-export async function startLifecycle(extraConfig: Record<string, string> = {}): Promise<Lifecycle> {
+/** `cwd`: the host's working directory, the program's folder (relative paths resolve against it); default the repository. */
+export async function startLifecycle(extraConfig: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<Lifecycle> {
   const emu = await startTestEmulator();
-  const host = await ProviderHost.start({ env: cleanEnv() });
+  const host = await ProviderHost.start({ env: cleanEnv(), cwd: options.cwd });
   await host.configure(stackConfig(emu, extraConfig));
   const engine = await Engine.create(host);
   return {

@@ -26,12 +26,26 @@ function ask(kind, payload) {
   });
 }
 
+// The dynamic provider host does not accept secrets, so the engine sends their plain values.
+const rpc = require(require.resolve("@pulumi/pulumi/runtime/rpc", { paths: [path.dirname(programPath)] }));
+function withoutSecretMarks(value) {
+  if (rpc.isRpcSecret(value)) return withoutSecretMarks(rpc.unwrapRpcSecret(value));
+  if (Array.isArray(value)) return value.map(withoutSecretMarks);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutSecretMarks(item)]));
+  }
+  return value;
+}
+
 let failure;
+let outputs;
 process.on("unhandledRejection", (err) => (failure = failure || err));
 
 pulumi.runtime.setMocks(
   {
-    newResource: (args) => ask("newResource", { type: args.type, name: args.name, inputs: args.inputs }),
+    // A component (custom = false) has no provider: the engine only records it.
+    newResource: (args) =>
+      args.custom ? ask("newResource", { type: args.type, name: args.name, inputs: withoutSecretMarks(args.inputs) }) : { id: "", state: {} },
     call: () => ({}),
   },
   "program",
@@ -41,12 +55,15 @@ pulumi.runtime.setMocks(
 
 (async () => {
   try {
-    require(programPath);
+    const exported = require(programPath);
     await pulumi.runtime.disconnect();
+    // The stack outputs, as `pulumi stack output --show-secrets --json` would print them.
+    outputs = await new Promise((resolve) => pulumi.output(exported).apply(resolve));
   } catch (err) {
     failure = failure || err;
   }
-  process.send({ kind: failure ? "failed" : "done", error: failure ? String(failure.stack || failure) : undefined }, () =>
+  const message = failure ? { kind: "failed", error: String(failure.stack || failure) } : { kind: "done", outputs: JSON.parse(JSON.stringify(outputs ?? {})) };
+  process.send(message, () =>
     process.exit(0),
   );
 })();

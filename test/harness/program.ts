@@ -17,16 +17,28 @@ export interface ProgramRun {
   deleted: string[];
   /** The `__provider` each resource registered with, by resource name. */
   providers: Record<string, string>;
+  /** The program's exports, resolved (the stack outputs). */
+  outputs: Record<string, any>;
+}
+
+export interface ProgramOptions {
+  /** The program's working directory (Pulumi runs it in the project's folder); default the script's folder. */
+  cwd?: string;
 }
 
 const DYNAMIC = "pulumi-nodejs:dynamic/mamutecloud:";
 
-export async function runProgram(engine: Engine, programJs: string, env: NodeJS.ProcessEnv = process.env): Promise<ProgramRun> {
+export async function runProgram(
+  engine: Engine,
+  programJs: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: ProgramOptions = {},
+): Promise<ProgramRun> {
   const before = new Set(engine.state.keys());
   const steps: ProgramStep[] = [];
   const providers: Record<string, string> = {};
   const child = fork(path.join(__dirname, "program-child.js"), [programJs], {
-    cwd: path.dirname(programJs),
+    cwd: options.cwd ?? path.dirname(programJs),
     env,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -34,9 +46,13 @@ export async function runProgram(engine: Engine, programJs: string, env: NodeJS.
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
 
+  let outputs: Record<string, any> = {};
   const finished = new Promise<void>((resolve, reject) => {
     child.on("message", async (message: any) => {
-      if (message.kind === "done") return resolve();
+      if (message.kind === "done") {
+        outputs = message.outputs;
+        return resolve();
+      }
       if (message.kind === "failed") return reject(new Error(`program failed: ${message.error}\n${output}`));
       const { type, name, inputs } = message.payload as { type: string; name: string; inputs: Props };
       try {
@@ -63,7 +79,7 @@ export async function runProgram(engine: Engine, programJs: string, env: NodeJS.
 
   const deleted = [...before].reverse();
   for (const name of deleted) await engine.destroy(name);
-  return { steps, deleted, providers };
+  return { steps, deleted, providers, outputs };
 }
 
 /** `pulumi destroy`: every resource in state, newest first. */

@@ -1,0 +1,311 @@
+// StaticSite: the whole site in one declaration. A component of the SDK's own resources, each a
+// child of it, so a preview lists them under the site and destroying the site removes them all.
+// Everything it decides from its arguments (names, the apex rule, tenant labels) is decided here,
+// when the program runs, so a mistake fails `pulumi preview` before anything is created.
+import * as pulumi from "@pulumi/pulumi";
+import { canonicalZoneDomain } from "../provider/resources/dns";
+import { Bucket } from "./bucket";
+import { BucketCredential } from "./bucketCredential";
+import { CdnCustomDomain } from "./cdnCustomDomain";
+import { CdnResource, type CdnBehavior } from "./cdnResource";
+import { Certificate } from "./certificate";
+import { CertificateValidation } from "./certificateValidation";
+import { DnsRecord } from "./dnsRecord";
+import { DnsZone } from "./dnsZone";
+import { SyncedFolder } from "./syncedFolder";
+
+export interface StaticSiteDomainArgs {
+  /**
+   * The host the site is served at, e.g. `"www.example.com"`. Not a zone's apex: the site is
+   * reached through a CNAME, which cannot go there. With `tenants`, the base the tenants sit
+   * under: `"example.com"` serves tenant `a` at `a.example.com` (a wildcard CNAME, which may).
+   */
+  name: string;
+  /**
+   * The DNS zone that holds the validation and CNAME records: an existing zone's id (a
+   * `DnsZone`'s `id`). Omitted: the site creates a zone for `zoneDomain` (see its `nameservers`).
+   */
+  zoneId?: pulumi.Input<string>;
+  /**
+   * The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`);
+   * with `tenants`, `name` itself.
+   */
+  zoneDomain?: string;
+  /**
+   * An issued certificate covering the site's host (or `*.<name>` with `tenants`), e.g. an
+   * `ImportedCertificate`'s `id`. Omitted: one is requested and validated through the zone.
+   */
+  certificateId?: pulumi.Input<string>;
+  /** How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default). */
+  validationTimeout?: pulumi.Input<string>;
+}
+
+export interface StaticSiteArgs {
+  /**
+   * The local folder of the site, e.g. `"./dist"` (relative to the program's folder), uploaded to
+   * the bucket's root. Required unless `tenants` is given; with tenants it is served at `www.<domain>`
+   * and at the distribution domain.
+   */
+  path?: string;
+  /**
+   * Multi-tenant hosting: subdomain label → local folder, e.g. `{ acme: "./tenants/acme" }`. One
+   * bucket and one CDN resource: each tenant's files go under `<label>/` and the CDN serves
+   * `<label>.<domain>` from there (subdomain routing, a wildcard certificate). Labels are DNS
+   * labels; `www` is the root site.
+   */
+  tenants?: Record<string, string>;
+  /** Serve the site at a custom domain over HTTPS, with its certificate and DNS records. */
+  domain?: StaticSiteDomainArgs;
+  /** Key served for `/` and every path ending in `/`. Default `"index.html"`. */
+  indexDocument?: string;
+  /** A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`. */
+  errorDocument?: string;
+  /**
+   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files: HTML and
+   * other text revalidated, fingerprinted assets immutable, the rest an hour. The CDN honours them.
+   */
+  cacheControl?: Record<string, string>;
+  /** Glob → Content-Type, the first matching rule wins; otherwise the type of the extension. */
+  contentTypes?: Record<string, string>;
+  /** Globs of the files to upload; default all. */
+  include?: string[];
+  /** Globs of the files to leave out; default `.git`, `.DS_Store`, `Thumbs.db`. */
+  exclude?: string[];
+  /** Seconds the CDN caches an answer whose file has no Cache-Control max-age. Default 86400. */
+  cacheTtlSeconds?: pulumi.Input<number>;
+  /** Edge rules for path patterns (cache TTL, HTTPS policy), e.g. `{ priority: 1, pathPattern: "/api/*", cacheTtlSeconds: 0 }`. */
+  behaviors?: pulumi.Input<pulumi.Input<CdnBehavior>[]>;
+  /** `"allow_all"` (default), `"redirect_to_https"` or `"https_only"`. */
+  viewerProtocolPolicy?: pulumi.Input<string>;
+  /** A friendlier distribution domain, `"my-site"` → `my-site.mamutecdn.com`. Default generated. */
+  distributionDomain?: pulumi.Input<string>;
+  /** Delete the bucket on destroy even when it holds files the site did not upload. Default false. */
+  forceDestroy?: pulumi.Input<boolean>;
+  /** Files uploaded at once, 1-64; default 16. */
+  concurrency?: pulumi.Input<number>;
+}
+
+/** The hosts the site answers at, decided from the arguments alone (no API call). */
+export interface SiteHosts {
+  /** `domain.name`, canonical: the site's host, or the tenants' base. */
+  host: string;
+  /** Host of the custom domain (`www.example.com`, or `*.example.com` with tenants). */
+  customDomain: string;
+  zoneDomain: string;
+  /** The CNAME's name relative to the zone (`www`, `*`, `*.sites`). */
+  cnameName: string;
+  /** What the certificate must cover. */
+  certificateName: string;
+}
+
+export class StaticSiteError extends Error {
+  override name = "StaticSiteError";
+}
+
+const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function checkTenants(name: string, tenants: Record<string, string>): void {
+  for (const label of Object.keys(tenants)) {
+    if (!TENANT_LABEL.test(label)) {
+      throw new StaticSiteError(
+        `StaticSite ${name}: tenants key "${label}" is not a DNS label; use 1-63 characters of a-z, 0-9 and - (not at either end), e.g. "acme".`,
+      );
+    }
+    if (label === "www") {
+      throw new StaticSiteError(`StaticSite ${name}: tenants key "www" is the root site (served from path); name the tenant otherwise.`);
+    }
+  }
+}
+
+/**
+ * Where the site's records go. Throws at program run (so at preview) for a host the zone cannot
+ * point at the CDN: its apex, or a name outside it.
+ */
+export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiTenant: boolean): SiteHosts {
+  const parsed = canonicalZoneDomain(domain.name);
+  if ("error" in parsed) throw new StaticSiteError(`StaticSite ${siteName}: domain.name ${parsed.error}`);
+  const host = parsed.domain;
+  const labels = host.split(".");
+  const defaultZone = multiTenant || labels.length <= 2 ? host : labels.slice(1).join(".");
+  const zone = canonicalZoneDomain(domain.zoneDomain ?? defaultZone);
+  if ("error" in zone) throw new StaticSiteError(`StaticSite ${siteName}: domain.zoneDomain ${zone.error}`);
+  const zoneDomain = zone.domain;
+  if (host !== zoneDomain && !host.endsWith(`.${zoneDomain}`)) {
+    throw new StaticSiteError(
+      `StaticSite ${siteName}: domain.name "${host}" is not in the zone "${zoneDomain}" (domain.zoneDomain); give the zone that holds it.`,
+    );
+  }
+  const relative = host === zoneDomain ? "" : host.slice(0, -zoneDomain.length - 1);
+  if (multiTenant) {
+    const wildcard = `*.${host}`;
+    return { host, customDomain: wildcard, zoneDomain, cnameName: relative ? `*.${relative}` : "*", certificateName: wildcard };
+  }
+  if (!relative) {
+    throw new StaticSiteError(
+      `StaticSite ${siteName}: domain.name "${host}" is the apex of the zone ${zoneDomain}, where a CNAME record cannot go ` +
+        `(it would shadow the zone's NS and SOA records), and the site is reached through a CNAME to the CDN. ` +
+        `Serve it at a subdomain instead, e.g. domain.name "www.${host}", and redirect ${host} to it at your DNS provider or registrar.`,
+    );
+  }
+  return { host, customDomain: host, zoneDomain, cnameName: relative, certificateName: host };
+}
+
+/**
+ * A static website in one declaration: a bucket, a credential that uploads to it, the files
+ * (`SyncedFolder`: only changed files are uploaded, exactly their paths purged) and a CDN resource;
+ * with `domain`, also the certificate (requested and validated through the zone, or given), the
+ * custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a folder per subdomain.
+ */
+export class StaticSite extends pulumi.ComponentResource {
+  /** Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution domain. */
+  readonly url: pulumi.Output<string>;
+  /** The CDN's own domain, e.g. `r-….mamutecdn.com`: the CNAME target. */
+  readonly distributionDomain: pulumi.Output<string>;
+  /** `https://<distributionDomain>/`. */
+  readonly distributionUrl: pulumi.Output<string>;
+  /** Tenant label → `https://<label>.<domain>/` (or the distribution URL's `/<label>/` without a domain). */
+  readonly tenantUrls: pulumi.Output<Record<string, string>>;
+  readonly bucketId: pulumi.Output<string>;
+  readonly bucketName: pulumi.Output<string>;
+  readonly s3Endpoint: pulumi.Output<string>;
+  readonly cdnResourceId: pulumi.Output<string>;
+  /** The zone's nameservers to set at the registrar, when the site created the zone. */
+  readonly nameservers: pulumi.Output<string[] | undefined>;
+  /** The certificate serving the custom domain, when there is one. */
+  readonly certificateId: pulumi.Output<string | undefined>;
+
+  readonly bucket: Bucket;
+  readonly credential: BucketCredential;
+  readonly cdn: CdnResource;
+  /** The root folder's files (`path`), then each tenant's, in `tenants` order. */
+  readonly files: SyncedFolder[];
+
+  constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mamutecloud:index:StaticSite", name, {}, opts);
+    const tenants = args.tenants ?? {};
+    const multiTenant = Object.keys(tenants).length > 0;
+    checkTenants(name, tenants);
+    if (!args.path && !multiTenant) {
+      throw new StaticSiteError(`StaticSite ${name}: path is required: the folder of the site's files, e.g. "./dist" (or give tenants).`);
+    }
+    const hosts = args.domain && siteHosts(name, args.domain, multiTenant);
+    const parent = { parent: this };
+
+    this.bucket = new Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, parent);
+    this.credential = new BucketCredential(`${name}-credential`, { bucketId: this.bucket.id }, parent);
+    this.cdn = new CdnResource(
+      `${name}-cdn`,
+      {
+        storageOrigin: { bucketId: this.bucket.id, defaultRootObject: args.indexDocument },
+        distributionDomain: args.distributionDomain,
+        defaultBehavior: {
+          cacheTtlSeconds: args.cacheTtlSeconds,
+          viewerProtocolPolicy: args.viewerProtocolPolicy,
+          subdomainRouting: multiTenant || undefined,
+        },
+        behaviors: args.behaviors,
+        customErrorResponses: args.errorDocument ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }] : undefined,
+      },
+      parent,
+    );
+
+    this.distributionDomain = this.cdn.distributionDomain;
+    this.distributionUrl = pulumi.interpolate`https://${this.cdn.distributionDomain}/`;
+    let certificateId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    let nameservers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
+    let customDomain: CdnCustomDomain | undefined;
+    if (args.domain && hosts) {
+      const domain = args.domain;
+      let zoneId: pulumi.Input<string>;
+      if (domain.zoneId !== undefined) zoneId = domain.zoneId;
+      else {
+        const zone = new DnsZone(`${name}-zone`, { domain: hosts.zoneDomain }, parent);
+        zoneId = zone.id;
+        nameservers = zone.nameservers;
+      }
+      const issued = domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
+      certificateId = issued;
+      customDomain = new CdnCustomDomain(
+        `${name}-domain`,
+        { resourceId: this.cdn.id, domainName: hosts.customDomain, certificateId: issued },
+        parent,
+      );
+      new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
+      const { host } = hosts;
+      // The URL waits for the custom domain: it is only served once active.
+      const active = customDomain.status;
+      this.url = active.apply(() => (multiTenant ? `https://www.${host}/` : `https://${host}/`));
+      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${host}/`])));
+    } else {
+      this.url = this.distributionUrl;
+      this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
+    }
+    // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
+    const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
+    const folder = (resourceName: string, localPath: string, tenant?: string) =>
+      new SyncedFolder(
+        resourceName,
+        {
+          bucket: this.bucket.id,
+          accessKeyId: this.credential.accessKeyId,
+          secretAccessKey: this.credential.secretAccessKey,
+          path: localPath,
+          prefix: tenant,
+          include: args.include,
+          exclude: args.exclude,
+          cacheControl: args.cacheControl,
+          contentTypes: args.contentTypes,
+          concurrency: args.concurrency,
+          cdnResourceId: this.cdn.id,
+          // A tenant's files are served at its own host: that is where the edge caches them.
+          cdnBaseUrl: tenant && hosts ? `https://${tenant}.${hosts.host}/` : undefined,
+        },
+        tenant ? tenantOptions : parent,
+      );
+    this.files = [
+      ...(args.path ? [folder(`${name}-files`, args.path)] : []),
+      ...Object.entries(tenants).map(([label, localPath]) => folder(`${name}-files-${label}`, localPath, label)),
+    ];
+
+    this.certificateId = certificateId;
+    this.nameservers = nameservers;
+    this.bucketId = this.bucket.id;
+    this.bucketName = this.bucket.name;
+    this.s3Endpoint = this.bucket.s3Endpoint;
+    this.cdnResourceId = this.cdn.id;
+
+    this.registerOutputs({
+      url: this.url,
+      distributionDomain: this.distributionDomain,
+      distributionUrl: this.distributionUrl,
+      tenantUrls: this.tenantUrls,
+      bucketId: this.bucketId,
+      bucketName: this.bucketName,
+      s3Endpoint: this.s3Endpoint,
+      cdnResourceId: this.cdnResourceId,
+      nameservers: this.nameservers,
+      certificateId: this.certificateId,
+    });
+  }
+
+  /** A certificate for the site's host, validated by its one DNS record in the zone; resolves once issued. */
+  private requestCertificate(name: string, hosts: SiteHosts, zoneId: pulumi.Input<string>, domain: StaticSiteDomainArgs): pulumi.Output<string> {
+    const parent = { parent: this };
+    const certificate = new Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
+    // One name (or one wildcard) asks for exactly one record. (None under unit-test mocks that
+    // echo the inputs as the state: the program must still run there.)
+    const record = certificate.validationRecords.apply((records) => records?.[0] ?? { name: "", value: "" });
+    const validationRecord = new DnsRecord(
+      `${name}-certificate-validation-record`,
+      { zoneId, name: record.name, type: "CNAME", values: [record.value] },
+      parent,
+    );
+    const validation = new CertificateValidation(
+      `${name}-certificate-validation`,
+      { certificateId: certificate.id, timeout: domain.validationTimeout },
+      { parent: this, dependsOn: [validationRecord] },
+    );
+    return validation.certificateId;
+  }
+}
+

@@ -1,0 +1,63 @@
+// Every example is a project a user can copy: a Pulumi.yaml for Node.js, an index.ts that
+// type-checks against the package as built, a README with its commands; the gitops workflow
+// previews pull requests, deploys main and checks drift on a schedule.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import * as ts from "typescript";
+import { REPO_ROOT } from "../harness/providerHost";
+
+const EXAMPLES = path.join(REPO_ROOT, "examples");
+const names = fs.readdirSync(EXAMPLES).filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory());
+
+// One compiler host for every example, so the declarations they share (lib, @pulumi/pulumi) are parsed once.
+const parsed = new Map<string, ts.SourceFile | undefined>();
+const baseHost = ts.createCompilerHost({});
+const host: ts.CompilerHost = {
+  ...baseHost,
+  getSourceFile: (fileName, languageVersion, onError) => {
+    const key = `${fileName}:${JSON.stringify(languageVersion)}`;
+    if (!parsed.has(key)) parsed.set(key, baseHost.getSourceFile(fileName, languageVersion, onError));
+    return parsed.get(key);
+  },
+};
+
+/** `tsc -p dir --noEmit`: the errors, formatted as tsc prints them. */
+function typeErrors(dir: string): string {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (!config) return `${dir}/tsconfig.json could not be read`;
+  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host });
+  const diagnostics = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
+  return ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => "\n" });
+}
+
+test("the examples are the ones the README lists", () => {
+  expect(names.sort()).toEqual(["basic", "custom-domain", "gitops", "imported-certificate", "multi-tenant", "static-site"]);
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  for (const name of names) expect(readme).toContain(`(examples/${name})`);
+});
+
+test.each(names)("examples/%s has Pulumi.yaml, index.ts and a README, and type-checks", (name) => {
+  const dir = path.join(EXAMPLES, name);
+  const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as Record<string, string>;
+  expect(project).toMatchObject({ name: `mamutecloud-${name}`, runtime: "nodejs" });
+  expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toMatch(/pulumi up/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", "pulumi-mamutecloud"]);
+  expect(typeErrors(dir)).toBe("");
+}, 180_000);
+
+test("the gitops workflow previews pull requests, deploys main and checks drift with refresh --expect-no-changes", () => {
+  const workflow = yaml.load(fs.readFileSync(path.join(EXAMPLES, "gitops", ".github", "workflows", "site.yml"), "utf8")) as any;
+  expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
+  expect(workflow.on.push.branches).toEqual(["main"]);
+  const commands = (job: string) => workflow.jobs[job].steps.map((step: any) => step.run).filter(Boolean).join("\n");
+  expect(workflow.jobs.preview.if).toContain("pull_request");
+  expect(commands("preview")).toMatch(/^pulumi preview /m);
+  expect(workflow.jobs.deploy.if).toContain("refs/heads/main");
+  expect(commands("deploy")).toMatch(/^pulumi up .*--yes/m);
+  expect(workflow.jobs.drift.if).toContain("schedule");
+  expect(commands("drift")).toMatch(/^pulumi refresh .*--expect-no-changes/m);
+  // A drift check never runs beside a deploy.
+  expect(workflow.jobs.drift.concurrency.group).toBe(workflow.jobs.deploy.concurrency.group);
+});

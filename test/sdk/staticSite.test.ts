@@ -1,0 +1,100 @@
+// What StaticSite declares for each shape of its arguments (under mocks, nothing applied): which
+// children, parented to the site, with which inputs. The whole program against the emulator is
+// test/component/staticSite.test.ts.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { captureRegistrations, registrations, settled } from "../harness/mocks";
+import * as mamutecloud from "../../sdk";
+
+let dir: string;
+beforeAll(async () => {
+  await captureRegistrations();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "static-site-sdk-"));
+  for (const folder of ["www", "acme", "globex"]) {
+    fs.mkdirSync(path.join(dir, folder));
+    fs.writeFileSync(path.join(dir, folder, "index.html"), folder);
+  }
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The registrations of one site, by name without the site's prefix: `bucket`, `files`, … */
+function childrenOf(site: string): Record<string, { type: string; inputs: Record<string, any> }> {
+  const prefix = `${site}-`;
+  return Object.fromEntries(registrations.filter((r) => r.name.startsWith(prefix)).map((r) => [r.name.slice(prefix.length), r]));
+}
+
+const kind = (type: string) => type.replace("pulumi-nodejs:dynamic/mamutecloud:", "");
+const urnOf = (resource: pulumi.Resource) => new Promise<string>((resolve) => resource.urn.apply(resolve));
+
+test("without a domain: bucket, credential, files and CDN, each a child of the site", async () => {
+  const site = new mamutecloud.StaticSite("plain", { path: path.join(dir, "www"), errorDocument: "/404.html", cacheTtlSeconds: 60 });
+  await settled();
+  const children = childrenOf("plain");
+  expect(Object.fromEntries(Object.entries(children).map(([name, r]) => [name, kind(r.type)]))).toEqual({
+    bucket: "Bucket",
+    credential: "BucketCredential",
+    cdn: "CdnResource",
+    files: "SyncedFolder",
+  });
+  expect(children.cdn.inputs).toMatchObject({
+    storageOrigin: { bucketId: "plain-bucket-id" },
+    defaultBehavior: { cacheTtlSeconds: 60 },
+    customErrorResponses: [{ errorCode: 404, responsePagePath: "/404.html" }],
+  });
+  expect(children.cdn.inputs.defaultBehavior.subdomainRouting).toBeUndefined();
+  expect(children.files.inputs).toMatchObject({ bucket: "plain-bucket-id", cdnResourceId: "plain-cdn-id", files: { "index.html": expect.any(String) } });
+  expect(children.files.inputs.cdnBaseUrl).toBeUndefined();
+  for (const child of [site.bucket, site.credential, site.cdn, ...site.files]) {
+    expect(await urnOf(child)).toContain("::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:");
+  }
+});
+
+test("with an existing zone and a given certificate: no zone, no certificate request; the custom domain uses it", async () => {
+  new mamutecloud.StaticSite("byo", {
+    path: path.join(dir, "www"),
+    domain: { name: "shop.example.com", zoneId: "zone-1", certificateId: "cert-1" },
+  });
+  await settled();
+  const children = childrenOf("byo");
+  expect(Object.keys(children).sort()).toEqual(["bucket", "cdn", "cname", "credential", "domain", "files"]);
+  expect(children.domain.inputs).toMatchObject({ resourceId: "byo-cdn-id", domainName: "shop.example.com", certificateId: "cert-1" });
+  expect(children.cname.inputs).toMatchObject({ zoneId: "zone-1", name: "shop", type: "CNAME" });
+});
+
+test("with tenants: one bucket and CDN with subdomain routing, a folder per tenant purged at its host, a wildcard custom domain and CNAME", async () => {
+  const site = new mamutecloud.StaticSite("multi", {
+    path: path.join(dir, "www"),
+    tenants: { acme: path.join(dir, "acme"), globex: path.join(dir, "globex") },
+    domain: { name: "sites.example.com", zoneDomain: "example.com", certificateId: "wildcard-cert" },
+  });
+  await settled();
+  const children = childrenOf("multi");
+  expect(Object.keys(children).sort()).toEqual(["bucket", "cdn", "cname", "credential", "domain", "files", "files-acme", "files-globex", "zone"]);
+  expect(children.cdn.inputs.defaultBehavior).toMatchObject({ subdomainRouting: true });
+  expect(children.zone.inputs).toMatchObject({ domain: "example.com" });
+  expect(children.domain.inputs).toMatchObject({ domainName: "*.sites.example.com", certificateId: "wildcard-cert" });
+  expect(children.cname.inputs).toMatchObject({ name: "*.sites", type: "CNAME" });
+  expect(children["files-acme"].inputs).toMatchObject({ prefix: "acme", cdnBaseUrl: "https://acme.sites.example.com/" });
+  expect(children["files-globex"].inputs).toMatchObject({ prefix: "globex", cdnBaseUrl: "https://globex.sites.example.com/" });
+  expect(children.files.inputs.prefix).toBeUndefined();
+  expect(await new Promise((resolve) => site.tenantUrls.apply(resolve))).toEqual({
+    acme: "https://acme.sites.example.com/",
+    globex: "https://globex.sites.example.com/",
+  });
+});
+
+test("with tenants and no certificate given, the one requested is the wildcard", async () => {
+  new mamutecloud.StaticSite("wild", { tenants: { acme: path.join(dir, "acme") }, domain: { name: "example.org" } });
+  await settled();
+  expect(childrenOf("wild").certificate.inputs).toMatchObject({ domainName: "*.example.org" });
+});
+
+test("mistakes in the arguments throw when the program runs, naming the option", () => {
+  const www = path.join(dir, "www");
+  expect(() => new mamutecloud.StaticSite("bad1", { path: www, domain: { name: "example.com" } })).toThrow(mamutecloud.StaticSiteError);
+  expect(() => new mamutecloud.StaticSite("bad2", { path: www, domain: { name: "not a domain" } })).toThrow(/StaticSite bad2: domain.name /);
+  expect(() => new mamutecloud.StaticSite("bad3", { tenants: { "Acme Corp": www } })).toThrow(/tenants key "Acme Corp" is not a DNS label/);
+  expect(registrations.filter((r) => r.name.startsWith("bad"))).toEqual([]);
+});
