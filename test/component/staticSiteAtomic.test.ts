@@ -101,3 +101,23 @@ test("atomic: a release per build, switched at once; rollback by atomic.release 
   expect(await listAll(emu, "/cdn/resource")).toEqual([]);
   expect(await listAll(emu, "/object-storage/buckets")).toEqual([]);
 });
+
+test("turning atomic on for a live site: the releases are filled and switched to, then the SyncedFolder's files go", async () => {
+  const { emu, engine } = lifecycle;
+  const dir = writeBuild(path.join(work, "switch-on"), { "index.html": "home", "about/index.html": "about" });
+  const plain = await up({ path: dir });
+  const host = plain.outputs.distributionDomain;
+  expect((await edgeGet(emu, { host })).body).toBe("home");
+
+  const atomic = await up({ path: dir, atomic: true });
+  expect(atomic.steps.filter((step) => step.op !== "same").map((step) => `${step.kind}:${step.op}`).sort()).toEqual([
+    "CdnResource:update",
+    "SiteReleases:create",
+  ]);
+  expect(atomic.deleted).toEqual(["site-files"]);
+  expect((await edgeGet(emu, { host })).body).toBe("home");
+  expect((await edgeGet(emu, { host, path: "/about/" })).body).toBe("about");
+  const bucketId = engine.get("site-bucket").id;
+  const keys = (await listAll(emu, `/object-storage/buckets/${bucketId}/files`)).map((file) => file.key);
+  expect(keys.sort()).toEqual([`releases/${atomic.outputs.releaseId}/about/index.html`, `releases/${atomic.outputs.releaseId}/index.html`]);
+});
