@@ -269,21 +269,25 @@ export class StaticSite extends pulumi.ComponentResource {
     }
     // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
     const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
+    // What the files of a SyncedFolder and a SiteReleases share: where they go and how they are sent.
+    const upload = {
+      bucket: this.bucket.id,
+      accessKeyId: this.credential.accessKeyId,
+      secretAccessKey: this.credential.secretAccessKey,
+      include: args.include,
+      exclude: args.exclude,
+      cacheControl: args.cacheControl,
+      contentTypes: args.contentTypes,
+      concurrency: args.concurrency,
+      cdnResourceId: this.cdn.id,
+    };
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
       new SyncedFolder(
         resourceName,
         {
-          bucket: this.bucket.id,
-          accessKeyId: this.credential.accessKeyId,
-          secretAccessKey: this.credential.secretAccessKey,
+          ...upload,
           path: localPath,
           prefix: tenant,
-          include: args.include,
-          exclude: args.exclude,
-          cacheControl: args.cacheControl,
-          contentTypes: args.contentTypes,
-          concurrency: args.concurrency,
-          cdnResourceId: this.cdn.id,
           // A tenant's files are served at its own host: that is where the edge caches them.
           cdnBaseUrl: tenant && hosts ? `https://${tenant}.${hosts.host}/` : undefined,
         },
@@ -293,20 +297,7 @@ export class StaticSite extends pulumi.ComponentResource {
       atomic && args.path
         ? new SiteReleases(
             `${name}-releases`,
-            {
-              bucket: this.bucket.id,
-              accessKeyId: this.credential.accessKeyId,
-              secretAccessKey: this.credential.secretAccessKey,
-              path: args.path,
-              include: args.include,
-              exclude: args.exclude,
-              cacheControl: args.cacheControl,
-              contentTypes: args.contentTypes,
-              concurrency: args.concurrency,
-              cdnResourceId: this.cdn.id,
-              keep: atomic.keep,
-              release: atomic.release,
-            },
+            { ...upload, path: args.path, keep: atomic.keep, release: atomic.release },
             parent,
           )
         : undefined;
