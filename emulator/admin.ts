@@ -10,7 +10,7 @@ import { applySettings, readSettings, settingsJson } from "./settings";
 import { ControlConfigError } from "./control-config";
 import { faultReportJson, readFaultConfig } from "./faults";
 import { readRateLimitConfig } from "./rate-limit";
-import { validationError } from "./management/http";
+import { ApiError, sendError, validationError } from "./management/http";
 import { dispatchRoute } from "./management/dispatch";
 import { optionalInteger } from "./management/fields";
 import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "./management/router";
@@ -99,18 +99,25 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certif
   ];
 }
 
-/** The management plane with `/_emulator/*` answered in front of it. */
+/**
+ * The management plane with `/_emulator/*` answered in front of it. These routes mint dashboard
+ * JWTs, inject faults and change settings without authentication, so off loopback they answer 403
+ * unless enabled.
+ */
 export function withAdminRoutes(
   plane: Plane,
   controls: EmulatorControls,
   tokens: DashboardTokens,
   certificates: EmulatorCertificates,
   state: EmulatorState,
+  enabled = true,
 ): Plane {
   const router = new Router(adminRoutes(controls, tokens, certificates, state));
+  const refused = new ApiError(403, "forbidden", "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them");
+  const handleAdmin: Plane["handle"] = async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),
-    handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? dispatchRoute(router, req, res) : plane.handle(req, res)),
+    handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? handleAdmin(req, res) : plane.handle(req, res)),
   };
 }

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { DataDirError, startEmulator, type Emulator } from "./index";
+import { DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
 
-const USAGE = `Usage: mamutecloud-emulator [--port 4566] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR]
+const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR] [--allow-remote-admin]
 
 A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS). State is in
 memory and objects in a temporary folder, unless --data-dir keeps both across restarts.
 
-  --port P        management API port (default 4566; 0 picks a free one)
+  --port P        management API port (default ${DEFAULT_PORT}; 0 picks a free one)
   --s3-port P     S3 data plane port (default --port + 1; a free one when --port is 0)
   --edge-port P   CDN edge over HTTP (default --port + 2; a free one when --port is 0)
   --edge-https-port P
                   CDN edge over HTTPS (default --port + 3; a free one when --port is 0)
-  --host H        address every listener binds (default 127.0.0.1)
+  --host H        address every listener binds (default 127.0.0.1; 0.0.0.0 for every interface)
   --api-key K     the starting API key (must start with mamute-); random by default,
                   or the one saved in --data-dir
   --data-dir DIR  keep the state and objects in DIR (created if missing) across restarts
@@ -23,6 +23,9 @@ memory and objects in a temporary folder, unless --data-dir keeps both across re
                   how long a CDN resource stays in_progress after a change (default 2000)
   --ca-file PATH  where the emulator CA's certificate is written (default
                   <tmpdir>/mamutecloud-emulator-<port>/ca.pem; removed on exit)
+  --allow-remote-admin
+                  serve /_emulator/* (JWT minting, faults, settings, CA; no authentication)
+                  even when --host is beyond loopback, where they are refused by default
   -h, --help      show this help
 `;
 
@@ -39,6 +42,7 @@ export interface CliOptions {
   edgeHttpsPort?: number;
   host: string;
   apiKey?: string;
+  allowRemoteAdmin: boolean;
   sslValidationDelayMs?: number;
   cdnDeployDelayMs?: number;
   caFile?: string;
@@ -64,11 +68,15 @@ function parseDelay(flag: string, value: string): number {
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { port: 4566, host: "127.0.0.1", help: false };
+  const options: CliOptions = { port: DEFAULT_PORT, host: "127.0.0.1", allowRemoteAdmin: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") {
       options.help = true;
+      continue;
+    }
+    if (arg === "--allow-remote-admin") {
+      options.allowRemoteAdmin = true;
       continue;
     }
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -128,17 +136,25 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
-function banner(emu: Emulator): string {
+function banner(emu: Emulator, options: CliOptions): string {
+  const beyondLoopback = !isLoopbackHost(options.host);
+  const adminServed = !beyondLoopback || options.allowRemoteAdmin;
   return [
     emu.dataDir === undefined ? "MamuteCloud emulator (state in memory; Ctrl-C to stop)" : `MamuteCloud emulator (state kept in ${emu.dataDir}; Ctrl-C to stop)`,
     ...emu.droppedObjects.map((name) => `  warning: ${name} was dropped: its bytes are missing from the data dir`),
+    ...(beyondLoopback
+      ? [
+          `  Listening on ${options.host}; from another machine use this machine's address instead of ${new URL(emu.url).hostname}`,
+          `  /_emulator routes ${options.allowRemoteAdmin ? "allowed (--allow-remote-admin)" : "refused off loopback (--allow-remote-admin allows them)"}`,
+        ]
+      : []),
     `  Management API  ${emu.url}`,
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
     `  Dashboard JWT   ${emu.dashboardToken(DASHBOARD_TOKEN_SECONDS)}  (valid 12 h)`,
     `  CDN edge        ${emu.edgeUrl}  (Host: <name>.mamutecdn.com; in a browser http://<name>.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}/)`,
     `  CDN edge HTTPS  ${emu.edgeHttpsUrl}  (certificate by SNI: curl --resolve <host>:${new URL(emu.edgeHttpsUrl).port}:${new URL(emu.edgeHttpsUrl).hostname})`,
-    `  CA certificate  ${emu.caCertificatePath}  (also at ${emu.url}/_emulator/ca.pem; trust it with curl --cacert)`,
+    `  CA certificate  ${emu.caCertificatePath}  (${adminServed ? `also at ${emu.url}/_emulator/ca.pem; ` : ""}trust it with curl --cacert)`,
     "",
     `export MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey}`,
     "",
@@ -168,23 +184,24 @@ async function main(argv: readonly string[]): Promise<number> {
       edgeHttpsPort: options.edgeHttpsPort,
       host: options.host,
       apiKey: options.apiKey,
+      allowRemoteAdmin: options.allowRemoteAdmin,
       caFile: options.caFile,
       dataDir: options.dataDir,
       sslValidationDelayMs: options.sslValidationDelayMs,
       cdnDeployDelayMs: options.cdnDeployDelayMs,
     });
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
+    const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
     const reason =
       code === "EADDRINUSE"
-        ? "a port is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port)"
+        ? `port ${port} on ${address ?? options.host} is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port, or --port 0 for free ones)`
         : error instanceof DataDirError
           ? `--data-dir: ${message}`
           : message;
     process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
     return 1;
   }
-  process.stdout.write(banner(emu));
+  process.stdout.write(banner(emu, options));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -7,6 +7,7 @@ import type { Plane, PlaneName } from "./plane";
 import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
 import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
 import { ApiError, errorCodeForStatus, sendError } from "./management/http";
+import { parseRequestUrl } from "./management/router";
 import { sendText } from "./edge/text";
 
 export interface RequestCounts {
@@ -131,7 +132,18 @@ async function handleWithLostResponse(plane: Plane, req: IncomingMessage, res: S
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function isValidTarget(rawUrl: string | undefined): boolean {
+  try {
+    parseRequestUrl(rawUrl);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // An absolute-form request target such as `http://[x` is the client's mistake, not a crash.
+  if (!isValidTarget(req.url)) return sendPlaneError(plane.name, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
   const routeKey = plane.routeKey(req);
   if (routeKey === undefined) return plane.handle(req, res);
   controls.count(routeKey);

@@ -35,11 +35,17 @@ export { EmulatorState, type EmulatorSettings } from "./state";
 export { DataDirError } from "./persistence";
 
 export interface EmulatorOptions {
-  /** Management API port; 0 picks a free one. Default 4566. */
+  /** Management API port; 0 picks a free one. Default 4680 (LocalStack has 4566). */
   port?: number;
   /** S3 data plane port; default port + 1, or a free one when port is 0. */
   s3Port?: number;
+  /** Address to listen on; default 127.0.0.1. `0.0.0.0` or `::` listens on every interface. */
   host?: string;
+  /**
+   * Serve `/_emulator/*` (unauthenticated JWT minting, faults, settings) even when `host` is beyond
+   * loopback; otherwise those routes answer 403 there. Always on for a loopback host.
+   */
+  allowRemoteAdmin?: boolean;
   /** Starting API key (`mamute-…`); random when omitted (with a data dir: the saved one, if any). */
   apiKey?: string;
   /**
@@ -60,9 +66,9 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
-  /** Management API base URL, e.g. http://127.0.0.1:4566 */
+  /** Management API base URL, e.g. http://127.0.0.1:4680 (loopback when listening on every interface) */
   readonly url: string;
-  /** S3 endpoint, e.g. http://127.0.0.1:4567 */
+  /** S3 endpoint, e.g. http://127.0.0.1:4681 */
   readonly s3Url: string;
   /** The API key current at start. */
   readonly apiKey: string;
@@ -73,9 +79,9 @@ export interface Emulator {
   /** Resolves once every change so far is saved in the data dir (at once without one). */
   flush(): Promise<void>;
   readonly state: EmulatorState;
-  /** The CDN edge over HTTP, e.g. http://127.0.0.1:4568 (send the site's name as Host, or use `<name>.localhost`). */
+  /** The CDN edge over HTTP, e.g. http://127.0.0.1:4682 (send the site's name as Host, or use `<name>.localhost`). */
   readonly edgeUrl: string;
-  /** The CDN edge over HTTPS, e.g. https://127.0.0.1:4569 (the certificate is chosen by SNI). */
+  /** The CDN edge over HTTPS, e.g. https://127.0.0.1:4683 (the certificate is chosen by SNI). */
   readonly edgeHttpsUrl: string;
   /** The emulator CA's certificate (PEM), which signs requested certificates and the edge's own. */
   readonly caCertificatePem: string;
@@ -100,7 +106,21 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORT = 4566;
+export const DEFAULT_PORT = 4680;
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach the listener. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === "::ffff:127.0.0.1";
+}
+
+/** The host to put in URLs: a wildcard address is where the server listens, not one a client can dial. */
+export function clientHost(host: string): string {
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (bare === "0.0.0.0") return "127.0.0.1";
+  if (bare === "::" || bare === "::0") return "[::1]";
+  return bare.includes(":") ? `[${bare}]` : bare;
+}
 const DEFAULT_TOKEN_SECONDS = 3600;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -197,7 +217,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let s3Url = "";
   let edgeHttpsPort = 0;
   const management = servePlane(
-    savingAfterChanges(withAdminRoutes(createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }), controls, tokens, certificates, state), state),
+    savingAfterChanges(
+      withAdminRoutes(
+        createManagementPlane(state, { s3Url: () => s3Url, tokens, certificates, edgeCache }),
+        controls,
+        tokens,
+        certificates,
+        state,
+        isLoopbackHost(host) || options.allowRemoteAdmin === true,
+      ),
+      state,
+    ),
     controls,
   );
   const s3 = servePlane(savingAfterChanges(createS3Plane(state), state), controls);
@@ -236,7 +266,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await close();
     throw error;
   }
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const urlHost = clientHost(host);
   s3Url = `http://${urlHost}:${s3Port}`;
 
   return {

@@ -231,7 +231,10 @@ export function missingCredentialError(): ConfigError {
   return new ConfigError(
     "No MamuteCloud credential is configured. Set the API key with " +
       "`pulumi config set --secret mamutecloud:apiKey mamute-…` or the MAMUTECLOUD_API_KEY environment variable " +
-      "(or a dashboard JWT with mamutecloud:token / MAMUTECLOUD_TOKEN).",
+      "(or a dashboard JWT with mamutecloud:token / MAMUTECLOUD_TOKEN). " +
+      "If mamutecloud:apiKey is set in the stack already, the Pulumi CLI may be older than 3.139, " +
+      "which does not pass stack configuration to dynamic providers: check `pulumi version`, upgrade it, " +
+      "or use the environment variable.",
   );
 }
 

@@ -27,10 +27,14 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
   stackConfig = req.config;
 }
 
-const providers = new Map<string, ReturnType<typeof dynamicProvider>>();
+// Spelled with Pulumi's own types, so this entry point's declarations reach no zod types: they
+// type-check in a program without skipLibCheck or esModuleInterop (Pulumi's template has neither).
+type KindProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
+const providers = new Map<string, KindProvider>();
 
 /** The check/diff/create/read/update/delete of one resource kind. */
-export function resource(kind: unknown): ReturnType<typeof dynamicProvider> {
+export function resource(kind: unknown): KindProvider {
   const name = String(kind);
   let provider = providers.get(name);
   if (!provider) {
@@ -58,5 +62,3 @@ export const update = (id: string, olds: Props, news: Props) => resource(news.__
 const remove = (id: string, props: Props) => resource(props.__kind).delete(id, props);
 export { remove as delete };
 
-export { definitions } from "./resources";
-export { settings as configSettings, CONFIG_NAMESPACE } from "./config";

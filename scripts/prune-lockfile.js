@@ -3,8 +3,9 @@
 // optional dependencies (jest 30's @unrs/resolver-binding-*: the others answer 404). npm then
 // writes a lockfile that lists those optional dependencies without entries for them, and
 // `npm ci` refuses that lockfile. This drops the optional dependencies the lockfile has no entry
-// for; on a registry that serves them all it changes nothing. Runs from `prepare`, which follows
-// every `npm install` / `npm ci` in this repository (never a user's install of the package).
+// for; on a registry that serves them all it changes nothing. Run it by hand after an
+// `npm install <pkg>` in this repository (no install script runs it: the published package must
+// carry none, or every install of it warns).
 const fs = require("fs");
 const path = require("path");
 

@@ -28,9 +28,11 @@ const outputs = ["bucketId", "active", "rotation", "accessKeyId", "secretAccessK
  * keeps it from there.
  */
 export class BucketCredential extends MamuteResource {
+  /** The id of the only bucket this credential opens. */
   declare readonly bucketId: pulumi.Output<string>;
   /** Whether the credential is active, as the API last reported it. */
   declare readonly active: pulumi.Output<boolean>;
+  /** The `rotation` input last applied; a change regenerated the secret. */
   declare readonly rotation: pulumi.Output<string | undefined>;
   /** The S3 access key id; stays the same across rotations. */
   declare readonly accessKeyId: pulumi.Output<string>;

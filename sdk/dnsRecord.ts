@@ -43,12 +43,15 @@ const outputs = ["zoneId", "name", "type", "values", "ttl", "priority", "fqdn", 
  * `<zoneId>/<recordId>`.
  */
 export class DnsRecord extends MamuteResource {
+  /** The id of the zone that holds the record. */
   declare readonly zoneId: pulumi.Output<string>;
   /** The name as given (lower-cased); `fqdn` is the name it denotes. */
   declare readonly name: pulumi.Output<string>;
+  /** The record type, upper case. */
   declare readonly type: pulumi.Output<DnsRecordType>;
   /** The values in the API's canonical form (`10 mx1.example.com.`), sorted. */
   declare readonly values: pulumi.Output<string[]>;
+  /** Time to live in seconds. */
   declare readonly ttl: pulumi.Output<number>;
   /** @deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile. */
   declare readonly priority: pulumi.Output<number | undefined>;

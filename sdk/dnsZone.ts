@@ -24,6 +24,7 @@ const outputs = ["domain", "forceDestroy", "nameservers", "status", "createdAt"]
 export class DnsZone extends MamuteResource {
   /** The zone's domain, lower case, without a trailing dot. */
   declare readonly domain: pulumi.Output<string>;
+  /** Whether destroying the zone also deletes records made outside the stack. */
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /** The zone's nameservers: set them at the domain's registrar. */
   declare readonly nameservers: pulumi.Output<string[]>;

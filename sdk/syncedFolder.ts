@@ -67,13 +67,19 @@ export const SYNCED_FOLDER_OUTPUTS = [
  * resource. Its `id` is `<bucket>/<prefix>`.
  */
 export class SyncedFolder extends MamuteResource {
+  /** Id of the bucket the files are in. */
   declare readonly bucket: pulumi.Output<string>;
+  /** Access key id of the credential that uploads. */
   declare readonly accessKeyId: pulumi.Output<string>;
+  /** Its secret; always secret in state. */
   declare readonly secretAccessKey: pulumi.Output<string>;
   /** The prefix as stored: empty, or a folder ending in `/`. */
   declare readonly prefix: pulumi.Output<string>;
+  /** The local folder as given. */
   declare readonly path: pulumi.Output<string>;
+  /** Files uploaded at once. */
   declare readonly concurrency: pulumi.Output<number>;
+  /** The CDN resource purged after each sync; undefined when none. */
   declare readonly cdnResourceId: pulumi.Output<string | undefined>;
   /** The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag. */
   declare readonly files: pulumi.Output<Record<string, string>>;

@@ -5,7 +5,7 @@ import type { CdnCustomDomain, CdnResource, EmulatorState } from "../state";
 /** Browsers resolve every `*.localhost` to loopback, so `<host>.localhost` is served as `<host>`. */
 const LOCALHOST_SUFFIX = ".localhost";
 
-/** `My-Site.mamutecdn.com.localhost:4568` → `my-site.mamutecdn.com`. */
+/** `My-Site.mamutecdn.com.localhost:4682` → `my-site.mamutecdn.com`. */
 export function canonicalRequestHost(raw: string): string {
   let host = raw.trim().toLowerCase();
   if (host.startsWith("[")) return host; // an IPv6 literal serves no site

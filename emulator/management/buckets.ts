@@ -1,4 +1,4 @@
-// Buckets: names are lower-cased then checked, unique across the emulator; the storage class is
+// Buckets: names are checked as the reference states them (lowercase, no folding), unique across the emulator; the storage class is
 // matched loosely, answered in one spelling, and fixed for the bucket's life.
 import type { Bucket, EmulatorState, StorageClass } from "../state";
 import { conflict, notFound, timestamp, validationError, type JsonObject } from "./http";
@@ -9,9 +9,10 @@ import type { Route } from "./router";
 const STORAGE_CLASSES: readonly StorageClass[] = ["Standard", "InfrequentAccess", "Archive"];
 export const DEFAULT_STORAGE_CLASS: StorageClass = "Standard";
 
-/** Lower-cased, then the documented rule; returns the stored form. */
+/** The documented rule; upper case is refused rather than folded, as the reference says "lowercase". */
 export function canonicalBucketName(raw: string): string {
-  const name = raw.toLowerCase();
+  const name = raw;
+  if (/[A-Z]/.test(name)) throw validationError("name", `must be lowercase (a-z, 0-9 and -); use "${name.toLowerCase()}"`);
   if (name.length < 3 || name.length > 63) throw validationError("name", "must be 3-63 characters");
   if (!/^[a-z0-9-]+$/.test(name)) throw validationError("name", "must contain only a-z, 0-9 and -");
   if (name.startsWith("-") || name.endsWith("-")) throw validationError("name", "must start and end with a letter or digit");

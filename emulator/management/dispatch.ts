@@ -1,7 +1,7 @@
 // From a request to a written answer: resolve the route, let the caller check credentials, run the
 // handler, write its reply, and turn any failure into the documented JSON error.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, ensureRequestId, readJsonObject, sendError, sendJson, sendNoContent, sendText, type JsonObject } from "./http";
+import { ApiError, ensureRequestId, parseJsonObject, readBodyText, sendError, sendJson, sendNoContent, sendText, type JsonObject } from "./http";
 import type { Router, RouteMatch } from "./router";
 
 export async function dispatchRoute(
@@ -21,12 +21,16 @@ export async function dispatchRoute(
       const allowed = match.allowed.join(", ");
       throw new ApiError(405, "method_not_allowed", `${method} is not allowed on ${match.template}; use ${allowed}`, undefined, { allow: allowed });
     }
-    let body: Promise<JsonObject> | undefined;
+    // The whole body arrives before the handler looks at the state, so every check it makes holds
+    // when it writes (a zone deleted while a record's body was arriving is a 404, not an orphan).
+    // Parsing stays lazy, so an unknown id still answers 404 before a malformed body answers 400.
+    const text = await readBodyText(req);
+    let body: JsonObject | undefined;
     const reply = await match.route.handler({
       req,
       params: match.params,
       query: match.query,
-      body: () => (body ??= readJsonObject(req)),
+      body: async () => (body ??= parseJsonObject(text)),
     });
     if (reply.body === undefined) sendNoContent(res);
     else if (reply.contentType !== undefined) sendText(res, reply.status, reply.contentType, String(reply.body));

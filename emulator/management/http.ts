@@ -7,6 +7,7 @@ export type ErrorCode =
   | "invalid_json"
   | "validation_error"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "method_not_allowed"
   | "conflict"
@@ -49,6 +50,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
   switch (status) {
     case 400: return "validation_error";
     case 401: return "unauthorized";
+    case 403: return "forbidden";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
     case 409: return "conflict";
@@ -98,11 +100,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export type JsonObject = Record<string, unknown>;
 
-/**
- * The request body as a JSON object. An empty body reads as `{}` (so `POST …/credentials` needs
- * none and a missing field is reported by name); anything that is not a JSON object is `400`.
- */
-export async function readJsonObject(req: IncomingMessage): Promise<JsonObject> {
+/** The raw request body, refused past 1 MiB. */
+export async function readBodyText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -110,7 +109,14 @@ export async function readJsonObject(req: IncomingMessage): Promise<JsonObject> 
     if (size > MAX_BODY_BYTES) throw new ApiError(400, "invalid_json", "body: must be at most 1 MiB of JSON");
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The request body as a JSON object. An empty body reads as `{}` (so `POST …/credentials` needs
+ * none and a missing field is reported by name); anything that is not a JSON object is `400`.
+ */
+export function parseJsonObject(text: string): JsonObject {
   if (text.trim() === "") return {};
   let parsed: unknown;
   try {

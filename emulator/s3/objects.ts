@@ -202,7 +202,10 @@ export function getObject(ctx: S3Context): void {
   if (ctx.req.method === "GET") {
     for (const [name, target] of Object.entries(RESPONSE_OVERRIDES)) {
       const value = param(ctx.target, name);
-      if (value !== undefined) headers[target] = value;
+      if (value === undefined) continue;
+      // Node refuses such a header value when writing it; S3 answers the caller's mistake with 400.
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw invalidArgument(`${name} must be a valid HTTP header value (no control or non-Latin-1 characters)`, name, value);
+      headers[target] = value;
     }
   }
 

@@ -102,13 +102,14 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
       throw new S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", [["Method", req.method ?? ""]]);
     }
 
+    // Before the bucket lookup, so CreateBucket of a new name says where buckets are made.
+    if (!isSupported(operation)) throw unsupported(operation);
     let bucket: Bucket | undefined;
     if (operation === "ListBuckets") {
       bucket = state.buckets.get(auth.credential.bucketId);
     } else {
       bucket = resolveBucket(state, target.bucket, auth.credential.bucketId);
     }
-    if (!isSupported(operation)) throw unsupported(operation);
 
     const ctx: S3Context = { req, res, state, target, auth, bucket: bucket as Bucket, body: NO_BODY, requestId };
     BEFORE_BODY[operation]?.(ctx);
@@ -123,6 +124,11 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
       checksumHeadersDescribeBody: operation !== "CompleteMultipartUpload",
       sink: incoming,
     });
+    // The bucket may have been deleted while the body was arriving: writing into it now would
+    // leave objects no bucket lists.
+    if (bucket && !state.buckets.has(bucket.id)) {
+      throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", target.bucket]]);
+    }
     if (operation === "ListBuckets") return listBuckets(ctx, bucket);
     await HANDLERS[operation](ctx);
   } catch (error) {

@@ -61,7 +61,8 @@ export class RequestLimiter {
     this.throttledCount++;
     const now = this.now();
     if (retryAfterMs !== undefined) this.resumeAt = Math.max(this.resumeAt, now + retryAfterMs);
-    if (sentAt >= this.decreasedAt) {
+    // Strictly after: a request sent in the very millisecond of the decrease may have left before it.
+    if (sentAt > this.decreasedAt) {
       const measured = this.recentSends.filter((at) => at >= now - WINDOW_MS).length;
       this.refill(now);
       this.rate = Math.max(MIN_RATE, 0.5 * Math.min(this.rate ?? Infinity, Math.max(measured, MIN_RATE)));

@@ -66,7 +66,7 @@ export function generateBucketName(logicalName: unknown): string {
       .replace(/-+$/, "") || "bucket";
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const suffix = Array.from(randomBytes(7), (byte) => alphabet[byte % alphabet.length]).join("");
-  return `${base.length >= 2 ? base : `${base}-b`}-${suffix}`;
+  return `${base}-${suffix}`;
 }
 
 function outputsOf(bucket: ApiBucket): PropertyMap {

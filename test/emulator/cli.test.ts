@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -80,6 +81,46 @@ describe("mamutecloud-emulator command", () => {
       await expect(fetch(`${managementUrl}/health`)).rejects.toThrow();
     } finally {
       child.kill("SIGKILL");
+    }
+  });
+
+  it("listening on 0.0.0.0 prints loopback URLs that work, and says /_emulator is refused", async () => {
+    const child = spawn(process.execPath, [cli, "--port", "0", "--host", "0.0.0.0"]);
+    try {
+      const output = await readUntil(child, /^export .*\n/m);
+      const managementUrl = /Management API\s+(\S+)/.exec(output)?.[1];
+      expect(managementUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(/S3 endpoint\s+(\S+)/.exec(output)?.[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const edgeUrl = /CDN edge\s+(\S+)/.exec(output)?.[1];
+      expect(edgeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(/CDN edge HTTPS\s+(\S+)/.exec(output)?.[1]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // The edge answers at that URL (no site serves 127.0.0.1: its own 421, not a refused connection).
+      const edgeAnswer = await fetch(`${edgeUrl}/`);
+      expect(edgeAnswer.status).toBe(421);
+      expect(await edgeAnswer.text()).toContain("no CDN resource serves 127.0.0.1");
+      expect(output).toContain("--allow-remote-admin");
+      // The banner points at the CA file only: the /_emulator copy is refused here.
+      expect(output).not.toContain("/_emulator/ca.pem");
+      expect((await fetch(`${managementUrl}/health`)).status).toBe(200);
+      for (const path of ["requests", "settings", "ca.pem"]) {
+        expect((await fetch(`${managementUrl}/_emulator/${path}`)).status).toBe(403);
+      }
+    } finally {
+      child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) await once(child, "exit");
+    }
+  });
+
+  it("names the port that is already in use", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = spawnSync(process.execPath, [cli, "--port", String(port)], { encoding: "utf8", timeout: 10_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 

@@ -71,10 +71,15 @@ export async function runProgram(
     });
     child.on("exit", (code) => reject(new Error(`program process exited (${code}) before finishing:\n${output}`)));
   });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   try {
     await finished;
   } finally {
-    if (child.exitCode === null) child.kill();
+    // Wait for the exit, so the child and its pipes never outlive the test that started it.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill();
+      await exited;
+    }
   }
 
   const deleted = [...before].reverse();

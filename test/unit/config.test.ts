@@ -55,8 +55,9 @@ test("bad values name the setting, both ways to set it, and never echo a key", (
   expect(message).not.toContain(wrongKey);
 });
 
-test("the missing-credential error names both ways to set it", () => {
+test("the missing-credential error names both ways to set it, and an old Pulumi CLI as a cause", () => {
   const message = missingCredentialError().message;
+  expect(message).toMatch(/Pulumi CLI may be older than 3\.139/);
   expect(message).toContain("pulumi config set --secret mamutecloud:apiKey");
   expect(message).toContain("MAMUTECLOUD_API_KEY");
   expect(message).toContain("MAMUTECLOUD_TOKEN");
