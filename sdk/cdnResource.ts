@@ -140,6 +140,7 @@ export class CdnResource extends MamuteResource {
   declare readonly behaviors: pulumi.Output<Required<pulumi.Unwrap<CdnBehavior>>[]>;
   declare readonly customErrorResponses: pulumi.Output<Required<pulumi.Unwrap<CdnCustomErrorResponse>>[]>;
   declare readonly tokenAuth: pulumi.Output<boolean>;
+  /** True when a SiteReleases switches the storage origin's path. */
   declare readonly originPathSwitched: pulumi.Output<boolean>;
   declare readonly deployTimeout: pulumi.Output<string>;
   /** `https://<distributionDomain>`. */

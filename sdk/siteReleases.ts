@@ -37,11 +37,17 @@ const outputs = [
  * Visitors get the old release or the new one, never a mix. Set `release` to a kept id to roll back.
  */
 export class SiteReleases extends MamuteResource {
+  /** Id of the bucket holding the releases. */
   declare readonly bucket: pulumi.Output<string>;
+  /** The folder holding `releases/`, as stored: empty, or a folder ending in `/`. */
   declare readonly prefix: pulumi.Output<string>;
+  /** The CDN resource whose origin path follows the live release. */
   declare readonly cdnResourceId: pulumi.Output<string>;
+  /** Releases kept in the bucket, the live one included. */
   declare readonly keep: pulumi.Output<number>;
+  /** The release pinned for a rollback, or undefined when the folder is deployed. */
   declare readonly release: pulumi.Output<string | undefined>;
+  /** The folder's manifest: relative path → `"<hash> <size> <headers code>"`. */
   declare readonly files: pulumi.Output<Record<string, string>>;
   /** The release the CDN serves. */
   declare readonly releaseId: pulumi.Output<string>;
