@@ -1,8 +1,10 @@
 // Deploys one generated site (2,000 files of 1-16 KiB, 10 files of 8 MiB) to the emulator three
 // ways, each into its own bucket, in one run: SyncedFolder through the real provider host (a new
 // host per step, as each `pulumi up` starts one), `aws s3 sync` and `rclone sync` at their default
-// settings. Then each again after no change, after one changed file, and after every file was
-// touched without changing (what a fresh CI checkout looks like). Prints one table.
+// settings; and SiteReleases (atomic mode: a new release folder per deploy, unchanged files copied
+// server-side, then the CDN switched). Then each again after no change, after one changed file,
+// and after every file was touched without changing (what a fresh CI checkout looks like). Prints
+// one table.
 //   npm run bench:sync
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -64,6 +66,8 @@ interface Measure {
   cpuSeconds?: number;
   /** Where SyncedFolder's time went. */
   split?: string;
+  /** SiteReleases: seconds from the release's last object written to the end of `up` (switch, deploy wait, purge, prune). */
+  switchSeconds?: number;
 }
 
 function tally(emu: Emulator): Record<string, number> {
@@ -73,7 +77,7 @@ function tally(emu: Emulator): Record<string, number> {
   const put = sum("PutObject", "UploadPart", "CopyObject", "UploadPartCopy");
   const head = sum("HeadObject");
   const list = sum("ListObjectsV2", "ListObjects");
-  return { put, head, list, other: s3Total - put - head - list, total: s3Total };
+  return { put, copied: sum("CopyObject", "UploadPartCopy"), head, list, other: s3Total - put - head - list, total: s3Total };
 }
 
 function peakKiB(pid: number | undefined): number | undefined {
@@ -117,7 +121,8 @@ async function main(): Promise<void> {
   const site = path.join(work, "site");
   const { files, bytes } = generateSite(site);
   const loadBefore = os.loadavg()[0].toFixed(1);
-  const emu = await startEmulator({ port: 0, host: "127.0.0.1" });
+  // No simulated CDN deployment time: the switch row measures this package, not a chosen delay.
+  const emu = await startEmulator({ port: 0, host: "127.0.0.1", cdnDeployDelayMs: 0 });
   const measures: Measure[] = [];
   const steps: Array<[string, () => void]> = [
     ["first deploy", () => undefined],
@@ -129,52 +134,65 @@ async function main(): Promise<void> {
 
   const tools: Array<{ name: string; deploy: (step: string) => Promise<Omit<Measure, "tool" | "step" | "counts">> }> = [];
 
-  // SyncedFolder through the provider host, as `pulumi up` runs it: the program computes the
-  // manifest, then a new host applies the diff.
-  const sf = await newBucket(emu, "bench-synced-folder");
-  let state: Engine["state"] | undefined;
-  tools.push({
-    name: "SyncedFolder",
-    deploy: async () => {
-      const started = process.hrtime.bigint();
-      const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
-      const manifestCpu = process.cpuUsage();
-      const manifest = buildManifest({ path: site });
-      const manifestSeconds = since(started);
-      const { user, system } = process.cpuUsage(manifestCpu);
-      const hostStarted = process.hrtime.bigint();
-      const host = await ProviderHost.start({ env: cleanEnv() });
-      const hostSeconds = since(hostStarted);
-      try {
-        await host.configure(stackConfig(emu));
-        const engine = await Engine.create(host);
-        for (const [name, resource] of state ?? []) engine.state.set(name, resource);
-        await engine.up("SyncedFolder", "site", {
-          bucket: sf.id,
-          accessKeyId: sf.accessKeyId,
-          secretAccessKey: sf.secretAccessKey,
-          path: site,
-          ...manifest,
-        });
-        const seconds = since(started);
-        const cpuSeconds = (cpuOf(host.pid) ?? 0) + (user + system) / 1e6;
-        state = engine.state;
-        const resource = engine.get("site");
-        const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
-        const outputs = JSON.stringify(resource.outputs).length;
-        const perThousand = (n: number) => `${((n / files) * 1000 / 1024).toFixed(0)}`;
-        return {
-          seconds,
-          cpuSeconds,
-          peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
-          split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
-          stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
-        };
-      } finally {
-        await host.close();
-      }
-    },
-  });
+  // SyncedFolder and SiteReleases through the provider host, as `pulumi up` runs it: the program
+  // computes the manifest, then a new host applies the diff.
+  const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}) => {
+    const bucket = await newBucket(emu, bucketName);
+    let state: Engine["state"] | undefined;
+    if (kind === "SiteReleases") {
+      const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.id } });
+      extra = { ...extra, cdnResourceId: cdn.body.id };
+    }
+    tools.push({
+      name: kind,
+      deploy: async () => {
+        const started = process.hrtime.bigint();
+        const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+        const manifestCpu = process.cpuUsage();
+        const manifest = buildManifest({ path: site });
+        const manifestSeconds = since(started);
+        const { user, system } = process.cpuUsage(manifestCpu);
+        const hostStarted = process.hrtime.bigint();
+        const host = await ProviderHost.start({ env: cleanEnv() });
+        const hostSeconds = since(hostStarted);
+        const writes = watchWrites(emu);
+        try {
+          await host.configure(stackConfig(emu));
+          const engine = await Engine.create(host);
+          for (const [name, resource] of state ?? []) engine.state.set(name, resource);
+          const step = await engine.up(kind, "site", {
+            bucket: bucket.id,
+            accessKeyId: bucket.accessKeyId,
+            secretAccessKey: bucket.secretAccessKey,
+            path: site,
+            ...extra,
+            ...manifest,
+          });
+          const seconds = since(started);
+          const cpuSeconds = (cpuOf(host.pid) ?? 0) + (user + system) / 1e6;
+          const lastWrite = writes.stop();
+          state = engine.state;
+          const resource = engine.get("site");
+          const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
+          const outputs = JSON.stringify(resource.outputs).length;
+          const perThousand = (n: number) => `${((n / files) * 1000 / 1024).toFixed(0)}`;
+          return {
+            seconds,
+            cpuSeconds,
+            peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
+            split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
+            stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
+            switchSeconds: kind === "SiteReleases" && step.op !== "same" && lastWrite !== undefined ? since(lastWrite) : undefined,
+          };
+        } finally {
+          writes.stop();
+          await host.close();
+        }
+      },
+    });
+  };
+  await providerTool("SyncedFolder", "bench-synced-folder");
+  await providerTool("SiteReleases", "bench-site-releases");
 
   if (fs.existsSync(AWS)) {
     const bucket = await newBucket(emu, "bench-aws-cli");
@@ -216,7 +234,7 @@ async function main(): Promise<void> {
   fs.rmSync(work, { recursive: true, force: true });
 
   const mb = bytes / 1e6;
-  const header = ["step", "tool", "wall s", "CPU s", "files/s", "MB/s", "PUT", "HEAD", "LIST", "other S3", "peak MiB", "state", "SyncedFolder's wall s"];
+  const header = ["step", "tool", "wall s", "CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
   const rows = measures.map((m) => [
     m.step,
     m.tool,
@@ -225,9 +243,11 @@ async function main(): Promise<void> {
     m.step === "first deploy" ? (files / m.seconds).toFixed(0) : "",
     m.step === "first deploy" ? (mb / m.seconds).toFixed(1) : "",
     String(m.counts.put),
+    String(m.counts.copied),
     String(m.counts.head),
     String(m.counts.list),
     String(m.counts.other),
+    m.switchSeconds === undefined ? "" : m.switchSeconds.toFixed(2),
     m.peakMiB === undefined ? "" : m.peakMiB.toFixed(0),
     m.stateBytes ?? "",
     m.split ?? "",
@@ -235,7 +255,10 @@ async function main(): Promise<void> {
   console.log(
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
       `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
-      "whole site; CPU s: user + system of the tool's process (SyncedFolder: the provider host, and the manifest in the program); PUT counts PutObject, UploadPart and CopyObject; peak MiB: the provider host (SyncedFolder, a new one per step, " +
+      "whole site; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
+      "PUT counts PutObject, UploadPart and CopyObject (copies: server-side, no bytes sent); switch s: SiteReleases, from " +
+      "the release's last object written to the end of `up` (origin switch, deploy wait with the emulator's delay at 0, purge, " +
+      "prune); peak MiB: the provider host (SyncedFolder and SiteReleases, a new one per step, " +
       "as each `pulumi up` starts one) or the tool's process; state: the resource's inputs and outputs as the engine keeps them.",
   );
   console.log(`| ${header.join(" | ")} |`);
@@ -243,6 +266,24 @@ async function main(): Promise<void> {
   const order = ["first deploy", "no change", "one file changed", "every file touched"];
   rows.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.findIndex((t) => t.name === a[1]) - tools.findIndex((t) => t.name === b[1]));
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+}
+
+/** Notes when S3 objects were last written (polling the emulator's counter), until stopped. */
+function watchWrites(emu: Emulator): { stop(): bigint | undefined } {
+  const writes = () => ["PutObject", "CopyObject", "CompleteMultipartUpload"].reduce((n, op) => n + (emu.requests().routes[`S3 ${op}`] ?? 0), 0);
+  let seen = writes();
+  let last: bigint | undefined;
+  const timer = setInterval(() => {
+    const now = writes();
+    if (now !== seen) last = process.hrtime.bigint();
+    seen = now;
+  }, 2);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return last;
+    },
+  };
 }
 
 /** Runs the emulator's S3 paths (signatures, PUT, HEAD, LIST) before anything is measured. */

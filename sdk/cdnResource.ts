@@ -96,6 +96,11 @@ export interface CdnResourceArgs {
   /** Require signed URLs for every request. Default false. */
   tokenAuth?: pulumi.Input<boolean>;
   /**
+   * True when a `SiteReleases` switches `storageOrigin.originPath` between releases: this resource
+   * then leaves the origin path as it finds it (leave `originPath` out). Default false.
+   */
+  originPathSwitched?: pulumi.Input<boolean>;
+  /**
    * How long a create or update waits until the API reports the resource `deployed`, e.g. `"30m"`
    * (the default) or `"1h"`. On timeout the resource stays in the stack and the next `up` waits again.
    */
@@ -112,6 +117,7 @@ const outputs = [
   "behaviors",
   "customErrorResponses",
   "tokenAuth",
+  "originPathSwitched",
   "deployTimeout",
   "siteUrl",
   "originGroupId",
@@ -142,6 +148,8 @@ export class CdnResource extends MamuteResource {
   declare readonly customErrorResponses: pulumi.Output<Required<pulumi.Unwrap<CdnCustomErrorResponse>>[]>;
   /** Whether every request must carry a signed URL. */
   declare readonly tokenAuth: pulumi.Output<boolean>;
+  /** True when a SiteReleases switches the storage origin's path. */
+  declare readonly originPathSwitched: pulumi.Output<boolean>;
   /** How long a create or update waits for `deployed`, e.g. `"30m"`. */
   declare readonly deployTimeout: pulumi.Output<string>;
   /** `https://<distributionDomain>`. */

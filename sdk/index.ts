@@ -17,4 +17,5 @@ export {
 } from "./cdnResource";
 export { CdnCustomDomain, type CdnCustomDomainArgs } from "./cdnCustomDomain";
 export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";
+export { SiteReleases, type SiteReleasesArgs } from "./siteReleases";
 export { StaticSite, StaticSiteError, type StaticSiteArgs, type StaticSiteDomainArgs } from "./staticSite";

@@ -12,6 +12,7 @@ import { Certificate } from "./certificate";
 import { CertificateValidation } from "./certificateValidation";
 import { DnsRecord } from "./dnsRecord";
 import { DnsZone } from "./dnsZone";
+import { SiteReleases } from "./siteReleases";
 import { SyncedFolder } from "./syncedFolder";
 
 export interface StaticSiteDomainArgs {
@@ -83,6 +84,20 @@ export interface StaticSiteArgs {
   forceDestroy?: pulumi.Input<boolean>;
   /** Files uploaded at once, 1-64; default 16. */
   concurrency?: pulumi.Input<number>;
+  /**
+   * Atomic deploys (`SiteReleases`): each `up` uploads the site as a new release (unchanged files
+   * copied in the bucket) and switches the CDN to it at once, so visitors never see a mix of two
+   * versions. `true`, or `{ keep, release }`: `keep` releases stay in the bucket (default 5);
+   * `release`, one of the site's `releases`, rolls back to it without an upload. Not with tenants.
+   */
+  atomic?: boolean | StaticSiteAtomicArgs;
+}
+
+export interface StaticSiteAtomicArgs {
+  /** Releases kept in the bucket, the live one included, 1-100; default 5. */
+  keep?: pulumi.Input<number>;
+  /** Serve this kept release (an id from the site's `releases`) instead of `path`'s content; unset deploys `path`. */
+  release?: pulumi.Input<string | undefined>;
 }
 
 /** The hosts the site answers at, decided from the arguments alone (no API call). */
@@ -181,8 +196,14 @@ export class StaticSite extends pulumi.ComponentResource {
   readonly bucket: Bucket;
   readonly credential: BucketCredential;
   readonly cdn: CdnResource;
-  /** The root folder's files (`path`), then each tenant's, in `tenants` order. */
+  /** The root folder's files (`path`), then each tenant's, in `tenants` order; empty with `atomic`. */
   readonly files: SyncedFolder[];
+  /** With `atomic`: the releases of `path`. */
+  readonly releases: SiteReleases | undefined;
+  /** With `atomic`: the release served. */
+  readonly releaseId: pulumi.Output<string | undefined>;
+  /** With `atomic`: the kept releases, the live one first, then newest first (what `atomic.release` accepts). */
+  readonly keptReleases: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mamutecloud:index:StaticSite", name, {}, opts);
@@ -192,6 +213,10 @@ export class StaticSite extends pulumi.ComponentResource {
     if (!args.path && !multiTenant) {
       throw new StaticSiteError(`StaticSite ${name}: path is required: the folder of the site's files, e.g. "./dist" (or give tenants).`);
     }
+    if (args.atomic && multiTenant) {
+      throw new StaticSiteError(`StaticSite ${name}: atomic deploys one folder (path); leave atomic out when tenants are given.`);
+    }
+    const atomic = args.atomic === true ? {} : args.atomic || undefined;
     const hosts = args.domain && siteHosts(name, args.domain, multiTenant);
     const parent = { parent: this };
 
@@ -201,6 +226,8 @@ export class StaticSite extends pulumi.ComponentResource {
       `${name}-cdn`,
       {
         storageOrigin: { bucketId: this.bucket.id, defaultRootObject: args.indexDocument },
+        // The releases switch the origin path; the CDN resource leaves it to them.
+        originPathSwitched: atomic ? true : undefined,
         distributionDomain: args.distributionDomain,
         defaultBehavior: {
           cacheTtlSeconds: args.cacheTtlSeconds,
@@ -246,28 +273,42 @@ export class StaticSite extends pulumi.ComponentResource {
     }
     // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
     const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
+    // What the files of a SyncedFolder and a SiteReleases share: where they go and how they are sent.
+    const upload = {
+      bucket: this.bucket.id,
+      accessKeyId: this.credential.accessKeyId,
+      secretAccessKey: this.credential.secretAccessKey,
+      include: args.include,
+      exclude: args.exclude,
+      cacheControl: args.cacheControl,
+      contentTypes: args.contentTypes,
+      concurrency: args.concurrency,
+      cdnResourceId: this.cdn.id,
+    };
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
       new SyncedFolder(
         resourceName,
         {
-          bucket: this.bucket.id,
-          accessKeyId: this.credential.accessKeyId,
-          secretAccessKey: this.credential.secretAccessKey,
+          ...upload,
           path: localPath,
           prefix: tenant,
-          include: args.include,
-          exclude: args.exclude,
-          cacheControl: args.cacheControl,
-          contentTypes: args.contentTypes,
-          concurrency: args.concurrency,
-          cdnResourceId: this.cdn.id,
           // A tenant's files are served at its own host: that is where the edge caches them.
           cdnBaseUrl: tenant && hosts ? `https://${tenant}.${hosts.host}/` : undefined,
         },
         tenant ? tenantOptions : parent,
       );
+    this.releases =
+      atomic && args.path
+        ? new SiteReleases(
+            `${name}-releases`,
+            { ...upload, path: args.path, keep: atomic.keep, release: atomic.release },
+            parent,
+          )
+        : undefined;
+    this.releaseId = this.releases ? this.releases.releaseId : pulumi.output(undefined);
+    this.keptReleases = this.releases ? this.releases.releases : pulumi.output(undefined);
     this.files = [
-      ...(args.path ? [folder(`${name}-files`, args.path)] : []),
+      ...(args.path && !atomic ? [folder(`${name}-files`, args.path)] : []),
       ...Object.entries(tenants).map(([label, localPath]) => folder(`${name}-files-${label}`, localPath, label)),
     ];
 
@@ -289,6 +330,8 @@ export class StaticSite extends pulumi.ComponentResource {
       cdnResourceId: this.cdnResourceId,
       nameservers: this.nameservers,
       certificateId: this.certificateId,
+      releaseId: this.releaseId,
+      keptReleases: this.keptReleases,
     });
   }
 

@@ -42,7 +42,7 @@ export interface SyncedFolderArgs {
   s3Endpoint?: pulumi.Input<string>;
 }
 
-const outputs = [
+export const SYNCED_FOLDER_OUTPUTS = [
   "bucket",
   "accessKeyId",
   "secretAccessKey",
@@ -111,7 +111,7 @@ export class SyncedFolder extends MamuteResource {
       "SyncedFolder",
       name,
       { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers },
-      outputs,
+      SYNCED_FOLDER_OUTPUTS,
       opts,
       ["secretAccessKey"],
     );

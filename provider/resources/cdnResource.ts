@@ -29,7 +29,7 @@ import {
 import { generateBucketName } from "./bucket";
 import { canonicalZoneDomain } from "./dns";
 
-const DEFAULT_DEPLOY_TIMEOUT = "30m";
+export const DEFAULT_DEPLOY_TIMEOUT = "30m";
 
 // ---- inputs -------------------------------------------------------------------------------------
 
@@ -473,6 +473,9 @@ async function converge(
   const id = resource.id;
   const current = outputsOf(resource);
   let latest = resource;
+  if (wanted.originPathSwitched === true && wanted.storageOrigin && current.storageOrigin) {
+    wanted = { ...wanted, storageOrigin: { ...(wanted.storageOrigin as StorageOrigin), originPath: (current.storageOrigin as StorageOrigin).originPath } };
+  }
   // The origin group's own route answers the group, not the resource's status.
   let originChanged = false;
   const originKey = wanted.storageOrigin ? "storageOrigin" : "customOrigin";
@@ -545,6 +548,13 @@ export const cdnResource: ResourceDefinition = {
       schema: z.boolean(),
       default: false,
     },
+    originPathSwitched: {
+      description:
+        "True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin " +
+        "path as it finds it (no update, no diff after a refresh). Default false.",
+      schema: z.boolean(),
+      default: false,
+    },
     deployTimeout: {
       description:
         `How long a create or update waits for the deployment, e.g. \`30m\` (the default), \`1h\`. On timeout the resource stays ` +
@@ -570,6 +580,13 @@ export const cdnResource: ResourceDefinition = {
     } else if (kind === undefined && !originInvalid) {
       failures.push({ property: "storageOrigin", reason: "is required: give storageOrigin (a bucket) or customOrigin (a server)" });
     }
+    if (inputs.originPathSwitched === true) {
+      const origin = inputs.storageOrigin as Partial<StorageOrigin> | undefined;
+      if (kind === "custom") failures.push({ property: "originPathSwitched", reason: "needs a storage origin: SiteReleases switches bucket prefixes" });
+      else if (origin && !isUnknown(origin) && origin.originPath !== undefined && origin.originPath !== "") {
+        failures.push({ property: "storageOrigin", reason: "originPath must be left out with originPathSwitched: the SiteReleases sets it" });
+      }
+    }
     // Defaults of the nested objects are the API's, so a refresh shows no diff.
     if (inputs.defaultBehavior === undefined) inputs.defaultBehavior = defaultBehaviorSchema.parse({});
     inputs.behaviors ??= [];
@@ -593,6 +610,10 @@ export const cdnResource: ResourceDefinition = {
   },
 
   same: {
+    storageOrigin: (old, next, _olds, news) =>
+      news.originPathSwitched === true && old && next && typeof old === "object" && typeof next === "object"
+        ? same({ ...old, originPath: "" }, { ...next, originPath: "" })
+        : same(old, next),
     // Omitted means "whatever the API gave": no change to make.
     distributionDomain: (old, next) => next === undefined || next === null || old === next,
     // A resource whose deployment was not seen to finish is updated (waited for) by the next up.

@@ -9,6 +9,7 @@ import { importedCertificate } from "./importedCertificate";
 import { cdnResource } from "./cdnResource";
 import { cdnCustomDomain } from "./cdnCustomDomain";
 import { syncedFolder } from "./syncedFolder";
+import { siteReleases } from "./siteReleases";
 
 /** Every resource kind the provider serves, in schema order. */
 export const definitions: readonly ResourceDefinition[] = [
@@ -22,4 +23,5 @@ export const definitions: readonly ResourceDefinition[] = [
   cdnResource,
   cdnCustomDomain,
   syncedFolder,
+  siteReleases,
 ];

@@ -82,7 +82,7 @@ const endpointSchema = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(v
 });
 
 /** For inputs that change nothing stored by themselves: they shaped the manifest (compared already) or say how to reach S3. */
-const ignoredByDiff = (): boolean => true;
+export const ignoredByDiff = (): boolean => true;
 
 export interface SyncPlan {
   /** Relative paths to upload. */
@@ -131,7 +131,7 @@ function recorded(state: PropertyMap): Recorded {
   return { prefix: typeof state.prefix === "string" ? state.prefix : "", codes: decodeFileIndex(state.filesIndex) };
 }
 
-interface Declared {
+export interface Declared {
   bucket: string;
   prefix: string;
   files: Record<string, string>;
@@ -142,7 +142,7 @@ interface Declared {
   served: ServedAt | undefined;
 }
 
-function declared(props: PropertyMap): Declared {
+export function declared(props: PropertyMap): Declared {
   return {
     bucket: String(props.bucket),
     prefix: typeof props.prefix === "string" ? props.prefix : "",
@@ -176,7 +176,7 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   });
 }
 
-async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
+export async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
   const bucket = await openBucket(ctx, props);
   try {
     return await run(bucket);

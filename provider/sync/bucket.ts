@@ -10,6 +10,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   DeleteObjectsCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -230,6 +231,27 @@ export class SyncBucket {
       forEachLimit(large, MULTIPART_UPLOADS_AT_ONCE, one),
       forEachLimit(small, concurrency - MULTIPART_UPLOADS_AT_ONCE, one),
     ]);
+  }
+
+  /**
+   * Copies an object inside the bucket, server-side (no byte passes through here), with these
+   * headers and owner mark instead of the source's.
+   */
+  async copy(from: string, to: string, headers: ObjectHeaders, owner: string): Promise<void> {
+    const source = `${this.access.bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
+    await this.attempt(`copy "${from}" to "${to}"`, () =>
+      this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.access.bucket,
+          Key: to,
+          CopySource: source,
+          MetadataDirective: "REPLACE",
+          ContentType: headers.contentType,
+          CacheControl: headers.cacheControl || undefined,
+          Metadata: { [OWNER_METADATA]: owner },
+        }),
+      ),
+    );
   }
 
   /** Deletes keys, 1,000 per request (S3's limit). A key already gone is not an error. */

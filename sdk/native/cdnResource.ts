@@ -41,6 +41,10 @@ export interface CdnResourceArgs {
    */
   tokenAuth?: pulumi.Input<boolean>;
   /**
+   * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   */
+  originPathSwitched?: pulumi.Input<boolean>;
+  /**
    * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
    */
   deployTimeout?: pulumi.Input<string>;
@@ -96,6 +100,10 @@ export class CdnResource extends pulumi.CustomResource {
    */
   declare readonly tokenAuth: pulumi.Output<boolean>;
   /**
+   * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   */
+  declare readonly originPathSwitched: pulumi.Output<boolean>;
+  /**
    * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
    */
   declare readonly deployTimeout: pulumi.Output<string>;
@@ -117,7 +125,7 @@ export class CdnResource extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args?: CdnResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(CdnResource.__pulumiType, name, resourceInputs(["name","description","storageOrigin","customOrigin","distributionDomain","defaultBehavior","behaviors","customErrorResponses","tokenAuth","deployTimeout","siteUrl","originGroupId","status","createdAt"], args, []), resourceOptions(opts, []));
+    super(CdnResource.__pulumiType, name, resourceInputs(["name","description","storageOrigin","customOrigin","distributionDomain","defaultBehavior","behaviors","customErrorResponses","tokenAuth","originPathSwitched","deployTimeout","siteUrl","originGroupId","status","createdAt"], args, []), resourceOptions(opts, []));
   }
 }
 
@@ -171,6 +179,10 @@ export interface GetCdnResourceResult {
    * Require signed URLs (`expires` and `token`) for every request. Default false.
    */
   readonly tokenAuth: boolean;
+  /**
+   * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   */
+  readonly originPathSwitched: boolean;
   /**
    * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
    */

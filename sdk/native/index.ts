@@ -11,3 +11,4 @@ export { ImportedCertificate, type ImportedCertificateArgs } from "./importedCer
 export { CdnResource, type CdnResourceArgs, getCdnResource, type GetCdnResourceArgs, type GetCdnResourceResult } from "./cdnResource";
 export { CdnCustomDomain, type CdnCustomDomainArgs } from "./cdnCustomDomain";
 export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";
+export { SiteReleases, type SiteReleasesArgs } from "./siteReleases";

@@ -27,6 +27,8 @@ exports.distributionDomain = site.distributionDomain;
 exports.bucketId = site.bucketId;
 exports.cdnResourceId = site.cdnResourceId;
 exports.nameservers = site.nameservers;
+exports.releaseId = site.releaseId;
+exports.keptReleases = site.keptReleases;
 `;
 
 let lifecycle: Lifecycle;
@@ -191,4 +193,70 @@ test("a domain at a zone's apex fails the preview with what to do, before any AP
   await expect(up({ errorDocument: "404.html" })).rejects.toThrow(/StaticSite site: path is required/);
   expect(emu.requests().total).toBe(0);
   expect(engine.state.size).toBe(0);
+});
+
+const writes = () =>
+  Object.fromEntries(Object.entries(lifecycle.emu.requests().routes).filter(([route]) => ["S3 PutObject", "S3 CopyObject"].includes(route)));
+
+test("atomic: a release per build, switched at once; rollback by atomic.release with no upload; destroy leaves nothing", async () => {
+  const { emu, engine } = lifecycle;
+  const v1 = { "index.html": '<script src="/app-11111111.js"></script>v1', "app-11111111.js": "v1()", "logo.svg": "<svg/>" };
+  const v2 = { "index.html": '<script src="/app-22222222.js"></script>v2', "app-22222222.js": "v2()", "logo.svg": "<svg/>" };
+  const dir = writeFiles(path.join(work, "atomic"), v1);
+
+  const first = await up({ path: dir, atomic: { keep: 3 } });
+  expect(first.steps.map((step) => `${step.kind}:${step.name}:${step.op}`).sort()).toEqual([
+    "Bucket:site-bucket:create",
+    "BucketCredential:site-credential:create",
+    "CdnResource:site-cdn:create",
+    "SiteReleases:site-releases:create",
+  ]);
+  const host = first.outputs.distributionDomain;
+  const page = async () => (await edgeGet(emu, { host })).body;
+  expect(await page()).toBe(v1["index.html"]);
+  expect(first.outputs.keptReleases).toEqual([first.outputs.releaseId]);
+
+  fs.rmSync(dir, { recursive: true });
+  writeFiles(dir, v2);
+  emu.resetRequests();
+  const second = await up({ path: dir, atomic: { keep: 3 } });
+  expect(second.steps.filter((step) => step.op !== "same").map((step) => `${step.name}:${step.op}`)).toEqual(["site-releases:update"]);
+  expect(writes()).toEqual({ "S3 PutObject": 2, "S3 CopyObject": 1 });
+  expect(await page()).toBe(v2["index.html"]);
+  expect((await edgeGet(emu, { host, path: "/app-22222222.js" })).body).toBe("v2()");
+
+  emu.resetRequests();
+  const back = await up({ path: dir, atomic: { keep: 3, release: first.outputs.releaseId } });
+  expect(back.outputs.releaseId).toBe(first.outputs.releaseId);
+  expect(writes()).toEqual({});
+  expect(await page()).toBe(v1["index.html"]);
+
+  // A refresh and an up of the whole site leave the rolled-back release serving.
+  for (const name of engine.state.keys()) await engine.refresh(name);
+  const again = await up({ path: dir, atomic: { keep: 3, release: first.outputs.releaseId } });
+  expect(again.steps.filter((step) => step.op !== "same")).toEqual([]);
+  expect(await page()).toBe(v1["index.html"]);
+
+  await destroyAll(engine);
+  await expectNothingLeft();
+});
+
+test("turning atomic on for a live site: the releases are filled and switched to, then the SyncedFolder's files go", async () => {
+  const { emu, engine } = lifecycle;
+  const dir = writeFiles(path.join(work, "switch-on"), { "index.html": "home", "about/index.html": "about" });
+  const plain = await up({ path: dir });
+  const host = plain.outputs.distributionDomain;
+  expect((await edgeGet(emu, { host })).body).toBe("home");
+
+  const atomic = await up({ path: dir, atomic: true });
+  expect(atomic.steps.filter((step) => step.op !== "same").map((step) => `${step.kind}:${step.op}`).sort()).toEqual([
+    "CdnResource:update",
+    "SiteReleases:create",
+  ]);
+  expect(atomic.deleted).toEqual(["site-files"]);
+  expect((await edgeGet(emu, { host })).body).toBe("home");
+  expect((await edgeGet(emu, { host, path: "/about/" })).body).toBe("about");
+  const bucketId = engine.get("site-bucket").id;
+  const keys = (await listAll(emu, `/object-storage/buckets/${bucketId}/files`)).map((file) => file.key);
+  expect(keys.sort()).toEqual([`releases/${atomic.outputs.releaseId}/about/index.html`, `releases/${atomic.outputs.releaseId}/index.html`]);
 });

@@ -156,6 +156,23 @@ const scenarios: Record<string, Scenario> = {
     // Its id is `<bucket>/<prefix>`: whether that bucket holds any of its files.
     exists: async (emu, id) => (await api(emu, "GET", `/object-storage/buckets/${id.split("/")[0]}`)).body.object_count > 0,
   },
+  SiteReleases: {
+    parents: async (engine, tag) => {
+      const site = await siteParent(engine, tag);
+      await engine.up("CdnResource", `${tag}-cdn`, { name: `${tag}-cdn`, storageOrigin: { bucketId: site.bucket }, originPathSwitched: true });
+      return { ...site, cdnResourceId: engine.get(`${tag}-cdn`).id };
+    },
+    args: folderArgs,
+    update: { args: { keep: 2 }, property: "keep" },
+    replace: { args: async () => ({ prefix: "moved" }), property: "prefix" },
+    outOfBand: { refused: /SiteReleases ".*" cannot be imported or read by id alone .*declare it in the program/ },
+    // Its id is `<bucket>/<prefix>releases/`: whether any release is stored there.
+    exists: async (emu, id) => {
+      const bucket = id.slice(0, id.indexOf("/"));
+      const listed = await api(emu, "GET", `/object-storage/buckets/${bucket}/files?limit=100`);
+      return listed.body.data.some((file: { key: string }) => file.key.startsWith(id.slice(bucket.length + 1)));
+    },
+  },
   CdnResource: {
     parents: bucketParent,
     args: (parents, tag) => ({ name: `${tag}-site`, storageOrigin: { bucketId: parents.bucketId } }),

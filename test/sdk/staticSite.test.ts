@@ -91,6 +91,33 @@ test("with tenants and no certificate given, the one requested is the wildcard",
   expect(childrenOf("wild").certificate.inputs).toMatchObject({ domainName: "*.example.org" });
 });
 
+test("atomic: a SiteReleases of path instead of a SyncedFolder, and a CDN resource that leaves its origin path to it", async () => {
+  const site = new mamutecloud.StaticSite("atomic", { path: path.join(dir, "www"), atomic: { keep: 3, release: "0123456789abcdef" } });
+  await settled();
+  const children = childrenOf("atomic");
+  expect(Object.fromEntries(Object.entries(children).map(([name, r]) => [name, kind(r.type)]))).toEqual({
+    bucket: "Bucket",
+    credential: "BucketCredential",
+    cdn: "CdnResource",
+    releases: "SiteReleases",
+  });
+  expect(children.cdn.inputs).toMatchObject({ storageOrigin: { bucketId: "atomic-bucket-id" }, originPathSwitched: true });
+  expect(children.releases.inputs).toMatchObject({
+    bucket: "atomic-bucket-id",
+    cdnResourceId: "atomic-cdn-id",
+    keep: 3,
+    release: "0123456789abcdef",
+    files: { "index.html": expect.any(String) },
+  });
+  expect(site.files).toEqual([]);
+  expect(await urnOf(site.releases!)).toContain("::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:SiteReleases::");
+  expect(() => new mamutecloud.StaticSite("wrong-atomic", { tenants: { acme: path.join(dir, "acme") }, atomic: true })).toThrow(
+    /StaticSite wrong-atomic: atomic deploys one folder \(path\); leave atomic out when tenants are given/,
+  );
+  await settled();
+  expect(registrations.filter((r) => r.name.startsWith("wrong-atomic-"))).toEqual([]);
+});
+
 test("mistakes in the arguments throw when the program runs, naming the option", () => {
   const www = path.join(dir, "www");
   expect(() => new mamutecloud.StaticSite("bad1", { path: www, domain: { name: "example.com" } })).toThrow(mamutecloud.StaticSiteError);
