@@ -9,7 +9,7 @@ import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/clien
 import { Engine } from "../harness/engine";
 import { api, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
-import { buildManifest } from "../../provider/sync/manifest";
+import { buildManifest, decodeFileIndex } from "../../provider/sync/manifest";
 
 const KIND = "SiteReleases";
 jest.setTimeout(120_000);
@@ -202,6 +202,11 @@ test("a deploy is atomic: visitors looping over every page during it only ever s
   expect(await originPath(site)).toBe(`/releases/${first.releaseId}`);
   expect(s3Writes()).toEqual({ PutObject: 10 });
   for (const page of PAGES) expect(await visit(site, page, builds)).toBe("a");
+  // The manifest is kept once, in the inputs; the outputs hold its digest and compressed index.
+  const deployed = Object.keys(engine.get("atomic").inputs.files as object).sort();
+  expect(deployed).toEqual(Object.keys(builds.a).sort());
+  expect(first.files).toBeUndefined();
+  expect([...decodeFileIndex(first.filesIndex).keys()].sort()).toEqual(deployed);
 
   // No change: nothing at all.
   emu.resetRequests();
