@@ -10,7 +10,7 @@ import { durationMs, durationSchema } from "../wait";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { StoredObject } from "../sync/bucket";
 import { S3SyncError } from "../sync/errors";
-import { decodeFileIndex, formatEntry, parseEntry } from "../sync/manifest";
+import { decodeFileIndex, parseEntry } from "../sync/manifest";
 import { ownerTag } from "../sync/owner";
 import {
   RELEASE_ID,
@@ -26,7 +26,7 @@ import {
   switchOrigin,
 } from "../sync/releases";
 import { DEFAULT_DEPLOY_TIMEOUT } from "./cdnResource";
-import { declared as declaredFolder, ignoredByDiff, manifestOutputs, syncedFolder, withBucket, type Declared as FolderDeclared } from "./syncedFolder";
+import { declared as declaredFolder, ignoredByDiff, manifestOutputs, refreshedManifest, syncedFolder, withBucket, type Declared as FolderDeclared } from "./syncedFolder";
 
 export const DEFAULT_KEEP = 5;
 
@@ -235,12 +235,7 @@ export const siteReleases: ResourceDefinition = {
     // The refreshed manifest is what the live release holds of each recorded file: one missing or
     // changed there leaves or differs, so the next `up` puts it back.
     const live = stored.get(String(state.releaseId)) ?? new Map<string, StoredObject>();
-    const seen: Record<string, string> = {};
-    for (const [file, code] of decodeFileIndex(state.filesIndex)) {
-      const found = live.get(file);
-      if (found) seen[file] = formatEntry({ hash: found.hash ?? "unknown-etag", size: found.size, code });
-    }
-    return { releases, files: seen, ...manifestOutputs(seen) };
+    return { releases, ...refreshedManifest(decodeFileIndex(state.filesIndex), (file) => live.get(file)) };
   },
 
   async update(ctx, _id, olds, news) {

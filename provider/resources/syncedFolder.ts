@@ -127,6 +127,22 @@ export function manifestOutputs(files: Record<string, string>): { filesDigest: s
   return { filesDigest: manifestDigest(files), filesIndex: encodeFileIndex(files) };
 }
 
+/**
+ * The manifest as stored: each recorded file (path → headers code) that `found` finds, with the
+ * stored hash and size, and the outputs that stand for it.
+ */
+export function refreshedManifest(
+  codes: ReadonlyMap<string, string>,
+  found: (file: string) => Pick<StoredObject, "hash" | "size"> | undefined,
+): { files: Record<string, string>; filesDigest: string; filesIndex: string } {
+  const files: Record<string, string> = {};
+  for (const [file, code] of codes) {
+    const object = found(file);
+    if (object) files[file] = formatEntry({ hash: object.hash ?? "unknown-etag", size: object.size, code });
+  }
+  return { files, ...manifestOutputs(files) };
+}
+
 function recorded(state: PropertyMap): Recorded {
   return { prefix: typeof state.prefix === "string" ? state.prefix : "", codes: decodeFileIndex(state.filesIndex) };
 }
@@ -460,12 +476,7 @@ export const syncedFolder: ResourceDefinition = {
     // headers: a file missing in the bucket leaves it, one changed there takes the stored hash and
     // size. Either way the next diff differs from the program's manifest, and the next `up` uploads
     // it again; with no drift it is the manifest last synced, so no diff follows.
-    const seen: Record<string, string> = {};
-    for (const [file, code] of codes) {
-      const found = stored.get(`${prefix}${file}`);
-      if (found) seen[file] = formatEntry({ hash: found.hash ?? "unknown-etag", size: found.size, code });
-    }
-    return { files: seen, ...manifestOutputs(seen) };
+    return refreshedManifest(codes, (file) => stored.get(`${prefix}${file}`));
   },
 
   async update(ctx, _id, olds, news) {

@@ -302,6 +302,24 @@ corpus.SyncedFolder = {
   ],
 };
 
+// SiteReleases shares SyncedFolder's folder and S3 inputs (and their checks); its CDN resource is required.
+corpus.SiteReleases = {
+  valid: (f) => ({ ...corpus.SyncedFolder.valid(f), cdnResourceId: "cdn-1" }),
+  bad: [
+    ...corpus.SyncedFolder.bad.filter((c) => c.property !== "cdnResourceId"),
+    missing("cdnResourceId", /is required/),
+    bad("cdnResourceId", "", /must be a CDN resource id, not empty/),
+    bad("cdnResourceId", 9, /expected string/),
+    bad("keep", 0, /Too small: expected number to be >=1/),
+    bad("keep", 101, /Too big: expected number to be <=100/),
+    bad("keep", 2.5, /expected int/),
+    bad("release", "last-tuesday", /must be a release id \(16 hex characters\) from the `releases` output/),
+    bad("release", 5, /expected string/),
+    bad("deployTimeout", "long", /must be a positive duration of hours,/),
+    bad("deployTimeout", 5, /expected string/),
+  ],
+};
+
 /**
  * The StaticSite component: its own argument mistakes, thrown when the program runs (so at
  * `pulumi preview`), before any child registers. `args` is built on a site folder `dir`.
