@@ -55,3 +55,28 @@ export class PendingCreateError extends ResourceInitError {
 export const SETTLED_NEXT =
   "The stack keeps a placeholder for it: the next `pulumi up` settles it (it deletes what this attempt made, if " +
   "anything, and creates it again), `pulumi refresh` adopts it, and `pulumi destroy` deletes it.";
+
+/**
+ * What a trace of a create without a unique key made, among `listed` (the objects under its key):
+ * the one not known before the attempt (`excluded`) and stamped no later than its end. A trace
+ * whose candidates could not be told apart settles only once someone has told them apart (removed
+ * some: the ones left are someone else's); while all remain, and whenever several fit, `ambiguous`
+ * gives the error, as nothing may be adopted or deleted on a guess.
+ */
+export function pendingAmong<T>(
+  trace: PendingCreate,
+  listed: T[],
+  idOf: (found: T) => string,
+  createdAt: (found: T) => string,
+  ambiguous: (ids: string[]) => Error,
+): T | undefined {
+  if (trace.ambiguous) {
+    const remaining = listed.filter((found) => trace.ambiguous?.includes(idOf(found)));
+    if (remaining.length < trace.ambiguous.length) return undefined;
+    throw ambiguous(trace.ambiguous);
+  }
+  const excluded = new Set(trace.excluded ?? []);
+  const candidates = listed.filter((found) => !excluded.has(idOf(found)) && Date.parse(createdAt(found)) <= trace.to);
+  if (candidates.length > 1) throw ambiguous(candidates.map(idOf));
+  return candidates[0];
+}

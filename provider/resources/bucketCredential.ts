@@ -8,6 +8,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
+import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 
@@ -348,16 +349,13 @@ export const bucketCredential: ResourceDefinition = {
     const bucketId = trace.key.bucketId;
     const listed = await credentialsIfBucket(ctx.client(), bucketId);
     if (listed === undefined) return undefined;
-    const present = (ids: string[]) => listed.filter((credential) => ids.includes(credential.access_key_id));
-    if (trace.ambiguous) {
-      // Once they were told apart by someone (some revoked), the ones left are someone else's.
-      if (present(trace.ambiguous).length < trace.ambiguous.length) return undefined;
-      throw ambiguousCredentials(bucketId, trace.ambiguous);
-    }
-    const excluded = new Set(trace.excluded ?? []);
-    const candidates = listed.filter((credential) => !excluded.has(credential.access_key_id) && Date.parse(credential.created_at) <= trace.to);
-    if (candidates.length > 1) throw ambiguousCredentials(bucketId, candidates.map((credential) => credential.access_key_id));
-    const found = candidates[0];
+    const found = pendingAmong(
+      trace,
+      listed,
+      (credential) => credential.access_key_id,
+      (credential) => credential.created_at,
+      (ids) => ambiguousCredentials(bucketId, ids),
+    );
     return found && { id: credentialId(bucketId, found.access_key_id), outs: { bucketId, ...outputsOf(found) } };
   },
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import type { PendingCreate } from "../pending";
+import { pendingAmong } from "../pending";
 import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
 
@@ -207,24 +207,6 @@ function ambiguousCertificates(what: string, ids: string[]): Error {
   );
 }
 
-/**
- * What a create that left a trace made: the one certificate matching its key that was not listed
- * before it (`excluded`), stamped no later than the attempt's end. Ambiguous traces are settled
- * only once someone has told their certificates apart (deleted some).
- */
-async function findPendingCertificate(client: MamuteClient, trace: PendingCreate, what: string): Promise<ApiCertificate | undefined> {
-  const listed = (await listCertificates(client)).filter((cert) => matchesKey(cert, trace.key));
-  if (trace.ambiguous) {
-    const present = listed.filter((cert) => trace.ambiguous?.includes(cert.id));
-    if (present.length < trace.ambiguous.length) return undefined;
-    throw ambiguousCertificates(what, trace.ambiguous);
-  }
-  const excluded = new Set(trace.excluded ?? []);
-  const candidates = listed.filter((cert) => !excluded.has(cert.id) && Date.parse(cert.created_at) <= trace.to);
-  if (candidates.length > 1) throw ambiguousCertificates(what, candidates.map((cert) => cert.id));
-  return candidates[0];
-}
-
 /** Read, update and delete, the same for both kinds; `what` names the kind in messages. */
 export function certificateOperations(
   what: string,
@@ -232,7 +214,8 @@ export function certificateOperations(
 ): Pick<ResourceDefinition, "read" | "update" | "delete" | "findPending"> {
   return {
     async findPending(ctx, trace) {
-      const found = await findPendingCertificate(ctx.client(), trace, what);
+      const listed = (await listCertificates(ctx.client())).filter((cert) => matchesKey(cert, trace.key));
+      const found = pendingAmong(trace, listed, (cert) => cert.id, (cert) => cert.created_at, (ids) => ambiguousCertificates(what, ids));
       if (found) claimed.add(found.id);
       return found && { id: found.id, outs: outputsOf(found) };
     },

@@ -56,3 +56,16 @@ test("no two README examples declare the same resource or the same zone", () => 
   const domains = [...code.matchAll(/new mamutecloud\.DnsZone\([^)]*domain:\s*"([^"]+)"/g)].map((match) => match[1]);
   expect(domains.filter((domain, index) => domains.indexOf(domain) !== index)).toEqual([]);
 });
+
+test("the README's DNS records could all exist together: a CNAME shares its name with no other record", () => {
+  const code = stackSnippets().join("\n");
+  const records = [...code.matchAll(/new mamutecloud\.DnsRecord\(\s*"[^"]+",\s*\{\s*zoneId:\s*([\w.]+),\s*name:\s*"([^"]+)",\s*type:\s*"(\w+)"/g)].map(
+    ([, zone, name, type]) => ({ owner: `${zone} ${name}`, type }),
+  );
+  expect(records.length).toBeGreaterThanOrEqual(5);
+  const clashes = records
+    .filter((record) => record.type === "CNAME")
+    .filter((cname) => records.filter((other) => other.owner === cname.owner).length > 1)
+    .map((cname) => cname.owner);
+  expect(clashes).toEqual([]);
+});
