@@ -6,6 +6,9 @@
 // and after every file was touched without changing (what a fresh CI checkout looks like). Prints
 // one table.
 //   npm run bench:sync
+//   BENCH_RUNS=5 npm run bench:sync          the whole run five times (a new emulator and site each
+//                                             time); the table gives medians and each wall time's range
+//   BENCH_TOOLS="SyncedFolder,rclone sync"   only these tools
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -25,6 +28,8 @@ const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 10);
 const AWS = process.env.BENCH_AWS ?? "/usr/bin/aws";
 const RCLONE = process.env.BENCH_RCLONE ?? "/usr/bin/rclone";
 const TIME = "/usr/bin/time";
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const ONLY = process.env.BENCH_TOOLS?.split(",").map((name) => name.trim());
 
 /** Deterministic sizes and bytes, so every run deploys the same site. */
 function prng(seed: number): () => number {
@@ -64,8 +69,8 @@ interface Measure {
   peakMiB?: number;
   /** CPU seconds (user + system) of the tool's process; for SyncedFolder, the provider host's plus the manifest's. */
   cpuSeconds?: number;
-  /** Where SyncedFolder's time went. */
-  split?: string;
+  /** Where SyncedFolder's time went: manifest, host start, provider (seconds). */
+  split?: [number, number, number];
   /** SiteReleases: seconds from the release's last object written to the end of `up` (switch, deploy wait, purge, prune). */
   switchSeconds?: number;
 }
@@ -116,11 +121,19 @@ async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv
   return { seconds, peakMiB: peakKiB / 1024, cpuSeconds: user + system };
 }
 
-async function main(): Promise<void> {
+interface Run {
+  measures: Measure[];
+  tools: string[];
+  files: number;
+  bytes: number;
+  load: [number, number];
+}
+
+async function oneRun(): Promise<Run> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
   const site = path.join(work, "site");
   const { files, bytes } = generateSite(site);
-  const loadBefore = os.loadavg()[0].toFixed(1);
+  const loadBefore = os.loadavg()[0];
   // No simulated CDN deployment time: the switch row measures this package, not a chosen delay.
   const emu = await startEmulator({ port: 0, host: "127.0.0.1", cdnDeployDelayMs: 0 });
   const measures: Measure[] = [];
@@ -143,6 +156,7 @@ async function main(): Promise<void> {
       const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.id } });
       extra = { ...extra, cdnResourceId: cdn.body.id };
     }
+    if (ONLY && !ONLY.includes(kind)) return;
     tools.push({
       name: kind,
       deploy: async () => {
@@ -180,7 +194,7 @@ async function main(): Promise<void> {
             seconds,
             cpuSeconds,
             peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
-            split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
+            split: [manifestSeconds, hostSeconds, seconds - manifestSeconds - hostSeconds],
             stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
             switchSeconds: kind === "SiteReleases" && step.op !== "same" && lastWrite !== undefined ? since(lastWrite) : undefined,
           };
@@ -194,7 +208,9 @@ async function main(): Promise<void> {
   await providerTool("SyncedFolder", "bench-synced-folder");
   await providerTool("SiteReleases", "bench-site-releases");
 
-  if (fs.existsSync(AWS)) {
+  if (ONLY && !ONLY.includes("aws s3 sync")) {
+    // left out on request
+  } else if (fs.existsSync(AWS)) {
     const bucket = await newBucket(emu, "bench-aws-cli");
     const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
     tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.id}/`], env) });
@@ -202,7 +218,9 @@ async function main(): Promise<void> {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
 
-  if (fs.existsSync(RCLONE)) {
+  if (ONLY && !ONLY.includes("rclone sync")) {
+    // left out on request
+  } else if (fs.existsSync(RCLONE)) {
     const bucket = await newBucket(emu, "bench-rclone");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -232,29 +250,61 @@ async function main(): Promise<void> {
   }
   await emu.close();
   fs.rmSync(work, { recursive: true, force: true });
+  return { measures, tools: tools.map((tool) => tool.name), files, bytes, load: [loadBefore, os.loadavg()[0]] };
+}
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main(): Promise<void> {
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(await oneRun());
+    if (RUNS > 1) console.log(`run ${i + 1} of ${RUNS} done (load average ${os.loadavg()[0].toFixed(1)})`);
+  }
+  const { files, bytes, tools } = runs[0];
   const mb = bytes / 1e6;
+  const loads = runs.flatMap((run) => run.load);
   const header = ["step", "tool", "wall s", "CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
-  const rows = measures.map((m) => [
-    m.step,
-    m.tool,
-    m.seconds.toFixed(2),
-    m.cpuSeconds === undefined ? "" : m.cpuSeconds.toFixed(2),
-    m.step === "first deploy" ? (files / m.seconds).toFixed(0) : "",
-    m.step === "first deploy" ? (mb / m.seconds).toFixed(1) : "",
-    String(m.counts.put),
-    String(m.counts.copied),
-    String(m.counts.head),
-    String(m.counts.list),
-    String(m.counts.other),
-    m.switchSeconds === undefined ? "" : m.switchSeconds.toFixed(2),
-    m.peakMiB === undefined ? "" : m.peakMiB.toFixed(0),
-    m.stateBytes ?? "",
-    m.split ?? "",
-  ]);
+  const order = ["first deploy", "no change", "one file changed", "every file touched"];
+  const cells = runs[0].measures.map((first) => {
+    const same = runs.map((run) => run.measures.find((m) => m.tool === first.tool && m.step === first.step) as Measure);
+    const mid = (pick: (m: Measure) => number | undefined) => {
+      const values = same.map(pick).filter((value): value is number => value !== undefined);
+      return values.length ? median(values) : undefined;
+    };
+    const fixed = (value: number | undefined, digits = 2) => (value === undefined ? "" : value.toFixed(digits));
+    const seconds = mid((m) => m.seconds) as number;
+    const walls = same.map((m) => m.seconds);
+    const wall = RUNS > 1 ? `${seconds.toFixed(2)} (${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)})` : seconds.toFixed(2);
+    // Request counts are exact: a count that differs between runs shows each run's.
+    const count = (key: string) => [...new Set(same.map((m) => m.counts[key]))].join("/");
+    const split = first.split && [0, 1, 2].map((i) => mid((m) => m.split?.[i]) as number);
+    return [
+      first.step,
+      first.tool,
+      wall,
+      fixed(mid((m) => m.cpuSeconds)),
+      first.step === "first deploy" ? (files / seconds).toFixed(0) : "",
+      first.step === "first deploy" ? (mb / seconds).toFixed(1) : "",
+      count("put"),
+      count("copied"),
+      count("head"),
+      count("list"),
+      count("other"),
+      fixed(mid((m) => m.switchSeconds)),
+      fixed(mid((m) => m.peakMiB), 0),
+      first.stateBytes ?? "",
+      split ? `manifest ${split[0].toFixed(2)} + host start ${split[1].toFixed(2)} + provider ${split[2].toFixed(2)}` : "",
+    ];
+  });
   console.log(
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
-      `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
+      `${os.cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} at the runs' starts and ends; ` +
+      `${RUNS > 1 ? `medians of ${RUNS} runs (wall s: median, then the range); ` : ""}files/s and MB/s over the ` +
       "whole site; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
       "PUT counts PutObject, UploadPart and CopyObject (copies: server-side, no bytes sent); switch s: SiteReleases, from " +
       "the release's last object written to the end of `up` (origin switch, deploy wait with the emulator's delay at 0, purge, " +
@@ -263,9 +313,8 @@ async function main(): Promise<void> {
   );
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
-  const order = ["first deploy", "no change", "one file changed", "every file touched"];
-  rows.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.findIndex((t) => t.name === a[1]) - tools.findIndex((t) => t.name === b[1]));
-  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  cells.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.indexOf(a[1]) - tools.indexOf(b[1]));
+  for (const row of cells) console.log(`| ${row.join(" | ")} |`);
 }
 
 /** Notes when S3 objects were last written (polling the emulator's counter), until stopped. */
