@@ -34,6 +34,7 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const HOST_NODE_ARGS = process.env.BENCH_HOST_NODE_ARGS?.split(" ").filter(Boolean);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {};
 const ONLY = process.env.BENCH_TOOLS?.split(",").map((name) => name.trim());
+const wanted = (tool: string) => !ONLY || ONLY.includes(tool);
 
 /** Deterministic sizes and bytes, so every run deploys the same site. */
 function prng(seed: number): () => number {
@@ -158,13 +159,13 @@ async function oneRun(): Promise<Run> {
   // SyncedFolder and SiteReleases through the provider host, as `pulumi up` runs it: the program
   // computes the manifest, then a new host applies the diff.
   const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}) => {
+    if (!wanted(kind)) return;
     const bucket = await newBucket(emu, bucketName);
     let state: Engine["state"] | undefined;
     if (kind === "SiteReleases") {
       const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.id } });
       extra = { ...extra, cdnResourceId: cdn.body.id };
     }
-    if (ONLY && !ONLY.includes(kind)) return;
     // Each tool is its own Pulumi project, with its own hash cache (node_modules/.cache of the
     // program's folder): none finds the hashes another one computed.
     const programDir = path.join(work, `program-${kind}`);
@@ -230,8 +231,8 @@ async function oneRun(): Promise<Run> {
   await providerTool("SyncedFolder", "bench-synced-folder");
   await providerTool("SiteReleases", "bench-site-releases");
 
-  if (ONLY && !ONLY.includes("aws s3 sync")) {
-    // left out on request
+  if (!wanted("aws s3 sync")) {
+    // Left out on request.
   } else if (fs.existsSync(AWS)) {
     const bucket = await newBucket(emu, "bench-aws-cli");
     const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
@@ -240,8 +241,8 @@ async function oneRun(): Promise<Run> {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
 
-  if (ONLY && !ONLY.includes("rclone sync")) {
-    // left out on request
+  if (!wanted("rclone sync")) {
+    // Left out on request.
   } else if (fs.existsSync(RCLONE)) {
     const bucket = await newBucket(emu, "bench-rclone");
     const env: NodeJS.ProcessEnv = {
