@@ -6,6 +6,11 @@
 // and after every file was touched without changing (what a fresh CI checkout looks like). Prints
 // one table.
 //   npm run bench:sync
+//   BENCH_RUNS=5 npm run bench:sync          the whole run five times (a new emulator and site each
+//                                             time); the table gives medians and each wall time's range
+//   BENCH_TOOLS="SyncedFolder,rclone sync"   only these tools
+//   BENCH_CONCURRENCY=16                     SyncedFolder's and SiteReleases' concurrency (default theirs)
+//   BENCH_HOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   node options of each provider host
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +18,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startEmulator, type Emulator } from "../emulator";
-import { Engine } from "../test/harness/engine";
+import { Engine, serializedShim } from "../test/harness/engine";
 import { ProviderHost } from "../test/harness/providerHost";
 import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
 import { awsCliEnv } from "../test/harness/awsCli";
@@ -25,6 +30,11 @@ const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 10);
 const AWS = process.env.BENCH_AWS ?? "/usr/bin/aws";
 const RCLONE = process.env.BENCH_RCLONE ?? "/usr/bin/rclone";
 const TIME = "/usr/bin/time";
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+const HOST_NODE_ARGS = process.env.BENCH_HOST_NODE_ARGS?.split(" ").filter(Boolean);
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {};
+const ONLY = process.env.BENCH_TOOLS?.split(",").map((name) => name.trim());
+const wanted = (tool: string) => !ONLY || ONLY.includes(tool);
 
 /** Deterministic sizes and bytes, so every run deploys the same site. */
 function prng(seed: number): () => number {
@@ -64,8 +74,12 @@ interface Measure {
   peakMiB?: number;
   /** CPU seconds (user + system) of the tool's process; for SyncedFolder, the provider host's plus the manifest's. */
   cpuSeconds?: number;
-  /** Where SyncedFolder's time went. */
-  split?: string;
+  /** Where SyncedFolder's time went: manifest, host start, provider (seconds). */
+  split?: [number, number, number];
+  /** CPU seconds of the benchmark's own process during the step, the manifest's left out: the emulator answering, and for SyncedFolder and SiteReleases the engine's side of the gRPC calls. */
+  emulatorCpuSeconds?: number;
+  /** The manifest's CPU seconds (in the program, here the benchmark's process). */
+  manifestCpuSeconds?: number;
   /** SiteReleases: seconds from the release's last object written to the end of `up` (switch, deploy wait, purge, prune). */
   switchSeconds?: number;
 }
@@ -116,11 +130,19 @@ async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv
   return { seconds, peakMiB: peakKiB / 1024, cpuSeconds: user + system };
 }
 
-async function main(): Promise<void> {
+interface Run {
+  measures: Measure[];
+  tools: string[];
+  files: number;
+  bytes: number;
+  load: [number, number];
+}
+
+async function oneRun(): Promise<Run> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
   const site = path.join(work, "site");
   const { files, bytes } = generateSite(site);
-  const loadBefore = os.loadavg()[0].toFixed(1);
+  const loadBefore = os.loadavg()[0];
   // No simulated CDN deployment time: the switch row measures this package, not a chosen delay.
   const emu = await startEmulator({ port: 0, host: "127.0.0.1", cdnDeployDelayMs: 0 });
   const measures: Measure[] = [];
@@ -137,23 +159,35 @@ async function main(): Promise<void> {
   // SyncedFolder and SiteReleases through the provider host, as `pulumi up` runs it: the program
   // computes the manifest, then a new host applies the diff.
   const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}) => {
+    if (!wanted(kind)) return;
     const bucket = await newBucket(emu, bucketName);
     let state: Engine["state"] | undefined;
     if (kind === "SiteReleases") {
       const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.id } });
       extra = { ...extra, cdnResourceId: cdn.body.id };
     }
+    // Each tool is its own Pulumi project, with its own hash cache (node_modules/.cache of the
+    // program's folder): none finds the hashes another one computed.
+    const programDir = path.join(work, `program-${kind}`);
+    fs.mkdirSync(path.join(programDir, "node_modules"), { recursive: true });
     tools.push({
       name: kind,
       deploy: async () => {
         const started = process.hrtime.bigint();
         const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
         const manifestCpu = process.cpuUsage();
-        const manifest = buildManifest({ path: site });
+        const benchDir = process.cwd();
+        process.chdir(programDir);
+        let manifest;
+        try {
+          manifest = buildManifest({ path: site });
+        } finally {
+          process.chdir(benchDir);
+        }
         const manifestSeconds = since(started);
         const { user, system } = process.cpuUsage(manifestCpu);
         const hostStarted = process.hrtime.bigint();
-        const host = await ProviderHost.start({ env: cleanEnv() });
+        const host = await ProviderHost.start({ env: cleanEnv(), nodeArgs: HOST_NODE_ARGS });
         const hostSeconds = since(hostStarted);
         const writes = watchWrites(emu);
         try {
@@ -165,11 +199,13 @@ async function main(): Promise<void> {
             accessKeyId: bucket.accessKeyId,
             secretAccessKey: bucket.secretAccessKey,
             path: site,
+            ...CONCURRENCY,
             ...extra,
             ...manifest,
           });
           const seconds = since(started);
-          const cpuSeconds = (cpuOf(host.pid) ?? 0) + (user + system) / 1e6;
+          const manifestCpuSeconds = (user + system) / 1e6;
+          const cpuSeconds = (cpuOf(host.pid) ?? 0) + manifestCpuSeconds;
           const lastWrite = writes.stop();
           state = engine.state;
           const resource = engine.get("site");
@@ -179,8 +215,9 @@ async function main(): Promise<void> {
           return {
             seconds,
             cpuSeconds,
+            manifestCpuSeconds,
             peakMiB: (peakKiB(host.pid) ?? 0) / 1024,
-            split: `manifest ${manifestSeconds.toFixed(2)} + host start ${hostSeconds.toFixed(2)} + provider ${(seconds - manifestSeconds - hostSeconds).toFixed(2)}`,
+            split: [manifestSeconds, hostSeconds, seconds - manifestSeconds - hostSeconds],
             stateBytes: `${(full / 1024).toFixed(0)} KiB (${perThousand(full)} KiB/1k files; outputs ${perThousand(outputs)})`,
             switchSeconds: kind === "SiteReleases" && step.op !== "same" && lastWrite !== undefined ? since(lastWrite) : undefined,
           };
@@ -194,7 +231,9 @@ async function main(): Promise<void> {
   await providerTool("SyncedFolder", "bench-synced-folder");
   await providerTool("SiteReleases", "bench-site-releases");
 
-  if (fs.existsSync(AWS)) {
+  if (!wanted("aws s3 sync")) {
+    // Left out on request.
+  } else if (fs.existsSync(AWS)) {
     const bucket = await newBucket(emu, "bench-aws-cli");
     const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
     tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.id}/`], env) });
@@ -202,7 +241,9 @@ async function main(): Promise<void> {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
 
-  if (fs.existsSync(RCLONE)) {
+  if (!wanted("rclone sync")) {
+    // Left out on request.
+  } else if (fs.existsSync(RCLONE)) {
     const bucket = await newBucket(emu, "bench-rclone");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -221,41 +262,82 @@ async function main(): Promise<void> {
   }
 
   await warmUp(emu);
+  // The program's side of `pulumi up` (serializing the provider shim, about 0.15 s, once per run of
+  // the program) is not timed, like the rest of the Pulumi program: done here before any step, it
+  // no longer lands on whichever provider step comes first.
+  await serializedShim();
   for (const [index, [step, prepare]] of steps.entries()) {
     prepare();
     // Each step starts with another tool, so none always meets a colder or a busier emulator.
     for (const tool of [...tools.slice(index % tools.length), ...tools.slice(0, index % tools.length)]) {
       emu.resetRequests();
+      const cpu = process.cpuUsage();
       const result = await tool.deploy(step);
-      measures.push({ tool: tool.name, step, counts: tally(emu), ...result });
+      const { user, system } = process.cpuUsage(cpu);
+      const emulatorCpuSeconds = (user + system) / 1e6 - (result.manifestCpuSeconds ?? 0);
+      measures.push({ tool: tool.name, step, counts: tally(emu), emulatorCpuSeconds, ...result });
     }
   }
   await emu.close();
   fs.rmSync(work, { recursive: true, force: true });
+  return { measures, tools: tools.map((tool) => tool.name), files, bytes, load: [loadBefore, os.loadavg()[0]] };
+}
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main(): Promise<void> {
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(await oneRun());
+    if (RUNS > 1) console.log(`run ${i + 1} of ${RUNS} done (load average ${os.loadavg()[0].toFixed(1)})`);
+  }
+  const { files, bytes, tools } = runs[0];
   const mb = bytes / 1e6;
-  const header = ["step", "tool", "wall s", "CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
-  const rows = measures.map((m) => [
-    m.step,
-    m.tool,
-    m.seconds.toFixed(2),
-    m.cpuSeconds === undefined ? "" : m.cpuSeconds.toFixed(2),
-    m.step === "first deploy" ? (files / m.seconds).toFixed(0) : "",
-    m.step === "first deploy" ? (mb / m.seconds).toFixed(1) : "",
-    String(m.counts.put),
-    String(m.counts.copied),
-    String(m.counts.head),
-    String(m.counts.list),
-    String(m.counts.other),
-    m.switchSeconds === undefined ? "" : m.switchSeconds.toFixed(2),
-    m.peakMiB === undefined ? "" : m.peakMiB.toFixed(0),
-    m.stateBytes ?? "",
-    m.split ?? "",
-  ]);
+  const loads = runs.flatMap((run) => run.load);
+  const header = ["step", "tool", "wall s", "CPU s", "emulator CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
+  const order = ["first deploy", "no change", "one file changed", "every file touched"];
+  const cells = runs[0].measures.map((first) => {
+    const same = runs.map((run) => run.measures.find((m) => m.tool === first.tool && m.step === first.step) as Measure);
+    const mid = (pick: (m: Measure) => number | undefined) => {
+      const values = same.map(pick).filter((value): value is number => value !== undefined);
+      return values.length ? median(values) : undefined;
+    };
+    const fixed = (value: number | undefined, digits = 2) => (value === undefined ? "" : value.toFixed(digits));
+    const seconds = mid((m) => m.seconds) as number;
+    const walls = same.map((m) => m.seconds);
+    const wall = RUNS > 1 ? `${seconds.toFixed(2)} (${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)})` : seconds.toFixed(2);
+    // Request counts are exact: a count that differs between runs shows each run's.
+    const count = (key: string) => [...new Set(same.map((m) => m.counts[key]))].join("/");
+    const split = first.split && [0, 1, 2].map((i) => mid((m) => m.split?.[i]) as number);
+    return [
+      first.step,
+      first.tool,
+      wall,
+      fixed(mid((m) => m.cpuSeconds)),
+      fixed(mid((m) => m.emulatorCpuSeconds)),
+      first.step === "first deploy" ? (files / seconds).toFixed(0) : "",
+      first.step === "first deploy" ? (mb / seconds).toFixed(1) : "",
+      count("put"),
+      count("copied"),
+      count("head"),
+      count("list"),
+      count("other"),
+      fixed(mid((m) => m.switchSeconds)),
+      fixed(mid((m) => m.peakMiB), 0),
+      first.stateBytes ?? "",
+      split ? `manifest ${split[0].toFixed(2)} + host start ${split[1].toFixed(2)} + provider ${split[2].toFixed(2)}` : "",
+    ];
+  });
   console.log(
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
-      `${os.cpus().length} CPUs, load average ${loadBefore} before, ${os.loadavg()[0].toFixed(1)} after. files/s and MB/s over the ` +
+      `${os.cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} at the runs' starts and ends; ` +
+      `${RUNS > 1 ? `medians of ${RUNS} runs (wall s: median, then the range); ` : ""}files/s and MB/s over the ` +
       "whole site; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
+      "emulator CPU s: the benchmark's process, where the emulator answers (for SyncedFolder and SiteReleases also the engine's side of the gRPC calls); " +
       "PUT counts PutObject, UploadPart and CopyObject (copies: server-side, no bytes sent); switch s: SiteReleases, from " +
       "the release's last object written to the end of `up` (origin switch, deploy wait with the emulator's delay at 0, purge, " +
       "prune); peak MiB: the provider host (SyncedFolder and SiteReleases, a new one per step, " +
@@ -263,9 +345,8 @@ async function main(): Promise<void> {
   );
   console.log(`| ${header.join(" | ")} |`);
   console.log(`|${header.map(() => "---").join("|")}|`);
-  const order = ["first deploy", "no change", "one file changed", "every file touched"];
-  rows.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.findIndex((t) => t.name === a[1]) - tools.findIndex((t) => t.name === b[1]));
-  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  cells.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]) || tools.indexOf(a[1]) - tools.indexOf(b[1]));
+  for (const row of cells) console.log(`| ${row.join(" | ")} |`);
 }
 
 /** Notes when S3 objects were last written (polling the emulator's counter), until stopped. */

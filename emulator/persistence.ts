@@ -4,7 +4,7 @@
 //                resources, certificates with their keys, the CA, the dashboard token secret,
 //                settings), rewritten whole after each change: written beside, synced, renamed
 //   objects/     object and part bytes, one file per blob (blobs.ts)
-//   tmp/         bodies being received; emptied at start
+//   tmp/         bodies being received (in subfolders 0-f); emptied at start
 //   lock         the pid of the emulator using the folder
 //
 // Saving is coalesced rather than timed: a change starts a save at the end of its tick, changes

@@ -2,7 +2,7 @@
 // authentication, retries, error shaping and response validation. Resource modules describe each
 // call (operation name, route, body, zod schema of the answer) and get typed data or a
 // MamuteApiError that says what failed without leaking a secret.
-import { Agent, interceptors, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";
 import { currentReporter } from "../progress";
@@ -86,6 +86,8 @@ export class MamuteClient {
       ? { [config.authHeader === "x-api-key" ? "x-api-key" : "authorization"]: apiKey }
       : { authorization: `Bearer ${token}` };
     const timeout = config.requestTimeoutMs;
+    // Loaded here, not at the top: a preview of unchanged resources (check and diff) never calls the API.
+    const { Agent, interceptors } = require("undici") as typeof import("undici");
     this.dispatcher =
       dispatcher ??
       new Agent({

@@ -221,12 +221,14 @@ export class SyncBucket {
       await this.upload(upload);
       landed(upload);
     };
-    const large = uploads.filter((upload) => isMultipart(upload.entry.size));
+    // Largest first: a few big files started last would finish alone, long after the rest.
+    const bySize = [...uploads].sort((a, b) => b.entry.size - a.entry.size);
+    const large = bySize.filter((upload) => isMultipart(upload.entry.size));
     if (large.length === 0 || concurrency <= MULTIPART_UPLOADS_AT_ONCE) {
-      await forEachLimit(uploads, concurrency, one);
+      await forEachLimit(bySize, concurrency, one);
       return;
     }
-    const small = uploads.filter((upload) => !isMultipart(upload.entry.size));
+    const small = bySize.filter((upload) => !isMultipart(upload.entry.size));
     await Promise.all([
       forEachLimit(large, MULTIPART_UPLOADS_AT_ONCE, one),
       forEachLimit(small, concurrency - MULTIPART_UPLOADS_AT_ONCE, one),

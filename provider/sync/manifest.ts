@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as mime from "mime-types";
+import type * as MimeTypes from "mime-types";
 import picomatch from "picomatch";
 import { HashCache, type FileStat } from "./hashCache";
 
@@ -145,6 +145,11 @@ export function fileHash(file: string, size: number): string {
   }
 }
 
+// Loaded on first use: the provider host imports this module for the manifest's format alone, and
+// mime-types (its database is a 200 KB JSON file) is only needed where the manifest is built.
+let mimeTypes: typeof MimeTypes | undefined;
+const mime = () => (mimeTypes ??= require("mime-types") as typeof MimeTypes);
+
 type Matcher = (relative: string) => boolean;
 
 function globMatcher(property: string, globs: readonly string[]): Matcher {
@@ -192,7 +197,7 @@ export function defaultCacheControl(relative: string): string {
 
 /** Content type of the extension, with `charset=utf-8` for text; `application/octet-stream` when unknown. */
 export function defaultContentType(relative: string): string {
-  return mime.contentType(path.posix.extname(relative) || path.posix.basename(relative)) || "application/octet-stream";
+  return mime().contentType(path.posix.extname(relative) || path.posix.basename(relative)) || "application/octet-stream";
 }
 
 export interface HeaderRules {
@@ -203,7 +208,7 @@ export interface HeaderRules {
 export function headerRules(options: Pick<ManifestOptions, "cacheControl" | "contentTypes">): HeaderRules {
   const contentTypes = ruleList("contentTypes", options.contentTypes).map(([match, value]): [Matcher, string] => {
     // A text type given without a charset gets utf-8, as one from the extension does.
-    const full = mime.contentType(value);
+    const full = mime().contentType(value);
     return [match, full && full.startsWith(value) ? full : value];
   });
   return { cacheControl: ruleList("cacheControl", options.cacheControl), contentTypes };
@@ -300,7 +305,9 @@ export function encodeFileIndex(files: Readonly<Record<string, string>>): string
     .sort()
     .map((file) => `${file}\t${parseEntry(files[file])?.code ?? ""}`)
     .join("\n");
-  const compressed = zlib.brotliCompressSync(lines, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length } });
+  // Quality 5: 20% larger than 11 (about 1.2 KiB more state per 1,000 files) in a fiftieth of the
+  // time (1 ms instead of 50 for 2,000 files, on every sync).
+  const compressed = zlib.brotliCompressSync(lines, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length } });
   return INDEX_FORMAT + compressed.toString("base64");
 }
 

@@ -31,8 +31,10 @@ async function newUpload(key: string): Promise<string> {
   return (await s3.send(new CreateMultipartUploadCommand({ Bucket: site.name, Key: key }))).UploadId!;
 }
 
+/** Files under tmp/ (bodies being received), in any of its subfolders. */
 async function temporaryFiles(): Promise<string[]> {
-  return readdir(join(emu().state.blobs.root, "tmp"));
+  const entries = await readdir(join(emu().state.blobs.root, "tmp"), { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name);
 }
 
 /** A signed PUT with `Expect: 100-continue`: whether the server said continue, and its answer. */

@@ -70,6 +70,8 @@ export interface HostOptions {
   /** Folder the host runs in; the shim's `require` resolves from its node_modules. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Options for node itself, before the host's script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface PluginOptions {
@@ -109,7 +111,7 @@ export class ProviderHost {
   static async start(options: HostOptions = {}): Promise<ProviderHost> {
     const cwd = options.cwd ?? REPO_ROOT;
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
-    return ProviderHost.spawn([entry, "127.0.0.1:1"], cwd, options.env, false);
+    return ProviderHost.spawn([...(options.nodeArgs ?? []), entry, "127.0.0.1:1"], cwd, options.env, false);
   }
 
   /**

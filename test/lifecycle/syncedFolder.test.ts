@@ -447,20 +447,23 @@ test("a file changed between the program reading it and the upload fails, and is
     () => undefined,
     (failure: unknown) => failure as HostCallError,
   );
-  expect(err?.message).toMatch(/upload "a\.html": .*a\.html changed while it was being uploaded; run `pulumi up` again/);
+  // Largest first: the multipart upload, whose ETag did not match, fails before a.html is tried.
+  expect(err?.message).toMatch(/upload "big\.bin": .*big\.bin changed while it was being uploaded; run `pulumi up` again/);
   expect(engine.state.has("racing")).toBe(false);
-  // The refused single PUT stored nothing.
-  expect(await keysOf(site)).toEqual([]);
+  // Its object holds the new bytes, under an ETag the manifest does not have, and is not recorded:
+  // the next up uploads it again.
+  expect(await keysOf(site)).toEqual(["big.bin"]);
 
-  writeFiles(site.dir, { "a.html": "first" });
-  // Now only big.bin differs from the manifest the program computed.
-  const multipart = await engine.up(KIND, "racing", args).then(
+  writeFiles(site.dir, { "big.bin": big });
+  // Now only a.html differs from the manifest the program computed.
+  const single = await engine.up(KIND, "racing", args).then(
     () => undefined,
     (failure: unknown) => failure as HostCallError,
   );
-  expect(multipart?.message).toMatch(/upload "big\.bin": .*big\.bin changed while it was being uploaded/);
-  // a.html landed and is kept; big.bin, whose ETag did not match, is not recorded.
-  expect(recordedFiles(engine.get("racing"))).toEqual(["a.html"]);
+  expect(single?.message).toMatch(/upload "a\.html": .*a\.html changed while it was being uploaded/);
+  // big.bin landed and is kept; a.html, refused by its Content-MD5, is neither stored nor recorded.
+  expect(recordedFiles(engine.get("racing"))).toEqual(["big.bin"]);
+  expect(await keysOf(site)).toEqual(["big.bin"]);
   await engine.up(KIND, "racing", argsOf(site));
   const stored = await headOf(site, "big.bin");
   expect([stored.ContentLength, stored.ETag]).toEqual([big.length, expect.stringMatching(/-2"$/)]);
