@@ -11,6 +11,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice } from "../conflict";
+import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -26,7 +27,6 @@ import {
   type ApiCdnResource,
   type ApiOriginGroup,
 } from "./cdn";
-import { generateBucketName } from "./bucket";
 import { canonicalZoneDomain } from "./dns";
 
 export const DEFAULT_DEPLOY_TIMEOUT = "30m";
@@ -517,7 +517,7 @@ export const cdnResource: ResourceDefinition = {
     name: {
       description:
         "Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: " +
-        "`<resource name>-<7 random characters>`, kept stable across runs.",
+        "`<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
       schema: nameSchema,
       computed: true,
     },
@@ -570,9 +570,9 @@ export const cdnResource: ResourceDefinition = {
     createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
   },
 
-  internalInputs: ["__autoname"],
+  internalInputs: ["__autoname", "__nameFromUrn"],
 
-  refine(inputs, olds, failures: CheckFailure[]) {
+  refine(inputs, olds, failures: CheckFailure[], naming) {
     const kind = originKind(inputs);
     const originInvalid = failures.some((f) => f.property === "storageOrigin" || f.property === "customOrigin");
     if (inputs.storageOrigin !== undefined && inputs.customOrigin !== undefined) {
@@ -605,8 +605,7 @@ export const cdnResource: ResourceDefinition = {
     }
     const kept = olds.__autoname === true && typeof olds.name === "string" ? olds.name : undefined;
     const replacing = kept !== undefined && (cdnResource.replaces?.(olds, inputs) ?? []).length > 0;
-    inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
-    inputs.__autoname = true;
+    autoname(inputs, olds, naming, kept, replacing);
   },
 
   same: {
@@ -636,8 +635,19 @@ export const cdnResource: ResourceDefinition = {
   async create(ctx, inputs) {
     const client = ctx.client();
     const name = String(inputs.name);
-    // Before anything is made: a taken name fails here, with nothing to clean up.
-    if (inputs.distributionDomain !== undefined) await ensureDistributionAvailable(client, String(inputs.distributionDomain));
+    // Found by its name: a name derived from this resource's URN is this resource's (adopt.ts).
+    const marked = inputs.__nameFromUrn === true;
+    // Before anything is made: a taken name fails here, with nothing to clean up. Unless an
+    // earlier, interrupted attempt of this create took it: the POST below then adopts that one.
+    if (inputs.distributionDomain !== undefined) {
+      const domain = String(inputs.distributionDomain);
+      try {
+        await ensureDistributionAvailable(client, domain);
+      } catch (err) {
+        const earlier = marked && err instanceof CreateConflictError ? await findByName(client, name).catch(() => undefined) : undefined;
+        if (earlier?.distribution_domain !== domain) throw err;
+      }
+    }
 
     const created = await createAdopting({
       client,
@@ -662,6 +672,7 @@ export const cdnResource: ResourceDefinition = {
         return found ? [found] : [];
       },
       createdAt: (found) => found.created_at,
+      marked: () => marked,
       conflict: (found) => nameTaken(name, found),
     });
 

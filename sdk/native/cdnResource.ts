@@ -5,7 +5,7 @@ import type * as types from "./types";
 
 export interface CdnResourceArgs {
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   name?: pulumi.Input<string>;
   /**
@@ -64,7 +64,7 @@ export class CdnResource extends pulumi.CustomResource {
   }
 
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   declare readonly name: pulumi.Output<string>;
   /**
@@ -144,7 +144,7 @@ export interface GetCdnResourceResult {
   /** The CdnResource's id (its import id). */
   readonly id: string;
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   readonly name: string;
   /**
