@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
@@ -73,10 +73,11 @@ async function findByName(client: MamuteClient, name: string): Promise<ApiBucket
   return buckets.find((bucket) => bucket.name === name);
 }
 
-function nameTaken(name: string, found: ApiBucket | undefined): Error {
+/** `interrupted`: the advice for a create (interruptedAdvice), not for a rename. */
+function nameTaken(name: string, found: ApiBucket | undefined, interrupted = ""): Error {
   const holder = found ? ` by bucket ${found.id}` : " (bucket names are unique across MamuteCloud)";
   return new CreateConflictError(
-    `bucket name "${name}" is already taken${holder}. ${conflictAdvice("bucket")} ` +
+    `bucket name "${name}" is already taken${holder}. ${interrupted}${conflictAdvice("bucket")} ` +
       "Otherwise choose another name, or omit name to get a generated one.",
   );
 }
@@ -177,7 +178,13 @@ export const bucket: ResourceDefinition = {
       createdAt: (found) => found.created_at,
       // Found by its name: a name derived from this resource's URN is this resource's.
       marked: () => inputs.__nameFromUrn === true,
-      conflict: (found) => nameTaken(name, found),
+      conflict: (found) =>
+        nameTaken(
+          name,
+          found,
+          found &&
+            `${interruptedAdvice({ kind: "Bucket", id: found.id, createdAt: found.created_at, deleteCommand: client.deleteCommand(bucketPath(found.id)) })} `,
+        ),
     });
     return { id: created.id, outs: outputsOf(created) };
   },

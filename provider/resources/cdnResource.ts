@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
@@ -382,10 +382,11 @@ async function findByName(client: MamuteClient, name: string): Promise<ApiCdnRes
   return all.find((resource) => resource.name === name);
 }
 
-function nameTaken(name: string, found: ApiCdnResource | undefined): Error {
+/** `interrupted`: the advice for a create (interruptedAdvice), not for a rename. */
+function nameTaken(name: string, found: ApiCdnResource | undefined, interrupted = ""): Error {
   return new CreateConflictError(
     `CDN resource name "${name}" is already taken${found ? ` by CDN resource ${found.id} (${found.distribution_domain})` : ""}. ` +
-      `${conflictAdvice("CDN resource")} Otherwise choose another name, or omit name to get a generated one.`,
+      `${interrupted}${conflictAdvice("CDN resource")} Otherwise choose another name, or omit name to get a generated one.`,
   );
 }
 
@@ -673,7 +674,13 @@ export const cdnResource: ResourceDefinition = {
       },
       createdAt: (found) => found.created_at,
       marked: () => marked,
-      conflict: (found) => nameTaken(name, found),
+      conflict: (found) =>
+        nameTaken(
+          name,
+          found,
+          found &&
+            `${interruptedAdvice({ kind: "CdnResource", id: found.id, createdAt: found.created_at, deleteCommand: client.deleteCommand(cdnResourcePath(found.id)) })} `,
+        ),
     });
 
     let latest = created;

@@ -1,0 +1,132 @@
+// Interrupted creates: the provider host SIGKILLed INSIDE a create, after the API made the object
+// and before the engine heard its id, then `up` again from the checkpoint as it was (which does not
+// know the object). An auto-name derived from the resource's URN marks the object as this
+// resource's, so the next `up` adopts it (a CDN resource still deploying, a bucket); a key the user
+// chose proves nothing, so the next `up` stops with what to do, creates nothing, and completes once
+// the user did it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Engine } from "../harness/engine";
+import { api, listAll } from "../harness/emulator";
+import { killedRun } from "../harness/kill";
+import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import type { ProviderHost } from "../harness/providerHost";
+import { FIRST, fetchFromEdge, siteFiles, upSite, writeSite } from "../harness/site";
+import { apiObjectIds, fullInventory } from "../harness/stack";
+
+const PREFIX = "cut";
+const HOST = `www.${PREFIX}.example`;
+
+let lifecycle: Lifecycle;
+let dir: string;
+const hosts: ProviderHost[] = [];
+
+beforeAll(async () => {
+  lifecycle = await startLifecycle();
+  dir = mkdtempSync(join(tmpdir(), "interrupted-create-"));
+});
+
+afterAll(async () => {
+  for (const host of hosts) await host.close();
+  await lifecycle?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The POST is applied but its answer lost, and the lookup that follows stalls: the kill lands inside the create. */
+function loseAnswerAndStallLookup(post: string, lookup: string): void {
+  lifecycle.emu.setFaults({
+    seed: 1,
+    rules: [
+      { route: post, fault: "lost_response", times: 1 },
+      { route: lookup, fault: "delay", delayMs: 3000, times: 1 },
+    ],
+  });
+}
+
+test("killed while the CDN resource waits for its deployment, the next up adopts it: one CDN resource, the site served", async () => {
+  const { emu } = lifecycle;
+  // A deployment long enough for the kill to land in the wait, before create returns.
+  emu.setSettings({ cdnDeployDelayMs: 5000, sslValidationDelayMs: 0 });
+  writeSite(dir, siteFiles(0));
+  let engine: Engine = await killedRun(
+    emu,
+    lifecycle.engine,
+    (current) => upSite(current, PREFIX, dir, FIRST),
+    { route: "GET /cdn/resource/{id}", count: 2, delayMs: 50 },
+    hosts,
+  );
+  expect(engine.state.has("cdn")).toBe(false);
+  const left = await listAll(emu, "/cdn/resource");
+  expect(left.map((resource) => resource.status)).toEqual(["in_progress"]);
+
+  emu.setSettings({ cdnDeployDelayMs: 300 });
+  await upSite(engine, PREFIX, dir, FIRST);
+  // The one made by the killed run, not a second one beside it.
+  expect((await listAll(emu, "/cdn/resource")).map((resource) => resource.id)).toEqual([left[0].id]);
+  expect(engine.get("cdn").id).toBe(left[0].id);
+  expect(engine.get("cdn").outputs.status).toBe("deployed");
+  expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
+  expect(await fetchFromEdge(emu, HOST)).toEqual({ status: 200, body: siteFiles(0)["index.html"] });
+  lifecycle.engine = engine;
+}, 90_000);
+
+test("killed right after an auto-named bucket's POST, the next up adopts the bucket instead of making a second one", async () => {
+  const { emu } = lifecycle;
+  const before = (await listAll(emu, "/object-storage/buckets")).map((bucket) => bucket.id);
+  loseAnswerAndStallLookup("POST /object-storage/buckets", "GET /object-storage/buckets");
+  let engine = await killedRun(
+    emu,
+    lifecycle.engine,
+    (current) => current.up("Bucket", "assets", {}),
+    { route: "GET /object-storage/buckets", count: 1, delayMs: 20 },
+    hosts,
+  );
+  emu.clearFaults();
+  expect(engine.state.has("assets")).toBe(false);
+  const made = (await listAll(emu, "/object-storage/buckets")).filter((bucket) => !before.includes(bucket.id));
+  expect(made).toHaveLength(1);
+  expect(made[0].name).toMatch(/^assets-[a-z0-9]{7}$/);
+
+  await engine.up("Bucket", "assets", {});
+  expect(engine.get("assets").id).toBe(made[0].id);
+  expect(engine.get("assets").outputs.name).toBe(made[0].name);
+  expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
+  // And from then on, nothing to do.
+  expect((await engine.preview("Bucket", "assets", {})).op).toBe("same");
+  lifecycle.engine = engine;
+}, 60_000);
+
+test("killed right after a DNS record's POST, the next up stops with how to adopt it and creates nothing; done so, it completes", async () => {
+  const { emu } = lifecycle;
+  let engine = lifecycle.engine;
+  const zoneId = engine.get("zone").id;
+  const args = { zoneId, name: "blog", type: "A", values: ["192.0.2.44"] };
+  loseAnswerAndStallLookup("POST /dns/zones/{zone_id}/records", "GET /dns/zones/{zone_id}/records");
+  engine = await killedRun(emu, engine, (current) => current.up("DnsRecord", "blog", args), { route: "GET /dns/zones/{zone_id}/records", count: 1, delayMs: 20 }, hosts);
+  emu.clearFaults();
+  expect(engine.state.has("blog")).toBe(false);
+  const left = (await listAll(emu, `/dns/zones/${zoneId}/records`)).filter((record) => record.name.startsWith("blog."));
+  expect(left.map((record) => [record.type, record.values])).toEqual([["A", ["192.0.2.44"]]]);
+
+  const inventory = await fullInventory(emu);
+  const refused = await engine.up("DnsRecord", "blog", args).then(
+    () => "created",
+    (err: Error) => err.message,
+  );
+  const id = `${zoneId}/${left[0].id}`;
+  expect(refused).toContain(`already exists (${id})`);
+  expect(refused).toContain(`If an earlier \`pulumi up\` was interrupted while creating this resource, that object (${id}, created ${left[0].created_at})`);
+  expect(refused).toContain(`\`import: "${id}"\``);
+  const deleteCommand = `curl -X DELETE -H "Authorization: $MAMUTECLOUD_API_KEY" ${emu.url}/dns/zones/${zoneId}/records/${left[0].id}`;
+  expect(refused).toContain(deleteCommand);
+  expect(await fullInventory(emu)).toEqual(inventory);
+
+  // What the message says for the dynamic provider: delete it, then up.
+  const [method, path] = ["DELETE", deleteCommand.slice(deleteCommand.indexOf(emu.url) + emu.url.length)];
+  expect((await api(emu, method, path)).status).toBeLessThan(300);
+  await engine.up("DnsRecord", "blog", args);
+  expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
+  expect(engine.get("blog").outputs).toMatchObject({ fqdn: `blog.${PREFIX}.example`, values: ["192.0.2.44"] });
+  lifecycle.engine = engine;
+}, 60_000);
