@@ -14,6 +14,7 @@ import addFormats from "ajv-formats";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine, UNKNOWN } from "../harness/engine";
 import { buildManifest } from "../../provider/sync/manifest";
+import { accountOf, derivedNaming } from "../../provider/naming";
 import { HostCallError, ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
 import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
 
@@ -102,6 +103,16 @@ test("CheckConfig names a bad setting; DiffConfig reports a change of account wi
   expect(same.changes).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
   const moved = await diffConfig(host, { endpoint: emu.url }, { endpoint: "http://127.0.0.1:1" });
   expect(moved).toEqual({ changes: provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], diffs: ["endpoint"] });
+});
+
+test("Check derives an auto-name from the request's URN, the same on every check, and keeps the URN out of the inputs", async () => {
+  const account = accountOf({ endpoint: emu.url, apiKey: emu.apiKey });
+  const expected = derivedNaming(nativeUrnOf("Bucket", "derived"), account!).name("derived").name;
+  const first = await host.check("Bucket", "derived", {}, {});
+  expect(first.inputs).toMatchObject({ name: expected, __nameFromUrn: true });
+  expect(first.inputs.__urn).toBeUndefined();
+  expect((await host.check("Bucket", "derived", {}, {})).inputs.name).toBe(expected);
+  expect((await host.check("Bucket", "other", {}, {})).inputs.name).not.toBe(expected.replace("derived", "other"));
 });
 
 test("configured from the environment alone (no provider inputs), the plugin creates in that account", async () => {
