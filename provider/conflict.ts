@@ -2,13 +2,21 @@
 // holder may be someone else's object, or this stack's own under another resource name (two
 // resources swapping names, a resource renamed without `aliases`). So the message names the holder
 // and points at the options that fix the stack's own case; it never advises deleting the holder,
-// which may be a managed resource.
+// which may be a managed resource, except as the way back from one case the user alone can judge:
+// the holder is this very resource, made by an interrupted create (interruptedAdvice).
+import type { MamuteClient } from "./client";
+
 export function conflictAdvice(what: string): string {
   return (
     `If that ${what} is this stack's own under another resource name (a resource renamed without \`aliases\`, or two ` +
     `resources swapping names), add \`aliases\` to the renamed resource so Pulumi keeps it, or set ` +
     "`deleteBeforeReplace: true` on the resource so the old one is removed before the new one is made."
   );
+}
+
+/** `delete it (\`curl -X DELETE …\`)`: the removal of an object the API deletes at `path`. */
+export function deleteIt(client: MamuteClient, path: string): string {
+  return `delete it (\`${client.deleteCommand(path)}\`)`;
 }
 
 /** The object holding the key, for `interruptedAdvice`. */
@@ -18,8 +26,8 @@ export interface Holder {
   /** The provider's id of it (what an import takes): `zone_1/rec_2`. */
   id: string;
   createdAt: string;
-  /** A command that deletes it (MamuteClient.deleteCommand). */
-  deleteCommand: string;
+  /** How to remove it, after "so": `delete it (\`curl -X DELETE …\`)` (MamuteClient.deleteCommand). */
+  removal: string;
 }
 
 /**
@@ -31,11 +39,11 @@ export interface Holder {
  */
 export function interruptedAdvice(holder: Holder): string {
   return (
-    `If an earlier \`pulumi up\` was interrupted while creating this resource, that object (${holder.id}, created ` +
-    `${holder.createdAt}) is this stack's: with the native provider (type mamutecloud:index:${holder.kind}), adopt it by ` +
-    `adding the resource option \`import: "${holder.id}"\` for one \`pulumi up\` (or run \`pulumi import ` +
-    `mamutecloud:index:${holder.kind} <resource name> ${holder.id}\`); the dynamic provider (the classes of ` +
-    "`pulumi-mamutecloud`) cannot import, so delete it (`" +
-    `${holder.deleteCommand}\`) and run \`pulumi up\` again, which creates it anew.`
+    `If no resource of this stack has the id ${holder.id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was ` +
+    `interrupted while creating this resource, it is the object that run made (created ${holder.createdAt}): with the ` +
+    `native provider (type mamutecloud:index:${holder.kind}), adopt it by adding the resource option ` +
+    `\`import: "${holder.id}"\` for one \`pulumi up\` (or run \`pulumi import mamutecloud:index:${holder.kind} ` +
+    `<resource name> ${holder.id}\`); the dynamic provider (the classes of \`pulumi-mamutecloud\`) cannot import, so ` +
+    `${holder.removal} and run \`pulumi up\` again, which creates it anew.`
   );
 }

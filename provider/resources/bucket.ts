@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice, interruptedAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
@@ -183,7 +183,7 @@ export const bucket: ResourceDefinition = {
           name,
           found,
           found &&
-            `${interruptedAdvice({ kind: "Bucket", id: found.id, createdAt: found.created_at, deleteCommand: client.deleteCommand(bucketPath(found.id)) })} `,
+            `${interruptedAdvice({ kind: "Bucket", id: found.id, createdAt: found.created_at, removal: deleteIt(client, bucketPath(found.id)) })} `,
         ),
     });
     return { id: created.id, outs: outputsOf(created) };

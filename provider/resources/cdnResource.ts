@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice, interruptedAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
@@ -679,7 +679,7 @@ export const cdnResource: ResourceDefinition = {
           name,
           found,
           found &&
-            `${interruptedAdvice({ kind: "CdnResource", id: found.id, createdAt: found.created_at, deleteCommand: client.deleteCommand(cdnResourcePath(found.id)) })} `,
+            `${interruptedAdvice({ kind: "CdnResource", id: found.id, createdAt: found.created_at, removal: deleteIt(client, cdnResourcePath(found.id)) })} `,
         ),
     });
 

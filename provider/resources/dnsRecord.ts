@@ -16,7 +16,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice, interruptedAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
 import { isUnknown, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
@@ -166,9 +166,9 @@ function conflictError(
   }
   if (found) {
     const id = recordId(zoneId, found.id);
-    const interrupted = interruptedAdvice({ kind: "DnsRecord", id, createdAt: found.created_at, deleteCommand: client.deleteCommand(recordPath(zoneId, found.id)) });
+    const interrupted = interruptedAdvice({ kind: "DnsRecord", id, createdAt: found.created_at, removal: deleteIt(client, recordPath(zoneId, found.id)) });
     return new CreateConflictError(
-      `${aRecordOf(type)} for ${where} already exists (${id}); a name and type hold one record set. ` +
+      `${aRecordOf(type)} for ${where} already exists (${found.id}); a name and type hold one record set. ` +
         `${interrupted} ${conflictAdvice("record")} Otherwise choose another name or type.`,
     );
   }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice, interruptedAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import type { PropertyMap, ResourceDefinition } from "../resource";
@@ -46,7 +46,7 @@ async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZo
 function domainTaken(client: MamuteClient, domain: string, found: ApiZone | undefined): Error {
   const holder = found ? ` (zone ${found.id})` : "";
   const interrupted = found
-    ? `${interruptedAdvice({ kind: "DnsZone", id: found.id, createdAt: found.created_at, deleteCommand: client.deleteCommand(zonePath(found.id)) })} `
+    ? `${interruptedAdvice({ kind: "DnsZone", id: found.id, createdAt: found.created_at, removal: deleteIt(client, zonePath(found.id)) })} `
     : "";
   return new CreateConflictError(
     `a DNS zone for "${domain}" already exists${holder}; a domain has one zone. ${interrupted}${conflictAdvice("zone")} Otherwise ` +

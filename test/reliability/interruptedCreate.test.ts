@@ -115,8 +115,9 @@ test("killed right after a DNS record's POST, the next up stops with how to adop
     (err: Error) => err.message,
   );
   const id = `${zoneId}/${left[0].id}`;
-  expect(refused).toContain(`already exists (${id})`);
-  expect(refused).toContain(`If an earlier \`pulumi up\` was interrupted while creating this resource, that object (${id}, created ${left[0].created_at})`);
+  expect(refused).toContain(`already exists (${left[0].id})`);
+  expect(refused).toContain(`If no resource of this stack has the id ${id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was interrupted`);
+  expect(refused).toContain(`it is the object that run made (created ${left[0].created_at})`);
   expect(refused).toContain(`\`import: "${id}"\``);
   const deleteCommand = `curl -X DELETE -H "Authorization: $MAMUTECLOUD_API_KEY" ${emu.url}/dns/zones/${zoneId}/records/${left[0].id}`;
   expect(refused).toContain(deleteCommand);
