@@ -14,6 +14,8 @@ export async function killedRun(
   up: (engine: Engine) => Promise<unknown>,
   kill: { route: string; count: number; delayMs: number },
   hosts: ProviderHost[],
+  /** The next run's host, configured; default a dynamic provider host for `emu`. */
+  restart?: () => Promise<ProviderHost>,
 ): Promise<Engine> {
   emu.resetRequests();
   let finished = false;
@@ -28,6 +30,7 @@ export async function killedRun(
   await engine.host.kill();
   // The run was cut short, not finished: the kill landed where the test meant it to.
   if ((await run) !== "failed") throw new Error(`the run finished before the kill (${kill.route} × ${kill.count}): ${JSON.stringify(emu.requests().routes)}`);
+  if (restart) return engine.resumeWith(await restart());
   const host = await ProviderHost.start({ env: cleanEnv() });
   hosts.push(host);
   await host.configure(stackConfig(emu));

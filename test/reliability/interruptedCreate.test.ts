@@ -39,7 +39,7 @@ function loseAnswerAndStallLookup(post: string, lookup: string): void {
     seed: 1,
     rules: [
       { route: post, fault: "lost_response", times: 1 },
-      { route: lookup, fault: "delay", delayMs: 3000, times: 1 },
+      { route: lookup, fault: "delay", delayMs: 1000, times: 1 },
     ],
   });
 }
