@@ -1,10 +1,12 @@
 // Auto-names across SDK versions: a stack made by an SDK that sent no URN (random names, as every
 // stack made before names were derived) previews no change and keeps its names under an SDK that
 // sends one; what it then creates gets a derived name.
+import { accountOf, derivedNaming } from "../../provider/naming";
 import { resourceProps } from "../../sdk/resource";
-import { listAll } from "../harness/emulator";
+import { api, listAll } from "../harness/emulator";
 import { serializedShim } from "../harness/engine";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { urnOf } from "../harness/providerHost";
 
 let lifecycle: Lifecycle;
 beforeAll(async () => {
@@ -51,4 +53,18 @@ test("the new SDK's creates are named from the URN, and the URN is not kept in t
   await engine.destroy("logs");
   await engine.up("Bucket", "logs", {});
   expect(engine.get("logs").outputs.name).toBe(first.outputs.name);
+}, 60_000);
+
+test("a CDN resource left under its derived name, with its chosen distribution domain set, is adopted and finished, not refused", async () => {
+  const { engine, emu } = lifecycle;
+  const bucketId = engine.get("assets").id;
+  // What a create killed after its POST and its PUT left: the name this resource derives, the domain it asked for.
+  const name = derivedNaming(urnOf("CdnResource", "site"), accountOf({ endpoint: emu.url, apiKey: emu.apiKey })!).name("site").name;
+  const left = await api(emu, "POST", "/cdn/resource", { name, origin_group: { type: "storage", bucket_id: bucketId } });
+  expect((await api(emu, "PUT", `/cdn/resource/${left.body.id}`, { distribution_domain: "derived-site" })).status).toBe(200);
+
+  await engine.up("CdnResource", "site", { storageOrigin: { bucketId }, distributionDomain: "derived-site", description: "the site" });
+  expect(engine.get("site").id).toBe(left.body.id);
+  expect(engine.get("site").outputs).toMatchObject({ name, description: "the site", distributionDomain: "derived-site.mamutecdn.com", status: "deployed" });
+  expect((await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === name)).toHaveLength(1);
 }, 60_000);
