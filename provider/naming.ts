@@ -20,6 +20,11 @@ const SUFFIX_LENGTH = 7;
 export interface AutoNaming {
   /** `<logical>-<7 characters>`; `derived` when they come from the URN (the name is then a mark). */
   name(logicalName: unknown, replacing?: string): { name: string; derived: boolean };
+  /**
+   * 12 characters only this resource derives, for a kind that can carry them on the object it
+   * makes (a CDN resource's empty description); undefined without a URN.
+   */
+  mark(): string | undefined;
 }
 
 /** `<logical>` shaped to pass both name rules (bucket and CDN resource) whatever the logical name is. */
@@ -34,14 +39,15 @@ function baseOf(logicalName: unknown): string {
   );
 }
 
-function suffixOf(bytes: Uint8Array): string {
-  // 7 bytes, each mapped to one of 36 characters: the bias (256 mod 36) does not matter for a name.
-  return Array.from(bytes.subarray(0, SUFFIX_LENGTH), (byte) => ALPHABET[byte % ALPHABET.length]).join("");
+function suffixOf(bytes: Uint8Array, length = SUFFIX_LENGTH): string {
+  // One byte per character, each mapped to one of 36: the bias (256 mod 36) does not matter for a name.
+  return Array.from(bytes.subarray(0, length), (byte) => ALPHABET[byte % ALPHABET.length]).join("");
 }
 
 /** Random characters: a resource whose URN is not known. */
 export const randomNaming: AutoNaming = {
   name: (logicalName) => ({ name: `${baseOf(logicalName)}-${suffixOf(randomBytes(SUFFIX_LENGTH))}`, derived: false }),
+  mark: () => undefined,
 };
 
 /** Characters derived from the URN (and the name replaced), keyed by the account. */
@@ -51,6 +57,8 @@ export function derivedNaming(urn: string, account: string): AutoNaming {
       const digest = createHmac("sha256", account).update(urn).update("\0").update(replacing ?? "").digest();
       return { name: `${baseOf(logicalName)}-${suffixOf(digest)}`, derived: true };
     },
+    // Another message than any name's (a name's ends in "\0<name replaced or nothing>").
+    mark: () => suffixOf(createHmac("sha256", account).update(urn).update("\0\0mark").digest(), 12),
   };
 }
 

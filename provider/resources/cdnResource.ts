@@ -271,6 +271,15 @@ function originOutputs(group: ApiOriginGroup): { storageOrigin?: StorageOrigin; 
   };
 }
 
+/**
+ * A CDN resource created without a description carries this one instead: made from the URN
+ * (naming.ts), it proves that the resource holding it was made by this very resource, whatever its
+ * name, so a user-named resource whose create was interrupted (its deployment wait is inside the
+ * create) is adopted by the next `up` too. The outputs show it as the empty description it stands for.
+ */
+const OWNERSHIP_MARK = /^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/;
+const markText = (mark: string) => `Made by pulumi-mamutecloud for one Pulumi resource (mark ${mark})`;
+
 function outputsOf(resource: ApiCdnResource): PropertyMap {
   const byPriority = [...resource.behaviors].sort((a, b) => a.priority - b.priority);
   const fields = (b: z.infer<typeof behaviorResponse>) => ({
@@ -281,7 +290,7 @@ function outputsOf(resource: ApiCdnResource): PropertyMap {
   const main = byPriority.find((b) => b.priority === 0);
   return {
     name: resource.name,
-    description: resource.description,
+    description: OWNERSHIP_MARK.test(resource.description) ? "" : resource.description,
     ...originOutputs(originGroupOf(resource)),
     distributionDomain: resource.distribution_domain,
     defaultBehavior: defaultBehaviorSchema.parse(main ? fields(main) : {}),
@@ -522,7 +531,14 @@ export const cdnResource: ResourceDefinition = {
       schema: nameSchema,
       computed: true,
     },
-    description: { description: "Free text, at most 500 characters.", schema: z.string().max(500), default: "" },
+    description: {
+      description:
+        "Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead " +
+        "(`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next " +
+        "`pulumi up`; the output shows `\"\"`.",
+      schema: z.string().max(500),
+      default: "",
+    },
     storageOrigin: {
       description: "Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.",
       schema: storageOriginSchema,
@@ -571,7 +587,7 @@ export const cdnResource: ResourceDefinition = {
     createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
   },
 
-  internalInputs: ["__autoname", "__nameFromUrn"],
+  internalInputs: ["__autoname", "__nameFromUrn", "__mark"],
 
   refine(inputs, olds, failures: CheckFailure[], naming) {
     const kind = originKind(inputs);
@@ -600,6 +616,9 @@ export const cdnResource: ResourceDefinition = {
         reason: "subdomainRouting needs a storage origin: the edge rewrites bucket paths, which a custom origin does not have",
       });
     }
+    const mark = inputs.description === "" ? naming?.mark() : undefined;
+    if (mark) inputs.__mark = mark;
+    else delete inputs.__mark;
     if (inputs.name !== undefined) {
       inputs.__autoname = false;
       return;
@@ -636,8 +655,10 @@ export const cdnResource: ResourceDefinition = {
   async create(ctx, inputs) {
     const client = ctx.client();
     const name = String(inputs.name);
-    // Found by its name: a name derived from this resource's URN is this resource's (adopt.ts).
-    const marked = inputs.__nameFromUrn === true;
+    // Found by its name, an object is this resource's when that name was derived from the URN, or
+    // when it carries the mark made from it (adopt.ts).
+    const mark = typeof inputs.__mark === "string" ? markText(inputs.__mark) : undefined;
+    const marked = (found: ApiCdnResource) => inputs.__nameFromUrn === true || (mark !== undefined && found.description === mark);
     // Before anything is made: a taken name fails here, with nothing to clean up. Unless an
     // earlier, interrupted attempt of this create took it: the POST below then adopts that one.
     if (inputs.distributionDomain !== undefined) {
@@ -645,8 +666,8 @@ export const cdnResource: ResourceDefinition = {
       try {
         await ensureDistributionAvailable(client, domain);
       } catch (err) {
-        const earlier = marked && err instanceof CreateConflictError ? await findByName(client, name).catch(() => undefined) : undefined;
-        if (earlier?.distribution_domain !== domain) throw err;
+        const earlier = err instanceof CreateConflictError ? await findByName(client, name).catch(() => undefined) : undefined;
+        if (!earlier || !marked(earlier) || earlier.distribution_domain !== domain) throw err;
       }
     }
 
@@ -662,7 +683,7 @@ export const cdnResource: ResourceDefinition = {
           path: "/cdn/resource",
           body: {
             name,
-            description: inputs.description,
+            description: inputs.description === "" && mark !== undefined ? mark : inputs.description,
             origin_group: originGroupBody(inputs),
             custom_error_responses: errorResponsesBody((inputs.customErrorResponses ?? []) as ErrorResponse[]),
           },
@@ -673,7 +694,7 @@ export const cdnResource: ResourceDefinition = {
         return found ? [found] : [];
       },
       createdAt: (found) => found.created_at,
-      marked: () => marked,
+      marked,
       conflict: (found) =>
         nameTaken(
           name,

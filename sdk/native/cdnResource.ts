@@ -9,7 +9,7 @@ export interface CdnResourceArgs {
    */
   name?: pulumi.Input<string>;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   description?: pulumi.Input<string>;
   /**
@@ -68,7 +68,7 @@ export class CdnResource extends pulumi.CustomResource {
    */
   declare readonly name: pulumi.Output<string>;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   declare readonly description: pulumi.Output<string>;
   /**
@@ -148,7 +148,7 @@ export interface GetCdnResourceResult {
    */
   readonly name: string;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   readonly description: string;
   /**

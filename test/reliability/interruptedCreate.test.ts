@@ -71,6 +71,33 @@ test("killed while the CDN resource waits for its deployment, the next up adopts
   lifecycle.engine = engine;
 }, 90_000);
 
+test("a CDN resource with a chosen name, killed in its deployment wait: its mark (no description given) gets it adopted too", async () => {
+  const { emu } = lifecycle;
+  const bucketId = lifecycle.engine.get("bucket").id;
+  const args = { name: `${PREFIX}-named`, storageOrigin: { bucketId }, deployTimeout: "2m" };
+  emu.setSettings({ cdnDeployDelayMs: 5000 });
+  const engine = await killedRun(
+    emu,
+    lifecycle.engine,
+    (current) => current.up("CdnResource", "named", args),
+    { route: "GET /cdn/resource/{id}", count: 1, delayMs: 50 },
+    hosts,
+  );
+  expect(engine.state.has("named")).toBe(false);
+  const [left] = (await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === args.name);
+  expect(left).toMatchObject({ status: "in_progress", description: expect.stringMatching(/^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/) });
+
+  emu.setSettings({ cdnDeployDelayMs: 300 });
+  await engine.up("CdnResource", "named", args);
+  expect(engine.get("named").id).toBe(left.id);
+  expect(engine.get("named").outputs).toMatchObject({ description: "", status: "deployed" });
+  expect((await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === args.name)).toHaveLength(1);
+  expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
+  // The mark is no change: the description the program gives is still none.
+  expect((await engine.preview("CdnResource", "named", args)).op).toBe("same");
+  lifecycle.engine = engine;
+}, 60_000);
+
 test("killed right after an auto-named bucket's POST, the next up adopts the bucket instead of making a second one", async () => {
   const { emu } = lifecycle;
   const before = (await listAll(emu, "/object-storage/buckets")).map((bucket) => bucket.id);

@@ -85,3 +85,12 @@ test("check keeps the name across runs and marks it; a storage class change (rep
   expect(kept.name).toBe("assets-zz00zz0");
   expect(kept.__nameFromUrn).toBeUndefined();
 });
+
+test("the mark a CDN resource carries in its empty description: 12 characters, this resource's only, none without a URN", () => {
+  const mark = derivedNaming(URN, ACCOUNT).mark();
+  expect(mark).toMatch(/^[a-z0-9]{12}$/);
+  expect(derivedNaming(URN, ACCOUNT).mark()).toBe(mark);
+  expect(derivedNaming(URN.replace("::assets", "::other"), ACCOUNT).mark()).not.toBe(mark);
+  expect(derivedNaming(URN, "https://api.mamutecloud.com\nmamute-key-2").mark()).not.toBe(mark);
+  expect(randomNaming.mark()).toBeUndefined();
+});
