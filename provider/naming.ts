@@ -22,9 +22,11 @@ export interface AutoNaming {
   name(logicalName: unknown, replacing?: string): { name: string; derived: boolean };
   /**
    * 12 characters only this resource derives, for a kind that can carry them on the object it
-   * makes (a CDN resource's empty description); undefined without a URN.
+   * makes (a CDN resource's empty description, an imported certificate's tags); undefined without
+   * a URN. `of`: what tells this resource's objects apart across replacements, when its objects can
+   * coexist (an imported certificate's fingerprint and chain).
    */
-  mark(): string | undefined;
+  mark(of?: string): string | undefined;
 }
 
 /** `<logical>` shaped to pass both name rules (bucket and CDN resource) whatever the logical name is. */
@@ -58,7 +60,7 @@ export function derivedNaming(urn: string, account: string): AutoNaming {
       return { name: `${baseOf(logicalName)}-${suffixOf(digest)}`, derived: true };
     },
     // Another message than any name's (a name's ends in "\0<name replaced or nothing>").
-    mark: () => suffixOf(createHmac("sha256", account).update(urn).update("\0\0mark").digest(), 12),
+    mark: (of) => suffixOf(createHmac("sha256", account).update(urn).update("\0\0mark\0").update(of ?? "").digest(), 12),
   };
 }
 

@@ -14,6 +14,7 @@ import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import type { ProviderHost } from "../harness/providerHost";
 import { FIRST, fetchFromEdge, siteFiles, upSite, writeSite } from "../harness/site";
 import { apiObjectIds, fullInventory } from "../harness/stack";
+import { TestCa } from "../harness/testCertificates";
 
 const PREFIX = "cut";
 const HOST = `www.${PREFIX}.example`;
@@ -33,13 +34,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The POST is applied but its answer lost, and the lookup that follows stalls: the kill lands inside the create. */
-function loseAnswerAndStallLookup(post: string, lookup: string): void {
+afterEach(() => lifecycle.emu.clearFaults());
+
+/**
+ * The POST is applied but its answer lost, and the lookup that follows stalls: the kill lands
+ * inside the create. `lookups`: how many requests of the lookup's route the create makes up to
+ * that lookup (each stalls).
+ */
+function loseAnswerAndStallLookup(post: string, lookup: string, lookups = 1): void {
   lifecycle.emu.setFaults({
     seed: 1,
     rules: [
       { route: post, fault: "lost_response", times: 1 },
-      { route: lookup, fault: "delay", delayMs: 1000, times: 1 },
+      { route: lookup, fault: "delay", delayMs: 1000, times: lookups },
     ],
   });
 }
@@ -121,6 +128,34 @@ test("killed right after an auto-named bucket's POST, the next up adopts the buc
   expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
   // And from then on, nothing to do.
   expect((await engine.preview("Bucket", "assets", {})).op).toBe("same");
+  lifecycle.engine = engine;
+}, 60_000);
+
+test("killed right after an imported certificate's POST, the next up adopts it by the mark in its tags instead of importing it twice", async () => {
+  const { emu } = lifecycle;
+  const intermediate = await (await TestCa.root()).intermediate("Cut Intermediate");
+  const made = await intermediate.server([`shop.${PREFIX}.example`]);
+  const args = { certificate: made.certificatePem, certificateChain: intermediate.certificatePem, privateKey: made.privateKeyPem };
+  const before = (await listAll(emu, "/cdn/ssl-certificate")).map((cert) => cert.id);
+  loseAnswerAndStallLookup("POST /cdn/ssl-certificate/import", "GET /cdn/ssl-certificate", 2);
+  let engine = await killedRun(
+    emu,
+    lifecycle.engine,
+    (current) => current.up("ImportedCertificate", "shop", args),
+    // The list before the POST is the first; the lookup after the lost answer is the second.
+    { route: "GET /cdn/ssl-certificate", count: 2, delayMs: 20 },
+    hosts,
+  );
+  emu.clearFaults();
+  expect(engine.state.has("shop")).toBe(false);
+  const left = (await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => !before.includes(cert.id));
+  expect(left).toHaveLength(1);
+  expect(left[0].tags).toEqual([{ key: "pulumi-mamutecloud-mark", value: expect.stringMatching(/^[a-z0-9]{12}$/) }]);
+
+  await engine.up("ImportedCertificate", "shop", args);
+  expect(engine.get("shop").id).toBe(left[0].id);
+  expect((await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => !before.includes(cert.id))).toHaveLength(1);
+  expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
   lifecycle.engine = engine;
 }, 60_000);
 

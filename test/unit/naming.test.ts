@@ -86,11 +86,14 @@ test("check keeps the name across runs and marks it; a storage class change (rep
   expect(kept.__nameFromUrn).toBeUndefined();
 });
 
-test("the mark a CDN resource carries in its empty description: 12 characters, this resource's only, none without a URN", () => {
+test("the mark a CDN resource carries in its empty description (an imported certificate in its tags): 12 characters, this resource's only, none without a URN", () => {
   const mark = derivedNaming(URN, ACCOUNT).mark();
   expect(mark).toMatch(/^[a-z0-9]{12}$/);
   expect(derivedNaming(URN, ACCOUNT).mark()).toBe(mark);
   expect(derivedNaming(URN.replace("::assets", "::other"), ACCOUNT).mark()).not.toBe(mark);
   expect(derivedNaming(URN, "https://api.mamutecloud.com\nmamute-key-2").mark()).not.toBe(mark);
+  // An imported certificate's replacement (another certificate or chain) gets another mark; the old one still exists meanwhile.
+  const naming = derivedNaming(URN, ACCOUNT);
+  expect(new Set([naming.mark(), naming.mark("fingerprint-1\0chain"), naming.mark("fingerprint-2\0chain"), naming.mark("fingerprint-1\0")]).size).toBe(4);
   expect(randomNaming.mark()).toBeUndefined();
 });
