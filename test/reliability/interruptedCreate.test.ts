@@ -37,18 +37,33 @@ afterAll(async () => {
 afterEach(() => lifecycle.emu.clearFaults());
 
 /**
- * The POST is applied but its answer lost, and the lookup that follows stalls: the kill lands
- * inside the create. `lookups`: how many requests of the lookup's route the create makes up to
- * that lookup (each stalls).
+ * Runs `up` of one resource, its POST applied but its answer lost and the lookup that follows
+ * stalled, and kills the host there: inside the create. `lookups`: how many requests of the
+ * lookup's route the create makes up to that lookup. Returns the next run's engine and the one
+ * object the POST left in `list` (an API list route), which the checkpoint does not know.
  */
-function loseAnswerAndStallLookup(post: string, lookup: string, lookups = 1): void {
-  lifecycle.emu.setFaults({
+async function killedAfterPost(
+  resource: { kind: string; name: string; args: Record<string, unknown> },
+  routes: { post: string; lookup: string; lookups?: number },
+  list: string,
+): Promise<{ engine: Engine; left: any }> {
+  const { emu } = lifecycle;
+  const { post, lookup, lookups = 1 } = routes;
+  const before = (await listAll(emu, list)).map((item) => item.id);
+  emu.setFaults({
     seed: 1,
     rules: [
       { route: post, fault: "lost_response", times: 1 },
       { route: lookup, fault: "delay", delayMs: 1000, times: lookups },
     ],
   });
+  const { kind, name, args } = resource;
+  const engine = await killedRun(emu, lifecycle.engine, (current) => current.up(kind, name, args), { route: lookup, count: lookups, delayMs: 20 }, hosts);
+  emu.clearFaults();
+  expect(engine.state.has(name)).toBe(false);
+  const left = (await listAll(emu, list)).filter((item) => !before.includes(item.id));
+  expect(left).toHaveLength(1);
+  return { engine, left: left[0] };
 }
 
 test("killed while the CDN resource waits for its deployment, the next up adopts it: one CDN resource, the site served", async () => {
@@ -56,7 +71,7 @@ test("killed while the CDN resource waits for its deployment, the next up adopts
   // A deployment long enough for the kill to land in the wait, before create returns.
   emu.setSettings({ cdnDeployDelayMs: 5000, sslValidationDelayMs: 0 });
   writeSite(dir, siteFiles(0));
-  let engine: Engine = await killedRun(
+  const engine: Engine = await killedRun(
     emu,
     lifecycle.engine,
     (current) => upSite(current, PREFIX, dir, FIRST),
@@ -107,24 +122,16 @@ test("a CDN resource with a chosen name, killed in its deployment wait: its mark
 
 test("killed right after an auto-named bucket's POST, the next up adopts the bucket instead of making a second one", async () => {
   const { emu } = lifecycle;
-  const before = (await listAll(emu, "/object-storage/buckets")).map((bucket) => bucket.id);
-  loseAnswerAndStallLookup("POST /object-storage/buckets", "GET /object-storage/buckets");
-  let engine = await killedRun(
-    emu,
-    lifecycle.engine,
-    (current) => current.up("Bucket", "assets", {}),
-    { route: "GET /object-storage/buckets", count: 1, delayMs: 20 },
-    hosts,
+  const { engine, left } = await killedAfterPost(
+    { kind: "Bucket", name: "assets", args: {} },
+    { post: "POST /object-storage/buckets", lookup: "GET /object-storage/buckets" },
+    "/object-storage/buckets",
   );
-  emu.clearFaults();
-  expect(engine.state.has("assets")).toBe(false);
-  const made = (await listAll(emu, "/object-storage/buckets")).filter((bucket) => !before.includes(bucket.id));
-  expect(made).toHaveLength(1);
-  expect(made[0].name).toMatch(/^assets-[a-z0-9]{7}$/);
+  expect(left.name).toMatch(/^assets-[a-z0-9]{7}$/);
 
   await engine.up("Bucket", "assets", {});
-  expect(engine.get("assets").id).toBe(made[0].id);
-  expect(engine.get("assets").outputs.name).toBe(made[0].name);
+  expect(engine.get("assets").id).toBe(left.id);
+  expect(engine.get("assets").outputs.name).toBe(left.name);
   expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
   // And from then on, nothing to do.
   expect((await engine.preview("Bucket", "assets", {})).op).toBe("same");
@@ -136,52 +143,43 @@ test("killed right after an imported certificate's POST, the next up adopts it b
   const intermediate = await (await TestCa.root()).intermediate("Cut Intermediate");
   const made = await intermediate.server([`shop.${PREFIX}.example`]);
   const args = { certificate: made.certificatePem, certificateChain: intermediate.certificatePem, privateKey: made.privateKeyPem };
-  const before = (await listAll(emu, "/cdn/ssl-certificate")).map((cert) => cert.id);
-  loseAnswerAndStallLookup("POST /cdn/ssl-certificate/import", "GET /cdn/ssl-certificate", 2);
-  let engine = await killedRun(
-    emu,
-    lifecycle.engine,
-    (current) => current.up("ImportedCertificate", "shop", args),
-    // The list before the POST is the first; the lookup after the lost answer is the second.
-    { route: "GET /cdn/ssl-certificate", count: 2, delayMs: 20 },
-    hosts,
+  const { engine, left } = await killedAfterPost(
+    { kind: "ImportedCertificate", name: "shop", args },
+    // The list before the POST is the first request of the route; the lookup after the lost answer the second.
+    { post: "POST /cdn/ssl-certificate/import", lookup: "GET /cdn/ssl-certificate", lookups: 2 },
+    "/cdn/ssl-certificate",
   );
-  emu.clearFaults();
-  expect(engine.state.has("shop")).toBe(false);
-  const left = (await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => !before.includes(cert.id));
-  expect(left).toHaveLength(1);
-  expect(left[0].tags).toEqual([{ key: "pulumi-mamutecloud-mark", value: expect.stringMatching(/^[a-z0-9]{12}$/) }]);
+  expect(left.tags).toEqual([{ key: "pulumi-mamutecloud-mark", value: expect.stringMatching(/^[a-z0-9]{12}$/) }]);
 
   await engine.up("ImportedCertificate", "shop", args);
-  expect(engine.get("shop").id).toBe(left[0].id);
-  expect((await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => !before.includes(cert.id))).toHaveLength(1);
+  expect(engine.get("shop").id).toBe(left.id);
+  expect((await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => cert.fingerprint_sha256 === left.fingerprint_sha256)).toHaveLength(1);
   expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
   lifecycle.engine = engine;
 }, 60_000);
 
 test("killed right after a DNS record's POST, the next up stops with how to adopt it and creates nothing; done so, it completes", async () => {
   const { emu } = lifecycle;
-  let engine = lifecycle.engine;
-  const zoneId = engine.get("zone").id;
+  const zoneId = lifecycle.engine.get("zone").id;
   const args = { zoneId, name: "blog", type: "A", values: ["192.0.2.44"] };
-  loseAnswerAndStallLookup("POST /dns/zones/{zone_id}/records", "GET /dns/zones/{zone_id}/records");
-  engine = await killedRun(emu, engine, (current) => current.up("DnsRecord", "blog", args), { route: "GET /dns/zones/{zone_id}/records", count: 1, delayMs: 20 }, hosts);
-  emu.clearFaults();
-  expect(engine.state.has("blog")).toBe(false);
-  const left = (await listAll(emu, `/dns/zones/${zoneId}/records`)).filter((record) => record.name.startsWith("blog."));
-  expect(left.map((record) => [record.type, record.values])).toEqual([["A", ["192.0.2.44"]]]);
+  const { engine, left } = await killedAfterPost(
+    { kind: "DnsRecord", name: "blog", args },
+    { post: "POST /dns/zones/{zone_id}/records", lookup: "GET /dns/zones/{zone_id}/records" },
+    `/dns/zones/${zoneId}/records`,
+  );
+  expect([left.name, left.type, left.values]).toEqual([`blog.${PREFIX}.example.`, "A", ["192.0.2.44"]]);
 
   const inventory = await fullInventory(emu);
   const refused = await engine.up("DnsRecord", "blog", args).then(
     () => "created",
     (err: Error) => err.message,
   );
-  const id = `${zoneId}/${left[0].id}`;
-  expect(refused).toContain(`already exists (${left[0].id})`);
+  const id = `${zoneId}/${left.id}`;
+  expect(refused).toContain(`already exists (${left.id})`);
   expect(refused).toContain(`If no resource of this stack has the id ${id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was interrupted`);
-  expect(refused).toContain(`it is the object that run made (created ${left[0].created_at})`);
+  expect(refused).toContain(`it is the object that run made (created ${left.created_at})`);
   expect(refused).toContain(`\`import: "${id}"\``);
-  const deleteCommand = `curl -X DELETE -H "Authorization: $MAMUTECLOUD_API_KEY" ${emu.url}/dns/zones/${zoneId}/records/${left[0].id}`;
+  const deleteCommand = `curl -X DELETE -H "Authorization: $MAMUTECLOUD_API_KEY" ${emu.url}/dns/zones/${zoneId}/records/${left.id}`;
   expect(refused).toContain(deleteCommand);
   expect(await fullInventory(emu)).toEqual(inventory);
 
