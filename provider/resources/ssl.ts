@@ -170,15 +170,15 @@ function matchesKey(cert: ApiCertificate, key: Record<string, string>): boolean 
  */
 const claimed = new Set<string>();
 
+/** The tag an imported certificate carries its ownership mark in (naming.ts). */
+export const MARK_TAG = "pulumi-mamutecloud-mark";
+
 /**
  * Requests or imports a certificate. Names are not unique (the API accepts the same request twice),
  * so after a lost answer the certificate this create made is the one matching `key` that is new
  * since a list taken before the first attempt; two such cannot be told apart, and neither is
  * adopted (the create leaves a trace).
  */
-/** The tag an imported certificate carries its ownership mark in (naming.ts). */
-export const MARK_TAG = "pulumi-mamutecloud-mark";
-
 export async function createCertificate(
   client: MamuteClient,
   request: { operation: string; what: string; path: string; body: unknown; key: CertificateKey; mark?: string },
