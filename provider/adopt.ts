@@ -6,8 +6,13 @@
 // that answered), or, for objects without a unique key, if it is new since a list taken before.
 // When the lookups fail, or several objects could be this create's, nothing is adopted and the
 // create leaves a trace (pending.ts) that the next operation resolves.
+// One more proof of ownership, whatever the time: a name derived from the resource's URN
+// (naming.ts) is held only by objects this very resource made. Found holding it, an object was
+// made by an earlier attempt of this create that the engine never heard back from (the provider
+// host killed inside the create), and is adopted.
 import { MamuteApiError, type MamuteClient } from "./client";
 import { backoffDelay } from "./client/retry";
+import { statusLine } from "./progress";
 import { PendingCreateError, SETTLED_NEXT, madeWithin, type PendingCreate } from "./pending";
 
 export interface AdoptingCreate<T> {
@@ -29,6 +34,12 @@ export interface AdoptingCreate<T> {
    * list taken before it): time then decides nothing.
    */
   newSinceBefore?: boolean;
+  /**
+   * True when the object found carries this create's ownership mark (the name derived from the
+   * resource's URN): made by an earlier, interrupted attempt of this very create. Never for a
+   * name the user chose.
+   */
+  marked?(found: T): boolean;
   /** Called on the object adopted, before anything else can run. */
   adopt?(found: T): void;
   /** Ids known not to be this create's, for the trace (with `newSinceBefore`). */
@@ -65,6 +76,15 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
     };
   };
 
+  const adoptMarked = (found: T): T => {
+    const message =
+      `${capitalized(spec.what)} already exists (${spec.idOf(found)}, created ${spec.createdAt(found)}) under the name derived ` +
+      "from this resource's URN: an earlier `pulumi up` was interrupted while creating it. Adopting it.";
+    statusLine(message);
+    spec.adopt?.(found);
+    return found;
+  };
+
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
     if (attempt > 1) await sleep(backoffDelay(attempt - 1, settings));
     try {
@@ -75,6 +95,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
       if (err.isConflict && !unknownOutcome) {
         // The API refused on the first real answer: the key is someone else's.
         const found = await spec.lookup().catch(() => []);
+        if (found.length === 1 && spec.marked?.(found[0])) return adoptMarked(found[0]);
         throw spec.conflict(found[0], err);
       }
       if (!err.outcomeUnknown && !err.isConflict) throw err;
@@ -108,6 +129,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
           { ...window, ambiguous: ids },
         );
       }
+      if (candidates.length === 1 && spec.marked?.(candidates[0])) return adoptMarked(candidates[0]);
       if (candidates.length > 0) throw spec.conflict(candidates[0], err);
       // Not made: the next attempt is safe.
     }

@@ -2,6 +2,7 @@
 // inputs (the host hands diff, update and delete the old outputs, never the old inputs) except the
 // `inputOnly` ones, carry the state version, and every error leaves redacted.
 import type * as pulumi from "@pulumi/pulumi";
+import { accountOf, namingFor } from "./naming";
 import { parsePendingId } from "./pending";
 import { redactError } from "./redact";
 import {
@@ -68,9 +69,22 @@ function guard<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...arg
 export function dynamicProvider(definition: ResourceDefinition, ctx: Context): KindOperations {
   /** Old outputs in the current shape, whichever version of the package wrote them. */
   const stateOf = (props: PropertyMap | undefined) => upgradeState(definition, own(props));
-  const outputsOf = (props: PropertyMap) => defined({ ...withoutInputOnly(definition, props), __version: STATE_VERSION });
+  // `__urn` serves naming at check; the engine knows the URN, so state need not hold it twice.
+  const outputsOf = (props: PropertyMap) => {
+    const { __urn: _urn, ...rest } = withoutInputOnly(definition, props);
+    return defined({ ...rest, __version: STATE_VERSION });
+  };
+  const account = () => {
+    try {
+      return ctx.config ? accountOf(ctx.config()) : undefined;
+    } catch {
+      return undefined; // no credential yet (a preview without one): names stay random
+    }
+  };
   return {
-    check: guard(async (olds: PropertyMap, news: PropertyMap) => checkInputs(definition, own(olds), own(news))),
+    check: guard(async (olds: PropertyMap, news: PropertyMap) =>
+      checkInputs(definition, own(olds), own(news), namingFor(news.__urn, account)),
+    ),
 
     diff: guard(async (id: string, olds: PropertyMap, news: PropertyMap) => {
       // A trace of a create whose outcome is unknown: an update could not give it a real id, a

@@ -5,6 +5,7 @@
 // installs none (it has no way to reach the engine's log): there retry waits stay silent and the
 // polls of provider/wait.ts print their lines as they always have.
 import { AsyncLocalStorage } from "node:async_hooks";
+import * as pulumi from "@pulumi/pulumi";
 
 export type ProgressReporter = (message: string) => void;
 
@@ -27,4 +28,9 @@ export function reportProgress(message: string): boolean {
   const reporter = current.getStore();
   reporter?.(message);
   return reporter !== undefined;
+}
+
+/** A status line on the resource's row (native plugin), or the engine's log (the dynamic host). */
+export function statusLine(message: string): void {
+  if (!reportProgress(message)) void pulumi.log.info(message);
 }

@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { MamuteClient } from "./client";
+import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
 
@@ -86,7 +87,7 @@ export interface ResourceDefinition {
    * Rules across properties and defaults that depend on old state (auto-naming). Runs after each
    * property was validated; values may still be UNKNOWN and must then be left alone.
    */
-  refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void;
+  refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[], naming?: AutoNaming): void;
   /** Keys `refine` adds to the inputs for itself (e.g. `__autoname`); kept as inputs after a refresh. */
   internalInputs?: readonly string[];
   /**
@@ -209,12 +210,14 @@ export function checkInputs(
   definition: ResourceDefinition,
   olds: PropertyMap,
   news: PropertyMap,
+  /** How auto-names are made: random unless the caller knows the URN (naming.ts). */
+  naming?: AutoNaming,
 ): { inputs: PropertyMap; failures: CheckFailure[] } {
   const internal = Object.fromEntries(Object.entries(news).filter(([key]) => isInternal(key)));
   const { checked, failures } = checkProperties(definition.inputs, news);
   const inputs: PropertyMap = { ...internal, ...checked };
   failures.unshift(...unknownProperties(definition.kind, definition.inputs, news));
-  definition.refine?.(inputs, olds, failures);
+  definition.refine?.(inputs, olds, failures, naming);
   return { inputs, failures };
 }
 

@@ -9,9 +9,8 @@
 // falls back to a line on the host's stdout, and the Pulumi CLI (3.146 and later, pulumi/pulumi#18253)
 // passes the stdout and stderr of a dynamic provider through to its output as info messages. If a
 // later SDK connects the host to the engine, the same call becomes a structured engine log.
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { reportProgress } from "./progress";
+import { statusLine } from "./progress";
 
 const UNITS_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000 };
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -94,11 +93,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function defaultLog(message: string): void {
-  // The native plugin reports on the resource's row (an ephemeral status line with its URN); the
-  // dynamic host installs no reporter, so there the line takes the path described above.
-  if (!reportProgress(message)) void pulumi.log.info(message);
-}
+// The native plugin reports on the resource's row (an ephemeral status line with its URN); the
+// dynamic host installs no reporter, so there the line takes the path described above.
+const defaultLog = statusLine;
 
 /** Polls until `done`; returns the last observation. */
 export async function waitUntil<T>(spec: WaitSpec<T>): Promise<T> {

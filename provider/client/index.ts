@@ -136,8 +136,19 @@ export class MamuteClient {
     this.stampSample = { low: stamped - answeredLocal, high: stamped - sentLocal };
   }
 
+  private prefixed(path: string): string {
+    return path.startsWith("/object-storage") ? this.config.storagePathPrefix + path : path;
+  }
+
+  /** A curl command that deletes the object at `path`, for messages: the credential by its variable, never its value. */
+  deleteCommand(path: string): string {
+    const { apiKey, authHeader, endpoint } = this.config;
+    const header = !apiKey ? "Authorization: Bearer $MAMUTECLOUD_TOKEN" : authHeader === "x-api-key" ? "X-API-Key: $MAMUTECLOUD_API_KEY" : "Authorization: $MAMUTECLOUD_API_KEY";
+    return `curl -X DELETE -H "${header}" ${endpoint.replace(/\/+$/, "")}${this.prefixed(path)}`;
+  }
+
   async call<T>(call: ApiCall<T>): Promise<T> {
-    const path = call.path.startsWith("/object-storage") ? this.config.storagePathPrefix + call.path : call.path;
+    const path = this.prefixed(call.path);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) {
       if (value !== undefined) query.set(key, String(value));

@@ -34,8 +34,8 @@ import { packageVersion } from "../version";
 import { emptyproto, anyproto, fromStruct, grpc, toStruct } from "./wire";
 
 
-/** Keys only the dynamic SDK sends; the native one gives the logical name in the request. */
-const DYNAMIC_ONLY = ["__kind", "__logicalName", "__provider"];
+/** Keys only the dynamic SDK sends; the native one gives the logical name and the URN in the request. */
+const DYNAMIC_ONLY = ["__kind", "__logicalName", "__urn", "__provider"];
 
 function withoutDynamicKeys(props: PropertyMap): PropertyMap {
   return Object.fromEntries(Object.entries(props).filter(([key]) => !DYNAMIC_ONLY.includes(key)));
@@ -192,7 +192,7 @@ export class MamutePlugin {
         const olds = fromStruct(request.getOlds());
         const news = fromStruct(request.getNews());
         const name = request.getName() || nameFromUrn(request.getUrn());
-        const checked = await operations.check(olds.props, { ...withoutDynamicKeys(news.props), __logicalName: name });
+        const checked = await operations.check(olds.props, { ...withoutDynamicKeys(news.props), __logicalName: name, __urn: request.getUrn() });
         const response = new provproto.CheckResponse();
         response.setInputs(toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...declaredSecrets(definition)]));
         for (const failure of checked.failures) {

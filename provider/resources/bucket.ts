@@ -1,11 +1,11 @@
 // Bucket: `/object-storage/buckets`. The name updates in place (rename); the storage class cannot
 // change, so a new one replaces the bucket. A bucket that still holds files is never deleted
 // unless `forceDestroy` is set: the API itself would delete the files with it.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import {
@@ -56,20 +56,6 @@ const fileListPage = z.object({
   pagination: z.object({ total: z.number().int() }),
 });
 
-/** `<logical>-<7 random>`, shaped to pass the bucket name rule whatever the logical name is. */
-export function generateBucketName(logicalName: unknown): string {
-  const base =
-    String(typeof logicalName === "string" ? logicalName : "bucket")
-      .toLowerCase()
-      .replace(/[^a-z0-9-]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 55)
-      .replace(/-+$/, "") || "bucket";
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const suffix = Array.from(randomBytes(7), (byte) => alphabet[byte % alphabet.length]).join("");
-  return `${base}-${suffix}`;
-}
-
 function outputsOf(bucket: ApiBucket): PropertyMap {
   return {
     name: bucket.name,
@@ -87,10 +73,11 @@ async function findByName(client: MamuteClient, name: string): Promise<ApiBucket
   return buckets.find((bucket) => bucket.name === name);
 }
 
-function nameTaken(name: string, found: ApiBucket | undefined): Error {
+/** `interrupted`: the advice for a create (interruptedAdvice), not for a rename. */
+function nameTaken(name: string, found: ApiBucket | undefined, interrupted = ""): Error {
   const holder = found ? ` by bucket ${found.id}` : " (bucket names are unique across MamuteCloud)";
   return new CreateConflictError(
-    `bucket name "${name}" is already taken${holder}. ${conflictAdvice("bucket")} ` +
+    `bucket name "${name}" is already taken${holder}. ${interrupted}${conflictAdvice("bucket")} ` +
       "Otherwise choose another name, or omit name to get a generated one.",
   );
 }
@@ -122,7 +109,7 @@ export const bucket: ResourceDefinition = {
     name: {
       description:
         "Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. " +
-        "Omitted: `<resource name>-<7 random characters>`, kept stable across runs.",
+        "Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
       schema: bucketName,
       computed: true,
     },
@@ -146,9 +133,9 @@ export const bucket: ResourceDefinition = {
     createdAt: { description: "When the bucket was created (ISO 8601).", schema: z.string() },
   },
 
-  internalInputs: ["__autoname", "__generatedName"],
+  internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
 
-  refine(inputs, olds, failures) {
+  refine(inputs, olds, failures, naming) {
     refuseLosingFiles(inputs, olds, failures);
     if (inputs.name !== undefined) {
       inputs.__autoname = false;
@@ -161,8 +148,7 @@ export const bucket: ResourceDefinition = {
     const generated = typeof olds.__generatedName === "string" ? olds.__generatedName : olds.name;
     const kept = olds.__autoname === true && typeof generated === "string" ? generated : undefined;
     const replacing = kept !== undefined && replacementsOf(bucket, changedProperties(bucket, olds, { ...inputs, name: kept })).length > 0;
-    inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
-    inputs.__autoname = true;
+    autoname(inputs, olds, naming, kept, replacing);
     inputs.__generatedName = inputs.name;
   },
 
@@ -190,7 +176,15 @@ export const bucket: ResourceDefinition = {
         return found ? [found] : [];
       },
       createdAt: (found) => found.created_at,
-      conflict: (found) => nameTaken(name, found),
+      // Found by its name: a name derived from this resource's URN is this resource's.
+      marked: () => inputs.__nameFromUrn === true,
+      conflict: (found) =>
+        nameTaken(
+          name,
+          found,
+          found &&
+            `${interruptedAdvice({ kind: "Bucket", id: found.id, createdAt: found.created_at, removal: deleteIt(client, bucketPath(found.id)) })} `,
+        ),
     });
     return { id: created.id, outs: outputsOf(created) };
   },

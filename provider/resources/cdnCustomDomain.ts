@@ -11,7 +11,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
 import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -159,9 +159,16 @@ function nameInUse(domainName: string, cause: MamuteApiError | undefined, found:
         `${conflictAdvice("custom domain")} Otherwise choose another name.`,
     );
   }
+  const interrupted = interruptedAdvice({
+    kind: "CdnCustomDomain",
+    id: joinChildId(resourceId, found.id),
+    createdAt: found.created_at,
+    // The API has no delete of its own for one: it is an entry of the resource's list.
+    removal: `detach it (in the dashboard, or with \`PUT /cdn/resource/${resourceId}\` whose \`custom_domains\` lists only the others)`,
+  });
   return new CreateConflictError(
     `custom domain "${domainName}" is already in use on CDN resource ${resourceId} as ${found.id}; a name is served by one ` +
-      `custom domain only. ${conflictAdvice("custom domain")} Otherwise choose another name.`,
+      `custom domain only. ${interrupted} ${conflictAdvice("custom domain")} Otherwise choose another name.`,
   );
 }
 

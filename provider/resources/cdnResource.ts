@@ -10,7 +10,8 @@ import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -26,7 +27,6 @@ import {
   type ApiCdnResource,
   type ApiOriginGroup,
 } from "./cdn";
-import { generateBucketName } from "./bucket";
 import { canonicalZoneDomain } from "./dns";
 
 export const DEFAULT_DEPLOY_TIMEOUT = "30m";
@@ -271,6 +271,15 @@ function originOutputs(group: ApiOriginGroup): { storageOrigin?: StorageOrigin; 
   };
 }
 
+/**
+ * A CDN resource created without a description carries this one instead: made from the URN
+ * (naming.ts), it proves that the resource holding it was made by this very resource, whatever its
+ * name, so a user-named resource whose create was interrupted (its deployment wait is inside the
+ * create) is adopted by the next `up` too. The outputs show it as the empty description it stands for.
+ */
+const OWNERSHIP_MARK = /^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/;
+const markText = (mark: string) => `Made by pulumi-mamutecloud for one Pulumi resource (mark ${mark})`;
+
 function outputsOf(resource: ApiCdnResource): PropertyMap {
   const byPriority = [...resource.behaviors].sort((a, b) => a.priority - b.priority);
   const fields = (b: z.infer<typeof behaviorResponse>) => ({
@@ -281,7 +290,7 @@ function outputsOf(resource: ApiCdnResource): PropertyMap {
   const main = byPriority.find((b) => b.priority === 0);
   return {
     name: resource.name,
-    description: resource.description,
+    description: OWNERSHIP_MARK.test(resource.description) ? "" : resource.description,
     ...originOutputs(originGroupOf(resource)),
     distributionDomain: resource.distribution_domain,
     defaultBehavior: defaultBehaviorSchema.parse(main ? fields(main) : {}),
@@ -382,10 +391,11 @@ async function findByName(client: MamuteClient, name: string): Promise<ApiCdnRes
   return all.find((resource) => resource.name === name);
 }
 
-function nameTaken(name: string, found: ApiCdnResource | undefined): Error {
+/** `interrupted`: the advice for a create (interruptedAdvice), not for a rename. */
+function nameTaken(name: string, found: ApiCdnResource | undefined, interrupted = ""): Error {
   return new CreateConflictError(
     `CDN resource name "${name}" is already taken${found ? ` by CDN resource ${found.id} (${found.distribution_domain})` : ""}. ` +
-      `${conflictAdvice("CDN resource")} Otherwise choose another name, or omit name to get a generated one.`,
+      `${interrupted}${conflictAdvice("CDN resource")} Otherwise choose another name, or omit name to get a generated one.`,
   );
 }
 
@@ -517,11 +527,18 @@ export const cdnResource: ResourceDefinition = {
     name: {
       description:
         "Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: " +
-        "`<resource name>-<7 random characters>`, kept stable across runs.",
+        "`<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
       schema: nameSchema,
       computed: true,
     },
-    description: { description: "Free text, at most 500 characters.", schema: z.string().max(500), default: "" },
+    description: {
+      description:
+        "Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead " +
+        "(`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next " +
+        "`pulumi up`; the output shows `\"\"`.",
+      schema: z.string().max(500),
+      default: "",
+    },
     storageOrigin: {
       description: "Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.",
       schema: storageOriginSchema,
@@ -570,9 +587,9 @@ export const cdnResource: ResourceDefinition = {
     createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
   },
 
-  internalInputs: ["__autoname"],
+  internalInputs: ["__autoname", "__nameFromUrn", "__mark"],
 
-  refine(inputs, olds, failures: CheckFailure[]) {
+  refine(inputs, olds, failures: CheckFailure[], naming) {
     const kind = originKind(inputs);
     const originInvalid = failures.some((f) => f.property === "storageOrigin" || f.property === "customOrigin");
     if (inputs.storageOrigin !== undefined && inputs.customOrigin !== undefined) {
@@ -599,14 +616,16 @@ export const cdnResource: ResourceDefinition = {
         reason: "subdomainRouting needs a storage origin: the edge rewrites bucket paths, which a custom origin does not have",
       });
     }
+    const mark = inputs.description === "" ? naming?.mark() : undefined;
+    if (mark) inputs.__mark = mark;
+    else delete inputs.__mark;
     if (inputs.name !== undefined) {
       inputs.__autoname = false;
       return;
     }
     const kept = olds.__autoname === true && typeof olds.name === "string" ? olds.name : undefined;
     const replacing = kept !== undefined && (cdnResource.replaces?.(olds, inputs) ?? []).length > 0;
-    inputs.name = kept !== undefined && !replacing ? kept : generateBucketName(inputs.__logicalName);
-    inputs.__autoname = true;
+    autoname(inputs, olds, naming, kept, replacing);
   },
 
   same: {
@@ -636,8 +655,21 @@ export const cdnResource: ResourceDefinition = {
   async create(ctx, inputs) {
     const client = ctx.client();
     const name = String(inputs.name);
-    // Before anything is made: a taken name fails here, with nothing to clean up.
-    if (inputs.distributionDomain !== undefined) await ensureDistributionAvailable(client, String(inputs.distributionDomain));
+    // Found by its name, an object is this resource's when that name was derived from the URN, or
+    // when it carries the mark made from it (adopt.ts).
+    const mark = typeof inputs.__mark === "string" ? markText(inputs.__mark) : undefined;
+    const marked = (found: ApiCdnResource) => inputs.__nameFromUrn === true || (mark !== undefined && found.description === mark);
+    // Before anything is made: a taken name fails here, with nothing to clean up. Unless an
+    // earlier, interrupted attempt of this create took it: the POST below then adopts that one.
+    if (inputs.distributionDomain !== undefined) {
+      const domain = String(inputs.distributionDomain);
+      try {
+        await ensureDistributionAvailable(client, domain);
+      } catch (err) {
+        const earlier = err instanceof CreateConflictError ? await findByName(client, name).catch(() => undefined) : undefined;
+        if (!earlier || !marked(earlier) || earlier.distribution_domain !== domain) throw err;
+      }
+    }
 
     const created = await createAdopting({
       client,
@@ -651,7 +683,7 @@ export const cdnResource: ResourceDefinition = {
           path: "/cdn/resource",
           body: {
             name,
-            description: inputs.description,
+            description: inputs.description === "" && mark !== undefined ? mark : inputs.description,
             origin_group: originGroupBody(inputs),
             custom_error_responses: errorResponsesBody((inputs.customErrorResponses ?? []) as ErrorResponse[]),
           },
@@ -662,7 +694,14 @@ export const cdnResource: ResourceDefinition = {
         return found ? [found] : [];
       },
       createdAt: (found) => found.created_at,
-      conflict: (found) => nameTaken(name, found),
+      marked,
+      conflict: (found) =>
+        nameTaken(
+          name,
+          found,
+          found &&
+            `${interruptedAdvice({ kind: "CdnResource", id: found.id, createdAt: found.created_at, removal: deleteIt(client, cdnResourcePath(found.id)) })} `,
+        ),
     });
 
     let latest = created;

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
 import { isUnknown, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
@@ -148,7 +148,15 @@ function listAtName(client: MamuteClient, zoneId: string, fqdn: string): Promise
   });
 }
 
-function conflictError(type: string, fqdn: string, found: ApiRecord | undefined, atName: ApiRecord[], cause: MamuteApiError | undefined): Error {
+function conflictError(
+  client: MamuteClient,
+  zoneId: string,
+  type: string,
+  fqdn: string,
+  found: ApiRecord | undefined,
+  atName: ApiRecord[],
+  cause: MamuteApiError | undefined,
+): Error {
   const where = withoutTrailingDot(fqdn);
   if (found?.managed) {
     return new CreateConflictError(
@@ -157,9 +165,11 @@ function conflictError(type: string, fqdn: string, found: ApiRecord | undefined,
     );
   }
   if (found) {
+    const id = recordId(zoneId, found.id);
+    const interrupted = interruptedAdvice({ kind: "DnsRecord", id, createdAt: found.created_at, removal: deleteIt(client, recordPath(zoneId, found.id)) });
     return new CreateConflictError(
       `${aRecordOf(type)} for ${where} already exists (${found.id}); a name and type hold one record set. ` +
-        `${conflictAdvice("record")} Otherwise choose another name or type.`,
+        `${interrupted} ${conflictAdvice("record")} Otherwise choose another name or type.`,
     );
   }
   const other = atName.find((record) => record.type === "CNAME" || type === "CNAME");
@@ -367,7 +377,7 @@ export const dnsRecord: ResourceDefinition = {
         return atName.filter((record) => record.type === type);
       },
       createdAt: (found) => found.created_at,
-      conflict: (found, cause) => conflictError(type, fqdn, found, atName, cause),
+      conflict: (found, cause) => conflictError(client, zoneId, type, fqdn, found, atName, cause),
     });
     return { id: recordId(zoneId, created.id), outs: outputsOf(created, inputs.name, zoneDomain) };
   },

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice } from "../conflict";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import type { PropertyMap, ResourceDefinition } from "../resource";
@@ -43,10 +43,13 @@ async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZo
   return zones.find((zone) => zone.domain === domain);
 }
 
-function domainTaken(domain: string, found: ApiZone | undefined): Error {
+function domainTaken(client: MamuteClient, domain: string, found: ApiZone | undefined): Error {
   const holder = found ? ` (zone ${found.id})` : "";
+  const interrupted = found
+    ? `${interruptedAdvice({ kind: "DnsZone", id: found.id, createdAt: found.created_at, removal: deleteIt(client, zonePath(found.id)) })} `
+    : "";
   return new CreateConflictError(
-    `a DNS zone for "${domain}" already exists${holder}; a domain has one zone. ${conflictAdvice("zone")} Otherwise ` +
+    `a DNS zone for "${domain}" already exists${holder}; a domain has one zone. ${interrupted}${conflictAdvice("zone")} Otherwise ` +
       `manage the existing zone's records with DnsRecord and zoneId: "${found?.id ?? "<zone id>"}" instead of a DnsZone.`,
   );
 }
@@ -97,7 +100,7 @@ export const dnsZone: ResourceDefinition = {
         return found ? [found] : [];
       },
       createdAt: (found) => found.created_at,
-      conflict: (found) => domainTaken(domain, found),
+      conflict: (found) => domainTaken(client, domain, found),
     });
     return { id: created.id, outs: outputsOf(created) };
   },

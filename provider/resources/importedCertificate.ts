@@ -4,6 +4,7 @@
 // returns the PEM texts, so they stay as the state has them (canonical, so reformatting a file
 // is no change); every one of them replaces the certificate, the new one created first.
 import { z } from "zod";
+import type { AutoNaming } from "../naming";
 import { registerSecret } from "../redact";
 import { isUnknown, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, fingerprintOf, keyMatchesCertificate, type Outcome } from "./pem";
@@ -13,6 +14,7 @@ import {
   certificateOperations,
   createCertificate,
   deleteTimeoutInput,
+  MARK_TAG,
   type ApiCertificate,
 } from "./ssl";
 
@@ -35,6 +37,14 @@ function known(value: unknown): value is string {
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
   return { domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names, ...certificateFacts(cert) };
+}
+
+function markOf(naming: AutoNaming | undefined, certificate: string, chain: unknown): string | undefined {
+  try {
+    return naming?.mark(`${fingerprintOf(certificate)}\0${typeof chain === "string" ? chain : ""}`);
+  } catch {
+    return undefined; // not a certificate: check says so
+  }
 }
 
 function sameFingerprint(olds: PropertyMap, certificatePem: unknown): boolean {
@@ -87,8 +97,16 @@ export const importedCertificate: ResourceDefinition = {
     ...certificateFactOutputs,
   },
 
-  refine(inputs, _olds, failures: CheckFailure[]) {
+  internalInputs: ["__mark"],
+
+  refine(inputs, _olds, failures: CheckFailure[], naming) {
     const { certificate, privateKey, certificateChain } = inputs;
+    // The mark of this resource's certificate: a replacement (every input replaces) changes the
+    // fingerprint or the chain, so the new certificate's mark differs from the old one's, which
+    // still exists while the new one is made.
+    const mark = known(certificate) && !isUnknown(certificateChain) ? markOf(naming, certificate, certificateChain) : undefined;
+    if (mark) inputs.__mark = mark;
+    else delete inputs.__mark;
     if (known(certificate) && known(privateKey)) {
       const problem = keyMatchesCertificate(certificate, privateKey);
       if (problem) failures.push({ property: "privateKey", reason: problem });
@@ -122,8 +140,10 @@ export const importedCertificate: ResourceDefinition = {
         certificate: certificatePem,
         private_key: privateKey,
         ...(typeof inputs.certificateChain === "string" ? { certificate_chain: inputs.certificateChain } : {}),
+        ...(typeof inputs.__mark === "string" ? { tags: [{ key: MARK_TAG, value: inputs.__mark }] } : {}),
       },
       key: { type: "imported", fingerprint },
+      mark: typeof inputs.__mark === "string" ? inputs.__mark : undefined,
     });
     return { id: created.id, outs: outputsOf(created) };
   },

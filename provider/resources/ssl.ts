@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { MamuteApiError, type MamuteClient } from "../client";
 import { pendingAmong } from "../pending";
+import { statusLine } from "../progress";
 import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
 
@@ -34,6 +35,8 @@ const certificateResponse = z.object({
   in_use_by: z.array(certificateUser),
   issued_at: z.string().nullable(),
   created_at: z.string(),
+  // Only an imported certificate has them; the provider's ownership mark is one (createCertificate).
+  tags: z.array(z.object({ key: z.string(), value: z.string() })).default([]),
 });
 export type ApiCertificate = z.infer<typeof certificateResponse>;
 
@@ -167,6 +170,9 @@ function matchesKey(cert: ApiCertificate, key: Record<string, string>): boolean 
  */
 const claimed = new Set<string>();
 
+/** The tag an imported certificate carries its ownership mark in (naming.ts). */
+export const MARK_TAG = "pulumi-mamutecloud-mark";
+
 /**
  * Requests or imports a certificate. Names are not unique (the API accepts the same request twice),
  * so after a lost answer the certificate this create made is the one matching `key` that is new
@@ -175,12 +181,24 @@ const claimed = new Set<string>();
  */
 export async function createCertificate(
   client: MamuteClient,
-  request: { operation: string; what: string; path: string; body: unknown; key: CertificateKey },
+  request: { operation: string; what: string; path: string; body: unknown; key: CertificateKey; mark?: string },
 ): Promise<ApiCertificate> {
-  const { operation } = request;
+  const { operation, mark } = request;
   const key: Record<string, string> = { ...request.key };
   const matching = async () => (await listCertificates(client)).filter((cert) => matchesKey(cert, key));
-  const before = new Set((await matching()).map((cert) => cert.id));
+  const listed = await matching();
+  // A certificate carrying this create's mark was made by an earlier attempt of this very create,
+  // interrupted before the engine heard of it (a certificate has no unique key: no 409 would say so).
+  const earlier = mark === undefined ? [] : listed.filter((cert) => !claimed.has(cert.id) && cert.tags.some((tag) => tag.key === MARK_TAG && tag.value === mark));
+  if (earlier.length === 1) {
+    statusLine(
+      `${request.what} already exists (${earlier[0].id}, created ${earlier[0].created_at}) with the mark of this resource: an ` +
+        "earlier `pulumi up` was interrupted while creating it. Adopting it.",
+    );
+    claimed.add(earlier[0].id);
+    return earlier[0];
+  }
+  const before = new Set(listed.map((cert) => cert.id));
   const created = await createAdopting({
     client,
     key,

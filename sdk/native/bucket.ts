@@ -4,7 +4,7 @@ import { invokeOptions, resourceInputs, resourceOptions } from "./common";
 
 export interface BucketArgs {
   /**
-   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   name?: pulumi.Input<string>;
   /**
@@ -31,7 +31,7 @@ export class Bucket extends pulumi.CustomResource {
   }
 
   /**
-   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   declare readonly name: pulumi.Output<string>;
   /**
@@ -75,7 +75,7 @@ export interface GetBucketResult {
   /** The Bucket's id (its import id). */
   readonly id: string;
   /**
-   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   readonly name: string;
   /**

@@ -5,11 +5,11 @@ import type * as types from "./types";
 
 export interface CdnResourceArgs {
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   name?: pulumi.Input<string>;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   description?: pulumi.Input<string>;
   /**
@@ -64,11 +64,11 @@ export class CdnResource extends pulumi.CustomResource {
   }
 
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   declare readonly name: pulumi.Output<string>;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   declare readonly description: pulumi.Output<string>;
   /**
@@ -144,11 +144,11 @@ export interface GetCdnResourceResult {
   /** The CdnResource's id (its import id). */
   readonly id: string;
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 random characters>`, kept stable across runs.
+   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
    */
   readonly name: string;
   /**
-   * Free text, at most 500 characters.
+   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
    */
   readonly description: string;
   /**

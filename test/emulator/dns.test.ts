@@ -229,6 +229,8 @@ describe("DNS records", () => {
   it("answers 409 for a duplicate name+type and for a CNAME beside other data, either way round", async () => {
     await api().post(records(), { name: "dup", type: "A", values: ["192.0.2.1"] });
     expectError(await api().post(records(), { name: "DUP.records.example.", type: "A", values: ["192.0.2.2"] }), 409, "conflict");
+    // The very same record again (a create repeated after its answer was lost): refused, never a duplicate.
+    expectError(await api().post(records(), { name: "dup", type: "A", values: ["192.0.2.1"] }), 409, "conflict");
     expect((await api().post(records(), { name: "dup", type: "TXT", values: ["ok"] })).status).toBe(201);
     expectError(await api().post(records(), { name: "dup", type: "CNAME", values: ["x.example."] }), 409, "conflict");
 

@@ -76,7 +76,7 @@ export class Engine {
   /** What the SDK class sends for these args (undefined outputs are dropped on the wire). */
   props(kind: string, name: string, args: Props): Props {
     if (this.provider === undefined) return { ...args };
-    return { ...resourceProps(kind, name, args, []), __provider: this.provider };
+    return { ...resourceProps(kind, name, args, [], this.host.urn(kind, name)), __provider: this.provider };
   }
 
   /**

@@ -11,16 +11,20 @@ export interface Registration {
   additionalSecretOutputs: string[];
   /** The plugin version the registration asks the engine for ("" for none). */
   version: string;
+  /** The URNs the registration says it depends on (what the engine orders it after). */
+  dependencies: string[];
 }
 
 export const registrations: Registration[] = [];
 const secretOutputsByName = new Map<string, string[]>();
 const versionByName = new Map<string, string>();
+const dependenciesByName = new Map<string, string[]>();
 
 const original = MockMonitor.prototype.registerResource;
 MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
   secretOutputsByName.set(req.getName(), req.getAdditionalsecretoutputsList());
   versionByName.set(req.getName(), req.getVersion());
+  dependenciesByName.set(req.getName(), req.getDependenciesList());
   return original.call(this, req, callback);
 };
 
@@ -34,6 +38,7 @@ export async function captureRegistrations(): Promise<void> {
           inputs: args.inputs,
           additionalSecretOutputs: secretOutputsByName.get(args.name) ?? [],
           version: versionByName.get(args.name) ?? "",
+          dependencies: dependenciesByName.get(args.name) ?? [],
         });
         return { id: `${args.name}-id`, state: args.inputs };
       },

@@ -14,6 +14,8 @@ import addFormats from "ajv-formats";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine, UNKNOWN } from "../harness/engine";
 import { buildManifest } from "../../provider/sync/manifest";
+import { accountOf, derivedNaming } from "../../provider/naming";
+import { killedRun } from "../harness/kill";
 import { HostCallError, ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
 import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
 
@@ -102,6 +104,45 @@ test("CheckConfig names a bad setting; DiffConfig reports a change of account wi
   expect(same.changes).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
   const moved = await diffConfig(host, { endpoint: emu.url }, { endpoint: "http://127.0.0.1:1" });
   expect(moved).toEqual({ changes: provproto.DiffResponse.DiffChanges.DIFF_SOME, replaces: [], diffs: ["endpoint"] });
+});
+
+test("Check derives an auto-name from the request's URN, the same on every check, and keeps the URN out of the inputs", async () => {
+  const account = accountOf({ endpoint: emu.url, apiKey: emu.apiKey });
+  const expected = derivedNaming(nativeUrnOf("Bucket", "derived"), account!).name("derived").name;
+  const first = await host.check("Bucket", "derived", {}, {});
+  expect(first.inputs).toMatchObject({ name: expected, __nameFromUrn: true });
+  expect(first.inputs.__urn).toBeUndefined();
+  expect((await host.check("Bucket", "derived", {}, {})).inputs.name).toBe(expected);
+  expect((await host.check("Bucket", "other", {}, {})).inputs.name).not.toBe(expected.replace("derived", "other"));
+});
+
+test("a DNS record create killed inside the plugin: the next up names the import id; imported with it, the stack is whole", async () => {
+  const zoneEngine = await Engine.create(await rig.plugin({ emu }));
+  await zoneEngine.up("DnsZone", "cut-zone", { domain: "cut-native.example" });
+  const zoneId = zoneEngine.get("cut-zone").id;
+  const args = { zoneId, name: "www", type: "A", values: ["192.0.2.80"] };
+  emu.setFaults({
+    seed: 1,
+    rules: [
+      { route: "POST /dns/zones/{zone_id}/records", fault: "lost_response", times: 1 },
+      { route: "GET /dns/zones/{zone_id}/records", fault: "delay", delayMs: 1000, times: 1 },
+    ],
+  });
+  const next = await killedRun(emu, zoneEngine, (current) => current.up("DnsRecord", "www", args), { route: "GET /dns/zones/{zone_id}/records", count: 1, delayMs: 20 }, [], () =>
+    rig.plugin({ emu }),
+  );
+  emu.clearFaults();
+  const [made] = (await listAll(emu, `/dns/zones/${zoneId}/records`)).filter((record) => record.name === "www.cut-native.example.");
+  const id = `${zoneId}/${made.id}`;
+  const refused = await next.up("DnsRecord", "www", args).then(() => "created", (err: Error) => err.message);
+  expect(refused).toContain(`adopt it by adding the resource option \`import: "${id}"\``);
+  // What the message says for the native provider: the `import` option, for one up.
+  const imported = await next.import("DnsRecord", "www", id, args);
+  expect(imported.diff.changes).toBe("none");
+  expect((await next.up("DnsRecord", "www", args)).op).toBe("same");
+  expect(next.get("www").id).toBe(id);
+  await next.destroy("www");
+  await next.destroy("cut-zone");
 });
 
 test("configured from the environment alone (no provider inputs), the plugin creates in that account", async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Engine } from "../harness/engine";
-import { cleanEnv, stackConfig } from "../harness/emulator";
+import { killedRun } from "../harness/kill";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { ProviderHost } from "../harness/providerHost";
 import { CHANGED, FIRST, bucketContents, fetchFromEdge, siteFiles, upSite, writeSite, type SiteVersion } from "../harness/site";
@@ -41,22 +41,8 @@ afterAll(async () => {
  * plus `minMs` to `maxMs` (seeded).
  */
 async function killedUp(version: SiteVersion, route: string, count: number, minMs: number, maxMs: number): Promise<void> {
-  const { emu } = lifecycle;
-  emu.resetRequests();
-  let finished = false;
-  const run = upSite(engine, PREFIX, dir, version).then(
-    () => "finished",
-    () => "failed",
-  ).finally(() => (finished = true));
-  while (!finished && (emu.requests().routes[route] ?? 0) < count) await new Promise((resolve) => setTimeout(resolve, 2));
-  await new Promise((resolve) => setTimeout(resolve, minMs + Math.floor(random() * (maxMs - minMs))));
-  await engine.host.kill();
-  // The run was cut short, not finished: the kill landed where the test meant it to.
-  expect(await run).toBe("failed");
-  const host = await ProviderHost.start({ env: cleanEnv() });
-  hosts.push(host);
-  await host.configure(stackConfig(emu));
-  engine = engine.resumeWith(host);
+  const delayMs = minMs + Math.floor(random() * (maxMs - minMs));
+  engine = await killedRun(lifecycle.emu, engine, (current) => upSite(current, PREFIX, dir, version), { route, count, delayMs }, hosts);
 }
 
 function stallCertificateReads(): void {

@@ -14,6 +14,7 @@ test("Bucket registers as pulumi-nodejs:dynamic/mamutecloud:Bucket with its args
     forceDestroy: true,
     __kind: "Bucket",
     __logicalName: "assets",
+    __urn: "urn:pulumi:stack::project::pulumi-nodejs:dynamic/mamutecloud:Bucket::assets",
   });
   // The shim, serialized: it requires the package's provider at call time and captures nothing else.
   expect(bucket.inputs.__provider).toContain('require("pulumi-mamutecloud/provider")');

@@ -51,6 +51,18 @@ test("without a domain: bucket, credential, files and CDN, each a child of the s
   }
 });
 
+test("every child sends its URN, as the engine names it, for names derived from it; the parent adds no dependency", async () => {
+  const site = new mamutecloud.StaticSite("urns", { path: path.join(dir, "www") });
+  await settled();
+  const children = childrenOf("urns");
+  for (const [name, child] of [["bucket", site.bucket], ["credential", site.credential], ["cdn", site.cdn]] as const) {
+    expect(children[name].inputs.__urn).toBe(await urnOf(child));
+  }
+  expect(children.bucket.inputs.__urn).toBe("urn:pulumi:stack::project::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:Bucket::urns-bucket");
+  // A component as a dependency stands for all its children: the bucket would wait for the CDN resource that serves it.
+  expect(registrations.find((r) => r.name === "urns-bucket")?.dependencies).toEqual([]);
+});
+
 test("with an existing zone and a given certificate: no zone, no certificate request; the custom domain uses it", async () => {
   new mamutecloud.StaticSite("byo", {
     path: path.join(dir, "www"),
