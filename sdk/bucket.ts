@@ -6,7 +6,7 @@ export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
 export interface BucketArgs {
   /**
    * 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in
-   * place. Omitted: `<resource name>-<7 random characters>`, stable across runs.
+   * place. Omitted: `<resource name>-<7 characters derived from the resource's URN and the account>`, kept across runs (see the README's "Interrupted creates").
    */
   name?: pulumi.Input<string>;
   /** `Standard` (default), `InfrequentAccess` or `Archive`. Changing it replaces the bucket. */

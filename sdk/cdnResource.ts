@@ -77,7 +77,7 @@ export interface CdnCustomErrorResponse {
 }
 
 export interface CdnResourceArgs {
-  /** Unique among your CDN resources. Omitted: `<resource name>-<7 random characters>`, stable across runs. Changes in place. */
+  /** Unique among your CDN resources. Omitted: `<resource name>-<7 characters derived from the resource's URN and the account>`, kept across runs (see the README's "Interrupted creates"). Changes in place. */
   name?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
   /** Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; switching kinds replaces the resource. */
