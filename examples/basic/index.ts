@@ -4,7 +4,7 @@ import * as mamutecloud from "pulumi-mamutecloud";
 const config = new pulumi.Config();
 const domain = config.get("domain") ?? "example.com";
 
-// A bucket named "<stack resource name>-<7 random characters>", and a credential that can only
+// A bucket named "<stack resource name>-<7 characters derived from its URN>", and a credential that can only
 // reach this bucket. forceDestroy lets `pulumi destroy` delete it with its files.
 const site = new mamutecloud.Bucket("site", { forceDestroy: true });
 const deployer = new mamutecloud.BucketCredential("deployer", { bucketId: site.id });
