@@ -1,7 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { buildManifest } from "../provider/sync/manifest";
+import type * as pulumi from "@pulumi/pulumi";
 import { MamuteResource } from "./resource";
-import { SYNCED_FOLDER_OUTPUTS } from "./syncedFolder";
+import { SYNCED_FOLDER_OUTPUTS, folderProps } from "./syncedFolder";
 
 export interface SiteReleasesArgs {
   /** Id of the bucket (a `Bucket`'s `id`): the one the CDN resource's storage origin serves. Changing it replaces the resource. */
@@ -51,8 +50,6 @@ const outputs = [
   "releases",
   "contentReleaseId",
   "originPath",
-  "filesDigest",
-  "filesIndex",
 ];
 
 /**
@@ -110,14 +107,6 @@ export class SiteReleases extends MamuteResource {
   declare readonly filesIndex: pulumi.Output<string>;
 
   constructor(name: string, args: SiteReleasesArgs, opts?: pulumi.CustomResourceOptions) {
-    const manifest = buildManifest(args);
-    super(
-      "SiteReleases",
-      name,
-      { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers },
-      outputs,
-      opts,
-      ["secretAccessKey"],
-    );
+    super("SiteReleases", name, folderProps(args), outputs, opts, ["secretAccessKey"]);
   }
 }

@@ -58,8 +58,20 @@ export const SYNCED_FOLDER_OUTPUTS = [
   "s3Endpoint",
   "files",
   "headers",
+  "filesDigest",
+  "filesIndex",
   "syncedAt",
 ] as const;
+
+/**
+ * The props of a class that deploys a local folder (SyncedFolder, SiteReleases): the args, the S3
+ * secret as a secret even when given as a plain string, and the folder's manifest, read now, in
+ * the program: it is an input, so the engine diffs it file by file.
+ */
+export function folderProps<T extends { path: string; secretAccessKey: pulumi.Input<string> }>(args: T): pulumi.Inputs {
+  const manifest = buildManifest(args);
+  return { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers };
+}
 
 /**
  * A local folder kept in a bucket: each `up` uploads only the files added or changed since the last
@@ -105,15 +117,6 @@ export class SyncedFolder extends MamuteResource {
   declare readonly syncedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SyncedFolderArgs, opts?: pulumi.CustomResourceOptions) {
-    // Read now, in the program: the manifest is an input, so the engine diffs it file by file.
-    const manifest = buildManifest(args);
-    super(
-      "SyncedFolder",
-      name,
-      { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers },
-      SYNCED_FOLDER_OUTPUTS,
-      opts,
-      ["secretAccessKey"],
-    );
+    super("SyncedFolder", name, folderProps(args), SYNCED_FOLDER_OUTPUTS, opts, ["secretAccessKey"]);
   }
 }

@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import { definitions } from "../../provider/resources";
@@ -113,5 +114,26 @@ test.each(definitions.map((definition) => [definition.kind, definition] as const
     const generated = declared(path.join(root, "sdk", "native", path.basename(file)), `${kind}Args`, kind);
     expect(generated.args).toEqual(required);
     expect(generated.fields.sort()).toEqual(fields.sort());
+  },
+);
+
+test.each(definitions.map((definition) => [definition.kind] as const))(
+  "%s: every output the dynamic class declares is an Output on the object a program gets",
+  async (kind) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-outputs-"));
+    try {
+      fs.writeFileSync(path.join(dir, "index.html"), "<h1>hi</h1>");
+      const file = path.join(root, "sdk", `${kind[0].toLowerCase()}${kind.slice(1)}.ts`);
+      const { args, fields } = declared(file, `${kind}Args`, kind);
+      // The required args only, any value: under mocks nothing is checked (the folder kinds read `path`).
+      const required = Object.keys(args).filter((key) => args[key]);
+      const given = Object.fromEntries(required.map((key) => [key, key === "path" ? dir : "x"]));
+      const Class = (require("../../sdk") as Record<string, new (name: string, args: object) => Record<string, unknown>>)[kind];
+      const resource = new Class(`outputs-${kind}`, given);
+      expect(fields.filter((field) => !pulumi.Output.isInstance(resource[field]))).toEqual([]);
+      await settled();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
