@@ -3,15 +3,31 @@
 import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
 import { api, type Emulator } from "./emulator";
 
-export async function s3ClientFor(emu: Emulator, bucketId: string): Promise<S3Client> {
+export interface BucketAccess {
+  bucketId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** The AWS SDK at its defaults with that credential; `destroy()` it when done. */
+  s3: S3Client;
+}
+
+/** A new credential on a bucket, and an S3 client using it. */
+export async function accessTo(emu: Emulator, bucketId: string): Promise<BucketAccess> {
   const { status, body } = await api(emu, "POST", `/object-storage/buckets/${bucketId}/credentials`);
   if (status !== 201) throw new Error(`create credential: ${status} ${JSON.stringify(body)}`);
-  return new S3Client({
-    endpoint: emu.s3Url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: body.access_key_id, secretAccessKey: body.secret_access_key },
-  });
+  const credentials = { accessKeyId: body.access_key_id as string, secretAccessKey: body.secret_access_key as string };
+  return { bucketId, ...credentials, s3: new S3Client({ endpoint: emu.s3Url, region: "us-east-1", forcePathStyle: true, credentials }) };
+}
+
+/** A new bucket named `name`, with a credential and an S3 client for it. */
+export async function newBucketAccess(emu: Emulator, name: string): Promise<BucketAccess> {
+  const { status, body } = await api(emu, "POST", "/object-storage/buckets", { name });
+  if (status !== 201) throw new Error(`create bucket: ${status} ${JSON.stringify(body)}`);
+  return accessTo(emu, body.id);
+}
+
+export async function s3ClientFor(emu: Emulator, bucketId: string): Promise<S3Client> {
+  return (await accessTo(emu, bucketId)).s3;
 }
 
 export async function putObjects(emu: Emulator, bucketId: string, objects: Record<string, string>): Promise<void> {

@@ -5,10 +5,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { request as httpRequest } from "node:http";
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Engine } from "../harness/engine";
 import { api, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { newBucketAccess, type BucketAccess } from "../harness/s3";
 import { buildManifest, decodeFileIndex } from "../../provider/sync/manifest";
 
 const KIND = "SiteReleases";
@@ -19,13 +20,9 @@ let emu: Emulator;
 let engine: Engine;
 let work: string;
 
-interface Site {
-  bucketId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
+interface Site extends BucketAccess {
   cdnResourceId: string;
   host: string;
-  s3: S3Client;
   dir: string;
 }
 const sites: Site[] = [];
@@ -70,26 +67,10 @@ function writeBuild(dir: string, files: Build): void {
 }
 
 async function newSite(name: string): Promise<Site> {
-  const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
-  expect(bucket.status).toBe(201);
-  const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
-  expect(credential.status).toBe(201);
-  const cdn = await api(emu, "POST", "/cdn/resource", { name, origin_group: { type: "storage", bucket_id: bucket.body.id } });
+  const access = await newBucketAccess(emu, name);
+  const cdn = await api(emu, "POST", "/cdn/resource", { name, origin_group: { type: "storage", bucket_id: access.bucketId } });
   expect(cdn.status).toBe(201);
-  const site: Site = {
-    bucketId: bucket.body.id,
-    accessKeyId: credential.body.access_key_id,
-    secretAccessKey: credential.body.secret_access_key,
-    cdnResourceId: cdn.body.id,
-    host: cdn.body.distribution_domain,
-    dir: path.join(work, name),
-    s3: new S3Client({
-      endpoint: emu.s3Url,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: credential.body.access_key_id, secretAccessKey: credential.body.secret_access_key },
-    }),
-  };
+  const site: Site = { ...access, cdnResourceId: cdn.body.id, host: cdn.body.distribution_domain, dir: path.join(work, name) };
   sites.push(site);
   return site;
 }

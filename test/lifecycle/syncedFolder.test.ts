@@ -5,11 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Engine, CheckFailedError, UNKNOWN } from "../harness/engine";
 import { HostCallError, ProviderHost } from "../harness/providerHost";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
+import { newBucketAccess, type BucketAccess } from "../harness/s3";
 import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
 
 const KIND = "SyncedFolder";
@@ -20,11 +21,7 @@ let emu: Emulator;
 let engine: Engine;
 let work: string;
 
-interface Site {
-  bucketId: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  s3: S3Client;
+interface Site extends BucketAccess {
   dir: string;
 }
 const sites: Site[] = [];
@@ -51,24 +48,9 @@ function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
 }
 
 async function newSite(name: string, files: Record<string, string | Buffer>): Promise<Site> {
-  const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
-  expect(bucket.status).toBe(201);
-  const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
-  expect(credential.status).toBe(201);
   const dir = path.join(work, name);
   writeFiles(dir, files);
-  const site: Site = {
-    bucketId: bucket.body.id,
-    accessKeyId: credential.body.access_key_id,
-    secretAccessKey: credential.body.secret_access_key,
-    dir,
-    s3: new S3Client({
-      endpoint: emu.s3Url,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: credential.body.access_key_id, secretAccessKey: credential.body.secret_access_key },
-    }),
-  };
+  const site: Site = { ...(await newBucketAccess(emu, name)), dir };
   sites.push(site);
   return site;
 }
