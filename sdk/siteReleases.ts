@@ -1,31 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { MamuteResource } from "./resource";
-import { SYNCED_FOLDER_OUTPUTS, folderProps } from "./syncedFolder";
+import { SYNCED_FOLDER_OUTPUTS, folderProps, type FolderArgs } from "./syncedFolder";
 
-export interface SiteReleasesArgs {
+export interface SiteReleasesArgs extends FolderArgs {
   /** Id of the bucket (a `Bucket`'s `id`): the one the CDN resource's storage origin serves. Changing it replaces the resource. */
   bucket: pulumi.Input<string>;
-  /** Access key id of a credential that opens the bucket (a `BucketCredential`'s `accessKeyId`). */
-  accessKeyId: pulumi.Input<string>;
-  /** Its secret (a `BucketCredential`'s `secretAccessKey`); always kept secret in state. */
-  secretAccessKey: pulumi.Input<string>;
-  /**
-   * The local folder to deploy, e.g. `"./dist"`; relative to the program's folder. Read when the
-   * program runs, so `pulumi preview` lists the files added, changed and removed.
-   */
-  path: string;
   /** Folder in the bucket that holds `releases/` (`"site"` → `site/releases/<id>/...`); default the root. Changing it replaces the resource. */
   prefix?: pulumi.Input<string>;
-  /** Globs (picomatch) of the files to deploy, relative to `path`; default every file, dot files included. */
-  include?: string[];
-  /** Globs of files to leave out; default `["**\/.git/**", "**\/.DS_Store", "**\/Thumbs.db"]`. */
-  exclude?: string[];
-  /** Glob → Cache-Control, first match in the order written wins; unmatched files get the defaults of `SyncedFolder`. */
-  cacheControl?: Record<string, string>;
-  /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */
-  contentTypes?: Record<string, string>;
-  /** Files uploaded or copied at once, 1-64; default 48. */
-  concurrency?: pulumi.Input<number>;
   /** The CDN resource serving the bucket (a `CdnResource`'s `id`): its origin path follows the live release. */
   cdnResourceId: pulumi.Input<string>;
   /** Releases kept in the bucket, the live one included, 1-100; default 5. Older ones are deleted after each switch. */
@@ -37,8 +18,6 @@ export interface SiteReleasesArgs {
   release?: pulumi.Input<string | undefined>;
   /** How long to wait for the CDN to deploy a switch before purging, e.g. `"30m"` (the default) or `"1h"`. */
   deployTimeout?: pulumi.Input<string>;
-  /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
-  s3Endpoint?: pulumi.Input<string>;
 }
 
 const outputs = [

@@ -2,21 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildManifest } from "../provider/sync/manifest";
 import { MamuteResource } from "./resource";
 
-export interface SyncedFolderArgs {
-  /** Id of the bucket (a `Bucket`'s `id`). Changing it replaces the SyncedFolder. */
+/** What every class that deploys a local folder to a bucket takes (SyncedFolder, SiteReleases). */
+export interface FolderArgs {
+  /** Id of the bucket (a `Bucket`'s `id`). Changing it replaces the resource. */
   bucket: pulumi.Input<string>;
   /** Access key id of a credential that opens the bucket (a `BucketCredential`'s `accessKeyId`). */
   accessKeyId: pulumi.Input<string>;
   /** Its secret (a `BucketCredential`'s `secretAccessKey`); always kept secret in state. */
   secretAccessKey: pulumi.Input<string>;
   /**
-   * The local folder to upload, e.g. `"./dist"`; relative to the program's folder. Read when the
+   * The local folder to deploy, e.g. `"./dist"`; relative to the program's folder. Read when the
    * program runs, so `pulumi preview` lists the files added, changed and removed.
    */
   path: string;
-  /** Folder in the bucket the files go under (`"site"` → keys `site/...`); default the root. */
-  prefix?: pulumi.Input<string>;
-  /** Globs (picomatch) of the files to upload, relative to `path`; default every file, dot files included. */
+  /** Globs (picomatch) of the files to deploy, relative to `path`; default every file, dot files included. */
   include?: string[];
   /** Globs of files to leave out; default `["**\/.git/**", "**\/.DS_Store", "**\/Thumbs.db"]`. */
   exclude?: string[];
@@ -29,8 +28,15 @@ export interface SyncedFolderArgs {
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */
   contentTypes?: Record<string, string>;
-  /** Files uploaded at once, 1-64; default 48. */
+  /** Files uploaded (or copied) at once, 1-64; default 48. */
   concurrency?: pulumi.Input<number>;
+  /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
+  s3Endpoint?: pulumi.Input<string>;
+}
+
+export interface SyncedFolderArgs extends FolderArgs {
+  /** Folder in the bucket the files go under (`"site"` → keys `site/...`); default the root. */
+  prefix?: pulumi.Input<string>;
   /** A CDN resource serving the bucket: the paths of the files uploaded or deleted are purged after each sync. */
   cdnResourceId?: pulumi.Input<string>;
   /**
@@ -38,8 +44,6 @@ export interface SyncedFolderArgs {
    * for a tenant's folder under subdomain routing. Purged paths are this plus each file's path in the folder.
    */
   cdnBaseUrl?: pulumi.Input<string>;
-  /** S3 endpoint; default the provider's `mamutecloud:s3Endpoint`. */
-  s3Endpoint?: pulumi.Input<string>;
 }
 
 export const SYNCED_FOLDER_OUTPUTS = [
@@ -68,7 +72,7 @@ export const SYNCED_FOLDER_OUTPUTS = [
  * secret as a secret even when given as a plain string, and the folder's manifest, read now, in
  * the program: it is an input, so the engine diffs it file by file.
  */
-export function folderProps<T extends { path: string; secretAccessKey: pulumi.Input<string> }>(args: T): pulumi.Inputs {
+export function folderProps(args: FolderArgs): pulumi.Inputs {
   const manifest = buildManifest(args);
   return { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers };
 }

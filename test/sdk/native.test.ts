@@ -69,13 +69,15 @@ test("every kind has a native class, and every lookup a get function", () => {
 
 /**
  * Property names (and whether optional) of an interface and of a class's declared fields in one SDK
- * file; fields of a base class imported from a sibling file (`CertificateResource`) count too.
+ * file; members of what they extend, here or in a sibling file (`CertificateResource`, `FolderArgs`),
+ * count too.
  */
 function declared(file: string, interfaceName: string, className: string) {
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const args: Record<string, boolean> = {};
   const fields: string[] = [];
   const siblingOf = new Map<string, string>();
+  const interfaces = new Map<string, ts.InterfaceDeclaration>();
   source.forEachChild((node) => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith("./")) {
       const bindings = node.importClause?.namedBindings;
@@ -83,11 +85,7 @@ function declared(file: string, interfaceName: string, className: string) {
         for (const element of bindings.elements) siblingOf.set(element.name.text, path.join(path.dirname(file), `${node.moduleSpecifier.text}.ts`));
       }
     }
-    if (ts.isInterfaceDeclaration(node) && node.name.text === interfaceName) {
-      for (const member of node.members) {
-        if (ts.isPropertySignature(member)) args[(member.name as ts.Identifier).text] = member.questionToken === undefined;
-      }
-    }
+    if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
     if (ts.isClassDeclaration(node) && node.name?.text === className) {
       for (const member of node.members) {
         if (ts.isPropertyDeclaration(member) && !member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
@@ -99,6 +97,19 @@ function declared(file: string, interfaceName: string, className: string) {
       if (base && ts.isIdentifier(base) && baseFile) fields.push(...declared(baseFile, "", base.text).fields);
     }
   });
+  // An interface's own members win over those it extends (SiteReleasesArgs over FolderArgs), which
+  // may be imported from a sibling file.
+  const addMembers = (name: string) => {
+    const node = interfaces.get(name);
+    const sibling = siblingOf.get(name);
+    if (!node && sibling) Object.assign(args, declared(sibling, name, "").args);
+    if (!node) return;
+    for (const base of node.heritageClauses?.flatMap((clause) => clause.types) ?? []) addMembers(base.expression.getText(source));
+    for (const member of node.members) {
+      if (ts.isPropertySignature(member)) args[(member.name as ts.Identifier).text] = member.questionToken === undefined;
+    }
+  };
+  addMembers(interfaceName);
   return { args, fields };
 }
 
