@@ -26,7 +26,16 @@ import {
   switchOrigin,
 } from "../sync/releases";
 import { DEFAULT_DEPLOY_TIMEOUT } from "./cdnResource";
-import { declared as declaredFolder, ignoredByDiff, manifestOutputs, refreshedManifest, syncedFolder, withBucket, type Declared as FolderDeclared } from "./syncedFolder";
+import {
+  declared as declaredFolder,
+  ignoredByDiff,
+  manifestOutputs,
+  refreshedManifest,
+  refuseReadByIdAlone,
+  syncedFolder,
+  withBucket,
+  type Declared as FolderDeclared,
+} from "./syncedFolder";
 
 export const DEFAULT_KEEP = 5;
 
@@ -213,13 +222,7 @@ export const siteReleases: ResourceDefinition = {
   findPending: async () => undefined,
 
   async read(ctx, id, state) {
-    if (typeof state.accessKeyId !== "string") {
-      // An import knows only the id: no credential to list the bucket with, and no manifest.
-      throw new Error(
-        `SiteReleases "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
-          "declare it in the program instead, and its first `pulumi up` deploys the folder as a release",
-      );
-    }
+    refuseReadByIdAlone("SiteReleases", id, state, "deploys the folder as a release");
     const { prefix } = declared(state);
     let stored;
     try {

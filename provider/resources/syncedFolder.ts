@@ -122,6 +122,18 @@ export function planSync(
   return { uploads, deletes };
 }
 
+/**
+ * An import (or `.get()`) knows only the id: no credential to list the bucket with, and no manifest
+ * to compare: the folder a folder kind deploys lives in the program.
+ */
+export function refuseReadByIdAlone(kind: string, id: string, state: PropertyMap, firstUp: string): void {
+  if (typeof state.accessKeyId === "string") return;
+  throw new Error(
+    `${kind} "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
+      `declare it in the program instead, and its first \`pulumi up\` ${firstUp}`,
+  );
+}
+
 /** The outputs that stand for the manifest (kept in the inputs only). */
 export function manifestOutputs(files: Record<string, string>): { filesDigest: string; filesIndex: string } {
   return { filesDigest: manifestDigest(files), filesIndex: encodeFileIndex(files) };
@@ -456,14 +468,7 @@ export const syncedFolder: ResourceDefinition = {
   findPending: async () => undefined,
 
   async read(ctx, id, state) {
-    if (typeof state.accessKeyId !== "string") {
-      // An import (or `.get()`) knows only the id: no credential to list the bucket with, and no
-      // manifest to compare: the folder it mirrors lives in the program.
-      throw new Error(
-        `SyncedFolder "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
-          "declare it in the program instead, and its first `pulumi up` uploads the folder",
-      );
-    }
+    refuseReadByIdAlone("SyncedFolder", id, state, "uploads the folder");
     const { codes, prefix } = recorded(state);
     let stored;
     try {
