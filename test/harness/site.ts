@@ -5,9 +5,10 @@
 // fault run and the interrupted runs.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { buildManifest } from "../../provider/sync/manifest";
 import { edgeGetTls } from "../emulator/cdn-helpers";
+import { sdkClient } from "../emulator/s3-helpers";
 import type { Engine } from "./engine";
 import type { Emulator } from "./emulator";
 import { settleAll } from "./stack";
@@ -113,7 +114,7 @@ export async function destroySite(engine: Engine): Promise<void> {
 export async function bucketContents(emu: Emulator, engine: Engine): Promise<Record<string, string>> {
   const bucket = engine.get("bucket").id;
   const { accessKeyId, secretAccessKey } = engine.get("deployer").outputs as { accessKeyId: string; secretAccessKey: string };
-  const s3 = new S3Client({ endpoint: emu.s3Url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  const s3 = sdkClient(emu, { accessKeyId, secretAccessKey });
   const contents: Record<string, string> = {};
   let token: string | undefined;
   try {
