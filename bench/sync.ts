@@ -16,12 +16,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startEmulator, type Emulator } from "../emulator";
 import { Engine, serializedShim } from "../test/harness/engine";
 import { ProviderHost } from "../test/harness/providerHost";
 import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
 import { awsCliEnv } from "../test/harness/awsCli";
+import { newBucketAccess } from "../test/harness/s3";
 import { buildManifest } from "../provider/sync/manifest";
 
 const run = promisify(execFile);
@@ -109,12 +110,6 @@ function cpuOf(pid: number | undefined): number | undefined {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function newBucket(emu: Emulator, name: string): Promise<{ id: string; accessKeyId: string; secretAccessKey: string }> {
-  const bucket = await api(emu, "POST", "/object-storage/buckets", { name });
-  const credential = await api(emu, "POST", `/object-storage/buckets/${bucket.body.id}/credentials`);
-  return { id: bucket.body.id, accessKeyId: credential.body.access_key_id, secretAccessKey: credential.body.secret_access_key };
-}
-
 /** Runs a peer under /usr/bin/time for its peak memory; the emulator answers from this process, so never block. */
 async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMiB?: number; cpuSeconds?: number }> {
   const report = path.join(os.tmpdir(), `bench-time-${process.pid}`);
@@ -160,10 +155,10 @@ async function oneRun(): Promise<Run> {
   // computes the manifest, then a new host applies the diff.
   const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}) => {
     if (!wanted(kind)) return;
-    const bucket = await newBucket(emu, bucketName);
+    const bucket = await newBucketAccess(emu, bucketName);
     let state: Engine["state"] | undefined;
     if (kind === "SiteReleases") {
-      const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.id } });
+      const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.bucketId } });
       extra = { ...extra, cdnResourceId: cdn.body.id };
     }
     // Each tool is its own Pulumi project, with its own hash cache (node_modules/.cache of the
@@ -195,7 +190,7 @@ async function oneRun(): Promise<Run> {
           const engine = await Engine.create(host);
           for (const [name, resource] of state ?? []) engine.state.set(name, resource);
           const step = await engine.up(kind, "site", {
-            bucket: bucket.id,
+            bucket: bucket.bucketId,
             accessKeyId: bucket.accessKeyId,
             secretAccessKey: bucket.secretAccessKey,
             path: site,
@@ -234,9 +229,9 @@ async function oneRun(): Promise<Run> {
   if (!wanted("aws s3 sync")) {
     // Left out on request.
   } else if (fs.existsSync(AWS)) {
-    const bucket = await newBucket(emu, "bench-aws-cli");
+    const bucket = await newBucketAccess(emu, "bench-aws-cli");
     const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
-    tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.id}/`], env) });
+    tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.bucketId}/`], env) });
   } else {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
@@ -244,7 +239,7 @@ async function oneRun(): Promise<Run> {
   if (!wanted("rclone sync")) {
     // Left out on request.
   } else if (fs.existsSync(RCLONE)) {
-    const bucket = await newBucket(emu, "bench-rclone");
+    const bucket = await newBucketAccess(emu, "bench-rclone");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: work,
@@ -256,7 +251,7 @@ async function oneRun(): Promise<Run> {
       RCLONE_CONFIG_EMU_ENDPOINT: emu.s3Url,
       RCLONE_CONFIG_EMU_REGION: "us-east-1",
     };
-    tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.id}`], env) });
+    tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.bucketId}`], env) });
   } else {
     console.log(`(${RCLONE} not found: the rclone rows are left out; install Debian's rclone)`);
   }
@@ -369,24 +364,18 @@ function watchWrites(emu: Emulator): { stop(): bigint | undefined } {
 
 /** Runs the emulator's S3 paths (signatures, PUT, HEAD, LIST) before anything is measured. */
 async function warmUp(emu: Emulator): Promise<void> {
-  const bucket = await newBucket(emu, "bench-warm-up");
-  const s3 = new S3Client({
-    endpoint: emu.s3Url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: bucket.accessKeyId, secretAccessKey: bucket.secretAccessKey },
-  });
+  const { bucketId, s3 } = await newBucketAccess(emu, "bench-warm-up");
   try {
     for (let i = 0; i < 300; i += 10) {
       await Promise.all(
         Array.from({ length: 10 }, async (_, j) => {
           const Key = `warm/${i + j}.txt`;
-          await s3.send(new PutObjectCommand({ Bucket: bucket.id, Key, Body: Buffer.alloc(4096, j) }));
-          await s3.send(new HeadObjectCommand({ Bucket: bucket.id, Key }));
+          await s3.send(new PutObjectCommand({ Bucket: bucketId, Key, Body: Buffer.alloc(4096, j) }));
+          await s3.send(new HeadObjectCommand({ Bucket: bucketId, Key }));
         }),
       );
     }
-    await s3.send(new ListObjectsV2Command({ Bucket: bucket.id }));
+    await s3.send(new ListObjectsV2Command({ Bucket: bucketId }));
   } finally {
     s3.destroy();
   }

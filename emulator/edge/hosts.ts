@@ -1,6 +1,7 @@
 // Which resource a host name belongs to: its distribution domain, or a name of one of its custom
 // domains (exact, or one label under a wildcard). The edge, purge URLs and signed URLs all ask here.
 import type { CdnCustomDomain, CdnResource, EmulatorState } from "../state";
+import { wildcardLabel } from "../tls/names";
 
 /** Browsers resolve every `*.localhost` to loopback, so `<host>.localhost` is served as `<host>`. */
 const LOCALHOST_SUFFIX = ".localhost";
@@ -14,15 +15,6 @@ export function canonicalRequestHost(raw: string): string {
   if (host.endsWith(".")) host = host.slice(0, -1);
   if (host.endsWith(LOCALHOST_SUFFIX)) host = host.slice(0, -LOCALHOST_SUFFIX.length);
   return host;
-}
-
-/** RFC 6125 style: `*.example.com` covers `a.example.com`, not `example.com` nor `a.b.example.com`. */
-export function wildcardLabel(pattern: string, host: string): string | undefined {
-  if (!pattern.startsWith("*.")) return undefined;
-  const suffix = pattern.slice(1);
-  if (!host.endsWith(suffix)) return undefined;
-  const label = host.slice(0, -suffix.length);
-  return label.length > 0 && !label.includes(".") ? label : undefined;
 }
 
 export function domainNames(domain: CdnCustomDomain): string[] {

@@ -7,7 +7,8 @@ import { createSecureContext, type SecureContext } from "node:tls";
 import type { EmulatorState } from "../state";
 import { certificateCovers, type EmulatorCertificates, type ServedCertificate } from "../tls";
 import { DISTRIBUTION_SUFFIX } from "../management/cdn-fields";
-import { canonicalRequestHost, resolveHost, wildcardLabel } from "./hosts";
+import { wildcardLabel } from "../tls/names";
+import { canonicalRequestHost, resolveHost } from "./hosts";
 
 /** Contexts by certificate PEM: a certificate is parsed once, not at every handshake. */
 const MAX_CONTEXTS = 256;

@@ -2,7 +2,7 @@
 // optionally `?versionId=null`. A credential opens one bucket, so the source must be the addressed
 // bucket (by id or name); its `x-amz-copy-source-if-*` conditions are checked here.
 import type { StoredObject } from "../state";
-import { S3Error, accessDenied, invalidArgument, noSuchKey } from "./errors";
+import { S3Error, accessDenied, invalidArgument, noSuchBucket, noSuchKey } from "./errors";
 import { header, type S3Context } from "./context";
 import { evaluateConditions } from "./conditions";
 import { percentDecode } from "./target";
@@ -24,7 +24,7 @@ export function resolveCopySource(ctx: S3Context): StoredObject {
   const bucketRef = decoded.slice(0, slash);
   const key = decoded.slice(slash + 1);
   const source = ctx.state.bucketByIdOrName(bucketRef);
-  if (!source) throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", bucketRef]]);
+  if (!source) throw noSuchBucket(bucketRef);
   if (source.id !== ctx.bucket.id) throw accessDenied("Access Denied: a credential can only copy within its own bucket");
   const object = source.objects.get(key);
   if (!object) throw noSuchKey(key);

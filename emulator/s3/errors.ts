@@ -30,6 +30,10 @@ export function invalidRequest(message: string): S3Error {
   return new S3Error(400, "InvalidRequest", message);
 }
 
+export function noSuchBucket(bucket: string): S3Error {
+  return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", bucket]]);
+}
+
 export function noSuchKey(key: string): S3Error {
   return new S3Error(404, "NoSuchKey", "The specified key does not exist.", [["Key", key]]);
 }

@@ -6,7 +6,7 @@
 // the completed object is the list of its parts' blobs, so completing copies no bytes.
 import { createHash, randomBytes } from "node:crypto";
 import type { MultipartUpload, UploadedPart } from "../state";
-import type { Segment } from "../blobs";
+import { sizeOf, type Segment } from "../blobs";
 import { S3Error, invalidArgument, invalidRequest, noSuchUpload } from "./errors";
 import { header, isoTime, objectHeadersFromRequest, quoteEtag, respond, respondXml, s3StorageClass, unquoteEtag, type S3Context } from "./context";
 import { resolveCopySource } from "./copy-source";
@@ -265,7 +265,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   });
 
   const segments = parts.map((part) => part.segment);
-  const objectSize = segments.reduce((total, segment) => total + segment.size, 0);
+  const objectSize = sizeOf(segments);
   if (objectSize > MAX_MULTIPART_OBJECT_BYTES) {
     throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", [
       ["ProposedSize", objectSize],

@@ -3,8 +3,8 @@
 // disk (blobs.ts); an overwrite keeps the first `createdAt` and moves `lastModified`. A new body
 // becomes visible only when its blob is committed and the key is set, in one step after the checks.
 import type { StoredObject } from "../state";
-import type { ByteRange, Segment } from "../blobs";
-import { S3Error, invalidArgument, invalidRequest, noSuchKey } from "./errors";
+import { sizeOf, type ByteRange, type Segment } from "../blobs";
+import { S3Error, invalidArgument, invalidRequest, noSuchBucket, noSuchKey } from "./errors";
 import {
   DEFAULT_CONTENT_TYPE,
   header,
@@ -51,10 +51,10 @@ export function storeObject(ctx: S3Context, object: Omit<StoredObject, "createdA
   if (ctx.state.buckets.get(ctx.bucket.id) !== ctx.bucket) {
     // Deleted while the body was arriving: nothing may hold these bytes now.
     ctx.state.blobs.release(object.segments);
-    throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", ctx.target.bucket]]);
+    throw noSuchBucket(ctx.target.bucket);
   }
   const existing = ctx.bucket.objects.get(key);
-  const size = object.segments.reduce((total, segment) => total + segment.size, 0);
+  const size = sizeOf(object.segments);
   const stored: StoredObject = { ...object, key, size, createdAt: existing?.createdAt ?? now, lastModified: now };
   ctx.bucket.objects.set(key, stored);
   if (existing) ctx.state.blobs.release(existing.segments);

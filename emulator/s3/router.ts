@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Bucket, EmulatorState } from "../state";
-import { S3Error, accessDenied, notImplemented, sendS3Error } from "./errors";
+import { S3Error, accessDenied, noSuchBucket, notImplemented, sendS3Error } from "./errors";
 import { header, metadataFromHeaders, standardHeaders, type S3Context } from "./context";
 import { authenticate } from "./sigv4";
 import { MAX_OBJECT_BYTES, checkDeclaredLength, readBody, type BodyLimits } from "./body";
@@ -75,7 +75,7 @@ function limitsFor(operation: string): BodyLimits {
 
 function resolveBucket(state: EmulatorState, ref: string, credentialBucketId: string): Bucket {
   const bucket = state.bucketByIdOrName(ref);
-  if (!bucket) throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", ref]]);
+  if (!bucket) throw noSuchBucket(ref);
   if (bucket.id !== credentialBucketId) {
     throw accessDenied("Access Denied: this credential belongs to another bucket (a MamuteCloud S3 credential opens only its own bucket)");
   }
@@ -127,7 +127,7 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
     // The bucket may have been deleted while the body was arriving: writing into it now would
     // leave objects no bucket lists.
     if (bucket && !state.buckets.has(bucket.id)) {
-      throw new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", [["BucketName", target.bucket]]);
+      throw noSuchBucket(target.bucket);
     }
     if (operation === "ListBuckets") return listBuckets(ctx, bucket);
     await HANDLERS[operation](ctx);

@@ -16,13 +16,23 @@ function bareHostName(hostname: string): string {
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
 }
 
-/** RFC 6125 §6.4.3: a `*` is a whole left-most label and stands for exactly one label. */
+/**
+ * RFC 6125 §6.4.3: a `*` is a whole left-most label and stands for exactly one label, so
+ * `*.example.com` covers `a.example.com`, not `example.com` nor `a.b.example.com`. Returns the
+ * label `*` stood for, or undefined when `pattern` is no wildcard or does not cover `host`.
+ */
+export function wildcardLabel(pattern: string, host: string): string | undefined {
+  if (!pattern.startsWith("*.")) return undefined;
+  const suffix = pattern.slice(1);
+  if (!host.endsWith(suffix)) return undefined;
+  const label = host.slice(0, -suffix.length);
+  return label.length > 0 && !label.includes(".") ? label : undefined;
+}
+
 export function nameCovers(certificateName: string, hostname: string): boolean {
   const host = bareHostName(hostname);
   const name = bareHostName(certificateName);
-  if (!name.startsWith("*.")) return name === host;
-  const dot = host.indexOf(".");
-  return dot > 0 && host.slice(dot + 1) === name.slice(2);
+  return name.startsWith("*.") ? wildcardLabel(name, host) !== undefined : name === host;
 }
 
 /** Whether `hostname` is `domainName` or one of the subject alternative names (wildcards per RFC 6125). */

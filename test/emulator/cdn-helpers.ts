@@ -20,6 +20,8 @@ export interface EdgeRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Fails the request when the socket stays idle this long (default: no limit). */
+  timeoutMs?: number;
 }
 
 function answerOf(send: (done: (answer: EdgeAnswer) => void, fail: (error: Error) => void) => void): Promise<EdgeAnswer> {
@@ -60,9 +62,11 @@ export function edgeGetTls(emu: Emulator, request: EdgeRequest & { ca: string })
         servername: request.host,
         ca: request.ca,
         agent: false,
+        timeout: request.timeoutMs,
       },
       (res) => collect(res, done, fail),
     );
+    outgoing.on("timeout", () => outgoing.destroy(new Error("timed out")));
     outgoing.on("error", fail);
     outgoing.end();
   });

@@ -30,7 +30,7 @@ export async function newBucketWithCredential(api: Api, name: string): Promise<T
 }
 
 /** The SDK as the docs configure it: endpoint, region, credentials, path style; nothing else. */
-export function sdkClient(emu: Emulator, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
+export function sdkClient(emu: Pick<Emulator, "s3Url">, credentials: { accessKeyId: string; secretAccessKey: string }): S3Client {
   return new S3Client({
     endpoint: emu.s3Url,
     region: "us-east-1",

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { newBucketAccess } from "./s3";
 
 /** The built command, found from here whether this runs from test/ (jest) or compiled (bench). */
 function builtCli(): string {
@@ -112,24 +113,8 @@ export interface TransferSite {
 
 /** A bucket and a credential made through the management API, and an SDK client for it. */
 export async function newTransferSite(emu: EmulatorProcess, name: string): Promise<TransferSite> {
-  const call = async (path: string, body?: unknown) => {
-    const response = await fetch(`${emu.url}${path}`, {
-      method: "POST",
-      headers: { authorization: emu.apiKey, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as Record<string, string>;
-  };
-  const bucket = await call("/object-storage/buckets", { name });
-  const credential = await call(`/object-storage/buckets/${bucket.id}/credentials`);
-  const s3 = new S3Client({
-    endpoint: emu.s3Url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: credential.access_key_id, secretAccessKey: credential.secret_access_key },
-  });
-  return { bucket: bucket.name, s3 };
+  const { s3 } = await newBucketAccess(emu, name);
+  return { bucket: name, s3 };
 }
 
 export interface PhaseFigures {

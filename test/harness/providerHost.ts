@@ -8,6 +8,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -300,15 +301,13 @@ export class ProviderHost {
   }
 }
 
-const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-
 /** A value the way the engine sends a secret. */
 export function secretValue(value: unknown): Props {
-  return { ...SECRET, value };
+  return { [specialSigKey]: specialSecretSig, value };
 }
 
 export function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Props)["4dabf18193072939515e22adb298388d"] === SECRET["4dabf18193072939515e22adb298388d"];
+  return typeof value === "object" && value !== null && (value as Props)[specialSigKey] === specialSecretSig;
 }
 
 /** A bag with every secret unwrapped, as the engine shows values to the program. */

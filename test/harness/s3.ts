@@ -2,6 +2,10 @@
 // then the AWS SDK at its default settings.
 import { S3Client, PutObjectCommand } from "@aws-sdk/client-s3";
 import { api, type Emulator } from "./emulator";
+import { sdkClient } from "../emulator/s3-helpers";
+
+/** What these helpers need of an emulator, in-process or started as a command. */
+export type S3Endpoint = Pick<Emulator, "url" | "apiKey" | "s3Url">;
 
 export interface BucketAccess {
   bucketId: string;
@@ -12,15 +16,15 @@ export interface BucketAccess {
 }
 
 /** A new credential on a bucket, and an S3 client using it. */
-export async function accessTo(emu: Emulator, bucketId: string): Promise<BucketAccess> {
+export async function accessTo(emu: S3Endpoint, bucketId: string): Promise<BucketAccess> {
   const { status, body } = await api(emu, "POST", `/object-storage/buckets/${bucketId}/credentials`);
   if (status !== 201) throw new Error(`create credential: ${status} ${JSON.stringify(body)}`);
   const credentials = { accessKeyId: body.access_key_id as string, secretAccessKey: body.secret_access_key as string };
-  return { bucketId, ...credentials, s3: new S3Client({ endpoint: emu.s3Url, region: "us-east-1", forcePathStyle: true, credentials }) };
+  return { bucketId, ...credentials, s3: sdkClient(emu, credentials) };
 }
 
 /** A new bucket named `name`, with a credential and an S3 client for it. */
-export async function newBucketAccess(emu: Emulator, name: string): Promise<BucketAccess> {
+export async function newBucketAccess(emu: S3Endpoint, name: string): Promise<BucketAccess> {
   const { status, body } = await api(emu, "POST", "/object-storage/buckets", { name });
   if (status !== 201) throw new Error(`create bucket: ${status} ${JSON.stringify(body)}`);
   return accessTo(emu, body.id);

@@ -4,10 +4,11 @@
 // custom domain. Applied in the engine's dependency order through the scripted engine. Used by the
 // fault run and the interrupted runs.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { buildManifest } from "../../provider/sync/manifest";
+import { edgeGetTls } from "../emulator/cdn-helpers";
+import { sdkClient } from "../emulator/s3-helpers";
 import type { Engine } from "./engine";
 import type { Emulator } from "./emulator";
 import { settleAll } from "./stack";
@@ -113,7 +114,7 @@ export async function destroySite(engine: Engine): Promise<void> {
 export async function bucketContents(emu: Emulator, engine: Engine): Promise<Record<string, string>> {
   const bucket = engine.get("bucket").id;
   const { accessKeyId, secretAccessKey } = engine.get("deployer").outputs as { accessKeyId: string; secretAccessKey: string };
-  const s3 = new S3Client({ endpoint: emu.s3Url, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  const s3 = sdkClient(emu, { accessKeyId, secretAccessKey });
   const contents: Record<string, string> = {};
   let token: string | undefined;
   try {
@@ -132,20 +133,7 @@ export async function bucketContents(emu: Emulator, engine: Engine): Promise<Rec
 }
 
 /** One HTTPS GET of `path` at `host` from the emulator's edge on a new connection, verified with its CA. */
-export function fetchFromEdge(emu: Emulator, host: string, path = "/index.html"): Promise<{ status: number; body: string }> {
-  const edge = new URL(emu.edgeHttpsUrl);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: edge.hostname, port: edge.port, path, servername: host, headers: { host }, ca: emu.caCertificatePem, agent: false, timeout: 5000 },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-    req.end();
-  });
+export async function fetchFromEdge(emu: Emulator, host: string, path = "/index.html"): Promise<{ status: number; body: string }> {
+  const { status, body } = await edgeGetTls(emu, { host, path, ca: emu.caCertificatePem, timeoutMs: 5000 });
+  return { status, body };
 }
