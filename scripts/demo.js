@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// `npm run demo`: the main job in one command. Starts the emulator, deploys examples/static-site
-// with the user's own Pulumi CLI, and prints the URL to open; Ctrl+C stops the emulator.
+// `npm run demo`: the main job in one command. Checks for a Pulumi CLI first (this clone's, built by
+// `npm run pulumi:install`, else the user's own on PATH), builds the package, starts the emulator,
+// deploys examples/static-site with the real `pulumi up`, and prints the URL to open; Ctrl+C stops
+// the emulator. `npm run demo:destroy` starts the emulator again and runs `pulumi destroy`.
 //
 // The stack lives in a file backend inside the example (PULUMI_BACKEND_URL for these commands only,
 // so the user's `pulumi login` is untouched) with a fixed passphrase (the stack holds nothing but
-// emulator state, and a prompt would stop the command). The provider is pointed at the emulator by
-// environment variables, so no stack configuration is written. `up --refresh` lets a later run
-// against a fresh emulator (whose state starts empty) drop what is gone and create it again.
+// emulator state, and a prompt would stop the command), and the emulator keeps its state in the
+// same folder, so a later `demo` or `demo:destroy` finds the stack's objects. The provider is
+// pointed at the emulator by environment variables, so no stack configuration is written. `up
+// --refresh` lets a run against an emulator whose state was removed drop what is gone.
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -15,12 +18,15 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "examples", "static-site");
 const STATE_DIR = path.join(EXAMPLE, ".pulumi-state");
+const EMULATOR_DIR = path.join(STATE_DIR, "emulator");
+/** This clone's CLI and language hosts (`npm run pulumi:install`), and the PULUMI_HOME beside them. */
+const REPO_PULUMI = path.join(ROOT, ".pulumi");
 const STACK = "demo";
 /** The first release that passes stack configuration to dynamic providers (the `configure` hook). */
 const MIN_VERSION = [3, 139, 0];
 const INSTALL =
-  "Install or upgrade it: `curl -fsSL https://get.pulumi.com | sh` (Linux, macOS), `brew install pulumi/tap/pulumi`, " +
-  "or `winget install pulumi` (Windows); see https://www.pulumi.com/docs/iac/download-install/";
+  "Build this clone's own with `npm run pulumi:install` (needs Go), or install one: `curl -fsSL https://get.pulumi.com | sh` " +
+  "(Linux, macOS), `brew install pulumi/tap/pulumi`, or `winget install pulumi` (Windows); see https://www.pulumi.com/docs/iac/download-install/";
 
 class DemoError extends Error {}
 
@@ -35,12 +41,19 @@ function atLeast(version, minimum) {
   return true;
 }
 
-/** Refuses, saying why and how to install one, unless a Pulumi CLI at least MIN_VERSION is on PATH. */
-function checkPulumiCli() {
-  const answer = spawnSync("pulumi", ["version"], { encoding: "utf8" });
+/** PATH and PULUMI_HOME for the CLI: this clone's first when it has one, so its language hosts are found too. */
+function cliEnvironment() {
+  const bin = path.join(REPO_PULUMI, "bin");
+  if (!fs.existsSync(path.join(bin, "pulumi"))) return {};
+  return { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`, PULUMI_HOME: path.join(REPO_PULUMI, "home") };
+}
+
+/** Refuses, saying why and how to get one, unless a Pulumi CLI at least MIN_VERSION is found. */
+function checkPulumiCli(env) {
+  const answer = spawnSync("pulumi", ["version"], { encoding: "utf8", env });
   if (answer.error) {
     const reason = answer.error.code === "ENOENT" ? "No Pulumi CLI (`pulumi`) was found on PATH" : `Running \`pulumi version\` failed: ${answer.error.message}`;
-    throw new DemoError(`${reason}. The demo deploys with your Pulumi CLI, ${MIN_VERSION.join(".")} or newer. ${INSTALL}`);
+    throw new DemoError(`${reason}. The demo deploys with a Pulumi CLI, ${MIN_VERSION.join(".")} or newer. ${INSTALL}`);
   }
   const printed = `${answer.stdout}`.trim();
   const version = parseVersion(printed);
@@ -56,8 +69,19 @@ function checkPulumiCli() {
   return printed;
 }
 
+/** The package's build and its link into node_modules, which the example's program requires. */
+function build() {
+  for (const [command, args] of [
+    ["npm", ["run", "build", "--silent"]],
+    [process.execPath, [path.join(__dirname, "link-self.js")]],
+  ]) {
+    const result = spawnSync(command, args, { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) throw new DemoError(`\`${path.basename(command)} ${args.join(" ")}\` failed; its output is above.`);
+  }
+}
+
 /** The environment of every `pulumi` command: the demo's backend and passphrase, the emulator's endpoints and key. */
-function pulumiEnv(emu) {
+function pulumiEnv(emu, cli) {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
     // The user's own MamuteCloud settings would point the provider elsewhere.
@@ -65,6 +89,7 @@ function pulumiEnv(emu) {
   }
   return {
     ...env,
+    ...cli,
     PULUMI_BACKEND_URL: `file://${STATE_DIR}`,
     PULUMI_CONFIG_PASSPHRASE: "mamutecloud-demo",
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -88,8 +113,7 @@ function pulumi(args, env, capture = false) {
   });
 }
 
-async function main(argv) {
-  const version = checkPulumiCli();
+async function startEmulatorFor(argv) {
   const { parseArgs, UsageError } = require(path.join(ROOT, "dist", "emulator", "cli.js"));
   let options;
   try {
@@ -99,11 +123,34 @@ async function main(argv) {
   }
   const { startEmulator } = require(path.join(ROOT, "dist", "emulator", "index.js"));
   const { help, ...emulatorOptions } = options;
-  if (help) {
-    console.log("Usage: npm run demo [-- <emulator flags, e.g. --port 4690>]: starts the emulator, deploys examples/static-site with your Pulumi CLI, prints the URL.");
+  fs.mkdirSync(EMULATOR_DIR, { recursive: true });
+  return startEmulator({ dataDir: EMULATOR_DIR, ...emulatorOptions });
+}
+
+async function main(argv) {
+  const destroy = argv[0] === "destroy";
+  const emulatorArgs = destroy ? argv.slice(1) : argv;
+  if (emulatorArgs.includes("--help") || emulatorArgs.includes("-h")) {
+    console.log(
+      "Usage: npm run demo [-- <emulator flags, e.g. --port 4690>]: starts the emulator, deploys examples/static-site with `pulumi up`, prints the URL.\n" +
+        "       npm run demo:destroy [-- <emulator flags>]: starts the emulator on the demo's state and runs `pulumi destroy`.",
+    );
     return;
   }
-  const emu = await startEmulator(emulatorOptions);
+  const cli = cliEnvironment();
+  const version = checkPulumiCli({ ...process.env, ...cli });
+  build();
+  const emu = await startEmulatorFor(emulatorArgs);
+  const env = pulumiEnv(emu, cli);
+  if (destroy) {
+    try {
+      await pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], env);
+      console.log("\nThe demo's site is destroyed; the emulator holds nothing of it.");
+    } finally {
+      await emu.close();
+    }
+    return;
+  }
   let deployed = false;
   // Ctrl+C while serving is the way to stop; during the deploy it is an interruption.
   const stop = async () => {
@@ -113,10 +160,8 @@ async function main(argv) {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    console.log(`Emulator: management API ${emu.url}, S3 ${emu.s3Url}, CDN edge ${emu.edgeUrl}`);
-    console.log(`Deploying examples/static-site with Pulumi ${version}, state in ${path.relative(process.cwd(), STATE_DIR) || "."}\n`);
-    fs.mkdirSync(STATE_DIR, { recursive: true });
-    const env = pulumiEnv(emu);
+    console.log(`Emulator: management API ${emu.url}, S3 ${emu.s3Url}, CDN edge ${emu.edgeUrl} (state in ${path.relative(ROOT, EMULATOR_DIR)})`);
+    console.log(`Deploying examples/static-site with Pulumi ${version}, stack state in ${path.relative(ROOT, STATE_DIR)}\n`);
     await pulumi(["stack", "select", "--create", STACK, "--non-interactive"], env);
     await pulumi(["up", "--yes", "--refresh", "--skip-preview", "--non-interactive", "--stack", STACK], env);
     const outputs = JSON.parse(await pulumi(["stack", "output", "--json", "--stack", STACK], env, true));
@@ -126,9 +171,10 @@ async function main(argv) {
     console.log(`  (or: curl -H "Host: ${outputs.distributionDomain}" ${emu.edgeUrl}/)`);
     console.log(`In production it would be ${outputs.url}`);
     console.log("\nTo change it: edit examples/static-site/www and, in another terminal,");
-    console.log(`  cd examples/static-site && PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE} \\`);
+    const cliPath = cli.PATH ? `PATH=${path.join(REPO_PULUMI, "bin")}:$PATH PULUMI_HOME=${cli.PULUMI_HOME} ` : "";
+    console.log(`  cd examples/static-site && ${cliPath}PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE} \\`);
     console.log(`    MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey} pulumi up --stack ${STACK}`);
-    console.log("\nThe emulator keeps serving until Ctrl+C.");
+    console.log("\nThe emulator keeps serving until Ctrl+C; `npm run demo:destroy` removes the site afterwards.");
     deployed = true;
   } catch (err) {
     await emu.close();

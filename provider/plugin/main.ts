@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Starts the native plugin. Pulumi runs it two ways: from the plugin folder (`runtime: nodejs`),
-// through the Node language host's `@pulumi/pulumi/cmd/run-plugin <folder> <args>`, which
-// requires the folder's entry; or as `pulumi-resource-mamutecloud <args>` found on PATH. Either
-// way the engine's address is the last argument (logging and tracing flags may come first).
+// Starts the native plugin. Pulumi runs it as `pulumi-resource-mamutecloud <args>`: the executable
+// of the plugin folder (plugin/ in the package) or the package's bin found on PATH. The engine's
+// address is the last argument (logging and tracing flags may come first).
 import { serve } from "./server";
 
 const last = process.argv[process.argv.length - 1];

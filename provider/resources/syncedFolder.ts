@@ -189,6 +189,10 @@ function configOf(ctx: Context): ProviderConfig {
 
 async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
   const config = configOf(ctx);
+  // The AWS SDK prints a notice on Node 20 about its releases after January 2027 into every `up`'s
+  // output (seen through the real CLI); it concerns SDK versions this package does not pin, so the
+  // SDK's own switch turns off that notice, unless the user set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Loaded here, not at the top: a preview or a no-change `up` never needs the AWS SDK.
   const { SyncBucket } = await import("../sync/bucket");
   const secretAccessKey = String(props.secretAccessKey ?? "");

@@ -76,7 +76,7 @@ export interface HostOptions {
 }
 
 export interface PluginOptions {
-  /** The plugin folder (with PulumiPlugin.yaml). */
+  /** The plugin folder (holding the `pulumi-resource-mamutecloud` executable). */
   pluginDir: string;
   /** The user's project: the working directory the language host gives the plugin. */
   cwd: string;
@@ -116,13 +116,12 @@ export class ProviderHost {
   }
 
   /**
-   * A native plugin started as the Node language host starts a `runtime: nodejs` plugin
-   * (RunPlugin in pulumi-language-nodejs): `node <run-plugin> <plugin folder> <engine address>`,
-   * run-plugin resolved from the plugin folder, in the project's directory.
+   * A native plugin started as the engine starts a plugin folder's executable:
+   * `<plugin folder>/pulumi-resource-mamutecloud <engine address>`, in the project's directory.
    */
   static async startPlugin(options: PluginOptions): Promise<ProviderHost> {
-    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [options.pluginDir] });
-    return ProviderHost.spawn([runPlugin, options.pluginDir, options.engineAddress], options.cwd, options.env, true);
+    const executable = path.join(options.pluginDir, "pulumi-resource-mamutecloud");
+    return ProviderHost.spawn([options.engineAddress], options.cwd, options.env, true, executable);
   }
 
   /** The plugin as `pulumi-resource-mamutecloud <engine address>`, the executable found on PATH. */
@@ -130,8 +129,14 @@ export class ProviderHost {
     return ProviderHost.spawn([executable, "--logtostderr", "-v=9", options.engineAddress], options.cwd, options.env, true);
   }
 
-  private static async spawn(args: string[], cwd: string, env: NodeJS.ProcessEnv | undefined, native: boolean): Promise<ProviderHost> {
-    const child = spawn(process.execPath, args, {
+  private static async spawn(
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv | undefined,
+    native: boolean,
+    command = process.execPath,
+  ): Promise<ProviderHost> {
+    const child = spawn(command, args, {
       cwd,
       env: { ...(env ?? process.env), PULUMI_NODEJS_PROJECT: "mamutecloud-test", PULUMI_NODEJS_STACK: "test" },
       stdio: ["ignore", "pipe", "pipe"],
