@@ -1,0 +1,16 @@
+// examples/basic through the real `pulumi` CLI: a bucket, its credential, a zone and three records;
+// one record's value edited is planned as an update of that record alone.
+import { exampleLifecycle, replaceIn } from "./examples";
+
+exampleLifecycle({
+  example: "basic",
+  edit: {
+    apply: (project) => replaceIn(project, "index.ts", '"192.0.2.11"', '"192.0.2.12"'),
+    planned: ["update apex"],
+  },
+  async check(outputs) {
+    expect(outputs.accessKeyId).toMatch(/\S/);
+    expect(outputs.secretAccessKey).toMatch(/\S/);
+    expect(outputs.nameservers.length).toBeGreaterThan(0);
+  },
+});

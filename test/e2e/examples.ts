@@ -1,0 +1,93 @@
+// Every example, through the real `pulumi` CLI against the emulator, as its README tells a user to
+// run it: up; a preview that shows no change; refresh; again no change; one edit; a preview that
+// plans exactly the resource the edit touches; up; no change; destroy; and the emulator holds
+// nothing the stack made. Each example has its own test file (so jest runs two at once) calling
+// `exampleLifecycle` with what is particular to it.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { api, startTestEmulator, type Emulator } from "../harness/emulator";
+import { CliProject } from "../harness/cli";
+import { REPO_ROOT } from "../harness/providerHost";
+import { fullInventory } from "../harness/stack";
+
+export interface ExampleCase {
+  example: string;
+  /** Stack configuration (`pulumi config set`), without the project's namespace. */
+  config?: Record<string, string>;
+  /** Prepares the copy before the first `up` (certificates, the plugin folder, objects it looks up). */
+  prepare?(project: CliProject, emu: Emulator): Promise<void> | void;
+  /** The one edit a user makes between two `up`s, and the steps the preview must then plan. */
+  edit: { apply(project: CliProject): void; planned: string[] };
+  /** What a user checks once the stack is up. */
+  check?(outputs: Record<string, any>, emu: Emulator, project: CliProject): Promise<void>;
+}
+
+/** Replaces `from` by `to` in a file of the copy, failing when `from` is not there. */
+export function replaceIn(project: CliProject, file: string, from: string, to: string): void {
+  const full = path.join(project.dir, file);
+  const text = fs.readFileSync(full, "utf8");
+  if (!text.includes(from)) throw new Error(`${file} does not contain ${JSON.stringify(from)}`);
+  fs.writeFileSync(full, text.replace(from, to));
+}
+
+/** The package as a project that installed it sees it: node_modules/pulumi-mamutecloud (its plugin folder too). */
+export function linkPackage(project: CliProject): void {
+  fs.mkdirSync(path.join(project.dir, "node_modules"), { recursive: true });
+  fs.symlinkSync(REPO_ROOT, path.join(project.dir, "node_modules", "pulumi-mamutecloud"));
+}
+
+/** A self-signed certificate for www.example.com, made with the example README's openssl command. */
+export function makeCertificate(project: CliProject): void {
+  fs.mkdirSync(path.join(project.dir, "certs"), { recursive: true });
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "90", "-subj", "/CN=www.example.com",
+      "-addext", "subjectAltName=DNS:www.example.com", "-keyout", "certs/site.key", "-out", "certs/site.crt"],
+    { cwd: project.dir, stdio: "ignore" },
+  );
+}
+
+export function exampleLifecycle(spec: ExampleCase): void {
+  let emu: Emulator;
+  let project: CliProject;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    emu.setSettings({ cdnDeployDelayMs: 100 });
+    project = await CliProject.create({ source: spec.example, emu });
+  }, 120_000);
+
+  afterAll(async () => {
+    project?.close();
+    await emu?.close();
+  });
+
+  test(`${spec.example}: up, no change, refresh, no change, one edit plans exactly its resource, up, destroy leaves nothing`, async () => {
+    const before = await fullInventory(emu);
+    await spec.prepare?.(project, emu);
+    const prepared = await fullInventory(emu);
+    if (spec.config) await project.config(spec.config);
+
+    const first = await project.up();
+    expect(first.counts.created).toBeGreaterThan(0);
+    await spec.check?.(await project.outputs(), emu, project);
+    await project.expectNoChanges();
+    const refreshed = await project.refresh();
+    expect(refreshed.counts.updated ?? 0).toBe(0);
+    await project.expectNoChanges();
+
+    spec.edit.apply(project);
+    expect((await project.preview()).changed).toEqual(spec.edit.planned);
+    const second = await project.up();
+    expect(second.counts.updated ?? 0).toBe(spec.edit.planned.filter((step) => step.startsWith("update ")).length);
+    await project.expectNoChanges();
+
+    await project.destroy();
+    expect(await project.resources()).toEqual([]);
+    expect(await fullInventory(emu)).toEqual(prepared);
+    expect(prepared.filter((id) => !before.includes(id)).length).toBeLessThanOrEqual(1);
+  }, 300_000);
+}
+
+export { api };

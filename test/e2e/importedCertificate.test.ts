@@ -1,0 +1,22 @@
+// examples/imported-certificate through the real `pulumi` CLI, with the certificate its README makes
+// with openssl: www.example.com served over HTTPS with exactly that certificate; an edited page
+// planned as an update of the files alone.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { edgeGetTls } from "../emulator/cdn-helpers";
+import { exampleLifecycle, makeCertificate } from "./examples";
+
+exampleLifecycle({
+  example: "imported-certificate",
+  prepare: (project) => makeCertificate(project),
+  edit: {
+    apply: (project) => project.write("www/style.css", "body { margin: 0; }\n"),
+    planned: ["update site-files"],
+  },
+  async check(outputs, emu, project) {
+    expect(outputs.url).toBe("https://www.example.com/");
+    const ca = fs.readFileSync(path.join(project.dir, "certs", "site.crt"), "utf8");
+    const page = await edgeGetTls(emu, { host: "www.example.com", path: "/", ca });
+    expect(page.status).toBe(200);
+  },
+});

@@ -1,0 +1,18 @@
+// examples/static-site through the real `pulumi` CLI: the site served at the distribution domain,
+// an edited stylesheet planned as an update of the files alone and served after `up`.
+import { edgeGet } from "../emulator/cdn-helpers";
+import { exampleLifecycle } from "./examples";
+
+exampleLifecycle({
+  example: "static-site",
+  edit: {
+    apply: (project) => project.write("www/style.css", "h1 { color: teal; }\n"),
+    planned: ["update site-files"],
+  },
+  async check(outputs, emu) {
+    const home = await edgeGet(emu, { host: outputs.distributionDomain, path: "/" });
+    expect(home.status).toBe(200);
+    expect(home.body).toContain("<h1>Hello from MamuteCloud</h1>");
+    expect(outputs.url).toBe(`https://${outputs.distributionDomain}/`);
+  },
+});
