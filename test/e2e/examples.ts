@@ -19,8 +19,47 @@ export interface ExampleCase {
   prepare?(project: CliProject, emu: Emulator): Promise<void> | void;
   /** The one edit a user makes between two `up`s, and the steps the preview must then plan. */
   edit: { apply(project: CliProject): void; planned: string[] };
+  /** Stack configuration set with `--secret`. */
+  secretConfig?(emu: Emulator): Record<string, string>;
   /** What a user checks once the stack is up. */
   check?(outputs: Record<string, any>, emu: Emulator, project: CliProject): Promise<void>;
+  /** Secrets of this example that must never show in plain text (beyond the API key and every secret in state). */
+  canaries?(outputs: Record<string, any>, project: CliProject): string[];
+}
+
+/** Every value the checkpoint holds as a secret, decrypted (`stack export --show-secrets`). */
+function secretsIn(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((item) => secretsIn(item, found));
+  else if (node && typeof node === "object") {
+    const record = node as Record<string, unknown>;
+    if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270" && typeof record.plaintext === "string") {
+      const value = JSON.parse(record.plaintext);
+      if (typeof value === "string") found.push(value);
+    } else Object.values(record).forEach((value) => secretsIn(value, found));
+  }
+  return found;
+}
+
+/**
+ * The secret canaries: the API key, every secret of the checkpoint and the example's own are absent
+ * in plain text from `pulumi stack export` and from everything the CLI printed, but for the commands
+ * that asked for them (`--show-secrets`). A PEM is looked for by its body lines.
+ */
+async function expectNoSecretLeak(project: CliProject, emu: Emulator, extra: string[]): Promise<void> {
+  const decrypted = JSON.parse((await project.run(["stack", "export", "--show-secrets", "--stack", project.stack])).stdout);
+  const canaries = [emu.apiKey, ...secretsIn(decrypted), ...extra]
+    .flatMap((secret) => (secret.includes("-----BEGIN") ? secret.split("\n").filter((line) => line.length >= 40) : [secret]))
+    .filter((secret) => secret.length >= 8);
+  expect(canaries.length).toBeGreaterThan(1);
+  const exported = JSON.stringify(await project.exportState());
+  const printed = project.transcript.filter((entry) => !entry.split("\n")[0].includes("--show-secrets")).join("\n");
+  for (const canary of canaries) {
+    expect({ canary: `${canary.slice(0, 4)}…`, inExport: exported.includes(canary), inOutput: printed.includes(canary) }).toEqual({
+      canary: `${canary.slice(0, 4)}…`,
+      inExport: false,
+      inOutput: false,
+    });
+  }
 }
 
 /** Replaces `from` by `to` in a file of the copy, failing when `from` is not there. */
@@ -68,10 +107,13 @@ export function exampleLifecycle(spec: ExampleCase): void {
     await spec.prepare?.(project, emu);
     const prepared = await fullInventory(emu);
     if (spec.config) await project.config(spec.config);
+    const secretConfig = spec.secretConfig?.(emu) ?? {};
+    await project.config(secretConfig, Object.keys(secretConfig));
 
     const first = await project.up();
     expect(first.counts.created).toBeGreaterThan(0);
-    await spec.check?.(await project.outputs(), emu, project);
+    const outputs = await project.outputs();
+    await spec.check?.(outputs, emu, project);
     await project.expectNoChanges();
     const refreshed = await project.refresh();
     expect(refreshed.counts.updated ?? 0).toBe(0);
@@ -82,6 +124,7 @@ export function exampleLifecycle(spec: ExampleCase): void {
     const second = await project.up();
     expect(second.counts.updated ?? 0).toBe(spec.edit.planned.filter((step) => step.startsWith("update ")).length);
     await project.expectNoChanges();
+    await expectNoSecretLeak(project, emu, spec.canaries?.(outputs, project) ?? []);
 
     await project.destroy();
     expect(await project.resources()).toEqual([]);

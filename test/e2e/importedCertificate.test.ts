@@ -13,6 +13,7 @@ exampleLifecycle({
     apply: (project) => project.write("www/style.css", "body { margin: 0; }\n"),
     planned: ["update site-files"],
   },
+  canaries: (_outputs, project) => [fs.readFileSync(path.join(project.dir, "certs", "site.key"), "utf8")],
   async check(outputs, emu, project) {
     expect(outputs.url).toBe("https://www.example.com/");
     const ca = fs.readFileSync(path.join(project.dir, "certs", "site.crt"), "utf8");

@@ -35,6 +35,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with the child once it runs (to interrupt it). */
   started?: (child: import("node:child_process").ChildProcess) => void;
+  /** Written to the command's standard input (a secret value, so that it is not on its command line). */
+  input?: string;
 }
 
 export interface ProjectOptions {
@@ -50,7 +52,7 @@ export interface ProjectOptions {
 
 /** The environment every command runs in: the repository's CLI first on PATH, the emulator's settings, no prompts. */
 export function cliEnv(home: string, backend: string, emu: Emulator | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return cleanEnv({
+  const env = cleanEnv({
     PATH: `${PULUMI_BIN}${path.delimiter}${process.env.PATH}`,
     PULUMI_HOME: home,
     PULUMI_BACKEND_URL: backend,
@@ -62,6 +64,9 @@ export function cliEnv(home: string, backend: string, emu: Emulator | undefined,
     ...(emu ? { MAMUTECLOUD_ENDPOINT: emu.url, MAMUTECLOUD_S3_ENDPOINT: emu.s3Url, MAMUTECLOUD_API_KEY: emu.apiKey } : {}),
     ...extra,
   });
+  // A variable given as undefined is one the command must not inherit (AWS_CA_BUNDLE against plain HTTP).
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
+  return env;
 }
 
 export class CliProject {
@@ -92,11 +97,12 @@ export class CliProject {
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive"];
     return new Promise((resolve, reject) => {
-      const child = spawn(PULUMI, full, { cwd: this.dir, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(PULUMI, full, { cwd: this.dir, env: { ...this.env, ...options.env }, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+      child.stdin?.end(options.input);
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.stdout!.on("data", (chunk) => (stdout += chunk));
+      child.stderr!.on("data", (chunk) => (stderr += chunk));
       child.on("error", reject);
       options.started?.(child);
       child.on("close", (code, signal) => {
@@ -108,10 +114,11 @@ export class CliProject {
     });
   }
 
-  /** `pulumi config set` for this stack (secret values encrypted, as a user's would be). */
+  /** `pulumi config set` for this stack; secret values encrypted and read from standard input, as a careful user sets them. */
   async config(values: Record<string, string>, secret: string[] = []): Promise<void> {
     for (const [key, value] of Object.entries(values)) {
-      await this.run(["config", "set", key, value, ...(secret.includes(key) ? ["--secret"] : []), "--stack", this.stack]);
+      if (secret.includes(key)) await this.run(["config", "set", key, "--secret", "--stack", this.stack], { input: value });
+      else await this.run(["config", "set", key, value, "--stack", this.stack]);
     }
   }
 
@@ -125,7 +132,8 @@ export class CliProject {
     const result = await this.run(["preview", "--json", "--stack", this.stack, ...extra]);
     const plan = JSON.parse(result.stdout);
     const steps = (plan.steps ?? []) as Array<{ op: string; urn: string }>;
-    return { changeSummary: plan.changeSummary ?? {}, changed: steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${nameOf(step.urn)}`).sort() };
+    const changed = steps.filter((step) => step.op !== "same").map((step) => `${step.op} ${nameOf(step.urn)}`);
+    return { changeSummary: plan.changeSummary ?? {}, changed: [...changed].sort(), inOrder: changed };
   }
 
   /** A preview that must show no change: `--expect-no-changes` fails the command otherwise. */
@@ -181,8 +189,10 @@ export interface UpdateSummary {
 
 export interface PreviewPlan {
   changeSummary: Record<string, number>;
-  /** `<op> <name>` of each step that is not `same`. */
+  /** `<op> <name>` of each step that is not `same`, sorted. */
   changed: string[];
+  /** The same, in the order the engine plans them. */
+  inOrder: string[];
 }
 
 function nameOf(urn: string): string {

@@ -1,0 +1,54 @@
+// What the real engine does around drift and replacement, on examples/basic: a record deleted in
+// the dashboard is dropped by `pulumi refresh` and made again by the next `up`; a change to a
+// property that forces replacement is planned and applied as the engine orders it (the new record
+// first, then the old one deleted) and leaves exactly the new record.
+import { api, startTestEmulator, type Emulator } from "../harness/emulator";
+import { CliProject } from "../harness/cli";
+import { replaceIn } from "./examples";
+
+let emu: Emulator;
+let project: CliProject;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  project = await CliProject.create({ source: "basic", emu });
+  await project.up();
+}, 180_000);
+
+afterAll(async () => {
+  await project?.destroy().catch(() => undefined);
+  project?.close();
+  await emu?.close();
+});
+
+async function recordsOf(zoneId: string): Promise<Array<{ name: string; type: string }>> {
+  const { body } = await api(emu, "GET", `/dns/zones/${zoneId}/records?limit=100`);
+  return body.data.filter((record: any) => !record.managed).map((record: any) => ({ name: record.name, type: record.type }));
+}
+
+test("a record deleted out of band: refresh drops it from state, the next up makes it again", async () => {
+  const www = (await project.resources()).find((resource) => resource.name === "www")!;
+  const [zoneId, recordId] = www.id!.split("/");
+  expect((await api(emu, "DELETE", `/dns/zones/${zoneId}/records/${recordId}`)).status).toBeLessThan(300);
+
+  const refreshed = await project.refresh();
+  expect(refreshed.counts.deleted).toBe(1);
+  expect((await project.resources()).map((resource) => resource.name)).not.toContain("www");
+  expect((await project.preview()).changed).toEqual(["create www"]);
+  await project.up();
+  expect(await recordsOf(zoneId)).toContainEqual({ name: "www", type: "CNAME" });
+  await project.expectNoChanges();
+}, 180_000);
+
+test("a record's name changed: planned as a replacement, the new record made before the old is deleted", async () => {
+  const zoneId = (await project.resources()).find((resource) => resource.name === "zone")!.id!;
+  replaceIn(project, "index.ts", 'name: "www"', 'name: "web"');
+  const plan = await project.preview();
+  expect(plan.inOrder).toEqual(["create-replacement www", "replace www", "delete-replaced www"]);
+  const applied = await project.up();
+  expect(applied.counts.replaced).toBe(1);
+  const records = await recordsOf(zoneId);
+  expect(records).toContainEqual({ name: "web", type: "CNAME" });
+  expect(records).not.toContainEqual({ name: "www", type: "CNAME" });
+  await project.expectNoChanges();
+}, 180_000);
