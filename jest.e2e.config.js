@@ -1,0 +1,13 @@
+// `npm run test:e2e`: the suite that runs the real `pulumi` CLI (.pulumi/bin, `npm run
+// pulumi:install`) against the emulator. Apart from `npm test` so that each stays well within its
+// time on 2 cores; .ci/run runs both.
+const base = require("./jest.config");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  roots: ["<rootDir>/test/e2e"],
+  testPathIgnorePatterns: ["/node_modules/"],
+  // A whole stack's up, previews, refresh and destroy through the CLI.
+  testTimeout: 300000,
+};
