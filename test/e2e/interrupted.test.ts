@@ -48,10 +48,12 @@ test("Ctrl+C twice during a multipart upload, then up again: the site complete, 
   child!.kill("SIGINT");
   const first = await interrupted;
   expect(first.code).not.toBe(0);
+  console.log(`interrupted up printed:\n${first.stdout.slice(-1500)}\n${first.stderr.slice(-1500)}`);
   emu.clearFaults();
 
   // What the CLI says to do about an interrupted create, then the same `up` again.
-  await project.run(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", project.stack], { allowFailure: true });
+  const cleared = await project.run(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", project.stack], { allowFailure: true });
+  console.log(`refresh printed:\n${cleared.stdout.slice(-1500)}\n${cleared.stderr.slice(-1500)}`);
   await project.up();
   await project.expectNoChanges();
 

@@ -34,7 +34,7 @@ function typeErrors(dir: string): string {
 }
 
 test("the examples are the ones the README lists", () => {
-  expect(names.sort()).toEqual(["basic", "custom-domain", "gitops", "imported-certificate", "multi-tenant", "static-site"]);
+  expect(names.sort()).toEqual(["basic", "custom-domain", "gitops", "imported-certificate", "multi-tenant", "state-bucket", "static-site"]);
   const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
   for (const name of names) expect(readme).toContain(`(examples/${name})`);
 });
