@@ -5,7 +5,6 @@
 // installs none (it has no way to reach the engine's log): there retry waits stay silent and the
 // polls of provider/wait.ts print their lines as they always have.
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as pulumi from "@pulumi/pulumi";
 
 export type ProgressReporter = (message: string) => void;
 
@@ -32,5 +31,9 @@ export function reportProgress(message: string): boolean {
 
 /** A status line on the resource's row (native plugin), or the engine's log (the dynamic host). */
 export function statusLine(message: string): void {
-  if (!reportProgress(message)) void pulumi.log.info(message);
+  if (reportProgress(message)) return;
+  // Loaded only here: all of @pulumi/pulumi is about 700 modules, which the native plugin (whose
+  // lines always have a reporter) would otherwise load at every start for nothing.
+  const { log } = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  void log.info(message);
 }
