@@ -22,7 +22,7 @@ const FIRST: Shape = { zoneDomain: "first.example", recordType: "A", credentialB
 /** The program, with the properties under test taken from `shape`. */
 function program(shape: Shape): string {
   const value = shape.recordType === "A" ? "192.0.2.1" : "2001:db8::1";
-  return `name: replacements
+  return `name: mamutecloud-yaml
 runtime: yaml
 packages:
   mamutecloud: ./node_modules/pulumi-mamutecloud/plugin
@@ -111,15 +111,18 @@ const domainHolders = async () =>
 
 test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promise<unknown>, unknown]>([
   ["zone", { zoneDomain: "second.example" }, "create first", zoneDomains, ["records.example", "second.example"]],
-  ["www", { recordType: "AAAA" }, "delete first", recordTypes, ["AAAA"]],
+  // An A and an AAAA record of one name coexist, so the new one comes first.
+  ["www", { recordType: "AAAA" }, "create first", recordTypes, ["AAAA"]],
   ["credential", { credentialBucket: "backups" }, "create first", credentialBuckets, ["backups"]],
   ["certificate", { certificateDomain: "www.second.example" }, "create first", certificateDomains, ["www.second.example"]],
-  ["shop", { domainResource: "cdnB" }, "delete first", domainHolders, ["cdnB"]],
+  // Auto-names are lower case: cdnB is "cdnb-…".
+  ["shop", { domainResource: "cdnB" }, "delete first", domainHolders, ["cdnb"]],
 ])("%s: a change of %j is one replacement, %s", async (name, change, order, observe, expected) => {
   const shape = { ...FIRST, ...currentShape, ...change };
   fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), program(shape));
   expect((await project.preview()).changed).toEqual([`replace ${name}`]);
   const applied = await project.up();
+  currentShape = shape;
   expect(applied.counts.replaced).toBe(1);
   const created = applied.output.search(new RegExp(`\\b${name} created replacement`));
   const deleted = applied.output.search(new RegExp(`\\b${name} deleted original`));
@@ -128,7 +131,6 @@ test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promis
   expect(order === "create first" ? created < deleted : deleted < created).toBe(true);
   expect(await observe()).toEqual(expected);
   await project.expectNoChanges();
-  currentShape = shape;
 }, 180_000);
 
 let currentShape: Shape = FIRST;
