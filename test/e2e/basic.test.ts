@@ -1,6 +1,6 @@
 // examples/basic through the real `pulumi` CLI: a bucket, its credential, a zone and three records;
 // one record's value edited is planned as an update of that record alone.
-import { exampleLifecycle, replaceIn } from "./examples";
+import { exampleLifecycle, replaceIn } from "./harness";
 
 exampleLifecycle({
   example: "basic",

@@ -1,7 +1,7 @@
 // examples/custom-domain through the real `pulumi` CLI: certificate requested and validated by its
 // DNS record, the custom domain served over HTTPS; an edited page planned as an update of the files.
 import { edgeGetTls } from "../emulator/cdn-helpers";
-import { exampleLifecycle } from "./examples";
+import { exampleLifecycle } from "./harness";
 
 exampleLifecycle({
   example: "custom-domain",

@@ -2,32 +2,19 @@
 // the dashboard is dropped by `pulumi refresh` and made again by the next `up`; a change to a
 // property that forces replacement is planned and applied as the engine orders it (the new record
 // first, then the old one deleted) and leaves exactly the new record.
-import { api, startTestEmulator, type Emulator } from "../harness/emulator";
-import { CliProject } from "../harness/cli";
-import { replaceIn } from "./examples";
+import { api } from "../harness/emulator";
+import { replaceIn, useCliProject } from "./harness";
 
-let emu: Emulator;
-let project: CliProject;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  project = await CliProject.create({ source: "basic", emu });
-  await project.up();
-}, 180_000);
-
-afterAll(async () => {
-  await project?.destroy().catch(() => undefined);
-  project?.close();
-  await emu?.close();
-});
+const fixture = useCliProject("basic", ({ project }) => project.up().then(() => undefined));
 
 /** The zone's records as the API names them (fully qualified, with the trailing dot). */
 async function recordsOf(zoneId: string): Promise<Array<{ name: string; type: string }>> {
-  const { body } = await api(emu, "GET", `/dns/zones/${zoneId}/records?limit=100`);
+  const { body } = await api(fixture.emu, "GET", `/dns/zones/${zoneId}/records?limit=100`);
   return body.data.filter((record: any) => !record.managed).map((record: any) => ({ name: record.name, type: record.type }));
 }
 
 test("a record deleted out of band: refresh drops it from state, the next up makes it again", async () => {
+  const { emu, project } = fixture;
   const www = (await project.resources()).find((resource) => resource.name === "www")!;
   const [zoneId, recordId] = www.id!.split("/");
   expect((await api(emu, "DELETE", `/dns/zones/${zoneId}/records/${recordId}`)).status).toBeLessThan(300);
@@ -42,6 +29,7 @@ test("a record deleted out of band: refresh drops it from state, the next up mak
 }, 180_000);
 
 test("a record's name changed: planned as a replacement, the new record made before the old is deleted", async () => {
+  const { project } = fixture;
   const zoneId = (await project.resources()).find((resource) => resource.name === "zone")!.id!;
   replaceIn(project, "index.ts", 'name: "www"', 'name: "web"');
   expect((await project.preview()).changed).toEqual(["replace www"]);

@@ -1,7 +1,7 @@
 // examples/gitops through the real `pulumi` CLI, as a GitOps pipeline runs it: a StaticSite of ./site;
 // a changed page planned as an update of the files alone.
 import { edgeGet } from "../emulator/cdn-helpers";
-import { exampleLifecycle } from "./examples";
+import { exampleLifecycle } from "./harness";
 
 exampleLifecycle({
   example: "gitops",

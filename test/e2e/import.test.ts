@@ -7,33 +7,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { api, startTestEmulator, type Emulator } from "../harness/emulator";
-import { CliProject } from "../harness/cli";
+import { api } from "../harness/emulator";
 import { fullInventory } from "../harness/stack";
-import { linkPackage } from "./examples";
+import { linkPackage, useCliProject } from "./harness";
 
-let emu: Emulator;
-let project: CliProject;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  emu.setSettings({ cdnDeployDelayMs: 100 });
-  project = await CliProject.create({ source: "yaml", emu });
-  linkPackage(project);
-}, 120_000);
-
-afterAll(async () => {
-  project?.close();
-  await emu?.close();
-});
+const fixture = useCliProject("yaml", ({ project }) => linkPackage(project));
 
 async function made(method: string, route: string, body?: unknown): Promise<any> {
-  const answer = await api(emu, method, route, body);
+  const answer = await api(fixture.emu, method, route, body);
   expect(answer.status).toBeLessThan(300);
   return answer.body;
 }
 
 test("objects made outside Pulumi: imported from one file, the generated program previews no change, destroy removes them", async () => {
+  const { emu, project } = fixture;
   const before = await fullInventory(emu);
   const bucket = await made("POST", "/object-storage/buckets", { name: "imported-media", storage_class: "Standard" });
   const credential = await made("POST", `/object-storage/buckets/${bucket.id}/credentials`);

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { edgeGetTls } from "../emulator/cdn-helpers";
-import { exampleLifecycle, makeCertificate } from "./examples";
+import { exampleLifecycle, makeCertificate } from "./harness";
 
 exampleLifecycle({
   example: "imported-certificate",

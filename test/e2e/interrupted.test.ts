@@ -8,23 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import { edgeGet } from "../emulator/cdn-helpers";
-import { listAll, startTestEmulator, type Emulator } from "../harness/emulator";
-import { CliProject } from "../harness/cli";
+import { listAll } from "../harness/emulator";
+import type { CliProject } from "../harness/cli";
+import { useCliProject } from "./harness";
 
-let emu: Emulator;
-let project: CliProject;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  emu.setSettings({ cdnDeployDelayMs: 100 });
-  project = await CliProject.create({ source: "static-site", emu });
-}, 120_000);
-
-afterAll(async () => {
-  await project?.destroy().catch(() => undefined);
-  project?.close();
-  await emu?.close();
-});
+const fixture = useCliProject("static-site");
 
 async function until(condition: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -35,6 +23,7 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
 }
 
 test("Ctrl+C twice during a multipart upload, then up again: the site complete, nothing duplicated, no stray upload", async () => {
+  const { emu, project } = fixture;
   const big = randomBytes(40 * 1024 * 1024);
   fs.writeFileSync(path.join(project.dir, "www", "video.bin"), big);
   // Each part takes a while, so the interruption lands in the middle of the upload.
@@ -72,7 +61,7 @@ test("Ctrl+C twice during a multipart upload, then up again: the site complete, 
     endpoint: emu.s3Url,
     region: "us-east-1",
     forcePathStyle: true,
-    credentials: { accessKeyId: credential.outputs.accessKeyId, secretAccessKey: await secretOf(credential.urn) },
+    credentials: { accessKeyId: credential.outputs.accessKeyId, secretAccessKey: await secretOf(project, credential.urn) },
   });
   const stored = await s3.send(new GetObjectCommand({ Bucket: outputs.bucketId, Key: "video.bin" }));
   expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(big)).toBe(true);
@@ -82,7 +71,7 @@ test("Ctrl+C twice during a multipart upload, then up again: the site complete, 
 }, 600_000);
 
 /** A secret output of a resource, decrypted as `pulumi stack export --show-secrets` shows it. */
-async function secretOf(urn: string): Promise<string> {
+async function secretOf(project: CliProject, urn: string): Promise<string> {
   const state = JSON.parse((await project.run(["stack", "export", "--show-secrets", "--stack", project.stack])).stdout);
   const resource = state.deployment.resources.find((candidate: any) => candidate.urn === urn);
   const value = resource.outputs.secretAccessKey;

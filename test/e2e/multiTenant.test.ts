@@ -1,7 +1,7 @@
 // examples/multi-tenant through the real `pulumi` CLI: the root site and two tenants from one
 // bucket and one CDN resource; a tenant's edited page planned as an update of that tenant's files.
 import { edgeGetTls } from "../emulator/cdn-helpers";
-import { exampleLifecycle } from "./examples";
+import { exampleLifecycle } from "./harness";
 
 exampleLifecycle({
   example: "multi-tenant",

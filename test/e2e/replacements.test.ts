@@ -5,9 +5,8 @@
 // the old, and a preview afterwards shows no change.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listAll, startTestEmulator, type Emulator } from "../harness/emulator";
-import { CliProject } from "../harness/cli";
-import { linkPackage } from "./examples";
+import { listAll } from "../harness/emulator";
+import { linkPackage, useCliProject } from "./harness";
 
 interface Shape {
   zoneDomain: string;
@@ -76,38 +75,27 @@ resources:
 `;
 }
 
-let emu: Emulator;
-let project: CliProject;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  emu.setSettings({ cdnDeployDelayMs: 100 });
-  project = await CliProject.create({ source: "yaml", emu });
+const fixture = useCliProject("yaml", async ({ project }) => {
   linkPackage(project);
   fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), program(FIRST));
   await project.up();
-}, 180_000);
-
-afterAll(async () => {
-  await project?.destroy().catch(() => undefined);
-  project?.close();
-  await emu?.close();
 });
+const listed = (route: string) => listAll(fixture.emu, route);
 
 const credentialBuckets = async () => {
-  const buckets = await listAll(emu, "/object-storage/buckets");
+  const buckets = await listed("/object-storage/buckets");
   const holding: string[] = [];
-  for (const bucket of buckets) if ((await listAll(emu, `/object-storage/buckets/${bucket.id}/credentials`)).length) holding.push(bucket.name);
+  for (const bucket of buckets) if ((await listed(`/object-storage/buckets/${bucket.id}/credentials`)).length) holding.push(bucket.name);
   return holding.map((name) => name.replace(/-[a-z0-9]{7}$/, ""));
 };
-const zoneDomains = async () => (await listAll(emu, "/dns/zones")).map((zone) => zone.domain.replace(/\.$/, "")).sort();
+const zoneDomains = async () => (await listed("/dns/zones")).map((zone) => zone.domain.replace(/\.$/, "")).sort();
 const recordTypes = async () => {
-  const zone = (await listAll(emu, "/dns/zones")).find((candidate) => candidate.domain.startsWith("records.example"));
-  return (await listAll(emu, `/dns/zones/${zone.id}/records`)).filter((record) => !record.managed).map((record) => record.type);
+  const zone = (await listed("/dns/zones")).find((candidate) => candidate.domain.startsWith("records.example"));
+  return (await listed(`/dns/zones/${zone.id}/records`)).filter((record) => !record.managed).map((record) => record.type);
 };
-const certificateDomains = async () => (await listAll(emu, "/cdn/ssl-certificate")).map((certificate) => certificate.domain_name);
+const certificateDomains = async () => (await listed("/cdn/ssl-certificate")).map((certificate) => certificate.domain_name);
 const domainHolders = async () =>
-  (await listAll(emu, "/cdn/resource")).filter((resource) => (resource.custom_domains ?? []).length).map((resource) => resource.name.replace(/-[a-z0-9]{7}$/, ""));
+  (await listed("/cdn/resource")).filter((resource) => (resource.custom_domains ?? []).length).map((resource) => resource.name.replace(/-[a-z0-9]{7}$/, ""));
 
 test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promise<unknown>, unknown]>([
   ["zone", { zoneDomain: "second.example" }, "create first", zoneDomains, ["records.example", "second.example"]],
@@ -118,6 +106,7 @@ test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promis
   // Auto-names are lower case: cdnB is "cdnb-…".
   ["shop", { domainResource: "cdnB" }, "delete first", domainHolders, ["cdnb"]],
 ])("%s: a change of %j is one replacement, %s", async (name, change, order, observe, expected) => {
+  const { project } = fixture;
   const shape = { ...FIRST, ...currentShape, ...change };
   fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), program(shape));
   expect((await project.preview()).changed).toEqual([`replace ${name}`]);

@@ -1,7 +1,7 @@
 // examples/static-site through the real `pulumi` CLI: the site served at the distribution domain,
 // an edited stylesheet planned as an update of the files alone and served after `up`.
 import { edgeGet } from "../emulator/cdn-helpers";
-import { exampleLifecycle } from "./examples";
+import { exampleLifecycle } from "./harness";
 
 exampleLifecycle({
   example: "static-site",

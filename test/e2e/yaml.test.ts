@@ -1,7 +1,7 @@
 // examples/yaml through the real `pulumi` CLI and the native plugin named by its `packages:` entry
 // (the plugin folder of the installed package): a bucket, a zone and a record in Pulumi YAML, and a
 // lookup of a bucket made outside the stack; the record's value edited is planned as its update.
-import { api, exampleLifecycle, linkPackage, replaceIn } from "./examples";
+import { api, exampleLifecycle, linkPackage, replaceIn } from "./harness";
 
 exampleLifecycle({
   example: "yaml",
