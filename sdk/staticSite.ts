@@ -4,6 +4,7 @@
 // when the program runs, so a mistake fails `pulumi preview` before anything is created.
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalZoneDomain } from "../provider/resources/dns";
+import { generatedNameReason, isGeneratedDistributionName } from "../provider/resources/distributionName";
 import { Bucket } from "./bucket";
 import { BucketCredential } from "./bucketCredential";
 import { CdnCustomDomain } from "./cdnCustomDomain";
@@ -215,6 +216,9 @@ export class StaticSite extends pulumi.ComponentResource {
     }
     if (args.atomic && multiTenant) {
       throw new StaticSiteError(`StaticSite ${name}: atomic deploys one folder (path); leave atomic out when tenants are given.`);
+    }
+    if (typeof args.distributionDomain === "string" && isGeneratedDistributionName(args.distributionDomain)) {
+      throw new StaticSiteError(`StaticSite ${name}: distributionDomain ${generatedNameReason(args.distributionDomain)}.`);
     }
     const atomic = args.atomic === true ? {} : args.atomic || undefined;
     const hosts = args.domain && siteHosts(name, args.domain, multiTenant);
