@@ -482,6 +482,55 @@ test("a new bucket replaces: the old bucket is emptied first, then the new one f
   expect(await keysOf(second)).toEqual(["index.html"]);
 });
 
+test("S3's clock 20 minutes off ours (RequestTimeTooSkewed): the sync signs with S3's time from its answer and succeeds", async () => {
+  const site = await newSite("sf-skew", { "index.html": "v1", "style.css": "body{}" });
+  emu.state.clockOffsetMs = 20 * 60_000;
+  try {
+    emu.resetRequests();
+    await engine.up(KIND, "skewed", argsOf(site));
+    expect(await bodyOf(site, "index.html")).toBe("v1");
+    // The first call (the LIST) was refused once and corrected the clock; the PUTs went right away.
+    expect(s3Requests()).toMatchObject({ ListObjectsV2: 2, PutObject: 2 });
+    writeFiles(site.dir, { "index.html": "v2" });
+    fs.rmSync(path.join(site.dir, "style.css"));
+    emu.state.clockOffsetMs = -20 * 60_000;
+    await engine.up(KIND, "skewed", argsOf(site));
+    expect(await keysOf(site)).toEqual(["index.html"]);
+    expect(await bodyOf(site, "index.html")).toBe("v2");
+  } finally {
+    emu.state.clockOffsetMs = 0;
+  }
+});
+
+test("a PUT refused for its clock (the first call of a bucket) is signed again with S3's time, once", async () => {
+  const site = await newSite("sf-skew-put", { "a.txt": "a" });
+  const { SyncBucket } = await import("../../provider/sync/bucket");
+  const bucket = new SyncBucket({
+    endpoint: emu.s3Url,
+    bucket: site.bucketId,
+    accessKeyId: site.accessKeyId,
+    secretAccessKey: site.secretAccessKey,
+    concurrency: 1,
+    retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, rateLimitTimeoutMs: 0 },
+    requestTimeoutMs: 10_000,
+  });
+  const [hash, , code] = buildManifest({ path: site.dir }).files["a.txt"].split(" ");
+  const entry = { hash, size: 1, code };
+  emu.state.clockOffsetMs = -25 * 60_000;
+  try {
+    emu.resetRequests();
+    await bucket.upload({ key: "a.txt", file: path.join(site.dir, "a.txt"), entry, headers: { contentType: "text/plain", cacheControl: "" }, owner: "test" });
+    expect(s3Requests()).toEqual({ PutObject: 2 });
+    // No retry budget (maxRetries 0) was spent on it, and the next call is signed right at once.
+    emu.resetRequests();
+    expect([...(await bucket.list("")).keys()]).toEqual(["a.txt"]);
+    expect(s3Requests()).toEqual({ ListObjectsV2: 1 });
+  } finally {
+    emu.state.clockOffsetMs = 0;
+    bucket.close();
+  }
+});
+
 test("a wrong secret fails with a clear error that never shows it", async () => {
   const site = await newSite("sf-secret", { "index.html": "x" });
   const wrong = "wrongSECRETwrongSECRETwrongSECRETwrong123";
