@@ -337,6 +337,27 @@ test("a CdnResource with originPathSwitched leaves the live release in place thr
   await engine.destroy("cdn");
 });
 
+test("two SiteReleases on one bucket and prefix (two stacks, two CDN resources): keep N and destroy drop only their own releases", async () => {
+  const a = await newSite("rel-owner-a");
+  const cdnB = await api(emu, "POST", "/cdn/resource", { name: "rel-owner-b", origin_group: { type: "storage", bucket_id: a.bucketId } });
+  const b: Site = { ...a, cdnResourceId: cdnB.body.id, host: cdnB.body.distribution_domain, dir: path.join(work, "rel-owner-b") };
+  writeBuild(a.dir, build("a", 1));
+  writeBuild(b.dir, build("b", 1));
+  await engine.up(KIND, "owner-a", argsOf(a, { keep: 1 }));
+  await engine.up(KIND, "owner-b", argsOf(b, { keep: 1 }));
+  const bRelease = engine.get("owner-b").outputs.releaseId as string;
+  // A deploys again with keep 1: its old release goes, B's live one (new to A) stays.
+  writeBuild(a.dir, build("c", 1));
+  await engine.up(KIND, "owner-a", argsOf(a, { keep: 1 }));
+  const aRelease = engine.get("owner-a").outputs.releaseId as string;
+  expect(await releaseFolders(a)).toEqual([aRelease, bRelease].sort());
+  expect(await visit(b, "/", { b: build("b", 1) })).toBe("b");
+  await engine.destroy("owner-a");
+  expect(await releaseFolders(a)).toEqual([bRelease]);
+  await engine.destroy("owner-b");
+  expect(await releaseFolders(a)).toEqual([]);
+});
+
 test("destroy deletes every release folder and nothing else in the bucket", async () => {
   const site = sites.find((s) => s.dir.endsWith("rel-fail"))!;
   await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: "notes.txt", Body: "mine" }));
