@@ -63,8 +63,9 @@ export interface StaticSiteArgs {
   /** A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`. */
   errorDocument?: string;
   /**
-   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files: HTML and
-   * other text revalidated, fingerprinted assets immutable, the rest an hour. The CDN honours them.
+   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files:
+   * fingerprinted assets immutable, everything else revalidated by browsers and kept at the CDN
+   * until purged (`public, max-age=0, s-maxage=86400, must-revalidate`). The CDN honours them.
    */
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, the first matching rule wins; otherwise the type of the extension. */

@@ -22,9 +22,10 @@ export interface FolderArgs {
   exclude?: string[];
   /**
    * Glob → Cache-Control, the first matching rule in the order written wins. Files no rule matches:
-   * HTML, JSON, XML, text and service workers `public, max-age=0, must-revalidate`; fingerprinted
-   * assets (`app-3f9a2b1c.js`, `_next/static/**`) `public, max-age=31536000, immutable`; others
-   * `public, max-age=3600`.
+   * fingerprinted assets (`app-3f9a2b1c.js`, `_next/static/**`) `public, max-age=31536000, immutable`;
+   * every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0,
+   * s-maxage=86400, must-revalidate`: browsers revalidate it on each use, the CDN keeps it until an
+   * `up` purges it.
    */
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */

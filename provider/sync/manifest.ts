@@ -27,12 +27,17 @@ export const MAX_KEY_BYTES = 1024;
 
 export const DEFAULT_EXCLUDE: readonly string[] = ["**/.git/**", "**/.DS_Store", "**/Thumbs.db"];
 
-/** Revalidated on every request: pages and files whose name stays the same when they change. */
-export const REVALIDATE = "public, max-age=0, must-revalidate";
+/**
+ * Every file whose name stays the same when it changes (pages, and also CSS, scripts, images and
+ * fonts that are not fingerprinted): browsers revalidate it on each use (`max-age=0`, an ETag
+ * answered 304 while it is unchanged), so a plain reload after an `up` shows the change and a
+ * returning visitor never pairs new HTML with an old stylesheet. The CDN keeps its own copy
+ * (`s-maxage`) until the purge every `up` sends for the paths it changed; a day at most, so a
+ * purge that was lost (an `up` cut short) heals by itself.
+ */
+export const REVALIDATE = "public, max-age=0, s-maxage=86400, must-revalidate";
 /** Fingerprinted assets: the name changes with the content, so a copy never goes stale. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
-/** Other assets (images, fonts, unfingerprinted scripts): an hour, after which caches revalidate. */
-export const SHORT = "public, max-age=3600";
 
 export interface ManifestOptions {
   /** The folder; relative paths resolve against the current directory. */
@@ -187,12 +192,15 @@ function isFingerprinted(relative: string): boolean {
 const REVALIDATED_EXTENSIONS = new Set([".html", ".htm", ".json", ".xml", ".txt", ".webmanifest", ".map"]);
 const SERVICE_WORKERS = new Set(["sw.js", "service-worker.js"]);
 
-/** The Cache-Control a web developer expects when no rule matches. */
+/**
+ * The Cache-Control when no rule matches: immutable for a fingerprinted asset, revalidated for
+ * everything else. (Pages, data and service workers are revalidated even when their name looks
+ * fingerprinted: a browser must always see the current one.)
+ */
 export function defaultCacheControl(relative: string): string {
   const base = path.posix.basename(relative).toLowerCase();
   if (SERVICE_WORKERS.has(base) || REVALIDATED_EXTENSIONS.has(path.posix.extname(base))) return REVALIDATE;
-  if (isFingerprinted(relative)) return IMMUTABLE;
-  return SHORT;
+  return isFingerprinted(relative) ? IMMUTABLE : REVALIDATE;
 }
 
 /** Content type of the extension, with `charset=utf-8` for text; `application/octet-stream` when unknown. */

@@ -11,7 +11,7 @@ import { HostCallError, ProviderHost } from "../harness/providerHost";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { newBucketAccess, type BucketAccess } from "../harness/s3";
-import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
+import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, type ManifestOptions } from "../../provider/sync/manifest";
 
 const KIND = "SyncedFolder";
 jest.setTimeout(120_000);
@@ -173,7 +173,7 @@ test("create uploads every file with its type and cache-control under the prefix
   const expected: Record<string, [string, string]> = {
     "index.html": ["text/html; charset=utf-8", REVALIDATE],
     "assets/app-3f9a2b1c.js": ["text/javascript; charset=utf-8", IMMUTABLE],
-    "assets/logo.svg": ["image/svg+xml", SHORT],
+    "assets/logo.svg": ["image/svg+xml", REVALIDATE],
     "data.json": ["application/json; charset=utf-8", REVALIDATE],
     ".well-known/security.txt": ["text/plain; charset=utf-8", REVALIDATE],
   };
