@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Plane } from "../plane";
 import type { CdnBehavior, CdnCustomErrorResponse, CdnResource, EmulatorState } from "../state";
-import { EdgeCache, globMatcher, type CacheKey, type CachedAnswer } from "./cache";
+import { EdgeCache, cachePath, globMatcher, type CacheKey, type CachedAnswer } from "./cache";
 import { canonicalRequestHost, resolveHost, type HostMatch } from "./hosts";
 import { storageAnswer, type OriginAnswer } from "./origin";
 import { OriginUnavailable, proxyToOrigin } from "./proxy";
@@ -245,7 +245,7 @@ async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResp
     throw new EdgeRefusal(405, `Method Not Allowed: a storage origin serves GET and HEAD`, { allow: "GET, HEAD" });
   }
   const cacheable = request.method === "GET" || request.method === "HEAD";
-  const key: CacheKey = { resourceId: resource.id, host: request.host, path: request.rawPath, query: request.query };
+  const key: CacheKey = { resourceId: resource.id, host: request.host, path: cachePath(request.rawPath, resource.originGroup.type), query: request.query };
   const now = state.now().getTime();
   if (cacheable) {
     const hit = options.cache.get(key, now);
