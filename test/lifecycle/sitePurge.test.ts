@@ -135,3 +135,50 @@ test("after a changed file, every spelling of its URL serves the new bytes; all 
   expect(stale).toEqual([]);
   access.s3.destroy();
 });
+
+/** A GET as a returning browser sends it: with the ETag of its copy, if it has one. */
+function revalidate(host: string, target: string, etag?: string): Promise<{ status: number; etag: string; cacheControl: string; body: string }> {
+  const edge = new URL(emu.edgeUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(edge.port), edge.hostname, () => {
+      const conditional = etag ? `If-None-Match: ${etag}\r\n` : "";
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\n${conditional}Connection: close\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("end", () => {
+      const [head, ...rest] = Buffer.concat(chunks).toString("utf8").split("\r\n\r\n");
+      const header = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r]*)`, "i").exec(head)?.[1] ?? "";
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), etag: header("etag"), cacheControl: header("cache-control"), body: rest.join("\r\n\r\n") });
+    });
+  });
+}
+
+test("a returning visitor sees an unfingerprinted stylesheet's change on a plain reload; a fingerprinted asset stays cached for good", async () => {
+  const access: BucketAccess = await newBucketAccess(emu, "purge-return");
+  const cdn = await api(emu, "POST", "/cdn/resource", { name: "purge-return", origin_group: { type: "storage", bucket_id: access.bucketId } });
+  const host: string = cdn.body.distribution_domain;
+  const dir = path.join(work, "return");
+  fs.mkdirSync(dir, { recursive: true });
+  const up = async (css: string) => {
+    fs.writeFileSync(path.join(dir, "index.html"), `<link href="/style.css"><script src="/app-3f9a2b1c.js"></script>`);
+    fs.writeFileSync(path.join(dir, "style.css"), css);
+    fs.writeFileSync(path.join(dir, "app-3f9a2b1c.js"), "console.log(1)");
+    const manifest = buildManifest({ path: dir });
+    await engine.up("SyncedFolder", "purge-return", { bucket: access.bucketId, accessKeyId: access.accessKeyId, secretAccessKey: access.secretAccessKey, path: dir, cdnResourceId: cdn.body.id, ...manifest });
+  };
+  await up("body { color: red }");
+  // What the browser keeps: the copy, its ETag, and how long it may use it without asking.
+  const first = await revalidate(host, "/style.css");
+  expect(first.cacheControl).toBe("public, max-age=0, s-maxage=86400, must-revalidate");
+  expect((await revalidate(host, "/index.html")).cacheControl).toBe("public, max-age=0, s-maxage=86400, must-revalidate");
+  expect((await revalidate(host, "/app-3f9a2b1c.js")).cacheControl).toBe("public, max-age=31536000, immutable");
+  // max-age=0: a reload asks again; unchanged, the edge answers 304 from its own copy.
+  expect((await revalidate(host, "/style.css", first.etag)).status).toBe(304);
+
+  await up("body { color: blue }");
+  const reload = await revalidate(host, "/style.css", first.etag);
+  expect([reload.status, reload.body]).toEqual([200, "body { color: blue }"]);
+  access.s3.destroy();
+});
