@@ -270,6 +270,21 @@ async function stillOwnKeys(
 }
 
 /**
+ * Whether the bucket no longer holds what the last recorded sync left there: the files of its index,
+ * as LISTed, make another manifest than the one it recorded. Then a run was cut short after writing
+ * (or someone changed the files): what it wrote was never purged, and the plan cannot tell which
+ * files those were, since they already hold the declared bytes. The caller purges every declared
+ * path then (one `purge/all` for a big site); otherwise only what this run changes.
+ */
+function interruptedSince(olds: PropertyMap | undefined, prefix: string, stored: ReadonlyMap<string, StoredObject>): boolean {
+  if (!olds || typeof olds.filesDigest !== "string") return false;
+  const last = recorded(olds);
+  // Another prefix: every path is new anyway, and the old one was not listed.
+  if (last.prefix !== prefix) return false;
+  return refreshedManifest(last.codes, (file) => stored.get(`${prefix}${file}`)).filesDigest !== olds.filesDigest;
+}
+
+/**
  * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
  * is never left linking to a file already removed), then the CDN purge of every key touched.
  */
@@ -323,7 +338,8 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
     const previousOwner = olds ? ownerOf(olds, previousPrefix) : owner;
     const own = await stillOwnKeys(bucket, listedOrElsewhere, stored, previousOwner, previousPrefix, target.concurrency, olds?.syncedAt);
     await bucket.deleteKeys([...own, ...orphans]);
-    return [...uploads.map((upload) => upload.key), ...own, ...orphans];
+    const touched = [...uploads.map((upload) => upload.key), ...own, ...orphans];
+    return interruptedSince(olds, target.prefix, stored) ? [...new Set([...touched, ...declaredKeys])] : touched;
   });
 
   if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched, target.served);
