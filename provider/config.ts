@@ -3,8 +3,12 @@
 // Resolution is pure and validation errors name both ways to set a value.
 
 export interface ConfigSource {
-  /** A stack config value by its namespaced key (`mamutecloud:apiKey`), or undefined. */
-  get(key: string): string | undefined;
+  /**
+   * A stack config value by its namespaced key (`mamutecloud:apiKey`), or undefined. Typed: the
+   * engine hands `pulumi config set --type bool|int` and YAML `true`/`60` over as booleans and
+   * numbers, not strings.
+   */
+  get(key: string): unknown;
 }
 
 export type AuthHeader = "authorization" | "x-api-key";
@@ -151,7 +155,7 @@ function isLoopback(hostname: string): boolean {
 /** Reads stack config first, then the environment, then the default. */
 export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): ProviderConfig {
   const read = (setting: Setting): string | undefined => {
-    const fromStack = stack?.get(`${CONFIG_NAMESPACE}:${setting.key}`);
+    const fromStack = asText(stack?.get(`${CONFIG_NAMESPACE}:${setting.key}`));
     if (fromStack !== undefined && fromStack !== "") return fromStack;
     const fromEnv = env[setting.env];
     if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
@@ -224,6 +228,18 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
       rateLimitTimeoutMs: seconds(settings.rateLimitTimeout, read(settings.rateLimitTimeout), 0, 3600),
     },
   };
+}
+
+/**
+ * A stack value as the text the environment would give: booleans and numbers (typed config, YAML)
+ * by their spelling, so `true` and `"true"` resolve the same; null as unset; anything else (a list,
+ * an object) as JSON, which then fails the setting's own validation with its usual message.
+ */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean" || typeof value === "number") return String(value);
+  return JSON.stringify(value);
 }
 
 /** The error for an operation that needs the API when no credential is configured. */

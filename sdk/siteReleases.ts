@@ -86,6 +86,8 @@ export class SiteReleases extends MamuteResource {
   declare readonly filesIndex: pulumi.Output<string>;
 
   constructor(name: string, args: SiteReleasesArgs, opts?: pulumi.CustomResourceOptions) {
-    super("SiteReleases", name, folderProps(args), outputs, opts, ["secretAccessKey"]);
+    // Every release lives under `<prefix>releases/`: the whole folder is its own.
+    const claim = { owner: `SiteReleases "${name}"`, prefix: args.prefix, folder: "releases/" };
+    super("SiteReleases", name, folderProps(args, claim), outputs, opts, ["secretAccessKey"]);
   }
 }

@@ -2,8 +2,11 @@
 // child of it, so a preview lists them under the site and destroying the site removes them all.
 // Everything it decides from its arguments (names, the apex rule, tenant labels) is decided here,
 // when the program runs, so a mistake fails `pulumi preview` before anything is created.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalZoneDomain } from "../provider/resources/dns";
+import { generatedNameReason, isGeneratedDistributionName } from "../provider/resources/distributionName";
 import { Bucket } from "./bucket";
 import { BucketCredential } from "./bucketCredential";
 import { CdnCustomDomain } from "./cdnCustomDomain";
@@ -62,8 +65,9 @@ export interface StaticSiteArgs {
   /** A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`. */
   errorDocument?: string;
   /**
-   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files: HTML and
-   * other text revalidated, fingerprinted assets immutable, the rest an hour. The CDN honours them.
+   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files:
+   * fingerprinted assets immutable, everything else revalidated by browsers and kept at the CDN
+   * until purged (`public, max-age=0, s-maxage=86400, must-revalidate`). The CDN honours them.
    */
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, the first matching rule wins; otherwise the type of the extension. */
@@ -130,6 +134,38 @@ function checkTenants(name: string, tenants: Record<string, string>): void {
       throw new StaticSiteError(`StaticSite ${name}: tenants key "www" is the root site (served from path); name the tenant otherwise.`);
     }
   }
+}
+
+/**
+ * A tenant's folder is `<label>/` at the bucket's root, which is also the root site's folder: a
+ * root folder holding `<label>` would be overwritten by the tenant, refreshed back, and deleted
+ * with it.
+ */
+function checkRootBesideTenants(name: string, root: string | undefined, tenants: Record<string, string>): void {
+  if (!root) return;
+  for (const label of Object.keys(tenants)) {
+    if (fs.existsSync(path.join(root, label))) {
+      throw new StaticSiteError(
+        `StaticSite ${name}: path "${root}" holds "${label}", and tenants.${label} is served from the bucket's "${label}/" ` +
+          "folder too: the tenant would overwrite the root site's files there. Rename one of them, or move that folder.",
+      );
+    }
+  }
+}
+
+/**
+ * The CDN behaviors of a multi-tenant site: first one per tenant, `/<label>/*` with subdomain
+ * routing, which makes the edge refuse a tenant's folder at every host that is not the tenant's
+ * (the root site's, the distribution domain): each tenant is its own origin, and no tenant's
+ * script runs beside the root site's cookies and storage. Then the user's, after them in the same
+ * order, routed by subdomain too, so that a rule such as `*.css` still serves each tenant's files.
+ */
+export function tenantBehaviors(labels: readonly string[], given: pulumi.Input<pulumi.Input<CdnBehavior>[]> | undefined): pulumi.Output<CdnBehavior[]> {
+  const own = [...labels].sort().map((label, index) => ({ priority: index + 1, pathPattern: `/${label}/*`, subdomainRouting: true }));
+  return pulumi.output(given ?? []).apply((list) => [
+    ...own,
+    ...(list as Array<CdnBehavior & { priority: number }>).map((behavior) => ({ ...behavior, priority: behavior.priority + own.length, subdomainRouting: true })),
+  ]);
 }
 
 /**
@@ -210,11 +246,15 @@ export class StaticSite extends pulumi.ComponentResource {
     const tenants = args.tenants ?? {};
     const multiTenant = Object.keys(tenants).length > 0;
     checkTenants(name, tenants);
+    checkRootBesideTenants(name, args.path, tenants);
     if (!args.path && !multiTenant) {
       throw new StaticSiteError(`StaticSite ${name}: path is required: the folder of the site's files, e.g. "./dist" (or give tenants).`);
     }
     if (args.atomic && multiTenant) {
       throw new StaticSiteError(`StaticSite ${name}: atomic deploys one folder (path); leave atomic out when tenants are given.`);
+    }
+    if (typeof args.distributionDomain === "string" && isGeneratedDistributionName(args.distributionDomain)) {
+      throw new StaticSiteError(`StaticSite ${name}: distributionDomain ${generatedNameReason(args.distributionDomain)}.`);
     }
     const atomic = args.atomic === true ? {} : args.atomic || undefined;
     const hosts = args.domain && siteHosts(name, args.domain, multiTenant);
@@ -234,7 +274,9 @@ export class StaticSite extends pulumi.ComponentResource {
           viewerProtocolPolicy: args.viewerProtocolPolicy,
           subdomainRouting: multiTenant || undefined,
         },
-        behaviors: args.behaviors,
+        // Tenants get hosts of their own only under a domain; without one they are the distribution
+        // domain's folders (tenantUrls), so there is no other origin to keep them to.
+        behaviors: multiTenant && args.domain ? tenantBehaviors(Object.keys(tenants), args.behaviors) : args.behaviors,
         customErrorResponses: args.errorDocument ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }] : undefined,
       },
       parent,

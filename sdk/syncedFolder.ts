@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildManifest } from "../provider/sync/manifest";
+import { claimKeys } from "./folderClaims";
 import { MamuteResource } from "./resource";
 
 /** What every class that deploys a local folder to a bucket takes (SyncedFolder, SiteReleases). */
@@ -21,9 +22,10 @@ export interface FolderArgs {
   exclude?: string[];
   /**
    * Glob → Cache-Control, the first matching rule in the order written wins. Files no rule matches:
-   * HTML, JSON, XML, text and service workers `public, max-age=0, must-revalidate`; fingerprinted
-   * assets (`app-3f9a2b1c.js`, `_next/static/**`) `public, max-age=31536000, immutable`; others
-   * `public, max-age=3600`.
+   * fingerprinted assets (`app-3f9a2b1c.js`, `_next/static/**`) `public, max-age=31536000, immutable`;
+   * every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0,
+   * s-maxage=86400, must-revalidate`: browsers revalidate it on each use, the CDN keeps it until an
+   * `up` purges it.
    */
   cacheControl?: Record<string, string>;
   /** Glob → Content-Type, first match wins; otherwise the type of the extension (text with `charset=utf-8`). */
@@ -72,9 +74,15 @@ export const SYNCED_FOLDER_OUTPUTS = [
  * secret as a secret even when given as a plain string, and the folder's manifest, read now, in
  * the program: it is an input, so the engine diffs it file by file.
  */
-export function folderProps(args: FolderArgs): pulumi.Inputs {
+export function folderProps(args: FolderArgs, claim?: { owner: string; prefix: pulumi.Input<string> | undefined; folder?: string }): pulumi.Inputs {
   const manifest = buildManifest(args);
-  return { ...args, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers };
+  // The keys it writes, claimed against the program's other folders (folderClaims.ts).
+  const bucket = claim
+    ? claimKeys(claim.owner, args.bucket, claim.prefix, (prefix) =>
+        claim.folder !== undefined ? [{ key: `${prefix}${claim.folder}`, folder: true }] : Object.keys(manifest.files).map((file) => ({ key: `${prefix}${file}` })),
+      )
+    : args.bucket;
+  return { ...args, bucket, secretAccessKey: pulumi.secret(args.secretAccessKey), files: manifest.files, headers: manifest.headers };
 }
 
 /**
@@ -121,6 +129,6 @@ export class SyncedFolder extends MamuteResource {
   declare readonly syncedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SyncedFolderArgs, opts?: pulumi.CustomResourceOptions) {
-    super("SyncedFolder", name, folderProps(args), SYNCED_FOLDER_OUTPUTS, opts, ["secretAccessKey"]);
+    super("SyncedFolder", name, folderProps(args, { owner: `SyncedFolder "${name}"`, prefix: args.prefix }), SYNCED_FOLDER_OUTPUTS, opts, ["secretAccessKey"]);
   }
 }

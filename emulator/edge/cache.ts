@@ -1,5 +1,8 @@
 // The edge's cache: answers kept per resource, host, path and query, served stale until purged or
 // their TTL ends. Bounded in bytes; the least recently used copies go first.
+//
+// The path in a key is canonical (`cachePath`), as CDNs key their caches, so that every spelling a
+// browser or curl may send of one URL is one entry, and a purge of any spelling clears it.
 
 export interface CachedAnswer {
   status: number;
@@ -24,9 +27,39 @@ export const MAX_CACHED_ANSWER_BYTES = 8 * 1024 * 1024;
 export interface CacheKey {
   resourceId: string;
   host: string;
+  /** Canonical (`cachePath`). */
   path: string;
   /** `""` or `?a=b`, as sent (without the token parameters). */
   query: string;
+}
+
+/** RFC 3986's unreserved characters: `%41` and `A` are the same URL. */
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/**
+ * The path as the cache keys it, from the path as sent (or as a purge names it).
+ *
+ * A storage origin reads the object whose key is the decoded path: `/a+b.css`, `/a%2Bb.css` and
+ * `/a%2bb.css` all read `a+b.css`, `/caf%C3%A9` and the raw UTF-8 bytes read `café`. So the key is
+ * the decoded path itself: one entry per object, whatever the spelling. (Unicode is not
+ * normalised: `café` in NFC and in NFD are two keys of S3, two objects, two entries.)
+ *
+ * A custom origin may tell reserved characters from their escapes (`%2F` is not `/` to most
+ * servers), so only what RFC 3986 §6.2.2 calls equivalent is merged: escapes of unreserved
+ * characters decoded, other escapes in upper case. That is what CloudFront and Fastly do.
+ */
+export function cachePath(rawPath: string, origin: "storage" | "custom"): string {
+  if (origin === "storage") {
+    try {
+      return decodeURIComponent(rawPath);
+    } catch {
+      return rawPath; // a malformed escape: the origin answers 400/404 for it anyway
+    }
+  }
+  return rawPath.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape.toUpperCase();
+  });
 }
 
 function keyOf(key: CacheKey): string {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Plane } from "../plane";
 import type { CdnBehavior, CdnCustomErrorResponse, CdnResource, EmulatorState } from "../state";
-import { EdgeCache, globMatcher, type CacheKey, type CachedAnswer } from "./cache";
+import { EdgeCache, cachePath, globMatcher, type CacheKey, type CachedAnswer } from "./cache";
 import { canonicalRequestHost, resolveHost, type HostMatch } from "./hosts";
 import { storageAnswer, type OriginAnswer } from "./origin";
 import { OriginUnavailable, proxyToOrigin } from "./proxy";
@@ -238,14 +238,30 @@ function write(req: IncomingMessage, res: ServerResponse, whole: OriginAnswer, c
   rest.pipe(res);
 }
 
+/**
+ * Origin isolation under subdomain routing: a behavior with `subdomain_routing` and a path pattern
+ * of its own (priority 1-100, e.g. `/acme/*`) says those paths are a tenant's folder. At a host
+ * that names no tenant (`www`, the apex, the distribution domain, an exact custom domain) they
+ * would read the tenant's files under the root site's origin, where its scripts could read the
+ * root site's cookies and storage: refused, as not found. At a tenant's host they are its own
+ * folder's paths, as ever.
+ */
+function refuseTenantPathAtRootHost(request: ViewerRequest): void {
+  const { behavior } = request;
+  if (behavior.priority > 0 && behavior.subdomainRouting && tenantOf(request) === undefined) {
+    throw new EdgeRefusal(404, `Not Found: ${request.path} is a tenant's folder, served only at the tenant's own host`);
+  }
+}
+
 async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResponse, options: EdgeOptions): Promise<void> {
   const request = readViewerRequest(state, req, options);
+  refuseTenantPathAtRootHost(request);
   const { resource } = request.match;
   if (resource.originGroup.type === "storage" && request.method !== "GET" && request.method !== "HEAD") {
     throw new EdgeRefusal(405, `Method Not Allowed: a storage origin serves GET and HEAD`, { allow: "GET, HEAD" });
   }
   const cacheable = request.method === "GET" || request.method === "HEAD";
-  const key: CacheKey = { resourceId: resource.id, host: request.host, path: request.rawPath, query: request.query };
+  const key: CacheKey = { resourceId: resource.id, host: request.host, path: cachePath(request.rawPath, resource.originGroup.type), query: request.query };
   const now = state.now().getTime();
   if (cacheable) {
     const hit = options.cache.get(key, now);

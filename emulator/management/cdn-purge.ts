@@ -1,7 +1,7 @@
 // Purges (all, by URL, by pattern) with their history, and token authentication with signed URLs.
 import { randomBytes } from "node:crypto";
 import type { CdnPurge, CdnResource, EmulatorState } from "../state";
-import { globMatcher, type EdgeCache } from "../edge/cache";
+import { cachePath, globMatcher, type EdgeCache } from "../edge/cache";
 import { canonicalRequestHost, isHostOf } from "../edge/hosts";
 import { signPath } from "../edge/token";
 import { Fields } from "./cdn-fields";
@@ -75,8 +75,11 @@ function purgeRoutes(state: EmulatorState, cache: EdgeCache): Route[] {
           if (target.host !== undefined) assertHostOf(resource, target.host, `urls[${index}]`);
           return target;
         });
+        // Compared as the cache keys paths (edge/cache.ts): any spelling of a URL purges it.
+        const origin = resource.originGroup.type;
+        const paths = targets.map((target) => ({ ...target, pathname: cachePath(target.pathname, origin) }));
         const evicted = cache.evict(resource.id, (host, path) =>
-          targets.some((target) => target.pathname === path && (target.host === undefined || target.host === host)),
+          paths.some((target) => target.pathname === path && (target.host === undefined || target.host === host)),
         );
         return recordPurge(state, resource, { type: "url", urls, patterns: null, evicted });
       },
@@ -91,7 +94,7 @@ function purgeRoutes(state: EmulatorState, cache: EdgeCache): Route[] {
         patterns.forEach((pattern, index) => {
           if (!pattern.startsWith("/")) throw validationError(`patterns[${index}]`, "must be a path starting with / (* matches any run of characters)");
         });
-        const matchers = patterns.map(globMatcher);
+        const matchers = patterns.map((pattern) => globMatcher(cachePath(pattern, resource.originGroup.type)));
         const evicted = cache.evict(resource.id, (_host, path) => matchers.some((matches) => matches(path)));
         return recordPurge(state, resource, { type: "pattern", urls: null, patterns, evicted });
       },

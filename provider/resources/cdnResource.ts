@@ -27,6 +27,7 @@ import {
   type ApiCdnResource,
   type ApiOriginGroup,
 } from "./cdn";
+import { generatedNameReason, isGeneratedDistributionName } from "./distributionName";
 import { canonicalZoneDomain } from "./dns";
 
 export const DEFAULT_DEPLOY_TIMEOUT = "30m";
@@ -615,6 +616,11 @@ export const cdnResource: ResourceDefinition = {
         property: routing,
         reason: "subdomainRouting needs a storage origin: the edge rewrites bucket paths, which a custom origin does not have",
       });
+    }
+    const chosen = inputs.distributionDomain;
+    // Kept when the previous inputs chose the same name already: then it is this resource's own.
+    if (typeof chosen === "string" && isGeneratedDistributionName(chosen) && olds.distributionDomain !== chosen) {
+      failures.push({ property: "distributionDomain", reason: generatedNameReason(chosen) });
     }
     const mark = inputs.description === "" ? naming?.mark() : undefined;
     if (mark) inputs.__mark = mark;

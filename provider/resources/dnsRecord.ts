@@ -324,9 +324,15 @@ export const dnsRecord: ResourceDefinition = {
 
   // The new record is created before the old one is deleted unless both would hold the same name
   // and type (or a CNAME beside anything) in one zone: the API refuses that (409).
+  // The preview must give the answer `up` will give (the engine asks again with known values and
+  // follows that). A zone id unknown at preview is a zone being created or replaced, so a new id:
+  // another zone, no collision, create first, as `up` then decides. (A zone id hidden behind some
+  // other unknown that resolves to the same zone would be deleted first at `up`: the safe order,
+  // only the preview's listing differs.)
   deleteBeforeReplace(olds, news) {
-    if (isUnknown(news.zoneId) || isUnknown(news.name) || isUnknown(news.type)) return true;
+    if (isUnknown(news.zoneId)) return false;
     if (olds.zoneId !== news.zoneId) return false;
+    if (isUnknown(news.name) || isUnknown(news.type)) return true;
     const zoneDomain = knownZoneDomain(olds, news.zoneId);
     const sameName = sameRecordName(olds.name, news.name, zoneDomain);
     // Without the domain, different spellings might still be one name: assume the worst.

@@ -11,11 +11,14 @@ import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinit
 import type { StoredObject } from "../sync/bucket";
 import { S3SyncError } from "../sync/errors";
 import { decodeFileIndex, parseEntry } from "../sync/manifest";
-import { ownerTag } from "../sync/owner";
+import { ownerOf } from "../sync/owner";
+import { forEachLimit } from "../sync/pool";
+import type { SyncBucket } from "../sync/bucket";
 import {
   RELEASE_ID,
   RELEASES_FOLDER,
   byRelease,
+  releaseFolder,
   fillRelease,
   keptReleases,
   planRelease,
@@ -71,6 +74,33 @@ function manifestObjects(files: Record<string, string>): Map<string, StoredObjec
   return objects;
 }
 
+/** The mark this resource writes on its release objects (sync/owner.ts). */
+const ownerOfReleases = (props: PropertyMap, prefix: string) => ownerOf(props, `${prefix}${RELEASES_FOLDER}`);
+
+/**
+ * The release folders under the prefix that are this resource's: those its state records, and any
+ * other whose objects carry its mark (a failed run's). Another SiteReleases of the same bucket and
+ * prefix (another stack's) keeps its folders: one HEAD per folder not recorded tells them apart.
+ */
+async function ownReleases(
+  bucket: SyncBucket,
+  prefix: string,
+  stored: ReadonlyMap<string, Map<string, StoredObject>>,
+  recordedIds: readonly string[],
+  owner: string,
+  concurrency: number,
+): Promise<Map<string, Map<string, StoredObject>>> {
+  const own = new Map<string, Map<string, StoredObject>>();
+  await forEachLimit([...stored], concurrency, async ([id, objects]) => {
+    if (!recordedIds.includes(id)) {
+      const first = objects.keys().next().value;
+      if (first === undefined || (await bucket.head(`${releaseFolder(prefix, id)}${first}`))?.owner !== owner) return;
+    }
+    own.set(id, objects);
+  });
+  return own;
+}
+
 /**
  * Brings the CDN to the declared release: fills its folder if it is the folder's content (copies
  * from the live release, uploads the rest), switches the origin path, purges what changed, and
@@ -100,7 +130,7 @@ async function deploy(ctx: Context, olds: PropertyMap | undefined, news: Propert
       if (plan.copies.length + plan.uploads.length > 0) filled();
       await fillRelease(
         bucket,
-        { prefix: target.prefix, id: wanted, liveId, folder, owner: ownerTag(`${target.prefix}${RELEASES_FOLDER}`), concurrency: target.concurrency },
+        { prefix: target.prefix, id: wanted, liveId, folder, owner: ownerOfReleases(news, target.prefix), concurrency: target.concurrency },
         plan,
         (file) => path.join(folder, file),
       );
@@ -129,7 +159,9 @@ async function deploy(ctx: Context, olds: PropertyMap | undefined, news: Propert
 
     // Only now, with the CDN on the new release: the folders beyond `keep`, never the one served.
     const releases = keptReleases(wanted, previous.filter((id) => stored.has(id)), target.keep);
-    const dropped = [...stored].filter(([id]) => !releases.includes(id));
+    // Recognised by the mark this run writes: a folder under the older prefix-only mark may be another stack's.
+    const own = await ownReleases(bucket, target.prefix, stored, [...previous, wanted], ownerOfReleases(news, target.prefix), target.concurrency);
+    const dropped = [...own].filter(([id]) => !releases.includes(id));
     await bucket.deleteKeys(releaseKeys(target.prefix, dropped));
     return {
       releaseId: wanted,
@@ -200,6 +232,7 @@ export const siteReleases: ResourceDefinition = {
   },
 
   refine: syncedFolder.refine,
+  internalInputs: syncedFolder.internalInputs,
 
   computedByClass: syncedFolder.computedByClass,
 
@@ -250,7 +283,9 @@ export const siteReleases: ResourceDefinition = {
     try {
       await withBucket(ctx, state, async (bucket) => {
         const stored = byRelease(prefix, await bucket.list(`${prefix}${RELEASES_FOLDER}`));
-        await bucket.deleteKeys(releaseKeys(prefix, stored));
+        const recordedIds = Array.isArray(state.releases) ? (state.releases as string[]) : [];
+        const own = await ownReleases(bucket, prefix, stored, recordedIds, ownerOfReleases(state, prefix), declared(state).concurrency);
+        await bucket.deleteKeys(releaseKeys(prefix, own));
       });
     } catch (err) {
       if (!(err instanceof S3SyncError && err.code === "NoSuchBucket")) throw err;

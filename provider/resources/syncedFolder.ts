@@ -18,7 +18,7 @@ import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
 import { S3SyncError } from "../sync/errors";
-import { ownerTag } from "../sync/owner";
+import { ownerInput, ownerOf, stillOwn } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
 import {
   MAX_KEY_BYTES,
@@ -244,6 +244,51 @@ async function ownOrphans(
 }
 
 /**
+ * Of the keys this resource recorded, those still its own: a key rewritten since the last sync (by
+ * another folder on the same prefix, another stack, a person) carries another mark or none, and is
+ * theirs now. Only keys written since then are looked at (one HEAD each), as for orphans.
+ */
+async function stillOwnKeys(
+  bucket: SyncBucket,
+  keys: readonly string[],
+  stored: ReadonlyMap<string, StoredObject>,
+  owner: string,
+  prefix: string,
+  concurrency: number,
+  lastSync: unknown,
+): Promise<string[]> {
+  const since = typeof lastSync === "string" ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
+  const own: string[] = [];
+  await forEachLimit(keys, concurrency, async (key) => {
+    const found = stored.get(key);
+    // Not listed (an old prefix, deleted blind), or written before the last sync began (which put
+    // back any file of ours that differed): ours.
+    if (!found || found.modified < since) {
+      own.push(key);
+      return;
+    }
+    const head = await bucket.head(key);
+    if (!head || stillOwn(head.owner, owner, prefix)) own.push(key);
+  });
+  return own;
+}
+
+/**
+ * Whether the bucket no longer holds what the last recorded sync left there: the files of its index,
+ * as LISTed, make another manifest than the one it recorded. Then a run was cut short after writing
+ * (or someone changed the files): what it wrote was never purged, and the plan cannot tell which
+ * files those were, since they already hold the declared bytes. The caller purges every declared
+ * path then (one `purge/all` for a big site); otherwise only what this run changes.
+ */
+function interruptedSince(olds: PropertyMap | undefined, prefix: string, stored: ReadonlyMap<string, StoredObject>): boolean {
+  if (!olds || typeof olds.filesDigest !== "string") return false;
+  const last = recorded(olds);
+  // Another prefix: every path is new anyway, and the old one was not listed.
+  if (last.prefix !== prefix) return false;
+  return refreshedManifest(last.codes, (file) => stored.get(`${prefix}${file}`)).filesDigest !== olds.filesDigest;
+}
+
+/**
  * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
  * is never left linking to a file already removed), then the CDN purge of every key touched.
  */
@@ -253,7 +298,7 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
   // Same manifest, same prefix: nothing to send (a credential or setting changed alone).
   if (olds && olds.filesDigest === outputs.filesDigest && olds.prefix === target.prefix) return outputs;
   const startedAt = new Date();
-  const owner = ownerTag(target.prefix);
+  const owner = ownerOf(news, target.prefix);
   const folder = path.resolve(target.folder);
 
   const touched = await withBucket(ctx, news, async (bucket) => {
@@ -292,9 +337,13 @@ async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyM
     const oldKeys = new Set(plan.deletes);
     const orphans = await ownOrphans(bucket, stored, new Set([...declaredKeys, ...oldKeys]), owner, target.concurrency, olds?.syncedAt);
     // Keys listed under this prefix and found gone need no request; others (an old prefix) are deleted blind.
-    const deletes = [...plan.deletes.filter((key) => stored.has(key) || !key.startsWith(target.prefix)), ...orphans];
-    await bucket.deleteKeys(deletes);
-    return [...uploads.map((upload) => upload.key), ...plan.deletes, ...orphans];
+    const listedOrElsewhere = plan.deletes.filter((key) => stored.has(key) || !key.startsWith(target.prefix));
+    const previousPrefix = olds ? recorded(olds).prefix : target.prefix;
+    const previousOwner = olds ? ownerOf(olds, previousPrefix) : owner;
+    const own = await stillOwnKeys(bucket, listedOrElsewhere, stored, previousOwner, previousPrefix, target.concurrency, olds?.syncedAt);
+    await bucket.deleteKeys([...own, ...orphans]);
+    const touched = [...uploads.map((upload) => upload.key), ...own, ...orphans];
+    return interruptedSince(olds, target.prefix, stored) ? [...new Set([...touched, ...declaredKeys])] : touched;
   });
 
   if (target.cdnResourceId && touched.length) await purgeKeys(ctx.client(), target.cdnResourceId, touched, target.served);
@@ -351,8 +400,9 @@ export const syncedFolder: ResourceDefinition = {
     },
     cacheControl: {
       description:
-        "Glob → Cache-Control, first match in the order written wins. Unmatched: HTML, JSON, XML, text and service workers " +
-        "`public, max-age=0, must-revalidate`; fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; others `public, max-age=3600`.",
+        "Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) " +
+        "`public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) " +
+        "`public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.",
       schema: globRules,
     },
     contentTypes: {
@@ -407,7 +457,13 @@ export const syncedFolder: ResourceDefinition = {
     },
   },
 
-  refine(inputs, _olds, failures) {
+  // The owner mark, from the URN (sync/owner.ts): kept after a refresh like an input.
+  internalInputs: ["__owner"],
+
+  refine(inputs, olds, failures) {
+    const owner = ownerInput(inputs, olds);
+    if (owner !== undefined) inputs.__owner = owner;
+    else delete inputs.__owner;
     const files = inputs.files as Record<string, string> | undefined;
     const headers = inputs.headers as Record<string, string> | undefined;
     if (!files || typeof files !== "object" || !headers || typeof headers !== "object") return;
@@ -499,8 +555,9 @@ export const syncedFolder: ResourceDefinition = {
     try {
       deleted = await withBucket(ctx, state, async (bucket) => {
         const stored = await bucket.list(target.prefix);
-        const owned = keys.filter((key) => stored.has(key));
-        const orphans = await ownOrphans(bucket, stored, new Set(keys), ownerTag(target.prefix), target.concurrency, state.syncedAt);
+        const owner = ownerOf(state, target.prefix);
+        const owned = await stillOwnKeys(bucket, keys.filter((key) => stored.has(key)), stored, owner, target.prefix, target.concurrency, state.syncedAt);
+        const orphans = await ownOrphans(bucket, stored, new Set(keys), owner, target.concurrency, state.syncedAt);
         await bucket.deleteKeys([...owned, ...orphans]);
         return [...owned, ...orphans];
       });

@@ -22,6 +22,7 @@ import { Upload } from "@aws-sdk/lib-storage";
 import type { RetrySettings } from "../config";
 import { backoffDelay } from "../client/retry";
 import { redact } from "../redact";
+import { isClockSkewError, offsetFrom, serverTimeOf } from "./clockSkew";
 import { S3SyncError } from "./errors";
 import { OWNER_METADATA } from "./owner";
 import { forEachLimit } from "./pool";
@@ -80,6 +81,8 @@ export class SyncBucket {
   private readonly s3: S3Client;
   private readonly agent: http.Agent;
   private readonly putTarget: PutTarget;
+  /** S3's clock minus ours, learned from a RequestTimeTooSkewed (clockSkew.ts). */
+  private clockOffsetMs = 0;
 
   constructor(private readonly access: S3Access) {
     const agentOptions = { keepAlive: true, maxSockets: access.concurrency + MULTIPART_UPLOADS_AT_ONCE * PARTS_IN_FLIGHT };
@@ -89,6 +92,7 @@ export class SyncBucket {
       agent: this.agent,
       signer: signerFor(access.accessKeyId, access.secretAccessKey),
       timeoutMs: access.requestTimeoutMs,
+      now: () => new Date(Date.now() + this.clockOffsetMs),
     };
     this.s3 = new S3Client({
       endpoint: access.endpoint,
@@ -114,11 +118,26 @@ export class SyncBucket {
     this.agent.destroy();
   }
 
+  /** Signs from now on with S3's time: our own PUTs and the SDK's calls alike. */
+  private correctClock(serverTime: number): void {
+    this.clockOffsetMs = offsetFrom(serverTime);
+    this.s3.config.systemClockOffset = this.clockOffsetMs;
+  }
+
   private async attempt<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    let clockCorrected = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await run();
       } catch (err) {
+        // Once per call, at once and outside the retry budget: the clock is ours to fix, not S3's load.
+        const serverTime = !clockCorrected && isClockSkewError(err) ? serverTimeOf(err) : undefined;
+        if (serverTime !== undefined) {
+          this.correctClock(serverTime);
+          clockCorrected = true;
+          attempt--;
+          continue;
+        }
         if (attempt > this.access.retry.maxRetries || !isRetryable(err)) throw this.failure(operation, err);
         await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.access.retry)));
       }
@@ -134,6 +153,9 @@ export class SyncBucket {
     if (code === "NoSuchBucket") hint = ` Bucket "${this.access.bucket}" does not exist: bucket takes a Bucket's id.`;
     if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "AccessDenied") {
       hint = ` The S3 credential was refused: check accessKeyId and secretAccessKey (a BucketCredential of this bucket, active).`;
+    }
+    if (code === "RequestTimeTooSkewed") {
+      hint = " This machine's clock is more than 15 minutes from S3's, even after signing with S3's own time once: set the clock right (NTP).";
     }
     const where = `bucket ${this.access.bucket} at ${this.access.endpoint}`;
     return new S3SyncError(redact(`${operation} in ${where} failed: ${status ? `HTTP ${status} ` : ""}${code}: ${message}.${hint}`), code);

@@ -27,12 +27,17 @@ export const MAX_KEY_BYTES = 1024;
 
 export const DEFAULT_EXCLUDE: readonly string[] = ["**/.git/**", "**/.DS_Store", "**/Thumbs.db"];
 
-/** Revalidated on every request: pages and files whose name stays the same when they change. */
-export const REVALIDATE = "public, max-age=0, must-revalidate";
+/**
+ * Every file whose name stays the same when it changes (pages, and also CSS, scripts, images and
+ * fonts that are not fingerprinted): browsers revalidate it on each use (`max-age=0`, an ETag
+ * answered 304 while it is unchanged), so a plain reload after an `up` shows the change and a
+ * returning visitor never pairs new HTML with an old stylesheet. The CDN keeps its own copy
+ * (`s-maxage`) until the purge every `up` sends for the paths it changed; a day at most, so a
+ * purge that was lost (an `up` cut short) heals by itself.
+ */
+export const REVALIDATE = "public, max-age=0, s-maxage=86400, must-revalidate";
 /** Fingerprinted assets: the name changes with the content, so a copy never goes stale. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
-/** Other assets (images, fonts, unfingerprinted scripts): an hour, after which caches revalidate. */
-export const SHORT = "public, max-age=3600";
 
 export interface ManifestOptions {
   /** The folder; relative paths resolve against the current directory. */
@@ -187,12 +192,15 @@ function isFingerprinted(relative: string): boolean {
 const REVALIDATED_EXTENSIONS = new Set([".html", ".htm", ".json", ".xml", ".txt", ".webmanifest", ".map"]);
 const SERVICE_WORKERS = new Set(["sw.js", "service-worker.js"]);
 
-/** The Cache-Control a web developer expects when no rule matches. */
+/**
+ * The Cache-Control when no rule matches: immutable for a fingerprinted asset, revalidated for
+ * everything else. (Pages, data and service workers are revalidated even when their name looks
+ * fingerprinted: a browser must always see the current one.)
+ */
 export function defaultCacheControl(relative: string): string {
   const base = path.posix.basename(relative).toLowerCase();
   if (SERVICE_WORKERS.has(base) || REVALIDATED_EXTENSIONS.has(path.posix.extname(base))) return REVALIDATE;
-  if (isFingerprinted(relative)) return IMMUTABLE;
-  return SHORT;
+  return isFingerprinted(relative) ? IMMUTABLE : REVALIDATE;
 }
 
 /** Content type of the extension, with `charset=utf-8` for text; `application/octet-stream` when unknown. */
@@ -222,15 +230,37 @@ export function headersFor(relative: string, rules: HeaderRules): ObjectHeaders 
   };
 }
 
-/** Every regular file under `root` (symbolic links followed), as paths relative to it with `/`. */
-function walk(root: string): Array<{ relative: string; absolute: string; stat: FileStat }> {
-  const found: Array<{ relative: string; absolute: string; stat: FileStat }> = [];
+interface Walked {
+  files: Array<{ relative: string; absolute: string; stat: FileStat }>;
+  /** Symbolic links whose target lies outside the folder: never followed (see linksOut). */
+  linksOut: Array<{ relative: string; target: string; directory: boolean }>;
+}
+
+function isWithin(real: string, rootReal: string): boolean {
+  const relative = path.relative(rootReal, real);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * Every regular file under `root`, as paths relative to it with `/`. Symbolic links are followed
+ * when their target (resolved all the way) is inside the folder: a link is then one more name for
+ * a file of the site. A link whose target is outside is not followed but reported, so that a
+ * `../outside/secret.env` linked in never becomes a public file.
+ */
+function walk(root: string): Walked {
+  const found: Walked["files"] = [];
+  const linksOut: Walked["linksOut"] = [];
+  const rootReal = fs.realpathSync(root);
   const visit = (dir: string, relativeDir: string, seen: Set<string>) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const absolute = path.join(dir, entry.name);
       const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       const stat = entry.isSymbolicLink() ? fs.statSync(absolute, { throwIfNoEntry: false }) : entry;
       if (!stat) continue; // a dangling link
+      if (entry.isSymbolicLink() && !isWithin(fs.realpathSync(absolute), rootReal)) {
+        linksOut.push({ relative, target: fs.readlinkSync(absolute), directory: stat.isDirectory() });
+        continue;
+      }
       if (stat.isDirectory()) {
         // A link back up the tree would loop forever.
         const real = fs.realpathSync(absolute);
@@ -241,12 +271,12 @@ function walk(root: string): Array<{ relative: string; absolute: string; stat: F
       }
     }
   };
-  visit(root, "", new Set([fs.realpathSync(root)]));
+  visit(root, "", new Set([rootReal]));
   for (const file of found) {
     const { size, mtimeMs, ctimeMs, ino } = fs.statSync(file.absolute);
     file.stat = { size, mtimeMs, ctimeMs, ino };
   }
-  return found;
+  return { files: found, linksOut };
 }
 
 /** Reads the folder and builds its manifest. Throws a ManifestError naming the argument at fault. */
@@ -269,7 +299,21 @@ export function buildManifest(options: ManifestOptions): Manifest {
   const files: Record<string, string> = {};
   const headers: Record<string, string> = {};
   const hashes = HashCache.open(root);
-  const selected = walk(root)
+  const walked = walk(root);
+  // A link out of the folder that the site would upload is refused, not skipped: a page missing
+  // from the site would be found by visitors, a refusal at preview by whoever deploys. (One the
+  // globs leave out is no concern: nothing of it would be uploaded.)
+  const selectedLink = (link: Walked["linksOut"][number]) =>
+    link.directory ? include(`${link.relative}/x`) && !exclude(`${link.relative}/x`) && !exclude(link.relative) : include(link.relative) && !exclude(link.relative);
+  const linkOut = walked.linksOut.find(selectedLink);
+  if (linkOut) {
+    throw new ManifestError(
+      `SyncedFolder path "${options.path}": "${linkOut.relative}" is a symbolic link to "${linkOut.target}", outside the folder. ` +
+        "Links are followed only within the folder, so that no file elsewhere on this machine is published by mistake. " +
+        `Copy what it points to into the folder, or leave the link out with exclude: ["${linkOut.relative}${linkOut.directory ? "/**" : ""}"].`,
+    );
+  }
+  const selected = walked.files
     .filter((file) => include(file.relative) && !exclude(file.relative))
     .sort((a, b) => (a.relative < b.relative ? -1 : 1));
   for (const file of selected) {

@@ -24,13 +24,26 @@ export interface ServedAt {
 const ROOT = /^(?:https?:\/\/[^/]+)?\/$/;
 
 /**
+ * A key as a URL path: every character but RFC 3986's unreserved ones percent-encoded as UTF-8,
+ * `/` kept. `encodeURI` would leave `#` and `?` as they are, which end a URL's path, so a file
+ * named `a#1.css` was purged as `/a`; and `+ ; & = , $ : @ ! ' ( ) *`, which some servers and
+ * caches take for separators. Unicode keeps its form (NFC or NFD): it is the key's bytes.
+ */
+export function keyPath(key: string): string {
+  return key
+    .split("/")
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join("/");
+}
+
+/**
  * The public paths that can serve these keys: `/<key>` (or its URL under `served`), and for an
  * `index.html` also its folder (`/docs/` and `/docs`), which the CDN serves from it.
  */
 export function purgePaths(keys: readonly string[], served?: ServedAt): string[] {
   const paths = new Set<string>();
   for (const key of keys) {
-    const url = served && key.startsWith(served.prefix) ? served.baseUrl + encodeURI(key.slice(served.prefix.length)) : encodeURI(`/${key}`);
+    const url = served && key.startsWith(served.prefix) ? served.baseUrl + keyPath(key.slice(served.prefix.length)) : `/${keyPath(key)}`;
     paths.add(url);
     if (url.endsWith("/index.html")) {
       const folder = url.slice(0, -"index.html".length);

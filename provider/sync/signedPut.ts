@@ -43,17 +43,23 @@ export interface PutTarget {
   agent: http.Agent;
   signer: SignatureV4;
   timeoutMs: number;
+  /** The time to sign with: this machine's clock corrected by S3's (see clockSkew.ts). */
+  now: () => Date;
 }
 
 export function signerFor(accessKeyId: string, secretAccessKey: string): SignatureV4 {
   return new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: "us-east-1", service: "s3", sha256: NodeSha256, uriEscapePath: false });
 }
 
-/** S3's error code and message from an XML error body. */
-function s3Error(status: number, body: string): Error {
+/**
+ * S3's error code and message from an XML error body, with the answer's headers as the SDK keeps
+ * them (`$response.headers`): a `RequestTimeTooSkewed` is corrected from its `Date`.
+ */
+function s3Error(status: number, body: string, headers: http.IncomingHttpHeaders): Error {
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? `HTTP${status}`;
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? (body.slice(0, 200) || `HTTP ${status}`);
-  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status } });
+  const serverTime = /<ServerTime>([^<]*)<\/ServerTime>/.exec(body)?.[1];
+  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status }, $response: { headers }, ServerTime: serverTime });
 }
 
 /** S3 path-style key path: each segment percent-encoded as S3 expects (`/` kept). */
@@ -92,7 +98,7 @@ export async function signedPut(
   // concurrency times this size.
   const whole = size <= WHOLE_FILE_BYTES ? fs.readFileSync(file) : undefined;
   if (whole && whole.length !== size) throw Object.assign(new Error(`${file} is ${whole.length} bytes, not ${size}`), { name: "BadDigest" });
-  const signed = await target.signer.sign(request);
+  const signed = await target.signer.sign(request, { signingDate: target.now() });
   await new Promise<void>((resolve, reject) => {
     const send = endpoint.protocol === "https:" ? https.request : http.request;
     const req = send({ agent: target.agent, method: "PUT", hostname: endpoint.hostname, port: endpoint.port || undefined, path: signed.path, headers: signed.headers });
@@ -105,7 +111,7 @@ export async function signedPut(
       res.on("end", () => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve();
-        else reject(s3Error(status, Buffer.concat(chunks).toString("utf8")));
+        else reject(s3Error(status, Buffer.concat(chunks).toString("utf8"), res.headers));
       });
     });
     if (whole) {

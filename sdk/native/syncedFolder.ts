@@ -33,7 +33,7 @@ export interface SyncedFolderArgs {
    */
   exclude?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Glob → Cache-Control, first match in the order written wins. Unmatched: HTML, JSON, XML, text and service workers `public, max-age=0, must-revalidate`; fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; others `public, max-age=3600`.
+   * Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.
    */
   cacheControl?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
@@ -100,7 +100,7 @@ export class SyncedFolder extends pulumi.CustomResource {
    */
   declare readonly exclude: pulumi.Output<string[] | undefined>;
   /**
-   * Glob → Cache-Control, first match in the order written wins. Unmatched: HTML, JSON, XML, text and service workers `public, max-age=0, must-revalidate`; fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; others `public, max-age=3600`.
+   * Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.
    */
   declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
   /**

@@ -161,6 +161,20 @@ test("tenants: one bucket and one CDN serve a folder per subdomain under a wildc
   expect((await https("acme.tenants.example")).body).toBe("acme home");
   expect((await https("globex.tenants.example")).body).toBe("globex home");
   expect((await https("www.tenants.example")).body).toBe("root site");
+  // Origin isolation: a tenant's files are served at its own host only, never under the root
+  // site's host, the distribution domain, or another tenant's host.
+  const distribution = String(first.outputs.distributionDomain);
+  for (const [host, pathname] of [
+    ["www.tenants.example", "/acme/app.css"],
+    ["www.tenants.example", "/globex/"],
+    ["www.tenants.example", "/globex/index.html"],
+    ["acme.tenants.example", "/globex/app.css"],
+  ]) {
+    expect([host, pathname, (await https(host, pathname)).status]).toEqual([host, pathname, 404]);
+  }
+  expect((await edgeGet(emu, { host: distribution, path: "/acme/app.css" })).status).toBe(404);
+  expect((await edgeGet(emu, { host: `${distribution}.localhost`, path: "/globex/index.html" })).status).toBe(404);
+  expect((await edgeGet(emu, { host: distribution, path: "/" })).body).toBe("root site");
   await https("acme.tenants.example", "/app.css");
   await https("globex.tenants.example", "/app.css");
   expect((await https("acme.tenants.example", "/app.css")).headers["x-cache"]).toBe("HIT");
@@ -190,6 +204,11 @@ test("a domain at a zone's apex fails the preview with what to do, before any AP
     /domain\.name "www\.example\.org" is not in the zone "example\.com"/,
   );
   await expect(up({ tenants: { www: site } })).rejects.toThrow(/tenants key "www" is the root site/);
+  // A root folder holding a tenant's name: the tenant would overwrite it.
+  const rootWithAcme = writeFiles(path.join(work, "root-with-acme"), { "index.html": "root", "acme/index.html": "root's acme page" });
+  await expect(up({ path: rootWithAcme, tenants: { acme: site }, domain: { name: "tenants.example" } })).rejects.toThrow(
+    /path ".*root-with-acme" holds "acme", and tenants\.acme is served from the bucket's "acme\/" folder too/,
+  );
   await expect(up({ errorDocument: "404.html" })).rejects.toThrow(/StaticSite site: path is required/);
   expect(emu.requests().total).toBe(0);
   expect(engine.state.size).toBe(0);

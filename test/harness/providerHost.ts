@@ -188,11 +188,12 @@ export class ProviderHost {
   }
 
   /** The engine's Configure: the whole stack config, namespaced keys (`mamutecloud:apiKey`). */
-  async configure(config: Record<string, string>): Promise<void> {
+  /** Stack config by namespaced key; booleans and numbers travel typed, as `--type bool|int` sends them. */
+  async configure(config: Record<string, string | boolean | number>): Promise<void> {
     const request = new provproto.ConfigureRequest();
     request.setArgs(struct(config));
     const variables = request.getVariablesMap();
-    for (const [key, value] of Object.entries(config)) variables.set(key, value);
+    for (const [key, value] of Object.entries(config)) variables.set(key, String(value));
     await this.unary("configure", request);
   }
 

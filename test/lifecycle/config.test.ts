@@ -18,7 +18,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function engineWith(stack: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<Engine> {
+async function engineWith(stack: Record<string, string | boolean | number>, env: NodeJS.ProcessEnv = {}): Promise<Engine> {
   const host = await ProviderHost.start({ env: cleanEnv(env) });
   hosts.push(host);
   await host.configure(stack);
@@ -46,6 +46,19 @@ test("stack config wins over the environment", async () => {
   );
   await engine.up("Bucket", "stack-wins", { name: "config-stack-wins" });
   expect(await bucketExists("config-stack-wins")).toBe(true);
+});
+
+test("typed stack config (`pulumi config set --type bool|int`, YAML true and 60) configures the provider", async () => {
+  // Issue 19: a boolean reached the resolver as a boolean and crashed `up` with "raw.trim is not a function".
+  const engine = await engineWith({
+    "mamutecloud:apiKey": emu.apiKey,
+    "mamutecloud:endpoint": emu.url,
+    "mamutecloud:insecure": true,
+    "mamutecloud:requestTimeout": 60,
+    "mamutecloud:maxRetries": 2,
+  });
+  await engine.up("Bucket", "typed", { name: "config-typed" });
+  expect(await bucketExists("config-typed")).toBe(true);
 });
 
 test("X-API-Key and the /storage prefix, as the authentication guide documents them", async () => {

@@ -222,6 +222,32 @@ test("a type change without a collision (A to AAAA) creates the new record first
   await engine.destroy("dual");
 });
 
+test("a replaced zone: the preview lists its records' replacement in the order up performs it", async () => {
+  // Issue 19: the preview said "delete first" (zone id unknown) while up created first (new id known).
+  const zones = await Engine.create(host);
+  await zones.up("DnsZone", "moving", { domain: "before-move.example" });
+  const oldZoneId = zones.get("moving").id;
+  await zones.up("DnsRecord", "moving-www", { zoneId: oldZoneId, name: "www", type: "A", values: ["192.0.2.1"] });
+
+  // Preview: the zone is replaced (new domain), so the record's zone id is unknown.
+  const zonePreview = await zones.preview("DnsZone", "moving", { domain: "after-move.example" });
+  expect(zonePreview.op).toBe("replace");
+  expect(zonePreview.diff?.deleteBeforeReplace).toBe(false);
+  const recordPreview = await zones.preview("DnsRecord", "moving-www", { zoneId: UNKNOWN, name: "www", type: "A", values: ["192.0.2.1"] });
+  expect(recordPreview.op).toBe("replace");
+
+  // Up, in the engine's order: the new zone first, then the record with its id, old zone deleted last.
+  await zones.up("DnsZone", "moving", { domain: "after-move.example" }, { deferDelete: true });
+  const newZoneId = zones.get("moving").id;
+  const recordUp = await zones.up("DnsRecord", "moving-www", { zoneId: newZoneId, name: "www", type: "A", values: ["192.0.2.1"] });
+  expect(recordUp.op).toBe("replace");
+  expect(recordUp.diff?.deleteBeforeReplace).toBe(recordPreview.diff?.deleteBeforeReplace);
+  expect(recordUp.order).toEqual(["create", "delete"]);
+  await zones.finishReplacements();
+  await zones.destroy("moving-www");
+  await zones.destroy("moving");
+});
+
 test("a name change replaces the record, creating the new one first", async () => {
   await engine.up("DnsRecord", "renamed", { zoneId, name: "before", type: "A", values: ["192.0.2.7"] });
   const old = engine.get("renamed");

@@ -337,6 +337,71 @@ test("a CdnResource with originPathSwitched leaves the live release in place thr
   await engine.destroy("cdn");
 });
 
+test("two SiteReleases on one bucket and prefix (two stacks, two CDN resources): keep N and destroy drop only their own releases", async () => {
+  const a = await newSite("rel-owner-a");
+  const cdnB = await api(emu, "POST", "/cdn/resource", { name: "rel-owner-b", origin_group: { type: "storage", bucket_id: a.bucketId } });
+  const b: Site = { ...a, cdnResourceId: cdnB.body.id, host: cdnB.body.distribution_domain, dir: path.join(work, "rel-owner-b") };
+  writeBuild(a.dir, build("a", 1));
+  writeBuild(b.dir, build("b", 1));
+  await engine.up(KIND, "owner-a", argsOf(a, { keep: 1 }));
+  await engine.up(KIND, "owner-b", argsOf(b, { keep: 1 }));
+  const bRelease = engine.get("owner-b").outputs.releaseId as string;
+  // A deploys again with keep 1: its old release goes, B's live one (new to A) stays.
+  writeBuild(a.dir, build("c", 1));
+  await engine.up(KIND, "owner-a", argsOf(a, { keep: 1 }));
+  const aRelease = engine.get("owner-a").outputs.releaseId as string;
+  expect(await releaseFolders(a)).toEqual([aRelease, bRelease].sort());
+  expect(await visit(b, "/", { b: build("b", 1) })).toBe("b");
+  await engine.destroy("owner-a");
+  expect(await releaseFolders(a)).toEqual([bRelease]);
+  await engine.destroy("owner-b");
+  expect(await releaseFolders(a)).toEqual([]);
+});
+
+test("atomic mode, a returning visitor: after a switch, a reload revalidates the page and its unfingerprinted stylesheet, both of the new release", async () => {
+  const site = await newSite("rel-returning");
+  const release = (version: string) => ({ "index.html": `<link href="/style.css"><p>${version}</p>`, "style.css": `p { content: "${version}" }` });
+  writeBuild(site.dir, release("one"));
+  await engine.up(KIND, "returning", argsOf(site));
+  const kept = new Map<string, { etag: string; body: string }>();
+  for (const file of ["/index.html", "/style.css"]) {
+    const answer = await edgeWith(site, file);
+    // Neither may be used from the browser's cache without asking: no copy of release one outlives the switch.
+    expect(answer.cacheControl).toMatch(/max-age=0\b/);
+    kept.set(file, { etag: answer.etag, body: answer.body });
+  }
+  writeBuild(site.dir, release("two"));
+  await engine.up(KIND, "returning", argsOf(site));
+  const seen = await Promise.all(["/index.html", "/style.css"].map((file) => edgeWith(site, file, kept.get(file)!.etag)));
+  expect(seen.map((answer) => [answer.status, answer.body])).toEqual([
+    [200, release("two")["index.html"]],
+    [200, release("two")["style.css"]],
+  ]);
+});
+
+/** A GET with the ETag a browser kept (a reload), or without. */
+function edgeWith(site: Site, urlPath: string, etag?: string): Promise<{ status: number; body: string; etag: string; cacheControl: string }> {
+  const url = new URL(emu.edgeUrl);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host: site.host, ...(etag ? { "if-none-match": etag } : {}) };
+    const outgoing = httpRequest({ host: url.hostname, port: url.port, path: urlPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          etag: String(res.headers.etag ?? ""),
+          cacheControl: String(res.headers["cache-control"] ?? ""),
+        }),
+      );
+      res.on("error", reject);
+    });
+    outgoing.on("error", reject);
+    outgoing.end();
+  });
+}
+
 test("destroy deletes every release folder and nothing else in the bucket", async () => {
   const site = sites.find((s) => s.dir.endsWith("rel-fail"))!;
   await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: "notes.txt", Body: "mine" }));

@@ -11,7 +11,7 @@ import { HostCallError, ProviderHost } from "../harness/providerHost";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { newBucketAccess, type BucketAccess } from "../harness/s3";
-import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, SHORT, type ManifestOptions } from "../../provider/sync/manifest";
+import { buildManifest, decodeFileIndex, IMMUTABLE, REVALIDATE, type ManifestOptions } from "../../provider/sync/manifest";
 
 const KIND = "SyncedFolder";
 jest.setTimeout(120_000);
@@ -173,14 +173,15 @@ test("create uploads every file with its type and cache-control under the prefix
   const expected: Record<string, [string, string]> = {
     "index.html": ["text/html; charset=utf-8", REVALIDATE],
     "assets/app-3f9a2b1c.js": ["text/javascript; charset=utf-8", IMMUTABLE],
-    "assets/logo.svg": ["image/svg+xml", SHORT],
+    "assets/logo.svg": ["image/svg+xml", REVALIDATE],
     "data.json": ["application/json; charset=utf-8", REVALIDATE],
     ".well-known/security.txt": ["text/plain; charset=utf-8", REVALIDATE],
   };
   for (const [file, [contentType, cacheControl]] of Object.entries(expected)) {
     const head = await headOf(site, `site/${file}`);
     expect([file, head.ContentType, head.CacheControl]).toEqual([file, contentType, cacheControl]);
-    expect(head.Metadata).toEqual({ "mamute-synced-folder": "/site/" });
+    // The owner mark is this resource's (a hash of its URN), not the prefix's: see the ownership tests.
+    expect(head.Metadata).toEqual({ "mamute-synced-folder": expect.stringMatching(/^urn-[A-Za-z0-9_-]{22}$/) });
   }
   for (const [key, body] of Object.entries(foreign)) expect(await bodyOf(site, key)).toBe(body);
 });
@@ -471,6 +472,67 @@ test("two SyncedFolders in one bucket, the root and a folder under it: neither d
   expect(await keysOf(root)).toEqual([]);
 });
 
+test("two SyncedFolders on one bucket and prefix (two stacks): each deletes only its own keys, on every up and on destroy", async () => {
+  // Issue 19: the owner mark was the prefix's, so each sweep took the other's files for its own orphans.
+  const a = await newSite("sf-same-prefix", { "index.html": "a", "a-only.html": "a" });
+  const bDir = path.join(work, "sf-same-prefix-b");
+  writeFiles(bDir, { "b-only.html": "b", "b2.html": "b" });
+  const b = { ...a, dir: bDir };
+  await engine.up(KIND, "owner-a", argsOf(a));
+  await engine.up(KIND, "owner-b", argsOf(b));
+  expect(await keysOf(a)).toEqual(["a-only.html", "b-only.html", "b2.html", "index.html"]);
+
+  // A changes (one file removed, one edited): B's keys, new to A and written since A's last sync, stay.
+  fs.rmSync(path.join(a.dir, "a-only.html"));
+  writeFiles(a.dir, { "index.html": "a2" });
+  await engine.up(KIND, "owner-a", argsOf(a));
+  expect(await keysOf(a)).toEqual(["b-only.html", "b2.html", "index.html"]);
+  // B changes: A's keys stay.
+  fs.rmSync(path.join(bDir, "b2.html"));
+  await engine.up(KIND, "owner-b", argsOf(b));
+  expect(await keysOf(a)).toEqual(["b-only.html", "index.html"]);
+  // Nothing was lost behind a preview's back: both preview no change.
+  expect((await engine.preview(KIND, "owner-a", argsOf(a))).op).toBe("same");
+  expect((await engine.preview(KIND, "owner-b", argsOf(b))).op).toBe("same");
+  await engine.destroy("owner-a");
+  expect(await keysOf(a)).toEqual(["b-only.html"]);
+  await engine.destroy("owner-b");
+  expect(await keysOf(a)).toEqual([]);
+});
+
+test("a key of its own that another writer has since overwritten is theirs: neither deleted nor purged as its own", async () => {
+  const a = await newSite("sf-overwritten", { "index.html": "a", "shared.html": "from a" });
+  await engine.up(KIND, "overwritten-a", argsOf(a));
+  // Someone else (the AWS CLI, another stack's folder) writes shared.html over it.
+  await a.s3.send(new PutObjectCommand({ Bucket: a.bucketId, Key: "shared.html", Body: "from the CLI" }));
+  fs.rmSync(path.join(a.dir, "shared.html"));
+  await engine.up(KIND, "overwritten-a", argsOf(a));
+  expect(await bodyOf(a, "shared.html")).toBe("from the CLI");
+  await engine.destroy("overwritten-a");
+  expect(await keysOf(a)).toEqual(["shared.html"]);
+});
+
+test("state written before the URN mark (prefix mark only) previews no change, and its next sync keeps working", async () => {
+  const site = await newSite("sf-legacy-mark", { "index.html": "v1", "old.html": "old" });
+  await engine.up(KIND, "legacy-mark", argsOf(site));
+  // The state as the previous version wrote it: no __owner, objects marked with the prefix.
+  const state = engine.get("legacy-mark");
+  const { __owner: _in, ...inputs } = state.inputs;
+  const { __owner: _out, ...outputs } = state.outputs;
+  engine.state.set("legacy-mark", { ...state, inputs, outputs });
+  for (const key of ["index.html", "old.html"]) {
+    await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: await bodyOf(site, key), Metadata: { "mamute-synced-folder": "/" } }));
+  }
+  const preview = await engine.preview(KIND, "legacy-mark", argsOf(site));
+  expect(preview.op).toBe("same");
+  fs.rmSync(path.join(site.dir, "old.html"));
+  writeFiles(site.dir, { "index.html": "v2" });
+  await engine.up(KIND, "legacy-mark", argsOf(site));
+  expect(await keysOf(site)).toEqual(["index.html"]);
+  expect((await headOf(site, "index.html")).Metadata?.["mamute-synced-folder"]).toMatch(/^urn-/);
+  expect((await engine.preview(KIND, "legacy-mark", argsOf(site))).op).toBe("same");
+});
+
 test("a new bucket replaces: the old bucket is emptied first, then the new one filled", async () => {
   const first = await newSite("sf-move-a", { "index.html": "a" });
   const second = await newSite("sf-move-b", {});
@@ -480,6 +542,55 @@ test("a new bucket replaces: the old bucket is emptied first, then the new one f
   expect(step.order).toEqual(["delete", "create"]);
   expect(await keysOf(first)).toEqual([]);
   expect(await keysOf(second)).toEqual(["index.html"]);
+});
+
+test("S3's clock 20 minutes off ours (RequestTimeTooSkewed): the sync signs with S3's time from its answer and succeeds", async () => {
+  const site = await newSite("sf-skew", { "index.html": "v1", "style.css": "body{}" });
+  emu.state.clockOffsetMs = 20 * 60_000;
+  try {
+    emu.resetRequests();
+    await engine.up(KIND, "skewed", argsOf(site));
+    expect(await bodyOf(site, "index.html")).toBe("v1");
+    // The first call (the LIST) was refused once and corrected the clock; the PUTs went right away.
+    expect(s3Requests()).toMatchObject({ ListObjectsV2: 2, PutObject: 2 });
+    writeFiles(site.dir, { "index.html": "v2" });
+    fs.rmSync(path.join(site.dir, "style.css"));
+    emu.state.clockOffsetMs = -20 * 60_000;
+    await engine.up(KIND, "skewed", argsOf(site));
+    expect(await keysOf(site)).toEqual(["index.html"]);
+    expect(await bodyOf(site, "index.html")).toBe("v2");
+  } finally {
+    emu.state.clockOffsetMs = 0;
+  }
+});
+
+test("a PUT refused for its clock (the first call of a bucket) is signed again with S3's time, once", async () => {
+  const site = await newSite("sf-skew-put", { "a.txt": "a" });
+  const { SyncBucket } = await import("../../provider/sync/bucket");
+  const bucket = new SyncBucket({
+    endpoint: emu.s3Url,
+    bucket: site.bucketId,
+    accessKeyId: site.accessKeyId,
+    secretAccessKey: site.secretAccessKey,
+    concurrency: 1,
+    retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, rateLimitTimeoutMs: 0 },
+    requestTimeoutMs: 10_000,
+  });
+  const [hash, , code] = buildManifest({ path: site.dir }).files["a.txt"].split(" ");
+  const entry = { hash, size: 1, code };
+  emu.state.clockOffsetMs = -25 * 60_000;
+  try {
+    emu.resetRequests();
+    await bucket.upload({ key: "a.txt", file: path.join(site.dir, "a.txt"), entry, headers: { contentType: "text/plain", cacheControl: "" }, owner: "test" });
+    expect(s3Requests()).toEqual({ PutObject: 2 });
+    // No retry budget (maxRetries 0) was spent on it, and the next call is signed right at once.
+    emu.resetRequests();
+    expect([...(await bucket.list("")).keys()]).toEqual(["a.txt"]);
+    expect(s3Requests()).toEqual({ ListObjectsV2: 1 });
+  } finally {
+    emu.state.clockOffsetMs = 0;
+    bucket.close();
+  }
 });
 
 test("a wrong secret fails with a clear error that never shows it", async () => {

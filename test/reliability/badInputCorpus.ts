@@ -211,6 +211,8 @@ corpus.CdnResource = {
     bad("distributionDomain", "-bad-", /is not a distribution name: use a label of/),
     bad("distributionDomain", "my_site", /is not a distribution name: use a label of/),
     bad("distributionDomain", "x".repeat(64), /is not a distribution name: use a label of/),
+    bad("distributionDomain", "r-0123456789abcdef", /has the shape of a generated name \(r- and 16 hex digits\)/),
+    bad("distributionDomain", "R-0123456789ABCDEF.mamutecdn.com", /has the shape of a generated name/),
     bad("defaultBehavior", { cacheTtlSeconds: -1 }, /must be at least 0/),
     bad("defaultBehavior", { cacheTtlSeconds: 31_536_001 }, /must be at most 31536000/),
     bad("defaultBehavior", { viewerProtocolPolicy: "sometimes" }, /is not a viewer protocol policy: use one of/),
@@ -288,7 +290,7 @@ corpus.SyncedFolder = {
     bad("files", { "index.html": "d41d8cd98f00b204e9800998ecf8427e 0 zzzzzz" }, /must be "<hash> <size> <headers code>" as/),
     bad("files", [], /expected record/),
     missing("headers", /is required/),
-    bad("headers", {}, /has no entry "RYYGfe" that file "index\.html"/),
+    bad("headers", {}, /has no entry "[A-Za-z0-9_-]{6}" that file "index\.html"/),
     bad("headers", { aaaaaa: 3 }, /expected string/),
     bad("cacheControl", { "**/*.js": 5 }, /expected string/),
     bad("cacheControl", ["public"], /expected record/),
@@ -352,4 +354,5 @@ export const staticSiteCorpus: ComponentBadInput[] = [
   site("tenants", withTenants({ "acme.corp": "." }), /tenants key "acme\.corp" is not a DNS label/),
   site("tenants", withTenants({ ["x".repeat(64)]: "." }), /is not a DNS label; use 1-63 characters/),
   site("tenants", withTenants({ www: "." }), /tenants key "www" is the root site \(served from path\); name the tenant otherwise/),
+  site("distributionDomain", (dir) => ({ path: dir, distributionDomain: "r-00112233aabbccdd" }), /has the shape of a generated name \(r- and 16 hex digits\)/),
 ];

@@ -97,6 +97,24 @@ test("with tenants: one bucket and CDN with subdomain routing, a folder per tena
   });
 });
 
+test("with tenants and a domain, each tenant's folder is a behavior of its own (isolated at the edge); the user's follow, routed by subdomain too", async () => {
+  new mamutecloud.StaticSite("isolated", {
+    path: path.join(dir, "www"),
+    tenants: { globex: path.join(dir, "globex"), acme: path.join(dir, "acme") },
+    domain: { name: "isolated.example.com", zoneDomain: "example.com", certificateId: "wildcard-cert" },
+    behaviors: [{ priority: 1, pathPattern: "*.css", cacheTtlSeconds: 60 }],
+  });
+  // Without a domain there are no tenant hosts: the tenants are the distribution domain's folders, as before.
+  new mamutecloud.StaticSite("shared-origin", { path: path.join(dir, "www"), tenants: { acme: path.join(dir, "acme") } });
+  await settled();
+  expect(childrenOf("isolated").cdn.inputs.behaviors).toEqual([
+    { priority: 1, pathPattern: "/acme/*", subdomainRouting: true },
+    { priority: 2, pathPattern: "/globex/*", subdomainRouting: true },
+    { priority: 3, pathPattern: "*.css", cacheTtlSeconds: 60, subdomainRouting: true },
+  ]);
+  expect(childrenOf("shared-origin").cdn.inputs.behaviors).toBeUndefined();
+});
+
 test("with tenants and no certificate given, the one requested is the wildcard", async () => {
   new mamutecloud.StaticSite("wild", { tenants: { acme: path.join(dir, "acme") }, domain: { name: "example.org" } });
   await settled();

@@ -47,7 +47,7 @@ test("SyncedFolder registers the folder's manifest as inputs, and asks the engin
   expect(Object.keys(site.inputs.files).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
   const [, size, code] = site.inputs.files["index.html"].split(" ");
   expect(size).toBe("11");
-  expect(site.inputs.headers[code]).toBe("text/html; charset=utf-8|public, max-age=0, must-revalidate");
+  expect(site.inputs.headers[code]).toBe("text/html; charset=utf-8|public, max-age=0, s-maxage=86400, must-revalidate");
 });
 
 test("a folder that does not exist fails in the program, naming path, before anything is registered", () => {

@@ -96,3 +96,14 @@ test("subdomain routing with a custom origin is refused on the property that ask
   });
   expect(onBehavior.failures).toEqual([{ property: "behaviors", reason: expect.stringMatching(/subdomainRouting needs a storage origin/) }]);
 });
+
+test("a generated-looking distributionDomain (r- and 16 hex) fails at check, before any bucket is made", () => {
+  const { failures } = checkInputs(cdnResource, {}, { ...storage, name: "site", distributionDomain: "r-0123456789abcdef" });
+  expect(failures).toEqual([{ property: "distributionDomain", reason: expect.stringMatching(/shape of a generated name.*omit distributionDomain/) }]);
+  // Not the shape: 15 digits, or letters past f.
+  expect(checkInputs(cdnResource, {}, { ...storage, name: "site", distributionDomain: "r-0123456789abcde" }).failures).toEqual([]);
+  expect(checkInputs(cdnResource, {}, { ...storage, name: "site", distributionDomain: "r-0123456789abcdeg" }).failures).toEqual([]);
+  // Already the previous inputs' choice (accepted before this rule): kept, so the stack still previews.
+  const olds = { distributionDomain: "r-0123456789abcdef.mamutecdn.com" };
+  expect(checkInputs(cdnResource, olds, { ...storage, name: "site", distributionDomain: "r-0123456789abcdef" }).failures).toEqual([]);
+});

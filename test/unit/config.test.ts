@@ -1,6 +1,6 @@
 import { resolveConfig, ConfigError, missingCredentialError } from "../../provider/config";
 
-const stack = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+const stack = (values: Record<string, unknown>) => ({ get: (key: string) => values[key] });
 
 test("defaults: the documented endpoints, Authorization header, no storage prefix", () => {
   const config = resolveConfig(undefined, {});
@@ -19,6 +19,20 @@ test("stack config wins over the environment, which wins over defaults", () => {
   expect(config.endpoint).toBe("https://env.example");
   expect(config.authHeader).toBe("x-api-key");
   expect(config.retry.maxRetries).toBe(2);
+});
+
+test("typed stack values (booleans, numbers from --type or YAML) resolve like their spelling", () => {
+  const config = resolveConfig(
+    stack({ "mamutecloud:insecure": true, "mamutecloud:requestTimeout": 30, "mamutecloud:maxRetries": 0, "mamutecloud:endpoint": "http://api.example.com" }),
+    {},
+  );
+  expect(config.insecure).toBe(true);
+  expect(config.requestTimeoutMs).toBe(30_000);
+  expect(config.retry.maxRetries).toBe(0);
+  expect(resolveConfig(stack({ "mamutecloud:insecure": false, "mamutecloud:retryBaseDelay": 0.25 }), {}).retry.baseDelayMs).toBe(250);
+  expect(resolveConfig(stack({ "mamutecloud:insecure": null }), { MAMUTECLOUD_INSECURE: "true" }).insecure).toBe(true);
+  expect(() => resolveConfig(stack({ "mamutecloud:maxRetries": [1] }), {})).toThrow(/mamutecloud:maxRetries .* must be a number/);
+  expect(() => resolveConfig(stack({ "mamutecloud:endpoint": { host: "x" } }), {})).toThrow(/mamutecloud:endpoint .* is not a URL/);
 });
 
 test("storage prefix accepts /storage in any spelling and nothing else", () => {

@@ -373,11 +373,13 @@ describe("DnsRecord diff", () => {
     expect(diffInputs(dnsRecord, cname, news({ name: "web", type: "A" }))).toMatchObject({ deleteBeforeReplace: false });
   });
 
-  test("another zone replaces without deleting first; unknowns replace conservatively", () => {
+  test("another zone replaces without deleting first; an unknown name or type in the same zone deletes first", () => {
     expect(diffInputs(dnsRecord, olds, news({ zoneId: "zone_2" }))).toEqual({ changes: true, replaces: ["zoneId"], deleteBeforeReplace: false });
     // In another zone the names are not compared through the old zone's domain.
     expect(diffInputs(dnsRecord, olds, news({ zoneId: "zone_2", name: "www.example.com" })).replaces).toEqual(["zoneId", "name"]);
-    expect(diffInputs(dnsRecord, olds, news({ zoneId: UNKNOWN }))).toMatchObject({ replaces: ["zoneId"], deleteBeforeReplace: true });
+    // An unknown zone id is a new zone (created or replaced): create first, as `up` will decide.
+    expect(diffInputs(dnsRecord, olds, news({ zoneId: UNKNOWN }))).toMatchObject({ replaces: ["zoneId"], deleteBeforeReplace: false });
+    expect(diffInputs(dnsRecord, olds, news({ zoneId: UNKNOWN, name: UNKNOWN }))).toMatchObject({ deleteBeforeReplace: false });
     expect(diffInputs(dnsRecord, olds, news({ name: UNKNOWN }))).toMatchObject({ replaces: ["name"], deleteBeforeReplace: true });
     // State without the zone's domain: spellings cannot be compared, so assume they may collide.
     const { __zoneDomain: _lost, ...bare } = olds;

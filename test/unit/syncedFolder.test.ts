@@ -11,7 +11,6 @@ import {
   IMMUTABLE,
   PART_SIZE,
   REVALIDATE,
-  SHORT,
   buildManifest,
   decodeFileIndex,
   defaultCacheControl,
@@ -104,7 +103,7 @@ describe("manifest", () => {
 });
 
 describe("headers", () => {
-  test("cache-control defaults: pages revalidated, fingerprinted assets immutable, the rest an hour", () => {
+  test("cache-control defaults: fingerprinted assets immutable, every other file revalidated (pages, unfingerprinted CSS, scripts, images)", () => {
     const cases: Record<string, string> = {
       "index.html": REVALIDATE,
       "docs/page.htm": REVALIDATE,
@@ -116,10 +115,10 @@ describe("headers", () => {
       "static/main.3f9a2b1c.css": IMMUTABLE,
       "_next/static/chunks/pages/app.js": IMMUTABLE,
       "assets/font-a1b2c3d4e5.woff2": IMMUTABLE,
-      "js/jquery-3.7.1.min.js": SHORT,
-      "images/datepicker.png": SHORT,
-      "favicon.ico": SHORT,
-      "app.js": SHORT,
+      "js/jquery-3.7.1.min.js": REVALIDATE,
+      "images/datepicker.png": REVALIDATE,
+      "favicon.ico": REVALIDATE,
+      "app.js": REVALIDATE,
     };
     for (const [file, expected] of Object.entries(cases)) expect([file, defaultCacheControl(file)]).toEqual([file, expected]);
   });
