@@ -9,8 +9,9 @@ import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
 
-/** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { isUnknown, UNKNOWN } from "./unknown";
+
+export { isUnknown, UNKNOWN };
 
 /**
  * Written into every resource's outputs; bump it when the shape of state changes, and give the
@@ -139,13 +140,6 @@ export class ResourceInitError extends Error {
   ) {
     super(message);
   }
-}
-
-export function isUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(isUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
-  return false;
 }
 
 /** State without `__version` was written before versions existed, which is version 1. */
