@@ -8,10 +8,13 @@
 // messages at 20,000 files. A file larger than that is a batch of its own. Threads take the next
 // batch from a shared index, so one thread on a large file does not hold the others up.
 //
-// Why a threshold: a worker costs ~30-50 ms of CPU to start (a new V8 isolate); below ~16 MiB or 512
-// files the calling thread alone is faster. Measured on the 2-core benchmark machine (load ~15, so
-// wall times are inflated; CPU s are the steadier figure): 20,010 files, 258 MB, one thread 1.8-2.0 s
-// wall, 0.65 CPU s for MD5 and 0.22 CPU s just for reading; see hashAll's test for the parallel run.
+// Why a threshold: a worker costs ~30-50 ms of CPU to start (a new V8 isolate), about what 2,000
+// small files or 16 MiB cost to hash (~33 µs per site file here); below both, the calling thread
+// alone is faster. Measured on the 2-core benchmark machine shared with other jobs (load 10-20, so
+// there was hardly a free core to win): 20,010 files, 258 MB, one thread 1.43-1.49 s wall and
+// 0.74-0.92 CPU s, the calling thread and one worker 1.20-1.31 s wall and 0.81-0.87 CPU s (the
+// same work, the worker's start added); of the one-thread time, MD5 is about two thirds and
+// reading the files one third. On a machine with idle cores the wall time divides by the cores.
 import * as os from "node:os";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { etagOfFile } from "./etag";
@@ -24,7 +27,7 @@ export interface HashJob {
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_FILES = 256;
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
-const PARALLEL_MIN_FILES = 512;
+const PARALLEL_MIN_FILES = 2000;
 /** Beyond a few threads the disk (or page cache) is the limit, not MD5. */
 const MAX_WORKERS = 7;
 
