@@ -9,9 +9,9 @@ import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
 
-import { isUnknown, UNKNOWN } from "./unknown";
+import { UNKNOWN } from "./unknown";
 
-export { isUnknown, UNKNOWN };
+export { UNKNOWN };
 
 /**
  * Written into every resource's outputs; bump it when the shape of state changes, and give the
@@ -140,6 +140,13 @@ export class ResourceInitError extends Error {
   ) {
     super(message);
   }
+}
+
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
+  return false;
 }
 
 /** State without `__version` was written before versions existed, which is version 1. */
