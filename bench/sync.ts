@@ -1,14 +1,17 @@
-// Deploys one generated site (2,000 files of 1-16 KiB, 10 files of 8 MiB) to the emulator three
-// ways, each into its own bucket, in one run: SyncedFolder through the real provider host (a new
-// host per step, as each `pulumi up` starts one), `aws s3 sync` and `rclone sync` at their default
-// settings; and SiteReleases (atomic mode: a new release folder per deploy, unchanged files copied
-// server-side, then the CDN switched). Then each again after no change, after one changed file,
-// and after every file was touched without changing (what a fresh CI checkout looks like). Prints
-// one table.
+// Deploys one generated site (2,000 files of 1-16 KiB, 10 files of 8 MiB; 20,000 and 10 with
+// BENCH_SITE=20k) to the emulator several ways, each into its own bucket, in one run: SyncedFolder
+// through the dynamic provider host and through the native plugin (a new process per step, as
+// each `pulumi up` starts one), `aws s3 sync`, `rclone sync` at its defaults and `rclone sync
+// --checksum` (with --fast-list at 10,000 files and more); and SiteReleases (atomic mode: a new
+// release folder per deploy, unchanged files copied server-side, then the CDN switched). Then each
+// again after no change, after one changed file, and after a fresh checkout of the same commit
+// (the site is a git work tree cloned anew: every inode, ctime and mtime new, as in CI). Prints one
+// table, with each row's wall time as a ratio of the fastest peer's in the same step.
 //   npm run bench:sync
+//   BENCH_SITE=20k npm run bench:sync        20,010 files (BENCH_SMALL_FILES / BENCH_LARGE_FILES for others)
 //   BENCH_RUNS=5 npm run bench:sync          the whole run five times (a new emulator and site each
 //                                             time); the table gives medians and each wall time's range
-//   BENCH_TOOLS="SyncedFolder,rclone sync"   only these tools
+//   BENCH_TOOLS="SyncedFolder,rclone sync"   only these tools (names as in the table)
 //   BENCH_CONCURRENCY=16                     SyncedFolder's and SiteReleases' concurrency (default theirs)
 //   BENCH_HOST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   node options of each provider host
 import { execFile } from "node:child_process";
@@ -19,17 +22,20 @@ import { promisify } from "node:util";
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startEmulator, type Emulator } from "../emulator";
 import { Engine, serializedShim } from "../test/harness/engine";
-import { ProviderHost } from "../test/harness/providerHost";
+import { ProviderHost, bareKeys, configurePlugin } from "../test/harness/providerHost";
 import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
 import { awsCliEnv } from "../test/harness/awsCli";
 import { newBucketAccess } from "../test/harness/s3";
 import { buildManifest } from "../provider/sync/manifest";
 
 const run = promisify(execFile);
-const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? 2000);
+const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? (process.env.BENCH_SITE === "20k" ? 20000 : 2000));
 const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 10);
 const AWS = process.env.BENCH_AWS ?? "/usr/bin/aws";
 const RCLONE = process.env.BENCH_RCLONE ?? "/usr/bin/rclone";
+/** The peers SyncedFolder is measured against: each step's ratio column divides by the fastest. */
+const PEERS = ["aws s3 sync", "rclone sync", "rclone sync --checksum"];
+const REPO = path.join(__dirname, "..", "..", "..");
 const TIME = "/usr/bin/time";
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const HOST_NODE_ARGS = process.env.BENCH_HOST_NODE_ARGS?.split(" ").filter(Boolean);
@@ -135,26 +141,33 @@ interface Run {
 
 async function oneRun(): Promise<Run> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
-  const site = path.join(work, "site");
+  // The site is a folder of a git work tree, as a CI job checks it out: the fresh-checkout step
+  // clones it anew to the same path.
+  const checkout = path.join(work, "checkout");
+  const site = path.join(checkout, "site");
   const { files, bytes } = generateSite(site);
+  await git(checkout, "init", "-q");
+  await git(checkout, "add", "-A");
+  await git(checkout, "commit", "-qm", "site");
   const loadBefore = os.loadavg()[0];
   // No simulated CDN deployment time: the switch row measures this package, not a chosen delay.
   const emu = await startEmulator({ port: 0, host: "127.0.0.1", cdnDeployDelayMs: 0 });
   const measures: Measure[] = [];
-  const steps: Array<[string, () => void]> = [
+  const steps: Array<[string, () => void | Promise<void>]> = [
     ["first deploy", () => undefined],
     ["no change", () => undefined],
     ["one file changed", () => fs.appendFileSync(path.join(site, "docs/section-0/page-0/index.html"), "<!-- changed -->")],
-    // A fresh CI checkout: same bytes, new modification times.
-    ["every file touched", () => touchAll(site)],
+    // A fresh CI checkout of what was just deployed: same bytes, every inode, ctime and mtime new.
+    ["fresh checkout", () => freshCheckout(checkout)],
   ];
 
   const tools: Array<{ name: string; deploy: (step: string) => Promise<Omit<Measure, "tool" | "step" | "counts">> }> = [];
 
   // SyncedFolder and SiteReleases through the provider host, as `pulumi up` runs it: the program
   // computes the manifest, then a new host applies the diff.
-  const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}) => {
-    if (!wanted(kind)) return;
+  const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}, native = false) => {
+    const name = native ? `${kind} (native plugin)` : kind;
+    if (!wanted(name)) return;
     const bucket = await newBucketAccess(emu, bucketName);
     let state: Engine["state"] | undefined;
     if (kind === "SiteReleases") {
@@ -163,10 +176,10 @@ async function oneRun(): Promise<Run> {
     }
     // Each tool is its own Pulumi project, with its own hash cache (node_modules/.cache of the
     // program's folder): none finds the hashes another one computed.
-    const programDir = path.join(work, `program-${kind}`);
+    const programDir = path.join(work, `program-${kind}${native ? "-native" : ""}`);
     fs.mkdirSync(path.join(programDir, "node_modules"), { recursive: true });
     tools.push({
-      name: kind,
+      name,
       deploy: async () => {
         const started = process.hrtime.bigint();
         const since = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
@@ -182,11 +195,16 @@ async function oneRun(): Promise<Run> {
         const manifestSeconds = since(started);
         const { user, system } = process.cpuUsage(manifestCpu);
         const hostStarted = process.hrtime.bigint();
-        const host = await ProviderHost.start({ env: cleanEnv(), nodeArgs: HOST_NODE_ARGS });
+        // The native plugin as the engine starts it (its executable, `exec node main.js`); its log
+        // calls go to an engine address nobody answers, which it ignores.
+        const host = native
+          ? await ProviderHost.startPlugin({ pluginDir: path.join(REPO, "plugin"), cwd: programDir, engineAddress: "127.0.0.1:1", env: cleanEnv() })
+          : await ProviderHost.start({ env: cleanEnv(), nodeArgs: HOST_NODE_ARGS });
         const hostSeconds = since(hostStarted);
         const writes = watchWrites(emu);
         try {
-          await host.configure(stackConfig(emu));
+          if (native) await configurePlugin(host, bareKeys(stackConfig(emu)));
+          else await host.configure(stackConfig(emu));
           const engine = await Engine.create(host);
           for (const [name, resource] of state ?? []) engine.state.set(name, resource);
           const step = await engine.up(kind, "site", {
@@ -224,6 +242,7 @@ async function oneRun(): Promise<Run> {
     });
   };
   await providerTool("SyncedFolder", "bench-synced-folder");
+  await providerTool("SyncedFolder", "bench-synced-folder-native", {}, true);
   await providerTool("SiteReleases", "bench-site-releases");
 
   if (!wanted("aws s3 sync")) {
@@ -236,10 +255,12 @@ async function oneRun(): Promise<Run> {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
 
-  if (!wanted("rclone sync")) {
+  if (!wanted("rclone sync") && !wanted("rclone sync --checksum")) {
     // Left out on request.
   } else if (fs.existsSync(RCLONE)) {
     const bucket = await newBucketAccess(emu, "bench-rclone");
+    // Only what rclone needs: no AWS_CA_BUNDLE (set on some machines), which rclone loads and then
+    // fails on against the emulator's plain-http endpoint.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: work,
@@ -251,7 +272,15 @@ async function oneRun(): Promise<Run> {
       RCLONE_CONFIG_EMU_ENDPOINT: emu.s3Url,
       RCLONE_CONFIG_EMU_REGION: "us-east-1",
     };
-    tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.bucketId}`], env) });
+    if (wanted("rclone sync")) tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.bucketId}`], env) });
+    if (wanted("rclone sync --checksum")) {
+      // Compares size and MD5 (the ETag) only: no modification times, so no metadata COPY after a
+      // checkout; one recursive listing (--fast-list) instead of one per folder on large sites.
+      const checksumBucket = await newBucketAccess(emu, "bench-rclone-checksum");
+      const checksumEnv = { ...env, RCLONE_CONFIG_EMU_ACCESS_KEY_ID: checksumBucket.accessKeyId, RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: checksumBucket.secretAccessKey };
+      const flags = ["--checksum", ...(files >= 10_000 ? ["--fast-list"] : [])];
+      tools.push({ name: "rclone sync --checksum", deploy: () => timedPeer(RCLONE, ["sync", ...flags, site, `emu:${checksumBucket.bucketId}`], checksumEnv) });
+    }
   } else {
     console.log(`(${RCLONE} not found: the rclone rows are left out; install Debian's rclone)`);
   }
@@ -262,7 +291,7 @@ async function oneRun(): Promise<Run> {
   // no longer lands on whichever provider step comes first.
   await serializedShim();
   for (const [index, [step, prepare]] of steps.entries()) {
-    prepare();
+    await prepare();
     // Each step starts with another tool, so none always meets a colder or a busier emulator.
     for (const tool of [...tools.slice(index % tools.length), ...tools.slice(0, index % tools.length)]) {
       emu.resetRequests();
@@ -293,8 +322,8 @@ async function main(): Promise<void> {
   const { files, bytes, tools } = runs[0];
   const mb = bytes / 1e6;
   const loads = runs.flatMap((run) => run.load);
-  const header = ["step", "tool", "wall s", "CPU s", "emulator CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
-  const order = ["first deploy", "no change", "one file changed", "every file touched"];
+  const header = ["step", "tool", "wall s", "× fastest peer", "CPU s", "emulator CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
+  const order = ["first deploy", "no change", "one file changed", "fresh checkout"];
   const cells = runs[0].measures.map((first) => {
     const same = runs.map((run) => run.measures.find((m) => m.tool === first.tool && m.step === first.step) as Measure);
     const mid = (pick: (m: Measure) => number | undefined) => {
@@ -308,10 +337,16 @@ async function main(): Promise<void> {
     // Request counts are exact: a count that differs between runs shows each run's.
     const count = (key: string) => [...new Set(same.map((m) => m.counts[key]))].join("/");
     const split = first.split && [0, 1, 2].map((i) => mid((m) => m.split?.[i]) as number);
+    // The step's fastest peer, by median wall time: the ratio the issue's targets are stated in.
+    const peerWalls = PEERS.map((peer) => median(runs.flatMap((run) => run.measures.filter((m) => m.tool === peer && m.step === first.step).map((m) => m.seconds)))).filter(
+      (value) => !Number.isNaN(value),
+    );
+    const ratio = peerWalls.length ? `${(seconds / Math.min(...peerWalls)).toFixed(2)}×` : "";
     return [
       first.step,
       first.tool,
       wall,
+      ratio,
       fixed(mid((m) => m.cpuSeconds)),
       fixed(mid((m) => m.emulatorCpuSeconds)),
       first.step === "first deploy" ? (files / seconds).toFixed(0) : "",
@@ -331,7 +366,7 @@ async function main(): Promise<void> {
     `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
       `${os.cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} at the runs' starts and ends; ` +
       `${RUNS > 1 ? `medians of ${RUNS} runs (wall s: median, then the range); ` : ""}files/s and MB/s over the ` +
-      "whole site; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
+      "whole site; × fastest peer: the row's wall time over the fastest of aws s3 sync, rclone sync and rclone sync --checksum in the same step; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
       "emulator CPU s: the benchmark's process, where the emulator answers (for SyncedFolder and SiteReleases also the engine's side of the gRPC calls); " +
       "PUT counts PutObject, UploadPart and CopyObject (copies: server-side, no bytes sent); switch s: SiteReleases, from " +
       "the release's last object written to the end of `up` (origin switch, deploy wait with the emulator's delay at 0, purge, " +
@@ -381,16 +416,21 @@ async function warmUp(emu: Emulator): Promise<void> {
   }
 }
 
-function touchAll(root: string): void {
-  const now = new Date(Date.now() + 60_000);
-  const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else fs.utimesSync(full, now, now);
-    }
-  };
-  visit(root);
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  const { stdout } = await run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/**
+ * What a CI job sees: the commit just deployed, cloned anew where the old checkout was (every
+ * file new on disk, same bytes). The step before changed a file: committed first, untimed.
+ */
+async function freshCheckout(checkout: string): Promise<void> {
+  await git(checkout, "commit", "-qam", "changed");
+  const next = `${checkout}.next`;
+  await git(path.dirname(checkout), "clone", "-q", checkout, next);
+  fs.rmSync(checkout, { recursive: true, force: true });
+  fs.renameSync(next, checkout);
 }
 
 main().catch((err) => {

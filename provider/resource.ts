@@ -9,8 +9,9 @@ import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
 
-/** The engine's placeholder for a value not known yet (preview); `pulumi.runtime.unknownValue`. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN } from "./unknown";
+
+export { UNKNOWN };
 
 /**
  * Written into every resource's outputs; bump it when the shape of state changes, and give the

@@ -10,18 +10,15 @@ import { parseAlgorithm } from "./checksums";
 import { uriEncode } from "./sigv4";
 import { param } from "./target";
 import { xmlDocument, type XmlNode } from "./xml";
+import { compareCodePoints, endOfPrefix, orderedKeys, searchKeys } from "./keyIndex";
 
 export const MAX_KEYS = 1000;
 
 /** S3 orders keys by their UTF-8 bytes (not by JavaScript's UTF-16 order). */
-export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
-}
+export const compareKeys = compareCodePoints;
 
 export function sortedObjects(bucket: Bucket): StoredObject[] {
-  const withBytes = [...bucket.objects.values()].map((object) => ({ object, bytes: Buffer.from(object.key, "utf8") }));
-  withBytes.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-  return withBytes.map((entry) => entry.object);
+  return orderedKeys(bucket.objects).map((key) => bucket.objects.get(key)!);
 }
 
 export interface ListPage {
@@ -34,23 +31,26 @@ export interface ListPage {
 
 /**
  * One page of keys after `after` (exclusive). A common prefix at or before `after` was already
- * returned on an earlier page (a page can end on a prefix), so its keys are skipped.
+ * returned on an earlier page (a page can end on a prefix), so its keys are skipped. Walks the
+ * bucket's sorted keys from a binary search and jumps over each rolled-up prefix with another, so
+ * a page costs O(log n) per entry returned, whatever the size of the bucket.
  */
 export function listPage(bucket: Bucket, prefix: string, delimiter: string, maxKeys: number, after: string | undefined): ListPage {
   const page: ListPage = { contents: [], prefixes: [], truncated: false };
-  let lastPrefix: string | undefined;
-  for (const object of sortedObjects(bucket)) {
-    const key = object.key;
-    if (!key.startsWith(prefix)) continue;
-    if (after !== undefined && compareKeys(key, after) <= 0) continue;
+  const keys = orderedKeys(bucket.objects);
+  let at = searchKeys(keys, prefix);
+  if (after !== undefined) at = Math.max(at, searchKeys(keys, after, false));
+  while (at < keys.length) {
+    const key = keys[at];
+    if (!key.startsWith(prefix)) break;
     let rolledUp: string | undefined;
     if (delimiter !== "") {
-      const at = key.indexOf(delimiter, prefix.length);
-      if (at >= 0) rolledUp = key.slice(0, at + delimiter.length);
+      const found = key.indexOf(delimiter, prefix.length);
+      if (found >= 0) rolledUp = key.slice(0, found + delimiter.length);
     }
-    if (rolledUp !== undefined) {
-      if (rolledUp === lastPrefix) continue;
-      if (after !== undefined && compareKeys(rolledUp, after) <= 0) continue;
+    if (rolledUp !== undefined && after !== undefined && compareKeys(rolledUp, after) <= 0) {
+      at = endOfPrefix(keys, at, rolledUp);
+      continue;
     }
     if (page.contents.length + page.prefixes.length >= maxKeys) {
       page.truncated = true;
@@ -58,11 +58,12 @@ export function listPage(bucket: Bucket, prefix: string, delimiter: string, maxK
     }
     if (rolledUp !== undefined) {
       page.prefixes.push(rolledUp);
-      lastPrefix = rolledUp;
       page.last = rolledUp;
+      at = endOfPrefix(keys, at, rolledUp);
     } else {
-      page.contents.push(object);
+      page.contents.push(bucket.objects.get(key)!);
       page.last = key;
+      at++;
     }
   }
   return page;

@@ -11,27 +11,34 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as grpcTypes from "@grpc/grpc-js";
-import { MamuteClient } from "../client";
+import type { MamuteClient } from "../client";
 import { CONFIG_NAMESPACE, ConfigError, resolveConfig, settings, type ConfigSource } from "../config";
-import { dynamicProvider, type KindOperations } from "../handlers";
+import type { KindOperations } from "../handlers";
 import { withProgress } from "../progress";
 import { redact, redactError } from "../redact";
-import {
-  ResourceInitError,
-  checkProperties,
-  isInternal,
-  isUnknown,
-  secretProperties as declaredSecrets,
-  unknownProperties,
-  type CheckFailure,
-  type Context,
-  type PropertyMap,
-  type ResourceDefinition,
-} from "../resource";
-import { definitions } from "../resources";
-import { functionToken, packageSchema, typeToken } from "../schema";
+import type { CheckFailure, Context, PropertyMap, ResourceDefinition } from "../resource";
+import { isUnknown } from "../unknown";
 import { packageVersion } from "../version";
 import { emptyproto, anyproto, fromStruct, grpc, toStruct } from "./wire";
+
+// The plugin starts with the gRPC stubs, the wire helpers and configuration only: the engine
+// waits for the port before anything else, and its first requests (GetPluginInfo, CheckConfig,
+// Configure) need nothing more. The resource definitions (zod schemas for every kind), the
+// operations, the API client and the schema are loaded by the first request that uses them
+// (test/plugin/startModules.test.ts holds the count). Each is required once and kept.
+function once<T>(load: () => T): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load());
+}
+let resourceLoaded = false;
+const resourceModule = once(() => {
+  resourceLoaded = true;
+  return require("../resource") as typeof import("../resource");
+});
+const definitionsOf = once(() => (require("../resources") as typeof import("../resources")).definitions);
+const handlersModule = once(() => require("../handlers") as typeof import("../handlers"));
+const schemaModule = once(() => require("../schema") as typeof import("../schema"));
+const clientModule = once(() => require("../client") as typeof import("../client"));
 
 
 /** Keys only the dynamic SDK sends; the native one gives the logical name and the URN in the request. */
@@ -66,7 +73,8 @@ function settingOf(error: ConfigError): string {
 function grpcError(err: unknown): Partial<grpcTypes.StatusObject> {
   const error = redactError(err instanceof Error ? err : new Error(String(err)));
   const metadata = new grpc.Metadata();
-  if (error instanceof ResourceInitError) {
+  // Before the definitions are loaded no operation has run, so no error can be an init failure.
+  if (resourceLoaded && error instanceof resourceModule().ResourceInitError) {
     // As @pulumi/pulumi's own server does: the engine reads ErrorResourceInitFailed from the
     // status details and keeps the object in state instead of orphaning it.
     const detail = new provproto.ErrorResourceInitFailed();
@@ -102,7 +110,7 @@ export class MamutePlugin {
   private readonly operations = new Map<string, KindOperations>();
   private readonly context: Context = {
     // Built on first use, as in the dynamic host: a preview that only checks needs no credential.
-    client: () => (this.client ??= new MamuteClient(resolveConfig(this.source, this.env))),
+    client: () => (this.client ??= new (clientModule().MamuteClient)(resolveConfig(this.source, this.env))),
     config: () => resolveConfig(this.source, this.env),
   };
 
@@ -111,15 +119,26 @@ export class MamutePlugin {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.engine = engineAddress ? new enginerpc.EngineClient(engineAddress, grpc.credentials.createInsecure()) : undefined;
-    for (const definition of definitions) this.operations.set(definition.kind, dynamicProvider(definition, this.context));
+  }
+
+  /** Each kind's operations, made on the first request about a resource. */
+  private operationsOf(definition: ResourceDefinition): KindOperations {
+    let operations = this.operations.get(definition.kind);
+    if (!operations) {
+      operations = handlersModule().dynamicProvider(definition, this.context);
+      this.operations.set(definition.kind, operations);
+    }
+    return operations;
   }
 
   private kindOf(token: string): { definition: ResourceDefinition; operations: KindOperations } {
+    const definitions = definitionsOf();
+    const { typeToken } = schemaModule();
     const definition = definitions.find((candidate) => typeToken(candidate.kind) === token);
     if (!definition) {
       throw new Error(`pulumi-mamutecloud has no resource type "${token}"; known: ${definitions.map((d) => typeToken(d.kind)).join(", ")}`);
     }
-    return { definition, operations: this.operations.get(definition.kind)! };
+    return { definition, operations: this.operationsOf(definition) };
   }
 
   /** Runs one resource operation with its status lines going to the engine, on the resource's row. */
@@ -155,7 +174,7 @@ export class MamutePlugin {
     const implementation: Partial<provrpc.IResourceProviderServer> = {
       getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(packageVersion())),
 
-      getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(packageVersion())))),
+      getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(JSON.stringify(schemaModule().packageSchema(packageVersion())))),
 
       checkConfig: unary(async (request: provproto.CheckRequest) => {
         const news = fromStruct(request.getNews());
@@ -194,7 +213,7 @@ export class MamutePlugin {
         const name = request.getName() || nameFromUrn(request.getUrn());
         const checked = await operations.check(olds.props, { ...withoutDynamicKeys(news.props), __logicalName: name, __urn: request.getUrn() });
         const response = new provproto.CheckResponse();
-        response.setInputs(toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...declaredSecrets(definition)]));
+        response.setInputs(toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...resourceModule().secretProperties(definition)]));
         for (const failure of checked.failures) {
           response.addFailures(new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason));
         }
@@ -223,7 +242,7 @@ export class MamutePlugin {
         const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
         const props = fromStruct(request.getProperties());
         const created = await this.withStatus(request.getUrn(), () => operations.create(props.props));
-        return new provproto.CreateResponse().setId(created.id).setProperties(toStruct(created.outs, [...props.secrets, ...declaredSecrets(definition)]));
+        return new provproto.CreateResponse().setId(created.id).setProperties(toStruct(created.outs, [...props.secrets, ...resourceModule().secretProperties(definition)]));
       }),
 
       read: unary(async (request: provproto.ReadRequest) => {
@@ -232,7 +251,7 @@ export class MamutePlugin {
         const found = await this.withStatus(request.getUrn(), () => operations.read(request.getId(), state.props));
         const response = new provproto.ReadResponse().setId(found.id);
         if (found.id === "") return response; // gone: no properties, and the engine drops it
-        const secrets = [...state.secrets, ...declaredSecrets(definition)];
+        const secrets = [...state.secrets, ...resourceModule().secretProperties(definition)];
         response.setProperties(toStruct(found.props, secrets));
         response.setInputs(toStruct(withoutDynamicKeys(found.inputs ?? {}), secrets));
         return response;
@@ -243,7 +262,7 @@ export class MamutePlugin {
         const olds = fromStruct(request.getOlds());
         const news = fromStruct(request.getNews());
         const updated = await this.withStatus(request.getUrn(), () => operations.update(request.getId(), olds.props, news.props));
-        return new provproto.UpdateResponse().setProperties(toStruct(updated.outs, [...news.secrets, ...declaredSecrets(definition)]));
+        return new provproto.UpdateResponse().setProperties(toStruct(updated.outs, [...news.secrets, ...resourceModule().secretProperties(definition)]));
       }),
 
       delete: unary(async (request: provproto.DeleteRequest) => {
@@ -254,7 +273,9 @@ export class MamutePlugin {
 
       invoke: unary(async (request: provproto.InvokeRequest) => {
         const token = request.getTok();
-        const definition = definitions.find((candidate) => candidate.lookup && functionToken(candidate.kind) === token);
+        const { checkProperties, isInternal, unknownProperties } = resourceModule();
+        const { functionToken } = schemaModule();
+        const definition = definitionsOf().find((candidate) => candidate.lookup && functionToken(candidate.kind) === token);
         if (!definition?.lookup) throw new Error(`pulumi-mamutecloud has no function "${token}"`);
         const args = fromStruct(request.getArgs()).props;
         const { checked, failures } = checkProperties(definition.lookup.args, args);
@@ -266,7 +287,7 @@ export class MamutePlugin {
           }
           return response;
         }
-        const operations = this.operations.get(definition.kind)!;
+        const operations = this.operationsOf(definition);
         let id: string;
         try {
           id = await definition.lookup.find(this.context, checked);
@@ -276,7 +297,7 @@ export class MamutePlugin {
         const found = await operations.read(id, {});
         if (found.id === "") throw new Error(`get${definition.kind}: the ${definition.kind} was not found`);
         const outputs = Object.fromEntries(Object.entries(found.props).filter(([key]) => !isInternal(key)));
-        return response.setReturn(toStruct({ ...outputs, id: found.id }, declaredSecrets(definition)));
+        return response.setReturn(toStruct({ ...outputs, id: found.id }, resourceModule().secretProperties(definition)));
       }),
 
       // Every operation is bounded by its own timeouts; there is nothing to interrupt early.

@@ -8,9 +8,16 @@
 // and other coarse file systems), else 100 ms (ext4, APFS, NTFS keep sub-second times; Linux
 // stamps them from a clock of a few ms). The cache lives in `node_modules/.cache/pulumi-mamutecloud/` of the
 // program's folder; a missing or unreadable cache only costs the hashing.
+//
+// A fresh checkout (CI) changes every inode, ctime and mtime, so the stat key misses on every file.
+// For files git tracks, an entry also keeps the blob id of the file when it was hashed, and a file
+// whose stat missed is looked up by its blob id when git's index shows it exactly as checked out
+// (gitBlobs.ts): same blob, same content, same ETag, nothing read. What is left is hashed on every core (parallelHash.ts).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { indexedFiles, unmodified } from "./gitBlobs";
+import { hashFiles } from "./parallelHash";
 
 /** Files modified more recently than this before they are hashed are hashed again next time. */
 const RACY_MS = 100;
@@ -24,7 +31,24 @@ export interface FileStat {
   ino: number;
 }
 
-type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash: string];
+type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash: string, blob?: string];
+
+export interface FolderFile {
+  relative: string;
+  absolute: string;
+  stat: FileStat;
+}
+
+/** How a run found its hashes: for the benchmark's split and the tests. */
+export interface HashCounts {
+  byStat: number;
+  byBlob: number;
+  hashed: number;
+}
+
+function sameStat(entry: Entry | undefined, stat: FileStat): entry is Entry {
+  return !!entry && entry[0] === stat.size && entry[1] === stat.mtimeMs && entry[2] === stat.ctimeMs && entry[3] === stat.ino;
+}
 
 export class HashCache {
   private readonly previous: Map<string, Entry>;
@@ -62,6 +86,74 @@ export class HashCache {
       this.next.set(relative, [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, hash]);
     }
     return hash;
+  }
+
+  /** What the last hashAll found where. */
+  counts: HashCounts = { byStat: 0, byBlob: 0, hashed: 0 };
+
+  /**
+   * The hash of every file of the folder `root`, by relative path: from the stat cache, else from
+   * git's blob id of an unmodified tracked file, else read and hashed in parallel.
+   */
+  hashAll(root: string, files: readonly FolderFile[], partSize: number): Map<string, string> {
+    const found = new Map<string, string>();
+    const missed: FolderFile[] = [];
+    for (const file of files) {
+      const known = this.previous.get(file.relative);
+      if (sameStat(known, file.stat)) {
+        found.set(file.relative, known[4]);
+        this.remember(file, known[4], known[5], true);
+      } else missed.push(file);
+    }
+    this.counts = { byStat: found.size, byBlob: 0, hashed: 0 };
+    if (missed.length === 0) return found;
+
+    const indexed = indexedFiles(root);
+    const blobs = new Map<string, string>();
+    for (const file of missed) {
+      const entry = indexed.get(file.relative);
+      if (entry && unmodified(entry, file.stat)) blobs.set(file.relative, entry.blob);
+    }
+    const byBlob = new Map<string, Entry>();
+    for (const entry of this.previous.values()) if (entry[5]) byBlob.set(entry[5], entry);
+    const toHash: FolderFile[] = [];
+    for (const file of missed) {
+      const blob = blobs.get(file.relative);
+      const known = blob === undefined ? undefined : byBlob.get(blob);
+      if (known && known[0] === file.stat.size) {
+        found.set(file.relative, known[4]);
+        this.remember(file, known[4], blob, false);
+        this.counts.byBlob++;
+      } else toHash.push(file);
+    }
+    const hashedAt = Date.now();
+    const hashes = hashFiles(
+      toHash.map((file) => ({ absolute: file.absolute, size: file.stat.size })),
+      partSize,
+    );
+    toHash.forEach((file, i) => {
+      found.set(file.relative, hashes[i]);
+      // The blob id is git's word on the file before it was read: kept only if the file did not
+      // change while it was hashed (any write changes its ctime), or a blob would name other bytes.
+      let blob = blobs.get(file.relative);
+      if (blob !== undefined) {
+        const after = fs.statSync(file.absolute, { throwIfNoEntry: false });
+        if (!after || !sameStat([after.size, after.mtimeMs, after.ctimeMs, after.ino, ""], file.stat)) blob = undefined;
+      }
+      this.remember(file, hashes[i], blob, false, hashedAt);
+    });
+    this.counts.hashed = toHash.length;
+    return found;
+  }
+
+  /** Keeps an entry for the next run, unless the file was modified too recently to trust its stat. */
+  private remember(file: FolderFile, hash: string, blob: string | undefined, same: boolean, hashedAt = Date.now()): void {
+    const { stat } = file;
+    const racy = stat.mtimeMs % 1000 === 0 ? RACY_COARSE_MS : RACY_MS;
+    if (!same && stat.mtimeMs >= hashedAt - racy) return;
+    const entry: Entry = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, hash];
+    if (blob !== undefined) entry.push(blob);
+    this.next.set(file.relative, entry);
   }
 
   /** Writes what this run hashed (files gone from the folder drop out). Failing to write is not an error. */

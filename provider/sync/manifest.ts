@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as MimeTypes from "mime-types";
 import picomatch from "picomatch";
+import { etagOfFile } from "./etag";
 import { HashCache, type FileStat } from "./hashCache";
 
 /** Files larger than this go up as multipart uploads of parts of this size (the last one smaller). */
@@ -117,37 +118,7 @@ export function isMultipart(size: number): boolean {
  * One MD5 for a single PUT; for a multipart upload, the MD5 of the part MD5s and the part count.
  */
 export function fileHash(file: string, size: number): string {
-  const fd = fs.openSync(file, "r");
-  try {
-    // One buffer per file, no larger than the file: most site files are a few KiB.
-    const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 4096), 1024 * 1024));
-    if (!isMultipart(size)) {
-      const whole = createHash("md5");
-      for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) whole.update(buffer.subarray(0, read));
-      return whole.digest("base64url");
-    }
-    const parts: Buffer[] = [];
-    let part = createHash("md5");
-    let inPart = 0;
-    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
-      let offset = 0;
-      while (offset < read) {
-        const take = Math.min(read - offset, PART_SIZE - inPart);
-        part.update(buffer.subarray(offset, offset + take));
-        inPart += take;
-        offset += take;
-        if (inPart === PART_SIZE) {
-          parts.push(part.digest());
-          part = createHash("md5");
-          inPart = 0;
-        }
-      }
-    }
-    if (inPart > 0) parts.push(part.digest());
-    return `${createHash("md5").update(Buffer.concat(parts)).digest("base64url")}-${parts.length}`;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return etagOfFile(file, size, PART_SIZE);
 }
 
 // Loaded on first use: the provider host imports this module for the manifest's format alone, and
@@ -316,6 +287,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
   const selected = walked.files
     .filter((file) => include(file.relative) && !exclude(file.relative))
     .sort((a, b) => (a.relative < b.relative ? -1 : 1));
+  const etags = hashes.hashAll(root, selected, PART_SIZE);
   for (const file of selected) {
     const value = formatHeaders(headersFor(file.relative, rules));
     const code = headersCode(value);
@@ -324,7 +296,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
     }
     headers[code] = value;
     const { size } = file.stat;
-    files[file.relative] = formatEntry({ hash: hashes.hash(file.relative, file.stat, () => fileHash(file.absolute, size)), size, code });
+    files[file.relative] = formatEntry({ hash: etags.get(file.relative)!, size, code });
   }
   hashes.save();
   return { files, headers };
