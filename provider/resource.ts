@@ -141,6 +141,16 @@ export class ResourceInitError extends Error {
   }
 }
 
+/**
+ * Outputs read from an API answer without the fields the answer did not carry. The API documents
+ * almost no answer, so a field the provider only copies to outputs may be missing: absent from a
+ * create's outputs, and kept from state by a read or an update (which merge over it), never a
+ * failure and never a diff.
+ */
+export function present(props: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+}
+
 export function isUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
   if (Array.isArray(value)) return value.some(isUnknown);
