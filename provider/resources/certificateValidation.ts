@@ -4,25 +4,25 @@
 // that finds the certificate no longer issued (deleted, expired) drops it for the same reason.
 import { z } from "zod";
 import { parentIdSchema } from "../childId";
-import type { PropertyMap, ResourceDefinition } from "../resource";
+import { present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
-import { ISSUED, readCertificate, type ApiCertificate } from "./ssl";
+import { isIssued, readCertificate, type ApiCertificate } from "./ssl";
 
 const DEFAULT_TIMEOUT = "1h";
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
-  return {
+  return present({
     status: cert.status,
     domainName: cert.domain_name,
     subjectAlternativeNames: cert.subject_alternative_names,
     notAfter: cert.not_after ?? undefined,
     fingerprint: cert.fingerprint_sha256 ?? undefined,
-  };
+  });
 }
 
 /** `CNAME _ab….www.example.com. → _cd….validation.mamutecdn.com. (www.example.com)`, for each record not validated. */
 function missingRecords(cert: ApiCertificate): string {
-  return cert.validation_records
+  return (cert.validation_records ?? [])
     .filter((record) => record.status !== "validated")
     .map((record) => `${record.type} ${record.name} → ${record.value} (for ${record.domain_name})`)
     .join("; ");
@@ -72,9 +72,13 @@ export const certificateValidation: ResourceDefinition = {
           return cert;
         },
         status: (cert) => cert.status,
-        done: (cert) => cert.status === ISSUED,
+        done: (cert) => isIssued(client, cert),
+        // Any failure word (failed, validation_timed_out, revoked, expired, …) ends the wait at once.
         failed: (cert) =>
-          cert.status === "expired" ? "it has expired; request a new certificate (replace the Certificate)" : undefined,
+          client.dialect.statusKind(cert.status) === "failed"
+            ? `the API reports "${cert.status}": this certificate will not be issued. Request a new one (replace the Certificate, ` +
+              "e.g. with `pulumi up --replace <its URN>`), with its validation records in DNS before the API's validation deadline"
+            : undefined,
         detail: (cert) => {
           const missing = missingRecords(cert);
           return missing ? `validation records still missing: ${missing}` : undefined;
@@ -93,10 +97,11 @@ export const certificateValidation: ResourceDefinition = {
   },
 
   async read(ctx, id) {
-    const cert = await readCertificate(ctx.client(), id);
+    const client = ctx.client();
+    const cert = await readCertificate(client, id);
     // No longer issued: gone from state, so the next `up` waits for it again.
     // The id is the certificate's: an import (which knows only the id) learns its input from it.
-    return cert?.status === ISSUED ? { certificateId: id, ...outputsOf(cert) } : undefined;
+    return cert && isIssued(client, cert) ? { certificateId: id, ...outputsOf(cert) } : undefined;
   },
 
   // Only the timeout changes in place, and it matters only while creating.
