@@ -73,6 +73,14 @@ const UNLEARNED_STAMP_TOLERANCE_MS = 30_000;
 /** Added to a learned stamp clock: millisecond rounding and drift over one stack operation. */
 const STAMP_SLACK_MS = 1000;
 
+/**
+ * The dialect a client speaks; the MamuteCloud one for a stand-in client that does not say (the
+ * unit tests' fakes). Resource modules ask through this, never a dialect of their own.
+ */
+export function dialectOf(client: { dialect?: ApiDialect }): ApiDialect {
+  return client.dialect ?? mamuteDialect;
+}
+
 export function formatIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -201,7 +209,8 @@ export class MamuteClient {
       if (other) {
         const retried = await this.send(call, mode, other, prefix);
         tried.push(other);
-        if (retried.status !== 401 && retried.status !== 403) {
+        // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
+        if (retried.status !== 401 && retried.status !== 403 && retried.status !== 429 && retried.status < 500) {
           this.learned.authSetting = other.setting;
           statusLine(
             `${this.dialect.cloud} refused the API key sent as ${form.shown} and accepted it as ${other.shown}: using that ` +

@@ -3,7 +3,7 @@
 // unless `forceDestroy` is set: the API itself would delete the files with it.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
+import { isConflict, isNotFound, UnexpectedResponseError, type MamuteClient, dialectOf } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
@@ -66,7 +66,7 @@ function outputsOf(bucket: ApiBucket): PropertyMap {
 
 /** How many files a first page of the file list shows, and one of their names; undefined when it is not a list. */
 function filesOf(client: MamuteClient, answer: unknown): { count: number; example?: string } | undefined {
-  const page = client.dialect.readList(answer);
+  const page = dialectOf(client).readList(answer);
   if (!page) return undefined;
   const total = (answer as { pagination?: { total?: unknown }; meta?: { total?: unknown }; total?: unknown } | null) ?? {};
   const announced = [total.pagination?.total, total.meta?.total, total.total].find((value) => typeof value === "number") as number | undefined;

@@ -6,7 +6,7 @@
 // through its bucket.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";
+import { isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient, dialectOf } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
@@ -98,7 +98,7 @@ function outputsOf(client: MamuteClient, credential: ApiCredential): PropertyMap
     status: credential.status,
     createdAt: credential.created_at,
     // Unsaid, `active` stays what was asked (create) or last known (read).
-    active: credential.status === undefined ? undefined : client.dialect.statusKind(credential.status) === "ready",
+    active: credential.status === undefined ? undefined : dialectOf(client).statusKind(credential.status) === "ready",
   });
 }
 

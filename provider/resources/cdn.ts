@@ -2,7 +2,7 @@
 // group, behaviors and custom domains in one object) and the one read of it. The answers are
 // documented by the emulator's README (the API reference gives request bodies only).
 import { z } from "zod";
-import type { MamuteClient } from "../client";
+import { dialectOf, type MamuteClient } from "../client";
 import { waitUntil } from "../wait";
 
 export const DISTRIBUTION_SUFFIX = "mamutecdn.com";
@@ -125,9 +125,9 @@ export async function waitDeployed(client: MamuteClient, id: string, name: strin
       return found;
     },
     status: (resource) => resource.status,
-    done: (resource) => client.dialect.statusKind(resource.status) === "ready",
+    done: (resource) => dialectOf(client).statusKind(resource.status) === "ready",
     failed: (resource) =>
-      client.dialect.statusKind(resource.status) === "failed"
+      dialectOf(client).statusKind(resource.status) === "failed"
         ? "the API reports that the deployment failed. Check the resource in the dashboard (its origin must be reachable), " +
           "fix its settings, and run `pulumi up` again: the resource is kept and updated"
         : undefined,

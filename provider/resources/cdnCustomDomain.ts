@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, type MamuteClient } from "../client";
+import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, type MamuteClient, dialectOf } from "../client";
 import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
@@ -63,7 +63,7 @@ export function parseCustomDomainId(id: string): { resourceId: string; customDom
 
 /** Whether a status word says the domain is served (`active`, or another ready word of the dialect). */
 function isActive(client: MamuteClient, status: string | undefined): boolean {
-  return client.dialect.statusKind(status) === "ready";
+  return dialectOf(client).statusKind(status) === "ready";
 }
 
 function outputsOf(client: MamuteClient, domain: ApiCustomDomain, resource: Pick<ApiCdnResource, "distribution_domain">): PropertyMap {
@@ -160,9 +160,9 @@ async function waitServing(
     // A domain whose status the API does not show is judged by its resource's deployment alone.
     done: ({ domain, resource }) =>
       (domain.status === undefined || (active ? isActive(client, domain.status) : !isActive(client, domain.status))) &&
-      client.dialect.statusKind(resource.status) === "ready",
+      dialectOf(client).statusKind(resource.status) === "ready",
     failed: ({ domain, resource }) => {
-      const failedWord = [domain.status, resource.status].find((word) => client.dialect.statusKind(word) === "failed");
+      const failedWord = [domain.status, resource.status].find((word) => dialectOf(client).statusKind(word) === "failed");
       return failedWord === undefined
         ? undefined
         : `the API reports "${failedWord}". Check the domain's DNS (its CNAME must point at the resource's distribution domain) ` +

@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, MamuteApiError, type MamuteClient } from "../client";
+import { isConflict, isNotFound, MamuteApiError, type MamuteClient, dialectOf } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { statusKindOf } from "../client/dialect";
 import { autoname } from "../naming";
@@ -537,7 +537,7 @@ async function converge(
   if (Object.keys(body).length) latest = await putResource(client, id, body);
   if (current.tokenAuth !== wanted.tokenAuth) latest = await setTokenAuth(client, id, wanted.tokenAuth === true);
   // A change that affects serving answers `in_progress`; one that does not (a new description) keeps the status.
-  if (!originChanged && client.dialect.statusKind(latest.status) === "ready") return latest;
+  if (!originChanged && dialectOf(client).statusKind(latest.status) === "ready") return latest;
   return waitDeployed(client, id, latest.name ?? (wanted.name as string | undefined), durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
 }
 

@@ -4,6 +4,8 @@
 // that finds the certificate no longer issued (deleted, expired) drops it for the same reason.
 import { z } from "zod";
 import { parentIdSchema } from "../childId";
+import { dialectOf } from "../client";
+import { normalStatus } from "../client/dialect";
 import { present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { isIssued, readCertificate, type ApiCertificate } from "./ssl";
@@ -74,11 +76,14 @@ export const certificateValidation: ResourceDefinition = {
         status: (cert) => cert.status,
         done: (cert) => isIssued(client, cert),
         // Any failure word (failed, validation_timed_out, revoked, expired, …) ends the wait at once.
-        failed: (cert) =>
-          client.dialect.statusKind(cert.status) === "failed"
-            ? `the API reports "${cert.status}": this certificate will not be issued. Request a new one (replace the Certificate, ` +
-              "e.g. with `pulumi up --replace <its URN>`), with its validation records in DNS before the API's validation deadline"
-            : undefined,
+        failed: (cert) => {
+          if (dialectOf(client).statusKind(cert.status) !== "failed") return undefined;
+          const what = normalStatus(cert.status) === "expired" ? "it has expired" : `the API reports "${cert.status}", so it will never be issued`;
+          return (
+            `${what}; request a new certificate (replace the Certificate, e.g. \`pulumi up --replace <its URN>\`) and create its ` +
+            "validation records in DNS before the API's validation deadline"
+          );
+        },
         detail: (cert) => {
           const missing = missingRecords(cert);
           return missing ? `validation records still missing: ${missing}` : undefined;

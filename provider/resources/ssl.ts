@@ -4,7 +4,7 @@
 // new certificate before the engine deletes the old one, and the CDN may take a while to let go).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, type MamuteClient } from "../client";
+import { isConflict, isNotFound, type MamuteClient, dialectOf } from "../client";
 import { pendingAmong } from "../pending";
 import { statusLine } from "../progress";
 import { cleared, present, type Context, type InputProperty, type OutputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -48,7 +48,7 @@ export type ApiCertificate = z.infer<typeof certificateResponse>;
 
 /** Whether the certificate is issued: a ready word of the dialect (`issued`). */
 export function isIssued(client: MamuteClient, cert: ApiCertificate): boolean {
-  return client.dialect.statusKind(cert.status) === "ready";
+  return dialectOf(client).statusKind(cert.status) === "ready";
 }
 
 const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
