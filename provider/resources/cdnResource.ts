@@ -495,17 +495,23 @@ async function converge(
   wanted: PropertyMap,
   /** A distribution domain found free just before (by create): not asked again. */
   checkedDomain?: string,
-  /** The resource was just made from `wanted`: what its answer does not show is as sent (POST) or the API's default. */
-  justCreated = false,
+  /**
+   * What stands for a field the answer does not show: for a resource just made from `wanted`, what
+   * the POST sent (and the API's default for the rest); for an update, what state last knew.
+   */
+  known: { justCreated: true } | { state: PropertyMap } = { state: {} },
 ): Promise<ApiCdnResource> {
   const id = resource.id;
   const current = outputsOf(resource);
-  if (justCreated) {
-    const originKnown = current.storageOrigin !== undefined || current.customOrigin !== undefined;
-    if (!originKnown) Object.assign(current, { storageOrigin: wanted.storageOrigin, customOrigin: wanted.customOrigin });
-    current.tokenAuth ??= false;
-    current.description ??= wanted.description;
-    current.customErrorResponses ??= wanted.customErrorResponses;
+  const fallback: PropertyMap =
+    "justCreated" in known
+      ? { storageOrigin: wanted.storageOrigin, customOrigin: wanted.customOrigin, tokenAuth: false, description: wanted.description, customErrorResponses: wanted.customErrorResponses }
+      : known.state;
+  if (current.storageOrigin === undefined && current.customOrigin === undefined) {
+    Object.assign(current, { storageOrigin: fallback.storageOrigin, customOrigin: fallback.customOrigin });
+  }
+  for (const key of ["tokenAuth", "description", "customErrorResponses", "defaultBehavior", "behaviors", "distributionDomain"]) {
+    current[key] ??= fallback[key];
   }
   let latest = resource;
   if (wanted.originPathSwitched === true && wanted.storageOrigin && current.storageOrigin) {
@@ -738,7 +744,7 @@ export const cdnResource: ResourceDefinition = {
 
     let latest = created;
     try {
-      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined, true);
+      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined, { justCreated: true });
     } catch (err) {
       // The resource exists: keep it in state with what the API last said, and let the next up finish.
       const detail = err instanceof Error ? err.message : String(err);
@@ -772,7 +778,7 @@ export const cdnResource: ResourceDefinition = {
     find: (ctx, args) => idOrKey("CdnResource", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
   },
 
-  async update(ctx, id, _olds, news) {
+  async update(ctx, id, olds, news) {
     const client = ctx.client();
     // From what the API says now, not from state: an earlier run may have stopped half-way.
     const current = await getCdnResource(client, id);
@@ -780,7 +786,7 @@ export const cdnResource: ResourceDefinition = {
       throw new Error(`CDN resource ${id} no longer exists: run \`pulumi refresh\` to drop it from the stack; the next \`pulumi up\` creates a new one.`);
     }
     try {
-      return outputsOf(await converge(client, current, news));
+      return outputsOf(await converge(client, current, news, undefined, { state: olds }));
     } catch (err) {
       if (err instanceof WaitTimeoutError) {
         err.message += ". The change was made; the next `pulumi up` waits again";

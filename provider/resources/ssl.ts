@@ -202,11 +202,14 @@ export async function createCertificate(
 ): Promise<ApiCertificate> {
   const { operation, mark } = request;
   const key: Record<string, string> = { ...request.key };
-  const matching = async () => (await listCertificates(client)).filter((cert) => matchesKey(cert, key));
+  const carriesMark = (cert: ApiCertificate) => mark !== undefined && cert.tags.some((tag) => tag.key === MARK_TAG && tag.value === mark);
+  // An answer that does not show the fingerprint cannot be matched by it: this create's mark stands in.
+  const matching = async () =>
+    (await listCertificates(client)).filter((cert) => matchesKey(cert, key) || (cert.fingerprint_sha256 == null && carriesMark(cert)));
   const listed = await matching();
   // A certificate carrying this create's mark was made by an earlier attempt of this very create,
   // interrupted before the engine heard of it (a certificate has no unique key: no 409 would say so).
-  const earlier = mark === undefined ? [] : listed.filter((cert) => !claimed.has(cert.id) && cert.tags.some((tag) => tag.key === MARK_TAG && tag.value === mark));
+  const earlier = listed.filter((cert) => !claimed.has(cert.id) && carriesMark(cert));
   if (earlier.length === 1) {
     statusLine(
       `${request.what} already exists (${earlier[0].id}, created ${earlier[0].created_at}) with the mark of this resource: an ` +
