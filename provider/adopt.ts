@@ -87,6 +87,16 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
     return found;
   };
 
+  // An API that does not stamp its objects leaves time no say: the objects holding the key before
+  // the first attempt are listed instead, and never adopted (as a credential's are, always).
+  const before =
+    !spec.newSinceBefore && client.stampsObjects === false ? new Set((await spec.lookup()).map((found) => spec.idOf(found))) : undefined;
+  const madeSince = (window: PendingCreate, found: T): boolean => {
+    const createdAt = spec.createdAt(found);
+    if (createdAt === undefined && before !== undefined) return !before.has(spec.idOf(found));
+    return madeWithin(window, createdAt);
+  };
+
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
     if (attempt > 1) await sleep(backoffDelay(attempt - 1, settings));
     try {
@@ -119,7 +129,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
       const ours =
         spec.newSinceBefore || (made && candidates.length === 1)
           ? candidates
-          : candidates.filter((found) => madeWithin(window, spec.createdAt(found)));
+          : candidates.filter((found) => madeSince(window, found));
       if (ours.length === 1) {
         spec.adopt?.(ours[0]);
         return ours[0];

@@ -98,6 +98,13 @@ export class MamuteClient {
   readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
   private clockOffsetMs = 0;
+  /**
+   * Whether the API stamps its objects with a creation time: learned from the objects it answers
+   * (true at the first stamp seen, false at the first object without one); undefined until then.
+   * Without stamps, time cannot tell an object a lost create made from one that was there before,
+   * so the adopt rule takes a list before each create instead (adopt.ts).
+   */
+  stampsObjects: boolean | undefined;
   /** Bounds of `created_at` minus our clock, from the latest create (see `stampTime`). */
   private stampSample: { low: number; high: number } | undefined;
 
@@ -154,6 +161,14 @@ export class MamuteClient {
     const sample = this.stampSample;
     if (!sample) return { at: localMs + (this.serverNow() - Date.now()), toleranceMs: UNLEARNED_STAMP_TOLERANCE_MS };
     return { at: localMs + (sample.low + sample.high) / 2, toleranceMs: (sample.high - sample.low) / 2 + STAMP_SLACK_MS };
+  }
+
+  /** An object (with an id) either carries a creation time or does not: the API's habit, learned once. */
+  private learnWhetherStamped(json: unknown): void {
+    if (this.stampsObjects !== undefined || json === null || typeof json !== "object" || Array.isArray(json)) return;
+    const object = json as Record<string, unknown>;
+    if (object[this.dialect.fields.id] === undefined) return;
+    this.stampsObjects = typeof object[this.dialect.fields.createdAt] === "string";
   }
 
   /** An object created between two local times carries this `created_at`: learns the stamp clock. */
@@ -344,6 +359,7 @@ export class MamuteClient {
       }
       // Objects the API creates carry their creation time, stamped during this exchange.
       if (status === 201) this.learnStamp(fieldOf(json, this.dialect.fields.createdAt), answer.sentAt, answer.answeredAt);
+      this.learnWhetherStamped(json);
       return parsed.data;
     }
 
