@@ -8,7 +8,7 @@ import { missingCredentialError, type ProviderConfig } from "../config";
 import { currentReporter, statusLine } from "../progress";
 import { registerSecret } from "../redact";
 import { mamuteDialect, type ApiDialect, type AuthForm } from "./dialect";
-import { MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
+import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
 import { walkList } from "./list";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
@@ -286,7 +286,15 @@ export class MamuteClient {
   private async findStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
     const probe = (candidate: string) =>
       this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(() => undefined);
-    const answered = (exchange: Exchange | undefined) => exchange !== undefined && exchange.status >= 200 && exchange.status < 300;
+    // Only an API's list counts: a web server answering 200 with a page proves no route.
+    const answered = (exchange: Exchange | undefined) => {
+      if (exchange === undefined || exchange.status < 200 || exchange.status >= 300) return false;
+      try {
+        return this.dialect.readList(JSON.parse(exchange.text)) !== undefined;
+      } catch {
+        return false;
+      }
+    };
     try {
       const here = await probe(prefix);
       if (answered(here)) return (this.learned.storagePrefix = prefix);
@@ -395,7 +403,7 @@ export class MamuteClient {
     // of the API. Anything else that is not an API answer at all comes from another server.
     const fromProxy = status >= 500 || status === 429;
     if (apiError === undefined && !fromProxy) {
-      throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API answer (${type})`);
+      throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API error (${type})`);
     }
     throw new MamuteApiError({
       operation: call.operation,
@@ -435,7 +443,7 @@ export class MamuteClient {
     try {
       return await this.call(call);
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
