@@ -24,6 +24,11 @@ export interface ProgramRun {
 export interface ProgramOptions {
   /** The program's working directory (Pulumi runs it in the project's folder); default the script's folder. */
   cwd?: string;
+  /**
+   * Fails the run after this long and stops the program, so a step that hangs (a wait that never
+   * ends) fails its test with a message instead of leaving a child that keeps jest from exiting.
+   */
+  timeoutMs?: number;
 }
 
 const DYNAMIC = "pulumi-nodejs:dynamic/mamutecloud:";
@@ -63,18 +68,28 @@ export async function runProgram(
         steps.push({ ...step, kind, name });
         before.delete(name);
         const state = engine.get(name);
-        child.send({ seq: message.seq, result: { id: state.id, state: state.outputs } });
+        // A run stopped by its timeout has no one left to answer.
+        if (child.connected) child.send({ seq: message.seq, result: { id: state.id, state: state.outputs } });
       } catch (err) {
         const reason = err instanceof CheckFailedError ? err.message : String((err as Error).message ?? err);
-        child.send({ seq: message.seq, error: reason });
+        if (child.connected) child.send({ seq: message.seq, error: reason });
       }
     });
     child.on("exit", (code) => reject(new Error(`program process exited (${code}) before finishing:\n${output}`)));
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  let timer: NodeJS.Timeout | undefined;
+  const stepsDone = () => steps.map((step) => `${step.kind}:${step.name}:${step.op}`).join(", ") || "none";
+  const timedOut =
+    options.timeoutMs === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`program did not finish within ${options.timeoutMs} ms (steps done: ${stepsDone()})`)), options.timeoutMs);
+        });
   try {
-    await finished;
+    await (timedOut ? Promise.race([finished, timedOut]) : finished);
   } finally {
+    clearTimeout(timer);
     // Wait for the exit, so the child and its pipes never outlive the test that started it.
     if (child.exitCode === null && child.signalCode === null) {
       child.kill();
