@@ -16,6 +16,8 @@ import { adoptedForeign, apiAsDefault, orphans, startDialectLifecycle, type Dial
 import { destroyAll, runProgram } from "../harness/program";
 import { TestCa } from "../harness/testCertificates";
 
+/** The status a failed wait reports: one of the emulator's failure words (status-failures dialect). */
+const FAILURE_WORD = /status (failed|error|validation_timed_out)\b/;
 /** A wait that outlives a failure word, or a stack stuck in one, fails here rather than at jest's limit. */
 const WAIT_TIMEOUT = "12s";
 /** How soon a failure word must end a wait (the emulator has no deploy delay: the first look sees it). */
@@ -68,9 +70,9 @@ async function failingWithin(step: Promise<unknown>): Promise<{ error: Error; ms
 }
 
 /** A failure word ended the wait: at once, and the message names the word. */
-function expectStoppedAtFailureWord({ error, ms }: { error: Error; ms: number }, words: RegExp): void {
+function expectStoppedAtFailureWord({ error, ms }: { error: Error; ms: number }): void {
   expect(error).toBeInstanceOf(HostCallError);
-  expect(error.message).toMatch(words);
+  expect(error.message).toMatch(FAILURE_WORD);
   // A timeout's message names the last status too; only the time tells the two apart.
   expect(error.message).not.toMatch(/timed out/);
   expect(ms).toBeLessThan(FAILS_WITHIN_MS);
@@ -181,7 +183,7 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       await engine.up("DnsRecord", "cert-record", { zoneId, name: records[0].name, type: records[0].type, values: [records[0].value] });
       const validation = engine.up("CertificateValidation", "cert-validation", { certificateId: cert.id, timeout: WAIT_TIMEOUT });
       if (dialectSet.readyNever) {
-        expectStoppedAtFailureWord(await failingWithin(validation), /failed/);
+        expectStoppedAtFailureWord(await failingWithin(validation));
       } else {
         expect((await validation).op).toBe("create");
         expect(emu.state.certificates.get(cert.id)?.status).toBe("issued");
@@ -215,7 +217,7 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       const args = { name: `cdn-${slug}`, storageOrigin: { bucketId }, distributionDomain: `site-${slug}`, deployTimeout: WAIT_TIMEOUT };
       const create = engine.up("CdnResource", "cdn", args);
       if (dialectSet.readyNever) {
-        expectStoppedAtFailureWord(await failingWithin(create), /failed/);
+        expectStoppedAtFailureWord(await failingWithin(create));
         await destroyAll(engine);
         expectNothingUnknown();
         return;
@@ -292,7 +294,7 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
 
         if (dialectSet.readyNever) {
           const started = Date.now();
-          await expect(up()).rejects.toThrow(/failed/);
+          await expect(up()).rejects.toThrow(FAILURE_WORD);
           expect(Date.now() - started).toBeLessThan(FAILS_WITHIN_MS);
         } else {
           const first = await up();
