@@ -62,12 +62,15 @@ type Patch = Partial<Omit<Dialect, "names">>;
 const DIALECTS = {
   "errors-message": { group: "errors", inAll: false, patch: { errorShape: "message" } },
   "errors-detail": { group: "errors", inAll: false, patch: { errorShape: "detail" } },
+  // In `all`: `error` is a string where the default has an object, the likeliest to mislead a parser.
   "errors-string": { group: "errors", inAll: true, patch: { errorShape: "error-string" } },
   "errors-text": { group: "errors", inAll: false, patch: { errorShape: "text" } },
+  // In `all`: no total and no page count, so a client can only stop at a short page.
   "list-array": { group: "lists", inAll: true, patch: { listEnvelope: "array" } },
   "list-data": { group: "lists", inAll: false, patch: { listEnvelope: "data" } },
   "list-meta": { group: "lists", inAll: false, patch: { listEnvelope: "meta" } },
   "list-items": { group: "lists", inAll: false, patch: { listEnvelope: "items" } },
+  // In `all`: a client asking for big pages must fall back to the server's default.
   "page-size-refuse": { group: "page-size", inAll: true, patch: { pageSize: { max: DIALECT_MAX_PAGE_SIZE, over: "refuse" } } },
   "page-size-clamp": { group: "page-size", inAll: false, patch: { pageSize: { max: DIALECT_MAX_PAGE_SIZE, over: "clamp" } } },
   "documented-fields": { group: "documented-fields", inAll: true, patch: { documentedFieldsOnly: true } },
