@@ -218,48 +218,8 @@ export class MamuteClient {
     let answer = await this.send(call, mode, form, prefix);
     const tried = [form];
 
-    // The two documents disagree on the API key's header: a 401 under one form tries the other
-    // (a 401 made nothing, so even a create may be sent again). The first such 401 of the process
-    // decides for all: requests refused meanwhile wait for its outcome, then follow it.
-    const other = form && this.authForms.find((candidate) => candidate !== form);
-    // Not when this form is the one already switched to: then the key itself is refused.
-    if (answer.status === 401 && form && other && this.learned.authSetting !== form.setting) {
-      let works: boolean;
-      if (this.learned.authSetting === other.setting) {
-        works = true; // decided by another request while this one was on its way
-      } else if (this.learned.authProbe) {
-        works = await this.learned.authProbe;
-      } else {
-        let probed: Exchange | undefined;
-        const sentForm = form;
-        this.learned.authProbe = (async () => {
-          probed = await this.send(call, mode, other, prefix);
-          // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
-          const ok = probed.status !== 401 && probed.status !== 403 && probed.status !== 429 && probed.status < 500;
-          if (ok) {
-            this.learned.authSetting = other.setting;
-            statusLine(
-              `${this.dialect.cloud} refused the API key sent as ${sentForm.shown} and accepted it as ${other.shown}: using that ` +
-                `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
-            );
-          }
-          return ok;
-        })().catch(() => false);
-        works = await this.learned.authProbe;
-        tried.push(other);
-        if (works && probed) {
-          form = other;
-          answer = probed;
-        }
-      }
-      if (works && form !== other) {
-        form = other;
-        tried.push(other);
-        answer = await this.send(call, mode, other, prefix);
-      } else if (!works && !tried.includes(other)) {
-        tried.push(other);
-      }
-    }
+    // The two documents disagree on the API key's header: a 401 under one form tries the other.
+    if (answer.status === 401) ({ form, answer } = await this.withOtherAuthForm(call, mode, prefix, form, answer, tried));
 
     // The documents disagree on the storage routes' prefix too. A 404 there is either the object
     // gone or the route missing; the collection's list (which exists whenever the route does)
@@ -276,6 +236,46 @@ export class MamuteClient {
       this.learned.storagePrefix ??= prefix;
     }
     return this.judge(call, mode, answer, tried);
+  }
+
+  /**
+   * After a 401 under `form`, the other documented form of the API key (a 401 made nothing, so
+   * even a create may be sent again). The first such 401 of the process decides for all:
+   * requests refused meanwhile wait for its outcome, then follow it. Never once this form is the
+   * one already switched to: then the key itself is refused. `tried` gains the forms tried.
+   */
+  private async withOtherAuthForm(
+    call: ApiCall<unknown>,
+    mode: RetryMode,
+    prefix: string,
+    form: AuthForm | undefined,
+    answer: Exchange,
+    tried: Array<AuthForm | undefined>,
+  ): Promise<{ form: AuthForm | undefined; answer: Exchange }> {
+    const other = form && this.authForms.find((candidate) => candidate !== form);
+    if (!form || !other || this.learned.authSetting === form.setting) return { form, answer };
+    tried.push(other);
+    if (this.learned.authSetting !== other.setting && !this.learned.authProbe) {
+      let probed: Exchange | undefined;
+      this.learned.authProbe = (async () => {
+        probed = await this.send(call, mode, other, prefix);
+        // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
+        const works = probed.status !== 401 && probed.status !== 403 && probed.status !== 429 && probed.status < 500;
+        if (works) {
+          this.learned.authSetting = other.setting;
+          statusLine(
+            `${this.dialect.cloud} refused the API key sent as ${form.shown} and accepted it as ${other.shown}: using that ` +
+              `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
+          );
+        }
+        return works;
+      })().catch(() => false);
+      const works = await this.learned.authProbe;
+      return works && probed ? { form: other, answer: probed } : { form, answer };
+    }
+    // Decided, or being decided, by another request while this one was on its way.
+    const works = this.learned.authSetting === other.setting || (await this.learned.authProbe!);
+    return works ? { form: other, answer: await this.send(call, mode, other, prefix) } : { form, answer };
   }
 
   /**
