@@ -7,6 +7,7 @@ import type { DashboardTokens } from "./management/auth";
 import type { EmulatorCertificates } from "./tls";
 import type { EmulatorState } from "./state";
 import { applySettings, readSettings, settingsJson } from "./settings";
+import { dialectJson, readDialect } from "./dialect";
 import { ControlConfigError } from "./control-config";
 import { faultReportJson, readFaultConfig } from "./faults";
 import { readRateLimitConfig } from "./rate-limit";
@@ -88,6 +89,17 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certif
         return { status: 200, body: settingsJson(applySettings(state, configured(() => readSettings(body, "snake")))) };
       },
     },
+    { method: "GET", template: `${ADMIN_PREFIX}/dialect`, handler: () => ({ status: 200, body: dialectJson(state.dialect) }) },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/dialect`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        if (body.dialect === undefined) throw validationError("dialect", 'is required: a list of dialect names, ["default"] for none');
+        state.dialect = configured(() => readDialect(body.dialect));
+        return { status: 200, body: dialectJson(state.dialect) };
+      },
+    },
     {
       method: "DELETE",
       template: `${ADMIN_PREFIX}/rate-limit`,
@@ -119,5 +131,6 @@ export function withAdminRoutes(
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),
     handle: (req, res) => (isAdminPath(parseRequestUrl(req.url).pathname) ? handleAdmin(req, res) : plane.handle(req, res)),
+    writeError: plane.writeError,
   };
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
+import { ControlConfigError, DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
+import { DIALECT_NAMES, readDialect } from "./dialect";
 
-const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR] [--allow-remote-admin]
+const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR] [--dialect NAME[,NAME...]] [--allow-remote-admin]
 
 A local MamuteCloud (management API, S3 data plane, CDN edge over HTTP and HTTPS). State is in
 memory and objects in a temporary folder, unless --data-dir keeps both across restarts.
@@ -21,6 +22,10 @@ memory and objects in a temporary folder, unless --data-dir keeps both across re
                   before it is issued (default 5000)
   --cdn-deploy-delay-ms MS
                   how long a CDN resource stays in_progress after a change (default 2000)
+  --dialect NAME[,NAME...]
+                  answer where the API documents are silent in another way they allow
+                  (see emulator/README.md, "What the documentation leaves open"): all, or
+                  any of ${DIALECT_NAMES.join(", ")}
   --ca-file PATH  where the emulator CA's certificate is written (default
                   <tmpdir>/mamutecloud-emulator-<port>/ca.pem; removed on exit)
   --allow-remote-admin
@@ -47,6 +52,8 @@ export interface CliOptions {
   cdnDeployDelayMs?: number;
   caFile?: string;
   dataDir?: string;
+  /** Dialect names, checked. */
+  dialect?: string[];
   help: boolean;
 }
 
@@ -65,6 +72,15 @@ function nonEmpty(flag: string, value: string): string {
 function parseDelay(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS) throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
   return Number(value);
+}
+
+function parseDialect(flag: string, value: string): string[] {
+  try {
+    return [...readDialect(value, flag).names];
+  } catch (error) {
+    if (error instanceof ControlConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -119,6 +135,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case "--data-dir":
         options.dataDir = nonEmpty(flag, takeValue());
         break;
+      case "--dialect":
+        options.dialect = parseDialect(flag, takeValue());
+        break;
       default:
         throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
@@ -148,6 +167,7 @@ function banner(emu: Emulator, options: CliOptions): string {
           `  /_emulator routes ${options.allowRemoteAdmin ? "allowed (--allow-remote-admin)" : "refused off loopback (--allow-remote-admin allows them)"}`,
         ]
       : []),
+    ...(emu.dialect().length ? [`  Dialect         ${emu.dialect().join(", ")}  (answers where the API documents are silent; see emulator/README.md)`] : []),
     `  Management API  ${emu.url}`,
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,
@@ -189,6 +209,7 @@ async function main(argv: readonly string[]): Promise<number> {
       dataDir: options.dataDir,
       sslValidationDelayMs: options.sslValidationDelayMs,
       cdnDeployDelayMs: options.cdnDeployDelayMs,
+      dialect: options.dialect,
     });
   } catch (error) {
     const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };

@@ -91,7 +91,7 @@ function sendS3Error(req: IncomingMessage, res: ServerResponse, status: number, 
 
 /** An answer made by the server rather than the plane, in the plane's own error format. */
 function sendPlaneError(
-  plane: PlaneName,
+  plane: Plane,
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
@@ -99,12 +99,14 @@ function sendPlaneError(
   headers: Record<string, string> = {},
   s3Code?: string,
 ): void {
-  if (plane === "s3") {
+  if (plane.name === "s3") {
     sendS3Error(req, res, status, s3Code ?? S3_ERROR_CODES[status] ?? "InjectedFault", message, headers);
-  } else if (plane === "edge") {
+  } else if (plane.name === "edge") {
     sendText(res, status, message, headers, req.method);
   } else {
-    sendError(res, new ApiError(status, errorCodeForStatus(status), message, undefined, headers));
+    const error = new ApiError(status, errorCodeForStatus(status), message, undefined, headers);
+    if (plane.writeError) plane.writeError(res, error);
+    else sendError(res, error);
   }
 }
 
@@ -143,7 +145,7 @@ function isValidTarget(rawUrl: string | undefined): boolean {
 
 async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // An absolute-form request target such as `http://[x` is the client's mistake, not a crash.
-  if (!isValidTarget(req.url)) return sendPlaneError(plane.name, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
+  if (!isValidTarget(req.url)) return sendPlaneError(plane, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
   const routeKey = plane.routeKey(req);
   if (routeKey === undefined) return plane.handle(req, res);
   controls.count(routeKey);
@@ -154,7 +156,7 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
     const headers = { "retry-after": String(limited.retryAfterSeconds) };
     const message = `rate limit of ${limited.requestsPerSecond} requests per second exceeded; retry after ${limited.retryAfterSeconds} s`;
     // S3 throttles with 503 SlowDown, which every S3 SDK knows to back off from.
-    return sendPlaneError(plane.name, req, res, plane.name === "s3" ? 503 : 429, message, headers, "SlowDown");
+    return sendPlaneError(plane, req, res, plane.name === "s3" ? 503 : 429, message, headers, "SlowDown");
   }
 
   const decision = controls.faults.decide(plane.name, req.method ?? "GET", routeKey);
@@ -165,7 +167,7 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
     case "status": {
       const { status, retryAfter } = decision.action;
       const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
-      return sendPlaneError(plane.name, req, res, status, `injected fault: ${status} on ${routeKey}`, headers);
+      return sendPlaneError(plane, req, res, status, `injected fault: ${status} on ${routeKey}`, headers);
     }
     case "drop":
       req.socket.destroy();
@@ -187,7 +189,7 @@ export function planeListener(plane: Plane, controls: EmulatorControls): (req: I
         res.destroy();
         return;
       }
-      sendPlaneError(plane.name, req, res, 500, `emulator error: ${(error as Error)?.message ?? String(error)}`);
+      sendPlaneError(plane, req, res, 500, `emulator error: ${(error as Error)?.message ?? String(error)}`);
     });
   };
 }

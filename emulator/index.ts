@@ -22,6 +22,7 @@ import { EdgeCache } from "./edge/cache";
 import { createEdgePlane } from "./edge";
 import { createEdgeHttpsServer } from "./edge/tls";
 import { applySettings, readSettings } from "./settings";
+import { readDialect, type DialectName } from "./dialect";
 import type { EmulatorSettings } from "./state";
 import { withAdminRoutes } from "./admin";
 import type { FaultConfig, FaultReport } from "./faults";
@@ -33,6 +34,7 @@ export type { RateLimitConfig } from "./rate-limit";
 export { ControlConfigError } from "./control-config";
 export { EmulatorState, type EmulatorSettings } from "./state";
 export { DataDirError } from "./persistence";
+export { DIALECT_NAMES, ALL_DIALECT_NAMES, DIALECT_MAX_PAGE_SIZE, type DialectName } from "./dialect";
 
 export interface EmulatorOptions {
   /** Management API port; 0 picks a free one. Default 4680 (LocalStack has 4566). */
@@ -63,6 +65,12 @@ export interface EmulatorOptions {
   cdnDeployDelayMs?: number;
   /** How long a certificate validated in DNS hosted elsewhere waits; default 5000. */
   sslValidationDelayMs?: number;
+  /**
+   * How the management API answers where the API documents are silent: dialect names (or one
+   * comma-separated string), e.g. `["errors-detail", "list-array"]` or `"all"`; default none.
+   * See emulator/README.md, "What the documentation leaves open".
+   */
+  dialect?: string | readonly string[];
 }
 
 export interface Emulator {
@@ -103,6 +111,10 @@ export interface Emulator {
   /** Changes the delays of asynchronous states; throws `ControlConfigError` naming a bad field. */
   setSettings(settings: Partial<EmulatorSettings>): void;
   settings(): EmulatorSettings;
+  /** Switches the dialect at once (`[]` or `"default"` for none); throws `ControlConfigError` for an unknown name. */
+  setDialect(names: string | readonly string[]): void;
+  /** The dialect's names; empty for the default. */
+  dialect(): readonly DialectName[];
   close(): Promise<void>;
 }
 
@@ -191,8 +203,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new Error("apiKey: must start with mamute-");
   }
   const settings = readSettings({ cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs }, "camel");
+  const dialect = readDialect(options.dialect);
   const { state, dataDir, secrets, droppedObjects } = await openStorage(options.dataDir === undefined ? undefined : resolve(options.dataDir));
   applySettings(state, settings);
+  state.dialect = dialect;
   if (options.apiKey !== undefined || !state.apiKey) {
     state.apiKey = { id: state.newId("key"), name: "emulator", key: options.apiKey ?? newApiKeyValue(), createdAt: state.now(), lastUsedAt: null };
   }
@@ -294,6 +308,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       state.changed();
     },
     settings: () => ({ ...state.settings }),
+    setDialect: (names) => {
+      state.dialect = readDialect(names);
+    },
+    dialect: () => state.dialect.names,
     close,
   };
 }

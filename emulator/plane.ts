@@ -2,6 +2,7 @@
 // The server wraps every plane with the same request counter, fault injection and rate limit, so
 // a plane only says how it names a request (its route key) and how it answers it.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiError } from "./management/http";
 
 export type PlaneName = "management" | "s3" | "edge";
 
@@ -16,4 +17,6 @@ export interface Plane {
    */
   routeKey(req: IncomingMessage): string | undefined;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** How the plane writes an error the server makes for it (a fault, the rate limit); the management plane's follows its dialect. */
+  writeError?(res: ServerResponse, error: ApiError): void;
 }

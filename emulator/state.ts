@@ -2,6 +2,7 @@
 // and writes. Plain data and lookups only; the rules of each API live with its routes.
 import { randomBytes } from "node:crypto";
 import type { BlobStore, Segment } from "./blobs";
+import { DEFAULT_DIALECT, type Dialect } from "./dialect";
 
 export type StorageClass = "Standard" | "InfrequentAccess" | "Archive";
 
@@ -108,7 +109,8 @@ export interface ApiKey {
 // --- CDN and SSL (issue 9). Two helpers share these shapes: the CDN side owns CdnResource and
 // CdnCustomDomain (and may add fields to them), the SSL side owns SslCertificate.
 
-export type CdnStatus = "in_progress" | "deployed";
+/** `failed` and `error` only under the `status-failures` dialect. */
+export type CdnStatus = "in_progress" | "deployed" | "failed" | "error";
 
 export interface CdnCustomDomain {
   id: string;
@@ -250,7 +252,8 @@ export interface SslCertificate {
   /** Lower case, without `domainName`, each once. */
   subjectAlternativeNames: string[];
   source: "requested" | "imported";
-  status: "pending_validation" | "issued" | "expired";
+  /** `failed` and `validation_timed_out` only under the `status-failures` dialect. */
+  status: "pending_validation" | "issued" | "expired" | "failed" | "validation_timed_out";
   /** Empty for an imported certificate. */
   validationRecords: CertificateValidationRecord[];
   /** Null while a requested certificate awaits validation. */
@@ -273,6 +276,8 @@ export class EmulatorState {
   readonly cdnResources = new Map<string, CdnResource>();
   readonly certificates = new Map<string, SslCertificate>();
   readonly settings: EmulatorSettings = { ...DEFAULT_SETTINGS };
+  /** How the management API answers where the documents are silent; not saved in a data dir. */
+  dialect: Dialect = DEFAULT_DIALECT;
   apiKey: ApiKey | null = null;
   /** Counts credentials made per bucket, for their user names. */
   readonly credentialSerial = new Map<string, number>();

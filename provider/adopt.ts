@@ -10,7 +10,9 @@
 // (naming.ts) is held only by objects this very resource made. Found holding it, an object was
 // made by an earlier attempt of this create that the engine never heard back from (the provider
 // host killed inside the create), and is adopted.
-import { MamuteApiError, type MamuteClient } from "./client";
+// And one more: a create answered 2xx whose body cannot be read (UnreadableAnswerError) certainly
+// made its object, and a unique key has one holder, so the one object holding the key is it.
+import { MamuteApiError, UnreadableAnswerError, type MamuteClient } from "./client";
 import { backoffDelay } from "./client/retry";
 import { statusLine } from "./progress";
 import { PendingCreateError, SETTLED_NEXT, madeWithin, type PendingCreate } from "./pending";
@@ -25,8 +27,8 @@ export interface AdoptingCreate<T> {
   create(): Promise<T>;
   /** The objects this create may have made (one lookup): the one holding its unique key, or the new ones. */
   lookup(): Promise<T[]>;
-  /** The API's `created_at` of an object. */
-  createdAt(found: T): string;
+  /** The API's `created_at` of an object; undefined when the API does not say (then time proves nothing). */
+  createdAt(found: T): string | undefined;
   /** The API's id of an object, for messages and the trace. */
   idOf(found: T): string;
   /**
@@ -78,11 +80,21 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
 
   const adoptMarked = (found: T): T => {
     const message =
-      `${capitalized(spec.what)} already exists (${spec.idOf(found)}, created ${spec.createdAt(found)}) under the name derived ` +
+      `${capitalized(spec.what)} already exists (${spec.idOf(found)}, created ${spec.createdAt(found) ?? "at a time the API does not say"}) under the name derived ` +
       "from this resource's URN: an earlier `pulumi up` was interrupted while creating it. Adopting it.";
     statusLine(message);
     spec.adopt?.(found);
     return found;
+  };
+
+  // An API that does not stamp its objects leaves time no say: the objects holding the key before
+  // the first attempt are listed instead, and never adopted (as a credential's are, always).
+  const before =
+    !spec.newSinceBefore && client.stampsObjects === false ? new Set((await spec.lookup()).map((found) => spec.idOf(found))) : undefined;
+  const madeSince = (window: PendingCreate, found: T): boolean => {
+    const createdAt = spec.createdAt(found);
+    if (createdAt === undefined && before !== undefined) return !before.has(spec.idOf(found));
+    return madeWithin(window, createdAt);
   };
 
   for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt++) {
@@ -113,7 +125,11 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
         );
       }
       const window = await trace();
-      const ours = spec.newSinceBefore ? candidates : candidates.filter((found) => madeWithin(window, spec.createdAt(found)));
+      const made = err instanceof UnreadableAnswerError;
+      const ours =
+        spec.newSinceBefore || (made && candidates.length === 1)
+          ? candidates
+          : candidates.filter((found) => madeSince(window, found));
       if (ours.length === 1) {
         spec.adopt?.(ours[0]);
         return ours[0];

@@ -25,7 +25,7 @@ export interface Holder {
   kind: string;
   /** The provider's id of it (what an import takes): `zone_1/rec_2`. */
   id: string;
-  createdAt: string;
+  createdAt: string | undefined;
   /** How to remove it, after "so": `delete it (\`curl -X DELETE …\`)` (MamuteClient.deleteCommand). */
   removal: string;
 }
@@ -40,7 +40,7 @@ export interface Holder {
 export function interruptedAdvice(holder: Holder): string {
   return (
     `If no resource of this stack has the id ${holder.id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was ` +
-    `interrupted while creating this resource, it is the object that run made (created ${holder.createdAt}): with the ` +
+    `interrupted while creating this resource, it is the object that run made (created ${holder.createdAt ?? "at a time the API does not say"}): with the ` +
     `native provider (type mamutecloud:index:${holder.kind}), adopt it by adding the resource option ` +
     `\`import: "${holder.id}"\` for one \`pulumi up\` (or run \`pulumi import mamutecloud:index:${holder.kind} ` +
     `<resource name> ${holder.id}\`); the dynamic provider (the classes of \`pulumi-mamutecloud\`) cannot import, so ` +

@@ -37,8 +37,9 @@ export function parsePendingId(id: string): PendingCreate | undefined {
   throw new Error(`"${id.slice(0, 60)}…" is not a pending-create id this provider wrote; run \`pulumi refresh\`.`);
 }
 
-/** Whether an object stamped `createdAt` can be the attempt's, by time alone. */
-export function madeWithin(trace: PendingCreate, createdAt: string): boolean {
+/** Whether an object stamped `createdAt` can be the attempt's, by time alone. Whether an object was stamped within the window; never when the API does not say when (`createdAt` absent). */
+export function madeWithin(trace: PendingCreate, createdAt: string | undefined): boolean {
+  if (createdAt === undefined) return false;
   const stamped = Date.parse(createdAt);
   return stamped >= trace.from && stamped <= trace.to;
 }
@@ -63,11 +64,16 @@ export const SETTLED_NEXT =
  * some: the ones left are someone else's); while all remain, and whenever several fit, `ambiguous`
  * gives the error, as nothing may be adopted or deleted on a guess.
  */
+/** Not stamped after `to`; an object without a stamp may be the attempt's (what excluded it is the list taken before). */
+function stampedBy(createdAt: string | undefined, to: number): boolean {
+  return createdAt === undefined || !(Date.parse(createdAt) > to);
+}
+
 export function pendingAmong<T>(
   trace: PendingCreate,
   listed: T[],
   idOf: (found: T) => string,
-  createdAt: (found: T) => string,
+  createdAt: (found: T) => string | undefined,
   ambiguous: (ids: string[]) => Error,
 ): T | undefined {
   if (trace.ambiguous) {
@@ -76,7 +82,7 @@ export function pendingAmong<T>(
     throw ambiguous(trace.ambiguous);
   }
   const excluded = new Set(trace.excluded ?? []);
-  const candidates = listed.filter((found) => !excluded.has(idOf(found)) && Date.parse(createdAt(found)) <= trace.to);
+  const candidates = listed.filter((found) => !excluded.has(idOf(found)) && stampedBy(createdAt(found), trace.to));
   if (candidates.length > 1) throw ambiguous(candidates.map(idOf));
   return candidates[0];
 }

@@ -142,6 +142,25 @@ export class ResourceInitError extends Error {
   }
 }
 
+/**
+ * Outputs read from an API answer without the fields the answer did not carry. The API documents
+ * almost no answer, so a field the provider only copies to outputs may be missing: absent from a
+ * create's outputs, and kept from state by a read or an update (which merge over it), never a
+ * failure and never a diff.
+ */
+export function present(props: PropertyMap): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The fields an answer set to null: the API says there is none (a certificate not issued yet, no
+ * certificate attached), so the output is cleared (an explicit undefined, which a read's merge
+ * over state keeps and the handler then drops) rather than kept from state.
+ */
+export function cleared(props: Record<string, unknown>): PropertyMap {
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value === null).map(([key]) => [key, undefined]));
+}
+
 export function isUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
   if (Array.isArray(value)) return value.some(isUnknown);

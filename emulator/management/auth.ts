@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { EmulatorState } from "../state";
 import { ApiError } from "./http";
+import type { ApiKeyHeader } from "../dialect";
 
 export interface DashboardToken {
   token: string;
@@ -78,12 +79,12 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 export function authenticate(req: IncomingMessage, state: EmulatorState, tokens: DashboardTokens): void {
   const authorization = headerValue(req, "authorization")?.trim();
   const apiKeyHeader = headerValue(req, "x-api-key")?.trim();
-  const credential = authorization ?? apiKeyHeader;
+  const credential = credentialRead(state.dialect.apiKeyHeader, authorization, apiKeyHeader);
   if (!credential) {
     throw unauthorized("send the API key as `Authorization: mamute-…` or `X-API-Key: mamute-…`, or a dashboard JWT as `Authorization: Bearer <jwt>`");
   }
   const bearer = /^bearer\s+(\S+)$/i.exec(credential);
-  if (authorization !== undefined && bearer) {
+  if (bearer && credential === authorization) {
     const token = bearer[1];
     if (token.startsWith("mamute-")) {
       throw unauthorized("an API key is sent without `Bearer`: `Authorization: mamute-…`; Bearer is for dashboard JWTs");
@@ -100,6 +101,32 @@ export function authenticate(req: IncomingMessage, state: EmulatorState, tokens:
     throw unauthorized("the API key is unknown or has been revoked");
   }
   current.lastUsedAt = state.now();
+}
+
+const BEARER = /^bearer\s/i;
+
+/**
+ * The header value authenticated: by default `Authorization`, else `X-API-Key`. Under an `auth-*`
+ * dialect the API key is read from one header only, as each of the two documents says: a key in
+ * the other is a 401, even the right key. A dashboard JWT is always `Authorization: Bearer`, on
+ * which both documents agree.
+ */
+function credentialRead(accepted: ApiKeyHeader, authorization: string | undefined, apiKeyHeader: string | undefined): string | undefined {
+  switch (accepted) {
+    case "both":
+      return authorization ?? apiKeyHeader;
+    case "authorization":
+      if (authorization === undefined && apiKeyHeader !== undefined) {
+        throw unauthorized("the API key goes in `Authorization: mamute-…`; this server does not read X-API-Key");
+      }
+      return authorization;
+    case "x-api-key":
+      if (authorization !== undefined && BEARER.test(authorization)) return authorization;
+      if (apiKeyHeader === undefined && authorization !== undefined) {
+        throw unauthorized("the API key goes in `X-API-Key: mamute-…`; this server reads Authorization only for `Bearer <jwt>`");
+      }
+      return apiKeyHeader;
+  }
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -144,10 +144,14 @@ export function isGeneratedDistributionLabel(label: string): boolean {
 }
 
 /** `My-Site` or `my-site.mamutecdn.com` → the label `my-site`. */
-export function distributionLabel(raw: string, path: string): string {
+export function distributionLabel(raw: string, path: string, labelOnly = false): string {
   let label = raw.toLowerCase();
   if (label.endsWith(".")) label = label.slice(0, -1);
-  if (label.endsWith(`.${DISTRIBUTION_SUFFIX}`)) label = label.slice(0, -DISTRIBUTION_SUFFIX.length - 1);
+  if (label.endsWith(`.${DISTRIBUTION_SUFFIX}`)) {
+    // The `distribution-label` dialect: the reference's only example sends `my-site`.
+    if (labelOnly) throw validationError(path, `must be the label alone, like "my-site", without .${DISTRIBUTION_SUFFIX}`);
+    label = label.slice(0, -DISTRIBUTION_SUFFIX.length - 1);
+  }
   if (label.length < 3 || label.length > 63 || !DNS_LABEL.test(label)) {
     throw validationError(path, `must be 3-63 characters of a-z, 0-9 and -, not starting or ending with - (optionally followed by .${DISTRIBUTION_SUFFIX})`);
   }

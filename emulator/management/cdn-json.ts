@@ -8,10 +8,16 @@ export function resourceById(state: EmulatorState, id: string): CdnResource {
   return resource;
 }
 
-/** `deployed` once the deploy delay in force has passed since the last change that affected serving. */
+/**
+ * `deployed` once the deploy delay in force has passed since the last change that affected serving.
+ * Under the `status-failures` dialect the deploy ends `failed` (a bucket origin) or `error` (a
+ * custom origin) instead, so a client's wait can be shown to stop at a failure word.
+ */
 export function deployStatus(state: EmulatorState, resource: CdnResource): CdnStatus {
   const deployedAt = resource.servingChangedAt.getTime() + state.settings.cdnDeployDelayMs;
-  return state.now().getTime() >= deployedAt ? "deployed" : "in_progress";
+  if (state.now().getTime() < deployedAt) return "in_progress";
+  if (state.dialect.failingStatuses) return resource.originGroup.type === "storage" ? "failed" : "error";
+  return "deployed";
 }
 
 /** What the edge serves, without timestamps: a change to it is a change that needs deploying. */

@@ -8,6 +8,7 @@ import { Fields } from "./cdn-fields";
 import { changeServing, purgeJson, resourceById, resourceJson } from "./cdn-json";
 import { conflict, timestamp, validationError } from "./http";
 import { paginate, parsePage } from "./pagination";
+import type { PurgeTargets } from "../dialect";
 import { parseRequestUrl, type Route, type RouteContext } from "./router";
 
 const MAX_PURGE_ENTRIES = 100;
@@ -15,12 +16,17 @@ const KEPT_PURGES = 100;
 const MAX_SIGNED_SECONDS = 31_536_000;
 const DEFAULT_SIGNED_SECONDS = 3600;
 
-/** A URL given to purge or sign: absolute http(s), or (for purges) a bare path. */
-function parseViewerUrl(raw: unknown, path: string, allowBarePath: boolean): { host?: string; pathname: string } {
+/**
+ * A URL given to purge or sign: absolute http(s), or (for purges) a bare path. The reference says
+ * only `urls` (array); a `purge-*` dialect accepts one of the two forms, refusing the other.
+ */
+function parseViewerUrl(raw: unknown, path: string, allowBarePath: boolean, purgeTargets: PurgeTargets = "both"): { host?: string; pathname: string } {
   if (typeof raw !== "string") throw validationError(path, "must be a string");
   if (allowBarePath && raw.startsWith("/")) {
+    if (purgeTargets === "absolute") throw validationError(path, "must be an absolute http(s):// URL of the resource's domain, not a bare path");
     return { pathname: parseRequestUrl(raw).pathname };
   }
+  if (allowBarePath && purgeTargets === "paths") throw validationError(path, "must be a path starting with /, not a URL");
   let url: URL;
   try {
     url = new URL(raw);
@@ -71,7 +77,7 @@ function purgeRoutes(state: EmulatorState, cache: EdgeCache): Route[] {
         const resource = resourceById(state, ctx.params.id);
         const urls = entries(body, "urls");
         const targets = urls.map((raw, index) => {
-          const target = parseViewerUrl(raw, `urls[${index}]`, true);
+          const target = parseViewerUrl(raw, `urls[${index}]`, true, state.dialect.purgeTargets);
           if (target.host !== undefined) assertHostOf(resource, target.host, `urls[${index}]`);
           return target;
         });

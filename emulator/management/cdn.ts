@@ -103,7 +103,7 @@ async function updateResource(state: EmulatorState, options: CdnOptions, resourc
   let distributionDomain: string | undefined;
   const rawDistribution = fields.string("distribution_domain");
   if (rawDistribution !== undefined) {
-    const label = distributionLabel(rawDistribution, "distribution_domain");
+    const label = distributionLabel(rawDistribution, "distribution_domain", state.dialect.distributionLabelOnly);
     const availability = distributionAvailability(state, label, resource);
     if (!availability.available && availability.reason === "reserved") {
       throw validationError("distribution_domain", `${label} is reserved (r- followed by 16 hex is a generated name)`);
@@ -173,7 +173,7 @@ export function cdnRoutes(state: EmulatorState, options: CdnOptions): Route[] {
       handler: (ctx) => {
         const raw = queryString(ctx.query, "distribution_name");
         if (raw === undefined) throw validationError("distribution_name", "is required");
-        const label = distributionLabel(raw, "distribution_name");
+        const label = distributionLabel(raw, "distribution_name", state.dialect.distributionLabelOnly);
         const answer = { distribution_name: label, distribution_domain: `${label}.${DISTRIBUTION_SUFFIX}` };
         return { status: 200, body: { ...answer, ...distributionAvailability(state, label) } };
       },

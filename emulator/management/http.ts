@@ -1,7 +1,8 @@
 // JSON in and out for the management API. Every body, error and request id is written here, so
-// each route answers in the one shape the README documents and the provider validates.
+// each route answers in the one shape the README documents (or the one its dialect chooses).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
+import type { ErrorShape } from "../dialect";
 
 export type ErrorCode =
   | "invalid_json"
@@ -89,10 +90,19 @@ export function sendNoContent(res: ServerResponse): void {
   res.end();
 }
 
-export function sendError(res: ServerResponse, error: ApiError): void {
-  const body: { code: ErrorCode; message: string; field?: string } = { code: error.code, message: error.message };
-  if (error.field !== undefined) body.field = error.field;
-  sendJson(res, error.status, { error: body }, error.headers);
+/** The error in the shape the dialect answers; the status and headers never change. */
+export function sendError(res: ServerResponse, error: ApiError, shape: ErrorShape = "default"): void {
+  switch (shape) {
+    case "default": {
+      const body: { code: ErrorCode; message: string; field?: string } = { code: error.code, message: error.message };
+      if (error.field !== undefined) body.field = error.field;
+      return sendJson(res, error.status, { error: body }, error.headers);
+    }
+    case "message": return sendJson(res, error.status, { message: error.message }, error.headers);
+    case "detail": return sendJson(res, error.status, { detail: error.message }, error.headers);
+    case "error-string": return sendJson(res, error.status, { error: error.message }, error.headers);
+    case "text": return sendText(res, error.status, "text/plain; charset=utf-8", error.message, error.headers);
+  }
 }
 
 /** Request bodies are small JSON documents; anything bigger is a client bug, not an upload. */

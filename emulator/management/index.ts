@@ -5,6 +5,7 @@ import type { EmulatorState } from "../state";
 import type { EmulatorCertificates } from "../tls";
 import { authenticate, type DashboardTokens } from "./auth";
 import { dispatchRoute } from "./dispatch";
+import { sendError } from "./http";
 import { Router, type Route } from "./router";
 import { apiKeyRoutes } from "./apikeys";
 import { bucketRoutes } from "./buckets";
@@ -42,13 +43,21 @@ export function managementRoutes(state: EmulatorState, options: ManagementOption
 
 export function createManagementPlane(state: EmulatorState, options: ManagementOptions): Plane {
   const routes = managementRoutes(state, options);
-  const router = new Router([...routes, ...notEmulatedRoutes(routes)]);
+  const router = new Router([...routes, ...notEmulatedRoutes(routes)], () => state.dialect.storagePrefix);
   return {
     name: "management",
     routeKey: (req) => router.routeKey(req),
     handle: (req, res) =>
-      dispatchRoute(router, req, res, (match) => {
-        if (match.kind !== "route" || !match.route.public) authenticate(req, state, options.tokens);
-      }),
+      dispatchRoute(
+        router,
+        req,
+        res,
+        (match) => {
+          if (match.kind !== "route" || !match.route.public) authenticate(req, state, options.tokens);
+        },
+        () => state.dialect,
+      ),
+    // Injected faults and the rate limit answer in the dialect's error shape too.
+    writeError: (res, error) => sendError(res, error, state.dialect.errorShape),
   };
 }

@@ -6,9 +6,17 @@ export interface Page {
   limit: number;
 }
 
+/** Marks a reply body as a page, so a dialect can answer it in another envelope (copied by a spread, never serialized). */
+export const PAGE_MARK: unique symbol = Symbol("page");
+
 export interface PageOf<T> {
   data: T[];
   pagination: { page: number; limit: number; total: number; total_pages: number };
+  [PAGE_MARK]: true;
+}
+
+export function isPage(body: unknown): body is PageOf<unknown> {
+  return typeof body === "object" && body !== null && (body as { [PAGE_MARK]?: unknown })[PAGE_MARK] === true;
 }
 
 export const DEFAULT_LIMIT = 20;
@@ -32,5 +40,6 @@ export function paginate<T, R>(items: readonly T[], page: Page, toJson: (item: T
       total: items.length,
       total_pages: Math.ceil(items.length / page.limit),
     },
+    [PAGE_MARK]: true,
   };
 }

@@ -2,6 +2,7 @@
 // request counter and fault rules use, so "which route was this" is decided in exactly one place.
 import type { IncomingMessage } from "node:http";
 import type { JsonObject } from "./http";
+import type { StoragePrefix } from "../dialect";
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -53,9 +54,24 @@ export function parseRequestUrl(rawUrl: string | undefined): URL {
   return target.startsWith("/") ? new URL(`http://emulator.invalid${target}`) : new URL(target, "http://emulator.invalid");
 }
 
-function canonicalPath(pathname: string): string {
+const STORAGE_PATH = "/object-storage";
+
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The path as the route templates spell it; undefined for a storage path under the prefix the
+ * dialect does not serve (which then answers 404 like any unknown route).
+ */
+function canonicalPath(pathname: string, storagePrefix: StoragePrefix): string | undefined {
   let path = pathname;
-  if (path === STORAGE_ALIAS || path.startsWith(`${STORAGE_ALIAS}/`)) path = path.slice("/storage".length);
+  if (isUnder(path, STORAGE_ALIAS)) {
+    if (storagePrefix === STORAGE_PATH) return undefined;
+    path = path.slice("/storage".length);
+  } else if (isUnder(path, STORAGE_PATH) && storagePrefix === STORAGE_ALIAS) {
+    return undefined;
+  }
   if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
   return path;
 }
@@ -68,13 +84,19 @@ interface CompiledRoute {
 export class Router {
   private readonly routes: CompiledRoute[];
 
-  constructor(routes: Route[]) {
+  constructor(
+    routes: Route[],
+    /** Which storage prefixes are served: both by default, one under a `prefix-*` dialect. */
+    private readonly storagePrefix: () => StoragePrefix = () => "both",
+  ) {
     this.routes = routes.map((route) => ({ route, segments: route.template.split("/").slice(1) }));
   }
 
   resolve(method: string, rawUrl: string | undefined): RouteMatch {
     const url = parseRequestUrl(rawUrl);
-    const segments = canonicalPath(url.pathname).split("/").slice(1);
+    const path = canonicalPath(url.pathname, this.storagePrefix());
+    if (path === undefined) return { kind: "not_found" };
+    const segments = path.split("/").slice(1);
     let pathMatch: { template: string; allowed: string[] } | undefined;
     for (const compiled of this.routes) {
       const params = matchSegments(compiled.segments, segments);

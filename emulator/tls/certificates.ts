@@ -63,8 +63,10 @@ export class EmulatorCertificates {
 
   async settle(cert: SslCertificate): Promise<void> {
     if (!cert.issued) {
+      if (cert.status === "failed" || cert.status === "validation_timed_out") return;
       this.checkValidation(cert);
       if (!cert.validationRecords.every((record) => record.validated)) return;
+      if (this.state.dialect.failingStatuses) return this.fail(cert);
       await this.issue(cert);
     }
     const status = cert.issued && this.state.now().getTime() >= cert.issued.notAfter.getTime() ? "expired" : "issued";
@@ -74,6 +76,18 @@ export class EmulatorCertificates {
       // Settled when read (a GET): saved like any other change.
       this.state.changed();
     }
+  }
+
+  /**
+   * The `status-failures` dialect: a certificate whose validation would now succeed ends in a
+   * failure word and is never issued: `validation_timed_out` when some name's DNS is hosted
+   * elsewhere (its wait is what timed out), `failed` when every name was proven in this emulator's zones.
+   */
+  private fail(cert: SslCertificate): void {
+    const waitedOutside = cert.validationRecords.some((record) => this.zoneHolding(record.name) === undefined);
+    cert.status = waitedOutside ? "validation_timed_out" : "failed";
+    cert.updatedAt = this.state.now();
+    this.state.changed();
   }
 
   private checkValidation(cert: SslCertificate): void {

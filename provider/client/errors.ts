@@ -17,6 +17,8 @@ export class MamuteApiError extends Error {
   readonly field: string | undefined;
   readonly requestId: string | undefined;
   readonly outcomeUnknown: boolean;
+  /** Who holds what a 409 refused, when the API's body says (an id or a name). */
+  readonly holder: string | undefined;
 
   constructor(args: {
     operation: string;
@@ -24,28 +26,72 @@ export class MamuteApiError extends Error {
     code?: string;
     apiMessage: string;
     field?: string;
+    holder?: string;
     requestId?: string;
     attempts?: number;
     outcomeUnknown: boolean;
+    /** What to do about it, after the API's message (an authentication failure's settings). */
+    advice?: string;
   }) {
     const status = args.status === undefined ? "" : `HTTP ${args.status}${args.code ? ` ${args.code}` : ""}: `;
     const tries = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
     const request = args.requestId ? ` (request ${args.requestId})` : "";
-    super(redact(`${args.operation} failed${tries}: ${status}${args.apiMessage}${request}`));
+    const held = args.holder && !args.apiMessage.includes(args.holder) ? ` (held by ${args.holder})` : "";
+    const advice = args.advice ? `. ${args.advice}` : "";
+    super(redact(`${args.operation} failed${tries}: ${status}${args.apiMessage}${held}${request}${advice}`));
     this.operation = args.operation;
     this.status = args.status;
     this.code = args.code;
     this.field = args.field;
+    this.holder = args.holder;
     this.requestId = args.requestId;
     this.outcomeUnknown = args.outcomeUnknown;
   }
 
+  // Status first: whatever shape the body has, the status says what happened.
   get isNotFound(): boolean {
     return this.status === 404;
   }
 
   get isConflict(): boolean {
     return this.status === 409;
+  }
+
+  get isAuthFailure(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+
+  get isRateLimited(): boolean {
+    return this.status === 429;
+  }
+}
+
+/** "Already gone": a 404 from the API, whatever its body. The one test every delete and read uses. */
+export function isNotFound(err: unknown): err is MamuteApiError {
+  return err instanceof MamuteApiError && err.isNotFound;
+}
+
+export function isConflict(err: unknown): err is MamuteApiError {
+  return err instanceof MamuteApiError && err.isConflict;
+}
+
+/**
+ * A create answered 2xx with a body the provider cannot read (a field it needs is missing): the
+ * object was made, but its id is not known. Handled like a lost answer (the adopt rule looks it up),
+ * with one more certainty: it exists. `answer` is the parsed body, for what it does carry (a
+ * credential's secret); it is not enumerable, so it never reaches a printed error.
+ */
+export class UnreadableAnswerError extends MamuteApiError {
+  override name = "UnreadableAnswerError";
+  declare readonly answer: unknown;
+  constructor(operation: string, status: number, detail: string, answer: unknown) {
+    super({
+      operation,
+      status,
+      apiMessage: `the API made it but its answer lacks what the provider needs (${detail}); looking it up instead`,
+      outcomeUnknown: true,
+    });
+    Object.defineProperty(this, "answer", { value: answer, enumerable: false });
   }
 }
 

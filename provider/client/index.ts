@@ -5,13 +5,16 @@
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";
-import { currentReporter } from "../progress";
+import { currentReporter, statusLine } from "../progress";
 import { registerSecret } from "../redact";
-import { MamuteApiError, UnexpectedResponseError, WrongEndpointError } from "./errors";
+import { mamuteDialect, type ApiDialect, type AuthForm } from "./dialect";
+import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
+import { walkList } from "./list";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
 
-export { MamuteApiError, UnexpectedResponseError, WrongEndpointError } from "./errors";
+export { isConflict, isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
+export type { ApiDialect } from "./dialect";
 export type { RetryMode } from "./retry";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -30,20 +33,39 @@ export interface ApiCall<T> {
   retry?: RetryMode;
 }
 
-const apiErrorBody = z.object({
-  error: z.object({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    field: z.string().optional(),
-  }),
-});
+/**
+ * What this process learned about an endpoint where the two API documents disagree: which API key
+ * header it accepts and which storage prefix it serves. Shared by every client of the endpoint (a
+ * stack operation makes several), so each is found out once per process.
+ */
+interface Learned {
+  /** The auth form (`mamutecloud:authHeader` value) that worked instead of the configured one. */
+  authSetting?: string;
+  /** The first 401's try of the other auth form: whether it worked. Other 401s wait for it. */
+  authProbe?: Promise<boolean>;
+  /** The first storage 404's search for the prefix whose routes exist. Other 404s wait for it. */
+  prefixProbe?: Promise<string | undefined>;
+  /** The storage prefix in force once a storage route answered (the configured one, or the other). */
+  storagePrefix?: string;
+}
+const learnedByEndpoint = new Map<string, Learned>();
 
-const pageInfo = z.object({
-  page: z.number().int(),
-  limit: z.number().int(),
-  total: z.number().int(),
-  total_pages: z.number().int(),
-});
+function learnedFor(endpoint: string, configured: string): Learned {
+  const key = `${endpoint} ${configured}`;
+  let learned = learnedByEndpoint.get(key);
+  if (!learned) learnedByEndpoint.set(key, (learned = {}));
+  return learned;
+}
+
+/** One exchange as the client saw it, before it is judged. */
+interface Exchange {
+  status: number;
+  text: string;
+  headers: Dispatcher.ResponseData["headers"];
+  attempts: number;
+  sentAt: number;
+  answeredAt: number;
+}
 
 /**
  * How far `created_at` may be from the `Date` clock before any create has shown the stamp clock:
@@ -53,8 +75,13 @@ const UNLEARNED_STAMP_TOLERANCE_MS = 30_000;
 /** Added to a learned stamp clock: millisecond rounding and drift over one stack operation. */
 const STAMP_SLACK_MS = 1000;
 
-/** Largest page the API serves; fewer round trips for long lists. */
-const PAGE_LIMIT = 100;
+/**
+ * The dialect a client speaks; the MamuteCloud one for a stand-in client that does not say (the
+ * unit tests' fakes). Resource modules ask through this, never a dialect of their own.
+ */
+export function dialectOf(client: { dialect?: ApiDialect }): ApiDialect {
+  return client.dialect ?? mamuteDialect;
+}
 
 export function formatIssues(error: z.ZodError): string {
   return error.issues
@@ -65,26 +92,37 @@ export function formatIssues(error: z.ZodError): string {
 
 export class MamuteClient {
   private readonly dispatcher: Dispatcher;
-  private readonly authHeaders: Record<string, string>;
+  /** The API key's documented forms, the configured one first; empty for a dashboard token. */
+  private readonly authForms: AuthForm[];
+  private readonly learned: Learned;
+  readonly dialect: ApiDialect;
   /** Shared by every client of this endpoint in the process: see limiter.ts. */
   readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
   private clockOffsetMs = 0;
+  /**
+   * Whether the API stamps its objects with a creation time: learned from the objects it answers
+   * (true at the first stamp seen, false at the first object without one); undefined until then.
+   * Without stamps, time cannot tell an object a lost create made from one that was there before,
+   * so the adopt rule takes a list before each create instead (adopt.ts).
+   */
+  stampsObjects: boolean | undefined;
   /** Bounds of `created_at` minus our clock, from the latest create (see `stampTime`). */
   private stampSample: { low: number; high: number } | undefined;
 
   constructor(
     readonly config: ProviderConfig,
     dispatcher?: Dispatcher,
+    dialect: ApiDialect = mamuteDialect,
   ) {
     const { apiKey, token } = config;
     if (!apiKey && !token) throw missingCredentialError();
     registerSecret(apiKey);
     registerSecret(token);
+    this.dialect = dialect;
     this.limiter = limiterFor(config.endpoint);
-    this.authHeaders = apiKey
-      ? { [config.authHeader === "x-api-key" ? "x-api-key" : "authorization"]: apiKey }
-      : { authorization: `Bearer ${token}` };
+    this.authForms = apiKey ? dialect.authForms(apiKey, config.authHeader) : [];
+    this.learned = learnedFor(config.endpoint, `${config.authHeader} ${config.storagePathPrefix}`);
     const timeout = config.requestTimeoutMs;
     // Loaded here, not at the top: a preview of unchanged resources (check and diff) never calls the API.
     const { Agent, interceptors } = require("undici") as typeof import("undici");
@@ -127,6 +165,14 @@ export class MamuteClient {
     return { at: localMs + (sample.low + sample.high) / 2, toleranceMs: (sample.high - sample.low) / 2 + STAMP_SLACK_MS };
   }
 
+  /** An object (with an id) either carries a creation time or does not: the API's habit, learned once. */
+  private learnWhetherStamped(json: unknown): void {
+    if (this.stampsObjects !== undefined || json === null || typeof json !== "object" || Array.isArray(json)) return;
+    const object = json as Record<string, unknown>;
+    if (object[this.dialect.fields.id] === undefined) return;
+    this.stampsObjects = typeof object[this.dialect.fields.createdAt] === "string";
+  }
+
   /** An object created between two local times carries this `created_at`: learns the stamp clock. */
   private learnStamp(createdAt: unknown, sentLocal: number, answeredLocal: number): void {
     const stamped = typeof createdAt === "string" ? Date.parse(createdAt) : NaN;
@@ -136,25 +182,147 @@ export class MamuteClient {
     this.stampSample = { low: stamped - answeredLocal, high: stamped - sentLocal };
   }
 
-  private prefixed(path: string): string {
-    return path.startsWith("/object-storage") ? this.config.storagePathPrefix + path : path;
+  private isStorage(path: string): boolean {
+    return path.startsWith("/object-storage");
+  }
+
+  private prefixed(path: string, prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix): string {
+    return this.isStorage(path) ? prefix + path : path;
+  }
+
+  /** The auth form in force: the configured one, or the other one once it worked instead. */
+  private authForm(): AuthForm | undefined {
+    return this.authForms.find((form) => form.setting === this.learned.authSetting) ?? this.authForms[0];
+  }
+
+  private headersFor(form: AuthForm | undefined): Record<string, string> {
+    if (!form) return { authorization: `Bearer ${this.config.token}` };
+    return { [form.header]: this.config.apiKey as string };
   }
 
   /** A curl command that deletes the object at `path`, for messages: the credential by its variable, never its value. */
   deleteCommand(path: string): string {
-    const { apiKey, authHeader, endpoint } = this.config;
-    const header = !apiKey ? "Authorization: Bearer $MAMUTECLOUD_TOKEN" : authHeader === "x-api-key" ? "X-API-Key: $MAMUTECLOUD_API_KEY" : "Authorization: $MAMUTECLOUD_API_KEY";
-    return `curl -X DELETE -H "${header}" ${endpoint.replace(/\/+$/, "")}${this.prefixed(path)}`;
+    const form = this.authForm();
+    const header = !form
+      ? "Authorization: Bearer $MAMUTECLOUD_TOKEN"
+      : form.setting === "x-api-key"
+        ? "X-API-Key: $MAMUTECLOUD_API_KEY"
+        : "Authorization: $MAMUTECLOUD_API_KEY";
+    return `curl -X DELETE -H "${header}" ${this.config.endpoint.replace(/\/+$/, "")}${this.prefixed(path)}`;
   }
 
   async call<T>(call: ApiCall<T>): Promise<T> {
-    const path = this.prefixed(call.path);
+    const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
+    let form = this.authForm();
+    let prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix;
+    let answer = await this.send(call, mode, form, prefix);
+    const tried = [form];
+
+    // The two documents disagree on the API key's header: a 401 under one form tries the other.
+    if (answer.status === 401) ({ form, answer } = await this.withOtherAuthForm(call, mode, prefix, form, answer, tried));
+
+    // The documents disagree on the storage routes' prefix too. A 404 there is either the object
+    // gone or the route missing; the collection's list (which exists whenever the route does)
+    // tells them apart. Decided once per process, by the first such 404 (others wait for it): once
+    // a storage route has answered, a 404 is the object's.
+    if (answer.status === 404 && this.isStorage(call.path)) {
+      const decided = this.learned.storagePrefix ?? (await (this.learned.prefixProbe ??= this.findStoragePrefix(form, prefix)));
+      if (decided !== undefined && decided !== prefix) {
+        prefix = decided;
+        answer = await this.send(call, mode, form, prefix);
+      }
+    }
+    if (this.isStorage(call.path) && answer.status !== 404 && answer.status < 500 && answer.status !== 429 && answer.status !== 401) {
+      this.learned.storagePrefix ??= prefix;
+    }
+    return this.judge(call, mode, answer, tried);
+  }
+
+  /**
+   * After a 401 under `form`, the other documented form of the API key (a 401 made nothing, so
+   * even a create may be sent again). The first such 401 of the process decides for all:
+   * requests refused meanwhile wait for its outcome, then follow it. Never once this form is the
+   * one already switched to: then the key itself is refused. `tried` gains the forms tried.
+   */
+  private async withOtherAuthForm(
+    call: ApiCall<unknown>,
+    mode: RetryMode,
+    prefix: string,
+    form: AuthForm | undefined,
+    answer: Exchange,
+    tried: Array<AuthForm | undefined>,
+  ): Promise<{ form: AuthForm | undefined; answer: Exchange }> {
+    const other = form && this.authForms.find((candidate) => candidate !== form);
+    if (!form || !other || this.learned.authSetting === form.setting) return { form, answer };
+    tried.push(other);
+    if (this.learned.authSetting !== other.setting && !this.learned.authProbe) {
+      let probed: Exchange | undefined;
+      this.learned.authProbe = (async () => {
+        probed = await this.send(call, mode, other, prefix);
+        // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
+        const works = probed.status !== 401 && probed.status !== 403 && probed.status !== 429 && probed.status < 500;
+        if (works) {
+          this.learned.authSetting = other.setting;
+          statusLine(
+            `${this.dialect.cloud} refused the API key sent as ${form.shown} and accepted it as ${other.shown}: using that ` +
+              `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
+          );
+        }
+        return works;
+      })().catch(() => false);
+      const works = await this.learned.authProbe;
+      return works && probed ? { form: other, answer: probed } : { form, answer };
+    }
+    // Decided, or being decided, by another request while this one was on its way.
+    const works = this.learned.authSetting === other.setting || (await this.learned.authProbe!);
+    return works ? { form: other, answer: await this.send(call, mode, other, prefix) } : { form, answer };
+  }
+
+  /**
+   * The storage prefix whose routes exist: `prefix` when its list answers (the 404 was the
+   * object's), the other documented one when only that one's list answers (kept for the process,
+   * with a line saying which setting makes it permanent), else undefined (nothing learned).
+   */
+  private async findStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
+    const probe = (candidate: string) =>
+      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(() => undefined);
+    // Only an API's list counts: a web server answering 200 with a page proves no route.
+    const answered = (exchange: Exchange | undefined) => {
+      if (exchange === undefined || exchange.status < 200 || exchange.status >= 300) return false;
+      try {
+        return this.dialect.readList(JSON.parse(exchange.text)) !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const here = await probe(prefix);
+      if (answered(here)) return (this.learned.storagePrefix = prefix);
+      if (here?.status !== 404) return undefined;
+      for (const other of this.dialect.storagePrefixes(prefix).filter((candidate) => candidate !== prefix)) {
+        if (!answered(await probe(other))) continue;
+        this.learned.storagePrefix = other;
+        statusLine(
+          `${this.dialect.cloud} has no storage routes under "${prefix}/object-storage" and serves them under "${other}/object-storage": ` +
+            `using that from now on. Set mamutecloud:storagePathPrefix to "${other}" (or MAMUTECLOUD_STORAGE_PATH_PREFIX) to use it from the start.`,
+        );
+        return other;
+      }
+      return undefined;
+    } finally {
+      // Undecided (the probe failed): the next 404 probes again.
+      if (this.learned.storagePrefix === undefined) this.learned.prefixProbe = undefined;
+    }
+  }
+
+  /** One request (with the retries of its mode) and its whole answer, not judged yet. */
+  private async send(call: ApiCall<unknown>, mode: RetryMode, form: AuthForm | undefined, prefix: string): Promise<Exchange> {
+    const path = this.prefixed(call.path, prefix);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) {
       if (value !== undefined) query.set(key, String(value));
     }
     const fullPath = query.size ? `${path}?${query}` : path;
-    const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
     const sentAt = await this.limiter.acquire();
     // The reporter is captured here: undici runs the retry callback outside this operation's async context.
     const tracker: RetryTracker = {
@@ -168,7 +336,7 @@ export class MamuteClient {
       operation: call.operation,
       progress: currentReporter(),
     };
-    const headers: Record<string, string> = { accept: "application/json", ...this.authHeaders };
+    const headers: Record<string, string> = { accept: "application/json", ...this.headersFor(form) };
     let body: string | undefined;
     if (call.body !== undefined) {
       headers["content-type"] = "application/json";
@@ -197,46 +365,78 @@ export class MamuteClient {
         outcomeUnknown: call.method !== "GET" && !notSent,
       });
     }
-
     const text = await response.body.text();
-    const answeredAt = Date.now();
     if (response.statusCode !== 429) this.limiter.succeeded();
     this.learnClock(response.headers.date, started);
-    const requestId = header(response.headers["x-request-id"]);
-    const wrongEndpoint = (what: string) =>
-      new WrongEndpointError(call.operation, this.config.endpoint, `HTTP ${response.statusCode} with ${what}`);
-    if (response.statusCode >= 200 && response.statusCode < 300) {
+    return { status: response.statusCode, text, headers: response.headers, attempts: tracker.attempts, sentAt: tracker.sentAt, answeredAt: Date.now() };
+  }
+
+  /** The answer's data, or the error it is: by status first, whatever shape the body has. */
+  private judge<T>(call: ApiCall<T>, mode: RetryMode, answer: Exchange, tried: Array<AuthForm | undefined>): T {
+    const { status, text, headers } = answer;
+    const requestId = header(headers["x-request-id"]);
+    const type = contentType(headers);
+    const wrongEndpoint = (what: string) => new WrongEndpointError(call.operation, this.config.endpoint, `HTTP ${status} with ${what}`);
+    if (status >= 200 && status < 300) {
       if (!call.response) return undefined as T;
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        // An empty 2xx (a 204) says nothing; the schema decides whether that is enough.
+        json = text.trim() === "" ? undefined : JSON.parse(text);
       } catch {
-        throw wrongEndpoint(`a body that is not JSON (${contentType(response.headers)})`);
+        throw wrongEndpoint(`a body that is not JSON (${type})`);
       }
       const parsed = call.response.safeParse(json);
-      if (!parsed.success) throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
-      // Every object the API creates carries `created_at`, stamped during this exchange.
-      if (response.statusCode === 201) this.learnStamp((json as { created_at?: unknown }).created_at, tracker.sentAt, answeredAt);
+      if (!parsed.success) {
+        // A create that answered 2xx made its object: one whose answer cannot be read is looked up and adopted.
+        if (mode === "create") throw new UnreadableAnswerError(call.operation, status, formatIssues(parsed.error), json);
+        throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
+      }
+      // Objects the API creates carry their creation time, stamped during this exchange.
+      if (status === 201) this.learnStamp(fieldOf(json, this.dialect.fields.createdAt), answer.sentAt, answer.answeredAt);
+      // Reads and creates show whole objects; an update's or an action's answer may show a part.
+      if (call.method === "GET" || mode === "create") this.learnWhetherStamped(json);
       return parsed.data;
     }
 
-    const apiError = parseApiError(text);
-    // Every error of the management API is a JSON envelope; a 4xx without one comes from another
-    // server. A 5xx or 429 without one may be a proxy in front of the API: still the API's failure.
-    const fromProxy = response.statusCode >= 500 || response.statusCode === 429;
+    const apiError = this.dialect.parseError(text, type);
+    // A 5xx or 429 that is not the API's body may be a proxy in front of the API: still a failure
+    // of the API. Anything else that is not an API answer at all comes from another server.
+    const fromProxy = status >= 500 || status === 429;
     if (apiError === undefined && !fromProxy) {
-      throw wrongEndpoint(`a body that is not a MamuteCloud API error (${contentType(response.headers)})`);
+      throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API error (${type})`);
     }
     throw new MamuteApiError({
       operation: call.operation,
-      status: response.statusCode,
+      status,
       code: apiError?.code,
-      apiMessage: apiError?.message ?? `an answer without the API's error body (${contentType(response.headers)})`,
+      apiMessage: apiError?.message ?? statusText(status, apiError === undefined ? type : undefined),
       field: apiError?.field,
+      holder: apiError?.holder,
       requestId,
-      attempts: tracker.attempts,
-      outcomeUnknown: call.method !== "GET" && response.statusCode >= 500,
+      attempts: answer.attempts,
+      outcomeUnknown: call.method !== "GET" && status >= 500,
+      advice: this.advice(status, tried),
     });
+  }
+
+  /** What to do about a refusal the user can fix: credentials, rate limits. */
+  private advice(status: number, tried: Array<AuthForm | undefined>): string | undefined {
+    if (status === 401 || status === 403) {
+      const refused = status === 401 ? "not accepted" : "accepted but not allowed to do this";
+      if (!this.config.apiKey) {
+        return `The dashboard token (mamutecloud:token / MAMUTECLOUD_TOKEN, sent as Authorization: Bearer …) was ${refused}; it may have expired.`;
+      }
+      const forms = tried.filter((form): form is AuthForm => form !== undefined).map((form) => form.shown);
+      return (
+        `The API key (mamutecloud:apiKey / MAMUTECLOUD_API_KEY) was ${refused}, sent as ${forms.join(" and then as ")}. ` +
+        "Check the key; mamutecloud:authHeader (MAMUTECLOUD_AUTH_HEADER) chooses how it is sent: \"authorization\" or \"x-api-key\"."
+      );
+    }
+    if (status === 429) {
+      return "The API kept rate-limiting past mamutecloud:rateLimitTimeout (MAMUTECLOUD_RATE_LIMIT_TIMEOUT); raise it, or run with fewer resources at once (--parallel).";
+    }
+    return undefined;
   }
 
   /** A GET that answers `undefined` on 404 instead of throwing. */
@@ -244,25 +444,33 @@ export class MamuteClient {
     try {
       return await this.call(call);
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
 
-  /** Every item of a paginated list, following `total_pages`. */
-  async listAll<T>(call: Omit<ApiCall<T>, "method" | "response"> & { item: z.ZodType<T> }): Promise<T[]> {
-    const schema = z.object({ data: z.array(call.item), pagination: pageInfo });
+  /**
+   * Every item of a list, whatever its envelope and paging (list.ts). `idOf` names an item for
+   * the walk's guard against a server that ignores `page` (default: the dialect's id field).
+   */
+  async listAll<T>(call: Omit<ApiCall<T>, "method" | "response"> & { item: z.ZodType<T>; idOf?: (raw: unknown) => string | undefined }): Promise<T[]> {
+    const { item, idOf, ...rest } = call;
+    const raw = await walkList({
+      dialect: this.dialect,
+      idOf: idOf ?? ((value) => fieldText(value, this.dialect.fields.id)),
+      fetchPage: (query) =>
+        this.call({ ...rest, method: "GET", query: { ...rest.query, ...query }, response: z.unknown() }),
+      notAList: (detail) => new UnexpectedResponseError(call.operation, detail),
+    });
     const items: T[] = [];
-    for (let page = 1; ; page++) {
-      const answer = await this.call({
-        ...call,
-        method: "GET",
-        query: { ...call.query, page, limit: PAGE_LIMIT },
-        response: schema,
-      });
-      items.push(...answer.data);
-      if (page >= answer.pagination.total_pages || answer.data.length === 0) return items;
+    for (const [index, value] of raw.entries()) {
+      const parsed = item.safeParse(value);
+      if (!parsed.success) {
+        throw new UnexpectedResponseError(call.operation, `item ${index}: ${formatIssues(parsed.error)}`);
+      }
+      items.push(parsed.data);
     }
+    return items;
   }
 
   async close(): Promise<void> {
@@ -278,21 +486,35 @@ export class MamuteClient {
   }
 }
 
+/** A top-level field of a JSON object, as text when it is a string or a number. */
+function fieldText(json: unknown, name: string): string | undefined {
+  const value = fieldOf(json, name);
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+function fieldOf(json: unknown, name: string): unknown {
+  return json !== null && typeof json === "object" ? (json as Record<string, unknown>)[name] : undefined;
+}
+
+/** What a status means, for an error body that says nothing (or is not the API's). */
+function statusText(status: number, notApiBody: string | undefined): string {
+  const meaning: Record<number, string> = {
+    400: "the request was refused",
+    401: "not authenticated",
+    403: "not allowed",
+    404: "not found",
+    409: "conflict",
+    422: "the request was refused",
+    429: "rate limited",
+  };
+  const what = meaning[status] ?? (status >= 500 ? "the server failed" : "refused");
+  return notApiBody ? `${what} (an answer without the API's error body: ${notApiBody})` : what;
+}
+
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 function contentType(headers: Dispatcher.ResponseData["headers"]): string {
   return header(headers["content-type"])?.split(";")[0].trim() || "no content type";
-}
-
-/** The API's error envelope, or undefined when the body is not one. */
-function parseApiError(text: string): { code?: string; message: string; field?: string } | undefined {
-  try {
-    const parsed = apiErrorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return { ...parsed.data.error, message: parsed.data.error.message ?? "(no message)" };
-  } catch {
-    // not JSON
-  }
-  return undefined;
 }

@@ -3,7 +3,7 @@
 // unless `forceDestroy` is set: the API itself would delete the files with it.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
@@ -12,6 +12,7 @@ import {
   changedProperties,
   replacementsOf,
   isUnknown,
+  present,
   type CheckFailure,
   type PropertyMap,
   type ResourceDefinition,
@@ -41,35 +42,44 @@ const storageClass = z.string().transform((value, ctx): StorageClass => {
   return match;
 });
 
+// Read by need: the id is what a bucket is known by, the name what a lookup finds it by; the rest
+// is copied to outputs when the API says it (the documents promise only "bucket { id }").
 export const bucketResponse = z.object({
   id: z.string(),
-  name: z.string(),
-  storage_class: z.string(),
-  region: z.string(),
-  s3_endpoint: z.string(),
-  created_at: z.string(),
+  name: z.string().optional(),
+  storage_class: z.string().optional(),
+  region: z.string().optional(),
+  s3_endpoint: z.string().optional(),
+  created_at: z.string().optional(),
 });
 type ApiBucket = z.infer<typeof bucketResponse>;
 
-const fileListPage = z.object({
-  data: z.array(z.object({ key: z.string() })),
-  pagination: z.object({ total: z.number().int() }),
-});
-
 function outputsOf(bucket: ApiBucket): PropertyMap {
-  return {
+  return present({
     name: bucket.name,
     storageClass: bucket.storage_class,
     region: bucket.region,
     s3Endpoint: bucket.s3_endpoint,
     createdAt: bucket.created_at,
-  };
+  });
+}
+
+/** How many files a first page of the file list shows, and one of their names; undefined when it is not a list. */
+function filesOf(client: MamuteClient, answer: unknown): { count: number; example?: string } | undefined {
+  const page = dialectOf(client).readList(answer);
+  if (!page) return undefined;
+  const total = (answer as { pagination?: { total?: unknown }; meta?: { total?: unknown }; total?: unknown } | null) ?? {};
+  const announced = [total.pagination?.total, total.meta?.total, total.total].find((value) => typeof value === "number") as number | undefined;
+  const first = page.items[0] as Record<string, unknown> | undefined;
+  const example = [first?.key, first?.name, first?.filename].find((value) => typeof value === "string") as string | undefined;
+  return { count: Math.max(announced ?? 0, page.items.length), example };
 }
 
 const bucketPath = (id: string) => `/object-storage/buckets/${encodeURIComponent(id)}`;
 
 async function findByName(client: MamuteClient, name: string): Promise<ApiBucket | undefined> {
   const buckets = await client.listAll({ operation: "list buckets", path: "/object-storage/buckets", item: bucketResponse });
+  // Checked here whatever the server did with the list: a lookup adopts only the bucket of this name.
   return buckets.find((bucket) => bucket.name === name);
 }
 
@@ -128,9 +138,9 @@ export const bucket: ResourceDefinition = {
     },
   },
   outputs: {
-    region: { description: "Region of the bucket.", schema: z.string() },
-    s3Endpoint: { description: "S3 endpoint that serves the bucket (path-style).", schema: z.string() },
-    createdAt: { description: "When the bucket was created (ISO 8601).", schema: z.string() },
+    region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false },
+    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false },
+    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
   },
 
   internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
@@ -212,8 +222,8 @@ export const bucket: ResourceDefinition = {
       });
       return outputsOf(renamed);
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isConflict) throw nameTaken(String(news.name), await findByName(client, String(news.name)).catch(() => undefined));
-      if (err instanceof MamuteApiError && err.isNotFound) {
+      if (isConflict(err)) throw nameTaken(String(news.name), await findByName(client, String(news.name)).catch(() => undefined));
+      if (isNotFound(err)) {
         throw new Error(
           `cannot rename bucket "${olds.name}" (${id}): it no longer exists (${err.message}). Run \`pulumi refresh\` to drop it ` +
             "from the stack; the next `pulumi up` creates it again.",
@@ -235,17 +245,14 @@ export const bucket: ResourceDefinition = {
   async delete(ctx, id, state) {
     const client = ctx.client();
     if (state.forceDestroy !== true) {
-      const files = await client.find({
-        operation: `list files of bucket ${id}`,
-        method: "GET",
-        path: `${bucketPath(id)}/files`,
-        query: { page: 1, limit: 1 },
-        response: fileListPage,
-      });
-      if (files === undefined) return; // the bucket is already gone
-      const count = files.pagination.total;
+      const operation = `list files of bucket ${id}`;
+      const answer = await client.find({ operation, method: "GET", path: `${bucketPath(id)}/files`, query: { page: 1, limit: 1 }, response: z.unknown() });
+      if (answer === undefined) return; // the bucket is already gone
+      // Whatever the envelope: when the answer cannot be read as a list, nothing is deleted.
+      const files = filesOf(client, answer);
+      if (!files) throw new UnexpectedResponseError(operation, "not a list of files; the bucket was not deleted");
+      const { count, example } = files;
       if (count > 0) {
-        const example = files.data[0]?.key;
         throw new Error(
           `bucket "${state.name}" (${id}) still holds ${count} file${count === 1 ? "" : "s"}` +
             `${example ? ` (e.g. ${example})` : ""} and forceDestroy is false, so it was not deleted and nothing in it was touched. ` +
@@ -256,7 +263,7 @@ export const bucket: ResourceDefinition = {
     try {
       await client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) });
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return;
+      if (isNotFound(err)) return;
       throw err;
     }
   },

@@ -6,22 +6,30 @@
 // through its bucket.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
-import { ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 
+// Read by need: the access key id is what a credential is known by, the secret what it must keep;
+// the rest is copied to outputs when the API says it (the documents promise only
+// `{ access_key_id, secret_access_key }`).
 const credentialResponse = z.object({
   access_key_id: z.string(),
-  bucket_id: z.string(),
-  user_name: z.string(),
-  status: z.string(),
-  created_at: z.string(),
+  user_name: z.string().optional(),
+  status: z.string().optional(),
+  created_at: z.string().optional(),
 });
 type ApiCredential = z.infer<typeof credentialResponse>;
 
 const credentialWithSecret = credentialResponse.extend({ secret_access_key: z.string() });
+
+/** The secret a create's answer carries even when the rest of it cannot be read. */
+function secretIn(answer: unknown): string | undefined {
+  const secret = answer !== null && typeof answer === "object" ? (answer as Record<string, unknown>).secret_access_key : undefined;
+  return typeof secret === "string" && secret !== "" ? secret : undefined;
+}
 
 const bucketIdSchema = parentIdSchema("a bucket id (a Bucket's `id` output, e.g. bkt_5f2c9d1e8a7b4c3d)");
 
@@ -83,14 +91,15 @@ const credentialsPath = (bucketId: string) => `/object-storage/buckets/${encodeU
 const credentialPath = (bucketId: string, accessKeyId: string) => `${credentialsPath(bucketId)}/${encodeURIComponent(accessKeyId)}`;
 
 /** What the API says about a credential (never the secret); `bucketId` stays the caller's. */
-function outputsOf(credential: ApiCredential): PropertyMap {
-  return {
+function outputsOf(client: MamuteClient, credential: ApiCredential): PropertyMap {
+  return present({
     accessKeyId: credential.access_key_id,
     userName: credential.user_name,
     status: credential.status,
     createdAt: credential.created_at,
-    active: credential.status === "active",
-  };
+    // Unsaid, `active` stays what was asked (create) or last known (read).
+    active: credential.status === undefined ? undefined : dialectOf(client).statusKind(credential.status) === "ready",
+  });
 }
 
 function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCredential[]> {
@@ -107,10 +116,6 @@ async function credentialsIfBucket(client: MamuteClient, bucketId: string): Prom
   }
 }
 
-function isNotFound(err: unknown): err is MamuteApiError {
-  return err instanceof MamuteApiError && err.isNotFound;
-}
-
 /** A 404 on a call about an existing credential: it (or its bucket) was deleted outside the stack. */
 function goneError(bucketId: string, accessKeyId: string, action: string, cause: MamuteApiError): Error {
   return new Error(
@@ -119,17 +124,25 @@ function goneError(bucketId: string, accessKeyId: string, action: string, cause:
   );
 }
 
+/** What an answer says about the credential `accessKeyId`, or only its id when it cannot be read. */
+function knownCredential(answer: unknown, accessKeyId: string): ApiCredential {
+  const parsed = credentialResponse.partial().safeParse(answer ?? {});
+  return { ...(parsed.success ? parsed.data : {}), access_key_id: accessKeyId };
+}
+
 async function setActive(client: MamuteClient, bucketId: string, accessKeyId: string, active: boolean): Promise<ApiCredential> {
   const action = active ? "activate" : "deactivate";
   try {
-    return await client.call({
+    const answer = await client.call({
       operation: `${action} credential ${accessKeyId} of bucket ${bucketId}`,
       method: "POST",
       path: `${credentialPath(bucketId, accessKeyId)}/${action}`,
-      response: credentialResponse,
+      // Nothing in the answer is needed: what it says is copied to outputs when it can be read.
+      response: z.unknown(),
       // Setting a status twice is the same as once.
       retry: "safe",
     });
+    return knownCredential(answer, accessKeyId);
   } catch (err) {
     if (isNotFound(err)) throw goneError(bucketId, accessKeyId, action, err);
     throw err;
@@ -142,13 +155,13 @@ async function regenerate(client: MamuteClient, bucketId: string, accessKeyId: s
       operation: `regenerate the secret of credential ${accessKeyId} of bucket ${bucketId}`,
       method: "POST",
       path: `${credentialPath(bucketId, accessKeyId)}/regenerate`,
-      response: credentialWithSecret,
+      // The new secret is all it needs; the key id stays the one asked about.
+      response: z.object({ secret_access_key: z.string() }).passthrough(),
       // A repeat only replaces a secret nobody has seen yet with another: the last answer wins.
       retry: "safe",
     });
     registerSecret(answer.secret_access_key);
-    const { secret_access_key: secret, ...credential } = answer;
-    return { credential, secret };
+    return { credential: knownCredential(answer, accessKeyId), secret: answer.secret_access_key };
   } catch (err) {
     if (isNotFound(err)) throw goneError(bucketId, accessKeyId, "regenerate the secret of", err);
     throw err;
@@ -247,6 +260,8 @@ export const bucketCredential: ResourceDefinition = {
     }
 
     let lostAnswer = false;
+    /** A secret from a create's answer that could not be read otherwise: kept, not regenerated. */
+    let unreadSecret: string | undefined;
     const made = await createAdopting<Made>({
       client,
       key: { bucketId },
@@ -270,6 +285,10 @@ export const bucketCredential: ResourceDefinition = {
           });
         track(bucketId, attempt);
         return attempt.catch((err: unknown) => {
+          if (err instanceof UnreadableAnswerError) {
+            unreadSecret = secretIn(err.answer) ?? unreadSecret;
+            registerSecret(unreadSecret);
+          }
           if (err instanceof MamuteApiError && err.outcomeUnknown && !lostAnswer) {
             lostAnswer = true;
             countUnanswered(bucketId, 1);
@@ -307,7 +326,7 @@ export const bucketCredential: ResourceDefinition = {
     });
 
     const id = credentialId(bucketId, made.credential.access_key_id);
-    let outs: PropertyMap = { ...outputsOf(made.credential) };
+    let outs: PropertyMap = { ...outputsOf(client, made.credential) };
     // When a follow-up fails the engine keeps the credential as it is so far (the handler adds the
     // inputs and the shim, as for a successful create), and the next `up` finishes the job.
     const soFar = (reason: string, cause: unknown) => {
@@ -315,13 +334,16 @@ export const bucketCredential: ResourceDefinition = {
       return new ResourceInitError(`${reason}: ${detail}`, id, { ...outs });
     };
 
-    if (made.secret !== undefined) {
-      outs.secretAccessKey = made.secret;
+    // A secret seen in an answer otherwise unread belongs to the one credential adopted after it:
+    // a 2xx made exactly one, and no other create here took it (`claimed`).
+    const secret = made.secret ?? unreadSecret;
+    if (secret !== undefined) {
+      outs.secretAccessKey = secret;
     } else {
       // Adopted after a lost response: that response carried the only copy of the secret.
       try {
         const fresh = await regenerate(client, bucketId, made.credential.access_key_id);
-        outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret };
+        outs = { ...outs, ...outputsOf(client, fresh.credential), secretAccessKey: fresh.secret };
       } catch (err) {
         throw soFar(
           `credential ${made.credential.access_key_id} of bucket ${bucketId} was created, but the answer carrying its secret ` +
@@ -333,7 +355,7 @@ export const bucketCredential: ResourceDefinition = {
 
     if (!active) {
       try {
-        outs = { ...outs, ...outputsOf(await setActive(client, bucketId, made.credential.access_key_id, false)) };
+        outs = { ...outs, ...outputsOf(client, await setActive(client, bucketId, made.credential.access_key_id, false)) };
       } catch (err) {
         throw soFar(
           `credential ${made.credential.access_key_id} of bucket ${bucketId} was created but could not be deactivated, so ` +
@@ -356,7 +378,7 @@ export const bucketCredential: ResourceDefinition = {
       (credential) => credential.created_at,
       (ids) => ambiguousCredentials(bucketId, ids),
     );
-    return found && { id: credentialId(bucketId, found.access_key_id), outs: { bucketId, ...outputsOf(found) } };
+    return found && { id: credentialId(bucketId, found.access_key_id), outs: { bucketId, ...outputsOf(ctx.client(), found) } };
   },
 
   async read(ctx, id, state) {
@@ -365,7 +387,7 @@ export const bucketCredential: ResourceDefinition = {
     const found = credentials?.find((credential) => credential.access_key_id === accessKeyId);
     // The secret is not in the answer: the one in state (if any) is kept by not returning it.
     const imported = typeof state.accessKeyId !== "string";
-    return found && { bucketId, ...outputsOf(found), ...(imported ? { __secretNeverSeen: true } : {}) };
+    return found && { bucketId, ...outputsOf(ctx.client(), found), ...(imported ? { __secretNeverSeen: true } : {}) };
   },
 
   async update(ctx, id, olds, news) {
@@ -376,11 +398,11 @@ export const bucketCredential: ResourceDefinition = {
     // Status first, rotation last: if the status change fails, no new secret has been made yet
     // that the engine (keeping the old state) would lose.
     if (olds.active !== active) {
-      outs = { ...outs, ...outputsOf(await setActive(client, bucketId, accessKeyId, active)) };
+      outs = { ...outs, ...outputsOf(client, await setActive(client, bucketId, accessKeyId, active)) };
     }
     if (rotationChanged(olds, news) || secretMissing(olds)) {
       const fresh = await regenerate(client, bucketId, accessKeyId);
-      outs = { ...outs, ...outputsOf(fresh.credential), secretAccessKey: fresh.secret, __secretNeverSeen: undefined };
+      outs = { ...outs, ...outputsOf(client, fresh.credential), secretAccessKey: fresh.secret, __secretNeverSeen: undefined };
     }
     return outs;
   },

@@ -10,11 +10,11 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, UnreadableAnswerError, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
-import { ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
+import { cleared, present, ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { canonicalZoneDomain } from "./dns";
 import {
@@ -22,6 +22,7 @@ import {
   cdnResourceResponse,
   customDomainResponse,
   DISTRIBUTION_SUFFIX,
+  distributionHost,
   getCdnResource,
   type ApiCdnResource,
   type ApiCustomDomain,
@@ -60,22 +61,41 @@ export function parseCustomDomainId(id: string): { resourceId: string; customDom
   return { resourceId, customDomainId };
 }
 
-function outputsOf(domain: ApiCustomDomain, resource: Pick<ApiCdnResource, "distribution_domain">): PropertyMap {
+/** Whether a status word says the domain is served (`active`, or another ready word of the dialect). */
+function isActive(client: MamuteClient, status: string | undefined): boolean {
+  return dialectOf(client).statusKind(status) === "ready";
+}
+
+function outputsOf(client: MamuteClient, domain: ApiCustomDomain, resource: Pick<ApiCdnResource, "distribution_domain">): PropertyMap {
   return {
-    domainName: domain.domain_name,
-    additionalDomains: [...domain.additional_domains].sort(),
-    certificateId: domain.certificate_id ?? undefined,
-    active: domain.status === "active",
-    customDomainId: domain.id,
-    status: domain.status,
-    cnameTarget: resource.distribution_domain,
-    createdAt: domain.created_at,
+    ...cleared({ certificateId: domain.certificate_id }),
+    ...present({
+      domainName: domain.domain_name.toLowerCase().replace(/\.$/, ""),
+      additionalDomains: domain.additional_domains && [...domain.additional_domains].sort(),
+      certificateId: domain.certificate_id ?? undefined,
+      active: domain.status === undefined ? undefined : isActive(client, domain.status),
+      customDomainId: domain.id,
+      status: domain.status,
+      cnameTarget: distributionHost(resource.distribution_domain),
+      createdAt: domain.created_at,
+    }),
   };
 }
 
-/** The entry as the list PUT takes it back: everything the API lets a client set, unchanged. */
+/** The entry as the list PUT takes it back: everything the API lets a client set and showed, unchanged. */
 function entryOf(domain: ApiCustomDomain): Record<string, unknown> {
-  return { id: domain.id, domain_name: domain.domain_name, additional_domains: domain.additional_domains, certificate_id: domain.certificate_id };
+  return present({ id: domain.id, domain_name: domain.domain_name, additional_domains: domain.additional_domains, certificate_id: domain.certificate_id });
+}
+
+/** The resource's custom domains: the list this kind lives in, so the answer must show it. */
+function domainsOf(resource: ApiCdnResource): ApiCustomDomain[] {
+  if (!resource.custom_domains) {
+    throw new UnexpectedResponseError(
+      `read the custom domains of CDN resource ${resource.id}`,
+      "custom_domains: missing or unreadable, and a custom domain is an entry of that list",
+    );
+  }
+  return resource.custom_domains;
 }
 
 async function mustGetResource(client: MamuteClient, resourceId: string, action: string): Promise<ApiCdnResource> {
@@ -86,30 +106,30 @@ async function mustGetResource(client: MamuteClient, resourceId: string, action:
   return resource;
 }
 
-function putDomainList(client: MamuteClient, resourceId: string, entries: unknown[], operation: string, retry: "safe" | "create") {
-  return client.call({
+/** Writes the whole list; answers the resource as the answer shows it, or as read again. */
+async function putDomainList(client: MamuteClient, resourceId: string, entries: unknown[], operation: string, retry: "safe" | "create") {
+  const answer = await client.call({
     operation,
     method: "PUT",
     path: cdnResourcePath(resourceId),
     body: { custom_domains: entries },
-    response: cdnResourceResponse,
+    response: z.unknown(),
     retry,
   });
+  const parsed = cdnResourceResponse.safeParse(answer);
+  return parsed.success && parsed.data.custom_domains ? parsed.data : undefined;
 }
 
 const domainPath = (resourceId: string, customDomainId: string) => `${cdnResourcePath(resourceId)}/custom-domain/${encodeURIComponent(customDomainId)}`;
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof MamuteApiError && err.isNotFound;
-}
-
-async function setActive(client: MamuteClient, resourceId: string, customDomainId: string, active: boolean): Promise<ApiCustomDomain> {
+async function setActive(client: MamuteClient, resourceId: string, customDomainId: string, active: boolean): Promise<void> {
   const action = active ? "activate" : "deactivate";
-  return client.call({
+  await client.call({
     operation: `${action} custom domain ${customDomainId} of CDN resource ${resourceId}`,
     method: "POST",
     path: `${domainPath(resourceId, customDomainId)}/${action}`,
-    response: customDomainResponse,
+    // Nothing in the answer is needed: the wait that follows reads the state.
+    response: z.unknown(),
     // Setting a state twice is the same as once.
     retry: "safe",
   });
@@ -132,12 +152,22 @@ async function waitServing(
     what: `custom domain ${domainName} (${customDomainId}) on CDN resource ${resourceId} to be ${wanted} and deployed`,
     poll: async () => {
       const resource = await mustGetResource(client, resourceId, `wait for custom domain ${domainName}`);
-      const domain = resource.custom_domains.find((d) => d.id === customDomainId);
+      const domain = domainsOf(resource).find((d) => d.id === customDomainId);
       if (!domain) throw new Error(`custom domain ${domainName} (${customDomainId}) was removed from CDN resource ${resourceId} while waiting for it`);
       return { domain, resource };
     },
-    status: ({ domain, resource }) => `domain ${domain.status}, resource ${resource.status}`,
-    done: ({ domain, resource }) => (active ? domain.status === "active" : domain.status !== "active") && resource.status === "deployed",
+    status: ({ domain, resource }) => `domain ${domain.status ?? "(status not shown)"}, resource ${resource.status}`,
+    // A domain whose status the API does not show is judged by its resource's deployment alone.
+    done: ({ domain, resource }) =>
+      (domain.status === undefined || (active ? isActive(client, domain.status) : !isActive(client, domain.status))) &&
+      dialectOf(client).statusKind(resource.status) === "ready",
+    failed: ({ domain, resource }) => {
+      const failedWord = [domain.status, resource.status].find((word) => dialectOf(client).statusKind(word) === "failed");
+      return failedWord === undefined
+        ? undefined
+        : `the API reports "${failedWord}". Check the domain's DNS (its CNAME must point at the resource's distribution domain) ` +
+            "and certificate in the dashboard, fix them, and run `pulumi up` again: the custom domain is kept and settled again";
+    },
     timeoutMs,
   });
 }
@@ -145,7 +175,8 @@ async function waitServing(
 /** Brings the domain to the wanted `active` state and waits for it to be served that way. */
 async function settle(client: MamuteClient, resourceId: string, domain: ApiCustomDomain, inputs: PropertyMap) {
   const active = inputs.active !== false;
-  if (active !== (domain.status === "active")) {
+  // Unsaid, the wanted state is set: setting it twice is the same as once.
+  if (domain.status === undefined || active !== isActive(client, domain.status)) {
     await setActive(client, resourceId, domain.id, active);
   }
   return waitServing(client, resourceId, domain.id, domain.domain_name, active, durationMs(inputs.activationTimeout, DEFAULT_ACTIVATION_TIMEOUT));
@@ -177,7 +208,8 @@ type Attached = { domain: ApiCustomDomain; resource: ApiCdnResource };
 /** The entries of a resource's list that hold a domain name: at most one (the API keeps names unique). */
 async function attachedAs(client: MamuteClient, resourceId: string, domainName: string): Promise<Attached[]> {
   const resource = await getCdnResource(client, resourceId);
-  const domain = resource?.custom_domains.find((d) => d.domain_name === domainName);
+  // Checked here: the entry holding this very name, however the API spells it.
+  const domain = resource && domainsOf(resource).find((d) => d.domain_name.toLowerCase().replace(/\.$/, "") === domainName);
   return resource && domain ? [{ domain, resource }] : [];
 }
 
@@ -254,18 +286,20 @@ export const cdnCustomDomain: ResourceDefinition = {
         create: async () => {
           const current = await mustGetResource(client, resourceId, `attach custom domain ${domainName}`);
           // Already there before this attempt: someone else's (a lost answer of ours is found by the lookup instead).
-          const existing = current.custom_domains.find((d) => d.domain_name === domainName);
+          const existing = domainsOf(current).find((d) => d.domain_name.toLowerCase().replace(/\.$/, "") === domainName);
           if (existing) throw nameInUse(domainName, undefined, existing, resourceId);
+          const operation = `attach custom domain ${domainName} to CDN resource ${resourceId}`;
           const updated = await putDomainList(
             client,
             resourceId,
-            [...current.custom_domains.map(entryOf), entry],
-            `attach custom domain ${domainName} to CDN resource ${resourceId}`,
+            [...domainsOf(current).map(entryOf), entry],
+            operation,
             // Not blindly repeatable: an entry without id is a new domain. Unknown outcomes go through the adopt rule.
             "create",
           );
-          const made = updated.custom_domains.find((d) => d.domain_name === domainName);
-          if (!made) throw new Error(`attach custom domain ${domainName} to CDN resource ${resourceId}: the API's answer does not list it`);
+          const made = updated?.custom_domains?.find((d) => d.domain_name.toLowerCase().replace(/\.$/, "") === domainName);
+          // Made (2xx) but not shown: found by its name, as a lost answer is.
+          if (!updated || !made) throw new UnreadableAnswerError(operation, 200, "custom_domains does not list it", undefined);
           return { domain: made, resource: updated };
         },
         lookup: () => attachedAs(client, resourceId, domainName),
@@ -277,16 +311,16 @@ export const cdnCustomDomain: ResourceDefinition = {
     const id = joinChildId(resourceId, domain.id);
     try {
       const settled = await settle(client, resourceId, domain, inputs);
-      return { id, outs: { ...outputsOf(settled.domain, settled.resource), __settled: true } };
+      return { id, outs: { ...outputsOf(client, settled.domain, settled.resource), __settled: true } };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       const now = await getCdnResource(client, resourceId).catch(() => undefined);
-      const latest = now?.custom_domains.find((d) => d.id === domain.id) ?? domain;
+      const latest = now?.custom_domains?.find((d) => d.id === domain.id) ?? domain;
       const message =
         err instanceof WaitTimeoutError
           ? `custom domain ${domainName} was attached to CDN resource ${resourceId} but ${detail}. It is kept in the stack; the next \`pulumi up\` waits again`
           : `custom domain ${domainName} was attached to CDN resource ${resourceId} but could not be ${inputs.active === false ? "settled" : "activated"}: ${detail}. It is kept in the stack; the next \`pulumi up\` tries again`;
-      throw new ResourceInitError(message, id, { ...outputsOf(latest, now ?? resource), __settled: false });
+      throw new ResourceInitError(message, id, { ...outputsOf(client, latest, now ?? resource), __settled: false });
     }
   },
 
@@ -296,14 +330,14 @@ export const cdnCustomDomain: ResourceDefinition = {
     const { resourceId, domainName } = trace.key;
     const [found] = await withLock(resourceId, () => attachedAs(ctx.client(), resourceId, domainName));
     if (!found || !madeWithin(trace, found.domain.created_at)) return undefined;
-    return { id: joinChildId(resourceId, found.domain.id), outs: { resourceId, ...outputsOf(found.domain, found.resource) } };
+    return { id: joinChildId(resourceId, found.domain.id), outs: { resourceId, ...outputsOf(ctx.client(), found.domain, found.resource) } };
   },
 
   async read(ctx, id) {
     const { resourceId, customDomainId } = parseCustomDomainId(id);
     const resource = await getCdnResource(ctx.client(), resourceId);
-    const domain = resource?.custom_domains.find((d) => d.id === customDomainId);
-    return resource && domain && { resourceId, ...outputsOf(domain, resource) };
+    const domain = resource && domainsOf(resource).find((d) => d.id === customDomainId);
+    return resource && domain && { resourceId, ...outputsOf(ctx.client(), domain, resource) };
   },
 
   async update(ctx, id, olds, news) {
@@ -324,17 +358,22 @@ export const cdnCustomDomain: ResourceDefinition = {
       );
     let domain: ApiCustomDomain | undefined;
     if (Object.keys(changes).length) {
-      domain = await withLock(resourceId, () =>
-        client.call({
+      domain = await withLock(resourceId, async () => {
+        const answer = await client.call({
           operation: `update custom domain ${domainName} (${customDomainId}) of CDN resource ${resourceId} (${Object.keys(changes).join(", ")})`,
           method: "PUT",
           path: domainPath(resourceId, customDomainId),
           body: changes,
-          response: customDomainResponse,
-        }),
-      ).catch((err: unknown) => {
+          response: z.unknown(),
+        });
+        const parsed = customDomainResponse.safeParse(answer);
+        if (parsed.success) return parsed.data;
+        // The answer need not be the domain: read it from its resource.
+        const resource = await mustGetResource(client, resourceId, `update custom domain ${domainName}`);
+        return domainsOf(resource).find((d) => d.id === customDomainId);
+      }).catch((err: unknown) => {
         if (isNotFound(err)) throw gone();
-        if (err instanceof MamuteApiError && err.isConflict && changes.domain_name !== undefined) {
+        if (isConflict(err) && changes.domain_name !== undefined) {
           throw new CreateConflictError(
             `cannot rename custom domain ${olds.domainName} (${customDomainId}) to "${domainName}": the name is already a custom ` +
               `domain (${err.message}). ${conflictAdvice("custom domain")} Otherwise choose another name.`,
@@ -344,12 +383,12 @@ export const cdnCustomDomain: ResourceDefinition = {
       });
     } else {
       const resource = await mustGetResource(client, resourceId, `update custom domain ${domainName}`);
-      domain = resource.custom_domains.find((d) => d.id === customDomainId);
+      domain = domainsOf(resource).find((d) => d.id === customDomainId);
     }
     if (!domain) throw gone();
     try {
       const settled = await settle(client, resourceId, domain, news);
-      return { ...outputsOf(settled.domain, settled.resource), __settled: true };
+      return { ...outputsOf(client, settled.domain, settled.resource), __settled: true };
     } catch (err) {
       if (err instanceof WaitTimeoutError) err.message += ". The change was made; the next `pulumi up` waits again";
       throw err;
@@ -361,13 +400,13 @@ export const cdnCustomDomain: ResourceDefinition = {
     const { resourceId, customDomainId } = parseCustomDomainId(id);
     await withLock(resourceId, async () => {
       const current = await getCdnResource(client, resourceId);
-      const domain = current?.custom_domains.find((d) => d.id === customDomainId);
+      const domain = current && domainsOf(current).find((d) => d.id === customDomainId);
       if (!current || !domain) return; // already detached, or its resource deleted (which detaches it)
       try {
         await putDomainList(
           client,
           resourceId,
-          current.custom_domains.filter((d) => d.id !== customDomainId).map(entryOf),
+          domainsOf(current).filter((d) => d.id !== customDomainId).map(entryOf),
           `detach custom domain ${domain.domain_name} (${customDomainId}) from CDN resource ${resourceId}`,
           // The whole list is sent: repeating it gives the same list.
           "safe",

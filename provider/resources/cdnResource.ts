@@ -9,12 +9,13 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isConflict, isNotFound, MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { statusKindOf } from "../client/dialect";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
-import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import {
   behaviorResponse,
@@ -22,8 +23,11 @@ import {
   cdnResourceResponse,
   DISTRIBUTION_SUFFIX,
   distributionNameAnswer,
+  distributionHost,
   getCdnResource,
-  originGroupResponse,
+  originGroupOf,
+  resourceAfter,
+  waitDeployed,
   type ApiCdnResource,
   type ApiOriginGroup,
 } from "./cdn";
@@ -31,6 +35,7 @@ import { generatedNameReason, isGeneratedDistributionName } from "./distribution
 import { canonicalZoneDomain } from "./dns";
 
 export const DEFAULT_DEPLOY_TIMEOUT = "30m";
+export { waitDeployed };
 
 // ---- inputs -------------------------------------------------------------------------------------
 
@@ -240,36 +245,34 @@ type ErrorResponse = z.output<typeof errorResponseSchema>;
 
 // ---- API ↔ inputs -------------------------------------------------------------------------------
 
-function originGroupOf(resource: ApiCdnResource): ApiOriginGroup {
-  return resource.origin_groups.find((group) => group.id === resource.origin_group_id) ?? resource.origin_groups[0];
-}
-
-/** The origin as inputs would canonically state it (through the same schema, so key order and defaults agree). */
-function originOutputs(group: ApiOriginGroup): { storageOrigin?: StorageOrigin; customOrigin?: CustomOrigin } {
-  if (group.type === "storage") {
-    return {
-      storageOrigin: storageOriginSchema.parse({
-        bucketId: group.bucket_id ?? "",
-        originPath: group.origin_path,
-        defaultRootObject: group.default_root_object ?? undefined,
-      }),
-    };
+/**
+ * The origin as inputs would canonically state it (through the same schema, so key order and
+ * defaults agree); nothing when the answer does not show it well enough to say.
+ */
+function originOutputs(group: ApiOriginGroup | undefined): { storageOrigin?: StorageOrigin; customOrigin?: CustomOrigin } {
+  if (group?.type === "storage") {
+    const parsed = storageOriginSchema.safeParse({
+      bucketId: group.bucket_id ?? "",
+      originPath: group.origin_path ?? undefined,
+      defaultRootObject: group.default_root_object ?? undefined,
+    });
+    return parsed.success ? { storageOrigin: parsed.data } : {};
   }
-  return {
-    customOrigin: customOriginSchema.parse({
-      hostname: group.hostname ?? "",
-      originPath: group.origin_path,
-      protocolPolicy: group.protocol_policy ?? undefined,
-      httpPort: group.http_port ?? undefined,
-      httpsPort: group.https_port ?? undefined,
-      originSslProtocols: group.origin_ssl_protocols ?? undefined,
-      customHeaders: group.custom_headers ?? undefined,
-      connectionAttempts: group.connection_attempts ?? undefined,
-      connectionTimeoutSeconds: group.connection_timeout_seconds ?? undefined,
-      responseTimeoutSeconds: group.response_timeout_seconds ?? undefined,
-      keepaliveTimeoutSeconds: group.keepalive_timeout_seconds ?? undefined,
-    }),
-  };
+  if (group?.type !== "custom") return {};
+  const parsed = customOriginSchema.safeParse({
+    hostname: group.hostname ?? "",
+    originPath: group.origin_path ?? undefined,
+    protocolPolicy: group.protocol_policy ?? undefined,
+    httpPort: group.http_port ?? undefined,
+    httpsPort: group.https_port ?? undefined,
+    originSslProtocols: group.origin_ssl_protocols ?? undefined,
+    customHeaders: group.custom_headers ?? undefined,
+    connectionAttempts: group.connection_attempts ?? undefined,
+    connectionTimeoutSeconds: group.connection_timeout_seconds ?? undefined,
+    responseTimeoutSeconds: group.response_timeout_seconds ?? undefined,
+    keepaliveTimeoutSeconds: group.keepalive_timeout_seconds ?? undefined,
+  });
+  return parsed.success ? { customOrigin: parsed.data } : {};
 }
 
 /**
@@ -281,37 +284,47 @@ function originOutputs(group: ApiOriginGroup): { storageOrigin?: StorageOrigin; 
 const OWNERSHIP_MARK = /^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/;
 const markText = (mark: string) => `Made by pulumi-mamutecloud for one Pulumi resource (mark ${mark})`;
 
+/**
+ * Outputs from what the API said; what it did not say is left out (a create keeps the inputs, a
+ * read what state had), and converge sends the wanted value of anything it cannot compare.
+ */
 function outputsOf(resource: ApiCdnResource): PropertyMap {
-  const byPriority = [...resource.behaviors].sort((a, b) => a.priority - b.priority);
   const fields = (b: z.infer<typeof behaviorResponse>) => ({
     cacheTtlSeconds: b.cache_ttl_seconds,
     viewerProtocolPolicy: b.viewer_protocol_policy,
     subdomainRouting: b.subdomain_routing,
   });
-  const main = byPriority.find((b) => b.priority === 0);
-  return {
-    name: resource.name,
-    description: OWNERSHIP_MARK.test(resource.description) ? "" : resource.description,
-    ...originOutputs(originGroupOf(resource)),
-    distributionDomain: resource.distribution_domain,
-    defaultBehavior: defaultBehaviorSchema.parse(main ? fields(main) : {}),
-    behaviors: behaviorsSchema.parse(
-      byPriority.filter((b) => b.priority !== 0).map((b) => ({ priority: b.priority, pathPattern: b.path_pattern, ...fields(b) })),
-    ),
-    customErrorResponses: errorResponsesSchema.parse(
+  const byPriority = resource.behaviors && [...resource.behaviors].sort((a, b) => a.priority - b.priority);
+  const main = byPriority?.find((b) => b.priority === 0);
+  const behaviors =
+    byPriority &&
+    behaviorsSchema.safeParse(byPriority.filter((b) => b.priority !== 0).map((b) => ({ priority: b.priority, pathPattern: b.path_pattern, ...fields(b) })));
+  const errorResponses =
+    resource.custom_error_responses &&
+    errorResponsesSchema.safeParse(
       resource.custom_error_responses.map((e) => ({
         errorCode: e.error_code,
         responsePagePath: e.response_page_path,
         responseCode: e.response_code,
         cacheTtlSeconds: e.cache_ttl_seconds,
       })),
-    ),
-    tokenAuth: resource.token_auth.enabled,
-    siteUrl: `https://${resource.distribution_domain}`,
-    originGroupId: resource.origin_group_id,
+    );
+  const description = resource.description ?? undefined;
+  const distributionDomain = distributionHost(resource.distribution_domain);
+  return present({
+    name: resource.name,
+    description: description === undefined ? undefined : OWNERSHIP_MARK.test(description) ? "" : description,
+    ...originOutputs(originGroupOf(resource)),
+    distributionDomain,
+    defaultBehavior: byPriority && defaultBehaviorSchema.parse(main ? fields(main) : {}),
+    behaviors: behaviors?.success ? behaviors.data : undefined,
+    customErrorResponses: errorResponses?.success ? errorResponses.data : undefined,
+    tokenAuth: resource.token_auth?.enabled,
+    siteUrl: distributionDomain && `https://${distributionDomain}`,
+    originGroupId: resource.origin_group_id ?? originGroupOf(resource)?.id,
     status: resource.status,
     createdAt: resource.created_at,
-  };
+  });
 }
 
 function originGroupBody(origin: { storageOrigin?: StorageOrigin; customOrigin?: CustomOrigin }): Record<string, unknown> {
@@ -352,7 +365,11 @@ function errorResponsesBody(list: ErrorResponse[]): unknown[] {
 /** Deep equality that ignores key order: values that crossed the engine's wire come back with sorted keys. */
 const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null);
 
-/** The `behaviors` actions that turn `current` into `wanted`, or undefined when they agree. */
+/**
+ * The `behaviors` actions that turn `current` into `wanted`, or undefined when they agree. When
+ * the API did not show its behaviors, the default one is updated and each other wanted one created
+ * (what a resource just created holds: POST takes no behaviors).
+ */
 function behaviorActions(current: PropertyMap, wanted: PropertyMap): unknown[] | undefined {
   const actions: unknown[] = [];
   if (!same(current.defaultBehavior, wanted.defaultBehavior)) {
@@ -375,7 +392,8 @@ function resourceChanges(current: PropertyMap, wanted: PropertyMap): Record<stri
   if (current.name !== wanted.name) body.name = wanted.name;
   if (current.description !== wanted.description) body.description = wanted.description;
   if (wanted.distributionDomain !== undefined && current.distributionDomain !== wanted.distributionDomain) {
-    body.distribution_domain = wanted.distributionDomain;
+    // As the documents' example sends it: the label (`my-site`), not the host name.
+    body.distribution_domain = distributionLabel(String(wanted.distributionDomain));
   }
   const behaviors = behaviorActions(current, wanted);
   if (behaviors) body.behaviors = behaviors;
@@ -387,15 +405,21 @@ function resourceChanges(current: PropertyMap, wanted: PropertyMap): Record<stri
 
 // ---- calls --------------------------------------------------------------------------------------
 
+/** The label of a distribution host name: `my-site.mamutecdn.com` → `my-site`. */
+function distributionLabel(host: string): string {
+  return host.endsWith(`.${DISTRIBUTION_SUFFIX}`) ? host.slice(0, -DISTRIBUTION_SUFFIX.length - 1) : host;
+}
+
 async function findByName(client: MamuteClient, name: string): Promise<ApiCdnResource | undefined> {
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse });
+  // Checked here whatever the server did with the list: a lookup adopts only the resource of this name.
   return all.find((resource) => resource.name === name);
 }
 
 /** `interrupted`: the advice for a create (interruptedAdvice), not for a rename. */
 function nameTaken(name: string, found: ApiCdnResource | undefined, interrupted = ""): Error {
   return new CreateConflictError(
-    `CDN resource name "${name}" is already taken${found ? ` by CDN resource ${found.id} (${found.distribution_domain})` : ""}. ` +
+    `CDN resource name "${name}" is already taken${found ? ` by CDN resource ${found.id}${found.distribution_domain ? ` (${distributionHost(found.distribution_domain)})` : ""}` : ""}. ` +
       `${interrupted}${conflictAdvice("CDN resource")} Otherwise choose another name, or omit name to get a generated one.`,
   );
 }
@@ -405,7 +429,7 @@ async function distributionTaken(client: MamuteClient, domain: string, reason: s
   const otherwise = `Otherwise choose another name for distributionDomain, or omit it to keep the generated r-<id>.${DISTRIBUTION_SUFFIX}.`;
   if (reason === "reserved") return new Error(`distributionDomain "${domain}" is reserved for generated names. ${otherwise}`);
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse }).catch(() => []);
-  const holder = all.find((resource) => resource.distribution_domain === domain);
+  const holder = all.find((resource) => distributionHost(resource.distribution_domain) === domain);
   return new CreateConflictError(
     `distributionDomain "${domain}" is already taken${holder ? ` by CDN resource ${holder.id} ("${holder.name}")` : " by a CDN resource"}. ` +
       `${holder ? `${conflictAdvice("CDN resource")} ` : ""}${otherwise}`,
@@ -413,7 +437,7 @@ async function distributionTaken(client: MamuteClient, domain: string, reason: s
 }
 
 async function ensureDistributionAvailable(client: MamuteClient, domain: string): Promise<void> {
-  const label = domain.slice(0, -DISTRIBUTION_SUFFIX.length - 1);
+  const label = distributionLabel(domain);
   const answer = await client.call({
     operation: `check whether distribution name "${label}" is free`,
     method: "GET",
@@ -426,18 +450,24 @@ async function ensureDistributionAvailable(client: MamuteClient, domain: string)
 
 async function putResource(client: MamuteClient, id: string, body: Record<string, unknown>): Promise<ApiCdnResource> {
   try {
-    return await client.call({
+    const answer = await client.call({
       operation: `update CDN resource ${id} (${Object.keys(body).join(", ")})`,
       method: "PUT",
       path: cdnResourcePath(id),
       body,
-      response: cdnResourceResponse,
+      response: z.unknown(),
     });
+    return await resourceAfter(client, id, answer);
   } catch (err) {
-    if (err instanceof MamuteApiError && err.isConflict && err.field === "distribution_domain") {
-      throw await distributionTaken(client, String(body.distribution_domain), "taken");
+    // Which of the two unique values a 409 is about: the field the API blamed, else its message,
+    // else the only one of them sent.
+    const about = (field: string, word: RegExp) =>
+      err instanceof MamuteApiError &&
+      (err.field === field || (err.field === undefined && (word.test(err.message) || Object.keys(body).filter((key) => key === "name" || key === "distribution_domain").join() === field)));
+    if (isConflict(err) && body.distribution_domain !== undefined && about("distribution_domain", /distribution/i)) {
+      throw await distributionTaken(client, distributionHost(String(body.distribution_domain)) ?? String(body.distribution_domain), "taken");
     }
-    if (err instanceof MamuteApiError && err.isConflict && err.field === "name") {
+    if (isConflict(err) && body.name !== undefined && about("name", /\bname\b/i)) {
       throw nameTaken(String(body.name), await findByName(client, String(body.name)).catch(() => undefined));
     }
     throw err;
@@ -445,29 +475,15 @@ async function putResource(client: MamuteClient, id: string, body: Record<string
 }
 
 async function setTokenAuth(client: MamuteClient, id: string, enabled: boolean): Promise<ApiCdnResource> {
-  return client.call({
+  const answer = await client.call({
     operation: `${enabled ? "enable" : "disable"} token auth of CDN resource ${id}`,
     method: "POST",
     // The reference documents enable without the /cdn prefix, and disable with it.
     path: enabled ? `/resource/${encodeURIComponent(id)}/token-auth/enable` : `${cdnResourcePath(id)}/token-auth/disable`,
-    response: cdnResourceResponse,
+    response: z.unknown(),
     retry: "safe",
   });
-}
-
-/** Waits until the resource is `deployed`; returns it as then read. */
-export async function waitDeployed(client: MamuteClient, id: string, name: string, timeoutMs: number): Promise<ApiCdnResource> {
-  return waitUntil({
-    what: `CDN resource ${id} (${name}) to be deployed`,
-    poll: async () => {
-      const found = await getCdnResource(client, id);
-      if (!found) throw new Error(`CDN resource ${id} (${name}) was deleted while waiting for it to be deployed`);
-      return found;
-    },
-    status: (resource) => resource.status,
-    done: (resource) => resource.status === "deployed",
-    timeoutMs,
-  });
+  return resourceAfter(client, id, answer);
 }
 
 /**
@@ -480,9 +496,24 @@ async function converge(
   wanted: PropertyMap,
   /** A distribution domain found free just before (by create): not asked again. */
   checkedDomain?: string,
+  /**
+   * What stands for a field the answer does not show: for a resource just made from `wanted`, what
+   * the POST sent (and the API's default for the rest); for an update, what state last knew.
+   */
+  known: { justCreated: true } | { state: PropertyMap } = { state: {} },
 ): Promise<ApiCdnResource> {
   const id = resource.id;
   const current = outputsOf(resource);
+  const fallback: PropertyMap =
+    "justCreated" in known
+      ? { storageOrigin: wanted.storageOrigin, customOrigin: wanted.customOrigin, tokenAuth: false, description: wanted.description, customErrorResponses: wanted.customErrorResponses }
+      : known.state;
+  if (current.storageOrigin === undefined && current.customOrigin === undefined) {
+    Object.assign(current, { storageOrigin: fallback.storageOrigin, customOrigin: fallback.customOrigin });
+  }
+  for (const key of ["tokenAuth", "description", "customErrorResponses", "defaultBehavior", "behaviors", "distributionDomain"]) {
+    current[key] ??= fallback[key];
+  }
   let latest = resource;
   if (wanted.originPathSwitched === true && wanted.storageOrigin && current.storageOrigin) {
     wanted = { ...wanted, storageOrigin: { ...(wanted.storageOrigin as StorageOrigin), originPath: (current.storageOrigin as StorageOrigin).originPath } };
@@ -491,24 +522,30 @@ async function converge(
   let originChanged = false;
   const originKey = wanted.storageOrigin ? "storageOrigin" : "customOrigin";
   if (!same(current[originKey], wanted[originKey])) {
+    if (current.originGroupId === undefined) {
+      throw new Error(
+        `cannot update the origin of CDN resource ${id}: the API's answer does not show its origin group's id (origin_group_id), ` +
+          "which the route that changes an origin needs. Change the origin in the dashboard, or report this answer.",
+      );
+    }
     await client.call({
       operation: `update origin group ${current.originGroupId} of CDN resource ${id}`,
       method: "PUT",
       path: `/cdn/origin-group/${encodeURIComponent(String(current.originGroupId))}`,
       body: originGroupBody(wanted),
-      response: originGroupResponse,
+      response: z.unknown(), // nothing in it is needed
     });
     originChanged = true;
   }
   const body = resourceChanges(current, wanted);
-  if (body.distribution_domain !== undefined && body.distribution_domain !== checkedDomain) {
-    await ensureDistributionAvailable(client, String(body.distribution_domain));
+  if (body.distribution_domain !== undefined && wanted.distributionDomain !== checkedDomain) {
+    await ensureDistributionAvailable(client, String(wanted.distributionDomain));
   }
   if (Object.keys(body).length) latest = await putResource(client, id, body);
   if (current.tokenAuth !== wanted.tokenAuth) latest = await setTokenAuth(client, id, wanted.tokenAuth === true);
   // A change that affects serving answers `in_progress`; one that does not (a new description) keeps the status.
-  if (!originChanged && latest.status === "deployed") return latest;
-  return waitDeployed(client, id, latest.name, durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
+  if (!originChanged && dialectOf(client).statusKind(latest.status) === "ready") return latest;
+  return waitDeployed(client, id, latest.name ?? (wanted.name as string | undefined), durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
 }
 
 // ---- definition ---------------------------------------------------------------------------------
@@ -642,7 +679,8 @@ export const cdnResource: ResourceDefinition = {
     // Omitted means "whatever the API gave": no change to make.
     distributionDomain: (old, next) => next === undefined || next === null || old === next,
     // A resource whose deployment was not seen to finish is updated (waited for) by the next up.
-    deployTimeout: (old, next, olds) => old === next && (olds.status === undefined || olds.status === "deployed"),
+    // Pure (diff has no client): the default dialect's words decide.
+    deployTimeout: (old, next, olds) => old === next && (olds.status === undefined || statusKindOf(String(olds.status)) === "ready"),
   },
 
   replaces(olds, news) {
@@ -673,7 +711,7 @@ export const cdnResource: ResourceDefinition = {
         await ensureDistributionAvailable(client, domain);
       } catch (err) {
         const earlier = err instanceof CreateConflictError ? await findByName(client, name).catch(() => undefined) : undefined;
-        if (!earlier || !marked(earlier) || earlier.distribution_domain !== domain) throw err;
+        if (!earlier || !marked(earlier) || distributionHost(earlier.distribution_domain) !== domain) throw err;
       }
     }
 
@@ -712,7 +750,7 @@ export const cdnResource: ResourceDefinition = {
 
     let latest = created;
     try {
-      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined);
+      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined, { justCreated: true });
     } catch (err) {
       // The resource exists: keep it in state with what the API last said, and let the next up finish.
       const detail = err instanceof Error ? err.message : String(err);
@@ -746,7 +784,7 @@ export const cdnResource: ResourceDefinition = {
     find: (ctx, args) => idOrKey("CdnResource", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
   },
 
-  async update(ctx, id, _olds, news) {
+  async update(ctx, id, olds, news) {
     const client = ctx.client();
     // From what the API says now, not from state: an earlier run may have stopped half-way.
     const current = await getCdnResource(client, id);
@@ -754,7 +792,7 @@ export const cdnResource: ResourceDefinition = {
       throw new Error(`CDN resource ${id} no longer exists: run \`pulumi refresh\` to drop it from the stack; the next \`pulumi up\` creates a new one.`);
     }
     try {
-      return outputsOf(await converge(client, current, news));
+      return outputsOf(await converge(client, current, news, undefined, { state: olds }));
     } catch (err) {
       if (err instanceof WaitTimeoutError) {
         err.message += ". The change was made; the next `pulumi up` waits again";
@@ -767,7 +805,7 @@ export const cdnResource: ResourceDefinition = {
     try {
       await ctx.client().call({ operation: `delete CDN resource "${state.name}" (${id})`, method: "DELETE", path: cdnResourcePath(id) });
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return;
+      if (isNotFound(err)) return;
       throw err;
     }
   },

@@ -4,7 +4,7 @@
 // certificate, created before the old one is deleted, and that delete waits while custom domains
 // still use the old one (see ssl.ts).
 import { z } from "zod";
-import { isUnknown, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { canonicalZoneDomain } from "./dns";
 import {
   certificateFactOutputs,
@@ -52,18 +52,20 @@ function sameNames(a: unknown, b: unknown): boolean {
   return set(a) === set(b);
 }
 
-function validationRecordsOf(cert: ApiCertificate): PropertyMap[] {
-  return cert.validation_records.map((record) => ({
-    domainName: record.domain_name,
-    name: record.name,
-    type: record.type,
-    value: record.value,
-    status: record.status,
-  }));
+function validationRecordsOf(cert: ApiCertificate): PropertyMap[] | undefined {
+  return cert.validation_records?.map((record) =>
+    present({
+      domainName: record.domain_name,
+      name: record.name,
+      type: record.type?.toUpperCase(),
+      value: record.value,
+      status: record.status,
+    }),
+  );
 }
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
-  return { validationRecords: validationRecordsOf(cert), ...certificateFacts(cert) };
+  return { ...present({ validationRecords: validationRecordsOf(cert) }), ...certificateFacts(cert) };
 }
 
 export const certificate: ResourceDefinition = {
@@ -131,7 +133,7 @@ export const certificate: ResourceDefinition = {
     if (!found) return undefined;
     // An import knows only the id: the names come from the API. A refresh keeps the program's.
     const imported = state.domainName === undefined;
-    return { ...outputsOf(found), ...(imported ? { domainName: found.domain_name, subjectAlternativeNames: found.subject_alternative_names } : {}) };
+    return { ...outputsOf(found), ...(imported ? present({ domainName: found.domain_name, subjectAlternativeNames: found.subject_alternative_names }) : {}) };
   },
 
   lookup: {

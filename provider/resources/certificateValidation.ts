@@ -4,25 +4,27 @@
 // that finds the certificate no longer issued (deleted, expired) drops it for the same reason.
 import { z } from "zod";
 import { parentIdSchema } from "../childId";
-import type { PropertyMap, ResourceDefinition } from "../resource";
+import { dialectOf } from "../client";
+import { normalStatus } from "../client/dialect";
+import { present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
-import { ISSUED, readCertificate, type ApiCertificate } from "./ssl";
+import { isIssued, readCertificate, type ApiCertificate } from "./ssl";
 
 const DEFAULT_TIMEOUT = "1h";
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
-  return {
+  return present({
     status: cert.status,
     domainName: cert.domain_name,
     subjectAlternativeNames: cert.subject_alternative_names,
     notAfter: cert.not_after ?? undefined,
     fingerprint: cert.fingerprint_sha256 ?? undefined,
-  };
+  });
 }
 
 /** `CNAME _ab….www.example.com. → _cd….validation.mamutecdn.com. (www.example.com)`, for each record not validated. */
 function missingRecords(cert: ApiCertificate): string {
-  return cert.validation_records
+  return (cert.validation_records ?? [])
     .filter((record) => record.status !== "validated")
     .map((record) => `${record.type} ${record.name} → ${record.value} (for ${record.domain_name})`)
     .join("; ");
@@ -72,9 +74,16 @@ export const certificateValidation: ResourceDefinition = {
           return cert;
         },
         status: (cert) => cert.status,
-        done: (cert) => cert.status === ISSUED,
-        failed: (cert) =>
-          cert.status === "expired" ? "it has expired; request a new certificate (replace the Certificate)" : undefined,
+        done: (cert) => isIssued(client, cert),
+        // Any failure word (failed, validation_timed_out, revoked, expired, …) ends the wait at once.
+        failed: (cert) => {
+          if (dialectOf(client).statusKind(cert.status) !== "failed") return undefined;
+          const what = normalStatus(cert.status) === "expired" ? "it has expired" : `the API reports "${cert.status}", so it will never be issued`;
+          return (
+            `${what}; request a new certificate (replace the Certificate, e.g. \`pulumi up --replace <its URN>\`) and create its ` +
+            "validation records in DNS before the API's validation deadline"
+          );
+        },
         detail: (cert) => {
           const missing = missingRecords(cert);
           return missing ? `validation records still missing: ${missing}` : undefined;
@@ -93,10 +102,11 @@ export const certificateValidation: ResourceDefinition = {
   },
 
   async read(ctx, id) {
-    const cert = await readCertificate(ctx.client(), id);
+    const client = ctx.client();
+    const cert = await readCertificate(client, id);
     // No longer issued: gone from state, so the next `up` waits for it again.
     // The id is the certificate's: an import (which knows only the id) learns its input from it.
-    return cert?.status === ISSUED ? { certificateId: id, ...outputsOf(cert) } : undefined;
+    return cert && isIssued(client, cert) ? { certificateId: id, ...outputsOf(cert) } : undefined;
   },
 
   // Only the timeout changes in place, and it matters only while creating.

@@ -15,10 +15,10 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { isNotFound, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
-import { isUnknown, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import {
   DEFAULT_TTL,
   MAX_VALUES,
@@ -68,15 +68,17 @@ const PRIORITY_RULE =
   `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
 const prioritySchema = z.int({ error: PRIORITY_RULE }).min(0, PRIORITY_RULE).max(PRIORITY_MAX, PRIORITY_RULE);
 
+// Read by need: the id is what a record is known by, its name and type what a lookup finds it by;
+// values and TTL are copied to outputs when the API says them (else the inputs stand).
 export const recordResponse = z.object({
   id: z.string(),
-  zone_id: z.string(),
-  name: z.string(),
-  type: z.string(),
-  values: z.array(z.string()),
-  ttl: z.number().int(),
+  zone_id: z.string().optional(),
+  name: z.string().optional(),
+  type: z.string().optional(),
+  values: z.array(z.string()).optional(),
+  ttl: z.number().int().optional(),
   managed: z.boolean().optional(),
-  created_at: z.string(),
+  created_at: z.string().optional(),
 });
 type ApiRecord = z.infer<typeof recordResponse>;
 
@@ -116,36 +118,46 @@ function keptName(userName: unknown, apiName: string, zoneDomain: string): strin
 }
 
 function outputsOf(record: ApiRecord, userName: unknown, zoneDomain: string): PropertyMap {
-  return {
+  // The API's name, absolute, whichever way it spells it; unsaid, the name the user gave.
+  const apiName = record.name !== undefined ? recordFqdn(record.name, zoneDomain) : undefined;
+  const fqdn = apiName ?? (typeof userName === "string" ? recordFqdn(userName, zoneDomain) : undefined);
+  return present({
     zoneId: record.zone_id,
-    name: keptName(userName, record.name, zoneDomain),
-    type: record.type,
+    name: apiName === undefined ? undefined : keptName(userName, apiName, zoneDomain),
+    type: record.type?.toUpperCase(),
     // Sorted as check sorts them, whatever order an API answers in.
-    values: [...record.values].sort(),
+    values: record.values && [...record.values].sort(),
     ttl: record.ttl,
-    fqdn: withoutTrailingDot(record.name),
+    fqdn: fqdn && withoutTrailingDot(fqdn),
     recordId: record.id,
     __zoneDomain: zoneDomain,
-  };
+  });
 }
 
-function isNotFound(err: unknown): err is MamuteApiError {
-  return err instanceof MamuteApiError && err.isNotFound;
+/** Whether a listed record is the one of this name and type: checked here, whatever filter the server applied. */
+function holdsKey(record: ApiRecord, fqdn: string, type: string | undefined, zoneDomain: string): boolean {
+  if (record.name === undefined || recordFqdn(record.name, zoneDomain) !== fqdn) return false;
+  return type === undefined || record.type?.toUpperCase() === type;
 }
 
 async function readZoneDomain(client: MamuteClient, zoneId: string): Promise<string | undefined> {
-  const zone = await client.find({ operation: `read DNS zone ${zoneId}`, method: "GET", path: zonePath(zoneId), response: zoneResponse });
-  return zone?.domain;
+  // A record's name is resolved in its zone's domain: here the domain is needed, not optional.
+  const zone = await client.find({ operation: `read DNS zone ${zoneId}`, method: "GET", path: zonePath(zoneId), response: zoneResponse.extend({ domain: z.string() }) });
+  return zone?.domain.toLowerCase().replace(/\.$/, "");
 }
 
-/** Records already at a name (any type), for the conflict message. */
-function listAtName(client: MamuteClient, zoneId: string, fqdn: string): Promise<ApiRecord[]> {
-  return client.listAll({
+/**
+ * Records at a name (any type). The `name` filter is not documented: a server may ignore it and
+ * answer the whole zone, so the name is checked here on every record.
+ */
+async function listAtName(client: MamuteClient, zoneId: string, fqdn: string, zoneDomain: string): Promise<ApiRecord[]> {
+  const listed = await client.listAll({
     operation: `list DNS records named ${fqdn} in zone ${zoneId}`,
     path: recordsPath(zoneId),
     query: { name: fqdn },
     item: recordResponse,
   });
+  return listed.filter((record) => holdsKey(record, fqdn, undefined, zoneDomain));
 }
 
 function conflictError(
@@ -172,10 +184,10 @@ function conflictError(
         `${interrupted} ${conflictAdvice("record")} Otherwise choose another name or type.`,
     );
   }
-  const other = atName.find((record) => record.type === "CNAME" || type === "CNAME");
+  const other = atName.find((record) => record.type?.toUpperCase() === "CNAME" || type === "CNAME");
   if (other) {
     return new CreateConflictError(
-      `${where} already has ${aRecordOf(other.type)} (${other.id}), and a CNAME cannot share its name with any other record. ` +
+      `${where} already has ${aRecordOf(other.type?.toUpperCase() ?? "other")} (${other.id}), and a CNAME cannot share its name with any other record. ` +
         `${conflictAdvice("record")} Otherwise choose another name for this one.`,
     );
   }
@@ -379,8 +391,8 @@ export const dnsRecord: ResourceDefinition = {
           response: recordResponse,
         }),
       lookup: async () => {
-        atName = await listAtName(client, zoneId, fqdn);
-        return atName.filter((record) => record.type === type);
+        atName = await listAtName(client, zoneId, fqdn, zoneDomain);
+        return atName.filter((record) => holdsKey(record, fqdn, type, zoneDomain));
       },
       createdAt: (found) => found.created_at,
       conflict: (found, cause) => conflictError(client, zoneId, type, fqdn, found, atName, cause),
@@ -392,12 +404,12 @@ export const dnsRecord: ResourceDefinition = {
     const { zoneId, fqdn, type, zoneDomain } = trace.key;
     let atName: ApiRecord[];
     try {
-      atName = await listAtName(ctx.client(), zoneId, fqdn);
+      atName = await listAtName(ctx.client(), zoneId, fqdn, zoneDomain);
     } catch (err) {
       if (isNotFound(err)) return undefined; // the zone is gone, and the record with it
       throw err;
     }
-    const found = atName.find((record) => record.type === type && madeWithin(trace, record.created_at));
+    const found = atName.find((record) => holdsKey(record, fqdn, type, zoneDomain) && madeWithin(trace, record.created_at));
     return found && { id: recordId(zoneId, found.id), outs: outputsOf(found, state.name, zoneDomain) };
   },
 
@@ -458,7 +470,7 @@ export const dnsRecord: ResourceDefinition = {
       const zoneDomain = await readZoneDomain(client, zoneId);
       if (zoneDomain === undefined) throw new Error(`getDnsRecord: DNS zone ${zoneId} does not exist`);
       const fqdn = recordFqdn(String(args.name), zoneDomain);
-      const found = (await listAtName(client, zoneId, fqdn)).find((record) => record.type === args.type);
+      const found = (await listAtName(client, zoneId, fqdn, zoneDomain)).find((record) => holdsKey(record, fqdn, String(args.type), zoneDomain));
       if (!found) throw new Error(`getDnsRecord: zone ${zoneDomain} has no ${args.type} record named ${withoutTrailingDot(fqdn)}`);
       return recordId(zoneId, found.id);
     },

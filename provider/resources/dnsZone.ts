@@ -4,11 +4,11 @@
 // (the stack's own DnsRecords depend on the zone and are deleted before it).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { isNotFound, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
-import type { PropertyMap, ResourceDefinition } from "../resource";
+import { present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { canonicalZoneDomain } from "./dns";
 
 const domainSchema = z.string().transform((raw, ctx) => {
@@ -20,27 +20,42 @@ const domainSchema = z.string().transform((raw, ctx) => {
   return result.domain;
 });
 
+// Read by need: the id is what a zone is known by, the domain what a lookup finds it by (and what a
+// record's name is resolved in); the rest is copied to outputs when the API says it.
 export const zoneResponse = z.object({
   id: z.string(),
-  domain: z.string(),
-  status: z.string(),
-  nameservers: z.array(z.string()),
-  created_at: z.string(),
+  domain: z.string().optional(),
+  status: z.string().optional(),
+  nameservers: z.array(z.string()).optional(),
+  created_at: z.string().optional(),
 });
 type ApiZone = z.infer<typeof zoneResponse>;
 
-const zoneRecord = z.object({ id: z.string(), name: z.string(), type: z.string(), managed: z.boolean() });
-const zoneWithRecords = zoneResponse.extend({ records: z.array(zoneRecord) });
+const zoneRecord = z.object({ id: z.string(), name: z.string().optional(), type: z.string().optional(), managed: z.boolean().optional() });
+type ZoneRecord = z.infer<typeof zoneRecord>;
+const zoneWithRecords = zoneResponse.extend({ records: z.array(zoneRecord).optional() });
+
+/**
+ * A record the API made itself (the apex NS set): marked `managed`, or, where the API does not
+ * mark them, the NS records at the apex, which a DnsRecord can never declare.
+ */
+function isZonesOwn(record: ZoneRecord, domain: string): boolean {
+  if (record.managed !== undefined) return record.managed;
+  const name = (record.name ?? "").toLowerCase().replace(/\.$/, "");
+  return record.type?.toUpperCase() === "NS" && (name === "@" || name === "" || name === domain);
+}
 
 export const zonePath = (id: string) => `/dns/zones/${encodeURIComponent(id)}`;
 
 function outputsOf(zone: ApiZone): PropertyMap {
-  return { domain: zone.domain, nameservers: zone.nameservers, status: zone.status, createdAt: zone.created_at };
+  // In the form check gives the input (lower case, no final dot), however the API spells it: no diff.
+  return present({ domain: zone.domain?.toLowerCase().replace(/\.$/, ""), nameservers: zone.nameservers, status: zone.status, createdAt: zone.created_at });
 }
 
 async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZone | undefined> {
   const zones = await client.listAll({ operation: "list DNS zones", path: "/dns/zones", item: zoneResponse });
-  return zones.find((zone) => zone.domain === domain);
+  // Checked here whatever the server did with the list: a lookup adopts only the zone of this domain.
+  return zones.find((zone) => zone.domain !== undefined && zone.domain.toLowerCase().replace(/\.$/, "") === domain);
 }
 
 function domainTaken(client: MamuteClient, domain: string, found: ApiZone | undefined): Error {
@@ -74,9 +89,9 @@ export const dnsZone: ResourceDefinition = {
     },
   },
   outputs: {
-    nameservers: { description: "The zone's nameservers: set them at the domain's registrar.", schema: z.array(z.string()) },
-    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string() },
-    createdAt: { description: "When the zone was created (ISO 8601).", schema: z.string() },
+    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false },
+    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false },
+    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
   },
 
   async create(ctx, inputs) {
@@ -130,14 +145,21 @@ export const dnsZone: ResourceDefinition = {
     if (state.forceDestroy !== true) {
       const zone = await client.find({ operation: `read ${label}`, method: "GET", path: zonePath(id), response: zoneWithRecords });
       if (zone === undefined) return; // already gone
+      // The documents say a zone's details include its records; where they do not, they are listed.
+      const records =
+        zone.records ??
+        (await client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }).catch((err) => {
+          if (isNotFound(err)) return [];
+          throw err;
+        }));
       // The apex NS record is the API's own; everything else was made by someone.
-      const foreign = zone.records.filter((record) => !record.managed);
+      const foreign = records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
       if (foreign.length > 0) {
         const example = foreign[0];
         const count = foreign.length;
         throw new Error(
           `${label} still holds ${count} record${count === 1 ? "" : "s"} not managed by this stack ` +
-            `(e.g. ${example.type} ${example.name.replace(/\.$/, "")}, ${example.id}) and forceDestroy is false, so it was not ` +
+            `(e.g. ${example.type ?? "record"} ${(example.name ?? "").replace(/\.$/, "")}, ${example.id}) and forceDestroy is false, so it was not ` +
             "deleted and none of its records were touched. To delete the zone with its records, set forceDestroy: true and run " +
             "`pulumi up` before destroying; or delete those records first.",
         );
@@ -146,7 +168,7 @@ export const dnsZone: ResourceDefinition = {
     try {
       await client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) });
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return;
+      if (isNotFound(err)) return;
       throw err;
     }
   },

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AutoNaming } from "../naming";
 import { registerSecret } from "../redact";
-import { isUnknown, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, fingerprintOf, keyMatchesCertificate, type Outcome } from "./pem";
 import {
   certificateFactOutputs,
@@ -36,7 +36,7 @@ function known(value: unknown): value is string {
 }
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
-  return { domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names, ...certificateFacts(cert) };
+  return { ...present({ domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names }), ...certificateFacts(cert) };
 }
 
 function markOf(naming: AutoNaming | undefined, certificate: string, chain: unknown): string | undefined {

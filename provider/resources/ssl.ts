@@ -4,43 +4,52 @@
 // new certificate before the engine deletes the old one, and the CDN may take a while to let go).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isConflict, isNotFound, type MamuteClient } from "../client";
 import { pendingAmong } from "../pending";
 import { statusLine } from "../progress";
-import type { Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import { cleared, present, type Context, type InputProperty, type OutputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
 
 const validationRecordResponse = z.object({
-  domain_name: z.string(),
+  domain_name: z.string().optional(),
   name: z.string(),
   type: z.string(),
   value: z.string(),
-  status: z.string(),
+  status: z.string().optional(),
 });
 
-const certificateUser = z.object({ resource_id: z.string(), custom_domain_id: z.string(), domain_name: z.string() });
+const certificateUser = z.object({ resource_id: z.string().optional(), custom_domain_id: z.string().optional(), domain_name: z.string().optional() });
 
+/** Unreadable counts as unsaid (see cdn.ts). */
+const unsaid = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
+
+// Read by need: the id, and the status a validation waits on; the names (and an import's
+// fingerprint, and the mark in its tags) are what a lost answer's certificate is found by, and
+// each missing one only makes that lookup find less. Everything else is copied when said.
 const certificateResponse = z.object({
   id: z.string(),
-  domain_name: z.string(),
-  subject_alternative_names: z.array(z.string()),
-  type: z.string(),
   status: z.string(),
-  validation_records: z.array(validationRecordResponse),
-  issuer: z.string().nullable(),
-  serial_number: z.string().nullable(),
-  not_before: z.string().nullable(),
-  not_after: z.string().nullable(),
-  fingerprint_sha256: z.string().nullable(),
-  in_use_by: z.array(certificateUser),
-  issued_at: z.string().nullable(),
-  created_at: z.string(),
+  domain_name: z.string().optional(),
+  subject_alternative_names: unsaid(z.array(z.string())),
+  type: z.string().optional(),
+  validation_records: unsaid(z.array(validationRecordResponse)),
+  issuer: z.string().nullish(),
+  serial_number: z.string().nullish(),
+  not_before: z.string().nullish(),
+  not_after: z.string().nullish(),
+  fingerprint_sha256: z.string().nullish(),
+  in_use_by: unsaid(z.array(certificateUser)),
+  issued_at: z.string().nullish(),
+  created_at: z.string().optional(),
   // Only an imported certificate has them; the provider's ownership mark is one (createCertificate).
-  tags: z.array(z.object({ key: z.string(), value: z.string() })).default([]),
+  tags: z.array(z.object({ key: z.string(), value: z.string() })).catch([]).default([]),
 });
 export type ApiCertificate = z.infer<typeof certificateResponse>;
 
-export const ISSUED = "issued";
+/** Whether the certificate is issued: a ready word of the dialect (`issued`). */
+export function isIssued(client: MamuteClient, cert: ApiCertificate): boolean {
+  return dialectOf(client).statusKind(cert.status) === "ready";
+}
 
 const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
 
@@ -54,16 +63,17 @@ function listCertificates(client: MamuteClient): Promise<ApiCertificate[]> {
 
 /** The certificate's own facts; absent until a requested certificate is issued. */
 export function certificateFacts(cert: ApiCertificate): PropertyMap {
-  return {
-    status: cert.status,
-    issuer: cert.issuer ?? undefined,
-    serialNumber: cert.serial_number ?? undefined,
-    notBefore: cert.not_before ?? undefined,
-    notAfter: cert.not_after ?? undefined,
-    fingerprint: cert.fingerprint_sha256 ?? undefined,
-    issuedAt: cert.issued_at ?? undefined,
-    createdAt: cert.created_at,
+  const facts = {
+    issuer: cert.issuer,
+    serialNumber: cert.serial_number,
+    notBefore: cert.not_before,
+    notAfter: cert.not_after,
+    fingerprint: cert.fingerprint_sha256,
+    issuedAt: cert.issued_at,
   };
+  // null: not there (yet); absent from the answer: unsaid, state keeps its own.
+  const said = Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, value ?? undefined]));
+  return { ...cleared(facts), ...present({ status: cert.status, ...said, createdAt: cert.created_at }) };
 }
 
 export const certificateFactOutputs = {
@@ -81,12 +91,12 @@ export const certificateFactOutputs = {
     required: false,
   },
   issuedAt: { description: "When the certificate was issued or imported (ISO 8601).", schema: z.string(), required: false },
-  createdAt: { description: "When the certificate was created (ISO 8601).", schema: z.string() },
+  createdAt: { description: "When the certificate was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
 } satisfies Record<string, OutputProperty>;
 
 /** `www.example.com (CDN resource cdn_1, custom domain cd_2)`, joined. */
 function describeUsers(cert: ApiCertificate): string {
-  return cert.in_use_by
+  return (cert.in_use_by ?? [])
     .map((user) => `${user.domain_name} (CDN resource ${user.resource_id}, custom domain ${user.custom_domain_id})`)
     .join(", ");
 }
@@ -118,11 +128,11 @@ async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, l
           await client.call({ operation: `delete ${label}`, method: "DELETE", path: certificatePath(id) });
           return "deleted";
         } catch (err) {
-          if (err instanceof MamuteApiError && err.isNotFound) return "deleted";
-          if (!(err instanceof MamuteApiError && err.isConflict)) throw err;
+          if (isNotFound(err)) return "deleted";
+          if (!isConflict(err)) throw err;
           lastSeen = await readCertificate(client, id);
           if (lastSeen === undefined) return "deleted";
-          return lastSeen.in_use_by.length ? `in use by ${describeUsers(lastSeen)}` : `refused: ${err.message}`;
+          return lastSeen.in_use_by?.length ? `in use by ${describeUsers(lastSeen)}` : `refused: ${err.message}`;
         }
       },
       status: (outcome) => outcome,
@@ -131,7 +141,7 @@ async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, l
     });
   } catch (err) {
     if (!(err instanceof WaitTimeoutError)) throw err;
-    const inUse = lastSeen?.in_use_by.length ? lastSeen : undefined;
+    const inUse = lastSeen?.in_use_by?.length ? lastSeen : undefined;
     throw new Error(
       `cannot delete ${label}: after ${formatDuration(err.elapsedMs)} ` +
         (inUse
@@ -155,12 +165,20 @@ export function namesKey(names: readonly string[]): string {
   return [...new Set(names)].sort().join(",");
 }
 
+/**
+ * Whether a listed certificate holds the key a create looks for: checked here on every name,
+ * whatever the server did with the list. A type the API does not say does not rule one out.
+ */
 function matchesKey(cert: ApiCertificate, key: Record<string, string>): boolean {
-  if (key.type === "imported") return cert.type === "imported" && cert.fingerprint_sha256 === key.fingerprint;
+  const lower = (name: string) => name.toLowerCase().replace(/\.$/, "");
+  if (key.type === "imported") {
+    return (cert.type ?? "imported") === "imported" && cert.fingerprint_sha256?.toUpperCase() === key.fingerprint.toUpperCase();
+  }
   return (
-    cert.type === "requested" &&
-    cert.domain_name === key.domainName &&
-    namesKey(cert.subject_alternative_names) === key.subjectAlternativeNames
+    (cert.type ?? "requested") === "requested" &&
+    cert.domain_name !== undefined &&
+    lower(cert.domain_name) === key.domainName &&
+    namesKey((cert.subject_alternative_names ?? []).map(lower).filter((name) => name !== key.domainName)) === key.subjectAlternativeNames
   );
 }
 
@@ -185,11 +203,14 @@ export async function createCertificate(
 ): Promise<ApiCertificate> {
   const { operation, mark } = request;
   const key: Record<string, string> = { ...request.key };
-  const matching = async () => (await listCertificates(client)).filter((cert) => matchesKey(cert, key));
+  const carriesMark = (cert: ApiCertificate) => mark !== undefined && cert.tags.some((tag) => tag.key === MARK_TAG && tag.value === mark);
+  // An answer that does not show the fingerprint cannot be matched by it: this create's mark stands in.
+  const matching = async () =>
+    (await listCertificates(client)).filter((cert) => matchesKey(cert, key) || (cert.fingerprint_sha256 == null && carriesMark(cert)));
   const listed = await matching();
   // A certificate carrying this create's mark was made by an earlier attempt of this very create,
   // interrupted before the engine heard of it (a certificate has no unique key: no 409 would say so).
-  const earlier = mark === undefined ? [] : listed.filter((cert) => !claimed.has(cert.id) && cert.tags.some((tag) => tag.key === MARK_TAG && tag.value === mark));
+  const earlier = listed.filter((cert) => !claimed.has(cert.id) && carriesMark(cert));
   if (earlier.length === 1) {
     statusLine(
       `${request.what} already exists (${earlier[0].id}, created ${earlier[0].created_at}) with the mark of this resource: an ` +

@@ -2,7 +2,14 @@
 // as few calls as the API allows. `POST /cdn/resource/{id}/purge/url` takes `urls`; the reference
 // gives no limit per call, so batches stay at a size CDNs commonly accept, and a change too large
 // for a handful of calls (a first deploy of a big site) becomes one `purge/all`.
-import type { MamuteClient } from "../client";
+//
+// The reference names `urls` (array) and no form for its items: an API may take only absolute URLs
+// or only paths. A batch refused with a 400/422 that blames `urls` is sent again in the other form
+// (paths become URLs on the resource's distribution domain; URLs become their paths), which is kept
+// for the process; refused that way too, the change is purged with one `purge/all`, which always
+// purges at least what changed.
+import { isNotFound, MamuteApiError, type MamuteClient } from "../client";
+import { cdnResourceResponse, distributionHost } from "../resources/cdn";
 
 /** Paths per `purge/url` call. */
 export const PURGE_URLS_PER_CALL = 100;
@@ -65,12 +72,42 @@ export function purgeRequests(paths: readonly string[]): PurgeRequest[] {
   return requests;
 }
 
+/** The URL form an endpoint was found to take, when it refused the one purgePaths gives. */
+const urlFormByEndpoint = new Map<string, "absolute" | "path">();
+
+const ABSOLUTE = /^https?:\/\/[^/]+/;
+
+/** Whether a refusal is about the form of `urls` (not a purge the API cannot do at all). */
+function refusesUrlForm(err: unknown): boolean {
+  return (
+    err instanceof MamuteApiError &&
+    (err.status === 400 || err.status === 422) &&
+    (err.field?.startsWith("urls") === true || (err.field === undefined && /\burls?\b/i.test(err.message)))
+  );
+}
+
+/** `urls` in the given form: paths on the resource's distribution host, or the paths of URLs. */
+function inForm(urls: readonly string[], form: "absolute" | "path", host: string | undefined): string[] | undefined {
+  if (form === "path") return urls.map((url) => url.replace(ABSOLUTE, "") || "/");
+  if (host === undefined) return undefined;
+  return urls.map((url) => (ABSOLUTE.test(url) ? url : `https://${host}${url}`));
+}
+
+async function distributionHostOf(client: MamuteClient, resourceId: string): Promise<string | undefined> {
+  const resource = await client
+    .find({ operation: `read CDN resource ${resourceId}`, method: "GET", path: `/cdn/resource/${encodeURIComponent(resourceId)}`, response: cdnResourceResponse })
+    .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  return distributionHost(resource?.distribution_domain);
+}
+
 /** Purges what serves these keys on a CDN resource. Returns the requests made. */
 export async function purgeKeys(client: MamuteClient, resourceId: string, keys: readonly string[], served?: ServedAt): Promise<PurgeRequest[]> {
   const requests = purgeRequests(purgePaths(keys, served));
   const base = `/cdn/resource/${encodeURIComponent(resourceId)}/purge`;
-  for (const request of requests) {
-    await client.call({
+  const endpoint = client.config?.endpoint ?? "";
+  let host: string | undefined;
+  const send = (request: PurgeRequest) =>
+    client.call({
       operation:
         request.kind === "all" ? `purge all of CDN resource ${resourceId}` : `purge ${request.urls.length} path(s) on CDN resource ${resourceId}`,
       method: "POST",
@@ -79,6 +116,42 @@ export async function purgeKeys(client: MamuteClient, resourceId: string, keys: 
       // Purging twice is purging once.
       retry: "safe",
     });
+  const made: PurgeRequest[] = [];
+  for (const planned of requests) {
+    let request = planned;
+    const learned = urlFormByEndpoint.get(endpoint);
+    if (request.kind === "url" && learned) {
+      if (learned === "absolute") host ??= await distributionHostOf(client, resourceId);
+      const urls = inForm(request.urls, learned, host);
+      if (urls) request = { kind: "url", urls };
+    }
+    try {
+      await send(request);
+      made.push(request);
+      continue;
+    } catch (err) {
+      if (request.kind !== "url" || !refusesUrlForm(err)) throw err;
+    }
+    // Refused for the form of its URLs: the other form once, then everything.
+    const other = ABSOLUTE.test(request.urls[0] ?? "") ? "path" : "absolute";
+    if (other === "absolute") host ??= await distributionHostOf(client, resourceId);
+    const urls = inForm(request.urls, other, host);
+    if (urls) {
+      try {
+        const retried: PurgeRequest = { kind: "url", urls };
+        await send(retried);
+        urlFormByEndpoint.set(endpoint, other);
+        made.push(retried);
+        continue;
+      } catch (err) {
+        if (!refusesUrlForm(err)) throw err;
+      }
+    }
+    const all: PurgeRequest = { kind: "all" };
+    await send(all);
+    made.push(all);
+    // One purge of everything covers the batches still to come.
+    return made;
   }
-  return requests;
+  return made;
 }

@@ -8,8 +8,8 @@
 // Pure planning lives here beside the S3 and CDN steps so SyncedFolder's module stays as it is.
 import { createHash } from "node:crypto";
 import type { MamuteClient } from "../client";
-import { getCdnResource, originGroupResponse } from "../resources/cdn";
-import { waitDeployed } from "../resources/cdnResource";
+import { z } from "zod";
+import { getCdnResource, originGroupIdOf, originGroupOf, waitDeployed } from "../resources/cdn";
 import type { StoredObject, SyncBucket } from "./bucket";
 import { isMultipart, parseEntry, parseHeaders, type FileEntry, type ObjectHeaders } from "./manifest";
 import { forEachLimit } from "./pool";
@@ -161,14 +161,21 @@ export async function switchOrigin(client: MamuteClient, options: SwitchOptions)
   if (!resource) {
     throw new Error(`CDN resource ${options.cdnResourceId} does not exist: cdnResourceId takes a CdnResource's id`);
   }
-  const group = resource.origin_groups.find((g) => g.id === resource.origin_group_id) ?? resource.origin_groups[0];
+  const group = originGroupOf(resource);
+  // Unsaid, the path is set anyway: setting it twice is the same as once.
   if (group?.origin_path !== options.originPath) {
+    const groupId = originGroupIdOf(resource);
+    if (groupId === undefined) {
+      throw new Error(
+        `cannot point CDN resource ${options.cdnResourceId} at ${options.originPath}: the API's answer does not show its origin group's id (origin_group_id)`,
+      );
+    }
     await client.call({
       operation: `point CDN resource ${options.cdnResourceId} at ${options.originPath}`,
       method: "PUT",
-      path: `/cdn/origin-group/${encodeURIComponent(resource.origin_group_id)}`,
+      path: `/cdn/origin-group/${encodeURIComponent(groupId)}`,
       body: { origin_path: options.originPath },
-      response: originGroupResponse,
+      response: z.unknown(), // nothing in it is needed
     });
   }
   await waitDeployed(client, resource.id, resource.name, options.deployTimeoutMs);

@@ -43,17 +43,17 @@ export class Bucket extends pulumi.CustomResource {
    */
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /**
-   * Region of the bucket.
+   * Region of the bucket (when the API says).
    */
-  declare readonly region: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string | undefined>;
   /**
-   * S3 endpoint that serves the bucket (path-style).
+   * S3 endpoint that serves the bucket, path-style (when the API says).
    */
-  declare readonly s3Endpoint: pulumi.Output<string>;
+  declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**
-   * When the bucket was created (ISO 8601).
+   * When the bucket was created, ISO 8601 (when the API says).
    */
-  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args?: BucketArgs, opts?: pulumi.CustomResourceOptions) {
     super(Bucket.__pulumiType, name, resourceInputs(["name","storageClass","forceDestroy","region","s3Endpoint","createdAt"], args, []), resourceOptions(opts, []));
@@ -87,17 +87,17 @@ export interface GetBucketResult {
    */
   readonly forceDestroy: boolean;
   /**
-   * Region of the bucket.
+   * Region of the bucket (when the API says).
    */
-  readonly region: string;
+  readonly region?: string;
   /**
-   * S3 endpoint that serves the bucket (path-style).
+   * S3 endpoint that serves the bucket, path-style (when the API says).
    */
-  readonly s3Endpoint: string;
+  readonly s3Endpoint?: string;
   /**
-   * When the bucket was created (ISO 8601).
+   * When the bucket was created, ISO 8601 (when the API says).
    */
-  readonly createdAt: string;
+  readonly createdAt?: string;
 }
 
 /**

@@ -76,9 +76,9 @@ export class Certificate extends pulumi.CustomResource {
    */
   declare readonly issuedAt: pulumi.Output<string | undefined>;
   /**
-   * When the certificate was created (ISO 8601).
+   * When the certificate was created, ISO 8601 (when the API says).
    */
-  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
     super(Certificate.__pulumiType, name, resourceInputs(["domainName","subjectAlternativeNames","deleteTimeout","validationRecords","status","issuer","serialNumber","notBefore","notAfter","fingerprint","issuedAt","createdAt"], args, []), resourceOptions(opts, []));
@@ -140,9 +140,9 @@ export interface GetCertificateResult {
    */
   readonly issuedAt?: string;
   /**
-   * When the certificate was created (ISO 8601).
+   * When the certificate was created, ISO 8601 (when the API says).
    */
-  readonly createdAt: string;
+  readonly createdAt?: string;
 }
 
 /**

@@ -35,17 +35,17 @@ export class DnsZone extends pulumi.CustomResource {
    */
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /**
-   * The zone's nameservers: set them at the domain's registrar.
+   * The zone's nameservers: set them at the domain's registrar (when the API says).
    */
-  declare readonly nameservers: pulumi.Output<string[]>;
+  declare readonly nameservers: pulumi.Output<string[] | undefined>;
   /**
    * The zone's status, as the API reports it (`active`).
    */
-  declare readonly status: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string | undefined>;
   /**
-   * When the zone was created (ISO 8601).
+   * When the zone was created, ISO 8601 (when the API says).
    */
-  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: DnsZoneArgs, opts?: pulumi.CustomResourceOptions) {
     super(DnsZone.__pulumiType, name, resourceInputs(["domain","forceDestroy","nameservers","status","createdAt"], args, []), resourceOptions(opts, []));
@@ -75,17 +75,17 @@ export interface GetDnsZoneResult {
    */
   readonly forceDestroy: boolean;
   /**
-   * The zone's nameservers: set them at the domain's registrar.
+   * The zone's nameservers: set them at the domain's registrar (when the API says).
    */
-  readonly nameservers: string[];
+  readonly nameservers?: string[];
   /**
    * The zone's status, as the API reports it (`active`).
    */
-  readonly status: string;
+  readonly status?: string;
   /**
-   * When the zone was created (ISO 8601).
+   * When the zone was created, ISO 8601 (when the API says).
    */
-  readonly createdAt: string;
+  readonly createdAt?: string;
 }
 
 /**

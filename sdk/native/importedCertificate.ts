@@ -87,9 +87,9 @@ export class ImportedCertificate extends pulumi.CustomResource {
    */
   declare readonly issuedAt: pulumi.Output<string | undefined>;
   /**
-   * When the certificate was created (ISO 8601).
+   * When the certificate was created, ISO 8601 (when the API says).
    */
-  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ImportedCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     super(ImportedCertificate.__pulumiType, name, resourceInputs(["certificate","certificateChain","privateKey","deleteTimeout","domainName","subjectAlternativeNames","status","issuer","serialNumber","notBefore","notAfter","fingerprint","issuedAt","createdAt"], args, ["privateKey"]), resourceOptions(opts, ["privateKey"]));

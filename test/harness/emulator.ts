@@ -1,11 +1,12 @@
 // Test helpers around the emulator: start one on a free loopback port, call its management API
 // the way a user with curl would, and the provider configuration that points at it.
-import { startEmulator, type Emulator } from "../../emulator";
+import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 
 export type { Emulator };
 
-export async function startTestEmulator(): Promise<Emulator> {
-  return startEmulator({ port: 0, host: "127.0.0.1" });
+/** On a free loopback port; `options` adds to that (e.g. a `dialect`). */
+export async function startTestEmulator(options: Omit<EmulatorOptions, "port" | "host"> = {}): Promise<Emulator> {
+  return startEmulator({ ...options, port: 0, host: "127.0.0.1" });
 }
 
 export interface ApiAnswer<T = any> {

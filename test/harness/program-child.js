@@ -23,7 +23,19 @@ function ask(kind, payload) {
     const seq = ++sequence;
     pending.set(seq, { resolve, reject });
     process.send({ seq, kind, payload });
+  }).catch((error) => {
+    failNow(error);
+    throw error;
   });
+}
+
+// A failed resource ends the update, as the engine ends \`pulumi up\`: under mocks its dependents'
+// outputs would never resolve, and the program would wait for them forever.
+let failedNow = false;
+function failNow(error) {
+  if (failedNow) return;
+  failedNow = true;
+  process.send({ kind: "failed", error: String((error && error.stack) || error) }, () => process.exit(0));
 }
 
 // The dynamic provider host does not accept secrets, so the engine sends their plain values.

@@ -1,0 +1,292 @@
+// A cloud's dialect: everything about how its management API answers that the API documents leave
+// open, in one object the client takes. MamuteCloud's documents give request bodies and almost no
+// answers (no error body, list envelope, page size, status words), so the MamuteCloud dialect reads
+// every common form instead of the one our emulator happens to use; a second cloud brings its own
+// dialect and no resource module changes.
+//
+// Everything here is pure (no I/O), so each reading is unit-tested with injected bodies
+// (test/unit/dialect.test.ts).
+
+/** What an error answer says, as far as it says it. */
+export interface ApiErrorInfo {
+  message?: string;
+  /** The API's own error code (`conflict`, `validation_error`, …). */
+  code?: string;
+  /** The request field the API blamed. */
+  field?: string;
+  /** Who holds what a 409 refused (an object id or name), when the body says. */
+  holder?: string;
+}
+
+/** One page of a list answer. */
+export interface ListPage {
+  items: unknown[];
+  /** Pages in all, when the answer says. */
+  totalPages?: number;
+  /** Whether more pages follow, when the answer says (`has_more`, a `next` link). */
+  hasMore?: boolean;
+}
+
+export type StatusKind = "ready" | "failed" | "pending";
+
+/** How the API key is sent: the header and the value written into it. */
+export interface AuthForm {
+  /** The config value that selects this form (`mamutecloud:authHeader`). */
+  setting: string;
+  header: string;
+  /** How the form is shown in messages, with the key's prefix only: `Authorization: mamute-ab…`. */
+  shown: string;
+}
+
+export interface ApiDialect {
+  /** The cloud's name, for messages. */
+  cloud: string;
+  /**
+   * The error carried by a non-2xx answer, or undefined when the body is not an API answer at all
+   * (an HTML page, S3's XML): then the endpoint setting points at another server.
+   */
+  parseError(text: string, contentType: string | undefined): ApiErrorInfo | undefined;
+  /** The items of a list answer, in any envelope the API may use; undefined when it is not a list. */
+  readList(json: unknown): ListPage | undefined;
+  /** Items asked for per page; the server may refuse it (then its default page is walked). */
+  pageSize: number;
+  /** The query of one page; `limit` undefined lets the server choose the page size. */
+  pageQuery(page: number, limit: number | undefined): Record<string, number | undefined>;
+  /** Whether a refused list request is the server refusing the page size. */
+  refusesPageSize(status: number, error: ApiErrorInfo | undefined, firstPage: boolean): boolean;
+  /** The documented ways to send an API key, the configured one first. */
+  authForms(apiKey: string, configured: string): AuthForm[];
+  /** The documented prefixes of the storage admin routes, the configured one first. */
+  storagePrefixes(configured: string): string[];
+  /** Whether a status word means the awaited state is reached, can never be, or not yet. */
+  statusKind(word: string | undefined): StatusKind;
+  /** Names of the fields every object carries: its id and its creation time. */
+  fields: { id: string; createdAt: string };
+}
+
+// ---- errors ---------------------------------------------------------------------------------------
+
+/** A body this long or longer is a page, not an error message. */
+const SHORT_TEXT = 500;
+
+function text(value: unknown): string | undefined {
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  if (typeof value === "number") return String(value);
+  return undefined;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A field path from `field`, `loc` (FastAPI), `path` or `source.pointer` (JSON:API). */
+function fieldOf(item: Record<string, unknown>): string | undefined {
+  const loc = item.loc ?? item.path;
+  if (Array.isArray(loc)) {
+    // FastAPI prefixes the part of the request (`body`, `query`): not part of the field's name.
+    const parts = loc.map(String).filter((part, index) => !(index === 0 && ["body", "query", "path"].includes(part)));
+    return parts.length ? parts.join(".") : undefined;
+  }
+  const pointer = record(item.source)?.pointer;
+  if (typeof pointer === "string") return pointer.replace(/^\/(data\/attributes\/)?/, "").replace(/\//g, ".") || undefined;
+  return text(item.field) ?? text(item.param) ?? text(loc);
+}
+
+/** One item of `errors` or `detail`: a string, or an object with a message somewhere. */
+function messageOfItem(item: unknown): { message?: string; field?: string } {
+  const plain = text(item);
+  if (plain !== undefined) return { message: plain };
+  const object = record(item);
+  if (!object) return {};
+  const message = text(object.message) ?? text(object.msg) ?? text(object.detail) ?? text(object.title) ?? text(object.error);
+  const field = fieldOf(object);
+  return { message: message && field && !message.includes(field) ? `${field}: ${message}` : message, field };
+}
+
+function fromList(items: unknown[]): { message?: string; field?: string } {
+  const read = items.map(messageOfItem).filter((item) => item.message !== undefined);
+  if (read.length === 0) return {};
+  return { message: read.map((item) => item.message).join("; "), field: read[0].field };
+}
+
+/** Who holds a taken key, from the usual names of such a field. */
+function holderOf(...objects: Array<Record<string, unknown> | undefined>): string | undefined {
+  for (const object of objects) {
+    if (!object) continue;
+    const holder =
+      text(object.holder) ?? text(object.held_by) ?? text(object.existing_id) ?? text(object.conflicting_id) ?? text(object.existing);
+    if (holder) return holder;
+    const existing = record(object.existing) ?? record(object.conflict);
+    const nested = existing && (text(existing.id) ?? text(existing.name));
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** An error from a JSON body of any common shape; undefined fields where it says nothing. */
+export function errorFromJson(json: unknown): ApiErrorInfo {
+  if (Array.isArray(json)) return fromList(json);
+  const body = record(json);
+  if (!body) return { message: text(json) };
+  const nested = record(body.error);
+  const code = text(nested?.code) ?? text(nested?.type) ?? text(body.code) ?? text(body.error_code) ?? text(body.type);
+  let message: string | undefined;
+  let field: string | undefined;
+  if (nested) {
+    message = text(nested.message) ?? text(nested.detail) ?? text(nested.msg);
+    field = text(nested.field) ?? fieldOf(nested);
+    if (message === undefined && Array.isArray(nested.details)) ({ message, field = field } = fromList(nested.details));
+  }
+  message ??= text(body.error) ?? text(body.message) ?? text(body.error_description);
+  if (message === undefined && body.detail !== undefined) {
+    const detail = Array.isArray(body.detail) ? fromList(body.detail) : messageOfItem(body.detail);
+    message = detail.message;
+    field ??= detail.field;
+  }
+  if (message === undefined && Array.isArray(body.errors)) ({ message, field = field } = fromList(body.errors));
+  if (message === undefined && record(body.errors)) {
+    // `{"errors": {"name": ["is taken"]}}` (Rails): field → messages.
+    const entries = Object.entries(record(body.errors)!);
+    message = entries.map(([key, value]) => `${key}: ${[value].flat().map(String).join(", ")}`).join("; ") || undefined;
+    field ??= entries[0]?.[0];
+  }
+  message ??= text(body.title);
+  field ??= text(body.field) ?? text(body.param);
+  return { message, code, field, holder: holderOf(nested, body) };
+}
+
+function looksLikeMarkup(body: string, contentType: string | undefined): boolean {
+  const start = body.trimStart().slice(0, 100).toLowerCase();
+  return (
+    /\b(html|xml)\b/.test(contentType ?? "") ||
+    start.startsWith("<!doctype") ||
+    start.startsWith("<html") ||
+    start.startsWith("<?xml") ||
+    start.startsWith("<error>")
+  );
+}
+
+export function parseErrorBody(body: string, contentType: string | undefined): ApiErrorInfo | undefined {
+  const trimmed = body.trim();
+  // No body at all: a bare status is how many APIs answer 404 or 409, and nothing says otherwise.
+  if (trimmed === "") return {};
+  try {
+    return errorFromJson(JSON.parse(trimmed));
+  } catch {
+    // not JSON: a short line of text is a message; a page or a document is another server's
+  }
+  if (looksLikeMarkup(trimmed, contentType) || trimmed.length >= SHORT_TEXT) return undefined;
+  return { message: trimmed.replace(/\s+/g, " ") };
+}
+
+// ---- lists ----------------------------------------------------------------------------------------
+
+function positiveInt(...values: unknown[]): number | undefined {
+  for (const value of values) {
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+    if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+  }
+  return undefined;
+}
+
+/** Pages in all, and whether more follow, from a pagination block (`pagination`, `meta`, `meta.pagination`). */
+function pagingOf(block: Record<string, unknown> | undefined): Omit<ListPage, "items"> {
+  if (!block) return {};
+  const inner = record(block.pagination) ?? record(block.page);
+  if (inner) return { ...pagingOf(inner), ...pagingOf({ ...block, pagination: undefined, page: undefined }) };
+  let totalPages = positiveInt(block.total_pages, block.totalPages, block.last_page, block.lastPage, block.pages, block.page_count, block.pageCount);
+  const total = positiveInt(block.total, block.total_count, block.totalCount, block.count);
+  const size = positiveInt(block.limit, block.per_page, block.perPage, block.page_size, block.pageSize);
+  if (totalPages === undefined && total !== undefined && size) totalPages = Math.ceil(total / size);
+  const more = block.has_more ?? block.hasMore ?? block.has_next ?? block.hasNext;
+  const next = "next" in block ? block.next : undefined;
+  const hasMore = typeof more === "boolean" ? more : next === null ? false : typeof next === "string" ? true : undefined;
+  return { ...(totalPages !== undefined && { totalPages }), ...(hasMore !== undefined && { hasMore }) };
+}
+
+/** Where list answers keep their items, in the order tried. */
+const ITEM_KEYS = ["data", "items", "results"] as const;
+
+export function readListBody(json: unknown): ListPage | undefined {
+  if (Array.isArray(json)) return { items: json };
+  const body = record(json);
+  if (!body) return undefined;
+  for (const key of ITEM_KEYS) {
+    const items = body[key];
+    if (!Array.isArray(items)) continue;
+    const paging = pagingOf(record(body.pagination) ?? record(body.meta) ?? record(body.page_info) ?? record(body.links));
+    const top = pagingOf(body);
+    return { items, ...top, ...paging };
+  }
+  return undefined;
+}
+
+// ---- status words ---------------------------------------------------------------------------------
+
+/** Words that mean the awaited state is reached: a deployment, a certificate, a domain, a key. */
+export const READY_WORDS = ["deployed", "active", "ready", "enabled", "issued", "available", "succeeded", "success", "completed", "complete", "online", "live"];
+/** Words that mean it can never be reached from here: stop waiting at once. */
+export const FAILED_WORDS = [
+  "failed",
+  "failure",
+  "error",
+  "errored",
+  "validation_failed",
+  "validation_timed_out",
+  "timed_out",
+  "revoked",
+  "expired",
+  "rejected",
+  "cancelled",
+  "canceled",
+];
+
+/** `Validation Timed-Out` → `validation_timed_out`. */
+export function normalStatus(word: string): string {
+  return word.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+export function statusKindOf(word: string | undefined, ready = READY_WORDS, failed = FAILED_WORDS): StatusKind {
+  if (word === undefined) return "pending";
+  const normal = normalStatus(word);
+  if (ready.includes(normal)) return "ready";
+  if (failed.includes(normal)) return "failed";
+  return "pending";
+}
+
+// ---- authentication -------------------------------------------------------------------------------
+
+/** The key as messages may show it: its documented prefix and a few characters, never more. */
+export function keyPrefix(key: string): string {
+  const dash = key.indexOf("-");
+  return `${dash > 0 && dash < 12 ? key.slice(0, dash + 1) : ""}${key.slice(dash + 1, dash + 3)}…`;
+}
+
+// ---- MamuteCloud ----------------------------------------------------------------------------------
+
+export const mamuteDialect: ApiDialect = {
+  cloud: "MamuteCloud",
+  parseError: parseErrorBody,
+  readList: readListBody,
+  pageSize: 100,
+  pageQuery: (page, limit) => ({ page, limit }),
+  refusesPageSize(status, error, firstPage) {
+    if (status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status >= 500) return false;
+    const blamesLimit = error?.field === "limit" || /\b(limit|page.?size|per.?page)\b/i.test(error?.message ?? "");
+    // A refusal of the first page, with a limit asked: the limit is the one thing the walk added.
+    return ((status === 400 || status === 422) && blamesLimit) || firstPage;
+  },
+  // reference.md: `Authorization: <key>`; authentication.md: `X-API-Key: <key>`. Both are tried.
+  authForms(apiKey, configured) {
+    const shown = keyPrefix(apiKey);
+    const forms: AuthForm[] = [
+      { setting: "authorization", header: "authorization", shown: `Authorization: ${shown}` },
+      { setting: "x-api-key", header: "x-api-key", shown: `X-API-Key: ${shown}` },
+    ];
+    return forms.sort((a, b) => Number(b.setting === configured) - Number(a.setting === configured));
+  },
+  // reference.md: `/object-storage/…`; authentication.md: `/storage/object-storage/…`.
+  storagePrefixes: (configured) => [configured, ...["", "/storage"].filter((prefix) => prefix !== configured)],
+  statusKind: (word) => statusKindOf(word),
+  fields: { id: "id", createdAt: "created_at" },
+};
