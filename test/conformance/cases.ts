@@ -244,7 +244,7 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       expectNothingUnknown();
     });
 
-    test("lost create answers: the stack adopts its own object, never a foreign one, and leaves no orphan", async () => {
+    test("lost create answers (bucket, record, credential, certificate, CDN): the stack adopts its own object, never a foreign one, and leaves no orphan", async () => {
       // forceDestroy: the zone holds the foreign records below, which go with it.
       await engine.up("DnsZone", "lost-zone", { domain: `lost-${slug}.example`, forceDestroy: true });
       const zoneId = engine.get("lost-zone").id;
@@ -281,6 +281,26 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       await upTwice("BucketCredential", "lost-cred", { bucketId });
       const { outputs } = engine.get("lost-cred");
       expect(outputs.secretAccessKey).toBe(emu.state.credentials.get(String(outputs.accessKeyId))?.secretAccessKey);
+
+      // A certificate and a CDN resource of somebody else's beside the stack's, whose creates lose their answers.
+      const foreignCert = await apiAsDefault(emu, "POST", "/cdn/ssl-certificate", { domain_name: `foreign.lost-${slug}.example` });
+      foreign.add(foreignCert.body.id);
+      const foreignCdn = await apiAsDefault(emu, "POST", "/cdn/resource", { name: `foreign-${slug}`, origin_group: { type: "custom", hostname: "origin.example.com" } });
+      foreign.add(foreignCdn.body.id);
+
+      lose("POST /cdn/ssl-certificate");
+      await upTwice("Certificate", "lost-cert", { domainName: `www.lost-${slug}.example` });
+      expect(emu.state.certificates.get(engine.get("lost-cert").id)?.domainName).toBe(`www.lost-${slug}.example`);
+
+      lose("POST /cdn/resource");
+      const cdnArgs = { name: `lost-cdn-${slug}`, storageOrigin: { bucketId }, deployTimeout: WAIT_TIMEOUT };
+      if (dialectSet.readyNever) {
+        // Its deploy ends at a failure word: the step fails, but the stack knows the resource.
+        await engine.up("CdnResource", "lost-cdn", cdnArgs).catch(() => undefined);
+      } else {
+        await upTwice("CdnResource", "lost-cdn", cdnArgs);
+      }
+      expect(emu.state.cdnResources.get(engine.get("lost-cdn").id)?.name).toBe(`lost-cdn-${slug}`);
 
       expectNothingUnknown();
       await destroyAll(engine);
