@@ -8,7 +8,7 @@ import { missingCredentialError, type ProviderConfig } from "../config";
 import { currentReporter, statusLine } from "../progress";
 import { registerSecret } from "../redact";
 import { mamuteDialect, type ApiDialect, type AuthForm } from "./dialect";
-import { MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
+import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
 import { walkList } from "./list";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
@@ -41,8 +41,10 @@ export interface ApiCall<T> {
 interface Learned {
   /** The auth form (`mamutecloud:authHeader` value) that worked instead of the configured one. */
   authSetting?: string;
-  /** True once the other auth form was tried: at most once per process. */
-  authRetried?: boolean;
+  /** The first 401's try of the other auth form: whether it worked. Other 401s wait for it. */
+  authProbe?: Promise<boolean>;
+  /** The first storage 404's search for the prefix whose routes exist. Other 404s wait for it. */
+  prefixProbe?: Promise<string | undefined>;
   /** The storage prefix in force once a storage route answered (the configured one, or the other). */
   storagePrefix?: string;
 }
@@ -217,33 +219,56 @@ export class MamuteClient {
     const tried = [form];
 
     // The two documents disagree on the API key's header: a 401 under one form tries the other
-    // once (a 401 made nothing, so even a create may be sent again), and keeps it when it works.
-    if (answer.status === 401 && form && !this.learned.authRetried) {
-      this.learned.authRetried = true;
-      const other = this.authForms.find((candidate) => candidate !== form);
-      if (other) {
-        const retried = await this.send(call, mode, other, prefix);
+    // (a 401 made nothing, so even a create may be sent again). The first such 401 of the process
+    // decides for all: requests refused meanwhile wait for its outcome, then follow it.
+    const other = form && this.authForms.find((candidate) => candidate !== form);
+    // Not when this form is the one already switched to: then the key itself is refused.
+    if (answer.status === 401 && form && other && this.learned.authSetting !== form.setting) {
+      let works: boolean;
+      if (this.learned.authSetting === other.setting) {
+        works = true; // decided by another request while this one was on its way
+      } else if (this.learned.authProbe) {
+        works = await this.learned.authProbe;
+      } else {
+        let probed: Exchange | undefined;
+        const sentForm = form;
+        this.learned.authProbe = (async () => {
+          probed = await this.send(call, mode, other, prefix);
+          // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
+          const ok = probed.status !== 401 && probed.status !== 403 && probed.status !== 429 && probed.status < 500;
+          if (ok) {
+            this.learned.authSetting = other.setting;
+            statusLine(
+              `${this.dialect.cloud} refused the API key sent as ${sentForm.shown} and accepted it as ${other.shown}: using that ` +
+                `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
+            );
+          }
+          return ok;
+        })().catch(() => false);
+        works = await this.learned.authProbe;
         tried.push(other);
-        // Works: any answer that is neither a refusal of the key nor a failure that proves nothing.
-        if (retried.status !== 401 && retried.status !== 403 && retried.status !== 429 && retried.status < 500) {
-          this.learned.authSetting = other.setting;
-          statusLine(
-            `${this.dialect.cloud} refused the API key sent as ${form.shown} and accepted it as ${other.shown}: using that ` +
-              `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
-          );
+        if (works && probed) {
           form = other;
-          answer = retried;
+          answer = probed;
         }
+      }
+      if (works && form !== other) {
+        form = other;
+        tried.push(other);
+        answer = await this.send(call, mode, other, prefix);
+      } else if (!works && !tried.includes(other)) {
+        tried.push(other);
       }
     }
 
     // The documents disagree on the storage routes' prefix too. A 404 there is either the object
     // gone or the route missing; the collection's list (which exists whenever the route does)
-    // tells them apart. Decided once per process: once a storage route answered, a 404 is the object's.
-    if (answer.status === 404 && this.isStorage(call.path) && this.learned.storagePrefix === undefined) {
-      const switched = await this.otherStoragePrefix(form, prefix);
-      if (switched !== undefined) {
-        prefix = switched;
+    // tells them apart. Decided once per process, by the first such 404 (others wait for it): once
+    // a storage route has answered, a 404 is the object's.
+    if (answer.status === 404 && this.isStorage(call.path)) {
+      const decided = this.learned.storagePrefix ?? (await (this.learned.prefixProbe ??= this.findStoragePrefix(form, prefix)));
+      if (decided !== undefined && decided !== prefix) {
+        prefix = decided;
         answer = await this.send(call, mode, form, prefix);
       }
     }
@@ -254,21 +279,28 @@ export class MamuteClient {
   }
 
   /**
-   * The other storage prefix, when the configured one's routes do not exist and the other's do;
-   * else undefined (the 404 was the object's). Learned for the process, with a line saying which
-   * setting makes it permanent.
+   * The storage prefix whose routes exist: `prefix` when its list answers (the 404 was the
+   * object's), the other documented one when only that one's list answers (kept for the process,
+   * with a line saying which setting makes it permanent), else undefined (nothing learned).
    */
-  private async otherStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
+  private async findStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
     const probe = (candidate: string) =>
-      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate);
-    const here = await probe(prefix);
-    if (here.status !== 404) {
-      if (here.status >= 200 && here.status < 300) this.learned.storagePrefix = prefix;
-      return undefined;
-    }
-    for (const other of this.dialect.storagePrefixes(prefix).filter((candidate) => candidate !== prefix)) {
-      const there = await probe(other);
-      if (there.status >= 200 && there.status < 300) {
+      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(() => undefined);
+    // Only an API's list counts: a web server answering 200 with a page proves no route.
+    const answered = (exchange: Exchange | undefined) => {
+      if (exchange === undefined || exchange.status < 200 || exchange.status >= 300) return false;
+      try {
+        return this.dialect.readList(JSON.parse(exchange.text)) !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const here = await probe(prefix);
+      if (answered(here)) return (this.learned.storagePrefix = prefix);
+      if (here?.status !== 404) return undefined;
+      for (const other of this.dialect.storagePrefixes(prefix).filter((candidate) => candidate !== prefix)) {
+        if (!answered(await probe(other))) continue;
         this.learned.storagePrefix = other;
         statusLine(
           `${this.dialect.cloud} has no storage routes under "${prefix}/object-storage" and serves them under "${other}/object-storage": ` +
@@ -276,8 +308,11 @@ export class MamuteClient {
         );
         return other;
       }
+      return undefined;
+    } finally {
+      // Undecided (the probe failed): the next 404 probes again.
+      if (this.learned.storagePrefix === undefined) this.learned.prefixProbe = undefined;
     }
-    return undefined;
   }
 
   /** One request (with the retries of its mode) and its whole answer, not judged yet. */
@@ -368,7 +403,7 @@ export class MamuteClient {
     // of the API. Anything else that is not an API answer at all comes from another server.
     const fromProxy = status >= 500 || status === 429;
     if (apiError === undefined && !fromProxy) {
-      throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API answer (${type})`);
+      throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API error (${type})`);
     }
     throw new MamuteApiError({
       operation: call.operation,
@@ -408,7 +443,7 @@ export class MamuteClient {
     try {
       return await this.call(call);
     } catch (err) {
-      if (err instanceof MamuteApiError && err.isNotFound) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }

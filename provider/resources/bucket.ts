@@ -3,7 +3,7 @@
 // unless `forceDestroy` is set: the API itself would delete the files with it.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, UnexpectedResponseError, type MamuteClient, dialectOf } from "../client";
+import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";

@@ -6,7 +6,7 @@
 // through its bucket.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient, dialectOf } from "../client";
+import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";

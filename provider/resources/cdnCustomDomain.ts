@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, type MamuteClient, dialectOf } from "../client";
+import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, UnreadableAnswerError, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
@@ -373,7 +373,7 @@ export const cdnCustomDomain: ResourceDefinition = {
         return domainsOf(resource).find((d) => d.id === customDomainId);
       }).catch((err: unknown) => {
         if (isNotFound(err)) throw gone();
-        if (err instanceof MamuteApiError && err.isConflict && changes.domain_name !== undefined) {
+        if (isConflict(err) && changes.domain_name !== undefined) {
           throw new CreateConflictError(
             `cannot rename custom domain ${olds.domainName} (${customDomainId}) to "${domainName}": the name is already a custom ` +
               `domain (${err.message}). ${conflictAdvice("custom domain")} Otherwise choose another name.`,

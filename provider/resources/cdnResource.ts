@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, MamuteApiError, type MamuteClient, dialectOf } from "../client";
+import { dialectOf, isConflict, isNotFound, MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { statusKindOf } from "../client/dialect";
 import { autoname } from "../naming";

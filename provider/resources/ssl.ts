@@ -4,7 +4,7 @@
 // new certificate before the engine deletes the old one, and the CDN may take a while to let go).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isConflict, isNotFound, type MamuteClient, dialectOf } from "../client";
+import { dialectOf, isConflict, isNotFound, type MamuteClient } from "../client";
 import { pendingAmong } from "../pending";
 import { statusLine } from "../progress";
 import { cleared, present, type Context, type InputProperty, type OutputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -72,7 +72,8 @@ export function certificateFacts(cert: ApiCertificate): PropertyMap {
     issuedAt: cert.issued_at,
   };
   // null: not there (yet); absent from the answer: unsaid, state keeps its own.
-  return { ...cleared(facts), ...present({ status: cert.status, ...facts, createdAt: cert.created_at }) };
+  const said = Object.fromEntries(Object.entries(facts).map(([key, value]) => [key, value ?? undefined]));
+  return { ...cleared(facts), ...present({ status: cert.status, ...said, createdAt: cert.created_at }) };
 }
 
 export const certificateFactOutputs = {

@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { MamuteApiError } from "../client";
+import { isNotFound } from "../client";
 import type { ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -509,7 +509,7 @@ export const syncedFolder: ResourceDefinition = {
       await purgeKeys(ctx.client(), target.cdnResourceId, deleted, target.served);
     } catch (err) {
       // A CDN resource destroyed first has nothing left to purge.
-      if (!(err instanceof MamuteApiError && err.isNotFound)) throw err;
+      if (!isNotFound(err)) throw err;
     }
   },
 };

@@ -183,3 +183,26 @@ test("a list in any envelope, with the server's default page when it refuses the
   expect(seen.map((s) => s.url)).toEqual(["/things?page=1&limit=100", "/things?page=1", "/things?page=2"]);
   await c.close();
 });
+
+test("concurrent 401s wait for the first one's try of the other header, then follow it", async () => {
+  handle = (req, res) => (req.headers["x-api-key"] === KEY ? send(res, 200, '{"id":"1"}') : send(res, 401, '{"message":"missing X-API-Key"}'));
+  const c = client();
+  const all = await Promise.all(Array.from({ length: 6 }, () => c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })));
+  expect(all).toEqual(Array.from({ length: 6 }, () => ({ id: "1" })));
+  await c.close();
+});
+
+test("concurrent storage 404s wait for one search of the prefix, then follow it", async () => {
+  handle = (req, res) => {
+    if (req.url === "/storage/object-storage/buckets") return send(res, 200, "[]");
+    if (req.url!.startsWith("/storage/object-storage/buckets/")) return send(res, 200, '{"id":"b"}');
+    send(res, 404, "no route");
+  };
+  const c = client();
+  const all = await Promise.all(
+    Array.from({ length: 5 }, (_, i) => c.find({ operation: "read bucket", method: "GET", path: `/object-storage/buckets/b${i}`, response: thing })),
+  );
+  expect(all).toEqual(Array.from({ length: 5 }, () => ({ id: "b" })));
+  expect(seen.filter((s) => s.url === "/object-storage/buckets")).toHaveLength(1);
+  await c.close();
+});
