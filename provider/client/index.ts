@@ -394,7 +394,8 @@ export class MamuteClient {
       }
       // Objects the API creates carry their creation time, stamped during this exchange.
       if (status === 201) this.learnStamp(fieldOf(json, this.dialect.fields.createdAt), answer.sentAt, answer.answeredAt);
-      this.learnWhetherStamped(json);
+      // Reads and creates show whole objects; an update's or an action's answer may show a part.
+      if (call.method === "GET" || mode === "create") this.learnWhetherStamped(json);
       return parsed.data;
     }
 
