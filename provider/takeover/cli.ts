@@ -103,7 +103,7 @@ export async function adopt(args: AdoptArgs, env: NodeJS.ProcessEnv, log: (line:
       fs.writeFileSync(file, text);
       written.push(name);
     }
-    log(`${account.objects.length} objects, ${account.skipped.length} notes on what was skipped; ${written.length ? `wrote ${written.join(", ")}` : "no file changed"} in ${args.folder}`);
+    log(`${account.objects.length} objects adopted, ${account.skipped.length} kind(s) of thing left out (README.md says why); ${written.length ? `wrote ${written.join(", ")}` : "no file changed"} in ${args.folder}`);
     return written;
   } finally {
     await client.close();

@@ -25,9 +25,17 @@ export function relativeRecordName(fqdn: string, zoneDomain: string): string {
   return `${name}.`;
 }
 
-/** `example-com-www-a`, `example-com-apex-mx`: zone, name and type, unique in an account's zone. */
+/** A certificate validation label: `_` and 32 hex digits, which says nothing to a reader. */
+const VALIDATION_LABEL = /^_[0-9a-f]{32}$/;
+
+/**
+ * `example-com-www-a`, `example-com-apex-mx`: zone, name and type, unique in an account's zone. A
+ * certificate's validation record (`_<32 hex>.www`) is `example-com-www-validation-cname`.
+ */
 export function recordLogicalName(zoneDomain: string, relativeName: string, type: string): string {
-  const name = relativeName === "@" ? "apex" : slug(relativeName);
+  const labels = relativeName.split(".");
+  const validation = labels.length > 1 && VALIDATION_LABEL.test(labels[0]);
+  const name = relativeName === "@" ? "apex" : validation ? `${slug(labels.slice(1).join("."))}-validation` : slug(relativeName);
   return `${slug(zoneDomain)}-${name}-${type.toLowerCase()}`;
 }
 
