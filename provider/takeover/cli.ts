@@ -90,7 +90,15 @@ function commandLine(args: AdoptArgs): string {
 }
 
 export async function adopt(args: AdoptArgs, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string[]> {
-  const client = new MamuteClient(resolveConfig(undefined, env));
+  const config = resolveConfig(undefined, env);
+  if (!config.apiKey && !config.token) {
+    // The provider's own message points at stack config, which this command cannot read.
+    throw new ConfigError(
+      "no MamuteCloud credential in the environment: export MAMUTECLOUD_API_KEY=mamute-… (or MAMUTECLOUD_TOKEN) for this " +
+        "command. It runs outside any stack, so stack config (mamutecloud:apiKey) is not read.",
+    );
+  }
+  const client = new MamuteClient(config);
   try {
     const account = await readAccount(client, { only: args.only, zones: args.zones, progress: log });
     const files = renderFolder(account, { project: args.project, packageVersion: packageVersion(), commandLine: commandLine(args) });
@@ -127,7 +135,10 @@ export async function main(argv: string[]): Promise<number> {
     await adopt(args, process.env, (line) => process.stderr.write(`${line}\n`));
     return 0;
   } catch (err) {
-    const message = err instanceof ConfigError ? `${err.message} (this command reads the environment only: stack config is not available to it)` : (err as Error).message;
+    const message =
+      err instanceof ConfigError && !err.message.includes("stack config")
+        ? `${err.message} (this command reads the environment only: stack config is not available to it)`
+        : (err as Error).message;
     process.stderr.write(`pulumi-mamutecloud adopt: ${message}\n`);
     return 1;
   }

@@ -1,6 +1,6 @@
 // The pure parts of `pulumi-mamutecloud adopt`: logical and variable names, record names relative
 // to their zone, the rendering of values and files (deterministic), and the command's arguments.
-import { parseArgs, UsageError } from "../../provider/takeover/cli";
+import { adopt, parseArgs, UsageError } from "../../provider/takeover/cli";
 import { declaredInputs } from "../../provider/takeover/inventory";
 import { Expr, Ref, type AdoptedAccount } from "../../provider/takeover/model";
 import { NameTable, recordLogicalName, relativeRecordName, slug, variableName } from "../../provider/takeover/names";
@@ -155,4 +155,9 @@ describe("arguments", () => {
     expect(() => parseArgs(["adopt", "out", "--only", "buckets", "--zone", "example.com"])).toThrow(/add dns to --only/);
     expect(() => parseArgs(["adopt", "out", "--zone"])).toThrow(/needs a value/);
   });
+});
+
+test("without a credential in the environment, the command says to export one (stack config is out of its reach)", async () => {
+  const args = parseArgs(["adopt", "never-written"]);
+  await expect(adopt(args, {}, () => undefined)).rejects.toThrow(/export MAMUTECLOUD_API_KEY=mamute-… \(or MAMUTECLOUD_TOKEN\).*stack config \(mamutecloud:apiKey\) is not read/);
 });
