@@ -149,3 +149,27 @@ export async function waitUntil<T>(spec: WaitSpec<T>): Promise<T> {
     delay = Math.min(maxDelay, delay * 1.5);
   }
 }
+
+/**
+ * How long a zone's or bucket's delete lets the records or files this same update is deleting
+ * beside it go first. A program that names its zone or bucket by a literal id (the program
+ * `pulumi import` generates does) gives the engine no dependency, so it deletes both at once.
+ */
+export const CONTENTS_GRACE_MS = 15_000;
+
+/**
+ * Looks at a container's contents until `isEmpty` holds or `graceMs` runs out; returns the last
+ * look, so the caller refuses with what is still there.
+ */
+export async function untilEmpty<T>(what: string, look: () => Promise<T>, isEmpty: (observed: T) => boolean, graceMs = CONTENTS_GRACE_MS): Promise<T> {
+  const started = Date.now();
+  let observed = await look();
+  let delay = 250;
+  while (!isEmpty(observed) && Date.now() - started < graceMs) {
+    if (delay === 250) statusLine(`${what} is not empty yet; waiting up to ${formatDuration(graceMs)} for deletes running beside it`);
+    await sleep(Math.min(delay, Math.max(0, graceMs - (Date.now() - started))));
+    delay = Math.min(2000, delay * 2);
+    observed = await look();
+  }
+  return observed;
+}

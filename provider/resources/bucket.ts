@@ -8,6 +8,7 @@ import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
+import { untilEmpty } from "../wait";
 import {
   changedProperties,
   replacementsOf,
@@ -246,11 +247,16 @@ export const bucket: ResourceDefinition = {
     const client = ctx.client();
     if (state.forceDestroy !== true) {
       const operation = `list files of bucket ${id}`;
-      const answer = await client.find({ operation, method: "GET", path: `${bucketPath(id)}/files`, query: { page: 1, limit: 1 }, response: z.unknown() });
-      if (answer === undefined) return; // the bucket is already gone
-      // Whatever the envelope: when the answer cannot be read as a list, nothing is deleted.
-      const files = filesOf(client, answer);
-      if (!files) throw new UnexpectedResponseError(operation, "not a list of files; the bucket was not deleted");
+      const look = async () => {
+        const answer = await client.find({ operation, method: "GET", path: `${bucketPath(id)}/files`, query: { page: 1, limit: 1 }, response: z.unknown() });
+        if (answer === undefined) return undefined; // the bucket is already gone
+        // Whatever the envelope: when the answer cannot be read as a list, nothing is deleted.
+        const files = filesOf(client, answer);
+        if (!files) throw new UnexpectedResponseError(operation, "not a list of files; the bucket was not deleted");
+        return files;
+      };
+      const files = await untilEmpty(`bucket "${state.name}" (${id})`, look, (left) => left === undefined || left.count === 0);
+      if (files === undefined) return;
       const { count, example } = files;
       if (count > 0) {
         throw new Error(

@@ -9,6 +9,7 @@ import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { idArg, idOrKey } from "../lookup";
 import { madeWithin } from "../pending";
 import { present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { untilEmpty } from "../wait";
 import { canonicalZoneDomain } from "./dns";
 
 const domainSchema = z.string().transform((raw, ctx) => {
@@ -143,17 +144,21 @@ export const dnsZone: ResourceDefinition = {
     const client = ctx.client();
     const label = `DNS zone "${state.domain}" (${id})`;
     if (state.forceDestroy !== true) {
-      const zone = await client.find({ operation: `read ${label}`, method: "GET", path: zonePath(id), response: zoneWithRecords });
-      if (zone === undefined) return; // already gone
-      // The documents say a zone's details include its records; where they do not, they are listed.
-      const records =
-        zone.records ??
-        (await client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }).catch((err) => {
-          if (isNotFound(err)) return [];
-          throw err;
-        }));
-      // The apex NS record is the API's own; everything else was made by someone.
-      const foreign = records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
+      const look = async () => {
+        const zone = await client.find({ operation: `read ${label}`, method: "GET", path: zonePath(id), response: zoneWithRecords });
+        if (zone === undefined) return undefined;
+        // The documents say a zone's details include its records; where they do not, they are listed.
+        const records =
+          zone.records ??
+          (await client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }).catch((err) => {
+            if (isNotFound(err)) return [];
+            throw err;
+          }));
+        // The apex NS record is the API's own; everything else was made by someone.
+        return records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
+      };
+      const foreign = await untilEmpty(label, look, (left) => left === undefined || left.length === 0);
+      if (foreign === undefined) return; // already gone
       if (foreign.length > 0) {
         const example = foreign[0];
         const count = foreign.length;

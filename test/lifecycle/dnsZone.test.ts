@@ -115,6 +115,23 @@ test("forceDestroy false: a zone holding a record made outside the stack is not 
   expect((await api(emu, "GET", `/dns/zones/${id}`)).status).toBe(404);
 });
 
+test("a record deleted beside its zone in the same destroy (no dependency between them) does not stop the zone's delete", async () => {
+  // A program that names its zone by a literal id (as `pulumi import` writes it) gives the engine no
+  // order between the two deletes: the zone's delete waits for the record's, instead of refusing.
+  await engine.up("DnsZone", "beside", { domain: "lifecycle-beside.example" });
+  const { id } = engine.get("beside");
+  const record = await api(emu, "POST", `/dns/zones/${id}/records`, { name: "www", type: "A", values: ["192.0.2.1"] });
+  expect(record.status).toBe(201);
+  const started = Date.now();
+  const deleted = new Promise<number>((resolve) =>
+    setTimeout(async () => resolve((await api(emu, "DELETE", `/dns/zones/${id}/records/${record.body.id}`)).status), 2000),
+  );
+  await engine.destroy("beside");
+  expect(await deleted).toBe(204);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  expect((await api(emu, "GET", `/dns/zones/${id}`)).status).toBe(404);
+});
+
 test("a domain whose zone exists outside the stack is an error naming that zone, and nothing is adopted", async () => {
   const other = await api(emu, "POST", "/dns/zones", { domain: "someone-elses.example" });
   expect(other.status).toBe(201);
