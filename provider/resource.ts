@@ -41,6 +41,20 @@ export interface InputProperty {
    * refreshed inputs.
    */
   inputOnly?: boolean;
+  /**
+   * The canonical values `schema` returns, when they are a few words: the dynamic SDK types the
+   * property as their literal union and exports it as `name` (e.g. `StorageClass`).
+   */
+  union?: { name: string; values: readonly string[] };
+  /** What the output holds, when it says more than `description` (the input's doc): the SDKs' output docs. */
+  outputDescription?: string;
+  /**
+   * The dynamic SDK accepts an Input that resolves to undefined (unset): a program passes an
+   * optional value through (SiteReleases' `release`, from StaticSite's `atomic.release`).
+   */
+  undefinedAccepted?: boolean;
+  /** As OutputProperty's `typedAsSet`, for the input's output (filled in by check, not promised by schema.json). */
+  typedAsSet?: boolean;
 }
 
 export interface OutputProperty {
@@ -50,6 +64,11 @@ export interface OutputProperty {
   secret?: boolean;
   /** Always set once the resource exists (schema `required`). Default true. */
   required?: boolean;
+  /**
+   * The dynamic SDK's type says always set although `required` is false: what the 0.1 classes
+   * declared, kept so that programs written against them still compile (the API may leave it out).
+   */
+  typedAsSet?: boolean;
 }
 
 export interface CheckFailure {
@@ -122,7 +141,22 @@ export interface ResourceDefinition {
    * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
    * native class fills them by calling `helper`, an export of sdk/native/helpers.ts.
    */
-  computedByClass?: { inputs: string[]; helper: string };
+  /**
+   * The dynamic SDK's classes take their args as required although no single input is (a rule
+   * across inputs asks for one, e.g. CdnResource's origin), as the 0.1 classes did.
+   */
+  argsRequired?: boolean;
+  computedByClass?: {
+    inputs: string[];
+    helper: string;
+    /**
+     * The dynamic SDK's counterpart of `helper`: an export of sdk/folder.ts called as
+     * `(kind, name, args)` that returns the resource's props.
+     */
+    dynamicHelper: string;
+    /** Inputs the dynamic class reads when the program runs: plain values, not Inputs. */
+    readInProgram: string[];
+  };
 }
 
 /**

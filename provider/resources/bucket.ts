@@ -121,27 +121,31 @@ export const bucket: ResourceDefinition = {
       description:
         "Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. " +
         "Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
+      outputDescription: "The bucket's name (lower case), chosen or generated; S3 also accepts it in place of the id.",
       schema: bucketName,
       computed: true,
     },
     storageClass: {
       description: "`Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.",
+      outputDescription: "`Standard`, `InfrequentAccess` or `Archive`, in the API's spelling.",
       schema: storageClass,
       default: "Standard",
       replaceOnChange: true,
+      union: { name: "StorageClass", values: STORAGE_CLASSES },
     },
     forceDestroy: {
       description:
         "Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a " +
         "bucket that holds files fails and deletes nothing.",
+      outputDescription: "Whether destroying the bucket also deletes the files it holds.",
       schema: z.boolean(),
       default: false,
     },
   },
   outputs: {
-    region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false },
-    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false },
-    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
+    region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
   },
 
   internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],

@@ -198,12 +198,14 @@ interface Made {
 const bucketCredentialInputs = {
   bucketId: {
     description: "Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.",
+    outputDescription: "The id of the only bucket this credential opens.",
     schema: bucketIdSchema,
     required: true,
     replaceOnChange: true,
   },
   active: {
     description: "Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.",
+    outputDescription: "Whether the credential is active, as the API last reported it.",
     schema: z.boolean(),
     default: true,
   },
@@ -211,6 +213,7 @@ const bucketCredentialInputs = {
     description:
       "Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays " +
       "and the old secret stops working at once.",
+    outputDescription: "The `rotation` input last applied; a change regenerated the secret.",
     schema: z.string(),
   },
 } satisfies Record<string, InputProperty>;
@@ -230,6 +233,7 @@ export const bucketCredential: ResourceDefinition = {
       schema: z.string(),
       secret: true,
       required: false,
+      typedAsSet: true,
     },
     userName: { description: "The user name the API gave the credential.", schema: z.string() },
     status: { description: "`active` or `inactive`, as the API reports it.", schema: z.string() },

@@ -221,32 +221,39 @@ export const cdnCustomDomain: ResourceDefinition = {
   inputs: {
     resourceId: {
       description: "Id of the CDN resource (a CdnResource's `id`). Changing it moves the domain: detached first, then attached to the new one.",
+      outputDescription: "The id of the CDN resource the domain is attached to.",
       schema: resourceIdSchema,
       required: true,
       replaceOnChange: true,
     },
     domainName: {
       description: "The domain, e.g. `www.example.com`, or a wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changes in place.",
+      outputDescription: "The domain served (`www.example.com` or `*.example.com`).",
       schema: hostSchema,
       required: true,
     },
     additionalDomains: {
       description: `Up to ${MAX_ADDITIONAL} more names served the same way, e.g. the apex \`example.com\`. Changes in place.`,
+      outputDescription: "The other names served the same way, sorted.",
       schema: additionalSchema,
+      typedAsSet: true,
     },
     certificateId: {
       description:
         "Id of an issued certificate covering every name (a Certificate's or ImportedCertificate's `id`), for HTTPS. Changes in " +
         "place: a certificate can be replaced while the domain serves.",
+      outputDescription: "The certificate used for HTTPS; undefined when the domain is served over HTTP only.",
       schema: z.string().min(1),
     },
     active: {
       description: "Whether the edge serves the domain (default true). Changes in place (activate/deactivate), waiting until deployed.",
+      outputDescription: "Whether the edge serves the domain.",
       schema: z.boolean(),
       default: true,
     },
     activationTimeout: {
       description: `How long a change waits for the domain's state and the resource's deployment, e.g. \`${DEFAULT_ACTIVATION_TIMEOUT}\` (the default).`,
+      outputDescription: "How long a change waits for the domain's state and the deployment, e.g. `\"30m\"`.",
       schema: durationSchema,
       default: DEFAULT_ACTIVATION_TIMEOUT,
     },

@@ -558,6 +558,7 @@ function originKind(props: PropertyMap): "storage" | "custom" | undefined {
 
 export const cdnResource: ResourceDefinition = {
   kind: "CdnResource",
+  argsRequired: true,
   description:
     "A MamuteCloud CDN resource serving a bucket (`storageOrigin`) or an HTTP(S) server (`customOrigin`) at its distribution " +
     "domain and at its custom domains (see CdnCustomDomain). Each create and update waits until the API reports it `deployed`.",
@@ -566,6 +567,7 @@ export const cdnResource: ResourceDefinition = {
       description:
         "Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: " +
         "`<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
+      outputDescription: "The resource's name, chosen or generated; unique among your CDN resources.",
       schema: nameSchema,
       computed: true,
     },
@@ -574,32 +576,44 @@ export const cdnResource: ResourceDefinition = {
         "Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead " +
         "(`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next " +
         "`pulumi up`; the output shows `\"\"`.",
+      outputDescription: "The description, `\"\"` when none was given.",
       schema: z.string().max(500),
       default: "",
     },
     storageOrigin: {
       description: "Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.",
+      outputDescription: "The bucket served, with defaults filled in; undefined for a custom origin.",
       schema: storageOriginSchema,
     },
     customOrigin: {
       description: "Proxy to an HTTP(S) server. Exactly one of `storageOrigin` and `customOrigin`.",
+      outputDescription: "The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin.",
       schema: customOriginSchema,
     },
     distributionDomain: {
       description:
         `A friendlier distribution domain: \`my-site\` or \`my-site.${DISTRIBUTION_SUFFIX}\`. Checked for availability before it is ` +
         `set. Omitted: the generated \`r-<id>.${DISTRIBUTION_SUFFIX}\` (removing it later keeps the domain in force).`,
+      outputDescription: "The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains.",
       schema: distributionDomainSchema,
       computed: true,
     },
     defaultBehavior: {
       description: "Cache, protocol and subdomain-routing rules for paths no other behavior matches.",
+      outputDescription: "Caching and protocol rules for paths no behavior matches, with defaults filled in.",
       schema: defaultBehaviorSchema,
+      typedAsSet: true,
     },
-    behaviors: { description: "More behaviors, by path pattern and priority (1-100).", schema: behaviorsSchema },
-    customErrorResponses: { description: "Pages served instead of origin errors, by error code (at most 20).", schema: errorResponsesSchema },
+    behaviors: { description: "More behaviors, by path pattern and priority (1-100).", outputDescription: "The path-specific rules, with defaults filled in.", schema: behaviorsSchema, typedAsSet: true },
+    customErrorResponses: {
+      description: "Pages served instead of origin errors, by error code (at most 20).",
+      outputDescription: "The pages served in place of origin errors, with defaults filled in.",
+      schema: errorResponsesSchema,
+      typedAsSet: true,
+    },
     tokenAuth: {
       description: "Require signed URLs (`expires` and `token`) for every request. Default false.",
+      outputDescription: "Whether every request must carry a signed URL.",
       schema: z.boolean(),
       default: false,
     },
@@ -607,6 +621,7 @@ export const cdnResource: ResourceDefinition = {
       description:
         "True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin " +
         "path as it finds it (no update, no diff after a refresh). Default false.",
+      outputDescription: "True when a SiteReleases switches the storage origin's path.",
       schema: z.boolean(),
       default: false,
     },
@@ -614,6 +629,7 @@ export const cdnResource: ResourceDefinition = {
       description:
         `How long a create or update waits for the deployment, e.g. \`30m\` (the default), \`1h\`. On timeout the resource stays ` +
         "in the stack and the next `pulumi up` waits again.",
+      outputDescription: "How long a create or update waits for `deployed`, e.g. `\"30m\"`.",
       schema: durationSchema,
       default: DEFAULT_DEPLOY_TIMEOUT,
     },

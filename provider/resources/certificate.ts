@@ -78,6 +78,7 @@ export const certificate: ResourceDefinition = {
       description:
         "The name the certificate is for, like `www.example.com` or the wildcard `*.example.com` (lower-cased, a trailing " +
         "dot dropped). Changing it replaces the certificate: the new one is created first.",
+      outputDescription: "The main name, lower-cased without a trailing dot, e.g. `www.example.com` or `*.example.com`.",
       schema: certificateDomainSchema,
       required: true,
       replaceOnChange: true,
@@ -86,6 +87,7 @@ export const certificate: ResourceDefinition = {
       description:
         "Other names the certificate covers, same rules as domainName; order and repeats do not matter, and domainName " +
         "itself is dropped. Changing the set replaces the certificate: the new one is created first.",
+      outputDescription: "The other names covered, each once and without `domainName`; undefined when none were given.",
       schema: z.array(certificateDomainSchema).max(100, "at most 100 names"),
       replaceOnChange: true,
     },

@@ -39,6 +39,7 @@ export const certificateValidation: ResourceDefinition = {
   inputs: {
     certificateId: {
       description: "Id of the certificate to wait for (a Certificate's `id`). Changing it replaces the validation (waits again).",
+      outputDescription: "The issued certificate's id: use it where the certificate is attached.",
       schema: parentIdSchema("a certificate id (a Certificate's `id` output, e.g. cert_3a4b5c6d7e8f9a0b)"),
       required: true,
       replaceOnChange: true,
@@ -48,6 +49,7 @@ export const certificateValidation: ResourceDefinition = {
         "How long to wait for the certificate to be issued, as a duration (`1h`, `20m`, `90s`). On timeout the error says " +
         "the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` " +
         "waits again. Changes in place, no API call.",
+      outputDescription: "How long a create waits for the certificate to be issued, e.g. `\"1h\"`.",
       schema: durationSchema,
       default: DEFAULT_TIMEOUT,
     },

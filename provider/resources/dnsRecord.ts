@@ -267,6 +267,7 @@ function upgradeRecordState(state: PropertyMap, version: number): PropertyMap {
 const recordInputs = {
   zoneId: {
     description: "Id of the zone (a DnsZone's `id`). Changing it replaces the record.",
+    outputDescription: "The id of the zone that holds the record.",
     schema: zoneIdSchema,
     required: true,
     replaceOnChange: true,
@@ -275,6 +276,7 @@ const recordInputs = {
     description:
       "`@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or " +
       "without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.",
+    outputDescription: "The name as given (lower-cased); `fqdn` is the name it denotes.",
     schema: nameSchema,
     required: true,
     replaceOnChange: true,
@@ -283,9 +285,11 @@ const recordInputs = {
     description:
       "`A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created " +
       "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
+    outputDescription: "The record type, upper case.",
     schema: typeSchema,
     required: true,
     replaceOnChange: true,
+    union: { name: "DnsRecordType", values: RECORD_TYPES },
   },
   values: {
     description:
@@ -297,11 +301,13 @@ const recordInputs = {
       "zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with " +
       "a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. " +
       "Changes in place.",
+    outputDescription: "The values in the API's canonical form (`10 mx1.example.com.`), sorted.",
     schema: valuesSchema,
     required: true,
   },
   ttl: {
     description: `Time to live in seconds, ${TTL_MIN}-${TTL_MAX}; default ${DEFAULT_TTL}. Changes in place.`,
+    outputDescription: "Time to live in seconds.",
     schema: ttlSchema,
     default: DEFAULT_TTL,
   },
@@ -309,6 +315,7 @@ const recordInputs = {
     description:
       `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
       "(the record's state holds no priority), so moving it into the values is no change.",
+    outputDescription: "@deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile.",
     schema: prioritySchema,
     deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
   },

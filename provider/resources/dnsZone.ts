@@ -77,6 +77,7 @@ export const dnsZone: ResourceDefinition = {
     domain: {
       description:
         "The zone's domain, like `example.com` (at least two labels; lower-cased, a trailing dot dropped). Changing it replaces the zone.",
+      outputDescription: "The zone's domain, lower case, without a trailing dot.",
       schema: domainSchema,
       required: true,
       replaceOnChange: true,
@@ -85,14 +86,15 @@ export const dnsZone: ResourceDefinition = {
       description:
         "Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the " +
         "default), destroying a zone that holds such records fails and deletes nothing.",
+      outputDescription: "Whether destroying the zone also deletes records made outside the stack.",
       schema: z.boolean(),
       default: false,
     },
   },
   outputs: {
-    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false },
-    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false },
-    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
+    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false, typedAsSet: true },
+    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false, typedAsSet: true },
+    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
   },
 
   async create(ctx, inputs) {

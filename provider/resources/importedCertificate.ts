@@ -66,6 +66,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The site's certificate, one PEM CERTIFICATE block. Line endings, line width and text around the block do not " +
         "matter. Changing it replaces the imported certificate: the new one is created first.",
+      outputDescription: "The certificate's PEM block, as given.",
       schema: pemSchema((raw) => checkCertificate(raw)),
       required: true,
       replaceOnChange: true,
@@ -74,6 +75,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The certificates that issued it, PEM, the issuer of `certificate` first, then its issuer, up to (optionally) the " +
         "root. Changing it replaces the imported certificate.",
+      outputDescription: "The issuing certificates' PEM blocks, as given; undefined when none were given.",
       schema: pemSchema((raw) => checkChain(raw)),
       replaceOnChange: true,
     },
@@ -81,6 +83,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The certificate's private key, one unencrypted PEM block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY; RSA of " +
         "2048 bits or more, or ECDSA P-256/P-384/P-521). A secret. Changing it replaces the imported certificate.",
+      outputDescription: "A secret output.",
       schema: pemSchema(checkPrivateKey),
       required: true,
       replaceOnChange: true,

@@ -180,12 +180,13 @@ export const siteReleases: ResourceDefinition = {
     "(files unchanged since the live release copied server-side), then the CDN's origin path is switched in one update and purged; " +
     "the last `keep` releases are kept, and `release` rolls back to one of them without uploading.",
   inputs: {
-    bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves." },
+    bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.", outputDescription: "Id of the bucket holding the releases." },
     accessKeyId: shared.accessKeyId,
     secretAccessKey: shared.secretAccessKey,
     prefix: {
       ...shared.prefix,
       description: 'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
+      outputDescription: "The folder holding `releases/`, as stored: empty, or a folder ending in `/`.",
       replaceOnChange: true,
     },
     path: shared.path,
@@ -193,14 +194,16 @@ export const siteReleases: ResourceDefinition = {
     exclude: shared.exclude,
     cacheControl: shared.cacheControl,
     contentTypes: shared.contentTypes,
-    concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64)." },
+    concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64).", outputDescription: "Files uploaded or copied at once." },
     cdnResourceId: {
       description: "Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.",
+      outputDescription: "The CDN resource whose origin path follows the live release.",
       schema: z.string().refine((value) => value.trim() !== "", { message: "must be a CDN resource id, not empty" }),
       required: true,
     },
     keep: {
       description: `Releases kept in the bucket, the live one included (1-100, default ${DEFAULT_KEEP}); older ones are deleted after each switch.`,
+      outputDescription: "Releases kept in the bucket, the live one included.",
       schema: z.number().int().min(1).max(100),
       default: DEFAULT_KEEP,
     },
@@ -208,12 +211,15 @@ export const siteReleases: ResourceDefinition = {
       description:
         "Serve this kept release instead of the folder's content (rollback: a `releases` id); unset, the folder is deployed. " +
         "Switching needs no upload.",
+      outputDescription: "The release pinned for a rollback, or undefined when the folder is deployed.",
       schema: z.string().regex(RELEASE_ID, { message: "must be a release id (16 hex characters) from the `releases` output" }),
+      undefinedAccepted: true,
     },
     deployTimeout: {
       description:
         `How long to wait for the CDN to deploy a switch before purging, e.g. \`30m\` (the default), \`1h\`. On timeout the CDN ` +
         "already points at the new release; the next `pulumi up` waits again and purges.",
+      outputDescription: "How long a switch waits for the CDN to deploy before purging.",
       schema: durationSchema,
       default: DEFAULT_DEPLOY_TIMEOUT,
     },
@@ -234,7 +240,7 @@ export const siteReleases: ResourceDefinition = {
   refine: syncedFolder.refine,
   internalInputs: syncedFolder.internalInputs,
 
-  computedByClass: syncedFolder.computedByClass,
+  computedByClass: { ...syncedFolder.computedByClass!, dynamicHelper: "siteReleasesProps" },
 
   // As SyncedFolder, except that a new CDN resource must be switched.
   same: { ...folderSame, deployTimeout: ignoredByDiff },

@@ -365,37 +365,44 @@ export const syncedFolder: ResourceDefinition = {
   inputs: {
     bucket: {
       description: "Id of the bucket (a Bucket's `id`). Changing it replaces the SyncedFolder: its files are deleted from the old bucket, then uploaded to the new one.",
+      outputDescription: "Id of the bucket the files are in.",
       schema: nonEmpty("a bucket id").refine((value) => !/[\s/]/.test(value), { message: "must be a bucket id, without \"/\" or spaces" }),
       required: true,
       replaceOnChange: true,
     },
     accessKeyId: {
       description: "S3 access key id of a credential that opens the bucket (a BucketCredential's `accessKeyId`).",
+      outputDescription: "Access key id of the credential that uploads.",
       schema: nonEmpty("an S3 access key id"),
       required: true,
     },
     secretAccessKey: {
       description: "S3 secret access key of that credential (a BucketCredential's `secretAccessKey`). Kept secret in state.",
+      outputDescription: "Its secret; always secret in state.",
       schema: nonEmpty("an S3 secret access key"),
       required: true,
       secret: true,
     },
     prefix: {
       description: 'Folder in the bucket the files go under (`"site"` → keys `site/...`); default the bucket\'s root. Changing it moves the files.',
+      outputDescription: "The prefix as stored: empty, or a folder ending in `/`.",
       schema: prefixSchema,
       default: "",
     },
     path: {
       description: "The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).",
+      outputDescription: "The local folder as given.",
       schema: nonEmpty("a folder path"),
       required: true,
     },
     include: {
       description: "Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.",
+      outputDescription: "Globs of the files uploaded, as given.",
       schema: globList,
     },
     exclude: {
       description: "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied by the SyncedFolder class.",
+      outputDescription: "Globs of the files left out, as given.",
       schema: globList,
     },
     cacheControl: {
@@ -403,33 +410,40 @@ export const syncedFolder: ResourceDefinition = {
         "Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) " +
         "`public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) " +
         "`public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.",
+      outputDescription: "Glob → Cache-Control rules, as given.",
       schema: globRules,
     },
     contentTypes: {
       description: "Glob → Content-Type, first match wins; unmatched files get the type of their extension (text with `charset=utf-8`).",
+      outputDescription: "Glob → Content-Type rules, as given.",
       schema: globRules,
     },
     concurrency: {
       description: "Files uploaded at once (1-64), each over a kept-alive connection.",
+      outputDescription: "Files uploaded at once.",
       schema: z.number().int().min(1).max(64),
       default: DEFAULT_CONCURRENCY,
     },
     cdnResourceId: {
       description: "Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.",
+      outputDescription: "The CDN resource purged after each sync; undefined when none.",
       schema: nonEmpty("a CDN resource id"),
     },
     cdnBaseUrl: {
       description:
         "Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a " +
         "tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.",
+      outputDescription: "Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise.",
       schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
     },
     s3Endpoint: {
       description: "S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.",
+      outputDescription: "The S3 endpoint given; undefined for the provider's.",
       schema: endpointSchema,
     },
     files: {
       description: 'The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".',
+      outputDescription: "The manifest: relative path → `\"<hash> <size> <headers code>\"`, the hash being the object's S3 ETag.",
       schema: filesSchema,
       required: true,
       // Held once, in the inputs; filesDigest and filesIndex stand for it in the outputs.
@@ -437,6 +451,7 @@ export const syncedFolder: ResourceDefinition = {
     },
     headers: {
       description: 'Headers codes of the manifest → "<content type>|<cache-control>".',
+      outputDescription: "Headers codes of `files` → `\"<content type>|<cache-control>\"`.",
       schema: headersSchema,
       required: true,
     },
@@ -481,7 +496,12 @@ export const syncedFolder: ResourceDefinition = {
     }
   },
 
-  computedByClass: { inputs: ["files", "headers"], helper: "withFolderManifest" },
+  computedByClass: {
+    inputs: ["files", "headers"],
+    helper: "withFolderManifest",
+    dynamicHelper: "syncedFolderProps",
+    readInProgram: ["path", "include", "exclude", "cacheControl", "contentTypes"],
+  },
 
   // What is stored depends on the bucket, prefix and manifest; the credential must be recorded for
   // later operations. The rest shaped the manifest (already compared) or says how to reach S3.

@@ -21,10 +21,12 @@ export interface CdnCustomDomainArgs {
   certificateId?: pulumi.Input<string>;
   /**
    * Whether the edge serves the domain (default true). Changes in place (activate/deactivate), waiting until deployed.
+   * @default true
    */
   active?: pulumi.Input<boolean>;
   /**
    * How long a change waits for the domain's state and the resource's deployment, e.g. `30m` (the default).
+   * @default "30m"
    */
   activationTimeout?: pulumi.Input<string>;
 }
@@ -43,27 +45,27 @@ export class CdnCustomDomain extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the CDN resource (a CdnResource's `id`). Changing it moves the domain: detached first, then attached to the new one.
+   * The id of the CDN resource the domain is attached to.
    */
   declare readonly resourceId: pulumi.Output<string>;
   /**
-   * The domain, e.g. `www.example.com`, or a wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changes in place.
+   * The domain served (`www.example.com` or `*.example.com`).
    */
   declare readonly domainName: pulumi.Output<string>;
   /**
-   * Up to 10 more names served the same way, e.g. the apex `example.com`. Changes in place.
+   * The other names served the same way, sorted.
    */
   declare readonly additionalDomains: pulumi.Output<string[] | undefined>;
   /**
-   * Id of an issued certificate covering every name (a Certificate's or ImportedCertificate's `id`), for HTTPS. Changes in place: a certificate can be replaced while the domain serves.
+   * The certificate used for HTTPS; undefined when the domain is served over HTTP only.
    */
   declare readonly certificateId: pulumi.Output<string | undefined>;
   /**
-   * Whether the edge serves the domain (default true). Changes in place (activate/deactivate), waiting until deployed.
+   * Whether the edge serves the domain.
    */
   declare readonly active: pulumi.Output<boolean>;
   /**
-   * How long a change waits for the domain's state and the resource's deployment, e.g. `30m` (the default).
+   * How long a change waits for the domain's state and the deployment, e.g. `"30m"`.
    */
   declare readonly activationTimeout: pulumi.Output<string>;
   /**

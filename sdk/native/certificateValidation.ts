@@ -9,6 +9,7 @@ export interface CertificateValidationArgs {
   certificateId: pulumi.Input<string>;
   /**
    * How long to wait for the certificate to be issued, as a duration (`1h`, `20m`, `90s`). On timeout the error says the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` waits again. Changes in place, no API call.
+   * @default "1h"
    */
   timeout?: pulumi.Input<string>;
 }
@@ -27,11 +28,11 @@ export class CertificateValidation extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the certificate to wait for (a Certificate's `id`). Changing it replaces the validation (waits again).
+   * The issued certificate's id: use it where the certificate is attached.
    */
   declare readonly certificateId: pulumi.Output<string>;
   /**
-   * How long to wait for the certificate to be issued, as a duration (`1h`, `20m`, `90s`). On timeout the error says the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` waits again. Changes in place, no API call.
+   * How long a create waits for the certificate to be issued, e.g. `"1h"`.
    */
   declare readonly timeout: pulumi.Output<string>;
   /**

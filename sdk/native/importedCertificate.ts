@@ -17,6 +17,7 @@ export interface ImportedCertificateArgs {
   privateKey: pulumi.Input<string>;
   /**
    * How long deleting the certificate waits while custom domains still use it, as a duration (`30m`, `1h`, `90s`). During a replacement the new certificate is attached first and the CDN may take a while to let go of the old one; after this the delete fails, naming the custom domains that still use it. Changes in place, no API call.
+   * @default "30m"
    */
   deleteTimeout?: pulumi.Input<string>;
 }
@@ -35,15 +36,15 @@ export class ImportedCertificate extends pulumi.CustomResource {
   }
 
   /**
-   * The site's certificate, one PEM CERTIFICATE block. Line endings, line width and text around the block do not matter. Changing it replaces the imported certificate: the new one is created first.
+   * The certificate's PEM block, as given.
    */
   declare readonly certificate: pulumi.Output<string>;
   /**
-   * The certificates that issued it, PEM, the issuer of `certificate` first, then its issuer, up to (optionally) the root. Changing it replaces the imported certificate.
+   * The issuing certificates' PEM blocks, as given; undefined when none were given.
    */
   declare readonly certificateChain: pulumi.Output<string | undefined>;
   /**
-   * The certificate's private key, one unencrypted PEM block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY; RSA of 2048 bits or more, or ECDSA P-256/P-384/P-521). A secret. Changing it replaces the imported certificate.
+   * A secret output.
    */
   declare readonly privateKey: pulumi.Output<string>;
   /**

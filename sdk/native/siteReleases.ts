@@ -18,6 +18,7 @@ export interface SiteReleasesArgs {
   secretAccessKey: pulumi.Input<string>;
   /**
    * Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket's root.
+   * @default ""
    */
   prefix?: pulumi.Input<string>;
   /**
@@ -42,6 +43,7 @@ export interface SiteReleasesArgs {
   contentTypes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Files uploaded or copied at once (1-64).
+   * @default 48
    */
   concurrency?: pulumi.Input<number>;
   /**
@@ -50,6 +52,7 @@ export interface SiteReleasesArgs {
   cdnResourceId: pulumi.Input<string>;
   /**
    * Releases kept in the bucket, the live one included (1-100, default 5); older ones are deleted after each switch.
+   * @default 5
    */
   keep?: pulumi.Input<number>;
   /**
@@ -58,6 +61,7 @@ export interface SiteReleasesArgs {
   release?: pulumi.Input<string>;
   /**
    * How long to wait for the CDN to deploy a switch before purging, e.g. `30m` (the default), `1h`. On timeout the CDN already points at the new release; the next `pulumi up` waits again and purges.
+   * @default "30m"
    */
   deployTimeout?: pulumi.Input<string>;
   /**
@@ -80,71 +84,71 @@ export class SiteReleases extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.
+   * Id of the bucket holding the releases.
    */
   declare readonly bucket: pulumi.Output<string>;
   /**
-   * S3 access key id of a credential that opens the bucket (a BucketCredential's `accessKeyId`).
+   * Access key id of the credential that uploads.
    */
   declare readonly accessKeyId: pulumi.Output<string>;
   /**
-   * S3 secret access key of that credential (a BucketCredential's `secretAccessKey`). Kept secret in state.
+   * Its secret; always secret in state.
    */
   declare readonly secretAccessKey: pulumi.Output<string>;
   /**
-   * Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket's root.
+   * The folder holding `releases/`, as stored: empty, or a folder ending in `/`.
    */
   declare readonly prefix: pulumi.Output<string>;
   /**
-   * The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).
+   * The local folder as given.
    */
   declare readonly path: pulumi.Output<string>;
   /**
-   * Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.
+   * Globs of the files uploaded, as given.
    */
   declare readonly include: pulumi.Output<string[] | undefined>;
   /**
-   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied by the SyncedFolder class.
+   * Globs of the files left out, as given.
    */
   declare readonly exclude: pulumi.Output<string[] | undefined>;
   /**
-   * Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.
+   * Glob → Cache-Control rules, as given.
    */
   declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
   /**
-   * Glob → Content-Type, first match wins; unmatched files get the type of their extension (text with `charset=utf-8`).
+   * Glob → Content-Type rules, as given.
    */
   declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
   /**
-   * Files uploaded or copied at once (1-64).
+   * Files uploaded or copied at once.
    */
   declare readonly concurrency: pulumi.Output<number>;
   /**
-   * Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.
+   * The CDN resource whose origin path follows the live release.
    */
   declare readonly cdnResourceId: pulumi.Output<string>;
   /**
-   * Releases kept in the bucket, the live one included (1-100, default 5); older ones are deleted after each switch.
+   * Releases kept in the bucket, the live one included.
    */
   declare readonly keep: pulumi.Output<number>;
   /**
-   * Serve this kept release instead of the folder's content (rollback: a `releases` id); unset, the folder is deployed. Switching needs no upload.
+   * The release pinned for a rollback, or undefined when the folder is deployed.
    */
   declare readonly release: pulumi.Output<string | undefined>;
   /**
-   * How long to wait for the CDN to deploy a switch before purging, e.g. `30m` (the default), `1h`. On timeout the CDN already points at the new release; the next `pulumi up` waits again and purges.
+   * How long a switch waits for the CDN to deploy before purging.
    */
   declare readonly deployTimeout: pulumi.Output<string>;
   /**
-   * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
+   * The S3 endpoint given; undefined for the provider's.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**
-   * The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".
+   * The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag.
    */
   declare readonly files: pulumi.Output<Record<string, string>>;
   /**
-   * Headers codes of the manifest → "<content type>|<cache-control>".
+   * Headers codes of `files` → `"<content type>|<cache-control>"`.
    */
   declare readonly headers: pulumi.Output<Record<string, string>>;
   /**

@@ -18,6 +18,7 @@ export interface SyncedFolderArgs {
   secretAccessKey: pulumi.Input<string>;
   /**
    * Folder in the bucket the files go under (`"site"` → keys `site/...`); default the bucket's root. Changing it moves the files.
+   * @default ""
    */
   prefix?: pulumi.Input<string>;
   /**
@@ -42,6 +43,7 @@ export interface SyncedFolderArgs {
   contentTypes?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Files uploaded at once (1-64), each over a kept-alive connection.
+   * @default 48
    */
   concurrency?: pulumi.Input<number>;
   /**
@@ -72,63 +74,63 @@ export class SyncedFolder extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the bucket (a Bucket's `id`). Changing it replaces the SyncedFolder: its files are deleted from the old bucket, then uploaded to the new one.
+   * Id of the bucket the files are in.
    */
   declare readonly bucket: pulumi.Output<string>;
   /**
-   * S3 access key id of a credential that opens the bucket (a BucketCredential's `accessKeyId`).
+   * Access key id of the credential that uploads.
    */
   declare readonly accessKeyId: pulumi.Output<string>;
   /**
-   * S3 secret access key of that credential (a BucketCredential's `secretAccessKey`). Kept secret in state.
+   * Its secret; always secret in state.
    */
   declare readonly secretAccessKey: pulumi.Output<string>;
   /**
-   * Folder in the bucket the files go under (`"site"` → keys `site/...`); default the bucket's root. Changing it moves the files.
+   * The prefix as stored: empty, or a folder ending in `/`.
    */
   declare readonly prefix: pulumi.Output<string>;
   /**
-   * The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).
+   * The local folder as given.
    */
   declare readonly path: pulumi.Output<string>;
   /**
-   * Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.
+   * Globs of the files uploaded, as given.
    */
   declare readonly include: pulumi.Output<string[] | undefined>;
   /**
-   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied by the SyncedFolder class.
+   * Globs of the files left out, as given.
    */
   declare readonly exclude: pulumi.Output<string[] | undefined>;
   /**
-   * Glob → Cache-Control, first match in the order written wins. Unmatched: fingerprinted assets (`app-3f9a2b1c.js`) `public, max-age=31536000, immutable`; every other file (pages, unfingerprinted CSS, scripts, images) `public, max-age=0, s-maxage=86400, must-revalidate`: browsers revalidate it, the CDN keeps it until purged.
+   * Glob → Cache-Control rules, as given.
    */
   declare readonly cacheControl: pulumi.Output<Record<string, string> | undefined>;
   /**
-   * Glob → Content-Type, first match wins; unmatched files get the type of their extension (text with `charset=utf-8`).
+   * Glob → Content-Type rules, as given.
    */
   declare readonly contentTypes: pulumi.Output<Record<string, string> | undefined>;
   /**
-   * Files uploaded at once (1-64), each over a kept-alive connection.
+   * Files uploaded at once.
    */
   declare readonly concurrency: pulumi.Output<number>;
   /**
-   * Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.
+   * The CDN resource purged after each sync; undefined when none.
    */
   declare readonly cdnResourceId: pulumi.Output<string | undefined>;
   /**
-   * Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.
+   * Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise.
    */
   declare readonly cdnBaseUrl: pulumi.Output<string | undefined>;
   /**
-   * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
+   * The S3 endpoint given; undefined for the provider's.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**
-   * The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".
+   * The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag.
    */
   declare readonly files: pulumi.Output<Record<string, string>>;
   /**
-   * Headers codes of the manifest → "<content type>|<cache-control>".
+   * Headers codes of `files` → `"<content type>|<cache-control>"`.
    */
   declare readonly headers: pulumi.Output<Record<string, string>>;
   /**
