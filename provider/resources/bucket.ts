@@ -6,9 +6,9 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
-import { idArg, idOrKey } from "../lookup";
-import { madeWithin } from "../pending";
+import { adoptByUniqueKey } from "../lookup";
 import { untilEmpty } from "../wait";
+import { unlessGone } from "../gone";
 import {
   changedProperties,
   replacementsOf,
@@ -204,11 +204,6 @@ export const bucket: ResourceDefinition = {
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async findPending(ctx, trace) {
-    const found = await findByName(ctx.client(), trace.key.name);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
-  },
-
   async read(ctx, id) {
     const found = await ctx.client().find({ operation: `read bucket ${id}`, method: "GET", path: bucketPath(id), response: bucketResponse });
     return found && outputsOf(found);
@@ -238,14 +233,14 @@ export const bucket: ResourceDefinition = {
     }
   },
 
-  lookup: {
-    description: "An existing bucket, by id or by name.",
-    args: {
-      id: idArg("Bucket"),
-      name: { description: "The bucket's name.", schema: bucketName },
-    },
-    find: (ctx, args) => idOrKey("Bucket", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
-  },
+  ...adoptByUniqueKey({
+    kind: "Bucket",
+    key: "name",
+    keyArg: { description: "The bucket's name.", schema: bucketName },
+    lookupDescription: "An existing bucket, by id or by name.",
+    find: findByName,
+    outputsOf,
+  }),
 
   async delete(ctx, id, state) {
     const client = ctx.client();
@@ -270,11 +265,6 @@ export const bucket: ResourceDefinition = {
         );
       }
     }
-    try {
-      await client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await unlessGone(() => client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) }));
   },
 };

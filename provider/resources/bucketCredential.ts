@@ -11,6 +11,7 @@ import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
 import { present, ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { unlessGone } from "../gone";
 
 // Read by need: the access key id is what a credential is known by, the secret what it must keep;
 // the rest is copied to outputs when the API says it (the documents promise only
@@ -108,12 +109,7 @@ function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCre
 
 /** The bucket's credentials, or undefined when the bucket is gone (and its credentials with it). */
 async function credentialsIfBucket(client: MamuteClient, bucketId: string): Promise<ApiCredential[] | undefined> {
-  try {
-    return await listCredentials(client, bucketId);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return unlessGone(() => listCredentials(client, bucketId));
 }
 
 /** A 404 on a call about an existing credential: it (or its bucket) was deleted outside the stack. */
@@ -423,15 +419,9 @@ export const bucketCredential: ResourceDefinition = {
 
   async delete(ctx, id) {
     const { bucketId, accessKeyId } = parseCredentialId(id);
-    try {
-      await ctx.client().call({
-        operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`,
-        method: "DELETE",
-        path: credentialPath(bucketId, accessKeyId),
-      });
-    } catch (err) {
-      if (isNotFound(err)) return; // already revoked, or its bucket deleted (which revokes it)
-      throw err;
-    }
+    // Gone: already revoked, or its bucket deleted (which revokes it).
+    await unlessGone(() =>
+      ctx.client().call({ operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`, method: "DELETE", path: credentialPath(bucketId, accessKeyId) }),
+    );
   },
 };

@@ -16,6 +16,7 @@ import { withLock } from "../lock";
 import { madeWithin } from "../pending";
 import { cleared, present, ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
+import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
 import {
   cdnResourcePath,
@@ -409,19 +410,16 @@ export const cdnCustomDomain: ResourceDefinition = {
       const current = await getCdnResource(client, resourceId);
       const domain = current && domainsOf(current).find((d) => d.id === customDomainId);
       if (!current || !domain) return; // already detached, or its resource deleted (which detaches it)
-      try {
-        await putDomainList(
+      await unlessGone(() =>
+        putDomainList(
           client,
           resourceId,
           domainsOf(current).filter((d) => d.id !== customDomainId).map(entryOf),
           `detach custom domain ${domain.domain_name} (${customDomainId}) from CDN resource ${resourceId}`,
           // The whole list is sent: repeating it gives the same list.
           "safe",
-        );
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw err;
-      }
+        ),
+      );
     });
   },
 };

@@ -9,14 +9,14 @@
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { dialectOf, isConflict, isNotFound, MamuteApiError, type MamuteClient } from "../client";
+import { dialectOf, isConflict, MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { statusKindOf } from "../client/dialect";
 import { autoname } from "../naming";
-import { idArg, idOrKey } from "../lookup";
-import { madeWithin } from "../pending";
+import { adoptByUniqueKey } from "../lookup";
 import { isUnknown, present, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
+import { unlessGone } from "../gone";
 import {
   behaviorResponse,
   cdnResourcePath,
@@ -781,24 +781,19 @@ export const cdnResource: ResourceDefinition = {
   },
 
   // Refresh adopts it as the POST left it; the next up's update then converges the rest.
-  async findPending(ctx, trace) {
-    const found = await findByName(ctx.client(), trace.key.name);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
-  },
-
   async read(ctx, id) {
     const found = await getCdnResource(ctx.client(), id);
     return found && outputsOf(found);
   },
 
-  lookup: {
-    description: "An existing CDN resource, by id or by name.",
-    args: {
-      id: idArg("CdnResource"),
-      name: { description: "The CDN resource's name.", schema: nameSchema },
-    },
-    find: (ctx, args) => idOrKey("CdnResource", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
-  },
+  ...adoptByUniqueKey({
+    kind: "CdnResource",
+    key: "name",
+    keyArg: { description: "The CDN resource's name.", schema: nameSchema },
+    lookupDescription: "An existing CDN resource, by id or by name.",
+    find: findByName,
+    outputsOf,
+  }),
 
   async update(ctx, id, olds, news) {
     const client = ctx.client();
@@ -818,11 +813,6 @@ export const cdnResource: ResourceDefinition = {
   },
 
   async delete(ctx, id, state) {
-    try {
-      await ctx.client().call({ operation: `delete CDN resource "${state.name}" (${id})`, method: "DELETE", path: cdnResourcePath(id) });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await unlessGone(() => ctx.client().call({ operation: `delete CDN resource "${state.name}" (${id})`, method: "DELETE", path: cdnResourcePath(id) }));
   },
 };

@@ -19,6 +19,7 @@ import { isNotFound, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
 import { isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { unlessGone } from "../gone";
 import {
   DEFAULT_TTL,
   MAX_VALUES,
@@ -409,13 +410,8 @@ export const dnsRecord: ResourceDefinition = {
 
   async findPending(ctx, trace, state) {
     const { zoneId, fqdn, type, zoneDomain } = trace.key;
-    let atName: ApiRecord[];
-    try {
-      atName = await listAtName(ctx.client(), zoneId, fqdn, zoneDomain);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // the zone is gone, and the record with it
-      throw err;
-    }
+    const atName = await unlessGone(() => listAtName(ctx.client(), zoneId, fqdn, zoneDomain));
+    if (atName === undefined) return undefined; // the zone is gone, and the record with it
     const found = atName.find((record) => holdsKey(record, fqdn, type, zoneDomain) && madeWithin(trace, record.created_at));
     return found && { id: recordId(zoneId, found.id), outs: outputsOf(found, state.name, zoneDomain) };
   },
@@ -485,15 +481,13 @@ export const dnsRecord: ResourceDefinition = {
 
   async delete(ctx, id, state) {
     const { zoneId, recordId: record } = parseRecordId(id);
-    try {
-      await ctx.client().call({
+    // Gone: the record, or its zone.
+    await unlessGone(() =>
+      ctx.client().call({
         operation: `delete ${state.type ?? "DNS"} record ${state.fqdn ?? record} (${record}) in DNS zone ${zoneId}`,
         method: "DELETE",
         path: recordPath(zoneId, record),
-      });
-    } catch (err) {
-      if (isNotFound(err)) return; // already gone, or its zone is
-      throw err;
-    }
+      }),
+    );
   },
 };

@@ -4,12 +4,12 @@
 // (the stack's own DnsRecords depend on the zone and are deleted before it).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isNotFound, type MamuteClient } from "../client";
+import { type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
-import { idArg, idOrKey } from "../lookup";
-import { madeWithin } from "../pending";
+import { adoptByUniqueKey } from "../lookup";
 import { present, type PropertyMap, type ResourceDefinition } from "../resource";
 import { untilEmpty } from "../wait";
+import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
 
 const domainSchema = z.string().transform((raw, ctx) => {
@@ -123,24 +123,19 @@ export const dnsZone: ResourceDefinition = {
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async findPending(ctx, trace) {
-    const found = await findByDomain(ctx.client(), trace.key.domain);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
-  },
-
   async read(ctx, id) {
     const found = await ctx.client().find({ operation: `read DNS zone ${id}`, method: "GET", path: zonePath(id), response: zoneResponse });
     return found && outputsOf(found);
   },
 
-  lookup: {
-    description: "An existing DNS zone, by id or by domain.",
-    args: {
-      id: idArg("DnsZone"),
-      domain: { description: "The zone's domain, like `example.com`.", schema: domainSchema },
-    },
-    find: (ctx, args) => idOrKey("DnsZone", args, "domain", async (domain) => (await findByDomain(ctx.client(), domain))?.id),
-  },
+  ...adoptByUniqueKey({
+    kind: "DnsZone",
+    key: "domain",
+    keyArg: { description: "The zone's domain, like `example.com`.", schema: domainSchema },
+    lookupDescription: "An existing DNS zone, by id or by domain.",
+    find: findByDomain,
+    outputsOf,
+  }),
 
   async delete(ctx, id, state) {
     const client = ctx.client();
@@ -152,10 +147,8 @@ export const dnsZone: ResourceDefinition = {
         // The documents say a zone's details include its records; where they do not, they are listed.
         const records =
           zone.records ??
-          (await client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }).catch((err) => {
-            if (isNotFound(err)) return [];
-            throw err;
-          }));
+          (await unlessGone(() => client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }))) ??
+          [];
         // The apex NS record is the API's own; everything else was made by someone.
         return records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
       };
@@ -172,11 +165,6 @@ export const dnsZone: ResourceDefinition = {
         );
       }
     }
-    try {
-      await client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await unlessGone(() => client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) }));
   },
 };

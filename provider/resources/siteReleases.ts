@@ -9,11 +9,11 @@ import { z } from "zod";
 import { durationMs, durationSchema } from "../wait";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { StoredObject } from "../sync/bucket";
-import { S3SyncError } from "../sync/errors";
 import { decodeFileIndex, parseEntry } from "../sync/manifest";
 import { ownerOf } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
 import type { SyncBucket } from "../sync/bucket";
+import { unlessGone } from "../gone";
 import {
   RELEASE_ID,
   RELEASES_FOLDER,
@@ -263,13 +263,9 @@ export const siteReleases: ResourceDefinition = {
   async read(ctx, id, state) {
     refuseReadByIdAlone("SiteReleases", id, state, "deploys the folder as a release");
     const { prefix } = declared(state);
-    let stored;
-    try {
-      stored = byRelease(prefix, await withBucket(ctx, state, (bucket) => bucket.list(`${prefix}${RELEASES_FOLDER}`)));
-    } catch (err) {
-      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return undefined;
-      throw err;
-    }
+    const listed = await unlessGone(() => withBucket(ctx, state, (bucket) => bucket.list(`${prefix}${RELEASES_FOLDER}`)));
+    if (listed === undefined) return undefined;
+    const stored = byRelease(prefix, listed);
     if (stored.size === 0) return undefined;
     const releases = (Array.isArray(state.releases) ? (state.releases as string[]) : []).filter((id) => stored.has(id));
     // A pinned release is not the folder's content: the manifest's files are not what is served.
@@ -286,15 +282,13 @@ export const siteReleases: ResourceDefinition = {
 
   async delete(ctx, _id, state) {
     const { prefix } = declared(state);
-    try {
-      await withBucket(ctx, state, async (bucket) => {
+    await unlessGone(() =>
+      withBucket(ctx, state, async (bucket) => {
         const stored = byRelease(prefix, await bucket.list(`${prefix}${RELEASES_FOLDER}`));
         const recordedIds = Array.isArray(state.releases) ? (state.releases as string[]) : [];
         const own = await ownReleases(bucket, prefix, stored, recordedIds, ownerOfReleases(state, prefix), declared(state).concurrency);
         await bucket.deleteKeys(releaseKeys(prefix, own));
-      });
-    } catch (err) {
-      if (!(err instanceof S3SyncError && err.code === "NoSuchBucket")) throw err;
-    }
+      }),
+    );
   },
 };

@@ -12,12 +12,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { isNotFound } from "../client";
 import type { ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
-import { S3SyncError } from "../sync/errors";
 import { ownerInput, ownerOf, stillOwn } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
 import {
@@ -32,6 +30,7 @@ import {
   type FileEntry,
 } from "../sync/manifest";
 import { purgeKeys, type ServedAt } from "../sync/purge";
+import { unlessGone } from "../gone";
 
 // Small files are latency-bound: measured with bench:sync, 48 in flight uploaded a 2,010-file site in
 // 22-44% less time than 16 in three paired runs (multipart uploads stay limited to two at once whatever this is).
@@ -550,13 +549,8 @@ export const syncedFolder: ResourceDefinition = {
   async read(ctx, id, state) {
     refuseReadByIdAlone("SyncedFolder", id, state, "uploads the folder");
     const { codes, prefix } = recorded(state);
-    let stored;
-    try {
-      stored = await withBucket(ctx, state, (bucket) => bucket.list(prefix));
-    } catch (err) {
-      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return undefined; // its files went with it
-      throw err;
-    }
+    const stored = await unlessGone(() => withBucket(ctx, state, (bucket) => bucket.list(prefix)));
+    if (stored === undefined) return undefined;
     // The refreshed manifest (the inputs) is what S3 holds of each recorded file, with its recorded
     // headers: a file missing in the bucket leaves it, one changed there takes the stored hash and
     // size. Either way the next diff differs from the program's manifest, and the next `up` uploads
@@ -571,26 +565,18 @@ export const syncedFolder: ResourceDefinition = {
   async delete(ctx, _id, state) {
     const target = declared(state);
     const keys = [...recorded(state).codes.keys()].map((file) => `${target.prefix}${file}`);
-    let deleted: string[];
-    try {
-      deleted = await withBucket(ctx, state, async (bucket) => {
+    const deleted = await unlessGone(() =>
+      withBucket(ctx, state, async (bucket) => {
         const stored = await bucket.list(target.prefix);
         const owner = ownerOf(state, target.prefix);
         const owned = await stillOwnKeys(bucket, keys.filter((key) => stored.has(key)), stored, owner, target.prefix, target.concurrency, state.syncedAt);
         const orphans = await ownOrphans(bucket, stored, new Set(keys), owner, target.concurrency, state.syncedAt);
         await bucket.deleteKeys([...owned, ...orphans]);
         return [...owned, ...orphans];
-      });
-    } catch (err) {
-      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return;
-      throw err;
-    }
-    if (!target.cdnResourceId || deleted.length === 0) return;
-    try {
-      await purgeKeys(ctx.client(), target.cdnResourceId, deleted, target.served);
-    } catch (err) {
-      // A CDN resource destroyed first has nothing left to purge.
-      if (!isNotFound(err)) throw err;
-    }
+      }),
+    );
+    if (!target.cdnResourceId || !deleted?.length) return;
+    // A CDN resource destroyed first has nothing left to purge.
+    await unlessGone(() => purgeKeys(ctx.client(), target.cdnResourceId!, deleted, target.served));
   },
 };
