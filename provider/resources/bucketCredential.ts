@@ -4,6 +4,7 @@
 // `active` and `rotation` change in place (activate/deactivate, regenerate); `bucketId` replaces.
 // The id `<bucketId>/<accessKeyId>` is all `read` needs, because the API finds a key only
 // through its bucket.
+// About 400 lines: the create that adopts by comparing lists and the once-shown secret are one story.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";

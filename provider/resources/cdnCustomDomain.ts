@@ -7,6 +7,7 @@
 //
 // The id `<resourceId>/<customDomainId>` is all `read` needs. A create whose outcome stayed unknown
 // leaves a `pending:` id instead, which the handlers give to `findPending`, never to the parse.
+// About 400 lines: the list changes under the lock and their waits are one story, kept in one file.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
@@ -27,7 +28,7 @@ import {
   getCdnResource,
   type ApiCdnResource,
   type ApiCustomDomain,
-} from "./cdn";
+} from "../cdnApi";
 
 const DEFAULT_ACTIVATION_TIMEOUT = "30m";
 const MAX_ADDITIONAL = 10;

@@ -12,6 +12,8 @@
 // (lower-cased) and diff decides whether two spellings denote the same FQDN with the domain kept in
 // state (`__zoneDomain`): `www`, `www.example.com` and `www.example.com.` are one name in
 // example.com. Values are put in the API's canonical form at check, so a refresh shows no diff.
+// Over 400 lines on purpose: the name rules (relative and absolute spellings, CNAME collisions, the
+// v1 priority upgrade) are read by check, diff and the calls alike; the per-type value rules are in dns.ts.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";

@@ -26,24 +26,26 @@ import {
   releaseIdOf,
   releaseKeys,
   releaseOriginPath,
-  switchOrigin,
 } from "../sync/releases";
-import { DEFAULT_DEPLOY_TIMEOUT } from "./cdnResource";
+import { DEFAULT_DEPLOY_TIMEOUT, switchOriginPath } from "../cdnApi";
 import {
   declared as declaredFolder,
+  folderComputedByClass,
+  folderInputs,
+  folderOutputs,
+  folderSame,
   ignoredByDiff,
   manifestOutputs,
+  refineFolder,
   refreshedManifest,
   refuseReadByIdAlone,
-  syncedFolder,
   withBucket,
   type Declared as FolderDeclared,
-} from "./syncedFolder";
+} from "./folder";
 
 export const DEFAULT_KEEP = 5;
 
-const shared = syncedFolder.inputs;
-const { cdnResourceId: _switchedByUs, ...folderSame } = syncedFolder.same ?? {};
+const shared = folderInputs;
 
 interface Declared extends Omit<FolderDeclared, "cdnResourceId"> {
   cdnResourceId: string;
@@ -148,11 +150,7 @@ async function deploy(ctx: Context, olds: PropertyMap | undefined, news: Propert
       served = kept;
     }
 
-    await switchOrigin(ctx.client(), {
-      cdnResourceId: target.cdnResourceId,
-      originPath: releaseOriginPath(target.prefix, wanted),
-      deployTimeoutMs: target.deployTimeoutMs,
-    });
+    await switchOriginPath(ctx.client(), target.cdnResourceId, releaseOriginPath(target.prefix, wanted), target.deployTimeoutMs);
     if (wanted !== liveId || olds?.cdnResourceId !== target.cdnResourceId) {
       await purgeChanged(ctx.client(), target.cdnResourceId, olds?.cdnResourceId === target.cdnResourceId ? live : new Map(), served);
     }
@@ -233,14 +231,14 @@ export const siteReleases: ResourceDefinition = {
     contentReleaseId: { description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).", schema: z.string() },
     originPath: { description: "The origin path the CDN resource serves, `/<prefix>releases/<releaseId>`.", schema: z.string() },
     // The manifest is held once, in the inputs (`files` is inputOnly, as on SyncedFolder): these stand for it.
-    filesDigest: syncedFolder.outputs.filesDigest,
-    filesIndex: syncedFolder.outputs.filesIndex,
+    filesDigest: folderOutputs.filesDigest,
+    filesIndex: folderOutputs.filesIndex,
   },
 
-  refine: syncedFolder.refine,
-  internalInputs: syncedFolder.internalInputs,
+  refine: refineFolder,
+  internalInputs: ["__owner"],
 
-  computedByClass: { ...syncedFolder.computedByClass!, dynamicHelper: "siteReleasesProps" },
+  computedByClass: { ...folderComputedByClass, dynamicHelper: "siteReleasesProps" },
 
   // As SyncedFolder, except that a new CDN resource must be switched.
   same: { ...folderSame, deployTimeout: ignoredByDiff },

@@ -10,7 +10,7 @@
 // purges at least what changed.
 import { MamuteApiError, type MamuteClient } from "../client";
 import { unlessGone } from "../gone";
-import { cdnResourceResponse, distributionHost } from "../resources/cdn";
+import { cdnResourceResponse, distributionHost } from "../cdnApi";
 
 /** Paths per `purge/url` call. */
 export const PURGE_URLS_PER_CALL = 100;
