@@ -7,7 +7,7 @@
 // The types are those the hand-written 0.1 classes declared, so programs keep compiling: object
 // types named without `Args` whose fields are Inputs, their outputs `Required<pulumi.Unwrap<…>>`,
 // object types only ever output as plain interfaces, literal unions from `union`.
-import { alwaysSet, classArgs, doc, fileOf, HEADER, inputDoc, type TypeSpec } from "./nativeSdk";
+import { alwaysSet, classArgs, doc, fileOf, HEADER, inputDoc, typeText, type TypeSpec } from "./nativeSdk";
 import { definitions } from "./resources";
 import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
 import { outputDescription, packageSchema, typeOf } from "./schema";
@@ -47,22 +47,10 @@ type Mode = "input" | "plain" | "output";
 
 /** The TypeScript type of a schema type as the dynamic SDK spells it. */
 function tsType(spec: TypeSpec, mode: Mode, inputs: Set<string>): string {
-  const wrap = (type: string) => (mode === "input" ? `pulumi.Input<${type}>` : type);
-  if (spec.$ref) {
-    const name = nameOf(spec.$ref);
+  return typeText(spec, mode === "input", (name) => {
     if (mode === "output" && inputs.has(name)) return `Required<pulumi.Unwrap<${name}>>`;
-    return wrap(name);
-  }
-  switch (spec.type) {
-    case "array":
-      return wrap(`${tsType(spec.items!, mode, inputs)}[]`);
-    case "object":
-      return wrap(`Record<string, ${wrap("string")}>`);
-    case "integer":
-      return wrap("number");
-    default:
-      return wrap(spec.type ?? "unknown");
-  }
+    return mode === "input" ? `pulumi.Input<${name}>` : name;
+  });
 }
 
 function propertyType(property: InputProperty | OutputProperty, mode: Mode, inputs: Set<string>): string {
@@ -116,7 +104,10 @@ export function resourceModule(definition: ResourceDefinition): string {
   text += "}\n\n";
   text += doc(definition.description, "");
   text += `export class ${kind} extends MamuteResource {\n`;
-  const properties: Array<[string, InputProperty | OutputProperty]> = [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)];
+  const properties: Array<[string, InputProperty | OutputProperty]> = [
+    ...Object.entries(definition.inputs),
+    ...Object.entries(definition.outputs),
+  ];
   for (const [key, p] of properties) {
     const description = outputDescription(p);
     const deprecated = "deprecated" in p ? p.deprecated : undefined;
@@ -140,9 +131,21 @@ export function resourceModule(definition: ResourceDefinition): string {
   return `${HEADER}${imports}${text}`;
 }
 
+/** What sdk/index.ts re-exports: every class with its args, and every type of types.ts. */
+export function indexModule(): string {
+  let text = HEADER;
+  for (const definition of definitions) {
+    text += `export { ${definition.kind}, type ${definition.kind}Args } from "./${fileOf(definition.kind)}";\n`;
+  }
+  const unions = definitions.flatMap((definition) => Object.values(definition.inputs).flatMap((p) => (p.union ? [p.union.name] : [])));
+  text += `export type { ${[...unions, ...Object.keys(objectTypes())].join(", ")} } from "./types";\n`;
+  return text;
+}
+
 /** Every generated file of sdk/generated/, by name. */
 export function dynamicSdkFiles(): Record<string, string> {
   return {
+    "index.ts": indexModule(),
     "types.ts": typesModule(),
     ...Object.fromEntries(definitions.map((definition) => [`${fileOf(definition.kind)}.ts`, resourceModule(definition)])),
   };

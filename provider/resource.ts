@@ -8,6 +8,7 @@ import type { MamuteClient } from "./client";
 import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
+import type { PropertyMap } from "./properties";
 
 import { UNKNOWN } from "./unknown";
 
@@ -20,7 +21,8 @@ export { UNKNOWN };
  */
 export const STATE_VERSION = 3;
 
-export type PropertyMap = Record<string, unknown>;
+export type { PropertyMap } from "./properties";
+export { ResourceInitError } from "./initError";
 
 export interface InputProperty {
   description: string;
@@ -157,23 +159,6 @@ export interface ResourceDefinition {
     /** Inputs the dynamic class reads when the program runs: plain values, not Inputs. */
     readInProgram: string[];
   };
-}
-
-/**
- * Thrown by a create that made its object but could not finish (a follow-up call failed). The
- * provider host turns `id` and `properties` into ErrorResourceInitFailed, so the engine keeps the
- * object in state and the next `up` repairs it instead of orphaning it.
- */
-export class ResourceInitError extends Error {
-  override name = "ResourceInitError";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: PropertyMap,
-    readonly reasons: string[] = [message],
-  ) {
-    super(message);
-  }
 }
 
 /**

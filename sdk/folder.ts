@@ -13,7 +13,9 @@ type FolderArgs = SyncedFolderArgs | SiteReleasesArgs;
 function folderProps(args: FolderArgs, claim: { owner: string; prefix: pulumi.Input<string> | undefined; folder?: string }): pulumi.Inputs {
   const manifest = buildManifest(args);
   const bucket = claimKeys(claim.owner, args.bucket, claim.prefix, (prefix) =>
-    claim.folder !== undefined ? [{ key: `${prefix}${claim.folder}`, folder: true }] : Object.keys(manifest.files).map((file) => ({ key: `${prefix}${file}` })),
+    claim.folder !== undefined
+      ? [{ key: `${prefix}${claim.folder}`, folder: true }]
+      : Object.keys(manifest.files).map((file) => ({ key: `${prefix}${file}` })),
   );
   return { ...args, bucket, files: manifest.files, headers: manifest.headers };
 }

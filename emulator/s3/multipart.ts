@@ -23,7 +23,8 @@ import {
   parseAlgorithm,
   type ChecksumAlgorithm,
 } from "./checksums";
-import { child, childrenNamed, parseXml, xmlDocument, type XmlNode } from "./xml";
+import { xmlDocument, type XmlNode } from "./xml";
+import { child, childrenNamed, parseXml } from "./xmlParse";
 import { param } from "./target";
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
