@@ -98,7 +98,45 @@ export interface Lookup {
   find(ctx: Context, args: PropertyMap): Promise<string>;
 }
 
-export interface ResourceDefinition {
+/** Keys the provider keeps for itself beside the declared properties (`__autoname`, `__version`, …). */
+export type InternalKeys = { [key: `__${string}`]: unknown };
+
+type AlwaysSet<P> = P extends { required: true } | { default: string | number | boolean } | { computed: true } ? true : false;
+
+/**
+ * The inputs create and update receive for an inputs table: each the canonical value its schema
+ * returns, always there when required, defaulted or computed (check has run), else optional.
+ */
+export type InputsOf<T extends Record<string, InputProperty>> = {
+  [K in keyof T as AlwaysSet<T[K]> extends true ? K : never]: z.output<T[K]["schema"]>;
+} & {
+  [K in keyof T as AlwaysSet<T[K]> extends true ? never : K]?: z.output<T[K]["schema"]>;
+};
+
+/** An outputs table's values; any may be missing from a state (an answer that did not carry it). */
+export type OutputsOf<T extends Record<string, OutputProperty>> = { [K in keyof T]?: z.output<T[K]["schema"]> };
+
+/**
+ * A state (old outputs) as read, update and delete receive it: what the inputs and outputs
+ * declare, each possibly missing (state written by an older version, an answer that left it out).
+ */
+export type StateOf<I, O> = Partial<I> & Partial<O> & InternalKeys;
+
+/**
+ * A definition whose create, read, update and delete receive typed properties, inferred from its
+ * own tables: `defineResource({ kind, inputs: {…}, outputs: {…}, create(ctx, inputs) {…} })`.
+ */
+export function defineResource<const TI extends Record<string, InputProperty>, const TO extends Record<string, OutputProperty>>(
+  definition: ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> & { inputs: TI; outputs: TO },
+): ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> {
+  return definition;
+}
+
+/**
+ * One resource kind. `I` and `O` type the properties create, read, update and delete receive
+ * (defineResource infers them from the tables); untyped, they are property bags.
+ */
+export interface ResourceDefinition<I extends object = PropertyMap, O extends object = PropertyMap> {
   /** SDK class name, the `type` of the dynamic resource, and the native type `mamutecloud:index:<kind>`. */
   kind: string;
   description: string;
@@ -126,11 +164,11 @@ export interface ResourceDefinition {
   replaces?(olds: PropertyMap, news: PropertyMap): string[];
   /** When a replacement must delete first: the new object would collide with the old one. */
   deleteBeforeReplace?(olds: PropertyMap, news: PropertyMap): boolean;
-  create(ctx: Context, inputs: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
+  create(ctx: Context, inputs: I & InternalKeys): Promise<{ id: string; outs: PropertyMap }>;
   /** The object as it is now, or undefined when it is gone. */
-  read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
-  update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
-  delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+  read(ctx: Context, id: string, state: StateOf<I, O>): Promise<PropertyMap | undefined>;
+  update?(ctx: Context, id: string, olds: StateOf<I, O>, news: I & InternalKeys): Promise<PropertyMap>;
+  delete(ctx: Context, id: string, state: StateOf<I, O>): Promise<void>;
   /**
    * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
    * made nothing. Throws when it cannot tell which object it was.

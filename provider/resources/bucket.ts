@@ -11,12 +11,12 @@ import { untilEmpty } from "../wait";
 import { unlessGone } from "../gone";
 import {
   changedProperties,
+  defineResource,
   replacementsOf,
   isUnknown,
   present,
   type CheckFailure,
   type PropertyMap,
-  type ResourceDefinition,
 } from "../resource";
 
 export const STORAGE_CLASSES = ["Standard", "InfrequentAccess", "Archive"] as const;
@@ -113,7 +113,7 @@ function refuseLosingFiles(inputs: PropertyMap, olds: PropertyMap, failures: Che
   });
 }
 
-export const bucket: ResourceDefinition = {
+export const bucket = defineResource({
   kind: "Bucket",
   description: "A MamuteCloud object storage bucket.",
   inputs: {
@@ -172,7 +172,7 @@ export const bucket: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const name = String(inputs.name);
+    const { name } = inputs;
     const created = await createAdopting({
       client,
       key: { name },
@@ -222,7 +222,7 @@ export const bucket: ResourceDefinition = {
       });
       return outputsOf(renamed);
     } catch (err) {
-      if (isConflict(err)) throw nameTaken(String(news.name), await findByName(client, String(news.name)).catch(() => undefined));
+      if (isConflict(err)) throw nameTaken(news.name, await findByName(client, news.name).catch(() => undefined));
       if (isNotFound(err)) {
         throw new Error(
           `cannot rename bucket "${olds.name}" (${id}): it no longer exists (${err.message}). Run \`pulumi refresh\` to drop it ` +
@@ -267,4 +267,4 @@ export const bucket: ResourceDefinition = {
     }
     await unlessGone(() => client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) }));
   },
-};
+});

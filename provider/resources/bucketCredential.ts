@@ -11,7 +11,7 @@ import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type Mamu
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
-import { present, ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, ResourceInitError, type InputProperty, type PropertyMap, defineResource } from "../resource";
 import { unlessGone } from "../gone";
 
 // Read by need: the access key id is what a credential is known by, the secret what it must keep;
@@ -215,7 +215,7 @@ const bucketCredentialInputs = {
   },
 } satisfies Record<string, InputProperty>;
 
-export const bucketCredential: ResourceDefinition = {
+export const bucketCredential = defineResource({
   kind: "BucketCredential",
   description:
     "An S3 access key (access key id + secret access key) that opens only its bucket. The secret is shown by the API " +
@@ -244,7 +244,7 @@ export const bucketCredential: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const bucketId = String(inputs.bucketId);
+    const { bucketId } = inputs;
     const active = inputs.active !== false;
 
     let before: Set<string>;
@@ -425,4 +425,4 @@ export const bucketCredential: ResourceDefinition = {
       ctx.client().call({ operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`, method: "DELETE", path: credentialPath(bucketId, accessKeyId) }),
     );
   },
-};
+});

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parentIdSchema } from "../childId";
 import { dialectOf } from "../client";
 import { normalStatus } from "../client/dialect";
-import { present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, type PropertyMap, defineResource } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { isIssued, readCertificate, type ApiCertificate } from "./ssl";
 
@@ -30,7 +30,7 @@ function missingRecords(cert: ApiCertificate): string {
     .join("; ");
 }
 
-export const certificateValidation: ResourceDefinition = {
+export const certificateValidation = defineResource({
   kind: "CertificateValidation",
   description:
     "Waits until a requested certificate is issued (its validation records found in DNS). No API object of its own: " +
@@ -64,7 +64,7 @@ export const certificateValidation: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const id = String(inputs.certificateId);
+    const id = inputs.certificateId;
     try {
       const issued = await waitUntil<ApiCertificate>({
         what: `certificate ${id} to be issued`,
@@ -124,4 +124,4 @@ export const certificateValidation: ResourceDefinition = {
   async findPending() {
     return undefined;
   },
-};
+});

@@ -7,7 +7,7 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { adoptByUniqueKey } from "../lookup";
-import { present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, type PropertyMap, defineResource } from "../resource";
 import { untilEmpty } from "../wait";
 import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
@@ -70,7 +70,7 @@ function domainTaken(client: MamuteClient, domain: string, found: ApiZone | unde
   );
 }
 
-export const dnsZone: ResourceDefinition = {
+export const dnsZone = defineResource({
   kind: "DnsZone",
   description: "A MamuteCloud DNS zone for a domain. The API creates its apex NS record (the zone's nameservers) and manages it.",
   inputs: {
@@ -99,7 +99,7 @@ export const dnsZone: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const domain = String(inputs.domain);
+    const { domain } = inputs;
     const created = await createAdopting({
       client,
       key: { domain },
@@ -150,7 +150,7 @@ export const dnsZone: ResourceDefinition = {
           (await unlessGone(() => client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }))) ??
           [];
         // The apex NS record is the API's own; everything else was made by someone.
-        return records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
+        return records.filter((record) => !isZonesOwn(record, zone.domain ?? state.domain ?? ""));
       };
       const foreign = await untilEmpty(label, look, (left) => left === undefined || left.length === 0);
       if (foreign === undefined) return; // already gone
@@ -167,4 +167,4 @@ export const dnsZone: ResourceDefinition = {
     }
     await unlessGone(() => client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) }));
   },
-};
+});

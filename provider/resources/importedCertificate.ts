@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AutoNaming } from "../naming";
 import { registerSecret } from "../redact";
-import { isUnknown, present, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type CheckFailure, type PropertyMap, defineResource } from "../resource";
 import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, fingerprintOf, keyMatchesCertificate, type Outcome } from "./pem";
 import {
   certificateFactOutputs,
@@ -56,7 +56,7 @@ function sameFingerprint(olds: PropertyMap, certificatePem: unknown): boolean {
   }
 }
 
-export const importedCertificate: ResourceDefinition = {
+export const importedCertificate = defineResource({
   kind: "ImportedCertificate",
   description:
     "A certificate you already have (PEM certificate, chain and private key), imported for CDN custom domains. Checked " +
@@ -131,8 +131,8 @@ export const importedCertificate: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const certificatePem = String(inputs.certificate);
-    const privateKey = String(inputs.privateKey);
+    const certificatePem = inputs.certificate;
+    const { privateKey } = inputs;
     registerSecret(privateKey);
     const fingerprint = fingerprintOf(certificatePem);
     const created = await createCertificate(client, {
@@ -142,7 +142,7 @@ export const importedCertificate: ResourceDefinition = {
       body: {
         certificate: certificatePem,
         private_key: privateKey,
-        ...(typeof inputs.certificateChain === "string" ? { certificate_chain: inputs.certificateChain } : {}),
+        ...(inputs.certificateChain !== undefined ? { certificate_chain: inputs.certificateChain } : {}),
         ...(typeof inputs.__mark === "string" ? { tags: [{ key: MARK_TAG, value: inputs.__mark }] } : {}),
       },
       key: { type: "imported", fingerprint },
@@ -153,4 +153,4 @@ export const importedCertificate: ResourceDefinition = {
 
   // `read` returns no PEM text (the API has none to give): certificate, chain and key stay as the state has them.
   ...certificateOperations("imported certificate", outputsOf),
-};
+});
