@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm run examples:convert`: the programs of examples/python, examples/go and examples/java are
 // converted from the YAML program examples/yaml-explicit/Pulumi.yaml by the real CLI, `pulumi convert
-// --from yaml --language L --generate-only`, as pulumi/pulumi-docker-build derives its examples. Only
-// the program file is taken (__main__.py, main.go, src/main/java/generated_program/App.java); each
-// example's project files (Pulumi.yaml, requirements.txt, go.mod, pom.xml) are its own, since they
-// name the locally generated SDK (`npm run sdks`) where the converter names a published one.
+// --from yaml --language L --generate-only`, as pulumi/pulumi-docker-build derives its examples. The
+// program file is taken whole (__main__.py, main.go, src/main/java/generated_program/App.java), and of
+// Pulumi.yaml the `config` and `plugins` sections; the rest of each example's project files
+// (Pulumi.yaml's name and runtime, requirements.txt, go.mod, pom.xml) are its own, since they name the
+// locally generated SDK (`npm run sdks`) where the converter names a published one.
 //
-// `--check` converts again and fails when a program file differs from the conversion (the test
-// test/languages/convert.test.ts runs it): edit the YAML program, then run this to update the others.
+// `--check` converts again and fails when a program file or those sections differ from the conversion
+// (test/e2e/languages/convert.test.ts runs it): edit the YAML program, then run this to update the others.
 //
 // The Python and Go language hosts are built at pulumi/pulumi 3.140 (scripts/pulumi-install.js says
 // why). After writing the program, `pulumi convert` 3.248 asks the host to link the local SDKs it
@@ -18,10 +19,14 @@
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const YAML = require("yaml");
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, ".pulumi", "bin");
 const SOURCE = path.join(ROOT, "examples", "yaml-explicit");
+
+/** The sections of Pulumi.yaml that the conversion carries over from the YAML program. */
+const PROJECT_SECTIONS = ["config", "plugins"];
 
 /** Each language's program file, as `pulumi convert` names it. */
 const PROGRAMS = {
@@ -55,13 +60,16 @@ function convert(language, out) {
     child.on("close", (code) => {
       const program = path.join(out, PROGRAMS[language]);
       const linkOnly = language !== "java" && output.includes(LINK_UNSUPPORTED) && fs.existsSync(program);
-      if (code === 0 || linkOnly) resolve(fs.readFileSync(program, "utf8"));
+      if (code === 0 || linkOnly) {
+        const project = YAML.parse(fs.readFileSync(path.join(out, "Pulumi.yaml"), "utf8"));
+        resolve({ program: fs.readFileSync(program, "utf8"), project: Object.fromEntries(PROJECT_SECTIONS.map((key) => [key, project[key]])) });
+      }
       else reject(new ConvertError(`pulumi ${args.join(" ")} failed (exit ${code}):\n${output.trim()}`));
     });
   });
 }
 
-/** Converts the YAML program to each language; returns the program files, by language. */
+/** Converts the YAML program to each language; returns the program file and project sections, by language. */
 async function convertAll(languages = Object.keys(PROGRAMS)) {
   const programs = {};
   for (const language of languages) {
@@ -80,21 +88,30 @@ async function convertAll(languages = Object.keys(PROGRAMS)) {
 
 async function main() {
   const check = process.argv.includes("--check");
-  const programs = await convertAll();
+  const converted = await convertAll();
   const drifted = [];
-  for (const [language, text] of Object.entries(programs)) {
+  for (const [language, { program, project }] of Object.entries(converted)) {
     const target = path.join(ROOT, "examples", language, PROGRAMS[language]);
     const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
-    if (current === text) continue;
-    if (check) drifted.push(path.relative(ROOT, target));
-    else {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
-      console.log(`wrote ${path.relative(ROOT, target)}`);
+    if (current !== program) {
+      if (check) drifted.push(path.relative(ROOT, target));
+      else {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, program);
+        console.log(`wrote ${path.relative(ROOT, target)}`);
+      }
+    }
+    // Pulumi.yaml keeps its comments and own keys: its sections are compared, and reported, not rewritten.
+    const projectFile = path.join(ROOT, "examples", language, "Pulumi.yaml");
+    const own = YAML.parse(fs.readFileSync(projectFile, "utf8"));
+    for (const key of PROJECT_SECTIONS) {
+      if (JSON.stringify(own[key]) !== JSON.stringify(project[key])) drifted.push(`${path.relative(ROOT, projectFile)} (${key})`);
     }
   }
   if (drifted.length) {
-    throw new ConvertError(`${drifted.join(", ")} differ from the conversion of examples/yaml-explicit/Pulumi.yaml: run \`npm run examples:convert\``);
+    throw new ConvertError(
+      `${drifted.join(", ")} differ from the conversion of examples/yaml-explicit/Pulumi.yaml: run \`npm run examples:convert\` (it rewrites the program files; copy Pulumi.yaml's ${PROJECT_SECTIONS.join(" and ")} by hand)`,
+    );
   }
   console.log(check ? "examples/python, go and java are the conversion of examples/yaml-explicit." : "examples converted.");
 }
@@ -106,4 +123,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { PROGRAMS, convertAll, LINK_UNSUPPORTED };
+module.exports = { PROGRAMS, PROJECT_SECTIONS, convertAll, LINK_UNSUPPORTED };

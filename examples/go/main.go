@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/mamutecloud/pulumi-mamutecloud/sdk/go/mamutecloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -12,6 +14,10 @@ func main() {
 		domain := "example.com"
 		if param := cfg.Get("domain"); param != "" {
 			domain = param
+		}
+		siteName := "mamute-explicit"
+		if param := cfg.Get("siteName"); param != "" {
+			siteName = param
 		}
 		site, err := mamutecloud.NewBucket(ctx, "site", &mamutecloud.BucketArgs{
 			ForceDestroy: pulumi.Bool(true),
@@ -26,7 +32,8 @@ func main() {
 			return err
 		}
 		cdn, err := mamutecloud.NewCdnResource(ctx, "cdn", &mamutecloud.CdnResourceArgs{
-			Description: pulumi.String("The site bucket at the edge"),
+			Description:        pulumi.String("The site bucket at the edge"),
+			DistributionDomain: pulumi.Sprintf("%v.mamutecdn.com", siteName),
 			StorageOrigin: &mamutecloud.CdnStorageOriginArgs{
 				BucketId: site.ID(),
 			},
@@ -46,7 +53,7 @@ func main() {
 			Type:   pulumi.String("CNAME"),
 			Ttl:    pulumi.Int(300),
 			Values: pulumi.StringArray{
-				cdn.DistributionDomain,
+				pulumi.Sprintf("%v.mamutecdn.com", siteName),
 			},
 		})
 		if err != nil {
