@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/mamutecloud/pulumi-mamutecloud/sdk/go/mamutecloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -15,9 +13,9 @@ func main() {
 		if param := cfg.Get("domain"); param != "" {
 			domain = param
 		}
-		siteName := "mamute-explicit"
-		if param := cfg.Get("siteName"); param != "" {
-			siteName = param
+		siteHost := "mamute-explicit.mamutecdn.com"
+		if param := cfg.Get("siteHost"); param != "" {
+			siteHost = param
 		}
 		site, err := mamutecloud.NewBucket(ctx, "site", &mamutecloud.BucketArgs{
 			ForceDestroy: pulumi.Bool(true),
@@ -33,7 +31,7 @@ func main() {
 		}
 		cdn, err := mamutecloud.NewCdnResource(ctx, "cdn", &mamutecloud.CdnResourceArgs{
 			Description:        pulumi.String("The site bucket at the edge"),
-			DistributionDomain: pulumi.Sprintf("%v.mamutecdn.com", siteName),
+			DistributionDomain: pulumi.String(siteHost),
 			StorageOrigin: &mamutecloud.CdnStorageOriginArgs{
 				BucketId: site.ID(),
 			},
@@ -53,7 +51,7 @@ func main() {
 			Type:   pulumi.String("CNAME"),
 			Ttl:    pulumi.Int(300),
 			Values: pulumi.StringArray{
-				pulumi.Sprintf("%v.mamutecdn.com", siteName),
+				pulumi.String(siteHost),
 			},
 		})
 		if err != nil {

@@ -5,14 +5,14 @@ config = pulumi.Config()
 domain = config.get("domain")
 if domain is None:
     domain = "example.com"
-site_name = config.get("siteName")
-if site_name is None:
-    site_name = "mamute-explicit"
+site_host = config.get("siteHost")
+if site_host is None:
+    site_host = "mamute-explicit.mamutecdn.com"
 site = mamutecloud.Bucket("site", force_destroy=True)
 deployer = mamutecloud.BucketCredential("deployer", bucket_id=site.id)
 cdn = mamutecloud.CdnResource("cdn",
     description="The site bucket at the edge",
-    distribution_domain=f"{site_name}.mamutecdn.com",
+    distribution_domain=site_host,
     storage_origin={
         "bucket_id": site.id,
     })
@@ -22,7 +22,7 @@ www = mamutecloud.DnsRecord("www",
     name="www",
     type="CNAME",
     ttl=300,
-    values=[f"{site_name}.mamutecdn.com"])
+    values=[site_host])
 pulumi.export("bucketName", site.name)
 pulumi.export("s3Endpoint", site.s3_endpoint)
 pulumi.export("accessKeyId", deployer.access_key_id)

@@ -29,7 +29,7 @@ public class App {
     public static void stack(Context ctx) {
         final var config = ctx.config();
         final var domain = config.get("domain").orElse("example.com");
-        final var siteName = config.get("siteName").orElse("mamute-explicit");
+        final var siteHost = config.get("siteHost").orElse("mamute-explicit.mamutecdn.com");
         var site = new Bucket("site", BucketArgs.builder()
             .forceDestroy(true)
             .build());
@@ -40,7 +40,7 @@ public class App {
 
         var cdn = new CdnResource("cdn", CdnResourceArgs.builder()
             .description("The site bucket at the edge")
-            .distributionDomain(String.format("%s.mamutecdn.com", siteName))
+            .distributionDomain(siteHost)
             .storageOrigin(CdnStorageOriginArgs.builder()
                 .bucketId(site.id())
                 .build())
@@ -55,7 +55,7 @@ public class App {
             .name("www")
             .type("CNAME")
             .ttl(300)
-            .values(String.format("%s.mamutecdn.com", siteName))
+            .values(siteHost)
             .build());
 
         ctx.export("bucketName", site.name());
