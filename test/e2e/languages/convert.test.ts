@@ -7,7 +7,6 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "../../harness/providerHost";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const convert = require(path.join(REPO_ROOT, "scripts", "convert-examples.js"));
 
 let converted: Record<string, { program: string; project: Record<string, unknown> }>;

@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../harness/providerHost";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdks = require(path.join(REPO_ROOT, "scripts", "generate-sdks.js"));
 const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8"));
 const SDK = path.join(REPO_ROOT, "sdk");
