@@ -7,7 +7,8 @@ const base = require("./jest.config");
 module.exports = {
   ...base,
   roots: ["<rootDir>/test/e2e"],
-  testPathIgnorePatterns: ["/node_modules/"],
+  // The other languages' examples run in their own stage (jest.languages.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/languages/"],
   // A whole stack's up, previews, refresh and destroy through the CLI.
   testTimeout: 300000,
 };

@@ -178,7 +178,18 @@ export function packageSchema(version: string): Record<string, unknown> {
       : {}),
     // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
     // and an SDK generated under that name would shadow the package itself.
-    language: { nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } } },
+    // The other languages' SDKs are generated from this schema by `npm run sdks` (scripts/generate-sdks.js)
+    // into sdk/python, sdk/go, sdk/java and sdk/dotnet, under these names.
+    language: {
+      nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } },
+      python: { packageName: "pulumi_mamutecloud", pyproject: { enabled: true }, respectSchemaVersion: true },
+      go: { importBasePath: "github.com/mamutecloud/pulumi-mamutecloud/sdk/go/mamutecloud", respectSchemaVersion: true },
+      // Java keeps the default package, com.pulumi.mamutecloud: pulumi-java 1.17's program generator (`pulumi
+      // convert`) writes com.pulumi.<package>.inputs imports whatever basePackage says. No Gradle files:
+      // scripts/sdk-overlays/java/pom.xml builds it with Maven.
+      java: { buildFiles: "none" },
+      csharp: { rootNamespace: "MamuteCloud", namespaces: { mamutecloud: "Pulumi" }, respectSchemaVersion: true },
+    },
   };
 }
 

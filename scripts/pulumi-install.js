@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run pulumi:install`: builds the Pulumi CLI and its language hosts from their Go modules into
-// .pulumi/bin (git-ignored), so the tests, `npm run demo` and a user of this clone run the real
-// `pulumi` without installing anything outside the repository but Go's module and build caches.
+// `npm run pulumi:install`: builds the Pulumi CLI, its language hosts and the other languages' SDK
+// generators from their Go modules into .pulumi/bin (git-ignored), so the tests, `npm run demo`,
+// `npm run sdks` and a user of this clone run the real `pulumi` without installing anything outside
+// the repository but Go's module and build caches.
 //
 // Each tool group is a small Go module of ours under tools/pulumi/ that requires the tool at one
 // pinned version; `go install` then builds it the ordinary way, from the Go module proxy. (The
@@ -14,10 +15,21 @@
 // answers "403 This module version is not available" for v3.0.0-20260624180030-dc7edd58bc13), so
 // they are built at the newest commit it serves, c93e5535978b (3.140.0, November 2024). A language
 // host speaks a versioned gRPC protocol to the CLI and runs the program's own @pulumi/pulumi, which
-// is what the engine's compatibility promise covers. YAML's host is pulumi-yaml v1.25.0.
+// is what the engine's compatibility promise covers. YAML's host and converter (`pulumi convert
+// --from yaml`) are pulumi-yaml v1.25.0.
 //
-// A second run takes about a second: the binaries are rebuilt only when a tool module or the Go
-// version changed (.pulumi/bin/.built records both), and `go install` reuses Go's caches otherwise.
+// The SDK generators: `pulumi package gen-sdk --language L` asks L's language host to generate, so
+// Python's and Go's SDKs come from the hosts above, Java's from pulumi-java's host and .NET's from
+// pulumi-dotnet's. pulumi-java's Go module github.com/pulumi/pulumi-java/pkg is served at v1.17.0
+// (November 2025) and refused (403) at v1.17.1, v1.17.2, v1.18.0, v1.18.1, v1.19.0, v1.20.0 and
+// v1.21.0; its proxy list is refused too, so the version was found by asking for tags one at a time.
+// pulumi-dotnet's github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3 is served at v3.112.1
+// (August 2026) and v3.110.0, v3.100.0, refused at v3.114.2, v3.114.0, v3.113.1, v3.113.0, v3.112.0,
+// v3.111.1, v3.111.0, v3.90.0 and v3.71.1. Pulumi's releases ship a Python script beside the Python
+// host, pulumi-language-python-exec, that no Go module carries: ours is tools/pulumi/python's.
+//
+// A second run takes about a second: a group is rebuilt only when its tool module or the Go version
+// changed (.pulumi/bin/.built-<group> records both), and `go install` reuses Go's caches otherwise.
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
@@ -28,8 +40,7 @@ const ROOT = path.resolve(__dirname, "..");
 const TOOLS = path.join(ROOT, "tools", "pulumi");
 const PULUMI_DIR = path.join(ROOT, ".pulumi");
 const BIN = path.join(PULUMI_DIR, "bin");
-const STAMP = path.join(BIN, ".built");
-const VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+const PULUMI_VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 
 /** What each tool module builds: the module whose version it pins, and the commands. */
 const GROUPS = [
@@ -45,8 +56,33 @@ const GROUPS = [
       "pulumi-language-go": "github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3",
     },
   },
-  { dir: "yaml", what: "the YAML language host", module: "github.com/pulumi/pulumi-yaml", commands: { "pulumi-language-yaml": "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml" } },
+  {
+    dir: "yaml",
+    what: "the YAML language host and converter",
+    module: "github.com/pulumi/pulumi-yaml",
+    commands: {
+      "pulumi-language-yaml": "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+      "pulumi-converter-yaml": "github.com/pulumi/pulumi-yaml/cmd/pulumi-converter-yaml",
+    },
+  },
+  {
+    dir: "java",
+    what: "the Java language host and SDK generator",
+    module: "github.com/pulumi/pulumi-java/pkg",
+    versionVariable: "github.com/pulumi/pulumi-java/pkg/version.Version",
+    commands: { "pulumi-language-java": "github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java" },
+  },
+  {
+    dir: "dotnet",
+    what: "the .NET language host (it generates the .NET SDK; running .NET needs the .NET SDK)",
+    module: "github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3",
+    versionVariable: "github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3/version.Version",
+    commands: { "pulumi-language-dotnet": "github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3" },
+  },
 ];
+
+/** Files of ours copied beside the binaries: the Python host's executor (see above). */
+const COPIED = { "pulumi-language-python-exec": path.join(TOOLS, "python", "pulumi-language-python-exec") };
 
 /**
  * What Pulumi's releases ship beside the CLI, written by us: the dynamic-provider plugin starts the
@@ -91,22 +127,24 @@ function goVersion() {
   return answer.stdout.trim();
 }
 
-function fingerprint(go) {
+/** What a group's build depends on: the Go version and its tool module. */
+function fingerprint(go, group) {
   const hash = crypto.createHash("sha256").update(go);
-  for (const group of GROUPS) {
-    for (const file of ["go.mod", "go.sum", "tools.go"]) hash.update(fs.readFileSync(path.join(TOOLS, group.dir, file)));
-  }
-  hash.update(JSON.stringify(SHIMS)).update(ROOT);
+  for (const file of ["go.mod", "go.sum", "tools.go"]) hash.update(fs.readFileSync(path.join(TOOLS, group.dir, file)));
   return hash.digest("hex");
 }
 
-function upToDate(stamp) {
+function stampFile(group) {
+  return path.join(BIN, `.built-${group.dir}`);
+}
+
+function upToDate(group, stamp) {
   try {
-    if (fs.readFileSync(STAMP, "utf8") !== stamp) return false;
+    if (fs.readFileSync(stampFile(group), "utf8") !== stamp) return false;
   } catch {
     return false;
   }
-  return GROUPS.every((group) => Object.keys(group.commands).every((command) => fs.existsSync(path.join(BIN, command))));
+  return Object.keys(group.commands).every((command) => fs.existsSync(path.join(BIN, command)));
 }
 
 /** The go command's own words for a failed download: the module, the version and the registry's answer. */
@@ -125,7 +163,7 @@ function build(group, index) {
   const label = `[${index + 1}/${GROUPS.length}] ${group.what}: ${group.module} ${version}`;
   console.log(`${label}: building (the first build downloads and compiles for several minutes; later ones reuse Go's caches)`);
   const started = Date.now();
-  const args = ["install", "-v", "-ldflags", `-X ${VERSION_VARIABLE}=${reported}`, ...Object.values(group.commands)];
+  const args = ["install", "-v", "-ldflags", `-X ${group.versionVariable ?? PULUMI_VERSION_VARIABLE}=${reported}`, ...Object.values(group.commands)];
   return new Promise((resolve, reject) => {
     const child = spawn("go", args, {
       cwd: path.join(TOOLS, group.dir),
@@ -169,21 +207,27 @@ function writeShims() {
   for (const [name, lines] of Object.entries(SHIMS)) {
     fs.writeFileSync(path.join(BIN, name), `${lines.join("\n")}\n`, { mode: 0o755 });
   }
+  for (const [name, source] of Object.entries(COPIED)) {
+    fs.copyFileSync(source, path.join(BIN, name));
+    fs.chmodSync(path.join(BIN, name), 0o755);
+  }
 }
 
 async function main() {
   const go = goVersion();
-  const stamp = fingerprint(go);
   fs.mkdirSync(BIN, { recursive: true });
-  if (upToDate(stamp)) {
-    writeShims();
-    console.log(`Pulumi CLI and language hosts in ${path.relative(process.cwd(), BIN) || BIN} are up to date.`);
+  fs.rmSync(path.join(BIN, ".built"), { force: true }); // the single stamp of earlier versions
+  const stale = GROUPS.filter((group) => !upToDate(group, fingerprint(go, group)));
+  writeShims();
+  if (stale.length === 0) {
+    console.log(`Pulumi CLI, language hosts and SDK generators in ${path.relative(process.cwd(), BIN) || BIN} are up to date.`);
     return;
   }
-  fs.rmSync(STAMP, { force: true });
-  for (const [index, group] of GROUPS.entries()) await build(group, index);
-  writeShims();
-  fs.writeFileSync(STAMP, stamp);
+  for (const group of stale) {
+    fs.rmSync(stampFile(group), { force: true });
+    await build(group, GROUPS.indexOf(group));
+    fs.writeFileSync(stampFile(group), fingerprint(go, group));
+  }
   const printed = spawnSync(path.join(BIN, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
   console.log(`Pulumi ${printed} and its language hosts are in ${BIN}. Use them with:\n  export PATH="${BIN}:$PATH" PULUMI_HOME="${path.join(PULUMI_DIR, "home")}"`);
 }
@@ -195,4 +239,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { BIN, PULUMI_DIR, pinnedVersion, reportedVersion, registryAnswer };
+module.exports = { BIN, PULUMI_DIR, GROUPS, pinnedVersion, reportedVersion, registryAnswer };

@@ -84,7 +84,8 @@ export class CliProject {
     const source = path.isAbsolute(options.source) ? options.source : path.join(REPO_ROOT, "examples", options.source);
     fs.mkdirSync(path.join(REPO_ROOT, ".tmp"), { recursive: true });
     const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tmp", `cli-${path.basename(source)}-`));
-    fs.cpSync(source, dir, { recursive: true, filter: (file) => !/[\\/](node_modules|bin|\.pulumi-state)$/.test(file) });
+    // Not what a run of the example left in it: installed packages, build output (a Python virtualenv, Maven's target/), state.
+    fs.cpSync(source, dir, { recursive: true, filter: (file) => !/[\\/](node_modules|bin|venv|target|\.pulumi-state)$/.test(file) });
     const home = path.join(dir, ".pulumi-home");
     const state = path.join(dir, ".pulumi-state");
     fs.mkdirSync(home, { recursive: true });

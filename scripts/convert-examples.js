@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// `npm run examples:convert`: the programs of examples/python, examples/go and examples/java are
+// converted from the YAML program examples/yaml-explicit/Pulumi.yaml by the real CLI, `pulumi convert
+// --from yaml --language L --generate-only`, as pulumi/pulumi-docker-build derives its examples. The
+// program file is taken whole (__main__.py, main.go, src/main/java/generated_program/App.java), and of
+// Pulumi.yaml the `config` and `plugins` sections; the rest of each example's project files
+// (Pulumi.yaml's name and runtime, requirements.txt, go.mod, pom.xml) are its own, since they name the
+// locally generated SDK (`npm run sdks`) where the converter names a published one.
+//
+// `--check` converts again and fails when a program file or those sections differ from the conversion
+// (test/e2e/languages/convert.test.ts runs it): edit the YAML program, then run this to update the others.
+//
+// The Python and Go language hosts are built at pulumi/pulumi 3.140 (scripts/pulumi-install.js says
+// why). After writing the program, `pulumi convert` 3.248 asks the host to link the local SDKs it
+// generated, an RPC those hosts predate; with no local SDK to link (this package is not parameterized)
+// that step has nothing to do, so exactly that failure, "unknown method Link", is let through, and
+// only once the program file is there.
+"use strict";
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const YAML = require("yaml");
+
+const ROOT = path.resolve(__dirname, "..");
+const BIN = path.join(ROOT, ".pulumi", "bin");
+const SOURCE = path.join(ROOT, "examples", "yaml-explicit");
+
+/** The sections of Pulumi.yaml that the conversion carries over from the YAML program. */
+const PROJECT_SECTIONS = ["config", "plugins"];
+
+/** Each language's program file, as `pulumi convert` names it. */
+const PROGRAMS = {
+  python: "__main__.py",
+  go: "main.go",
+  java: path.join("src", "main", "java", "generated_program", "App.java"),
+};
+const LINK_UNSUPPORTED = "failed to link SDK to project: linking package: unknown method Link for service pulumirpc.LanguageRuntime";
+
+class ConvertError extends Error {}
+
+function convert(language, out) {
+  return new Promise((resolve, reject) => {
+    const args = ["convert", "--from", "yaml", "--language", language, "--generate-only", "--out", out, "--non-interactive"];
+    const child = spawn(path.join(BIN, "pulumi"), args, {
+      cwd: SOURCE,
+      env: {
+        ...process.env,
+        PATH: `${BIN}${path.delimiter}${process.env.PATH}`,
+        PULUMI_HOME: path.join(ROOT, ".pulumi", "home"),
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        NO_COLOR: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (err) => reject(new ConvertError(`pulumi could not be run (${err.message}): run \`npm run pulumi:install\` first`)));
+    child.on("close", (code) => {
+      const program = path.join(out, PROGRAMS[language]);
+      const linkOnly = language !== "java" && output.includes(LINK_UNSUPPORTED) && fs.existsSync(program);
+      if (code === 0 || linkOnly) {
+        const project = YAML.parse(fs.readFileSync(path.join(out, "Pulumi.yaml"), "utf8"));
+        resolve({ program: fs.readFileSync(program, "utf8"), project: Object.fromEntries(PROJECT_SECTIONS.map((key) => [key, project[key]])) });
+      }
+      else reject(new ConvertError(`pulumi ${args.join(" ")} failed (exit ${code}):\n${output.trim()}`));
+    });
+  });
+}
+
+/** Converts the YAML program to each language; returns the program file and project sections, by language. */
+async function convertAll(languages = Object.keys(PROGRAMS)) {
+  const programs = {};
+  for (const language of languages) {
+    // Two folders below the repository, as examples/<language> is: the YAML program's plugin path
+    // (../../plugin) is resolved against the folder converted into.
+    fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+    const out = fs.mkdtempSync(path.join(ROOT, ".tmp", `convert-${language}-`));
+    try {
+      programs[language] = await convert(language, out);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }
+  return programs;
+}
+
+async function main() {
+  const check = process.argv.includes("--check");
+  const converted = await convertAll();
+  const drifted = [];
+  for (const [language, { program, project }] of Object.entries(converted)) {
+    const target = path.join(ROOT, "examples", language, PROGRAMS[language]);
+    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
+    if (current !== program) {
+      if (check) drifted.push(path.relative(ROOT, target));
+      else {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, program);
+        console.log(`wrote ${path.relative(ROOT, target)}`);
+      }
+    }
+    // Pulumi.yaml keeps its comments and own keys: its sections are compared, and reported, not rewritten.
+    const projectFile = path.join(ROOT, "examples", language, "Pulumi.yaml");
+    const own = YAML.parse(fs.readFileSync(projectFile, "utf8"));
+    for (const key of PROJECT_SECTIONS) {
+      if (JSON.stringify(own[key]) !== JSON.stringify(project[key])) drifted.push(`${path.relative(ROOT, projectFile)} (${key})`);
+    }
+  }
+  if (drifted.length) {
+    throw new ConvertError(
+      `${drifted.join(", ")} differ from the conversion of examples/yaml-explicit/Pulumi.yaml: run \`npm run examples:convert\` (it rewrites the program files; copy Pulumi.yaml's ${PROJECT_SECTIONS.join(" and ")} by hand)`,
+    );
+  }
+  console.log(check ? "examples/python, go and java are the conversion of examples/yaml-explicit." : "examples converted.");
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof ConvertError ? `examples:convert: ${err.message}` : err);
+    process.exit(1);
+  });
+}
+
+module.exports = { PROGRAMS, PROJECT_SECTIONS, convertAll, LINK_UNSUPPORTED };
