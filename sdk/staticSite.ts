@@ -123,6 +123,72 @@ export class StaticSiteError extends Error {
 
 const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+// Every option, so that a misspelt or invented one fails instead of being silently ignored (a
+// JavaScript program, or an object built elsewhere, passes the type checker's excess-property check).
+const SITE_OPTIONS: ReadonlyArray<keyof StaticSiteArgs> = [
+  "path", "tenants", "domain", "indexDocument", "errorDocument", "cacheControl", "contentTypes", "include", "exclude",
+  "cacheTtlSeconds", "behaviors", "viewerProtocolPolicy", "distributionDomain", "forceDestroy", "concurrency", "atomic",
+];
+const DOMAIN_OPTIONS: ReadonlyArray<keyof StaticSiteDomainArgs> = ["name", "zoneId", "zoneDomain", "certificateId", "validationTimeout"];
+const ATOMIC_OPTIONS: ReadonlyArray<keyof StaticSiteAtomicArgs> = ["keep", "release"];
+
+/** Edit distance, for "did you mean": small strings only. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Fails naming the first option of `given` that is not one of `known` (and the nearest known one). */
+function checkOptions(name: string, where: string, given: object, known: ReadonlyArray<string>): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const nearest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
+    const hint = distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${nearest}"? ` : "";
+    throw new StaticSiteError(
+      `StaticSite ${name}: unknown option ${where}"${key}": ${hint}${where ? `${where.slice(0, -1)} takes` : "StaticSite takes"} ${known.join(", ")}.`,
+    );
+  }
+}
+
+function checkSiteOptions(name: string, args: StaticSiteArgs): void {
+  checkOptions(name, "", args, SITE_OPTIONS);
+  if (args.domain && typeof args.domain === "object") checkOptions(name, "domain.", args.domain, DOMAIN_OPTIONS);
+  if (args.atomic && typeof args.atomic === "object") checkOptions(name, "atomic.", args.atomic, ATOMIC_OPTIONS);
+}
+
+/**
+ * Where a browser opens `host`: `https://<host>/`, or, when the CDN resource's `siteUrl` is an
+ * emulator's `.localhost` edge address, the same scheme and port at `<host>.localhost`.
+ */
+function siteAddress(siteUrl: string | undefined, host: string): string {
+  try {
+    const local = siteUrl ? new URL(siteUrl) : undefined;
+    if (local && local.hostname.endsWith(".localhost")) return `${local.protocol}//${host}.localhost${local.port ? `:${local.port}` : ""}/`;
+  } catch {
+    // not a URL: the production form
+  }
+  return `https://${host}/`;
+}
+
+/**
+ * The S3 endpoint the files go to, unless the stack sets one: the bucket's own answer (the API
+ * knows where it serves the bucket). Undefined leaves the choice to the provider's setting.
+ */
+function bucketS3Endpoint(bucket: Bucket): pulumi.Input<string> | undefined {
+  const set = new pulumi.Config("mamutecloud").get("s3Endpoint") ?? process.env.MAMUTECLOUD_S3_ENDPOINT;
+  if (set !== undefined && set !== "") return undefined;
+  return bucket.s3Endpoint;
+}
+
 function checkTenants(name: string, tenants: Record<string, string>): void {
   for (const label of Object.keys(tenants)) {
     if (!TENANT_LABEL.test(label)) {
@@ -208,11 +274,15 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
  * custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a folder per subdomain.
  */
 export class StaticSite extends pulumi.ComponentResource {
-  /** Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution domain. */
+  /**
+   * Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution
+   * domain's. Against the emulator, the same host at its edge on this machine: `http://<host>.localhost:<edge port>/`
+   * (over HTTPS at the edge's HTTPS port once its CA is trusted).
+   */
   readonly url: pulumi.Output<string>;
   /** The CDN's own domain, e.g. `r-….mamutecdn.com`: the CNAME target. */
   readonly distributionDomain: pulumi.Output<string>;
-  /** `https://<distributionDomain>/`. */
+  /** `https://<distributionDomain>/` (against the emulator, its `.localhost` edge address, as `url`). */
   readonly distributionUrl: pulumi.Output<string>;
   /** Tenant label → `https://<label>.<domain>/` (or the distribution URL's `/<label>/` without a domain). */
   readonly tenantUrls: pulumi.Output<Record<string, string>>;
@@ -243,6 +313,7 @@ export class StaticSite extends pulumi.ComponentResource {
 
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mamutecloud:index:StaticSite", name, {}, opts);
+    checkSiteOptions(name, args);
     const tenants = args.tenants ?? {};
     const multiTenant = Object.keys(tenants).length > 0;
     checkTenants(name, tenants);
@@ -283,7 +354,9 @@ export class StaticSite extends pulumi.ComponentResource {
     );
 
     this.distributionDomain = this.cdn.distributionDomain;
-    this.distributionUrl = pulumi.interpolate`https://${this.cdn.distributionDomain}/`;
+    // Against the emulator, every URL is its edge's `.localhost` address (see siteAddress).
+    const siteUrl = this.cdn.siteUrl;
+    this.distributionUrl = pulumi.all([siteUrl, this.cdn.distributionDomain]).apply(([local, domain]) => siteAddress(local, domain));
     let certificateId: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let nameservers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
     let customDomain: CdnCustomDomain | undefined;
@@ -306,9 +379,9 @@ export class StaticSite extends pulumi.ComponentResource {
       new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
       const { host } = hosts;
       // The URL waits for the custom domain: it is only served once active.
-      const active = customDomain.status;
-      this.url = active.apply(() => (multiTenant ? `https://www.${host}/` : `https://${host}/`));
-      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${host}/`])));
+      const active = pulumi.all([customDomain.status, siteUrl]);
+      this.url = active.apply(([, local]) => siteAddress(local, multiTenant ? `www.${host}` : host));
+      this.tenantUrls = active.apply(([, local]) => Object.fromEntries(Object.keys(tenants).map((label) => [label, siteAddress(local, `${label}.${host}`)])));
     } else {
       this.url = this.distributionUrl;
       this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
@@ -326,6 +399,7 @@ export class StaticSite extends pulumi.ComponentResource {
       contentTypes: args.contentTypes,
       concurrency: args.concurrency,
       cdnResourceId: this.cdn.id,
+      s3Endpoint: bucketS3Endpoint(this.bucket),
     };
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
       new SyncedFolder(

@@ -327,6 +327,20 @@ function outputsOf(resource: ApiCdnResource): PropertyMap {
   });
 }
 
+/**
+ * The outputs with `siteUrl` where a browser on this machine opens the site: against the emulator
+ * (an endpoint on loopback that says where its edge is), `http://<distribution domain>.localhost:<edge
+ * port>` (browsers resolve every `*.localhost` to this machine; the emulator serves each name
+ * there, and over HTTPS on its HTTPS port with its CA trusted); elsewhere as the API's domain.
+ */
+async function locally(client: MamuteClient, outs: PropertyMap): Promise<PropertyMap> {
+  if (typeof outs.distributionDomain !== "string") return outs;
+  const edge = (await client.emulatorEndpoints?.())?.edgeUrl;
+  if (!edge) return outs;
+  const { port } = new URL(edge);
+  return { ...outs, siteUrl: `http://${outs.distributionDomain}.localhost${port ? `:${port}` : ""}` };
+}
+
 function originGroupBody(origin: { storageOrigin?: StorageOrigin; customOrigin?: CustomOrigin }): Record<string, unknown> {
   if (origin.storageOrigin) {
     const o = origin.storageOrigin;
@@ -619,7 +633,12 @@ export const cdnResource: ResourceDefinition = {
     },
   },
   outputs: {
-    siteUrl: { description: "`https://<distributionDomain>`.", schema: z.string() },
+    siteUrl: {
+      description:
+        "`https://<distributionDomain>`; against the emulator, where a browser on its machine opens it: " +
+        "`http://<distributionDomain>.localhost:<edge port>` (HTTPS on the edge's HTTPS port with the emulator's CA trusted).",
+      schema: z.string(),
+    },
     originGroupId: { description: "Id of the resource's origin group.", schema: z.string() },
     status: { description: "`in_progress` or `deployed`, as last reported.", schema: z.string() },
     createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
@@ -759,20 +778,20 @@ export const cdnResource: ResourceDefinition = {
         err instanceof WaitTimeoutError
           ? `CDN resource ${created.id} was created but ${detail}. It is kept in the stack; the next \`pulumi up\` waits again`
           : `CDN resource ${created.id} was created but could not be finished: ${detail}. It is kept in the stack; the next \`pulumi up\` finishes it`;
-      throw new ResourceInitError(message, created.id, outputsOf(fresh));
+      throw new ResourceInitError(message, created.id, await locally(client, outputsOf(fresh)));
     }
-    return { id: created.id, outs: outputsOf(latest) };
+    return { id: created.id, outs: await locally(client, outputsOf(latest)) };
   },
 
   // Refresh adopts it as the POST left it; the next up's update then converges the rest.
   async findPending(ctx, trace) {
     const found = await findByName(ctx.client(), trace.key.name);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
+    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: await locally(ctx.client(), outputsOf(found)) } : undefined;
   },
 
   async read(ctx, id) {
     const found = await getCdnResource(ctx.client(), id);
-    return found && outputsOf(found);
+    return found && locally(ctx.client(), outputsOf(found));
   },
 
   lookup: {
@@ -792,7 +811,7 @@ export const cdnResource: ResourceDefinition = {
       throw new Error(`CDN resource ${id} no longer exists: run \`pulumi refresh\` to drop it from the stack; the next \`pulumi up\` creates a new one.`);
     }
     try {
-      return outputsOf(await converge(client, current, news, undefined, { state: olds }));
+      return await locally(client, outputsOf(await converge(client, current, news, undefined, { state: olds })));
     } catch (err) {
       if (err instanceof WaitTimeoutError) {
         err.message += ". The change was made; the next `pulumi up` waits again";

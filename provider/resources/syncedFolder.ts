@@ -12,8 +12,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { isNotFound } from "../client";
-import type { ProviderConfig } from "../config";
+import { emulatorEndpoints, isNotFound } from "../client";
+import { settings, type ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
@@ -187,6 +187,30 @@ function configOf(ctx: Context): ProviderConfig {
   return ctx.config ? ctx.config() : ctx.client().config;
 }
 
+/**
+ * Where the bucket's S3 plane is, from the most specific source that says: the resource's own
+ * `s3Endpoint` (a StaticSite passes the bucket's answer there unless the stack sets
+ * `mamutecloud:s3Endpoint`), the setting, the emulator (an endpoint on loopback tells its S3
+ * port), and the documented production endpoint only for the production API. With none of them
+ * a guess would upload elsewhere (or fail with ENOTFOUND naming nothing): a clear error instead.
+ */
+export async function s3EndpointFor(config: ProviderConfig, props: PropertyMap): Promise<string> {
+  if (typeof props.s3Endpoint === "string" && props.s3Endpoint !== "") return props.s3Endpoint.replace(/\/+$/, "");
+  if (config.s3EndpointSet !== false) return config.s3Endpoint;
+  const emulator = (await emulatorEndpoints(config.endpoint))?.s3Endpoint;
+  if (emulator) return emulator.replace(/\/+$/, "");
+  if (config.endpoint === settings.endpoint.default) return config.s3Endpoint;
+  throw new S3EndpointUnknownError(
+    `the S3 endpoint of bucket ${String(props.bucket)} is not known: the API's answer for the bucket gave none and ` +
+      "mamutecloud:s3Endpoint is not set. Set it: `pulumi config set mamutecloud:s3Endpoint https://…` " +
+      "(or the MAMUTECLOUD_S3_ENDPOINT environment variable), or give the resource's s3Endpoint",
+  );
+}
+
+export class S3EndpointUnknownError extends Error {
+  override name = "S3EndpointUnknownError";
+}
+
 async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
   const config = configOf(ctx);
   // The AWS SDK prints a notice on Node 20 about its releases after January 2027 into every `up`'s
@@ -198,7 +222,7 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   const secretAccessKey = String(props.secretAccessKey ?? "");
   registerSecret(secretAccessKey);
   return new SyncBucket({
-    endpoint: typeof props.s3Endpoint === "string" ? props.s3Endpoint.replace(/\/+$/, "") : config.s3Endpoint,
+    endpoint: await s3EndpointFor(config, props),
     bucket: String(props.bucket),
     accessKeyId: String(props.accessKeyId ?? ""),
     secretAccessKey,
@@ -425,7 +449,10 @@ export const syncedFolder: ResourceDefinition = {
       schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
     },
     s3Endpoint: {
-      description: "S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.",
+      description:
+        "S3 endpoint of the bucket (a StaticSite gives its bucket's `s3Endpoint` here unless `mamutecloud:s3Endpoint` is set). " +
+        "Default the provider's `mamutecloud:s3Endpoint`; unset, the emulator's (against an endpoint on loopback), else the " +
+        "production one for the production API.",
       schema: endpointSchema,
     },
     files: {
