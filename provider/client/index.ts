@@ -344,6 +344,7 @@ export class MamuteClient {
     // The reporter is captured here: undici runs the retry callback outside this operation's async context.
     const tracker: RetryTracker = {
       mode,
+      loopback: this.onLoopback,
       limiter: this.limiter,
       attempts: 1,
       errors: 0,

@@ -76,6 +76,8 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 /** What one request carries across its attempts (request options reach the policy untouched). */
 export interface RetryTracker {
   mode: RetryMode;
+  /** The endpoint is this machine: a refused connection is not retried (see retryLists). */
+  loopback?: boolean;
   limiter: RequestLimiter;
   /** Attempts sent so far. */
   attempts: number;
@@ -112,7 +114,7 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     } else {
       tracker.errors++;
       const retryable =
-        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode).errorCodes.includes(failure.code);
+        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode, tracker.loopback).errorCodes.includes(failure.code);
       if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
     if (delay === undefined || outOfTime()) return cb(err);
