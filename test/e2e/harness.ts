@@ -38,6 +38,7 @@ export interface CliFixture {
 
 /**
  * One emulator (CDN deployments quick) and one copy of `source` as a CLI project for a test file,
+ * with the packed package installed in it (`linkPackage`),
  * made before its tests (then `setup`) and removed after them; the emulator goes with everything
  * the stack made.
  */
@@ -47,6 +48,8 @@ export function useCliProject(source: string, setup?: (fixture: CliFixture) => P
     fixture.emu = await startTestEmulator();
     fixture.emu.setSettings({ cdnDeployDelayMs: 100 });
     fixture.project = await CliProject.create({ source, emu: fixture.emu });
+    // The example as a user installs it: the packed package in its node_modules.
+    linkPackage(fixture.project);
     await setup?.(fixture);
   }, 180_000);
   afterAll(async () => {
@@ -100,10 +103,28 @@ export function replaceIn(project: CliProject, file: string, from: string, to: s
   fs.writeFileSync(full, text.replace(from, to));
 }
 
-/** The package as a project that installed it sees it: node_modules/pulumi-mamutecloud (its plugin folder too). */
+let packed: string | undefined;
+
+/** This checkout as `npm pack` makes it (dist/ is built before the suite), once per test process. */
+function packedTarball(): string {
+  if (packed && fs.existsSync(packed)) return packed;
+  const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tmp", "e2e-pack-"));
+  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+  packed = path.join(dir, name);
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return packed;
+}
+
+/**
+ * The package as a project that installed it has it: node_modules/pulumi-mamutecloud holds the
+ * packed tarball's files (its plugin folder too), exactly what `npm install <tarball>` puts there;
+ * its dependencies resolve from the repository's node_modules, above the copy.
+ */
 export function linkPackage(project: CliProject): void {
-  fs.mkdirSync(path.join(project.dir, "node_modules"), { recursive: true });
-  fs.symlinkSync(REPO_ROOT, path.join(project.dir, "node_modules", "pulumi-mamutecloud"));
+  const target = path.join(project.dir, "node_modules", "pulumi-mamutecloud");
+  if (fs.existsSync(path.join(target, "package.json"))) return;
+  fs.mkdirSync(target, { recursive: true });
+  execFileSync("tar", ["-xzf", packedTarball(), "-C", target, "--strip-components=1"]);
 }
 
 /** A self-signed certificate for www.example.com, made with the example README's openssl command. */
