@@ -179,15 +179,6 @@ function siteAddress(siteUrl: string | undefined, host: string): string {
   return `https://${host}/`;
 }
 
-/**
- * The S3 endpoint the files go to, unless the stack sets one: the bucket's own answer (the API
- * knows where it serves the bucket). Undefined leaves the choice to the provider's setting.
- */
-function bucketS3Endpoint(bucket: Bucket): pulumi.Input<string> | undefined {
-  const set = new pulumi.Config("mamutecloud").get("s3Endpoint") ?? process.env.MAMUTECLOUD_S3_ENDPOINT;
-  if (set !== undefined && set !== "") return undefined;
-  return bucket.s3Endpoint;
-}
 
 function checkTenants(name: string, tenants: Record<string, string>): void {
   for (const label of Object.keys(tenants)) {
@@ -399,7 +390,6 @@ export class StaticSite extends pulumi.ComponentResource {
       contentTypes: args.contentTypes,
       concurrency: args.concurrency,
       cdnResourceId: this.cdn.id,
-      s3Endpoint: bucketS3Endpoint(this.bucket),
     };
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
       new SyncedFolder(

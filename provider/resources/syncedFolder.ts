@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { emulatorEndpoints, isNotFound } from "../client";
+import { bucketResponse } from "./bucket";
 import { settings, type ProviderConfig } from "../config";
 import { registerSecret } from "../redact";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
@@ -189,14 +190,21 @@ function configOf(ctx: Context): ProviderConfig {
 
 /**
  * Where the bucket's S3 plane is, from the most specific source that says: the resource's own
- * `s3Endpoint` (a StaticSite passes the bucket's answer there unless the stack sets
- * `mamutecloud:s3Endpoint`), the setting, the emulator (an endpoint on loopback tells its S3
- * port), and the documented production endpoint only for the production API. With none of them
- * a guess would upload elsewhere (or fail with ENOTFOUND naming nothing): a clear error instead.
+ * `s3Endpoint`, the `mamutecloud:s3Endpoint` setting, the bucket's own answer now (asked at each
+ * operation, so that a moved endpoint or a restarted emulator is followed, never a stale copy in
+ * state), the emulator (an endpoint on loopback tells its S3 port), and the documented production
+ * endpoint only for the production API. With none of them a guess would upload elsewhere (or fail
+ * with ENOTFOUND naming nothing): a clear error instead.
  */
-export async function s3EndpointFor(config: ProviderConfig, props: PropertyMap): Promise<string> {
+export async function s3EndpointFor(
+  config: ProviderConfig,
+  props: PropertyMap,
+  bucketAnswer: () => Promise<string | undefined> = async () => undefined,
+): Promise<string> {
   if (typeof props.s3Endpoint === "string" && props.s3Endpoint !== "") return props.s3Endpoint.replace(/\/+$/, "");
   if (config.s3EndpointSet !== false) return config.s3Endpoint;
+  const answered = await bucketAnswer();
+  if (answered) return answered.replace(/\/+$/, "");
   const emulator = (await emulatorEndpoints(config.endpoint))?.s3Endpoint;
   if (emulator) return emulator.replace(/\/+$/, "");
   if (config.endpoint === settings.endpoint.default) return config.s3Endpoint;
@@ -205,6 +213,23 @@ export async function s3EndpointFor(config: ProviderConfig, props: PropertyMap):
       "mamutecloud:s3Endpoint is not set. Set it: `pulumi config set mamutecloud:s3Endpoint https://…` " +
       "(or the MAMUTECLOUD_S3_ENDPOINT environment variable), or give the resource's s3Endpoint",
   );
+}
+
+/** The bucket's `s3_endpoint` as the API answers now (undefined when it gives none, or no credential is set). */
+async function bucketS3Endpoint(ctx: Context, bucketId: string): Promise<string | undefined> {
+  let client;
+  try {
+    client = ctx.client();
+  } catch {
+    return undefined; // no API credential: the other sources decide
+  }
+  const found = await client.find({
+    operation: `read bucket ${bucketId} (where its S3 endpoint is)`,
+    method: "GET",
+    path: `/object-storage/buckets/${encodeURIComponent(bucketId)}`,
+    response: bucketResponse,
+  });
+  return found?.s3_endpoint;
 }
 
 export class S3EndpointUnknownError extends Error {
@@ -222,7 +247,7 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   const secretAccessKey = String(props.secretAccessKey ?? "");
   registerSecret(secretAccessKey);
   return new SyncBucket({
-    endpoint: await s3EndpointFor(config, props),
+    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, String(props.bucket))),
     bucket: String(props.bucket),
     accessKeyId: String(props.accessKeyId ?? ""),
     secretAccessKey,
@@ -450,9 +475,9 @@ export const syncedFolder: ResourceDefinition = {
     },
     s3Endpoint: {
       description:
-        "S3 endpoint of the bucket (a StaticSite gives its bucket's `s3Endpoint` here unless `mamutecloud:s3Endpoint` is set). " +
-        "Default the provider's `mamutecloud:s3Endpoint`; unset, the emulator's (against an endpoint on loopback), else the " +
-        "production one for the production API.",
+        "S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer " +
+        "for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the " +
+        "production API.",
       schema: endpointSchema,
     },
     files: {

@@ -53,7 +53,7 @@ export interface SyncedFolderArgs {
    */
   cdnBaseUrl?: pulumi.Input<string>;
   /**
-   * S3 endpoint of the bucket (a StaticSite gives its bucket's `s3Endpoint` here unless `mamutecloud:s3Endpoint` is set). Default the provider's `mamutecloud:s3Endpoint`; unset, the emulator's (against an endpoint on loopback), else the production one for the production API.
+   * S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the production API.
    */
   s3Endpoint?: pulumi.Input<string>;
 }
@@ -120,7 +120,7 @@ export class SyncedFolder extends pulumi.CustomResource {
    */
   declare readonly cdnBaseUrl: pulumi.Output<string | undefined>;
   /**
-   * S3 endpoint of the bucket (a StaticSite gives its bucket's `s3Endpoint` here unless `mamutecloud:s3Endpoint` is set). Default the provider's `mamutecloud:s3Endpoint`; unset, the emulator's (against an endpoint on loopback), else the production one for the production API.
+   * S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the production API.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**

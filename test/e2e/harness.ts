@@ -38,7 +38,6 @@ export interface CliFixture {
 
 /**
  * One emulator (CDN deployments quick) and one copy of `source` as a CLI project for a test file,
- * with the packed package installed in it (`linkPackage`),
  * made before its tests (then `setup`) and removed after them; the emulator goes with everything
  * the stack made.
  */
@@ -48,8 +47,6 @@ export function useCliProject(source: string, setup?: (fixture: CliFixture) => P
     fixture.emu = await startTestEmulator();
     fixture.emu.setSettings({ cdnDeployDelayMs: 100 });
     fixture.project = await CliProject.create({ source, emu: fixture.emu });
-    // The example as a user installs it: the packed package in its node_modules.
-    linkPackage(fixture.project);
     await setup?.(fixture);
   }, 180_000);
   afterAll(async () => {
@@ -118,7 +115,11 @@ function packedTarball(): string {
 /**
  * The package as a project that installed it has it: node_modules/pulumi-mamutecloud holds the
  * packed tarball's files (its plugin folder too), exactly what `npm install <tarball>` puts there;
- * its dependencies resolve from the repository's node_modules, above the copy.
+ * its dependencies resolve from the repository's node_modules, above the copy. For the native
+ * plugin's programs (YAML): a TypeScript program's dynamic resources would be serialized by the
+ * repository's @pulumi/pulumi, which finds the package through this repository's self-link
+ * (scripts/link-self.js), not the copy; those run from a real packed install in
+ * test/e2e/readme.test.ts and test/package/packed.test.ts.
  */
 export function linkPackage(project: CliProject): void {
   const target = path.join(project.dir, "node_modules", "pulumi-mamutecloud");
