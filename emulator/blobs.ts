@@ -164,6 +164,8 @@ export class BlobStore {
    */
   read(segments: readonly Segment[], range?: ByteRange): Readable {
     const release = this.hold(segments);
+    // The generator below is a function of its own: it reads the store through this name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     const total = sizeOf(segments);
     const start = range?.start ?? 0;

@@ -3,7 +3,7 @@
 // exactly the same counter and faults as the management API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
-import type { Plane, PlaneName } from "./plane";
+import type { Plane } from "./plane";
 import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
 import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
 import { ApiError, errorCodeForStatus, sendError } from "./management/http";

@@ -12,7 +12,7 @@
 // preview without one), the characters are random, as before.
 import { createHmac, randomBytes } from "node:crypto";
 import type { ProviderConfig } from "./config";
-import type { PropertyMap } from "./resource";
+import type { PropertyMap } from "./properties";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const SUFFIX_LENGTH = 7;

@@ -6,7 +6,8 @@
 // - `pulumi up` replaces it, deleting first: the delete removes what the attempt made, if anything,
 //   and the create makes it again (Update cannot change an id, so adoption is refresh's alone);
 // - `pulumi destroy` deletes what the attempt made, if anything.
-import { ResourceInitError, type PropertyMap } from "./resource";
+import { ResourceInitError } from "./initError";
+import type { PropertyMap } from "./properties";
 
 export interface PendingCreate {
   /** What the definition looks the object up by (a name, a domain, a bucket id, …). */

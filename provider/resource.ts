@@ -8,6 +8,7 @@ import type { MamuteClient } from "./client";
 import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
 import type { ProviderConfig } from "./config";
+import type { PropertyMap } from "./properties";
 
 import { UNKNOWN } from "./unknown";
 
@@ -20,7 +21,8 @@ export { UNKNOWN };
  */
 export const STATE_VERSION = 3;
 
-export type PropertyMap = Record<string, unknown>;
+export type { PropertyMap } from "./properties";
+export { ResourceInitError } from "./initError";
 
 export interface InputProperty {
   description: string;
@@ -41,6 +43,20 @@ export interface InputProperty {
    * refreshed inputs.
    */
   inputOnly?: boolean;
+  /**
+   * The canonical values `schema` returns, when they are a few words: the dynamic SDK types the
+   * property as their literal union and exports it as `name` (e.g. `StorageClass`).
+   */
+  union?: { name: string; values: readonly string[] };
+  /** What the output holds, when it says more than `description` (the input's doc): the SDKs' output docs. */
+  outputDescription?: string;
+  /**
+   * The dynamic SDK accepts an Input that resolves to undefined (unset): a program passes an
+   * optional value through (SiteReleases' `release`, from StaticSite's `atomic.release`).
+   */
+  undefinedAccepted?: boolean;
+  /** As OutputProperty's `typedAsSet`, for the input's output (filled in by check, not promised by schema.json). */
+  typedAsSet?: boolean;
 }
 
 export interface OutputProperty {
@@ -50,6 +66,11 @@ export interface OutputProperty {
   secret?: boolean;
   /** Always set once the resource exists (schema `required`). Default true. */
   required?: boolean;
+  /**
+   * The dynamic SDK's type says always set although `required` is false: what the 0.1 classes
+   * declared, kept so that programs written against them still compile (the API may leave it out).
+   */
+  typedAsSet?: boolean;
 }
 
 export interface CheckFailure {
@@ -77,7 +98,45 @@ export interface Lookup {
   find(ctx: Context, args: PropertyMap): Promise<string>;
 }
 
-export interface ResourceDefinition {
+/** Keys the provider keeps for itself beside the declared properties (`__autoname`, `__version`, …). */
+export type InternalKeys = { [key: `__${string}`]: unknown };
+
+type AlwaysSet<P> = P extends { required: true } | { default: string | number | boolean } | { computed: true } ? true : false;
+
+/**
+ * The inputs create and update receive for an inputs table: each the canonical value its schema
+ * returns, always there when required, defaulted or computed (check has run), else optional.
+ */
+export type InputsOf<T extends Record<string, InputProperty>> = {
+  [K in keyof T as AlwaysSet<T[K]> extends true ? K : never]: z.output<T[K]["schema"]>;
+} & {
+  [K in keyof T as AlwaysSet<T[K]> extends true ? never : K]?: z.output<T[K]["schema"]>;
+};
+
+/** An outputs table's values; any may be missing from a state (an answer that did not carry it). */
+export type OutputsOf<T extends Record<string, OutputProperty>> = { [K in keyof T]?: z.output<T[K]["schema"]> };
+
+/**
+ * A state (old outputs) as read, update and delete receive it: what the inputs and outputs
+ * declare, each possibly missing (state written by an older version, an answer that left it out).
+ */
+export type StateOf<I, O> = Partial<I> & Partial<O> & InternalKeys;
+
+/**
+ * A definition whose create, read, update and delete receive typed properties, inferred from its
+ * own tables: `defineResource({ kind, inputs: {…}, outputs: {…}, create(ctx, inputs) {…} })`.
+ */
+export function defineResource<const TI extends Record<string, InputProperty>, const TO extends Record<string, OutputProperty>>(
+  definition: ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> & { inputs: TI; outputs: TO },
+): ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> {
+  return definition;
+}
+
+/**
+ * One resource kind. `I` and `O` type the properties create, read, update and delete receive
+ * (defineResource infers them from the tables); untyped, they are property bags.
+ */
+export interface ResourceDefinition<I extends object = PropertyMap, O extends object = PropertyMap> {
   /** SDK class name, the `type` of the dynamic resource, and the native type `mamutecloud:index:<kind>`. */
   kind: string;
   description: string;
@@ -105,11 +164,11 @@ export interface ResourceDefinition {
   replaces?(olds: PropertyMap, news: PropertyMap): string[];
   /** When a replacement must delete first: the new object would collide with the old one. */
   deleteBeforeReplace?(olds: PropertyMap, news: PropertyMap): boolean;
-  create(ctx: Context, inputs: PropertyMap): Promise<{ id: string; outs: PropertyMap }>;
+  create(ctx: Context, inputs: I & InternalKeys): Promise<{ id: string; outs: PropertyMap }>;
   /** The object as it is now, or undefined when it is gone. */
-  read(ctx: Context, id: string, state: PropertyMap): Promise<PropertyMap | undefined>;
-  update?(ctx: Context, id: string, olds: PropertyMap, news: PropertyMap): Promise<PropertyMap>;
-  delete(ctx: Context, id: string, state: PropertyMap): Promise<void>;
+  read(ctx: Context, id: string, state: StateOf<I, O>): Promise<PropertyMap | undefined>;
+  update?(ctx: Context, id: string, olds: StateOf<I, O>, news: I & InternalKeys): Promise<PropertyMap>;
+  delete(ctx: Context, id: string, state: StateOf<I, O>): Promise<void>;
   /**
    * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
    * made nothing. Throws when it cannot tell which object it was.
@@ -122,24 +181,22 @@ export interface ResourceDefinition {
    * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
    * native class fills them by calling `helper`, an export of sdk/native/helpers.ts.
    */
-  computedByClass?: { inputs: string[]; helper: string };
-}
-
-/**
- * Thrown by a create that made its object but could not finish (a follow-up call failed). The
- * provider host turns `id` and `properties` into ErrorResourceInitFailed, so the engine keeps the
- * object in state and the next `up` repairs it instead of orphaning it.
- */
-export class ResourceInitError extends Error {
-  override name = "ResourceInitError";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: PropertyMap,
-    readonly reasons: string[] = [message],
-  ) {
-    super(message);
-  }
+  /**
+   * The dynamic SDK's classes take their args as required although no single input is (a rule
+   * across inputs asks for one, e.g. CdnResource's origin), as the 0.1 classes did.
+   */
+  argsRequired?: boolean;
+  computedByClass?: {
+    inputs: string[];
+    helper: string;
+    /**
+     * The dynamic SDK's counterpart of `helper`: an export of sdk/folder.ts called as
+     * `(kind, name, args)` that returns the resource's props.
+     */
+    dynamicHelper: string;
+    /** Inputs the dynamic class reads when the program runs: plain values, not Inputs. */
+    readInProgram: string[];
+  };
 }
 
 /**

@@ -91,8 +91,13 @@ function inputSpec(property: InputProperty, types: TypeCollector): PropertySpec 
   };
 }
 
-function outputSpec(property: InputProperty | OutputProperty, types: TypeCollector): PropertySpec {
-  return { ...typeOf(property.schema, types), description: property.description, ...(property.secret ? { secret: true } : {}) };
+/** What an output holds: an input's `outputDescription` when it has one. */
+export function outputDescription(property: InputProperty | OutputProperty): string {
+  return ("outputDescription" in property && property.outputDescription) || property.description;
+}
+
+function outputSpec(property: InputProperty | OutputProperty, types: TypeCollector, description = outputDescription(property)): PropertySpec {
+  return { ...typeOf(property.schema, types), description, ...(property.secret ? { secret: true } : {}) };
 }
 
 function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
@@ -127,7 +132,7 @@ function functionSpec(definition: ResourceDefinition, lookup: Lookup, types: Typ
   return {
     description: lookup.description,
     inputs: {
-      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p, types)])),
+      properties: Object.fromEntries(args.map(([key, p]) => [key, outputSpec(p, types, p.description)])),
       required: args.filter(([, p]) => p.required).map(([key]) => key),
     },
     outputs: lookupOutputs(definition, types),

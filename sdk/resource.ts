@@ -30,6 +30,14 @@ export function resourceProps(kind: string, logicalName: string, args: object, o
   return { ...props, ...args, __kind: kind, __logicalName: logicalName, ...(urn !== undefined && { __urn: urn }) };
 }
 
+/** The args with each secret input given made a secret, so the engine never stores it in plain text among the inputs. */
+function withSecrets(args: object, secretInputs: readonly string[]): object {
+  const props: Record<string, unknown> = { ...args };
+  for (const key of secretInputs) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+  return props;
+}
+
+/** What every class of the dynamic SDK extends (the classes themselves are generated, in generated/). */
 export abstract class MamuteResource extends pulumi.dynamic.Resource {
   protected constructor(
     kind: string,
@@ -38,8 +46,10 @@ export abstract class MamuteResource extends pulumi.dynamic.Resource {
     outputs: readonly string[],
     opts: pulumi.CustomResourceOptions | undefined,
     secretOutputs: string[] = [],
+    secretInputs: readonly string[] = [],
   ) {
     const options = secretOutputs.length ? pulumi.mergeOptions(opts, { additionalSecretOutputs: secretOutputs }) : opts;
-    super(shim, name, resourceProps(kind, name, args, outputs, urnOf(kind, name, opts?.parent)), options, MODULE, kind);
+    const props = resourceProps(kind, name, withSecrets(args, secretInputs), outputs, urnOf(kind, name, opts?.parent));
+    super(shim, name, props, options, MODULE, kind);
   }
 }

@@ -7,16 +7,17 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalZoneDomain } from "../provider/resources/dns";
 import { generatedNameReason, isGeneratedDistributionName } from "../provider/resources/distributionName";
-import { Bucket } from "./bucket";
-import { BucketCredential } from "./bucketCredential";
-import { CdnCustomDomain } from "./cdnCustomDomain";
-import { CdnResource, type CdnBehavior } from "./cdnResource";
-import { Certificate } from "./certificate";
-import { CertificateValidation } from "./certificateValidation";
-import { DnsRecord } from "./dnsRecord";
-import { DnsZone } from "./dnsZone";
-import { SiteReleases } from "./siteReleases";
-import { SyncedFolder } from "./syncedFolder";
+import { Bucket } from "./generated/bucket";
+import { BucketCredential } from "./generated/bucketCredential";
+import { CdnCustomDomain } from "./generated/cdnCustomDomain";
+import { CdnResource, type CdnResourceArgs } from "./generated/cdnResource";
+import type { CdnBehavior, CdnDefaultBehavior } from "./generated/types";
+import { Certificate } from "./generated/certificate";
+import { CertificateValidation } from "./generated/certificateValidation";
+import { DnsRecord } from "./generated/dnsRecord";
+import { DnsZone } from "./generated/dnsZone";
+import { SiteReleases, type SiteReleasesArgs } from "./generated/siteReleases";
+import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
 
 export interface StaticSiteDomainArgs {
   /**
@@ -44,7 +45,15 @@ export interface StaticSiteDomainArgs {
   validationTimeout?: pulumi.Input<string>;
 }
 
-export interface StaticSiteArgs {
+/**
+ * The options StaticSite passes through to the resources it declares: their types and docs are
+ * those of the generated classes (one source, the definitions).
+ */
+type PassedThrough = Pick<SyncedFolderArgs, "cacheControl" | "contentTypes" | "include" | "exclude" | "concurrency"> &
+  Pick<CdnResourceArgs, "behaviors" | "distributionDomain"> &
+  Pick<CdnDefaultBehavior, "viewerProtocolPolicy">;
+
+export interface StaticSiteArgs extends PassedThrough {
   /**
    * The local folder of the site, e.g. `"./dist"` (relative to the program's folder), uploaded to
    * the bucket's root. Required unless `tenants` is given; with tenants it is served at `www.<domain>`
@@ -64,30 +73,10 @@ export interface StaticSiteArgs {
   indexDocument?: string;
   /** A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`. */
   errorDocument?: string;
-  /**
-   * Glob → Cache-Control of the uploaded files, the first matching rule wins. Other files:
-   * fingerprinted assets immutable, everything else revalidated by browsers and kept at the CDN
-   * until purged (`public, max-age=0, s-maxage=86400, must-revalidate`). The CDN honours them.
-   */
-  cacheControl?: Record<string, string>;
-  /** Glob → Content-Type, the first matching rule wins; otherwise the type of the extension. */
-  contentTypes?: Record<string, string>;
-  /** Globs of the files to upload; default all. */
-  include?: string[];
-  /** Globs of the files to leave out; default `.git`, `.DS_Store`, `Thumbs.db`. */
-  exclude?: string[];
   /** Seconds the CDN caches an answer whose file has no Cache-Control max-age. Default 86400. */
   cacheTtlSeconds?: pulumi.Input<number>;
-  /** Edge rules for path patterns (cache TTL, HTTPS policy), e.g. `{ priority: 1, pathPattern: "/api/*", cacheTtlSeconds: 0 }`. */
-  behaviors?: pulumi.Input<pulumi.Input<CdnBehavior>[]>;
-  /** `"allow_all"` (default), `"redirect_to_https"` or `"https_only"`. */
-  viewerProtocolPolicy?: pulumi.Input<string>;
-  /** A friendlier distribution domain, `"my-site"` → `my-site.mamutecdn.com`. Default generated. */
-  distributionDomain?: pulumi.Input<string>;
   /** Delete the bucket on destroy even when it holds files the site did not upload. Default false. */
   forceDestroy?: pulumi.Input<boolean>;
-  /** Files uploaded at once, 1-64; default 16. */
-  concurrency?: pulumi.Input<number>;
   /**
    * Atomic deploys (`SiteReleases`): each `up` uploads the site as a new release (unchanged files
    * copied in the bucket) and switches the CDN to it at once, so visitors never see a mix of two
@@ -97,12 +86,8 @@ export interface StaticSiteArgs {
   atomic?: boolean | StaticSiteAtomicArgs;
 }
 
-export interface StaticSiteAtomicArgs {
-  /** Releases kept in the bucket, the live one included, 1-100; default 5. */
-  keep?: pulumi.Input<number>;
-  /** Serve this kept release (an id from the site's `releases`) instead of `path`'s content; unset deploys `path`. */
-  release?: pulumi.Input<string | undefined>;
-}
+/** `keep` and `release`, passed to the site's SiteReleases. */
+export type StaticSiteAtomicArgs = Pick<SiteReleasesArgs, "keep" | "release">;
 
 /** The hosts the site answers at, decided from the arguments alone (no API call). */
 export interface SiteHosts {

@@ -23,7 +23,8 @@ import {
 import { evaluateConditions } from "./conditions";
 import { resolveCopySource } from "./copy-source";
 import { createHasher, headerOfAlgorithm, parseAlgorithm, type ChecksumAlgorithm } from "./checksums";
-import { child, childrenNamed, parseXml, xmlDocument, type XmlNode } from "./xml";
+import { xmlDocument, type XmlNode } from "./xml";
+import { child, childrenNamed, parseXml } from "./xmlParse";
 import { param } from "./target";
 
 function preconditionFailed(condition: string): S3Error {

@@ -2,6 +2,8 @@
 // authentication, retries, error shaping and response validation. Resource modules describe each
 // call (operation name, route, body, zod schema of the answer) and get typed data or a
 // MamuteApiError that says what failed without leaking a secret.
+// Over 400 lines on purpose: one class whose request path (auth form, storage prefix, retries,
+// judging the answer, learning the server's clock) shares private state that a split would pass around.
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { missingCredentialError, type ProviderConfig } from "../config";

@@ -6,17 +6,17 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { autoname } from "../naming";
-import { idArg, idOrKey } from "../lookup";
-import { madeWithin } from "../pending";
+import { adoptByUniqueKey } from "../lookup";
 import { untilEmpty } from "../wait";
+import { unlessGone } from "../gone";
 import {
   changedProperties,
+  defineResource,
   replacementsOf,
   isUnknown,
   present,
   type CheckFailure,
   type PropertyMap,
-  type ResourceDefinition,
 } from "../resource";
 
 export const STORAGE_CLASSES = ["Standard", "InfrequentAccess", "Archive"] as const;
@@ -113,7 +113,7 @@ function refuseLosingFiles(inputs: PropertyMap, olds: PropertyMap, failures: Che
   });
 }
 
-export const bucket: ResourceDefinition = {
+export const bucket = defineResource({
   kind: "Bucket",
   description: "A MamuteCloud object storage bucket.",
   inputs: {
@@ -121,27 +121,31 @@ export const bucket: ResourceDefinition = {
       description:
         "Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. " +
         "Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
+      outputDescription: "The bucket's name (lower case), chosen or generated; S3 also accepts it in place of the id.",
       schema: bucketName,
       computed: true,
     },
     storageClass: {
       description: "`Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.",
+      outputDescription: "`Standard`, `InfrequentAccess` or `Archive`, in the API's spelling.",
       schema: storageClass,
       default: "Standard",
       replaceOnChange: true,
+      union: { name: "StorageClass", values: STORAGE_CLASSES },
     },
     forceDestroy: {
       description:
         "Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a " +
         "bucket that holds files fails and deletes nothing.",
+      outputDescription: "Whether destroying the bucket also deletes the files it holds.",
       schema: z.boolean(),
       default: false,
     },
   },
   outputs: {
-    region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false },
-    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false },
-    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
+    region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
   },
 
   internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
@@ -168,7 +172,7 @@ export const bucket: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const name = String(inputs.name);
+    const { name } = inputs;
     const created = await createAdopting({
       client,
       key: { name },
@@ -200,11 +204,6 @@ export const bucket: ResourceDefinition = {
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async findPending(ctx, trace) {
-    const found = await findByName(ctx.client(), trace.key.name);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
-  },
-
   async read(ctx, id) {
     const found = await ctx.client().find({ operation: `read bucket ${id}`, method: "GET", path: bucketPath(id), response: bucketResponse });
     return found && outputsOf(found);
@@ -223,7 +222,7 @@ export const bucket: ResourceDefinition = {
       });
       return outputsOf(renamed);
     } catch (err) {
-      if (isConflict(err)) throw nameTaken(String(news.name), await findByName(client, String(news.name)).catch(() => undefined));
+      if (isConflict(err)) throw nameTaken(news.name, await findByName(client, news.name).catch(() => undefined));
       if (isNotFound(err)) {
         throw new Error(
           `cannot rename bucket "${olds.name}" (${id}): it no longer exists (${err.message}). Run \`pulumi refresh\` to drop it ` +
@@ -234,14 +233,14 @@ export const bucket: ResourceDefinition = {
     }
   },
 
-  lookup: {
-    description: "An existing bucket, by id or by name.",
-    args: {
-      id: idArg("Bucket"),
-      name: { description: "The bucket's name.", schema: bucketName },
-    },
-    find: (ctx, args) => idOrKey("Bucket", args, "name", async (name) => (await findByName(ctx.client(), name))?.id),
-  },
+  ...adoptByUniqueKey({
+    kind: "Bucket",
+    key: "name",
+    keyArg: { description: "The bucket's name.", schema: bucketName },
+    lookupDescription: "An existing bucket, by id or by name.",
+    find: findByName,
+    outputsOf,
+  }),
 
   async delete(ctx, id, state) {
     const client = ctx.client();
@@ -266,11 +265,6 @@ export const bucket: ResourceDefinition = {
         );
       }
     }
-    try {
-      await client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await unlessGone(() => client.call({ operation: `delete bucket "${state.name}" (${id})`, method: "DELETE", path: bucketPath(id) }));
   },
-};
+});

@@ -4,13 +4,15 @@
 // `active` and `rotation` change in place (activate/deactivate, regenerate); `bucketId` replaces.
 // The id `<bucketId>/<accessKeyId>` is all `read` needs, because the API finds a key only
 // through its bucket.
+// About 400 lines: the create that adopts by comparing lists and the once-shown secret are one story.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
-import { present, ResourceInitError, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, ResourceInitError, type InputProperty, type PropertyMap, defineResource } from "../resource";
+import { unlessGone } from "../gone";
 
 // Read by need: the access key id is what a credential is known by, the secret what it must keep;
 // the rest is copied to outputs when the API says it (the documents promise only
@@ -108,12 +110,7 @@ function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCre
 
 /** The bucket's credentials, or undefined when the bucket is gone (and its credentials with it). */
 async function credentialsIfBucket(client: MamuteClient, bucketId: string): Promise<ApiCredential[] | undefined> {
-  try {
-    return await listCredentials(client, bucketId);
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return unlessGone(() => listCredentials(client, bucketId));
 }
 
 /** A 404 on a call about an existing credential: it (or its bucket) was deleted outside the stack. */
@@ -198,12 +195,14 @@ interface Made {
 const bucketCredentialInputs = {
   bucketId: {
     description: "Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.",
+    outputDescription: "The id of the only bucket this credential opens.",
     schema: bucketIdSchema,
     required: true,
     replaceOnChange: true,
   },
   active: {
     description: "Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.",
+    outputDescription: "Whether the credential is active, as the API last reported it.",
     schema: z.boolean(),
     default: true,
   },
@@ -211,11 +210,12 @@ const bucketCredentialInputs = {
     description:
       "Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays " +
       "and the old secret stops working at once.",
+    outputDescription: "The `rotation` input last applied; a change regenerated the secret.",
     schema: z.string(),
   },
 } satisfies Record<string, InputProperty>;
 
-export const bucketCredential: ResourceDefinition = {
+export const bucketCredential = defineResource({
   kind: "BucketCredential",
   description:
     "An S3 access key (access key id + secret access key) that opens only its bucket. The secret is shown by the API " +
@@ -230,6 +230,7 @@ export const bucketCredential: ResourceDefinition = {
       schema: z.string(),
       secret: true,
       required: false,
+      typedAsSet: true,
     },
     userName: { description: "The user name the API gave the credential.", schema: z.string() },
     status: { description: "`active` or `inactive`, as the API reports it.", schema: z.string() },
@@ -243,7 +244,7 @@ export const bucketCredential: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const bucketId = String(inputs.bucketId);
+    const { bucketId } = inputs;
     const active = inputs.active !== false;
 
     let before: Set<string>;
@@ -419,15 +420,9 @@ export const bucketCredential: ResourceDefinition = {
 
   async delete(ctx, id) {
     const { bucketId, accessKeyId } = parseCredentialId(id);
-    try {
-      await ctx.client().call({
-        operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`,
-        method: "DELETE",
-        path: credentialPath(bucketId, accessKeyId),
-      });
-    } catch (err) {
-      if (isNotFound(err)) return; // already revoked, or its bucket deleted (which revokes it)
-      throw err;
-    }
+    // Gone: already revoked, or its bucket deleted (which revokes it).
+    await unlessGone(() =>
+      ctx.client().call({ operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`, method: "DELETE", path: credentialPath(bucketId, accessKeyId) }),
+    );
   },
-};
+});

@@ -7,6 +7,7 @@
 //
 // The id `<resourceId>/<customDomainId>` is all `read` needs. A create whose outcome stayed unknown
 // leaves a `pending:` id instead, which the handlers give to `findPending`, never to the parse.
+// About 400 lines: the list changes under the lock and their waits are one story, kept in one file.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
@@ -16,6 +17,7 @@ import { withLock } from "../lock";
 import { madeWithin } from "../pending";
 import { cleared, present, ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
+import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
 import {
   cdnResourcePath,
@@ -26,7 +28,7 @@ import {
   getCdnResource,
   type ApiCdnResource,
   type ApiCustomDomain,
-} from "./cdn";
+} from "../cdnApi";
 
 const DEFAULT_ACTIVATION_TIMEOUT = "30m";
 const MAX_ADDITIONAL = 10;
@@ -221,32 +223,39 @@ export const cdnCustomDomain: ResourceDefinition = {
   inputs: {
     resourceId: {
       description: "Id of the CDN resource (a CdnResource's `id`). Changing it moves the domain: detached first, then attached to the new one.",
+      outputDescription: "The id of the CDN resource the domain is attached to.",
       schema: resourceIdSchema,
       required: true,
       replaceOnChange: true,
     },
     domainName: {
       description: "The domain, e.g. `www.example.com`, or a wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changes in place.",
+      outputDescription: "The domain served (`www.example.com` or `*.example.com`).",
       schema: hostSchema,
       required: true,
     },
     additionalDomains: {
       description: `Up to ${MAX_ADDITIONAL} more names served the same way, e.g. the apex \`example.com\`. Changes in place.`,
+      outputDescription: "The other names served the same way, sorted.",
       schema: additionalSchema,
+      typedAsSet: true,
     },
     certificateId: {
       description:
         "Id of an issued certificate covering every name (a Certificate's or ImportedCertificate's `id`), for HTTPS. Changes in " +
         "place: a certificate can be replaced while the domain serves.",
+      outputDescription: "The certificate used for HTTPS; undefined when the domain is served over HTTP only.",
       schema: z.string().min(1),
     },
     active: {
       description: "Whether the edge serves the domain (default true). Changes in place (activate/deactivate), waiting until deployed.",
+      outputDescription: "Whether the edge serves the domain.",
       schema: z.boolean(),
       default: true,
     },
     activationTimeout: {
       description: `How long a change waits for the domain's state and the resource's deployment, e.g. \`${DEFAULT_ACTIVATION_TIMEOUT}\` (the default).`,
+      outputDescription: "How long a change waits for the domain's state and the deployment, e.g. `\"30m\"`.",
       schema: durationSchema,
       default: DEFAULT_ACTIVATION_TIMEOUT,
     },
@@ -402,19 +411,16 @@ export const cdnCustomDomain: ResourceDefinition = {
       const current = await getCdnResource(client, resourceId);
       const domain = current && domainsOf(current).find((d) => d.id === customDomainId);
       if (!current || !domain) return; // already detached, or its resource deleted (which detaches it)
-      try {
-        await putDomainList(
+      await unlessGone(() =>
+        putDomainList(
           client,
           resourceId,
           domainsOf(current).filter((d) => d.id !== customDomainId).map(entryOf),
           `detach custom domain ${domain.domain_name} (${customDomainId}) from CDN resource ${resourceId}`,
           // The whole list is sent: repeating it gives the same list.
           "safe",
-        );
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw err;
-      }
+        ),
+      );
     });
   },
 };

@@ -4,7 +4,7 @@
 // certificate, created before the old one is deleted, and that delete waits while custom domains
 // still use the old one (see ssl.ts).
 import { z } from "zod";
-import { isUnknown, present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type PropertyMap, defineResource } from "../resource";
 import { canonicalZoneDomain } from "./dns";
 import {
   certificateFactOutputs,
@@ -68,7 +68,7 @@ function outputsOf(cert: ApiCertificate): PropertyMap {
   return { ...present({ validationRecords: validationRecordsOf(cert) }), ...certificateFacts(cert) };
 }
 
-export const certificate: ResourceDefinition = {
+export const certificate = defineResource({
   kind: "Certificate",
   description:
     "A TLS certificate requested from MamuteCloud for a CDN custom domain. It is issued once the DNS records in " +
@@ -78,6 +78,7 @@ export const certificate: ResourceDefinition = {
       description:
         "The name the certificate is for, like `www.example.com` or the wildcard `*.example.com` (lower-cased, a trailing " +
         "dot dropped). Changing it replaces the certificate: the new one is created first.",
+      outputDescription: "The main name, lower-cased without a trailing dot, e.g. `www.example.com` or `*.example.com`.",
       schema: certificateDomainSchema,
       required: true,
       replaceOnChange: true,
@@ -86,6 +87,7 @@ export const certificate: ResourceDefinition = {
       description:
         "Other names the certificate covers, same rules as domainName; order and repeats do not matter, and domainName " +
         "itself is dropped. Changing the set replaces the certificate: the new one is created first.",
+      outputDescription: "The other names covered, each once and without `domainName`; undefined when none were given.",
       schema: z.array(certificateDomainSchema).max(100, "at most 100 names"),
       replaceOnChange: true,
     },
@@ -114,8 +116,8 @@ export const certificate: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const domainName = String(inputs.domainName);
-    const names = Array.isArray(inputs.subjectAlternativeNames) ? inputs.subjectAlternativeNames.map(String) : [];
+    const { domainName } = inputs;
+    const names = inputs.subjectAlternativeNames ?? [];
     const created = await createCertificate(client, {
       operation: `request certificate for ${[domainName, ...names].join(", ")}`,
       what: `a certificate for ${[domainName, ...names].join(", ")}`,
@@ -143,4 +145,4 @@ export const certificate: ResourceDefinition = {
     },
     find: async (_ctx, args) => String(args.id),
   },
-};
+});

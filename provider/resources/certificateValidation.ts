@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parentIdSchema } from "../childId";
 import { dialectOf } from "../client";
 import { normalStatus } from "../client/dialect";
-import { present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { present, type PropertyMap, defineResource } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { isIssued, readCertificate, type ApiCertificate } from "./ssl";
 
@@ -30,7 +30,7 @@ function missingRecords(cert: ApiCertificate): string {
     .join("; ");
 }
 
-export const certificateValidation: ResourceDefinition = {
+export const certificateValidation = defineResource({
   kind: "CertificateValidation",
   description:
     "Waits until a requested certificate is issued (its validation records found in DNS). No API object of its own: " +
@@ -39,6 +39,7 @@ export const certificateValidation: ResourceDefinition = {
   inputs: {
     certificateId: {
       description: "Id of the certificate to wait for (a Certificate's `id`). Changing it replaces the validation (waits again).",
+      outputDescription: "The issued certificate's id: use it where the certificate is attached.",
       schema: parentIdSchema("a certificate id (a Certificate's `id` output, e.g. cert_3a4b5c6d7e8f9a0b)"),
       required: true,
       replaceOnChange: true,
@@ -48,6 +49,7 @@ export const certificateValidation: ResourceDefinition = {
         "How long to wait for the certificate to be issued, as a duration (`1h`, `20m`, `90s`). On timeout the error says " +
         "the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` " +
         "waits again. Changes in place, no API call.",
+      outputDescription: "How long a create waits for the certificate to be issued, e.g. `\"1h\"`.",
       schema: durationSchema,
       default: DEFAULT_TIMEOUT,
     },
@@ -62,7 +64,7 @@ export const certificateValidation: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const id = String(inputs.certificateId);
+    const id = inputs.certificateId;
     try {
       const issued = await waitUntil<ApiCertificate>({
         what: `certificate ${id} to be issued`,
@@ -122,4 +124,4 @@ export const certificateValidation: ResourceDefinition = {
   async findPending() {
     return undefined;
   },
-};
+});

@@ -2,7 +2,7 @@
 // hex digits is the shape of the names the API generates (`r-<id>.mamutecdn.com`), and it refuses
 // them as a choice. Shared by CdnResource's check and StaticSite (which runs in the program, so it
 // fails even an `up --skip-preview` before the site's bucket is made).
-import { DISTRIBUTION_SUFFIX } from "./cdn";
+import { DISTRIBUTION_SUFFIX } from "../cdnApi";
 
 const GENERATED_LABEL = /^r-[0-9a-f]{16}$/;
 

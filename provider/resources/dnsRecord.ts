@@ -12,6 +12,8 @@
 // (lower-cased) and diff decides whether two spellings denote the same FQDN with the domain kept in
 // state (`__zoneDomain`): `www`, `www.example.com` and `www.example.com.` are one name in
 // example.com. Values are put in the API's canonical form at check, so a refresh shows no diff.
+// Over 400 lines on purpose: the name rules (relative and absolute spellings, CNAME collisions, the
+// v1 priority upgrade) are read by check, diff and the calls alike; the per-type value rules are in dns.ts.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
@@ -19,6 +21,7 @@ import { isNotFound, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
 import { isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { unlessGone } from "../gone";
 import {
   DEFAULT_TTL,
   MAX_VALUES,
@@ -267,6 +270,7 @@ function upgradeRecordState(state: PropertyMap, version: number): PropertyMap {
 const recordInputs = {
   zoneId: {
     description: "Id of the zone (a DnsZone's `id`). Changing it replaces the record.",
+    outputDescription: "The id of the zone that holds the record.",
     schema: zoneIdSchema,
     required: true,
     replaceOnChange: true,
@@ -275,6 +279,7 @@ const recordInputs = {
     description:
       "`@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or " +
       "without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.",
+    outputDescription: "The name as given (lower-cased); `fqdn` is the name it denotes.",
     schema: nameSchema,
     required: true,
     replaceOnChange: true,
@@ -283,9 +288,11 @@ const recordInputs = {
     description:
       "`A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created " +
       "first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.",
+    outputDescription: "The record type, upper case.",
     schema: typeSchema,
     required: true,
     replaceOnChange: true,
+    union: { name: "DnsRecordType", values: RECORD_TYPES },
   },
   values: {
     description:
@@ -297,11 +304,13 @@ const recordInputs = {
       "zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with " +
       "a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. " +
       "Changes in place.",
+    outputDescription: "The values in the API's canonical form (`10 mx1.example.com.`), sorted.",
     schema: valuesSchema,
     required: true,
   },
   ttl: {
     description: `Time to live in seconds, ${TTL_MIN}-${TTL_MAX}; default ${DEFAULT_TTL}. Changes in place.`,
+    outputDescription: "Time to live in seconds.",
     schema: ttlSchema,
     default: DEFAULT_TTL,
   },
@@ -309,6 +318,7 @@ const recordInputs = {
     description:
       `MX only, 0-${PRIORITY_MAX}: the priority of the values written as a bare host name. It is folded into the values ` +
       "(the record's state holds no priority), so moving it into the values is no change.",
+    outputDescription: "@deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile.",
     schema: prioritySchema,
     deprecated: 'Write the priority in each MX value instead: "10 mx1.example.com".',
   },
@@ -402,13 +412,8 @@ export const dnsRecord: ResourceDefinition = {
 
   async findPending(ctx, trace, state) {
     const { zoneId, fqdn, type, zoneDomain } = trace.key;
-    let atName: ApiRecord[];
-    try {
-      atName = await listAtName(ctx.client(), zoneId, fqdn, zoneDomain);
-    } catch (err) {
-      if (isNotFound(err)) return undefined; // the zone is gone, and the record with it
-      throw err;
-    }
+    const atName = await unlessGone(() => listAtName(ctx.client(), zoneId, fqdn, zoneDomain));
+    if (atName === undefined) return undefined; // the zone is gone, and the record with it
     const found = atName.find((record) => holdsKey(record, fqdn, type, zoneDomain) && madeWithin(trace, record.created_at));
     return found && { id: recordId(zoneId, found.id), outs: outputsOf(found, state.name, zoneDomain) };
   },
@@ -478,15 +483,13 @@ export const dnsRecord: ResourceDefinition = {
 
   async delete(ctx, id, state) {
     const { zoneId, recordId: record } = parseRecordId(id);
-    try {
-      await ctx.client().call({
+    // Gone: the record, or its zone.
+    await unlessGone(() =>
+      ctx.client().call({
         operation: `delete ${state.type ?? "DNS"} record ${state.fqdn ?? record} (${record}) in DNS zone ${zoneId}`,
         method: "DELETE",
         path: recordPath(zoneId, record),
-      });
-    } catch (err) {
-      if (isNotFound(err)) return; // already gone, or its zone is
-      throw err;
-    }
+      }),
+    );
   },
 };

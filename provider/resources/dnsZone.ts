@@ -4,12 +4,12 @@
 // (the stack's own DnsRecords depend on the zone and are deleted before it).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { isNotFound, type MamuteClient } from "../client";
+import { type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
-import { idArg, idOrKey } from "../lookup";
-import { madeWithin } from "../pending";
-import { present, type PropertyMap, type ResourceDefinition } from "../resource";
+import { adoptByUniqueKey } from "../lookup";
+import { present, type PropertyMap, defineResource } from "../resource";
 import { untilEmpty } from "../wait";
+import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
 
 const domainSchema = z.string().transform((raw, ctx) => {
@@ -70,13 +70,14 @@ function domainTaken(client: MamuteClient, domain: string, found: ApiZone | unde
   );
 }
 
-export const dnsZone: ResourceDefinition = {
+export const dnsZone = defineResource({
   kind: "DnsZone",
   description: "A MamuteCloud DNS zone for a domain. The API creates its apex NS record (the zone's nameservers) and manages it.",
   inputs: {
     domain: {
       description:
         "The zone's domain, like `example.com` (at least two labels; lower-cased, a trailing dot dropped). Changing it replaces the zone.",
+      outputDescription: "The zone's domain, lower case, without a trailing dot.",
       schema: domainSchema,
       required: true,
       replaceOnChange: true,
@@ -85,19 +86,20 @@ export const dnsZone: ResourceDefinition = {
       description:
         "Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the " +
         "default), destroying a zone that holds such records fails and deletes nothing.",
+      outputDescription: "Whether destroying the zone also deletes records made outside the stack.",
       schema: z.boolean(),
       default: false,
     },
   },
   outputs: {
-    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false },
-    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false },
-    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
+    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false, typedAsSet: true },
+    status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false, typedAsSet: true },
+    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
   },
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const domain = String(inputs.domain);
+    const { domain } = inputs;
     const created = await createAdopting({
       client,
       key: { domain },
@@ -121,24 +123,19 @@ export const dnsZone: ResourceDefinition = {
     return { id: created.id, outs: outputsOf(created) };
   },
 
-  async findPending(ctx, trace) {
-    const found = await findByDomain(ctx.client(), trace.key.domain);
-    return found && madeWithin(trace, found.created_at) ? { id: found.id, outs: outputsOf(found) } : undefined;
-  },
-
   async read(ctx, id) {
     const found = await ctx.client().find({ operation: `read DNS zone ${id}`, method: "GET", path: zonePath(id), response: zoneResponse });
     return found && outputsOf(found);
   },
 
-  lookup: {
-    description: "An existing DNS zone, by id or by domain.",
-    args: {
-      id: idArg("DnsZone"),
-      domain: { description: "The zone's domain, like `example.com`.", schema: domainSchema },
-    },
-    find: (ctx, args) => idOrKey("DnsZone", args, "domain", async (domain) => (await findByDomain(ctx.client(), domain))?.id),
-  },
+  ...adoptByUniqueKey({
+    kind: "DnsZone",
+    key: "domain",
+    keyArg: { description: "The zone's domain, like `example.com`.", schema: domainSchema },
+    lookupDescription: "An existing DNS zone, by id or by domain.",
+    find: findByDomain,
+    outputsOf,
+  }),
 
   async delete(ctx, id, state) {
     const client = ctx.client();
@@ -150,12 +147,10 @@ export const dnsZone: ResourceDefinition = {
         // The documents say a zone's details include its records; where they do not, they are listed.
         const records =
           zone.records ??
-          (await client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }).catch((err) => {
-            if (isNotFound(err)) return [];
-            throw err;
-          }));
+          (await unlessGone(() => client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }))) ??
+          [];
         // The apex NS record is the API's own; everything else was made by someone.
-        return records.filter((record) => !isZonesOwn(record, String(zone.domain ?? state.domain)));
+        return records.filter((record) => !isZonesOwn(record, zone.domain ?? state.domain ?? ""));
       };
       const foreign = await untilEmpty(label, look, (left) => left === undefined || left.length === 0);
       if (foreign === undefined) return; // already gone
@@ -170,11 +165,6 @@ export const dnsZone: ResourceDefinition = {
         );
       }
     }
-    try {
-      await client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await unlessGone(() => client.call({ operation: `delete ${label}`, method: "DELETE", path: zonePath(id) }));
   },
-};
+});

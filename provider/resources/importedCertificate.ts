@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AutoNaming } from "../naming";
 import { registerSecret } from "../redact";
-import { isUnknown, present, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../resource";
+import { isUnknown, present, type CheckFailure, type PropertyMap, defineResource } from "../resource";
 import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, fingerprintOf, keyMatchesCertificate, type Outcome } from "./pem";
 import {
   certificateFactOutputs,
@@ -56,7 +56,7 @@ function sameFingerprint(olds: PropertyMap, certificatePem: unknown): boolean {
   }
 }
 
-export const importedCertificate: ResourceDefinition = {
+export const importedCertificate = defineResource({
   kind: "ImportedCertificate",
   description:
     "A certificate you already have (PEM certificate, chain and private key), imported for CDN custom domains. Checked " +
@@ -66,6 +66,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The site's certificate, one PEM CERTIFICATE block. Line endings, line width and text around the block do not " +
         "matter. Changing it replaces the imported certificate: the new one is created first.",
+      outputDescription: "The certificate's PEM block, as given.",
       schema: pemSchema((raw) => checkCertificate(raw)),
       required: true,
       replaceOnChange: true,
@@ -74,6 +75,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The certificates that issued it, PEM, the issuer of `certificate` first, then its issuer, up to (optionally) the " +
         "root. Changing it replaces the imported certificate.",
+      outputDescription: "The issuing certificates' PEM blocks, as given; undefined when none were given.",
       schema: pemSchema((raw) => checkChain(raw)),
       replaceOnChange: true,
     },
@@ -81,6 +83,7 @@ export const importedCertificate: ResourceDefinition = {
       description:
         "The certificate's private key, one unencrypted PEM block (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY; RSA of " +
         "2048 bits or more, or ECDSA P-256/P-384/P-521). A secret. Changing it replaces the imported certificate.",
+      outputDescription: "A secret output.",
       schema: pemSchema(checkPrivateKey),
       required: true,
       replaceOnChange: true,
@@ -128,8 +131,8 @@ export const importedCertificate: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const certificatePem = String(inputs.certificate);
-    const privateKey = String(inputs.privateKey);
+    const certificatePem = inputs.certificate;
+    const { privateKey } = inputs;
     registerSecret(privateKey);
     const fingerprint = fingerprintOf(certificatePem);
     const created = await createCertificate(client, {
@@ -139,7 +142,7 @@ export const importedCertificate: ResourceDefinition = {
       body: {
         certificate: certificatePem,
         private_key: privateKey,
-        ...(typeof inputs.certificateChain === "string" ? { certificate_chain: inputs.certificateChain } : {}),
+        ...(inputs.certificateChain !== undefined ? { certificate_chain: inputs.certificateChain } : {}),
         ...(typeof inputs.__mark === "string" ? { tags: [{ key: MARK_TAG, value: inputs.__mark }] } : {}),
       },
       key: { type: "imported", fingerprint },
@@ -150,4 +153,4 @@ export const importedCertificate: ResourceDefinition = {
 
   // `read` returns no PEM text (the API has none to give): certificate, chain and key stay as the state has them.
   ...certificateOperations("imported certificate", outputsOf),
-};
+});

@@ -9,11 +9,11 @@ import { z } from "zod";
 import { durationMs, durationSchema } from "../wait";
 import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
 import type { StoredObject } from "../sync/bucket";
-import { S3SyncError } from "../sync/errors";
 import { decodeFileIndex, parseEntry } from "../sync/manifest";
 import { ownerOf } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
 import type { SyncBucket } from "../sync/bucket";
+import { unlessGone } from "../gone";
 import {
   RELEASE_ID,
   RELEASES_FOLDER,
@@ -26,24 +26,26 @@ import {
   releaseIdOf,
   releaseKeys,
   releaseOriginPath,
-  switchOrigin,
 } from "../sync/releases";
-import { DEFAULT_DEPLOY_TIMEOUT } from "./cdnResource";
+import { DEFAULT_DEPLOY_TIMEOUT, switchOriginPath } from "../cdnApi";
 import {
   declared as declaredFolder,
+  folderComputedByClass,
+  folderInputs,
+  folderOutputs,
+  folderSame,
   ignoredByDiff,
   manifestOutputs,
+  refineFolder,
   refreshedManifest,
   refuseReadByIdAlone,
-  syncedFolder,
   withBucket,
   type Declared as FolderDeclared,
-} from "./syncedFolder";
+} from "./folder";
 
 export const DEFAULT_KEEP = 5;
 
-const shared = syncedFolder.inputs;
-const { cdnResourceId: _switchedByUs, ...folderSame } = syncedFolder.same ?? {};
+const shared = folderInputs;
 
 interface Declared extends Omit<FolderDeclared, "cdnResourceId"> {
   cdnResourceId: string;
@@ -148,11 +150,7 @@ async function deploy(ctx: Context, olds: PropertyMap | undefined, news: Propert
       served = kept;
     }
 
-    await switchOrigin(ctx.client(), {
-      cdnResourceId: target.cdnResourceId,
-      originPath: releaseOriginPath(target.prefix, wanted),
-      deployTimeoutMs: target.deployTimeoutMs,
-    });
+    await switchOriginPath(ctx.client(), target.cdnResourceId, releaseOriginPath(target.prefix, wanted), target.deployTimeoutMs);
     if (wanted !== liveId || olds?.cdnResourceId !== target.cdnResourceId) {
       await purgeChanged(ctx.client(), target.cdnResourceId, olds?.cdnResourceId === target.cdnResourceId ? live : new Map(), served);
     }
@@ -180,12 +178,13 @@ export const siteReleases: ResourceDefinition = {
     "(files unchanged since the live release copied server-side), then the CDN's origin path is switched in one update and purged; " +
     "the last `keep` releases are kept, and `release` rolls back to one of them without uploading.",
   inputs: {
-    bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves." },
+    bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.", outputDescription: "Id of the bucket holding the releases." },
     accessKeyId: shared.accessKeyId,
     secretAccessKey: shared.secretAccessKey,
     prefix: {
       ...shared.prefix,
       description: 'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
+      outputDescription: "The folder holding `releases/`, as stored: empty, or a folder ending in `/`.",
       replaceOnChange: true,
     },
     path: shared.path,
@@ -193,14 +192,16 @@ export const siteReleases: ResourceDefinition = {
     exclude: shared.exclude,
     cacheControl: shared.cacheControl,
     contentTypes: shared.contentTypes,
-    concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64)." },
+    concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64).", outputDescription: "Files uploaded or copied at once." },
     cdnResourceId: {
       description: "Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.",
+      outputDescription: "The CDN resource whose origin path follows the live release.",
       schema: z.string().refine((value) => value.trim() !== "", { message: "must be a CDN resource id, not empty" }),
       required: true,
     },
     keep: {
       description: `Releases kept in the bucket, the live one included (1-100, default ${DEFAULT_KEEP}); older ones are deleted after each switch.`,
+      outputDescription: "Releases kept in the bucket, the live one included.",
       schema: z.number().int().min(1).max(100),
       default: DEFAULT_KEEP,
     },
@@ -208,12 +209,15 @@ export const siteReleases: ResourceDefinition = {
       description:
         "Serve this kept release instead of the folder's content (rollback: a `releases` id); unset, the folder is deployed. " +
         "Switching needs no upload.",
+      outputDescription: "The release pinned for a rollback, or undefined when the folder is deployed.",
       schema: z.string().regex(RELEASE_ID, { message: "must be a release id (16 hex characters) from the `releases` output" }),
+      undefinedAccepted: true,
     },
     deployTimeout: {
       description:
         `How long to wait for the CDN to deploy a switch before purging, e.g. \`30m\` (the default), \`1h\`. On timeout the CDN ` +
         "already points at the new release; the next `pulumi up` waits again and purges.",
+      outputDescription: "How long a switch waits for the CDN to deploy before purging.",
       schema: durationSchema,
       default: DEFAULT_DEPLOY_TIMEOUT,
     },
@@ -227,14 +231,14 @@ export const siteReleases: ResourceDefinition = {
     contentReleaseId: { description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).", schema: z.string() },
     originPath: { description: "The origin path the CDN resource serves, `/<prefix>releases/<releaseId>`.", schema: z.string() },
     // The manifest is held once, in the inputs (`files` is inputOnly, as on SyncedFolder): these stand for it.
-    filesDigest: syncedFolder.outputs.filesDigest,
-    filesIndex: syncedFolder.outputs.filesIndex,
+    filesDigest: folderOutputs.filesDigest,
+    filesIndex: folderOutputs.filesIndex,
   },
 
-  refine: syncedFolder.refine,
-  internalInputs: syncedFolder.internalInputs,
+  refine: refineFolder,
+  internalInputs: ["__owner"],
 
-  computedByClass: syncedFolder.computedByClass,
+  computedByClass: { ...folderComputedByClass, dynamicHelper: "siteReleasesProps" },
 
   // As SyncedFolder, except that a new CDN resource must be switched.
   same: { ...folderSame, deployTimeout: ignoredByDiff },
@@ -257,13 +261,9 @@ export const siteReleases: ResourceDefinition = {
   async read(ctx, id, state) {
     refuseReadByIdAlone("SiteReleases", id, state, "deploys the folder as a release");
     const { prefix } = declared(state);
-    let stored;
-    try {
-      stored = byRelease(prefix, await withBucket(ctx, state, (bucket) => bucket.list(`${prefix}${RELEASES_FOLDER}`)));
-    } catch (err) {
-      if (err instanceof S3SyncError && err.code === "NoSuchBucket") return undefined;
-      throw err;
-    }
+    const listed = await unlessGone(() => withBucket(ctx, state, (bucket) => bucket.list(`${prefix}${RELEASES_FOLDER}`)));
+    if (listed === undefined) return undefined;
+    const stored = byRelease(prefix, listed);
     if (stored.size === 0) return undefined;
     const releases = (Array.isArray(state.releases) ? (state.releases as string[]) : []).filter((id) => stored.has(id));
     // A pinned release is not the folder's content: the manifest's files are not what is served.
@@ -280,15 +280,13 @@ export const siteReleases: ResourceDefinition = {
 
   async delete(ctx, _id, state) {
     const { prefix } = declared(state);
-    try {
-      await withBucket(ctx, state, async (bucket) => {
+    await unlessGone(() =>
+      withBucket(ctx, state, async (bucket) => {
         const stored = byRelease(prefix, await bucket.list(`${prefix}${RELEASES_FOLDER}`));
         const recordedIds = Array.isArray(state.releases) ? (state.releases as string[]) : [];
         const own = await ownReleases(bucket, prefix, stored, recordedIds, ownerOfReleases(state, prefix), declared(state).concurrency);
         await bucket.deleteKeys(releaseKeys(prefix, own));
-      });
-    } catch (err) {
-      if (!(err instanceof S3SyncError && err.code === "NoSuchBucket")) throw err;
-    }
+      }),
+    );
   },
 };

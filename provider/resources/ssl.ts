@@ -91,7 +91,7 @@ export const certificateFactOutputs = {
     required: false,
   },
   issuedAt: { description: "When the certificate was issued or imported (ISO 8601).", schema: z.string(), required: false },
-  createdAt: { description: "When the certificate was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
+  createdAt: { description: "When the certificate was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
 } satisfies Record<string, OutputProperty>;
 
 /** `www.example.com (CDN resource cdn_1, custom domain cd_2)`, joined. */

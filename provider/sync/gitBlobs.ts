@@ -20,8 +20,10 @@ import type { FileStat } from "./hashCache";
 
 /** Regular files only: a link's blob is its target's name, a submodule's is a commit. */
 const REGULAR = new Set(["100644", "100755"]);
-const RACY_MS = 100;
-const RACY_COARSE_MS = 2000;
+/** A file modified less than this before it was hashed (or indexed) is hashed again next time. */
+export const RACY_MS = 100;
+/** The same, where the file system keeps whole seconds. */
+export const RACY_COARSE_MS = 2000;
 
 export interface IndexedFile {
   blob: string;

@@ -16,12 +16,9 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { indexedFiles, unmodified } from "./gitBlobs";
+import { indexedFiles, RACY_COARSE_MS, RACY_MS, unmodified } from "./gitBlobs";
 import { hashFiles } from "./parallelHash";
 
-/** Files modified more recently than this before they are hashed are hashed again next time. */
-const RACY_MS = 100;
-const RACY_COARSE_MS = 2000;
 const FORMAT = 1;
 
 export interface FileStat {

@@ -8,8 +8,9 @@
 // (paths become URLs on the resource's distribution domain; URLs become their paths), which is kept
 // for the process; refused that way too, the change is purged with one `purge/all`, which always
 // purges at least what changed.
-import { isNotFound, MamuteApiError, type MamuteClient } from "../client";
-import { cdnResourceResponse, distributionHost } from "../resources/cdn";
+import { MamuteApiError, type MamuteClient } from "../client";
+import { unlessGone } from "../gone";
+import { cdnResourceResponse, distributionHost } from "../cdnApi";
 
 /** Paths per `purge/url` call. */
 export const PURGE_URLS_PER_CALL = 100;
@@ -94,9 +95,9 @@ function inForm(urls: readonly string[], form: "absolute" | "path", host: string
 }
 
 async function distributionHostOf(client: MamuteClient, resourceId: string): Promise<string | undefined> {
-  const resource = await client
-    .find({ operation: `read CDN resource ${resourceId}`, method: "GET", path: `/cdn/resource/${encodeURIComponent(resourceId)}`, response: cdnResourceResponse })
-    .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  const resource = await unlessGone(() =>
+    client.find({ operation: `read CDN resource ${resourceId}`, method: "GET", path: `/cdn/resource/${encodeURIComponent(resourceId)}`, response: cdnResourceResponse }),
+  );
   return distributionHost(resource?.distribution_domain);
 }
 

@@ -8,8 +8,6 @@
 // Pure planning lives here beside the S3 and CDN steps so SyncedFolder's module stays as it is.
 import { createHash } from "node:crypto";
 import type { MamuteClient } from "../client";
-import { z } from "zod";
-import { getCdnResource, originGroupIdOf, originGroupOf, waitDeployed } from "../resources/cdn";
 import type { StoredObject, SyncBucket } from "./bucket";
 import { isMultipart, parseEntry, parseHeaders, type FileEntry, type ObjectHeaders } from "./manifest";
 import { forEachLimit } from "./pool";
@@ -143,42 +141,6 @@ export async function fillRelease(
   await bucket.uploadAll(
     plan.uploads.map((item) => ({ key: `${target}${item.file}`, file: localPath(item.file), entry: item.entry, headers: item.headers, owner: options.owner })),
   );
-}
-
-export interface SwitchOptions {
-  cdnResourceId: string;
-  originPath: string;
-  /** How long the CDN may stay `in_progress` after the switch. */
-  deployTimeoutMs: number;
-}
-
-/**
- * Points the CDN resource at a release in one update of its origin group, then waits until it is
- * deployed (purging before would let edges still on the old path cache the old files again).
- */
-export async function switchOrigin(client: MamuteClient, options: SwitchOptions): Promise<void> {
-  const resource = await getCdnResource(client, options.cdnResourceId);
-  if (!resource) {
-    throw new Error(`CDN resource ${options.cdnResourceId} does not exist: cdnResourceId takes a CdnResource's id`);
-  }
-  const group = originGroupOf(resource);
-  // Unsaid, the path is set anyway: setting it twice is the same as once.
-  if (group?.origin_path !== options.originPath) {
-    const groupId = originGroupIdOf(resource);
-    if (groupId === undefined) {
-      throw new Error(
-        `cannot point CDN resource ${options.cdnResourceId} at ${options.originPath}: the API's answer does not show its origin group's id (origin_group_id)`,
-      );
-    }
-    await client.call({
-      operation: `point CDN resource ${options.cdnResourceId} at ${options.originPath}`,
-      method: "PUT",
-      path: `/cdn/origin-group/${encodeURIComponent(groupId)}`,
-      body: { origin_path: options.originPath },
-      response: z.unknown(), // nothing in it is needed
-    });
-  }
-  await waitDeployed(client, resource.id, resource.name, options.deployTimeoutMs);
 }
 
 /** Purges the public paths whose answer changed between two releases. */

@@ -9,10 +9,12 @@ export interface BucketArgs {
   name?: pulumi.Input<string>;
   /**
    * `Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.
+   * @default "Standard"
    */
   storageClass?: pulumi.Input<string>;
   /**
    * Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a bucket that holds files fails and deletes nothing.
+   * @default false
    */
   forceDestroy?: pulumi.Input<boolean>;
 }
@@ -31,15 +33,15 @@ export class Bucket extends pulumi.CustomResource {
   }
 
   /**
-   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
+   * The bucket's name (lower case), chosen or generated; S3 also accepts it in place of the id.
    */
   declare readonly name: pulumi.Output<string>;
   /**
-   * `Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.
+   * `Standard`, `InfrequentAccess` or `Archive`, in the API's spelling.
    */
   declare readonly storageClass: pulumi.Output<string>;
   /**
-   * Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a bucket that holds files fails and deletes nothing.
+   * Whether destroying the bucket also deletes the files it holds.
    */
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /**
@@ -75,15 +77,15 @@ export interface GetBucketResult {
   /** The Bucket's id (its import id). */
   readonly id: string;
   /**
-   * Bucket name: 3-63 characters of a-z, 0-9 and `-` (upper case is lowered). Changing it renames the bucket in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
+   * The bucket's name (lower case), chosen or generated; S3 also accepts it in place of the id.
    */
   readonly name: string;
   /**
-   * `Standard`, `InfrequentAccess` or `Archive` (case and `-`/`_` ignored). Changing it replaces the bucket.
+   * `Standard`, `InfrequentAccess` or `Archive`, in the API's spelling.
    */
   readonly storageClass: string;
   /**
-   * Delete the bucket even when it still holds files, deleting them too. When false (the default), destroying a bucket that holds files fails and deletes nothing.
+   * Whether destroying the bucket also deletes the files it holds.
    */
   readonly forceDestroy: boolean;
   /**

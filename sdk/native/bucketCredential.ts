@@ -9,6 +9,7 @@ export interface BucketCredentialArgs {
   bucketId: pulumi.Input<string>;
   /**
    * Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.
+   * @default true
    */
   active?: pulumi.Input<boolean>;
   /**
@@ -31,15 +32,15 @@ export class BucketCredential extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.
+   * The id of the only bucket this credential opens.
    */
   declare readonly bucketId: pulumi.Output<string>;
   /**
-   * Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.
+   * Whether the credential is active, as the API last reported it.
    */
   declare readonly active: pulumi.Output<boolean>;
   /**
-   * Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays and the old secret stops working at once.
+   * The `rotation` input last applied; a change regenerated the secret.
    */
   declare readonly rotation: pulumi.Output<string | undefined>;
   /**
@@ -83,15 +84,15 @@ export interface GetBucketCredentialResult {
   /** The BucketCredential's id (its import id). */
   readonly id: string;
   /**
-   * Id of the bucket the credential opens (a Bucket's `id`, not its name). Changing it replaces the credential.
+   * The id of the only bucket this credential opens.
    */
   readonly bucketId: string;
   /**
-   * Whether S3 accepts the credential. Changing it activates or deactivates the credential in place; the secret stays.
+   * Whether the credential is active, as the API last reported it.
    */
   readonly active: boolean;
   /**
-   * Any string. Changing it (setting, changing or removing it) regenerates the secret in place; the access key id stays and the old secret stops working at once.
+   * The `rotation` input last applied; a change regenerated the secret.
    */
   readonly rotation?: string;
   /**

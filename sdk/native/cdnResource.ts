@@ -10,6 +10,7 @@ export interface CdnResourceArgs {
   name?: pulumi.Input<string>;
   /**
    * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
+   * @default ""
    */
   description?: pulumi.Input<string>;
   /**
@@ -38,14 +39,17 @@ export interface CdnResourceArgs {
   customErrorResponses?: pulumi.Input<pulumi.Input<types.CdnCustomErrorResponseArgs>[]>;
   /**
    * Require signed URLs (`expires` and `token`) for every request. Default false.
+   * @default false
    */
   tokenAuth?: pulumi.Input<boolean>;
   /**
    * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   * @default false
    */
   originPathSwitched?: pulumi.Input<boolean>;
   /**
    * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
+   * @default "30m"
    */
   deployTimeout?: pulumi.Input<string>;
 }

@@ -14,6 +14,7 @@ export interface CertificateArgs {
   subjectAlternativeNames?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * How long deleting the certificate waits while custom domains still use it, as a duration (`30m`, `1h`, `90s`). During a replacement the new certificate is attached first and the CDN may take a while to let go of the old one; after this the delete fails, naming the custom domains that still use it. Changes in place, no API call.
+   * @default "30m"
    */
   deleteTimeout?: pulumi.Input<string>;
 }
@@ -32,11 +33,11 @@ export class Certificate extends pulumi.CustomResource {
   }
 
   /**
-   * The name the certificate is for, like `www.example.com` or the wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changing it replaces the certificate: the new one is created first.
+   * The main name, lower-cased without a trailing dot, e.g. `www.example.com` or `*.example.com`.
    */
   declare readonly domainName: pulumi.Output<string>;
   /**
-   * Other names the certificate covers, same rules as domainName; order and repeats do not matter, and domainName itself is dropped. Changing the set replaces the certificate: the new one is created first.
+   * The other names covered, each once and without `domainName`; undefined when none were given.
    */
   declare readonly subjectAlternativeNames: pulumi.Output<string[] | undefined>;
   /**
@@ -96,11 +97,11 @@ export interface GetCertificateResult {
   /** The Certificate's id (its import id). */
   readonly id: string;
   /**
-   * The name the certificate is for, like `www.example.com` or the wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changing it replaces the certificate: the new one is created first.
+   * The main name, lower-cased without a trailing dot, e.g. `www.example.com` or `*.example.com`.
    */
   readonly domainName: string;
   /**
-   * Other names the certificate covers, same rules as domainName; order and repeats do not matter, and domainName itself is dropped. Changing the set replaces the certificate: the new one is created first.
+   * The other names covered, each once and without `domainName`; undefined when none were given.
    */
   readonly subjectAlternativeNames?: string[];
   /**

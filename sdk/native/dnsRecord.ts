@@ -21,6 +21,7 @@ export interface DnsRecordArgs {
   values: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Time to live in seconds, 60-86400; default 3600. Changes in place.
+   * @default 3600
    */
   ttl?: pulumi.Input<number>;
   /**
@@ -44,27 +45,27 @@ export class DnsRecord extends pulumi.CustomResource {
   }
 
   /**
-   * Id of the zone (a DnsZone's `id`). Changing it replaces the record.
+   * The id of the zone that holds the record.
    */
   declare readonly zoneId: pulumi.Output<string>;
   /**
-   * `@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.
+   * The name as given (lower-cased); `fqdn` is the name it denotes.
    */
   declare readonly name: pulumi.Output<string>;
   /**
-   * `A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.
+   * The record type, upper case.
    */
   declare readonly type: pulumi.Output<string>;
   /**
-   * 1-100 values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, RFC 5952), CNAME = exactly one host name (not at the apex, not an IP address), NS = host names, MX = `"<priority> <host>"` (`"10 mx1.example.com"`), SRV = `"<priority> <weight> <port> <target>"` (`"10 5 5060 sip.example.com"`), CAA = `"<flags> <tag> <value>"` with tag issue, issuewild or iodef (`"0 issue \"letsencrypt.org\""`), TXT = 1-2048 printable ASCII characters (text in double quotes is read as zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. Changes in place.
+   * The values in the API's canonical form (`10 mx1.example.com.`), sorted.
    */
   declare readonly values: pulumi.Output<string[]>;
   /**
-   * Time to live in seconds, 60-86400; default 3600. Changes in place.
+   * Time to live in seconds.
    */
   declare readonly ttl: pulumi.Output<number>;
   /**
-   * MX only, 0-65535: the priority of the values written as a bare host name. It is folded into the values (the record's state holds no priority), so moving it into the values is no change.
+   * @deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile.
    * @deprecated Write the priority in each MX value instead: "10 mx1.example.com".
    */
   declare readonly priority: pulumi.Output<number | undefined>;
@@ -101,27 +102,27 @@ export interface GetDnsRecordResult {
   /** The DnsRecord's id (its import id). */
   readonly id: string;
   /**
-   * Id of the zone (a DnsZone's `id`). Changing it replaces the record.
+   * The id of the zone that holds the record.
    */
   readonly zoneId: string;
   /**
-   * `@` (or empty) for the zone apex, a name relative to the zone (`www`), or an absolute one (`www.example.com`, with or without the final dot); lower-cased. Spellings of the same name are no change. Changing the name replaces the record.
+   * The name as given (lower-cased); `fqdn` is the name it denotes.
    */
   readonly name: string;
   /**
-   * `A`, `AAAA`, `CNAME`, `MX`, `TXT`, `NS`, `SRV` or `CAA` (any case). Changing it replaces the record: the new one is created first, unless a CNAME is involved at the same name (the two cannot coexist), then the old one is deleted first.
+   * The record type, upper case.
    */
   readonly type: string;
   /**
-   * 1-100 values in zone-file presentation form, checked per type: A = IPv4, AAAA = IPv6 (stored compressed, RFC 5952), CNAME = exactly one host name (not at the apex, not an IP address), NS = host names, MX = `"<priority> <host>"` (`"10 mx1.example.com"`), SRV = `"<priority> <weight> <port> <target>"` (`"10 5 5060 sip.example.com"`), CAA = `"<flags> <tag> <value>"` with tag issue, issuewild or iodef (`"0 issue \"letsencrypt.org\""`), TXT = 1-2048 printable ASCII characters (text in double quotes is read as zone-file strings and joined, so a long DKIM key may be given either way). Host names are stored lower case with a trailing dot, CAA values quoted, spacing single. Order does not matter (stored sorted); duplicates are refused. Changes in place.
+   * The values in the API's canonical form (`10 mx1.example.com.`), sorted.
    */
   readonly values: string[];
   /**
-   * Time to live in seconds, 60-86400; default 3600. Changes in place.
+   * Time to live in seconds.
    */
   readonly ttl: number;
   /**
-   * MX only, 0-65535: the priority of the values written as a bare host name. It is folded into the values (the record's state holds no priority), so moving it into the values is no change.
+   * @deprecated Undefined: MX priorities are in `values`. Kept so programs that read it still compile.
    * @deprecated Write the priority in each MX value instead: "10 mx1.example.com".
    */
   readonly priority?: number;

@@ -9,6 +9,7 @@ export interface DnsZoneArgs {
   domain: pulumi.Input<string>;
   /**
    * Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the default), destroying a zone that holds such records fails and deletes nothing.
+   * @default false
    */
   forceDestroy?: pulumi.Input<boolean>;
 }
@@ -27,11 +28,11 @@ export class DnsZone extends pulumi.CustomResource {
   }
 
   /**
-   * The zone's domain, like `example.com` (at least two labels; lower-cased, a trailing dot dropped). Changing it replaces the zone.
+   * The zone's domain, lower case, without a trailing dot.
    */
   declare readonly domain: pulumi.Output<string>;
   /**
-   * Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the default), destroying a zone that holds such records fails and deletes nothing.
+   * Whether destroying the zone also deletes records made outside the stack.
    */
   declare readonly forceDestroy: pulumi.Output<boolean>;
   /**
@@ -67,11 +68,11 @@ export interface GetDnsZoneResult {
   /** The DnsZone's id (its import id). */
   readonly id: string;
   /**
-   * The zone's domain, like `example.com` (at least two labels; lower-cased, a trailing dot dropped). Changing it replaces the zone.
+   * The zone's domain, lower case, without a trailing dot.
    */
   readonly domain: string;
   /**
-   * Delete the zone even when it still holds records created outside this stack, deleting them too. When false (the default), destroying a zone that holds such records fails and deletes nothing.
+   * Whether destroying the zone also deletes records made outside the stack.
    */
   readonly forceDestroy: boolean;
   /**

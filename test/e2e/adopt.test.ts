@@ -1,5 +1,5 @@
-// `pulumi-mamutecloud adopt` end to end: an account built through the API alone (two zones of 60
-// records covering every record type, three buckets with credentials, a CDN resource with a custom
+// `pulumi-mamutecloud adopt` end to end: an account built through the API alone (two zones with 60
+// records of every record type, 480 each, three buckets with credentials, a CDN resource with a custom
 // domain on an issued certificate, an imported certificate) is written out as a TypeScript program
 // and an import file; the program type-checks against the package, `pulumi import --file` takes
 // every object in through the native plugin, a preview shows no change and an `up` writes nothing.
@@ -14,6 +14,8 @@ import { selfSignedRsa } from "../emulator/ssl-helpers";
 const CLI = path.join(REPO_ROOT, "dist", "provider", "takeover", "cli.js");
 const ZONES = ["adopt-one.example", "adopt-two.example"];
 const TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"] as const;
+/** Records a zone holds: 60 of every type. */
+const PER_ZONE = 60 * TYPES.length;
 
 let emu: Emulator;
 let work: string;
@@ -41,7 +43,7 @@ function record(i: number): { name: string; type: string; values: string[]; ttl?
   const at = (name: string) => ({ name, type, ttl });
   switch (type) {
     case "A":
-      return { ...at(i === 0 ? "@" : i === 8 ? "*" : `host${i}`), values: [`192.0.2.${i}`, `198.51.100.${i}`] };
+      return { ...at(i === 0 ? "@" : i === 8 ? "*" : `host${i}`), values: [`192.0.${2 + (i >> 8)}.${i & 255}`, `198.51.100.${i & 255}`] };
     case "AAAA":
       return { ...at(i === 1 ? "@" : `v6-${i}`), values: [`2001:DB8:0:0:0:0:0:${i.toString(16)}`] };
     case "CNAME":
@@ -68,7 +70,7 @@ async function buildAccount(): Promise<Built> {
   const zones: Record<string, any> = {};
   for (const domain of ZONES) {
     zones[domain] = await made("POST", "/dns/zones", { domain });
-    for (let i = 0; i < 60; i++) await made("POST", `/dns/zones/${zones[domain].id}/records`, record(i));
+    for (let i = 0; i < PER_ZONE; i++) await made("POST", `/dns/zones/${zones[domain].id}/records`, record(i));
   }
   const buckets: any[] = [];
   for (const name of ["media", "backups", "site-assets"]) buckets.push(await made("POST", "/object-storage/buckets", { name, storage_class: name === "backups" ? "InfrequentAccess" : "Standard" }));
@@ -90,7 +92,7 @@ async function buildAccount(): Promise<Built> {
   const importedPem = await selfSignedRsa(`shop.${ZONES[1]}`);
   await made("POST", "/cdn/ssl-certificate/import", { certificate: importedPem.certificate, private_key: importedPem.privateKey });
   // zones + records + validation record + buckets + credentials + certificate + CDN + custom domain + imported certificate
-  return { importedPem, objects: 2 + 120 + 1 + 3 + credentials + 1 + 1 + 1 + 1 };
+  return { importedPem, objects: 2 + 2 * PER_ZONE + 1 + 3 + credentials + 1 + 1 + 1 + 1 };
 }
 
 function adopt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -127,7 +129,7 @@ test("a whole account: adopted, type-checked, imported through the native plugin
   expect(first.code).toBe(0);
   expect(writes()).toBe(writesBefore); // it only reads
   // Progress on stderr, nothing on stdout.
-  expect(first.stderr).toMatch(/DNS zone adopt-one\.example: 62 records listed, 1 managed by MamuteCloud/);
+  expect(first.stderr).toMatch(new RegExp(`DNS zone adopt-one\\.example: ${PER_ZONE + 2} records listed, 1 managed by MamuteCloud`));
   expect(first.stderr).toMatch(/read 100\//);
   expect(first.stdout).toBe("");
   const files = folderFiles(out);
@@ -142,7 +144,8 @@ test("a whole account: adopted, type-checked, imported through the native plugin
   const importFile = JSON.parse(files["import.json"]);
   expect(importFile.resources).toHaveLength(built.objects);
   const byType = (type: string) => importFile.resources.filter((resource: any) => resource.type === `mamutecloud:index:${type}`);
-  expect(byType("DnsRecord")).toHaveLength(121);
+  expect(byType("DnsRecord")).toHaveLength(2 * PER_ZONE + 1);
+  for (const type of TYPES) expect(byType("DnsRecord").filter((resource: any) => resource.name.endsWith(`-${type.toLowerCase()}`)).length).toBeGreaterThanOrEqual(2 * 60);
   expect(byType("BucketCredential")).toHaveLength(4);
   expect(byType("ImportedCertificate")).toHaveLength(1);
   expect(byType("CdnCustomDomain")[0].id).toMatch(/^cdn_[0-9a-f]+\/.+$/);
@@ -163,7 +166,7 @@ test("a whole account: adopted, type-checked, imported through the native plugin
   expect((await adopt([filtered, "--zone", "Adopt-Two.Example."])).code).toBe(0);
   const oneZone = JSON.parse(fs.readFileSync(path.join(filtered, "import.json"), "utf8")).resources;
   expect(new Set(oneZone.map((resource: any) => resource.type))).toEqual(new Set(["mamutecloud:index:DnsZone", "mamutecloud:index:DnsRecord"]));
-  expect(oneZone).toHaveLength(61);
+  expect(oneZone).toHaveLength(PER_ZONE + 1);
 
   // The folder as a user's project: the imported certificate's PEM where the README says.
   const project = await CliProject.create({ source: out, emu });

@@ -179,7 +179,7 @@ export class ProviderHost {
 
   unary<Req, Res>(method: string, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const call = (this.client as unknown as Record<string, Function>)[method].bind(this.client);
+      const call = (this.client as unknown as Record<string, (...args: unknown[]) => unknown>)[method].bind(this.client);
       call(request, (error: grpc.ServiceError | null, response: Res) => {
         if (error) reject(new HostCallError(error.details || error.message, initFailureOf(error)));
         else resolve(response);

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { createServer } from "node:net";
 import { MamuteClient } from "../../provider/client";
 import { resolveConfig } from "../../provider/config";
-import { s3EndpointFor } from "../../provider/resources/syncedFolder";
+import { s3EndpointFor } from "../../provider/resources/folder";
 import { cleanEnv, listAll } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { destroyAll, runProgram } from "../harness/program";

@@ -1,13 +1,13 @@
-// The native SDK (`pulumi-mamutecloud/native`): generated from the definitions, registering the
-// native types with the engine, and in agreement with the dynamic SDK's hand-written classes.
+// The generated SDKs: the native one (`pulumi-mamutecloud/native`) registering the native types with
+// the engine, and the dynamic one (sdk/generated/) giving a program every property as an Output.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as ts from "typescript";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import { definitions } from "../../provider/resources";
 import { classArgs, nativeSdkFiles } from "../../provider/nativeSdk";
+import { dynamicSdkFiles } from "../../provider/dynamicSdk";
 import { buildManifest } from "../../provider/sync/manifest";
 import * as native from "../../sdk/native";
 
@@ -19,6 +19,14 @@ test("the committed sdk/native/ is what `npm run schema` generates (run it after
   for (const [name, text] of Object.entries(nativeSdkFiles())) {
     expect(`${name}:\n${fs.readFileSync(path.join(root, "sdk", "native", name), "utf8")}`).toBe(`${name}:\n${text}`);
   }
+});
+
+test("the committed sdk/generated/ is what `npm run schema` generates, and holds nothing else", () => {
+  const files = dynamicSdkFiles();
+  for (const [name, text] of Object.entries(files)) {
+    expect(`${name}:\n${fs.readFileSync(path.join(root, "sdk", "generated", name), "utf8")}`).toBe(`${name}:\n${text}`);
+  }
+  expect(fs.readdirSync(path.join(root, "sdk", "generated")).sort()).toEqual(Object.keys(files).sort());
 });
 
 test("native classes register the native type token, every property, the plugin version and their secret outputs", async () => {
@@ -67,80 +75,18 @@ test("every kind has a native class, and every lookup a get function", () => {
   }
 });
 
-/**
- * Property names (and whether optional) of an interface and of a class's declared fields in one SDK
- * file; members of what they extend, here or in a sibling file (`CertificateResource`, `FolderArgs`),
- * count too.
- */
-function declared(file: string, interfaceName: string, className: string) {
-  const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
-  const args: Record<string, boolean> = {};
-  const fields: string[] = [];
-  const siblingOf = new Map<string, string>();
-  const interfaces = new Map<string, ts.InterfaceDeclaration>();
-  source.forEachChild((node) => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text.startsWith("./")) {
-      const bindings = node.importClause?.namedBindings;
-      if (bindings && ts.isNamedImports(bindings)) {
-        for (const element of bindings.elements) siblingOf.set(element.name.text, path.join(path.dirname(file), `${node.moduleSpecifier.text}.ts`));
-      }
-    }
-    if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
-    if (ts.isClassDeclaration(node) && node.name?.text === className) {
-      for (const member of node.members) {
-        if (ts.isPropertyDeclaration(member) && !member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
-          fields.push((member.name as ts.Identifier).text);
-        }
-      }
-      const base = node.heritageClauses?.[0]?.types[0]?.expression;
-      const baseFile = base && ts.isIdentifier(base) ? siblingOf.get(base.text) : undefined;
-      if (base && ts.isIdentifier(base) && baseFile) fields.push(...declared(baseFile, "", base.text).fields);
-    }
-  });
-  // An interface's own members win over those it extends (SiteReleasesArgs over FolderArgs), which
-  // may be imported from a sibling file.
-  const addMembers = (name: string) => {
-    const node = interfaces.get(name);
-    const sibling = siblingOf.get(name);
-    if (!node && sibling) Object.assign(args, declared(sibling, name, "").args);
-    if (!node) return;
-    for (const base of node.heritageClauses?.flatMap((clause) => clause.types) ?? []) addMembers(base.expression.getText(source));
-    for (const member of node.members) {
-      if (ts.isPropertySignature(member)) args[(member.name as ts.Identifier).text] = member.questionToken === undefined;
-    }
-  };
-  addMembers(interfaceName);
-  return { args, fields };
-}
-
 test.each(definitions.map((definition) => [definition.kind, definition] as const))(
-  "%s: the dynamic SDK's args, required args and outputs agree with the definition (as the native SDK's do)",
-  (kind, definition) => {
-    const file = path.join(root, "sdk", `${kind[0].toLowerCase()}${kind.slice(1)}.ts`);
-    const { args, fields } = declared(file, `${kind}Args`, kind);
-    // Inputs the classes compute in the program (SyncedFolder's manifest) are no args of either.
-    const required = Object.fromEntries(Object.entries(classArgs(definition)).map(([key, input]) => [key, input.required ?? false]));
-    expect(args).toEqual(required);
-    expect(fields.sort()).toEqual([...Object.keys(definition.inputs), ...Object.keys(definition.outputs)].sort());
-    const generated = declared(path.join(root, "sdk", "native", path.basename(file)), `${kind}Args`, kind);
-    expect(generated.args).toEqual(required);
-    expect(generated.fields.sort()).toEqual(fields.sort());
-  },
-);
-
-test.each(definitions.map((definition) => [definition.kind] as const))(
-  "%s: every output the dynamic class declares is an Output on the object a program gets",
-  async (kind) => {
+  "%s: every input and output of the definition is an Output on the dynamic class's object a program gets",
+  async (kind, definition) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dynamic-outputs-"));
     try {
       fs.writeFileSync(path.join(dir, "index.html"), "<h1>hi</h1>");
-      const file = path.join(root, "sdk", `${kind[0].toLowerCase()}${kind.slice(1)}.ts`);
-      const { args, fields } = declared(file, `${kind}Args`, kind);
       // The required args only, any value: under mocks nothing is checked (the folder kinds read `path`).
-      const required = Object.keys(args).filter((key) => args[key]);
+      const required = Object.entries(classArgs(definition)).filter(([, input]) => input.required).map(([key]) => key);
       const given = Object.fromEntries(required.map((key) => [key, key === "path" ? dir : "x"]));
       const Class = (require("../../sdk") as Record<string, new (name: string, args: object) => Record<string, unknown>>)[kind];
       const resource = new Class(`outputs-${kind}`, given);
+      const fields = [...Object.keys(definition.inputs), ...Object.keys(definition.outputs)];
       expect(fields.filter((field) => !pulumi.Output.isInstance(resource[field]))).toEqual([]);
       await settled();
     } finally {

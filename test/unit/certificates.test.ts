@@ -1,7 +1,7 @@
 // Certificate and ImportedCertificate's pure parts: what `check` refuses (with the property and
 // the fix, never a piece of the private key) and the canonical forms that keep diffs quiet.
 import { generateKeyPairSync } from "node:crypto";
-import { checkInputs, diffInputs, UNKNOWN, type PropertyMap } from "../../provider/resource";
+import { checkInputs, diffInputs, UNKNOWN, type PropertyMap, type ResourceDefinition } from "../../provider/resource";
 import { certificate } from "../../provider/resources/certificate";
 import { certificateValidation } from "../../provider/resources/certificateValidation";
 import { importedCertificate } from "../../provider/resources/importedCertificate";
@@ -17,7 +17,7 @@ beforeAll(async () => {
   site = await intermediate.server(["www.example.com", "example.com"]);
 });
 
-function failuresOf(news: PropertyMap, definition = importedCertificate): Record<string, string> {
+function failuresOf(news: PropertyMap, definition: ResourceDefinition = importedCertificate): Record<string, string> {
   const { failures } = checkInputs(definition, {}, news);
   return Object.fromEntries(failures.map((failure) => [failure.property, failure.reason]));
 }

@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../harness/providerHost";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const install = require(path.join(REPO_ROOT, "scripts", "pulumi-install.js"));
 
 test("the CLI's module is pinned at the release of this repository's @pulumi/pulumi", () => {

@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { ApiCall, MamuteClient } from "../../provider/client";
 import { checkInputs, diffInputs, withoutInputOnly } from "../../provider/resource";
-import { manifestOutputs, planSync, syncedFolder } from "../../provider/resources/syncedFolder";
+import { manifestOutputs } from "../../provider/resources/folder";
+import { planSync, syncedFolder } from "../../provider/resources/syncedFolder";
 import {
   IMMUTABLE,
   PART_SIZE,

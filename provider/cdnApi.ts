@@ -1,9 +1,13 @@
-// What CdnResource and CdnCustomDomain share: the API's CDN resource as it answers (its origin
-// group, behaviors and custom domains in one object) and the one read of it. The answers are
-// documented by the emulator's README (the API reference gives request bodies only).
+// The CDN API that CdnResource, CdnCustomDomain, SiteReleases and the sync layer call: the API's
+// CDN resource as it answers (its origin group, behaviors and custom domains in one object), the
+// one read of it, the wait until it is deployed, and the one change of its origin group. The
+// answers are documented by the emulator's README (the API reference gives request bodies only).
 import { z } from "zod";
-import { dialectOf, type MamuteClient } from "../client";
-import { waitUntil } from "../wait";
+import { dialectOf, type MamuteClient } from "./client";
+import { waitUntil } from "./wait";
+
+/** How long a change waits for `deployed` unless the resource says otherwise. */
+export const DEFAULT_DEPLOY_TIMEOUT = "30m";
 
 export const DISTRIBUTION_SUFFIX = "mamutecdn.com";
 
@@ -65,7 +69,12 @@ export const cdnResourceResponse = z.object({
   behaviors: unsaid(z.array(behaviorResponse)),
   custom_error_responses: unsaid(
     z.array(
-      z.object({ error_code: z.number().int(), response_code: z.number().int(), response_page_path: z.string(), cache_ttl_seconds: z.number().int() }),
+      z.object({
+        error_code: z.number().int(),
+        response_code: z.number().int(),
+        response_page_path: z.string(),
+        cache_ttl_seconds: z.number().int(),
+      }),
     ),
   ),
   custom_domains: unsaid(z.array(customDomainResponse)),
@@ -82,6 +91,11 @@ export function distributionHost(value: string | undefined): string | undefined 
   if (value === undefined || value === "") return undefined;
   const host = value.trim().toLowerCase().replace(/\.$/, "");
   return host.includes(".") ? host : `${host}.${DISTRIBUTION_SUFFIX}`;
+}
+
+/** The label of a distribution host name: `my-site.mamutecdn.com` → `my-site`. */
+export function distributionLabel(host: string): string {
+  return host.endsWith(`.${DISTRIBUTION_SUFFIX}`) ? host.slice(0, -DISTRIBUTION_SUFFIX.length - 1) : host;
 }
 
 export const distributionNameAnswer = z.object({ available: z.boolean(), reason: z.string().optional() });
@@ -133,4 +147,51 @@ export async function waitDeployed(client: MamuteClient, id: string, name: strin
         : undefined,
     timeoutMs,
   });
+}
+
+/**
+ * Changes the resource's origin group (the one route that changes an origin): the whole origin, or
+ * only its path. Throws, naming what is missing, when the answer `resource` came from does not show
+ * the group's id.
+ */
+export async function putOriginGroup(
+  client: MamuteClient,
+  resource: ApiCdnResource,
+  body: Record<string, unknown>,
+  action: string,
+): Promise<void> {
+  const groupId = originGroupIdOf(resource);
+  if (groupId === undefined) {
+    throw new Error(
+      `cannot ${action}: the API's answer does not show its origin group's id (origin_group_id), which the route that ` +
+        "changes an origin needs. Change the origin in the dashboard, or report this answer.",
+    );
+  }
+  await client.call({
+    operation: `${action} (origin group ${groupId})`,
+    method: "PUT",
+    path: `/cdn/origin-group/${encodeURIComponent(groupId)}`,
+    body,
+    response: z.unknown(), // nothing in it is needed
+  });
+}
+
+/**
+ * Points the CDN resource at another path of its bucket in one update of its origin group, then
+ * waits until it is deployed (purging before would let edges still on the old path cache the old
+ * files again).
+ */
+export async function switchOriginPath(
+  client: MamuteClient,
+  resourceId: string,
+  originPath: string,
+  deployTimeoutMs: number,
+): Promise<void> {
+  const resource = await getCdnResource(client, resourceId);
+  if (!resource) throw new Error(`CDN resource ${resourceId} does not exist: cdnResourceId takes a CdnResource's id`);
+  // Unsaid, the path is set anyway: setting it twice is the same as once.
+  if (originGroupOf(resource)?.origin_path !== originPath) {
+    await putOriginGroup(client, resource, { origin_path: originPath }, `point CDN resource ${resourceId} at ${originPath}`);
+  }
+  await waitDeployed(client, resource.id, resource.name, deployTimeoutMs);
 }
