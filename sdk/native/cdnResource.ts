@@ -68,47 +68,47 @@ export class CdnResource extends pulumi.CustomResource {
   }
 
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
+   * The resource's name, chosen or generated; unique among your CDN resources.
    */
   declare readonly name: pulumi.Output<string>;
   /**
-   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
+   * The description, `""` when none was given.
    */
   declare readonly description: pulumi.Output<string>;
   /**
-   * Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.
+   * The bucket served, with defaults filled in; undefined for a custom origin.
    */
   declare readonly storageOrigin: pulumi.Output<types.CdnStorageOrigin | undefined>;
   /**
-   * Proxy to an HTTP(S) server. Exactly one of `storageOrigin` and `customOrigin`.
+   * The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin.
    */
   declare readonly customOrigin: pulumi.Output<types.CdnCustomOrigin | undefined>;
   /**
-   * A friendlier distribution domain: `my-site` or `my-site.mamutecdn.com`. Checked for availability before it is set. Omitted: the generated `r-<id>.mamutecdn.com` (removing it later keeps the domain in force).
+   * The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains.
    */
   declare readonly distributionDomain: pulumi.Output<string>;
   /**
-   * Cache, protocol and subdomain-routing rules for paths no other behavior matches.
+   * Caching and protocol rules for paths no behavior matches, with defaults filled in.
    */
   declare readonly defaultBehavior: pulumi.Output<types.CdnDefaultBehavior | undefined>;
   /**
-   * More behaviors, by path pattern and priority (1-100).
+   * The path-specific rules, with defaults filled in.
    */
   declare readonly behaviors: pulumi.Output<types.CdnBehavior[] | undefined>;
   /**
-   * Pages served instead of origin errors, by error code (at most 20).
+   * The pages served in place of origin errors, with defaults filled in.
    */
   declare readonly customErrorResponses: pulumi.Output<types.CdnCustomErrorResponse[] | undefined>;
   /**
-   * Require signed URLs (`expires` and `token`) for every request. Default false.
+   * Whether every request must carry a signed URL.
    */
   declare readonly tokenAuth: pulumi.Output<boolean>;
   /**
-   * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   * True when a SiteReleases switches the storage origin's path.
    */
   declare readonly originPathSwitched: pulumi.Output<boolean>;
   /**
-   * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
+   * How long a create or update waits for `deployed`, e.g. `"30m"`.
    */
   declare readonly deployTimeout: pulumi.Output<string>;
   /**
@@ -148,47 +148,47 @@ export interface GetCdnResourceResult {
   /** The CdnResource's id (its import id). */
   readonly id: string;
   /**
-   * Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: `<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.
+   * The resource's name, chosen or generated; unique among your CDN resources.
    */
   readonly name: string;
   /**
-   * Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead (`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next `pulumi up`; the output shows `""`.
+   * The description, `""` when none was given.
    */
   readonly description: string;
   /**
-   * Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.
+   * The bucket served, with defaults filled in; undefined for a custom origin.
    */
   readonly storageOrigin?: types.CdnStorageOrigin;
   /**
-   * Proxy to an HTTP(S) server. Exactly one of `storageOrigin` and `customOrigin`.
+   * The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin.
    */
   readonly customOrigin?: types.CdnCustomOrigin;
   /**
-   * A friendlier distribution domain: `my-site` or `my-site.mamutecdn.com`. Checked for availability before it is set. Omitted: the generated `r-<id>.mamutecdn.com` (removing it later keeps the domain in force).
+   * The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains.
    */
   readonly distributionDomain: string;
   /**
-   * Cache, protocol and subdomain-routing rules for paths no other behavior matches.
+   * Caching and protocol rules for paths no behavior matches, with defaults filled in.
    */
   readonly defaultBehavior?: types.CdnDefaultBehavior;
   /**
-   * More behaviors, by path pattern and priority (1-100).
+   * The path-specific rules, with defaults filled in.
    */
   readonly behaviors?: types.CdnBehavior[];
   /**
-   * Pages served instead of origin errors, by error code (at most 20).
+   * The pages served in place of origin errors, with defaults filled in.
    */
   readonly customErrorResponses?: types.CdnCustomErrorResponse[];
   /**
-   * Require signed URLs (`expires` and `token`) for every request. Default false.
+   * Whether every request must carry a signed URL.
    */
   readonly tokenAuth: boolean;
   /**
-   * True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin path as it finds it (no update, no diff after a refresh). Default false.
+   * True when a SiteReleases switches the storage origin's path.
    */
   readonly originPathSwitched: boolean;
   /**
-   * How long a create or update waits for the deployment, e.g. `30m` (the default), `1h`. On timeout the resource stays in the stack and the next `pulumi up` waits again.
+   * How long a create or update waits for `deployed`, e.g. `"30m"`.
    */
   readonly deployTimeout: string;
   /**
