@@ -2,6 +2,8 @@
 // child of it, so a preview lists them under the site and destroying the site removes them all.
 // Everything it decides from its arguments (names, the apex rule, tenant labels) is decided here,
 // when the program runs, so a mistake fails `pulumi preview` before anything is created.
+// Over 400 lines as one file: the argument types, their checks (option names, tenants, the apex
+// rule) and the wiring that relies on them are read together; generic helpers are in siteOptions.ts.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +20,7 @@ import { DnsRecord } from "./generated/dnsRecord";
 import { DnsZone } from "./generated/dnsZone";
 import { SiteReleases, type SiteReleasesArgs } from "./generated/siteReleases";
 import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
+import { siteAddress, unknownOption } from "./siteOptions";
 
 export interface StaticSiteDomainArgs {
   /**
@@ -111,37 +114,34 @@ const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Every option, so that a misspelt or invented one fails instead of being silently ignored (a
 // JavaScript program, or an object built elsewhere, passes the type checker's excess-property check).
 const SITE_OPTIONS: ReadonlyArray<keyof StaticSiteArgs> = [
-  "path", "tenants", "domain", "indexDocument", "errorDocument", "cacheControl", "contentTypes", "include", "exclude",
-  "cacheTtlSeconds", "behaviors", "viewerProtocolPolicy", "distributionDomain", "forceDestroy", "concurrency", "atomic",
+  "path",
+  "tenants",
+  "domain",
+  "indexDocument",
+  "errorDocument",
+  "cacheControl",
+  "contentTypes",
+  "include",
+  "exclude",
+  "cacheTtlSeconds",
+  "behaviors",
+  "viewerProtocolPolicy",
+  "distributionDomain",
+  "forceDestroy",
+  "concurrency",
+  "atomic",
 ];
 const DOMAIN_OPTIONS: ReadonlyArray<keyof StaticSiteDomainArgs> = ["name", "zoneId", "zoneDomain", "certificateId", "validationTimeout"];
 const ATOMIC_OPTIONS: ReadonlyArray<keyof StaticSiteAtomicArgs> = ["keep", "release"];
 
-/** Edit distance, for "did you mean": small strings only. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
 /** Fails naming the first option of `given` that is not one of `known` (and the nearest known one). */
 function checkOptions(name: string, where: string, given: object, known: ReadonlyArray<string>): void {
-  for (const key of Object.keys(given)) {
-    if (known.includes(key)) continue;
-    const nearest = [...known].sort((a, b) => distance(key, a) - distance(key, b))[0];
-    const hint = distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${nearest}"? ` : "";
-    throw new StaticSiteError(
-      `StaticSite ${name}: unknown option ${where}"${key}": ${hint}${where ? `${where.slice(0, -1)} takes` : "StaticSite takes"} ${known.join(", ")}.`,
-    );
-  }
+  const unknown = unknownOption(given, known);
+  if (!unknown) return;
+  const hint = unknown.nearest ? `did you mean "${unknown.nearest}"? ` : "";
+  throw new StaticSiteError(
+    `StaticSite ${name}: unknown option ${where}"${unknown.key}": ${hint}${where ? `${where.slice(0, -1)} takes` : "StaticSite takes"} ${known.join(", ")}.`,
+  );
 }
 
 function checkSiteOptions(name: string, args: StaticSiteArgs): void {
@@ -149,21 +149,6 @@ function checkSiteOptions(name: string, args: StaticSiteArgs): void {
   if (args.domain && typeof args.domain === "object") checkOptions(name, "domain.", args.domain, DOMAIN_OPTIONS);
   if (args.atomic && typeof args.atomic === "object") checkOptions(name, "atomic.", args.atomic, ATOMIC_OPTIONS);
 }
-
-/**
- * Where a browser opens `host`: `https://<host>/`, or, when the CDN resource's `siteUrl` is an
- * emulator's `.localhost` edge address, the same scheme and port at `<host>.localhost`.
- */
-function siteAddress(siteUrl: string | undefined, host: string): string {
-  try {
-    const local = siteUrl ? new URL(siteUrl) : undefined;
-    if (local && local.hostname.endsWith(".localhost")) return `${local.protocol}//${host}.localhost${local.port ? `:${local.port}` : ""}/`;
-  } catch {
-    // not a URL: the production form
-  }
-  return `https://${host}/`;
-}
-
 
 function checkTenants(name: string, tenants: Record<string, string>): void {
   for (const label of Object.keys(tenants)) {
@@ -202,11 +187,18 @@ function checkRootBesideTenants(name: string, root: string | undefined, tenants:
  * script runs beside the root site's cookies and storage. Then the user's, after them in the same
  * order, routed by subdomain too, so that a rule such as `*.css` still serves each tenant's files.
  */
-export function tenantBehaviors(labels: readonly string[], given: pulumi.Input<pulumi.Input<CdnBehavior>[]> | undefined): pulumi.Output<CdnBehavior[]> {
+export function tenantBehaviors(
+  labels: readonly string[],
+  given: pulumi.Input<pulumi.Input<CdnBehavior>[]> | undefined,
+): pulumi.Output<CdnBehavior[]> {
   const own = [...labels].sort().map((label, index) => ({ priority: index + 1, pathPattern: `/${label}/*`, subdomainRouting: true }));
   return pulumi.output(given ?? []).apply((list) => [
     ...own,
-    ...(list as Array<CdnBehavior & { priority: number }>).map((behavior) => ({ ...behavior, priority: behavior.priority + own.length, subdomainRouting: true })),
+    ...(list as Array<CdnBehavior & { priority: number }>).map((behavior) => ({
+      ...behavior,
+      priority: behavior.priority + own.length,
+      subdomainRouting: true,
+    })),
   ]);
 }
 
@@ -324,7 +316,9 @@ export class StaticSite extends pulumi.ComponentResource {
         // Tenants get hosts of their own only under a domain; without one they are the distribution
         // domain's folders (tenantUrls), so there is no other origin to keep them to.
         behaviors: multiTenant && args.domain ? tenantBehaviors(Object.keys(tenants), args.behaviors) : args.behaviors,
-        customErrorResponses: args.errorDocument ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }] : undefined,
+        customErrorResponses: args.errorDocument
+          ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }]
+          : undefined,
       },
       parent,
     );
@@ -345,7 +339,8 @@ export class StaticSite extends pulumi.ComponentResource {
         zoneId = zone.id;
         nameservers = zone.nameservers;
       }
-      const issued = domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
+      const issued =
+        domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
       certificateId = issued;
       customDomain = new CdnCustomDomain(
         `${name}-domain`,
@@ -357,10 +352,14 @@ export class StaticSite extends pulumi.ComponentResource {
       // The URL waits for the custom domain: it is only served once active.
       const active = pulumi.all([customDomain.status, siteUrl]);
       this.url = active.apply(([, local]) => siteAddress(local, multiTenant ? `www.${host}` : host));
-      this.tenantUrls = active.apply(([, local]) => Object.fromEntries(Object.keys(tenants).map((label) => [label, siteAddress(local, `${label}.${host}`)])));
+      this.tenantUrls = active.apply(([, local]) =>
+        Object.fromEntries(Object.keys(tenants).map((label) => [label, siteAddress(local, `${label}.${host}`)])),
+      );
     } else {
       this.url = this.distributionUrl;
-      this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
+      this.tenantUrls = this.distributionUrl.apply((root) =>
+        Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])),
+      );
     }
     // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
     const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
@@ -390,11 +389,7 @@ export class StaticSite extends pulumi.ComponentResource {
       );
     this.releases =
       atomic && args.path
-        ? new SiteReleases(
-            `${name}-releases`,
-            { ...upload, path: args.path, keep: atomic.keep, release: atomic.release },
-            parent,
-          )
+        ? new SiteReleases(`${name}-releases`, { ...upload, path: args.path, keep: atomic.keep, release: atomic.release }, parent)
         : undefined;
     this.releaseId = this.releases ? this.releases.releaseId : pulumi.output(undefined);
     this.keptReleases = this.releases ? this.releases.releases : pulumi.output(undefined);
@@ -427,7 +422,12 @@ export class StaticSite extends pulumi.ComponentResource {
   }
 
   /** A certificate for the site's host, validated by its one DNS record in the zone; resolves once issued. */
-  private requestCertificate(name: string, hosts: SiteHosts, zoneId: pulumi.Input<string>, domain: StaticSiteDomainArgs): pulumi.Output<string> {
+  private requestCertificate(
+    name: string,
+    hosts: SiteHosts,
+    zoneId: pulumi.Input<string>,
+    domain: StaticSiteDomainArgs,
+  ): pulumi.Output<string> {
     const parent = { parent: this };
     const certificate = new Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
     // One name (or one wildcard) asks for exactly one record. (None under unit-test mocks that
@@ -446,4 +446,3 @@ export class StaticSite extends pulumi.ComponentResource {
     return validation.certificateId;
   }
 }
-

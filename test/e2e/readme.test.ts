@@ -66,7 +66,10 @@ test("the README's first 60 lines, run in order, deploy the static site to the e
   // The install block's result: the tarball in the clone's folder (dist/ was built before the suite).
   const clone = path.join(work, "pulumi-mamutecloud");
   fs.mkdirSync(clone);
-  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", clone], { cwd: REPO_ROOT, encoding: "utf8" });
+  const packed = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", clone], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
   expect(packed.trim().split("\n").pop()).toBe("pulumi-mamutecloud-0.1.0.tgz");
 
   const port = await freePorts();
@@ -85,7 +88,12 @@ test("the README's first 60 lines, run in order, deploy the static site to the e
     "pulumi destroy --yes",
   ].join("\n");
   const home = path.join(work, ".pulumi-home");
-  const env = { ...cliEnv(home, "file://unused", undefined), npm_config_prefer_offline: "true", npm_config_fund: "false", npm_config_audit: "false" };
+  const env = {
+    ...cliEnv(home, "file://unused", undefined),
+    npm_config_prefer_offline: "true",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+  };
 
   let output = "";
   // Its own process group, so that the emulator the README starts with `&` (npx and the node under

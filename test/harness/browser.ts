@@ -62,7 +62,9 @@ export class Browser {
     fs.writeFileSync(path.join(dir, "ca.pem"), caPem);
     try {
       execFileSync(CERTUTIL, ["-d", `sql:${nssdb}`, "-N", "--empty-password"], { stdio: "pipe" });
-      execFileSync(CERTUTIL, ["-d", `sql:${nssdb}`, "-A", "-t", "C,,", "-n", "MamuteCloud Emulator CA", "-i", path.join(dir, "ca.pem")], { stdio: "pipe" });
+      execFileSync(CERTUTIL, ["-d", `sql:${nssdb}`, "-A", "-t", "C,,", "-n", "MamuteCloud Emulator CA", "-i", path.join(dir, "ca.pem")], {
+        stdio: "pipe",
+      });
     } catch (error) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw error;
@@ -118,7 +120,12 @@ export class Browser {
   }
 
   /** The next event `method` of `sessionId` for which `accept` holds; `cancel` stops waiting for it. */
-  event(method: string, sessionId: string, accept: (params: any) => boolean = () => true, timeoutMs = 30_000): Promise<any> & { cancel(): void } {
+  event(
+    method: string,
+    sessionId: string,
+    accept: (params: any) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<any> & { cancel(): void } {
     let cancel = () => {};
     const promise = new Promise((resolve, reject) => {
       const stop = () => {

@@ -73,7 +73,9 @@ test("a wrong API key is refused naming mamutecloud:apiKey and MAMUTECLOUD_API_K
   const wrongKey = "mamute-wrong0123456789abcdef0123456789abcdef0123";
   const client = new MamuteClient(resolveConfig(undefined, { MAMUTECLOUD_ENDPOINT: lifecycle.emu.url, MAMUTECLOUD_API_KEY: wrongKey }));
   try {
-    const failure = await client.call({ operation: "list buckets", method: "GET", path: "/object-storage/buckets" }).catch((err: Error) => err);
+    const failure = await client
+      .call({ operation: "list buckets", method: "GET", path: "/object-storage/buckets" })
+      .catch((err: Error) => err);
     expect(failure).toBeInstanceOf(Error);
     const message = (failure as Error).message;
     expect(message).toContain("mamutecloud:apiKey");
@@ -121,15 +123,15 @@ describe("where the files go", () => {
 
   test("the resource's own s3Endpoint first", async () => {
     const given = { ...bucket, s3Endpoint: "https://s3.given.example/" };
-    expect(await s3EndpointFor(config({ MAMUTECLOUD_S3_ENDPOINT: "https://s3.example.net" }), given, answer("https://s3.bucket.example"))).toBe(
-      "https://s3.given.example",
-    );
+    expect(
+      await s3EndpointFor(config({ MAMUTECLOUD_S3_ENDPOINT: "https://s3.example.net" }), given, answer("https://s3.bucket.example")),
+    ).toBe("https://s3.given.example");
   });
 
   test("then mamutecloud:s3Endpoint, when set", async () => {
-    expect(await s3EndpointFor(config({ MAMUTECLOUD_S3_ENDPOINT: "https://s3.example.net" }), bucket, answer("https://s3.bucket.example"))).toBe(
-      "https://s3.example.net",
-    );
+    expect(
+      await s3EndpointFor(config({ MAMUTECLOUD_S3_ENDPOINT: "https://s3.example.net" }), bucket, answer("https://s3.bucket.example")),
+    ).toBe("https://s3.example.net");
   });
 
   test("then the bucket's own answer", async () => {
