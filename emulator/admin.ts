@@ -19,7 +19,20 @@ import { ADMIN_PREFIX, Router, isAdminPath, parseRequestUrl, type Route } from "
 const DEFAULT_TOKEN_SECONDS = 3600;
 const MAX_TOKEN_SECONDS = 366 * 86400;
 
-function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certificates: EmulatorCertificates, state: EmulatorState): Route[] {
+/** Where the emulator's other planes answer, for a client that knows only the management URL. */
+export interface EmulatorEndpoints {
+  s3: string;
+  edge: string;
+  edgeHttps: string;
+}
+
+function adminRoutes(
+  controls: EmulatorControls,
+  tokens: DashboardTokens,
+  certificates: EmulatorCertificates,
+  state: EmulatorState,
+  endpoints: () => EmulatorEndpoints,
+): Route[] {
   const noContent = { status: 204 };
   const configured = <T>(read: () => T): T => {
     try {
@@ -43,6 +56,16 @@ function adminRoutes(controls: EmulatorControls, tokens: DashboardTokens, certif
       method: "GET",
       template: `${ADMIN_PREFIX}/ca.pem`,
       handler: () => ({ status: 200, contentType: "application/x-pem-file", body: certificates.caCertificatePem }),
+    },
+    {
+      // The provider asks here, against an endpoint on loopback, for the S3 endpoint a bucket's
+      // answer did not give and for the edge address a browser on this machine opens.
+      method: "GET",
+      template: `${ADMIN_PREFIX}/endpoints`,
+      handler: () => {
+        const { s3, edge, edgeHttps } = endpoints();
+        return { status: 200, body: { s3_endpoint: s3, edge_url: edge, edge_https_url: edgeHttps } };
+      },
     },
     { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
     {
@@ -123,8 +146,9 @@ export function withAdminRoutes(
   certificates: EmulatorCertificates,
   state: EmulatorState,
   enabled = true,
+  endpoints: () => EmulatorEndpoints = () => ({ s3: "", edge: "", edgeHttps: "" }),
 ): Plane {
-  const router = new Router(adminRoutes(controls, tokens, certificates, state));
+  const router = new Router(adminRoutes(controls, tokens, certificates, state, endpoints));
   const refused = new ApiError(403, "forbidden", "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them");
   const handleAdmin: Plane["handle"] = async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
   return {

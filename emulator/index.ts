@@ -230,6 +230,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const edgeCache = new EdgeCache();
   let s3Url = "";
   let edgeHttpsPort = 0;
+  let endpoints = { s3: "", edge: "", edgeHttps: "" };
   const management = servePlane(
     savingAfterChanges(
       withAdminRoutes(
@@ -239,6 +240,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         certificates,
         state,
         isLoopbackHost(host) || options.allowRemoteAdmin === true,
+        () => endpoints,
       ),
       state,
     ),
@@ -282,6 +284,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const urlHost = clientHost(host);
   s3Url = `http://${urlHost}:${s3Port}`;
+  endpoints = { s3: s3Url, edge: `http://${urlHost}:${edgePort}`, edgeHttps: `https://${urlHost}:${edgeHttpsPort}` };
 
   return {
     url: `http://${urlHost}:${managementPort}`,
@@ -291,8 +294,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     droppedObjects,
     flush: async () => dataDir?.flush(),
     state,
-    edgeUrl: `http://${urlHost}:${edgePort}`,
-    edgeHttpsUrl: `https://${urlHost}:${edgeHttpsPort}`,
+    edgeUrl: endpoints.edge,
+    edgeHttpsUrl: endpoints.edgeHttps,
     caCertificatePem: certificates.caCertificatePem,
     caCertificatePath: caFile.path,
     dashboardToken: (expiresInSeconds = DEFAULT_TOKEN_SECONDS) => tokens.issue(expiresInSeconds).token,

@@ -29,6 +29,12 @@ export interface ProviderConfig {
   token?: string;
   endpoint: string;
   s3Endpoint: string;
+  /**
+   * Whether `s3Endpoint` was set (stack config or environment) rather than defaulted: a default is
+   * the documented production endpoint, right only for the production API; otherwise the bucket's
+   * own answer (or the emulator) says where its S3 plane is. Only `false` means defaulted.
+   */
+  s3EndpointSet?: boolean;
   authHeader: AuthHeader;
   storagePathPrefix: "" | "/storage";
   insecure: boolean;
@@ -217,6 +223,7 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
     token: read(settings.token),
     endpoint: url(settings.endpoint),
     s3Endpoint: url(settings.s3Endpoint),
+    s3EndpointSet: read({ ...settings.s3Endpoint, default: undefined }) !== undefined,
     authHeader,
     storagePathPrefix: prefix as "" | "/storage",
     insecure,

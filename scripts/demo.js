@@ -93,8 +93,8 @@ function pulumiEnv(emu, cli) {
     PULUMI_BACKEND_URL: `file://${STATE_DIR}`,
     PULUMI_CONFIG_PASSPHRASE: "mamutecloud-demo",
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The endpoint and the key are the whole configuration: the S3 endpoint comes from the bucket's answer.
     MAMUTECLOUD_ENDPOINT: emu.url,
-    MAMUTECLOUD_S3_ENDPOINT: emu.s3Url,
     MAMUTECLOUD_API_KEY: emu.apiKey,
   };
 }
@@ -165,15 +165,14 @@ async function main(argv) {
     await pulumi(["stack", "select", "--create", STACK, "--non-interactive"], env);
     await pulumi(["up", "--yes", "--refresh", "--skip-preview", "--non-interactive", "--stack", STACK], env);
     const outputs = JSON.parse(await pulumi(["stack", "output", "--json", "--stack", STACK], env, true));
-    const edge = new URL(emu.edgeUrl);
-    const url = `http://${outputs.distributionDomain}.localhost:${edge.port}/`;
-    console.log(`\nThe site is up. Open ${url}`);
-    console.log(`  (or: curl -H "Host: ${outputs.distributionDomain}" ${emu.edgeUrl}/)`);
-    console.log(`In production it would be ${outputs.url}`);
+    // The stack's url is the emulator edge's `.localhost` address: it opens in a browser on this machine.
+    const https = `https://${outputs.distributionDomain}.localhost:${new URL(emu.edgeHttpsUrl).port}/`;
+    console.log(`\nThe site is up. Open ${outputs.url}`);
+    console.log(`  (or: curl ${outputs.url}; over HTTPS ${https} once the browser trusts ${emu.caCertificatePath})`);
     console.log("\nTo change it: edit examples/static-site/www and, in another terminal,");
     const cliPath = cli.PATH ? `PATH=${path.join(REPO_PULUMI, "bin")}:$PATH PULUMI_HOME=${cli.PULUMI_HOME} ` : "";
     console.log(`  cd examples/static-site && ${cliPath}PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE} \\`);
-    console.log(`    MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_S3_ENDPOINT=${emu.s3Url} MAMUTECLOUD_API_KEY=${emu.apiKey} pulumi up --stack ${STACK}`);
+    console.log(`    MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_API_KEY=${emu.apiKey} pulumi up --stack ${STACK}`);
     console.log("\nThe emulator keeps serving until Ctrl+C; `npm run demo:destroy` removes the site afterwards.");
     deployed = true;
   } catch (err) {

@@ -2,6 +2,8 @@
 // child of it, so a preview lists them under the site and destroying the site removes them all.
 // Everything it decides from its arguments (names, the apex rule, tenant labels) is decided here,
 // when the program runs, so a mistake fails `pulumi preview` before anything is created.
+// Over 400 lines as one file: the argument types, their checks (option names, tenants, the apex
+// rule) and the wiring that relies on them are read together; generic helpers are in siteOptions.ts.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +20,7 @@ import { DnsRecord } from "./generated/dnsRecord";
 import { DnsZone } from "./generated/dnsZone";
 import { SiteReleases, type SiteReleasesArgs } from "./generated/siteReleases";
 import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
+import { siteAddress, unknownOption } from "./siteOptions";
 
 export interface StaticSiteDomainArgs {
   /**
@@ -108,6 +111,45 @@ export class StaticSiteError extends Error {
 
 const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+// Every option, so that a misspelt or invented one fails instead of being silently ignored (a
+// JavaScript program, or an object built elsewhere, passes the type checker's excess-property check).
+const SITE_OPTIONS: ReadonlyArray<keyof StaticSiteArgs> = [
+  "path",
+  "tenants",
+  "domain",
+  "indexDocument",
+  "errorDocument",
+  "cacheControl",
+  "contentTypes",
+  "include",
+  "exclude",
+  "cacheTtlSeconds",
+  "behaviors",
+  "viewerProtocolPolicy",
+  "distributionDomain",
+  "forceDestroy",
+  "concurrency",
+  "atomic",
+];
+const DOMAIN_OPTIONS: ReadonlyArray<keyof StaticSiteDomainArgs> = ["name", "zoneId", "zoneDomain", "certificateId", "validationTimeout"];
+const ATOMIC_OPTIONS: ReadonlyArray<keyof StaticSiteAtomicArgs> = ["keep", "release"];
+
+/** Fails naming the first option of `given` that is not one of `known` (and the nearest known one). */
+function checkOptions(name: string, where: string, given: object, known: ReadonlyArray<string>): void {
+  const unknown = unknownOption(given, known);
+  if (!unknown) return;
+  const hint = unknown.nearest ? `did you mean "${unknown.nearest}"? ` : "";
+  throw new StaticSiteError(
+    `StaticSite ${name}: unknown option ${where}"${unknown.key}": ${hint}${where ? `${where.slice(0, -1)} takes` : "StaticSite takes"} ${known.join(", ")}.`,
+  );
+}
+
+function checkSiteOptions(name: string, args: StaticSiteArgs): void {
+  checkOptions(name, "", args, SITE_OPTIONS);
+  if (args.domain && typeof args.domain === "object") checkOptions(name, "domain.", args.domain, DOMAIN_OPTIONS);
+  if (args.atomic && typeof args.atomic === "object") checkOptions(name, "atomic.", args.atomic, ATOMIC_OPTIONS);
+}
+
 function checkTenants(name: string, tenants: Record<string, string>): void {
   for (const label of Object.keys(tenants)) {
     if (!TENANT_LABEL.test(label)) {
@@ -145,11 +187,18 @@ function checkRootBesideTenants(name: string, root: string | undefined, tenants:
  * script runs beside the root site's cookies and storage. Then the user's, after them in the same
  * order, routed by subdomain too, so that a rule such as `*.css` still serves each tenant's files.
  */
-export function tenantBehaviors(labels: readonly string[], given: pulumi.Input<pulumi.Input<CdnBehavior>[]> | undefined): pulumi.Output<CdnBehavior[]> {
+export function tenantBehaviors(
+  labels: readonly string[],
+  given: pulumi.Input<pulumi.Input<CdnBehavior>[]> | undefined,
+): pulumi.Output<CdnBehavior[]> {
   const own = [...labels].sort().map((label, index) => ({ priority: index + 1, pathPattern: `/${label}/*`, subdomainRouting: true }));
   return pulumi.output(given ?? []).apply((list) => [
     ...own,
-    ...(list as Array<CdnBehavior & { priority: number }>).map((behavior) => ({ ...behavior, priority: behavior.priority + own.length, subdomainRouting: true })),
+    ...(list as Array<CdnBehavior & { priority: number }>).map((behavior) => ({
+      ...behavior,
+      priority: behavior.priority + own.length,
+      subdomainRouting: true,
+    })),
   ]);
 }
 
@@ -193,11 +242,15 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
  * custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a folder per subdomain.
  */
 export class StaticSite extends pulumi.ComponentResource {
-  /** Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution domain. */
+  /**
+   * Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution
+   * domain's. Against the emulator, the same host at its edge on this machine: `http://<host>.localhost:<edge port>/`
+   * (over HTTPS at the edge's HTTPS port once its CA is trusted).
+   */
   readonly url: pulumi.Output<string>;
   /** The CDN's own domain, e.g. `r-….mamutecdn.com`: the CNAME target. */
   readonly distributionDomain: pulumi.Output<string>;
-  /** `https://<distributionDomain>/`. */
+  /** `https://<distributionDomain>/` (against the emulator, its `.localhost` edge address, as `url`). */
   readonly distributionUrl: pulumi.Output<string>;
   /** Tenant label → `https://<label>.<domain>/` (or the distribution URL's `/<label>/` without a domain). */
   readonly tenantUrls: pulumi.Output<Record<string, string>>;
@@ -228,6 +281,7 @@ export class StaticSite extends pulumi.ComponentResource {
 
   constructor(name: string, args: StaticSiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mamutecloud:index:StaticSite", name, {}, opts);
+    checkSiteOptions(name, args);
     const tenants = args.tenants ?? {};
     const multiTenant = Object.keys(tenants).length > 0;
     checkTenants(name, tenants);
@@ -262,13 +316,17 @@ export class StaticSite extends pulumi.ComponentResource {
         // Tenants get hosts of their own only under a domain; without one they are the distribution
         // domain's folders (tenantUrls), so there is no other origin to keep them to.
         behaviors: multiTenant && args.domain ? tenantBehaviors(Object.keys(tenants), args.behaviors) : args.behaviors,
-        customErrorResponses: args.errorDocument ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }] : undefined,
+        customErrorResponses: args.errorDocument
+          ? [{ errorCode: 404, responsePagePath: `/${args.errorDocument.replace(/^\/+/, "")}` }]
+          : undefined,
       },
       parent,
     );
 
     this.distributionDomain = this.cdn.distributionDomain;
-    this.distributionUrl = pulumi.interpolate`https://${this.cdn.distributionDomain}/`;
+    // Against the emulator, every URL is its edge's `.localhost` address (see siteAddress).
+    const siteUrl = this.cdn.siteUrl;
+    this.distributionUrl = pulumi.all([siteUrl, this.cdn.distributionDomain]).apply(([local, domain]) => siteAddress(local, domain));
     let certificateId: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let nameservers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
     let customDomain: CdnCustomDomain | undefined;
@@ -281,7 +339,8 @@ export class StaticSite extends pulumi.ComponentResource {
         zoneId = zone.id;
         nameservers = zone.nameservers;
       }
-      const issued = domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
+      const issued =
+        domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
       certificateId = issued;
       customDomain = new CdnCustomDomain(
         `${name}-domain`,
@@ -291,12 +350,16 @@ export class StaticSite extends pulumi.ComponentResource {
       new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
       const { host } = hosts;
       // The URL waits for the custom domain: it is only served once active.
-      const active = customDomain.status;
-      this.url = active.apply(() => (multiTenant ? `https://www.${host}/` : `https://${host}/`));
-      this.tenantUrls = active.apply(() => Object.fromEntries(Object.keys(tenants).map((label) => [label, `https://${label}.${host}/`])));
+      const active = pulumi.all([customDomain.status, siteUrl]);
+      this.url = active.apply(([, local]) => siteAddress(local, multiTenant ? `www.${host}` : host));
+      this.tenantUrls = active.apply(([, local]) =>
+        Object.fromEntries(Object.keys(tenants).map((label) => [label, siteAddress(local, `${label}.${host}`)])),
+      );
     } else {
       this.url = this.distributionUrl;
-      this.tenantUrls = this.distributionUrl.apply((root) => Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])));
+      this.tenantUrls = this.distributionUrl.apply((root) =>
+        Object.fromEntries(Object.keys(tenants).map((label) => [label, `${root}${label}/`])),
+      );
     }
     // A purge may only name hosts the CDN serves: tenants' folders come after their custom domain.
     const tenantOptions = customDomain ? { parent: this, dependsOn: [customDomain] } : parent;
@@ -326,11 +389,7 @@ export class StaticSite extends pulumi.ComponentResource {
       );
     this.releases =
       atomic && args.path
-        ? new SiteReleases(
-            `${name}-releases`,
-            { ...upload, path: args.path, keep: atomic.keep, release: atomic.release },
-            parent,
-          )
+        ? new SiteReleases(`${name}-releases`, { ...upload, path: args.path, keep: atomic.keep, release: atomic.release }, parent)
         : undefined;
     this.releaseId = this.releases ? this.releases.releaseId : pulumi.output(undefined);
     this.keptReleases = this.releases ? this.releases.releases : pulumi.output(undefined);
@@ -363,7 +422,12 @@ export class StaticSite extends pulumi.ComponentResource {
   }
 
   /** A certificate for the site's host, validated by its one DNS record in the zone; resolves once issued. */
-  private requestCertificate(name: string, hosts: SiteHosts, zoneId: pulumi.Input<string>, domain: StaticSiteDomainArgs): pulumi.Output<string> {
+  private requestCertificate(
+    name: string,
+    hosts: SiteHosts,
+    zoneId: pulumi.Input<string>,
+    domain: StaticSiteDomainArgs,
+  ): pulumi.Output<string> {
     const parent = { parent: this };
     const certificate = new Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
     // One name (or one wildcard) asks for exactly one record. (None under unit-test mocks that
@@ -382,4 +446,3 @@ export class StaticSite extends pulumi.ComponentResource {
     return validation.certificateId;
   }
 }
-

@@ -1,6 +1,8 @@
 // The HTTPS edge: the certificate is chosen by SNI. Distribution domains get the emulator CA's
 // `*.mamutecdn.com`; an active custom domain gets its attached certificate if it is issued and
-// covers the name; anything else fails the handshake, as it would in production.
+// covers the name; anything else fails the handshake, as it would in production. At
+// `<custom domain>.localhost` (for a browser on this machine) the CA signs a leaf for that name,
+// served only when the custom domain's own certificate would be.
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createSecureContext, type SecureContext } from "node:tls";
@@ -36,13 +38,16 @@ export function createEdgeHttpsServer(
   const certificateFor = async (serverName: string): Promise<ServedCertificate> => {
     const name = serverName.toLowerCase().replace(/\.$/, "");
     if (isDistributionName(name)) return certificates.distribution;
-    const domain = resolveHost(state, canonicalRequestHost(name))?.customDomain;
+    const host = canonicalRequestHost(name);
+    const domain = resolveHost(state, host)?.customDomain;
     if (!domain) throw new Error(`no active custom domain serves ${name}`);
     if (domain.certificateId === null) throw new Error(`custom domain ${domain.domainName} has no certificate`);
     const [served, cert] = await Promise.all([certificates.served(domain.certificateId), certificates.current(domain.certificateId)]);
     if (!served || !cert) throw new Error(`certificate ${domain.certificateId} is not issued`);
-    if (!certificateCovers(cert, name)) throw new Error(`certificate ${cert.id} does not cover ${name}`);
-    return served;
+    if (!certificateCovers(cert, host)) throw new Error(`certificate ${cert.id} does not cover ${host}`);
+    // `<host>.localhost` is the emulator's own spelling for browsers here, which no attached
+    // certificate names: its CA signs one for it, once the real host's certificate would be served.
+    return host !== name ? certificates.localCertificate(host) : served;
   };
 
   return createServer(

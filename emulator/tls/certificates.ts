@@ -47,6 +47,26 @@ export class EmulatorCertificates {
     return this.authority.toPem();
   }
 
+  /** Leaves for `<custom domain>.localhost`, by name: one per name, signed once. */
+  private readonly local = new Map<string, Promise<ServedCertificate>>();
+
+  /**
+   * What the edge serves at `<name>.localhost` (a browser on this machine, which resolves every
+   * `*.localhost` here): a leaf for that name signed by the emulator CA. The edge hands it out only
+   * for a custom domain whose own certificate is issued and covers `name`.
+   */
+  localCertificate(name: string): Promise<ServedCertificate> {
+    let served = this.local.get(name);
+    if (!served) {
+      const now = this.state.now();
+      served = this.authority
+        .issue([`${name}.localhost`], new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + ISSUED_LIFETIME_MS))
+        .then((leaf) => ({ key: leaf.privateKeyPem, cert: leaf.certificatePem, chain: "" }));
+      this.local.set(name, served);
+    }
+    return served;
+  }
+
   /** The certificate with its status brought up to date (issued once validated, expired once past `not_after`). */
   async current(id: string): Promise<SslCertificate | undefined> {
     const cert = this.state.certificates.get(id);

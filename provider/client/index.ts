@@ -52,6 +52,20 @@ interface Learned {
 }
 const learnedByEndpoint = new Map<string, Learned>();
 
+/** Where the emulator's other planes answer (its `GET /_emulator/endpoints`). */
+export interface EmulatorEndpoints {
+  s3Endpoint?: string;
+  /** The CDN edge over HTTP, e.g. `http://127.0.0.1:4682`. */
+  edgeUrl?: string;
+  edgeHttpsUrl?: string;
+}
+const emulatorEndpointsByEndpoint = new Map<string, Promise<EmulatorEndpoints | undefined>>();
+const emulatorEndpointsAnswer = z.object({
+  s3_endpoint: z.string().url().optional(),
+  edge_url: z.string().url().optional(),
+  edge_https_url: z.string().url().optional(),
+});
+
 function learnedFor(endpoint: string, configured: string): Learned {
   const key = `${endpoint} ${configured}`;
   let learned = learnedByEndpoint.get(key);
@@ -98,6 +112,8 @@ export class MamuteClient {
   private readonly authForms: AuthForm[];
   private readonly learned: Learned;
   readonly dialect: ApiDialect;
+  /** The endpoint is this machine (the emulator, most likely): a refused connection is not retried. */
+  readonly onLoopback: boolean;
   /** Shared by every client of this endpoint in the process: see limiter.ts. */
   readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
@@ -122,6 +138,7 @@ export class MamuteClient {
     registerSecret(apiKey);
     registerSecret(token);
     this.dialect = dialect;
+    this.onLoopback = isLoopbackUrl(config.endpoint);
     this.limiter = limiterFor(config.endpoint);
     this.authForms = apiKey ? dialect.authForms(apiKey, config.authHeader) : [];
     this.learned = learnedFor(config.endpoint, `${config.authHeader} ${config.storagePathPrefix}`);
@@ -329,6 +346,7 @@ export class MamuteClient {
     // The reporter is captured here: undici runs the retry callback outside this operation's async context.
     const tracker: RetryTracker = {
       mode,
+      loopback: this.onLoopback,
       limiter: this.limiter,
       attempts: 1,
       errors: 0,
@@ -354,15 +372,20 @@ export class MamuteClient {
         method: call.method,
         headers,
         body,
-        retryOptions: retryLists(mode),
+        retryOptions: retryLists(mode, this.onLoopback),
         tracker,
       } as Dispatcher.RequestOptions);
     } catch (err) {
       const failure = err as Error & { code?: string };
       const notSent = failure.code === "ECONNREFUSED" || failure.code === "ENOTFOUND";
+      const nothingListens = notSent && failure.code === "ECONNREFUSED" && this.onLoopback;
       throw new MamuteApiError({
         operation: call.operation,
-        apiMessage: `no answer from ${this.config.endpoint} (${failure.code ?? failure.name}: ${failure.message})`,
+        apiMessage: nothingListens
+          ? `nothing listens at ${this.config.endpoint} (ECONNREFUSED). Is the emulator running? Start it with ` +
+            "`npx mamutecloud-emulator` (`npm run emulator` in a clone of pulumi-mamutecloud), or point " +
+            "mamutecloud:endpoint (MAMUTECLOUD_ENDPOINT) at the API"
+          : `no answer from ${this.config.endpoint} (${failure.code ?? failure.name}: ${failure.message})`,
         attempts: tracker.attempts,
         outcomeUnknown: call.method !== "GET" && !notSent,
       });
@@ -441,6 +464,11 @@ export class MamuteClient {
     return undefined;
   }
 
+  /** Against an endpoint on loopback, the emulator's S3 endpoint and edge addresses (see `emulatorEndpoints`). */
+  emulatorEndpoints(): Promise<EmulatorEndpoints | undefined> {
+    return emulatorEndpoints(this.config.endpoint);
+  }
+
   /** A GET that answers `undefined` on 404 instead of throwing. */
   async find<T>(call: ApiCall<T>): Promise<T | undefined> {
     try {
@@ -486,6 +514,44 @@ export class MamuteClient {
     // A Date header has one-second resolution: the true time lies within the second after it.
     this.clockOffsetMs = serverTime + 500 - (started + Date.now()) / 2;
   }
+}
+
+/**
+ * Against a management endpoint on loopback, the emulator's S3 endpoint and edge addresses (its
+ * `GET /_emulator/endpoints`, asked once per process); undefined off loopback, or when whatever
+ * listens there is not the emulator. No credential is sent: the route needs none.
+ */
+export function emulatorEndpoints(endpoint: string): Promise<EmulatorEndpoints | undefined> {
+  if (!isLoopbackUrl(endpoint)) return Promise.resolve(undefined);
+  let known = emulatorEndpointsByEndpoint.get(endpoint);
+  if (!known) {
+    known = (async () => {
+      try {
+        const answer = await fetch(`${endpoint.replace(/\/+$/, "")}/_emulator/endpoints`, { signal: AbortSignal.timeout(5000) });
+        if (!answer.ok) return undefined;
+        const parsed = emulatorEndpointsAnswer.safeParse(await answer.json());
+        if (!parsed.success) return undefined;
+        return { s3Endpoint: parsed.data.s3_endpoint, edgeUrl: parsed.data.edge_url, edgeHttpsUrl: parsed.data.edge_https_url };
+      } catch {
+        return undefined;
+      }
+    })();
+    emulatorEndpointsByEndpoint.set(endpoint, known);
+    // Not found is asked again next time (the emulator may have been started since).
+    void known.then((found) => found === undefined && emulatorEndpointsByEndpoint.delete(endpoint));
+  }
+  return known;
+}
+
+/** Whether a URL's host is this machine: localhost (and its subdomains), 127.0.0.0/8 or ::1. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** A top-level field of a JSON object, as text when it is a string or a number. */

@@ -35,8 +35,14 @@ const notSentErrors = ["ECONNREFUSED", "ENOTFOUND", "UND_ERR_CONNECT_TIMEOUT"];
 /** Statuses undici hands to the policy (other answers go straight back); the policy decides per mode. */
 const POLICY_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
 
-export function retryLists(mode: RetryMode): { statusCodes: number[]; errorCodes: string[] } {
-  return { statusCodes: POLICY_STATUSES, errorCodes: mode === "safe" ? connectionErrors : notSentErrors };
+/**
+ * What undici may retry for a call of `mode`. On loopback a refused connection is not retried:
+ * nothing listens on this machine's port (the emulator is not running), and no backoff changes
+ * that, so the user hears it at once instead of after a minute of retries.
+ */
+export function retryLists(mode: RetryMode, loopback = false): { statusCodes: number[]; errorCodes: string[] } {
+  const errorCodes = mode === "safe" ? connectionErrors : notSentErrors;
+  return { statusCodes: POLICY_STATUSES, errorCodes: loopback ? errorCodes.filter((code) => code !== "ECONNREFUSED") : errorCodes };
 }
 
 export function isRetryableStatus(mode: RetryMode, status: number): boolean {
@@ -70,6 +76,8 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 /** What one request carries across its attempts (request options reach the policy untouched). */
 export interface RetryTracker {
   mode: RetryMode;
+  /** The endpoint is this machine: a refused connection is not retried (see retryLists). */
+  loopback?: boolean;
   limiter: RequestLimiter;
   /** Attempts sent so far. */
   attempts: number;
@@ -106,7 +114,7 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     } else {
       tracker.errors++;
       const retryable =
-        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode).errorCodes.includes(failure.code);
+        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode, tracker.loopback).errorCodes.includes(failure.code);
       if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
     if (delay === undefined || outOfTime()) return cb(err);

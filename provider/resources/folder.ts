@@ -2,7 +2,9 @@
 // and the bucket it goes to, the manifest's outputs, reading what a state declares, and opening the
 // bucket through the S3 data plane. Each kind's module holds only what it does with them.
 import { z } from "zod";
-import type { ProviderConfig } from "../config";
+import { emulatorEndpoints } from "../client";
+import { settings, type ProviderConfig } from "../config";
+import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
 import type { CheckFailure, Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import type { StoredObject, SyncBucket } from "../sync/bucket";
@@ -131,6 +133,54 @@ function configOf(ctx: Context): ProviderConfig {
   return ctx.config ? ctx.config() : ctx.client().config;
 }
 
+/**
+ * Where the bucket's S3 plane is, from the most specific source that says: the resource's own
+ * `s3Endpoint`, the `mamutecloud:s3Endpoint` setting, the bucket's own answer now (asked at each
+ * operation, so that a moved endpoint or a restarted emulator is followed, never a stale copy in
+ * state), the emulator (an endpoint on loopback tells its S3 port), and the documented production
+ * endpoint only for the production API. With none of them a guess would upload elsewhere (or fail
+ * with ENOTFOUND naming nothing): a clear error instead.
+ */
+export async function s3EndpointFor(
+  config: ProviderConfig,
+  props: PropertyMap,
+  bucketAnswer: () => Promise<string | undefined> = async () => undefined,
+): Promise<string> {
+  if (typeof props.s3Endpoint === "string" && props.s3Endpoint !== "") return props.s3Endpoint.replace(/\/+$/, "");
+  if (config.s3EndpointSet !== false) return config.s3Endpoint;
+  const answered = await bucketAnswer();
+  if (answered) return answered.replace(/\/+$/, "");
+  const emulator = (await emulatorEndpoints(config.endpoint))?.s3Endpoint;
+  if (emulator) return emulator.replace(/\/+$/, "");
+  if (config.endpoint === settings.endpoint.default) return config.s3Endpoint;
+  throw new S3EndpointUnknownError(
+    `the S3 endpoint of bucket ${String(props.bucket)} is not known: the API's answer for the bucket gave none and ` +
+      "mamutecloud:s3Endpoint is not set. Set it: `pulumi config set mamutecloud:s3Endpoint https://…` " +
+      "(or the MAMUTECLOUD_S3_ENDPOINT environment variable), or give the resource's s3Endpoint",
+  );
+}
+
+/** The bucket's `s3_endpoint` as the API answers now (undefined when it gives none, or no credential is set). */
+async function bucketS3Endpoint(ctx: Context, bucketId: string): Promise<string | undefined> {
+  let client;
+  try {
+    client = ctx.client();
+  } catch {
+    return undefined; // no API credential: the other sources decide
+  }
+  const found = await client.find({
+    operation: `read bucket ${bucketId} (where its S3 endpoint is)`,
+    method: "GET",
+    path: `/object-storage/buckets/${encodeURIComponent(bucketId)}`,
+    response: bucketResponse,
+  });
+  return found?.s3_endpoint;
+}
+
+export class S3EndpointUnknownError extends Error {
+  override name = "S3EndpointUnknownError";
+}
+
 async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
   const config = configOf(ctx);
   // The AWS SDK prints a notice on Node 20 about its releases after January 2027 into every `up`'s
@@ -142,7 +192,7 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   const secretAccessKey = String(props.secretAccessKey ?? "");
   registerSecret(secretAccessKey);
   return new SyncBucket({
-    endpoint: typeof props.s3Endpoint === "string" ? props.s3Endpoint.replace(/\/+$/, "") : config.s3Endpoint,
+    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, String(props.bucket))),
     bucket: String(props.bucket),
     accessKeyId: String(props.accessKeyId ?? ""),
     secretAccessKey,
@@ -226,8 +276,11 @@ export const folderInputs = {
     default: DEFAULT_CONCURRENCY,
   },
   s3Endpoint: {
-    description: "S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.",
-    outputDescription: "The S3 endpoint given; undefined for the provider's.",
+    description:
+      "S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer " +
+      "for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the " +
+      "production API.",
+    outputDescription: "The S3 endpoint given; undefined when it is found as above.",
     schema: endpointSchema,
   },
   files: {

@@ -154,6 +154,11 @@ export class SyncBucket {
     if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "AccessDenied") {
       hint = ` The S3 credential was refused: check accessKeyId and secretAccessKey (a BucketCredential of this bucket, active).`;
     }
+    if (code === "ENOTFOUND" || code === "ECONNREFUSED" || code === "EAI_AGAIN") {
+      hint =
+        ` Nothing answers at ${this.access.endpoint}: the S3 endpoint is mamutecloud:s3Endpoint (MAMUTECLOUD_S3_ENDPOINT), ` +
+        "else the bucket's own s3Endpoint; against the emulator, check that it is running (`npx mamutecloud-emulator`).";
+    }
     if (code === "RequestTimeTooSkewed") {
       hint = " This machine's clock is more than 15 minutes from S3's, even after signing with S3's own time once: set the clock right (NTP).";
     }

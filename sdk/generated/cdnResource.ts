@@ -103,7 +103,7 @@ export class CdnResource extends MamuteResource {
    */
   declare readonly deployTimeout: pulumi.Output<string>;
   /**
-   * `https://<distributionDomain>`.
+   * `https://<distributionDomain>`; against the emulator, where a browser on its machine opens it: `http://<distributionDomain>.localhost:<edge port>` (HTTPS on the edge's HTTPS port with the emulator's CA trusted).
    */
   declare readonly siteUrl: pulumi.Output<string>;
   /**

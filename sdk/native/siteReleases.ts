@@ -65,7 +65,7 @@ export interface SiteReleasesArgs {
    */
   deployTimeout?: pulumi.Input<string>;
   /**
-   * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
+   * S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the production API.
    */
   s3Endpoint?: pulumi.Input<string>;
 }
@@ -140,7 +140,7 @@ export class SiteReleases extends pulumi.CustomResource {
    */
   declare readonly deployTimeout: pulumi.Output<string>;
   /**
-   * The S3 endpoint given; undefined for the provider's.
+   * The S3 endpoint given; undefined when it is found as above.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**

@@ -55,7 +55,7 @@ export interface SyncedFolderArgs {
    */
   cdnBaseUrl?: pulumi.Input<string>;
   /**
-   * S3 endpoint; default the provider's `mamutecloud:s3Endpoint`.
+   * S3 endpoint of the bucket. Default the provider's `mamutecloud:s3Endpoint`; unset, the bucket's own (the API's answer for it, asked at each sync), else the emulator's (against an endpoint on loopback), else the production one for the production API.
    */
   s3Endpoint?: pulumi.Input<string>;
 }
@@ -122,7 +122,7 @@ export class SyncedFolder extends pulumi.CustomResource {
    */
   declare readonly cdnBaseUrl: pulumi.Output<string | undefined>;
   /**
-   * The S3 endpoint given; undefined for the provider's.
+   * The S3 endpoint given; undefined when it is found as above.
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**

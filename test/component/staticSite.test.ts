@@ -11,7 +11,7 @@ import { listAll } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { destroyAll, runProgram, type ProgramRun } from "../harness/program";
 import { REPO_ROOT } from "../harness/providerHost";
-import { edgeGet, edgeGetTls, type EdgeAnswer } from "../emulator/cdn-helpers";
+import { browse, edgeGet, edgeGetTls, type EdgeAnswer } from "../emulator/cdn-helpers";
 
 jest.setTimeout(180_000);
 
@@ -105,7 +105,11 @@ test("one declaration serves the site at www.example.com over HTTPS; no-op; one 
     "DnsZone:site-zone:create",
     "SyncedFolder:site-files:create",
   ]);
-  expect(first.outputs.url).toBe("https://www.example.com/");
+  // The URL opens in a browser on this machine: the emulator's edge at www.example.com.localhost.
+  expect(first.outputs.url).toBe(`http://www.example.com.localhost:${new URL(emu.edgeUrl).port}/`);
+  expect(await browse(first.outputs.url)).toMatchObject({ status: 200, body: "<h1>home</h1>" });
+  const httpsUrl = `https://www.example.com.localhost:${new URL(emu.edgeHttpsUrl).port}/`;
+  expect(await browse(httpsUrl, { ca: emu.caCertificatePem })).toMatchObject({ status: 200, body: "<h1>home</h1>" });
   expect(first.outputs.nameservers.length).toBeGreaterThan(0);
   expect(await https("www.example.com")).toMatchObject({ status: 200, body: "<h1>home</h1>" });
   expect(await https("www.example.com", "/docs/")).toMatchObject({ status: 200, body: "<h1>docs</h1>" });
@@ -156,8 +160,14 @@ test("tenants: one bucket and one CDN serve a folder per subdomain under a wildc
   ]);
   expect(engine.get("site-certificate").outputs.domainName).toBe("*.tenants.example");
   expect(engine.get("site-cname").outputs.fqdn).toBe("*.tenants.example");
-  expect(first.outputs.url).toBe("https://www.tenants.example/");
-  expect(first.outputs.tenantUrls).toEqual({ acme: "https://acme.tenants.example/", globex: "https://globex.tenants.example/" });
+  const edgePort = new URL(emu.edgeUrl).port;
+  expect(first.outputs.url).toBe(`http://www.tenants.example.localhost:${edgePort}/`);
+  expect(first.outputs.tenantUrls).toEqual({
+    acme: `http://acme.tenants.example.localhost:${edgePort}/`,
+    globex: `http://globex.tenants.example.localhost:${edgePort}/`,
+  });
+  expect((await browse(first.outputs.tenantUrls.acme)).body).toBe("acme home");
+  expect((await browse(first.outputs.url)).body).toBe("root site");
   expect((await https("acme.tenants.example")).body).toBe("acme home");
   expect((await https("globex.tenants.example")).body).toBe("globex home");
   expect((await https("www.tenants.example")).body).toBe("root site");

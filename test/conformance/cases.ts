@@ -326,7 +326,8 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
           expect(Date.now() - started).toBeLessThan(FAILS_WITHIN_MS);
         } else {
           const first = await up();
-          expect(first.outputs.url).toBe(`https://www.site-${slug}.example/`);
+          // Against the emulator: the site's host at its edge on this machine (`.localhost`).
+          expect(first.outputs.url).toBe(`http://www.site-${slug}.example.localhost:${new URL(emu.edgeUrl).port}/`);
           // One edited file: the files change and every other resource is a no-op (the provider's diff of each).
           fs.writeFileSync(path.join(site, "style.css"), "body { color: teal }");
           const second = await up();

@@ -100,10 +100,32 @@ export function replaceIn(project: CliProject, file: string, from: string, to: s
   fs.writeFileSync(full, text.replace(from, to));
 }
 
-/** The package as a project that installed it sees it: node_modules/pulumi-mamutecloud (its plugin folder too). */
+let packed: string | undefined;
+
+/** This checkout as `npm pack` makes it (dist/ is built before the suite), once per test process. */
+function packedTarball(): string {
+  if (packed && fs.existsSync(packed)) return packed;
+  const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tmp", "e2e-pack-"));
+  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+  packed = path.join(dir, name);
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return packed;
+}
+
+/**
+ * The package as a project that installed it has it: node_modules/pulumi-mamutecloud holds the
+ * packed tarball's files (its plugin folder too), exactly what `npm install <tarball>` puts there;
+ * its dependencies resolve from the repository's node_modules, above the copy. For the native
+ * plugin's programs (YAML): a TypeScript program's dynamic resources would be serialized by the
+ * repository's @pulumi/pulumi, which finds the package through this repository's self-link
+ * (scripts/link-self.js), not the copy; those run from a real packed install in
+ * test/e2e/readme.test.ts and test/package/packed.test.ts.
+ */
 export function linkPackage(project: CliProject): void {
-  fs.mkdirSync(path.join(project.dir, "node_modules"), { recursive: true });
-  fs.symlinkSync(REPO_ROOT, path.join(project.dir, "node_modules", "pulumi-mamutecloud"));
+  const target = path.join(project.dir, "node_modules", "pulumi-mamutecloud");
+  if (fs.existsSync(path.join(target, "package.json"))) return;
+  fs.mkdirSync(target, { recursive: true });
+  execFileSync("tar", ["-xzf", packedTarball(), "-C", target, "--strip-components=1"]);
 }
 
 /** A self-signed certificate for www.example.com, made with the example README's openssl command. */

@@ -3,7 +3,7 @@
 // planned as an update of the files alone.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { edgeGetTls } from "../emulator/cdn-helpers";
+import { browse, edgeGetTls } from "../emulator/cdn-helpers";
 import { exampleLifecycle, makeCertificate } from "./harness";
 
 exampleLifecycle({
@@ -15,7 +15,9 @@ exampleLifecycle({
   },
   canaries: (_outputs, project) => [fs.readFileSync(path.join(project.dir, "certs", "site.key"), "utf8")],
   async check(outputs, emu, project) {
-    expect(outputs.url).toBe("https://www.example.com/");
+    // The url opens on this machine: the emulator's edge at www.example.com.localhost.
+    expect(outputs.url).toBe(`http://www.example.com.localhost:${new URL(emu.edgeUrl).port}/`);
+    expect((await browse(outputs.url)).status).toBe(200);
     const ca = fs.readFileSync(path.join(project.dir, "certs", "site.crt"), "utf8");
     const page = await edgeGetTls(emu, { host: "www.example.com", path: "/", ca });
     expect(page.status).toBe(200);

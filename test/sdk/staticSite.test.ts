@@ -155,3 +155,18 @@ test("mistakes in the arguments throw when the program runs, naming the option",
   expect(() => new mamutecloud.StaticSite("bad3", { tenants: { "Acme Corp": www } })).toThrow(/tenants key "Acme Corp" is not a DNS label/);
   expect(registrations.filter((r) => r.name.startsWith("bad"))).toEqual([]);
 });
+
+test("an unknown option fails naming it and the nearest known one, before anything is declared", () => {
+  const www = path.join(dir, "www");
+  // As a JavaScript program, or arguments built elsewhere, pass them: the type checker does not see them.
+  const unknown = (args: object) => () => new mamutecloud.StaticSite("unknown", args as mamutecloud.StaticSiteArgs);
+  expect(unknown({ path: www, errorDocumnet: "404.html" })).toThrow(
+    /StaticSite unknown: unknown option "errorDocumnet": did you mean "errorDocument"\? StaticSite takes path, tenants, domain, /,
+  );
+  expect(unknown({ path: www, s3Endpoint: "http://127.0.0.1:4681" })).toThrow(/unknown option "s3Endpoint": StaticSite takes path, /);
+  expect(unknown({ path: www, domain: { name: "www.example.com", zone: "example.com" } })).toThrow(
+    /unknown option domain\."zone": did you mean "zoneId"\? domain takes name, zoneId, zoneDomain, certificateId, validationTimeout/,
+  );
+  expect(unknown({ path: www, atomic: { keeep: 3 } })).toThrow(/unknown option atomic\."keeep": did you mean "keep"\? atomic takes keep, release/);
+  expect(registrations.filter((r) => r.name.startsWith("unknown"))).toEqual([]);
+});

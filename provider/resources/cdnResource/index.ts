@@ -12,6 +12,7 @@ import { deleteIt, interruptedAdvice } from "../../conflict";
 import { statusKindOf } from "../../client/dialect";
 import { autoname } from "../../naming";
 import { adoptByUniqueKey } from "../../lookup";
+import type { MamuteClient } from "../../client";
 import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../../resource";
 import { durationSchema, WaitTimeoutError } from "../../wait";
 import { unlessGone } from "../../gone";
@@ -45,6 +46,20 @@ function originKind(props: PropertyMap): "storage" | "custom" | undefined {
   if (props.storageOrigin !== undefined && props.storageOrigin !== null) return "storage";
   if (props.customOrigin !== undefined && props.customOrigin !== null) return "custom";
   return undefined;
+}
+
+/**
+ * The outputs with `siteUrl` where a browser on this machine opens the site: against the emulator
+ * (an endpoint on loopback that says where its edge is), `http://<distribution domain>.localhost:<edge
+ * port>` (browsers resolve every `*.localhost` to this machine; the emulator serves each name
+ * there, and over HTTPS on its HTTPS port with its CA trusted); elsewhere as the API's domain.
+ */
+async function locally(client: MamuteClient, outs: PropertyMap): Promise<PropertyMap> {
+  if (typeof outs.distributionDomain !== "string") return outs;
+  const edge = (await client.emulatorEndpoints?.())?.edgeUrl;
+  if (!edge) return outs;
+  const { port } = new URL(edge);
+  return { ...outs, siteUrl: `http://${outs.distributionDomain}.localhost${port ? `:${port}` : ""}` };
 }
 
 export const cdnResource: ResourceDefinition = {
@@ -132,7 +147,12 @@ export const cdnResource: ResourceDefinition = {
     },
   },
   outputs: {
-    siteUrl: { description: "`https://<distributionDomain>`.", schema: z.string() },
+    siteUrl: {
+      description:
+        "`https://<distributionDomain>`; against the emulator, where a browser on its machine opens it: " +
+        "`http://<distributionDomain>.localhost:<edge port>` (HTTPS on the edge's HTTPS port with the emulator's CA trusted).",
+      schema: z.string(),
+    },
     originGroupId: { description: "Id of the resource's origin group.", schema: z.string() },
     status: { description: "`in_progress` or `deployed`, as last reported.", schema: z.string() },
     createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
@@ -280,15 +300,15 @@ export const cdnResource: ResourceDefinition = {
         err instanceof WaitTimeoutError
           ? `CDN resource ${created.id} was created but ${detail}. It is kept in the stack; the next \`pulumi up\` waits again`
           : `CDN resource ${created.id} was created but could not be finished: ${detail}. It is kept in the stack; the next \`pulumi up\` finishes it`;
-      throw new ResourceInitError(message, created.id, outputsOf(fresh));
+      throw new ResourceInitError(message, created.id, await locally(client, outputsOf(fresh)));
     }
-    return { id: created.id, outs: outputsOf(latest) };
+    return { id: created.id, outs: await locally(client, outputsOf(latest)) };
   },
 
   // Refresh adopts it as the POST left it; the next up's update then converges the rest.
   async read(ctx, id) {
     const found = await getCdnResource(ctx.client(), id);
-    return found && outputsOf(found);
+    return found && locally(ctx.client(), outputsOf(found));
   },
 
   ...adoptByUniqueKey({
@@ -310,7 +330,7 @@ export const cdnResource: ResourceDefinition = {
       );
     }
     try {
-      return outputsOf(await converge(client, current, news, undefined, { state: olds }));
+      return await locally(client, outputsOf(await converge(client, current, news, undefined, { state: olds })));
     } catch (err) {
       if (err instanceof WaitTimeoutError) {
         err.message += ". The change was made; the next `pulumi up` waits again";
