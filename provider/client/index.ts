@@ -66,6 +66,11 @@ const emulatorEndpointsAnswer = z.object({
   edge_https_url: z.string().url().optional(),
 });
 
+/** Forgets what this process learned of every endpoint, as a new process would (tests whose servers may reuse a port). */
+export function forgetLearned(): void {
+  learnedByEndpoint.clear();
+}
+
 function learnedFor(endpoint: string, configured: string): Learned {
   const key = `${endpoint} ${configured}`;
   let learned = learnedByEndpoint.get(key);

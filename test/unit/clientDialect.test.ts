@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { MamuteClient, MamuteApiError, UnreadableAnswerError, WrongEndpointError } from "../../provider/client";
+import { forgetLearned, MamuteClient, MamuteApiError, UnreadableAnswerError, WrongEndpointError } from "../../provider/client";
 import type { ProviderConfig } from "../../provider/config";
 import { withProgress } from "../../provider/progress";
 
@@ -14,8 +14,10 @@ let port: number;
 let handle: Handler = (_req, res) => res.end();
 let seen: Array<{ method: string; url: string; headers: IncomingMessage["headers"] }> = [];
 
-// A server per test, on its own port: what the client learns is per endpoint and process.
+// A server per test, on its own port: what the client learns is per endpoint and process, and a
+// later test's server may get an earlier one's port, so each test starts as a new process would.
 beforeEach(async () => {
+  forgetLearned();
   server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
