@@ -45,7 +45,8 @@ async function expectOnEmulator(outputs: Record<string, any>, emu: Emulator): Pr
   const cdn = (await listAll(emu, "/cdn/resource")).filter((item) => item.description === JSON.parse(DESCRIPTION));
   expect(cdn).toHaveLength(1);
   expect(cdn[0].origin_groups.map((group: any) => [group.type, group.bucket_id])).toEqual([["storage", bucket.id]]);
-  expect(outputs.siteUrl).toBe(`https://${cdn[0].distribution_domain}`);
+  // Against the emulator the site's URL is its edge's `.localhost` address, which opens on this machine.
+  expect(outputs.siteUrl).toBe(`http://${cdn[0].distribution_domain}.localhost:${new URL(emu.edgeUrl).port}`);
 
   const zone = (await listAll(emu, "/dns/zones")).find((item) => item.domain === "example.com");
   expect(zone).toBeDefined();
