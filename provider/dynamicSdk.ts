@@ -10,8 +10,7 @@
 import { alwaysSet, classArgs, doc, fileOf, HEADER, inputDoc, typeText, type TypeSpec } from "./nativeSdk";
 import { definitions } from "./resources";
 import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
-import { outputDescription, packageSchema, typeOf } from "./schema";
-import { packageVersion } from "./version";
+import { outputDescription, resourceTypes, typeOf } from "./schema";
 
 interface ObjectType {
   description?: string;
@@ -22,7 +21,7 @@ interface ObjectType {
 const nameOf = (ref: string) => ref.split(":").pop()!;
 
 function objectTypes(): Record<string, ObjectType> {
-  const types = (packageSchema(packageVersion()).types ?? {}) as Record<string, ObjectType>;
+  const types = resourceTypes() as Record<string, ObjectType>;
   return Object.fromEntries(Object.entries(types).map(([token, type]) => [nameOf(token), type]));
 }
 

@@ -5,7 +5,7 @@
 import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
 import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
-import { functionToken, outputDescription, packageSchema, typeOf, typeToken } from "./schema";
+import { functionToken, outputDescription, resourceTypes, typeOf, typeToken } from "./schema";
 import { packageVersion } from "./version";
 
 export type TypeSpec = ReturnType<typeof typeOf>;
@@ -44,7 +44,7 @@ interface ObjectType {
 
 /** The named object types (CDN origins, behaviors, …): `<Name>Args` as inputs take them, `<Name>` as outputs give them. */
 export function typesModule(): string {
-  const types = (packageSchema(packageVersion()).types ?? {}) as Record<string, ObjectType>;
+  const types = resourceTypes() as Record<string, ObjectType>;
   let text = `${HEADER}import type * as pulumi from "@pulumi/pulumi";\n`;
   for (const [token, type] of Object.entries(types)) {
     const name = token.split(":").pop()!;

@@ -5,11 +5,12 @@ import { z } from "zod";
 import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
 import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "./resource";
+import { staticSiteComponent, type ComponentDefinition } from "./staticSiteInterface";
 
 export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
 export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
 
-type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec };
+type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec; oneOf?: TypeSpec[]; plain?: boolean };
 
 interface PropertySpec extends TypeSpec {
   description: string;
@@ -43,6 +44,9 @@ export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode;
   const defs = (json.$defs ?? {}) as Record<string, JsonNode>;
   const convert = (node: JsonNode): TypeSpec => {
+    // A component's option read when the program runs (`.meta({ plain: true })`): never an Output.
+    if (node.plain === true) return { ...convert({ ...node, plain: undefined }), plain: true };
+    if (Array.isArray(node.anyOf)) return { oneOf: (node.anyOf as JsonNode[]).map(convert) };
     if (typeof node.$ref === "string") {
       const id = node.$ref.replace(/^#\/\$defs\//, "");
       if (!(id in types)) {
@@ -118,6 +122,35 @@ function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   };
 }
 
+/** A component the plugin constructs (`Construct`): its options, plain where it reads them when the program runs, and outputs. */
+function componentSpec(component: ComponentDefinition, types: TypeCollector) {
+  const outputs = Object.entries(component.outputs);
+  return {
+    isComponent: true,
+    description: component.description,
+    inputProperties: Object.fromEntries(
+      Object.entries(component.inputs).map(([key, p]) => [key, { ...typeOf(p.schema, types), description: p.description, ...(p.plain ? { plain: true } : {}) }]),
+    ),
+    requiredInputs: [],
+    properties: Object.fromEntries(outputs.map(([key, p]) => [key, outputSpec(p, types)])),
+    required: outputs.filter(([, p]) => p.required !== false).map(([key]) => key).sort(),
+  };
+}
+
+/** The components the plugin constructs, each running the SDK's own component class. */
+export const components: readonly ComponentDefinition[] = [staticSiteComponent];
+
+/**
+ * schema.json's object types that the resources refer to, by token: what the TypeScript SDKs
+ * generate. Types only a component refers to (StaticSite's `domain`, `atomic`) are left to the
+ * component's own hand-written TypeScript types.
+ */
+export function resourceTypes(): Record<string, ObjectTypeSpec> {
+  const types: TypeCollector = {};
+  for (const definition of definitions) resourceSpec(definition, types);
+  return Object.fromEntries(Object.keys(types).sort().map((id) => [typeToken(id), types[id]]));
+}
+
 /** The properties of an existing object: the resource's properties and its id. */
 function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
   const { properties, required } = resourceSpec(definition, types);
@@ -152,7 +185,10 @@ function configSpec(setting: Setting): PropertySpec {
 export function packageSchema(version: string): Record<string, unknown> {
   const config = Object.fromEntries(Object.values(settings).map((setting) => [setting.key, configSpec(setting)]));
   const types: TypeCollector = {};
-  const resources = Object.fromEntries(definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition, types)]));
+  const resources = Object.fromEntries([
+    ...definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition, types)]),
+    ...components.map((component) => [typeToken(component.kind), componentSpec(component, types)]),
+  ]);
   const functions = Object.fromEntries(
     definitions.flatMap((definition) => (definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [])),
   );

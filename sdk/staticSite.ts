@@ -20,6 +20,38 @@ import { DnsRecord } from "./generated/dnsRecord";
 import { DnsZone } from "./generated/dnsZone";
 import { SiteReleases, type SiteReleasesArgs } from "./generated/siteReleases";
 import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
+
+/**
+ * The resource classes a StaticSite is made of. A TypeScript program's site declares the dynamic
+ * SDK's; the native plugin's Construct (sdk/native/staticSite.ts) runs this same class with the
+ * native ones, which take the same args and give the same outputs (both are generated from the
+ * definitions).
+ */
+export interface SiteResources {
+  Bucket: typeof Bucket;
+  BucketCredential: typeof BucketCredential;
+  CdnCustomDomain: typeof CdnCustomDomain;
+  CdnResource: typeof CdnResource;
+  Certificate: typeof Certificate;
+  CertificateValidation: typeof CertificateValidation;
+  DnsRecord: typeof DnsRecord;
+  DnsZone: typeof DnsZone;
+  SiteReleases: typeof SiteReleases;
+  SyncedFolder: typeof SyncedFolder;
+}
+
+const dynamicResources: SiteResources = {
+  Bucket,
+  BucketCredential,
+  CdnCustomDomain,
+  CdnResource,
+  Certificate,
+  CertificateValidation,
+  DnsRecord,
+  DnsZone,
+  SiteReleases,
+  SyncedFolder,
+};
 import { siteAddress, unknownOption } from "./siteOptions";
 
 export interface StaticSiteDomainArgs {
@@ -242,6 +274,9 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
  * custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a folder per subdomain.
  */
 export class StaticSite extends pulumi.ComponentResource {
+  /** The classes of the site's resources: the dynamic SDK's here, the native ones in the plugin's subclass. */
+  protected static readonly resources: SiteResources = dynamicResources;
+
   /**
    * Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution
    * domain's. Against the emulator, the same host at its edge on this machine: `http://<host>.localhost:<edge port>/`
@@ -298,10 +333,11 @@ export class StaticSite extends pulumi.ComponentResource {
     const atomic = args.atomic === true ? {} : args.atomic || undefined;
     const hosts = args.domain && siteHosts(name, args.domain, multiTenant);
     const parent = { parent: this };
+    const classes = (new.target as typeof StaticSite).resources;
 
-    this.bucket = new Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, parent);
-    this.credential = new BucketCredential(`${name}-credential`, { bucketId: this.bucket.id }, parent);
-    this.cdn = new CdnResource(
+    this.bucket = new classes.Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, parent);
+    this.credential = new classes.BucketCredential(`${name}-credential`, { bucketId: this.bucket.id }, parent);
+    this.cdn = new classes.CdnResource(
       `${name}-cdn`,
       {
         storageOrigin: { bucketId: this.bucket.id, defaultRootObject: args.indexDocument },
@@ -335,19 +371,19 @@ export class StaticSite extends pulumi.ComponentResource {
       let zoneId: pulumi.Input<string>;
       if (domain.zoneId !== undefined) zoneId = domain.zoneId;
       else {
-        const zone = new DnsZone(`${name}-zone`, { domain: hosts.zoneDomain }, parent);
+        const zone = new classes.DnsZone(`${name}-zone`, { domain: hosts.zoneDomain }, parent);
         zoneId = zone.id;
         nameservers = zone.nameservers;
       }
       const issued =
         domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
       certificateId = issued;
-      customDomain = new CdnCustomDomain(
+      customDomain = new classes.CdnCustomDomain(
         `${name}-domain`,
         { resourceId: this.cdn.id, domainName: hosts.customDomain, certificateId: issued },
         parent,
       );
-      new DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
+      new classes.DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
       const { host } = hosts;
       // The URL waits for the custom domain: it is only served once active.
       const active = pulumi.all([customDomain.status, siteUrl]);
@@ -376,7 +412,7 @@ export class StaticSite extends pulumi.ComponentResource {
       cdnResourceId: this.cdn.id,
     };
     const folder = (resourceName: string, localPath: string, tenant?: string) =>
-      new SyncedFolder(
+      new classes.SyncedFolder(
         resourceName,
         {
           ...upload,
@@ -389,7 +425,7 @@ export class StaticSite extends pulumi.ComponentResource {
       );
     this.releases =
       atomic && args.path
-        ? new SiteReleases(`${name}-releases`, { ...upload, path: args.path, keep: atomic.keep, release: atomic.release }, parent)
+        ? new classes.SiteReleases(`${name}-releases`, { ...upload, path: args.path, keep: atomic.keep, release: atomic.release }, parent)
         : undefined;
     this.releaseId = this.releases ? this.releases.releaseId : pulumi.output(undefined);
     this.keptReleases = this.releases ? this.releases.releases : pulumi.output(undefined);
@@ -429,16 +465,17 @@ export class StaticSite extends pulumi.ComponentResource {
     domain: StaticSiteDomainArgs,
   ): pulumi.Output<string> {
     const parent = { parent: this };
-    const certificate = new Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
+    const classes = (this.constructor as typeof StaticSite).resources;
+    const certificate = new classes.Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
     // One name (or one wildcard) asks for exactly one record. (None under unit-test mocks that
     // echo the inputs as the state: the program must still run there.)
     const record = certificate.validationRecords.apply((records) => records?.[0] ?? { name: "", value: "" });
-    const validationRecord = new DnsRecord(
+    const validationRecord = new classes.DnsRecord(
       `${name}-certificate-validation-record`,
       { zoneId, name: record.name, type: "CNAME", values: [record.value] },
       parent,
     );
-    const validation = new CertificateValidation(
+    const validation = new classes.CertificateValidation(
       `${name}-certificate-validation`,
       { certificateId: certificate.id, timeout: domain.validationTimeout },
       { parent: this, dependsOn: [validationRecord] },

@@ -19,6 +19,7 @@ import { redact, redactError } from "../redact";
 import type { CheckFailure, Context, PropertyMap, ResourceDefinition } from "../resource";
 import { isUnknown } from "../unknown";
 import { packageVersion } from "../version";
+import { constructHandler } from "./construct";
 import { emptyproto, anyproto, fromStruct, grpc, toStruct } from "./wire";
 
 // The plugin starts with the gRPC stubs, the wire helpers and configuration only: the engine
@@ -115,7 +116,7 @@ export class MamutePlugin {
   };
 
   constructor(
-    engineAddress: string | undefined,
+    private readonly engineAddress: string | undefined,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.engine = engineAddress ? new enginerpc.EngineClient(engineAddress, grpc.credentials.createInsecure()) : undefined;
@@ -231,9 +232,14 @@ export class MamutePlugin {
         response.setDiffsList(outcome.changed);
         response.setDeletebeforereplace(outcome.deleteBeforeReplace);
         response.setHasdetaileddiff(true);
+        // Against the old inputs where the engine sends them: an input kept in the inputs only
+        // (SyncedFolder's manifest) is not among the old outputs.
+        const oldInputs = request.getOldInputs() ? fromStruct(request.getOldInputs()).props : olds;
         const detailed = response.getDetaileddiffMap();
         for (const key of outcome.changed) {
-          detailed.set(key, new provproto.PropertyDiff().setKind(diffKind(olds[key], news[key], outcome.replaces.includes(key))).setInputdiff(true));
+          for (const [path, kind] of propertyDiffs(key, oldInputs[key] ?? olds[key], news[key], outcome.replaces.includes(key))) {
+            detailed.set(path, new provproto.PropertyDiff().setKind(kind).setInputdiff(true));
+          }
         }
         return response;
       }),
@@ -300,11 +306,33 @@ export class MamutePlugin {
         return response.setReturn(toStruct({ ...outputs, id: found.id }, resourceModule().secretProperties(definition)));
       }),
 
+      // StaticSite for programs in every language: the SDK's component, run here (construct.ts).
+      construct: constructHandler(this.engineAddress, grpcError),
+
       // Every operation is bounded by its own timeouts; there is nothing to interrupt early.
       cancel: unary(async () => empty()),
     };
     return implementation as grpcTypes.UntypedServiceImplementation;
   }
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * The detailed diff of a changed input. A map of files (SyncedFolder's manifest) or of rules is
+ * diffed key by key, so a preview names exactly the files added, changed and removed
+ * (`files["style.css"]`) instead of the whole map.
+ */
+function propertyDiffs(key: string, old: unknown, next: unknown, replaces: boolean): Array<[string, provproto.PropertyDiff.Kind]> {
+  if (!isMap(old) || !isMap(next) || Object.values({ ...old, ...next }).some((value) => isMap(value) || Array.isArray(value))) {
+    return [[key, diffKind(old, next, replaces)]];
+  }
+  const entries: Array<[string, provproto.PropertyDiff.Kind]> = [];
+  for (const name of new Set([...Object.keys(old), ...Object.keys(next)])) {
+    if (JSON.stringify(old[name]) === JSON.stringify(next[name])) continue;
+    entries.push([`${key}[${JSON.stringify(name)}]`, diffKind(old[name], next[name], replaces)]);
+  }
+  return entries.length ? entries : [[key, diffKind(old, next, replaces)]];
 }
 
 function diffKind(old: unknown, next: unknown, replaces: boolean): provproto.PropertyDiff.Kind {

@@ -1,0 +1,64 @@
+// StaticSite for every language: what the native plugin's Construct runs for
+// `mamutecloud:index:StaticSite` (schema.json's component, provider/staticSiteInterface.ts). It is
+// the TypeScript SDK's own component class, made of the native resource classes, so a site declared
+// in YAML, Python, Go or Java is the one a TypeScript program declares: the same checks, names,
+// children under the component and outputs. Hand-written, beside the generated classes.
+import * as pulumi from "@pulumi/pulumi";
+import { staticSiteComponent } from "../../provider/staticSiteInterface";
+import { StaticSite, type SiteResources, type StaticSiteArgs } from "../staticSite";
+import { Bucket } from "./bucket";
+import { BucketCredential } from "./bucketCredential";
+import { CdnCustomDomain } from "./cdnCustomDomain";
+import { CdnResource } from "./cdnResource";
+import { Certificate } from "./certificate";
+import { CertificateValidation } from "./certificateValidation";
+import { DnsRecord } from "./dnsRecord";
+import { DnsZone } from "./dnsZone";
+import { SiteReleases } from "./siteReleases";
+import { SyncedFolder } from "./syncedFolder";
+
+// The native classes take the same args and give the same outputs as the dynamic ones (both are
+// generated from the definitions); their TypeScript types are separate declarations, hence the cast.
+const nativeResources = {
+  Bucket,
+  BucketCredential,
+  CdnCustomDomain,
+  CdnResource,
+  Certificate,
+  CertificateValidation,
+  DnsRecord,
+  DnsZone,
+  SiteReleases,
+  SyncedFolder,
+} as unknown as SiteResources;
+
+/** StaticSite made of the native plugin's resources (`mamutecloud:index:Bucket`, …). */
+export class NativeStaticSite extends StaticSite {
+  protected static override readonly resources: SiteResources = nativeResources;
+}
+
+/** Options the component reads when the program runs (plain in schema.json). */
+const PLAIN = Object.entries(staticSiteComponent.inputs).flatMap(([key, input]) => (input.plain ? [key] : []));
+
+/** Construct's answer for a StaticSite: the component made in this process, and its outputs. */
+export function constructStaticSite(
+  name: string,
+  inputs: pulumi.Inputs,
+  options: pulumi.ComponentResourceOptions,
+): { urn: pulumi.Output<string>; state: pulumi.Inputs } {
+  // A language that sends such an option as a value not known yet cannot have it read: say so.
+  const domain = (inputs.domain ?? {}) as Record<string, unknown>;
+  const unread = [
+    ...PLAIN.filter((key) => pulumi.Output.isInstance(inputs[key])),
+    ...["name", "zoneDomain"].filter((key) => pulumi.Output.isInstance(domain[key])).map((key) => `domain.${key}`),
+  ];
+  if (unread.length) {
+    throw new Error(
+      `StaticSite ${name}: ${unread.join(", ")} must be a plain value known when the program runs (a folder, a host ` +
+        "name), not the output of another resource.",
+    );
+  }
+  const site = new NativeStaticSite(name, inputs as StaticSiteArgs, options);
+  const outputs = site as unknown as Record<string, pulumi.Output<unknown>>;
+  return { urn: site.urn, state: Object.fromEntries(Object.keys(staticSiteComponent.outputs).map((key) => [key, outputs[key]])) };
+}
