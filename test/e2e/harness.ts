@@ -7,7 +7,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { api, startTestEmulator, type Emulator } from "../harness/emulator";
+import { api, listAll, startTestEmulator, type Emulator } from "../harness/emulator";
+import { edgeGet } from "../emulator/cdn-helpers";
 import { CliProject } from "../harness/cli";
 import { REPO_ROOT } from "../harness/providerHost";
 import { fullInventory } from "../harness/stack";
@@ -18,8 +19,12 @@ export interface ExampleCase {
   config?: Record<string, string>;
   /** Prepares the copy before the first `up` (certificates, the plugin folder, objects it looks up). */
   prepare?(project: CliProject, emu: Emulator): Promise<void> | void;
-  /** The one edit a user makes between two `up`s, and the steps the preview must then plan. */
-  edit: { apply(project: CliProject): void; planned: string[] };
+  /**
+   * The one edit a user makes between two `up`s, and the steps the preview must then plan. For a
+   * site, `served`: the edit changed one file, which that `up` uploads as exactly one object and
+   * purges as exactly its path on the stack's one CDN resource, whose edge then serves it.
+   */
+  edit: { apply(project: CliProject): void; planned: string[]; served?: { path: string; body: string } };
   /** Stack configuration set with `--secret`. */
   secretConfig?(emu: Emulator): Record<string, string>;
   /** What a user checks once the stack is up. */
@@ -139,6 +144,24 @@ export function makeCertificate(project: CliProject): void {
   );
 }
 
+/** The stack's one CDN resource serves `/` from its edge (with `home` in it), as a visitor fetches it. */
+export async function expectSiteServed(emu: Emulator, home: string): Promise<void> {
+  const cdns = await listAll(emu, "/cdn/resource");
+  expect(cdns).toHaveLength(1);
+  const answer = await edgeGet(emu, { host: cdns[0].distribution_domain, path: "/" });
+  expect([answer.status, answer.body.includes(home)]).toEqual([200, true]);
+}
+
+/** Since the requests were reset: one object uploaded, its path alone purged, the edge serving the new content. */
+async function expectOneFileMoved(emu: Emulator, served: { path: string; body: string }): Promise<void> {
+  expect(emu.requests().routes["S3 PutObject"]).toBe(1);
+  const [cdn] = await listAll(emu, "/cdn/resource");
+  const purges = await listAll(emu, `/cdn/resource/${cdn.id}/purge/history`);
+  expect(purges[0].urls).toEqual([served.path]);
+  const answer = await edgeGet(emu, { host: cdn.distribution_domain, path: served.path });
+  expect([answer.status, answer.body]).toEqual([200, served.body]);
+}
+
 export function exampleLifecycle(spec: ExampleCase): void {
   const fixture = useCliProject(spec.example);
 
@@ -162,8 +185,10 @@ export function exampleLifecycle(spec: ExampleCase): void {
 
     spec.edit.apply(project);
     expect((await project.preview()).changed).toEqual(spec.edit.planned);
+    emu.resetRequests();
     const second = await project.up();
     expect(second.counts.updated ?? 0).toBe(spec.edit.planned.filter((step) => step.startsWith("update ")).length);
+    if (spec.edit.served) await expectOneFileMoved(emu, spec.edit.served);
     await project.expectNoChanges();
     await expectNoSecretLeak(project, emu, spec.canaries?.(outputs, project) ?? []);
 
