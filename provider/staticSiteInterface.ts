@@ -38,7 +38,7 @@ function passedTo(definition: ResourceDefinition, key: string): ComponentInput {
 /** Read when the program runs (the site's hosts are derived from it): a plain value in schema.json. */
 const plainString = z.string().meta({ plain: true });
 
-const domainSchema = z
+export const staticSiteDomainSchema = z
   .object({
     name: plainString.describe(
       'The host the site is served at, e.g. `"www.example.com"`. Not a zone\'s apex: the site is reached through a CNAME, ' +
@@ -67,7 +67,7 @@ const domainSchema = z
   .strict()
   .meta({ id: "StaticSiteDomain", description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records." });
 
-const atomicSchema = z
+export const staticSiteAtomicSchema = z
   .object({
     keep: siteReleases.inputs.keep.schema.optional().describe(siteReleases.inputs.keep.description),
     release: siteReleases.inputs.release.schema.optional().describe(siteReleases.inputs.release.description),
@@ -98,7 +98,7 @@ export const staticSiteComponent: ComponentDefinition = {
       schema: z.record(z.string(), z.string()),
       plain: true,
     },
-    domain: { description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.", schema: domainSchema, plain: true },
+    domain: { description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.", schema: staticSiteDomainSchema, plain: true },
     indexDocument: { description: 'Key served for `/` and every path ending in `/`. Default `"index.html"`.', schema: z.string(), plain: true },
     errorDocument: {
       description: 'A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`.',
@@ -127,7 +127,7 @@ export const staticSiteComponent: ComponentDefinition = {
         "and switches the CDN to it at once, so visitors never see a mix of two versions. `true`, or `{ keep, release }`: " +
         "`keep` releases stay in the bucket (default 5); `release`, one of the site's `releases`, rolls back to it without an " +
         "upload. Not with tenants.",
-      schema: z.union([z.boolean(), atomicSchema]),
+      schema: z.union([z.boolean(), staticSiteAtomicSchema]),
       plain: true,
     },
   },

@@ -52,6 +52,7 @@ const dynamicResources: SiteResources = {
   SiteReleases,
   SyncedFolder,
 };
+import { staticSiteAtomicSchema, staticSiteComponent, staticSiteDomainSchema } from "../provider/staticSiteInterface";
 import { siteAddress, unknownOption } from "./siteOptions";
 
 export interface StaticSiteDomainArgs {
@@ -144,27 +145,12 @@ export class StaticSiteError extends Error {
 const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 // Every option, so that a misspelt or invented one fails instead of being silently ignored (a
-// JavaScript program, or an object built elsewhere, passes the type checker's excess-property check).
-const SITE_OPTIONS: ReadonlyArray<keyof StaticSiteArgs> = [
-  "path",
-  "tenants",
-  "domain",
-  "indexDocument",
-  "errorDocument",
-  "cacheControl",
-  "contentTypes",
-  "include",
-  "exclude",
-  "cacheTtlSeconds",
-  "behaviors",
-  "viewerProtocolPolicy",
-  "distributionDomain",
-  "forceDestroy",
-  "concurrency",
-  "atomic",
-];
-const DOMAIN_OPTIONS: ReadonlyArray<keyof StaticSiteDomainArgs> = ["name", "zoneId", "zoneDomain", "certificateId", "validationTimeout"];
-const ATOMIC_OPTIONS: ReadonlyArray<keyof StaticSiteAtomicArgs> = ["keep", "release"];
+// JavaScript program, or an object built elsewhere, passes the type checker's excess-property check):
+// the component's interface as schema.json gives it to every language (test/sdk/staticSiteInterface.test.ts
+// holds this file's types and docs equal to it).
+const SITE_OPTIONS = Object.keys(staticSiteComponent.inputs);
+const DOMAIN_OPTIONS = Object.keys(staticSiteDomainSchema.shape);
+const ATOMIC_OPTIONS = Object.keys(staticSiteAtomicSchema.shape);
 
 /** Fails naming the first option of `given` that is not one of `known` (and the nearest known one). */
 function checkOptions(name: string, where: string, given: object, known: ReadonlyArray<string>): void {
@@ -441,20 +427,8 @@ export class StaticSite extends pulumi.ComponentResource {
     this.s3Endpoint = this.bucket.s3Endpoint;
     this.cdnResourceId = this.cdn.id;
 
-    this.registerOutputs({
-      url: this.url,
-      distributionDomain: this.distributionDomain,
-      distributionUrl: this.distributionUrl,
-      tenantUrls: this.tenantUrls,
-      bucketId: this.bucketId,
-      bucketName: this.bucketName,
-      s3Endpoint: this.s3Endpoint,
-      cdnResourceId: this.cdnResourceId,
-      nameservers: this.nameservers,
-      certificateId: this.certificateId,
-      releaseId: this.releaseId,
-      keptReleases: this.keptReleases,
-    });
+    const outputs = this as unknown as Record<string, pulumi.Output<unknown>>;
+    this.registerOutputs(Object.fromEntries(Object.keys(staticSiteComponent.outputs).map((key) => [key, outputs[key]])));
   }
 
   /** A certificate for the site's host, validated by its one DNS record in the zone; resolves once issued. */

@@ -14,11 +14,14 @@ function sources(dir: string): string[] {
   });
 }
 
-const importsOf = (file: string) => [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/^import [^;]*?from "([^"]+)";/gms)].map((m) => m[1]);
+const importsOf = (file: string) => {
+  const text = fs.readFileSync(path.join(root, file), "utf8");
+  return [...text.matchAll(/^import [^;]*?from "([^"]+)";/gms), ...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+};
 
-test("no module of provider/ imports the SDK", () => {
+test("no module of provider/ imports the SDK, but the plugin's Construct, which runs the SDK's component", () => {
   const offending = sources("provider").filter((file) => importsOf(file).some((spec) => path.resolve(root, path.dirname(file), spec).startsWith(path.join(root, "sdk"))));
-  expect(offending).toEqual([]);
+  expect(offending).toEqual([path.join("provider", "plugin", "construct.ts")]);
 });
 
 test("no module of provider/sync/ imports a resource kind's module", () => {
