@@ -6,7 +6,6 @@ import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
 import { definitions } from "./resources";
 import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
 import { functionToken, outputDescription, resourceTypes, typeOf, typeToken } from "./schema";
-import { packageVersion } from "./version";
 
 export type TypeSpec = ReturnType<typeof typeOf>;
 

@@ -28,7 +28,11 @@ function runtime() {
     config: require("@pulumi/pulumi/runtime/config"),
     rpc: require("@pulumi/pulumi/runtime/rpc"),
     state: require("@pulumi/pulumi/runtime/state"),
-    resource: require("@pulumi/pulumi/resource") as typeof pulumi & Record<string, any>,
+    resource: require("@pulumi/pulumi/resource") as {
+      DependencyResource: new (urn: string) => pulumi.CustomResource;
+      DependencyProviderResource: new (ref: string) => pulumi.ProviderResource;
+      rootStackResource: pulumi.Resource;
+    },
     server: require("@pulumi/pulumi/provider/server"),
     structproto: require("google-protobuf/google/protobuf/struct_pb"),
     provproto: require("@pulumi/pulumi/proto/provider_pb") as typeof provproto,
