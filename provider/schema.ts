@@ -10,7 +10,7 @@ import { staticSiteComponent, type ComponentDefinition } from "./staticSiteInter
 export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
 export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
 
-type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec; oneOf?: TypeSpec[]; plain?: boolean };
+type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec; oneOf?: TypeSpec[] };
 
 interface PropertySpec extends TypeSpec {
   description: string;
@@ -44,8 +44,6 @@ export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode;
   const defs = (json.$defs ?? {}) as Record<string, JsonNode>;
   const convert = (node: JsonNode): TypeSpec => {
-    // A component's option read when the program runs (`.meta({ plain: true })`): never an Output.
-    if (node.plain === true) return { ...convert({ ...node, plain: undefined }), plain: true };
     if (Array.isArray(node.anyOf)) return { oneOf: (node.anyOf as JsonNode[]).map(convert) };
     if (typeof node.$ref === "string") {
       const id = node.$ref.replace(/^#\/\$defs\//, "");
@@ -122,14 +120,14 @@ function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   };
 }
 
-/** A component the plugin constructs (`Construct`): its options, plain where it reads them when the program runs, and outputs. */
+/** A component the plugin constructs (`Construct`): its options and outputs. */
 function componentSpec(component: ComponentDefinition, types: TypeCollector) {
   const outputs = Object.entries(component.outputs);
   return {
     isComponent: true,
     description: component.description,
     inputProperties: Object.fromEntries(
-      Object.entries(component.inputs).map(([key, p]) => [key, { ...typeOf(p.schema, types), description: p.description, ...(p.plain ? { plain: true } : {}) }]),
+      Object.entries(component.inputs).map(([key, p]) => [key, { ...typeOf(p.schema, types), description: p.description }]),
     ),
     requiredInputs: [],
     properties: Object.fromEntries(outputs.map(([key, p]) => [key, outputSpec(p, types)])),

@@ -16,10 +16,12 @@ export interface ComponentInput {
   description: string;
   schema: z.ZodType;
   /**
-   * A plain value, not an Output: the component reads it when the program runs (a folder, a host
-   * name it derives others from), as its TypeScript class types it.
+   * Read when the component runs (a folder, a host name others are derived from), so it must be
+   * known then: the TypeScript class types it as a plain value, and Construct refuses an unknown
+   * one by name. Not `plain` in schema.json: Go's SDK would make an optional plain string a
+   * `*string`, which programs converted by `pulumi convert` do not write.
    */
-  plain?: boolean;
+  readInProgram?: boolean;
 }
 
 export interface ComponentDefinition {
@@ -35,12 +37,10 @@ function passedTo(definition: ResourceDefinition, key: string): ComponentInput {
   return { description: input.description, schema: input.schema };
 }
 
-/** Read when the program runs (the site's hosts are derived from it): a plain value in schema.json. */
-const plainString = z.string().meta({ plain: true });
 
 export const staticSiteDomainSchema = z
   .object({
-    name: plainString.describe(
+    name: z.string().describe(
       'The host the site is served at, e.g. `"www.example.com"`. Not a zone\'s apex: the site is reached through a CNAME, ' +
         'which cannot go there. With `tenants`, the base the tenants sit under: `"example.com"` serves tenant `a` at ' +
         "`a.example.com` (a wildcard CNAME, which may).",
@@ -52,7 +52,8 @@ export const staticSiteDomainSchema = z
         "The DNS zone that holds the validation and CNAME records: an existing zone's id (a `DnsZone`'s `id`). Omitted: the " +
           "site creates a zone for `zoneDomain` (see its `nameservers`).",
       ),
-    zoneDomain: plainString
+    zoneDomain: z
+      .string()
       .optional()
       .describe("The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`); with `tenants`, `name` itself."),
     certificateId: z
@@ -88,7 +89,7 @@ export const staticSiteComponent: ComponentDefinition = {
         'The local folder of the site, e.g. `"./dist"` (relative to the program\'s folder), uploaded to the bucket\'s root. ' +
         "Required unless `tenants` is given; with tenants it is served at `www.<domain>` and at the distribution domain.",
       schema: z.string(),
-      plain: true,
+      readInProgram: true,
     },
     tenants: {
       description:
@@ -96,14 +97,14 @@ export const staticSiteComponent: ComponentDefinition = {
         "resource: each tenant's files go under `<label>/` and the CDN serves `<label>.<domain>` from there (subdomain " +
         "routing, a wildcard certificate). Labels are DNS labels; `www` is the root site.",
       schema: z.record(z.string(), z.string()),
-      plain: true,
+      readInProgram: true,
     },
-    domain: { description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.", schema: staticSiteDomainSchema, plain: true },
-    indexDocument: { description: 'Key served for `/` and every path ending in `/`. Default `"index.html"`.', schema: z.string(), plain: true },
+    domain: { description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.", schema: staticSiteDomainSchema, readInProgram: true },
+    indexDocument: { description: 'Key served for `/` and every path ending in `/`. Default `"index.html"`.', schema: z.string(), readInProgram: true },
     errorDocument: {
       description: 'A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`.',
       schema: z.string(),
-      plain: true,
+      readInProgram: true,
     },
     cacheControl: passedTo(syncedFolder, "cacheControl"),
     contentTypes: passedTo(syncedFolder, "contentTypes"),
@@ -128,7 +129,7 @@ export const staticSiteComponent: ComponentDefinition = {
         "`keep` releases stay in the bucket (default 5); `release`, one of the site's `releases`, rolls back to it without an " +
         "upload. Not with tenants.",
       schema: z.union([z.boolean(), staticSiteAtomicSchema]),
-      plain: true,
+      readInProgram: true,
     },
   },
   outputs: {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// `npm run examples:convert`: the programs of examples/python, examples/go and examples/java are
-// converted from the YAML program examples/yaml-explicit/Pulumi.yaml by the real CLI, `pulumi convert
-// --from yaml --language L --generate-only`, as pulumi/pulumi-docker-build derives its examples. The
-// program file is taken whole (__main__.py, main.go, src/main/java/generated_program/App.java), and of
-// Pulumi.yaml the `config` and `plugins` sections; the rest of each example's project files
-// (Pulumi.yaml's name and runtime, requirements.txt, go.mod, pom.xml) are its own, since they name the
-// locally generated SDK (`npm run sdks`) where the converter names a published one.
+// `npm run examples:convert`: the Python, Go and Java examples are converted from the YAML programs by
+// the real CLI, `pulumi convert --from yaml --language L --generate-only`, as pulumi/pulumi-docker-build
+// derives its examples: examples/python, go and java from examples/yaml (the site, one StaticSite), and
+// examples/python-explicit, go-explicit and java-explicit from examples/yaml-explicit (every resource
+// one by one). The program file is taken whole (__main__.py, main.go,
+// src/main/java/generated_program/App.java), and of Pulumi.yaml the `config` and `plugins` sections;
+// the rest of each example's project files (Pulumi.yaml's name and runtime, requirements.txt, go.mod,
+// pom.xml, the site's www/) are its own, since they name the locally generated SDK (`npm run sdks`)
+// where the converter names a published one. examples/yaml names the plugin of the installed package
+// (`packages:`); it is converted from a copy that names the repository's plugin folder, as the
+// converted examples do.
 //
 // `--check` converts again and fails when a program file or those sections differ from the conversion
 // (test/e2e/languages/convert.test.ts runs it): edit the YAML program, then run this to update the others.
@@ -23,7 +27,8 @@ const YAML = require("yaml");
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, ".pulumi", "bin");
-const SOURCE = path.join(ROOT, "examples", "yaml-explicit");
+/** Each YAML program, and the suffix of the examples converted from it (examples/<language><suffix>). */
+const SOURCES = { yaml: "", "yaml-explicit": "-explicit" };
 
 /** The sections of Pulumi.yaml that the conversion carries over from the YAML program. */
 const PROJECT_SECTIONS = ["config", "plugins"];
@@ -38,11 +43,27 @@ const LINK_UNSUPPORTED = "failed to link SDK to project: linking package: unknow
 
 class ConvertError extends Error {}
 
-function convert(language, out) {
+/**
+ * The YAML program as the converter reads it: examples/yaml-explicit itself; examples/yaml copied
+ * two folders below the repository with its `packages:` entry turned into the repository's plugin
+ * folder (`plugins:`), what the converted examples name.
+ */
+function sourceFolder(source) {
+  const folder = path.join(ROOT, "examples", source);
+  if (source !== "yaml") return { folder, done() {} };
+  const copy = fs.mkdtempSync(path.join(ROOT, ".tmp", "convert-source-"));
+  const project = YAML.parse(fs.readFileSync(path.join(folder, "Pulumi.yaml"), "utf8"));
+  delete project.packages;
+  project.plugins = { providers: [{ name: "mamutecloud", path: "../../plugin" }] };
+  fs.writeFileSync(path.join(copy, "Pulumi.yaml"), YAML.stringify(project));
+  return { folder: copy, done: () => fs.rmSync(copy, { recursive: true, force: true }) };
+}
+
+function convert(source, language, out) {
   return new Promise((resolve, reject) => {
     const args = ["convert", "--from", "yaml", "--language", language, "--generate-only", "--out", out, "--non-interactive"];
     const child = spawn(path.join(BIN, "pulumi"), args, {
-      cwd: SOURCE,
+      cwd: source,
       env: {
         ...process.env,
         PATH: `${BIN}${path.delimiter}${process.env.PATH}`,
@@ -69,18 +90,28 @@ function convert(language, out) {
   });
 }
 
-/** Converts the YAML program to each language; returns the program file and project sections, by language. */
+/**
+ * Converts each YAML program to each language; returns the program file and project sections, by
+ * the name of the example they belong to (`python`, `python-explicit`, …).
+ */
 async function convertAll(languages = Object.keys(PROGRAMS)) {
   const programs = {};
-  for (const language of languages) {
-    // Two folders below the repository, as examples/<language> is: the YAML program's plugin path
-    // (../../plugin) is resolved against the folder converted into.
-    fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-    const out = fs.mkdtempSync(path.join(ROOT, ".tmp", `convert-${language}-`));
+  fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+  for (const [name, suffix] of Object.entries(SOURCES)) {
+    const source = sourceFolder(name);
     try {
-      programs[language] = await convert(language, out);
+      for (const language of languages) {
+        // Two folders below the repository, as examples/<language> is: the YAML program's plugin path
+        // (../../plugin) is resolved against the folder converted into.
+        const out = fs.mkdtempSync(path.join(ROOT, ".tmp", `convert-${language}-`));
+        try {
+          programs[`${language}${suffix}`] = { language, source: name, ...(await convert(source.folder, language, out)) };
+        } finally {
+          fs.rmSync(out, { recursive: true, force: true });
+        }
+      }
     } finally {
-      fs.rmSync(out, { recursive: true, force: true });
+      source.done();
     }
   }
   return programs;
@@ -90,8 +121,8 @@ async function main() {
   const check = process.argv.includes("--check");
   const converted = await convertAll();
   const drifted = [];
-  for (const [language, { program, project }] of Object.entries(converted)) {
-    const target = path.join(ROOT, "examples", language, PROGRAMS[language]);
+  for (const [example, { language, program, project }] of Object.entries(converted)) {
+    const target = path.join(ROOT, "examples", example, PROGRAMS[language]);
     const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
     if (current !== program) {
       if (check) drifted.push(path.relative(ROOT, target));
@@ -102,7 +133,7 @@ async function main() {
       }
     }
     // Pulumi.yaml keeps its comments and own keys: its sections are compared, and reported, not rewritten.
-    const projectFile = path.join(ROOT, "examples", language, "Pulumi.yaml");
+    const projectFile = path.join(ROOT, "examples", example, "Pulumi.yaml");
     const own = YAML.parse(fs.readFileSync(projectFile, "utf8"));
     for (const key of PROJECT_SECTIONS) {
       if (JSON.stringify(own[key]) !== JSON.stringify(project[key])) drifted.push(`${path.relative(ROOT, projectFile)} (${key})`);
@@ -110,10 +141,10 @@ async function main() {
   }
   if (drifted.length) {
     throw new ConvertError(
-      `${drifted.join(", ")} differ from the conversion of examples/yaml-explicit/Pulumi.yaml: run \`npm run examples:convert\` (it rewrites the program files; copy Pulumi.yaml's ${PROJECT_SECTIONS.join(" and ")} by hand)`,
+      `${drifted.join(", ")} differ from the conversion of examples/yaml or examples/yaml-explicit: run \`npm run examples:convert\` (it rewrites the program files; copy Pulumi.yaml's ${PROJECT_SECTIONS.join(" and ")} by hand)`,
     );
   }
-  console.log(check ? "examples/python, go and java are the conversion of examples/yaml-explicit." : "examples converted.");
+  console.log(check ? "examples/python, go and java (and their -explicit) are the conversions of examples/yaml (and yaml-explicit)." : "examples converted.");
 }
 
 if (require.main === module) {
@@ -123,4 +154,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { PROGRAMS, PROJECT_SECTIONS, convertAll, LINK_UNSUPPORTED };
+module.exports = { PROGRAMS, PROJECT_SECTIONS, SOURCES, convertAll, LINK_UNSUPPORTED };

@@ -1,4 +1,4 @@
-module mamutecloud-go-example
+module mamutecloud-go-site
 
 go 1.25.11
 

@@ -37,8 +37,8 @@ export class NativeStaticSite extends StaticSite {
   protected static override readonly resources: SiteResources = nativeResources;
 }
 
-/** Options the component reads when the program runs (plain in schema.json). */
-const PLAIN = Object.entries(staticSiteComponent.inputs).flatMap(([key, input]) => (input.plain ? [key] : []));
+/** Options the component reads when it runs (see `readInProgram`). */
+const READ_IN_PROGRAM = Object.entries(staticSiteComponent.inputs).flatMap(([key, input]) => (input.readInProgram ? [key] : []));
 
 /** Construct's answer for a StaticSite: the component made in this process, and its outputs. */
 export function constructStaticSite(
@@ -49,13 +49,13 @@ export function constructStaticSite(
   // A language that sends such an option as a value not known yet cannot have it read: say so.
   const domain = (inputs.domain ?? {}) as Record<string, unknown>;
   const unread = [
-    ...PLAIN.filter((key) => pulumi.Output.isInstance(inputs[key])),
+    ...READ_IN_PROGRAM.filter((key) => pulumi.Output.isInstance(inputs[key])),
     ...["name", "zoneDomain"].filter((key) => pulumi.Output.isInstance(domain[key])).map((key) => `domain.${key}`),
   ];
   if (unread.length) {
     throw new Error(
-      `StaticSite ${name}: ${unread.join(", ")} must be a plain value known when the program runs (a folder, a host ` +
-        "name), not the output of another resource.",
+      `StaticSite ${name}: ${unread.join(", ")} must be known when the program runs (a folder, a host name), ` +
+        "not the output of another resource.",
     );
   }
   const site = new NativeStaticSite(name, inputs as StaticSiteArgs, options);

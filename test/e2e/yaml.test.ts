@@ -1,35 +1,16 @@
 // examples/yaml through the real `pulumi` CLI and the native plugin named by its `packages:` entry
 // (the plugin folder of the installed package): a whole static site in a few lines of Pulumi YAML,
 // `mamutecloud:StaticSite`, which the plugin constructs (Construct) by running the TypeScript
-// component with native resources. The site is served at the edge; one edited file is planned as
-// the update of the site's files alone, uploads one object and purges its path.
+// component with native resources: the lifecycle of test/e2e/languages/site.ts, which the Python, Go
+// and Java examples converted from this one share.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { exampleLifecycle, expectSiteServed, linkPackage } from "./harness";
+import { linkPackage } from "./harness";
+import { siteLifecycle } from "./languages/site";
 import { REPO_ROOT } from "../harness/providerHost";
 
-const STYLE = "h1 { color: rebeccapurple; }\n";
-
-exampleLifecycle({
-  example: "yaml",
-  prepare: (project) => linkPackage(project),
-  edit: {
-    apply: (project) => project.write("www/style.css", STYLE),
-    planned: ["update site-files"],
-    served: { path: "/style.css", body: STYLE },
-  },
-  async check(outputs, emu, project) {
-    await expectSiteServed(emu, "<h1>Hello from MamuteCloud</h1>");
-    expect(outputs.url).toBe(`http://${outputs.distributionDomain}.localhost:${new URL(emu.edgeUrl).port}/`);
-    // The component and its children under it (their URNs' parent types), as a TypeScript StaticSite registers them.
-    const types = (await project.resources()).map((resource) => resource.urn.split("::")[2]);
-    const site = "mamutecloud:index:StaticSite";
-    expect(types).toEqual(
-      expect.arrayContaining([site, ...["Bucket", "BucketCredential", "CdnResource", "SyncedFolder"].map((kind) => `${site}$mamutecloud:index:${kind}`)]),
-    );
-  },
-});
+siteLifecycle({ example: "yaml", prepare: linkPackage });
 
 test("examples/yaml declares the site in at most 15 lines of resources and outputs", () => {
   const text = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");

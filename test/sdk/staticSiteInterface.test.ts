@@ -69,12 +69,14 @@ test("the class's outputs are the component's, documented alike", () => {
   }
 });
 
-test("schema.json's StaticSite is a component whose plain options are the ones the class reads when the program runs", () => {
+test("schema.json's StaticSite is a component with the table's options and outputs; those read when it runs are plain in TypeScript", () => {
   const spec = (packageSchema("0.0.0").resources as Record<string, any>)["mamutecloud:index:StaticSite"];
   expect(spec.isComponent).toBe(true);
-  const plain = Object.entries(spec.inputProperties as Record<string, { plain?: boolean }>)
-    .filter(([, p]) => p.plain)
-    .map(([key]) => key);
-  expect(plain.sort()).toEqual(["atomic", "domain", "errorDocument", "indexDocument", "path", "tenants"]);
+  expect(Object.keys(spec.inputProperties).sort()).toEqual(Object.keys(staticSiteComponent.inputs).sort());
   expect(Object.keys(spec.properties).sort()).toEqual(Object.keys(staticSiteComponent.outputs).sort());
+  const readInProgram = Object.entries(staticSiteComponent.inputs).flatMap(([key, input]) => (input.readInProgram ? [key] : []));
+  expect(readInProgram.sort()).toEqual(["atomic", "domain", "errorDocument", "indexDocument", "path", "tenants"]);
+  // The class's types for them take no Input.
+  const source = fs.readFileSync(SOURCE, "utf8");
+  for (const key of readInProgram) expect(source).not.toMatch(new RegExp(`^  ${key}\\?: pulumi\\.Input`, "m"));
 });

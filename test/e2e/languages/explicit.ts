@@ -15,8 +15,10 @@ import { REPO_ROOT } from "../../harness/providerHost";
 
 const DESCRIPTION = '"The site bucket at the edge"';
 
+export type Language = "python" | "go" | "java";
+
 /** The SDK folder a language's example builds against, which the stage generated before the tests. */
-export function requireGeneratedSdk(language: "python" | "go" | "java"): void {
+export function requireGeneratedSdk(language: Language): void {
   const marker = { python: "pyproject.toml", go: "go.mod", java: "pom.xml" }[language];
   if (!fs.existsSync(path.join(REPO_ROOT, "sdk", language, marker))) {
     throw new Error(`sdk/${language} is not generated: run \`npm run sdks -- --build\` (npm run test:languages does)`);
@@ -59,8 +61,15 @@ async function expectOnEmulator(outputs: Record<string, any>, emu: Emulator): Pr
   expect(outputs.s3Endpoint).toBe(emu.s3Url);
 }
 
+/** An example's virtualenv, made as its README says (python3 -m venv venv; pip install -r requirements.txt). */
+export async function preparePython(project: CliProject): Promise<void> {
+  await runIn(project.dir, "python3", ["-m", "venv", "venv"]);
+  const python = path.join(project.dir, "venv", "bin", "python");
+  await runIn(project.dir, python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"]);
+}
+
 export function explicitLifecycle(spec: {
-  example: "python" | "go" | "java" | "yaml-explicit";
+  example: `${Language}-explicit` | "yaml-explicit";
   /** The program file (the edit is made there). */
   program: string;
   prepare?: (project: CliProject, emu: Emulator) => Promise<void> | void;
@@ -68,7 +77,7 @@ export function explicitLifecycle(spec: {
   const lifecycle: ExampleCase = {
     example: spec.example,
     async prepare(project, emu) {
-      if (spec.example !== "yaml-explicit") requireGeneratedSdk(spec.example);
+      if (spec.example !== "yaml-explicit") requireGeneratedSdk(spec.example.replace("-explicit", "") as Language);
       await spec.prepare?.(project, emu);
     },
     // The key as a secret of the stack, as a user keeps it.

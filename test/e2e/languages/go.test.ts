@@ -1,6 +1,5 @@
-// examples/go through the real CLI: the Go host builds main.go (`go build`) against the generated SDK
-// in sdk/go (go.mod's replace) and github.com/pulumi/pulumi/sdk/v3 from the Go module proxy, with the
-// go.sum committed beside it.
-import { explicitLifecycle } from "./explicit";
+// examples/go through the real CLI: a StaticSite in Go (the generated SDK's NewStaticSite; the plugin
+// constructs it), built by the Go host against sdk/go (go.mod's replace) with the go.sum committed beside it.
+import { siteLifecycle } from "./site";
 
-explicitLifecycle({ example: "go", program: "main.go" });
+siteLifecycle({ example: "go" });

@@ -1,6 +1,5 @@
-// examples/java through the real CLI: pulumi-java's host runs the program with Maven (`mvn compile
-// exec:java`), against com.pulumi:pulumi from Maven Central and the generated SDK that `npm run sdks
-// -- --build` installed in the local Maven repository (`mvn install` in sdk/java).
-import { explicitLifecycle } from "./explicit";
+// examples/java through the real CLI: a StaticSite in Java (the generated SDK's class; the plugin
+// constructs it), run by pulumi-java's host with Maven against the SDK `npm run sdks -- --build` installed.
+import { siteLifecycle } from "./site";
 
-explicitLifecycle({ example: "java", program: "src/main/java/generated_program/App.java" });
+siteLifecycle({ example: "java" });
