@@ -6,7 +6,7 @@ import { emulatorEndpoints } from "../client";
 import { settings, type ProviderConfig } from "../config";
 import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
-import type { CheckFailure, Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import type { CheckFailure, Context, InputProperty, InputsOf, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
 import type { StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerInput } from "../sync/owner";
 import { MAX_KEY_BYTES, encodeFileIndex, formatEntry, manifestDigest, parseEntry } from "../sync/manifest";
@@ -73,8 +73,8 @@ export const ignoredByDiff = (): boolean => true;
  * An import (or `.get()`) knows only the id: no credential to list the bucket with, and no manifest
  * to compare: the folder a folder kind deploys lives in the program.
  */
-export function refuseReadByIdAlone(kind: string, id: string, state: PropertyMap, firstUp: string): void {
-  if (typeof state.accessKeyId === "string") return;
+export function refuseReadByIdAlone(kind: string, id: string, state: Pick<FolderProps, "accessKeyId">, firstUp: string): void {
+  if (state.accessKeyId !== undefined) return;
   throw new Error(
     `${kind} "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
       `declare it in the program instead, and its first \`pulumi up\` ${firstUp}`,
@@ -113,19 +113,23 @@ export interface Declared {
   served: ServedAt | undefined;
 }
 
-export function declared(props: PropertyMap): Declared {
+/**
+ * What a folder kind's operations read of its checked inputs, or of a state (old outputs), where
+ * any of them may be missing: the shared inputs, and the CDN inputs each kind declares its own way.
+ */
+export type FolderProps = Partial<InputsOf<typeof folderInputs>> & { cdnResourceId?: string; cdnBaseUrl?: string; __owner?: unknown };
+
+export function declared(props: FolderProps): Declared {
+  const prefix = props.prefix ?? "";
   return {
-    bucket: String(props.bucket),
-    prefix: typeof props.prefix === "string" ? props.prefix : "",
-    files: (props.files ?? {}) as Record<string, string>,
-    headers: (props.headers ?? {}) as Record<string, string>,
-    folder: String(props.path ?? "."),
-    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
-    cdnResourceId: typeof props.cdnResourceId === "string" ? props.cdnResourceId : undefined,
-    served:
-      typeof props.cdnBaseUrl === "string"
-        ? { prefix: typeof props.prefix === "string" ? props.prefix : "", baseUrl: props.cdnBaseUrl }
-        : undefined,
+    bucket: props.bucket ?? "",
+    prefix,
+    files: props.files ?? {},
+    headers: props.headers ?? {},
+    folder: props.path ?? ".",
+    concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
+    cdnResourceId: props.cdnResourceId,
+    served: props.cdnBaseUrl !== undefined ? { prefix, baseUrl: props.cdnBaseUrl } : undefined,
   };
 }
 
@@ -143,10 +147,10 @@ function configOf(ctx: Context): ProviderConfig {
  */
 export async function s3EndpointFor(
   config: ProviderConfig,
-  props: PropertyMap,
+  props: Pick<FolderProps, "bucket" | "s3Endpoint">,
   bucketAnswer: () => Promise<string | undefined> = async () => undefined,
 ): Promise<string> {
-  if (typeof props.s3Endpoint === "string" && props.s3Endpoint !== "") return props.s3Endpoint.replace(/\/+$/, "");
+  if (props.s3Endpoint) return props.s3Endpoint.replace(/\/+$/, "");
   if (config.s3EndpointSet !== false) return config.s3Endpoint;
   const answered = await bucketAnswer();
   if (answered) return answered.replace(/\/+$/, "");
@@ -154,7 +158,7 @@ export async function s3EndpointFor(
   if (emulator) return emulator.replace(/\/+$/, "");
   if (config.endpoint === settings.endpoint.default) return config.s3Endpoint;
   throw new S3EndpointUnknownError(
-    `the S3 endpoint of bucket ${String(props.bucket)} is not known: the API's answer for the bucket gave none and ` +
+    `the S3 endpoint of bucket ${props.bucket} is not known: the API's answer for the bucket gave none and ` +
       "mamutecloud:s3Endpoint is not set. Set it: `pulumi config set mamutecloud:s3Endpoint https://…` " +
       "(or the MAMUTECLOUD_S3_ENDPOINT environment variable), or give the resource's s3Endpoint",
   );
@@ -181,7 +185,7 @@ export class S3EndpointUnknownError extends Error {
   override name = "S3EndpointUnknownError";
 }
 
-async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
+async function openBucket(ctx: Context, props: FolderProps): Promise<SyncBucket> {
   const config = configOf(ctx);
   // The AWS SDK prints a notice on Node 20 about its releases after January 2027 into every `up`'s
   // output (seen through the real CLI); it concerns SDK versions this package does not pin, so the
@@ -189,20 +193,21 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Loaded here, not at the top: a preview or a no-change `up` never needs the AWS SDK.
   const { SyncBucket } = await import("../sync/bucket");
-  const secretAccessKey = String(props.secretAccessKey ?? "");
+  const { bucket, concurrency } = declared(props);
+  const secretAccessKey = props.secretAccessKey ?? "";
   registerSecret(secretAccessKey);
   return new SyncBucket({
-    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, String(props.bucket))),
-    bucket: String(props.bucket),
-    accessKeyId: String(props.accessKeyId ?? ""),
+    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, bucket)),
+    bucket,
+    accessKeyId: props.accessKeyId ?? "",
     secretAccessKey,
-    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
+    concurrency,
     retry: config.retry,
     requestTimeoutMs: config.requestTimeoutMs,
   });
 }
 
-export async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
+export async function withBucket<T>(ctx: Context, props: FolderProps, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
   const bucket = await openBucket(ctx, props);
   try {
     return await run(bucket);
