@@ -1,15 +1,36 @@
 // What the folder kinds (SyncedFolder, SiteReleases) share: the inputs that describe a local folder
-// and the bucket it goes to, the manifest's outputs, reading what a state declares, and opening the
-// bucket through the S3 data plane. Each kind's module holds only what it does with them.
+// and the bucket it goes to, the manifest (computed at check from `path` when the program gave
+// none) and its outputs, reading what a state declares, and opening the bucket through the S3 data
+// plane. Each kind's module holds only what it does with them. Over 400 lines on purpose: all of
+// it is what both kinds share, and one module keeps each shared rule in one place.
 import { z } from "zod";
 import { emulatorEndpoints } from "../client";
 import { settings, type ProviderConfig } from "../config";
 import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
-import type { CheckFailure, Context, InputProperty, InputsOf, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import {
+  UNKNOWN,
+  isUnknown,
+  type CheckFailure,
+  type Context,
+  type InputProperty,
+  type InputsOf,
+  type OutputProperty,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "../resource";
 import type { StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerInput } from "../sync/owner";
-import { MAX_KEY_BYTES, encodeFileIndex, formatEntry, manifestDigest, parseEntry } from "../sync/manifest";
+import {
+  MAX_KEY_BYTES,
+  ManifestError,
+  buildManifest,
+  encodeFileIndex,
+  formatEntry,
+  manifestDigest,
+  parseEntry,
+  type ManifestOptions,
+} from "../sync/manifest";
 import type { ServedAt } from "../sync/purge";
 
 // Small files are latency-bound: measured with bench:sync, 48 in flight uploaded a 2,010-file site in
@@ -246,18 +267,21 @@ export const folderInputs = {
     default: "",
   },
   path: {
-    description: "The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).",
+    description:
+      "The local folder (a relative path resolves against the program's folder). The SDK classes read it when the program runs; " +
+      "given without `files` and `headers` (a program in YAML, Python, Go, Java, .NET), the plugin reads it at each check.",
     outputDescription: "The local folder as given.",
     schema: nonEmpty("a folder path"),
     required: true,
   },
   include: {
-    description: "Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.",
+    description: "Globs of the files to upload, relative to path; default every file. Applied where the manifest is computed.",
     outputDescription: "Globs of the files uploaded, as given.",
     schema: globList,
   },
   exclude: {
-    description: "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied by the SyncedFolder class.",
+    description:
+      "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied where the manifest is computed.",
     outputDescription: "Globs of the files left out, as given.",
     schema: globList,
   },
@@ -289,18 +313,24 @@ export const folderInputs = {
     schema: endpointSchema,
   },
   files: {
-    description: 'The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".',
+    description:
+      'The manifest: relative path → "<hash> <size> <headers code>". The TypeScript classes compute it when the program runs; ' +
+      "when neither it nor `headers` is given, the plugin computes both from `path` (with include, exclude, cacheControl and " +
+      "contentTypes) at check, so a preview still lists the files added, changed and removed. Give both, or neither.",
     outputDescription: 'The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object\'s S3 ETag.',
     schema: filesSchema,
-    required: true,
+    // Always set after check: given, or computed from `path` (refineFolder).
+    computed: true,
     // Held once, in the inputs; filesDigest and filesIndex stand for it in the outputs.
     inputOnly: true,
   },
   headers: {
-    description: 'Headers codes of the manifest → "<content type>|<cache-control>".',
+    description:
+      'Headers codes of the manifest → "<content type>|<cache-control>". Computed with `files`: by the TypeScript classes, or by ' +
+      "the plugin from `path` when neither is given.",
     outputDescription: 'Headers codes of `files` → `"<content type>|<cache-control>"`.',
     schema: headersSchema,
-    required: true,
+    computed: true,
   },
 } satisfies Record<string, InputProperty>;
 
@@ -332,26 +362,78 @@ export const folderSame: NonNullable<ResourceDefinition["same"]> = {
   headers: ignoredByDiff,
 };
 
-/** What check adds across a folder kind's properties: the owner mark (kept like an input), and a manifest that holds together. */
+/** The inputs the manifest is read from, beside the folder's content. */
+const MANIFEST_SOURCES = ["path", "include", "exclude", "cacheControl", "contentTypes"] as const;
+
+/**
+ * The manifest, when the program gave none. A program that talks to the native plugin without the
+ * TypeScript classes (Pulumi YAML, Python, Go, Java, .NET) gives only `path` and its options, so
+ * check reads the folder as the classes would, a relative path against the working directory (the
+ * engine starts the plugin in the program's folder, so that is where the program is). The manifest
+ * joins the checked inputs, so the engine stores and diffs it exactly as one the program computed:
+ * a preview lists the files added, changed and removed, and a no-change `up` sends nothing. While a
+ * source is unknown (a preview), so is the manifest; that is never a failure.
+ */
+function manifestFromPath(inputs: PropertyMap, failures: CheckFailure[]): void {
+  // A manifest given but malformed, or a source that is: their failures say it already.
+  const failed = new Set(failures.map((failure) => failure.property));
+  if (failed.has("files") || failed.has("headers")) return;
+  const given = (["files", "headers"] as const).filter((key) => inputs[key] !== undefined);
+  if (given.length === 2) return;
+  if (given.length === 1) {
+    const [present, missing] = given[0] === "files" ? ["files", "headers"] : ["headers", "files"];
+    failures.push({
+      property: missing,
+      reason: `is required with ${present}: give both (as the TypeScript classes compute them), or neither, and the provider computes them from path`,
+    });
+    return;
+  }
+  if (MANIFEST_SOURCES.some((key) => failed.has(key))) return;
+  if (MANIFEST_SOURCES.some((key) => isUnknown(inputs[key]))) {
+    inputs.files = UNKNOWN;
+    inputs.headers = UNKNOWN;
+    return;
+  }
+  // Each source is known and in the form its schema returns (path is required: a missing one failed above).
+  const options = Object.fromEntries(MANIFEST_SOURCES.map((key) => [key, inputs[key]])) as unknown as ManifestOptions;
+  try {
+    const { files, headers } = buildManifest(options);
+    inputs.files = files;
+    inputs.headers = headers;
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    failures.push({ property: err.property, reason: err.reason });
+  }
+}
+
+/**
+ * What check adds across a folder kind's properties: the owner mark (kept like an input), the
+ * manifest when only `path` was given, and a manifest that holds together.
+ */
 export function refineFolder(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void {
   const owner = ownerInput(inputs, olds);
   if (owner !== undefined) inputs.__owner = owner;
   else delete inputs.__owner;
-  const files = inputs.files as Record<string, string> | undefined;
-  const headers = inputs.headers as Record<string, string> | undefined;
-  if (!files || typeof files !== "object" || !headers || typeof headers !== "object") return;
-  const prefix = typeof inputs.prefix === "string" ? inputs.prefix : "";
+  manifestFromPath(inputs, failures);
+  const { files, headers, prefix } = inputs;
+  if (!isManifestPart(files) || !isManifestPart(headers)) return;
+  const knownPrefix = typeof prefix === "string" && !isUnknown(prefix) ? prefix : "";
   for (const [file, value] of Object.entries(files)) {
     const entry = parseEntry(value);
     if (entry && headers[entry.code] === undefined) {
       failures.push({ property: "headers", reason: `has no entry "${entry.code}" that file "${file}" refers to` });
       return;
     }
-    if (Buffer.byteLength(prefix + file) > MAX_KEY_BYTES) {
-      failures.push({ property: "files", reason: `"${prefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
+    if (Buffer.byteLength(knownPrefix + file) > MAX_KEY_BYTES) {
+      failures.push({ property: "files", reason: `"${knownPrefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
       return;
     }
   }
+}
+
+/** A `files` or `headers` table (not absent, not the unknown of a preview), as its schema returns it. */
+function isManifestPart(value: unknown): value is Record<string, string> {
+  return value !== null && typeof value === "object";
 }
 
 /** The inputs the SDK classes compute in the program (the manifest), and how. */

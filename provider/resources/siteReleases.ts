@@ -2,7 +2,8 @@
 // holds the steps). A kind of its own rather than a SyncedFolder option: its objects are immutable
 // release folders instead of one folder synced in place, it owns the CDN resource's origin path,
 // and rollback (`release`) means something only here. It shares SyncedFolder's manifest inputs, so
-// the SDK computes the manifest the same way and a preview shows the files that changed.
+// the SDK (or, given only `path`, the provider's check) computes the manifest the same way and a
+// preview shows the files that changed.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";

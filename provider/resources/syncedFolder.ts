@@ -1,7 +1,8 @@
 // SyncedFolder: a local folder kept in a bucket under a prefix, through the S3 data plane. The SDK
-// computes the folder's manifest when the program runs (provider/sync/manifest.ts); it is an input,
-// so a preview lists the files added, changed and removed, and the provider never re-reads the
-// folder to decide anything. The manifest is kept in the state's inputs only; the outputs hold its
+// computes the folder's manifest when the program runs (provider/sync/manifest.ts), or, for a
+// program that gives only `path` (YAML and the other languages), the provider's check does
+// (folder.ts); either way it is an input, so a preview lists the files added, changed and removed,
+// and update, refresh and delete never re-read the folder to decide anything. The manifest is kept in the state's inputs only; the outputs hold its
 // digest (a no-change `up` compares digests and sends nothing) and a compressed index of paths and
 // headers codes, which with a LIST of the prefix is all that update, refresh and delete need: state
 // holds each file once. `up` uploads only files whose stored object (LIST) or headers code differs
@@ -273,7 +274,8 @@ export const syncedFolder = defineResource({
   kind: "SyncedFolder",
   description:
     "A local folder kept in a bucket under a prefix: uploads only added and changed files, deletes only files it uploaded, " +
-    "and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs.",
+    "and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs; " +
+    "given only `path` (YAML and the other languages), the plugin computes it at check.",
   inputs: syncedFolderInputs,
   outputs: syncedFolderOutputs,
   // The owner mark, from the URN (sync/owner.ts): kept after a refresh like an input.
