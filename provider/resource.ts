@@ -32,7 +32,10 @@ export interface InputProperty {
   default?: string | number | boolean;
   replaceOnChange?: boolean;
   secret?: boolean;
-  /** When omitted, the provider chooses the value (auto-naming), so the output is always set. */
+  /**
+   * When omitted, the provider chooses the value at check (auto-naming, a folder's manifest read
+   * from its `path`), so create and update always have it and the output is always set.
+   */
   computed?: boolean;
   /** Still accepted, but superseded: what to use instead (schema.json's `deprecationMessage`). */
   deprecated?: string;
@@ -144,8 +147,11 @@ export interface ResourceDefinition<I extends object = PropertyMap, O extends ob
   /** Outputs beyond the inputs (every input is echoed as an output). */
   outputs: Record<string, OutputProperty>;
   /**
-   * Rules across properties and defaults that depend on old state (auto-naming). Runs after each
-   * property was validated; values may still be UNKNOWN and must then be left alone.
+   * Rules across properties, and the values of `computed` inputs the program left out: defaults
+   * that depend on old state (auto-naming) or on other inputs (a folder's manifest, read from its
+   * `path`). Runs after each property was validated (a property that failed is absent from
+   * `inputs`, with its failure in `failures`); values may still be UNKNOWN and must then be left
+   * alone, and a value computed from an unknown one is UNKNOWN.
    */
   refine?(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[], naming?: AutoNaming): void;
   /** Keys `refine` adds to the inputs for itself (e.g. `__autoname`); kept as inputs after a refresh. */
@@ -179,7 +185,8 @@ export interface ResourceDefinition<I extends object = PropertyMap, O extends ob
   /**
    * Inputs the SDK classes compute in the program instead of taking them from the user
    * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
-   * native class fills them by calling `helper`, an export of sdk/native/helpers.ts.
+   * native class fills them by calling `helper`, an export of sdk/native/helpers.ts. (Programs
+   * without these classes leave them out too; the definition's `refine` computes them then.)
    */
   /**
    * The dynamic SDK's classes take their args as required although no single input is (a rule

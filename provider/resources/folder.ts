@@ -1,15 +1,36 @@
 // What the folder kinds (SyncedFolder, SiteReleases) share: the inputs that describe a local folder
-// and the bucket it goes to, the manifest's outputs, reading what a state declares, and opening the
-// bucket through the S3 data plane. Each kind's module holds only what it does with them.
+// and the bucket it goes to, the manifest (computed at check from `path` when the program gave
+// none) and its outputs, reading what a state declares, and opening the bucket through the S3 data
+// plane. Each kind's module holds only what it does with them. Over 400 lines on purpose: all of
+// it is what both kinds share, and one module keeps each shared rule in one place.
 import { z } from "zod";
 import { emulatorEndpoints } from "../client";
 import { settings, type ProviderConfig } from "../config";
 import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
-import type { CheckFailure, Context, InputProperty, OutputProperty, PropertyMap, ResourceDefinition } from "../resource";
+import {
+  UNKNOWN,
+  isUnknown,
+  type CheckFailure,
+  type Context,
+  type InputProperty,
+  type InputsOf,
+  type OutputProperty,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "../resource";
 import type { StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerInput } from "../sync/owner";
-import { MAX_KEY_BYTES, encodeFileIndex, formatEntry, manifestDigest, parseEntry } from "../sync/manifest";
+import {
+  MAX_KEY_BYTES,
+  ManifestError,
+  buildManifest,
+  encodeFileIndex,
+  formatEntry,
+  manifestDigest,
+  parseEntry,
+  type ManifestOptions,
+} from "../sync/manifest";
 import type { ServedAt } from "../sync/purge";
 
 // Small files are latency-bound: measured with bench:sync, 48 in flight uploaded a 2,010-file site in
@@ -73,8 +94,8 @@ export const ignoredByDiff = (): boolean => true;
  * An import (or `.get()`) knows only the id: no credential to list the bucket with, and no manifest
  * to compare: the folder a folder kind deploys lives in the program.
  */
-export function refuseReadByIdAlone(kind: string, id: string, state: PropertyMap, firstUp: string): void {
-  if (typeof state.accessKeyId === "string") return;
+export function refuseReadByIdAlone(kind: string, id: string, state: Pick<FolderProps, "accessKeyId">, firstUp: string): void {
+  if (state.accessKeyId !== undefined) return;
   throw new Error(
     `${kind} "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
       `declare it in the program instead, and its first \`pulumi up\` ${firstUp}`,
@@ -113,19 +134,23 @@ export interface Declared {
   served: ServedAt | undefined;
 }
 
-export function declared(props: PropertyMap): Declared {
+/**
+ * What a folder kind's operations read of its checked inputs, or of a state (old outputs), where
+ * any of them may be missing: the shared inputs, and the CDN inputs each kind declares its own way.
+ */
+export type FolderProps = Partial<InputsOf<typeof folderInputs>> & { cdnResourceId?: string; cdnBaseUrl?: string; __owner?: unknown };
+
+export function declared(props: FolderProps): Declared {
+  const prefix = props.prefix ?? "";
   return {
-    bucket: String(props.bucket),
-    prefix: typeof props.prefix === "string" ? props.prefix : "",
-    files: (props.files ?? {}) as Record<string, string>,
-    headers: (props.headers ?? {}) as Record<string, string>,
-    folder: String(props.path ?? "."),
-    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
-    cdnResourceId: typeof props.cdnResourceId === "string" ? props.cdnResourceId : undefined,
-    served:
-      typeof props.cdnBaseUrl === "string"
-        ? { prefix: typeof props.prefix === "string" ? props.prefix : "", baseUrl: props.cdnBaseUrl }
-        : undefined,
+    bucket: props.bucket ?? "",
+    prefix,
+    files: props.files ?? {},
+    headers: props.headers ?? {},
+    folder: props.path ?? ".",
+    concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
+    cdnResourceId: props.cdnResourceId,
+    served: props.cdnBaseUrl !== undefined ? { prefix, baseUrl: props.cdnBaseUrl } : undefined,
   };
 }
 
@@ -143,10 +168,10 @@ function configOf(ctx: Context): ProviderConfig {
  */
 export async function s3EndpointFor(
   config: ProviderConfig,
-  props: PropertyMap,
+  props: Pick<FolderProps, "bucket" | "s3Endpoint">,
   bucketAnswer: () => Promise<string | undefined> = async () => undefined,
 ): Promise<string> {
-  if (typeof props.s3Endpoint === "string" && props.s3Endpoint !== "") return props.s3Endpoint.replace(/\/+$/, "");
+  if (props.s3Endpoint) return props.s3Endpoint.replace(/\/+$/, "");
   if (config.s3EndpointSet !== false) return config.s3Endpoint;
   const answered = await bucketAnswer();
   if (answered) return answered.replace(/\/+$/, "");
@@ -154,7 +179,7 @@ export async function s3EndpointFor(
   if (emulator) return emulator.replace(/\/+$/, "");
   if (config.endpoint === settings.endpoint.default) return config.s3Endpoint;
   throw new S3EndpointUnknownError(
-    `the S3 endpoint of bucket ${String(props.bucket)} is not known: the API's answer for the bucket gave none and ` +
+    `the S3 endpoint of bucket ${props.bucket} is not known: the API's answer for the bucket gave none and ` +
       "mamutecloud:s3Endpoint is not set. Set it: `pulumi config set mamutecloud:s3Endpoint https://…` " +
       "(or the MAMUTECLOUD_S3_ENDPOINT environment variable), or give the resource's s3Endpoint",
   );
@@ -181,7 +206,7 @@ export class S3EndpointUnknownError extends Error {
   override name = "S3EndpointUnknownError";
 }
 
-async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket> {
+async function openBucket(ctx: Context, props: FolderProps): Promise<SyncBucket> {
   const config = configOf(ctx);
   // The AWS SDK prints a notice on Node 20 about its releases after January 2027 into every `up`'s
   // output (seen through the real CLI); it concerns SDK versions this package does not pin, so the
@@ -189,20 +214,21 @@ async function openBucket(ctx: Context, props: PropertyMap): Promise<SyncBucket>
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   // Loaded here, not at the top: a preview or a no-change `up` never needs the AWS SDK.
   const { SyncBucket } = await import("../sync/bucket");
-  const secretAccessKey = String(props.secretAccessKey ?? "");
+  const { bucket, concurrency } = declared(props);
+  const secretAccessKey = props.secretAccessKey ?? "";
   registerSecret(secretAccessKey);
   return new SyncBucket({
-    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, String(props.bucket))),
-    bucket: String(props.bucket),
-    accessKeyId: String(props.accessKeyId ?? ""),
+    endpoint: await s3EndpointFor(config, props, () => bucketS3Endpoint(ctx, bucket)),
+    bucket,
+    accessKeyId: props.accessKeyId ?? "",
     secretAccessKey,
-    concurrency: typeof props.concurrency === "number" ? props.concurrency : DEFAULT_CONCURRENCY,
+    concurrency,
     retry: config.retry,
     requestTimeoutMs: config.requestTimeoutMs,
   });
 }
 
-export async function withBucket<T>(ctx: Context, props: PropertyMap, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
+export async function withBucket<T>(ctx: Context, props: FolderProps, run: (bucket: SyncBucket) => Promise<T>): Promise<T> {
   const bucket = await openBucket(ctx, props);
   try {
     return await run(bucket);
@@ -241,18 +267,21 @@ export const folderInputs = {
     default: "",
   },
   path: {
-    description: "The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).",
+    description:
+      "The local folder (a relative path resolves against the program's folder). The SDK classes read it when the program runs; " +
+      "given without `files` and `headers` (a program in YAML, Python, Go, Java, .NET), the plugin reads it at each check.",
     outputDescription: "The local folder as given.",
     schema: nonEmpty("a folder path"),
     required: true,
   },
   include: {
-    description: "Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.",
+    description: "Globs of the files to upload, relative to path; default every file. Applied where the manifest is computed.",
     outputDescription: "Globs of the files uploaded, as given.",
     schema: globList,
   },
   exclude: {
-    description: "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied by the SyncedFolder class.",
+    description:
+      "Globs of files to leave out; default `**/.git/**`, `**/.DS_Store`, `**/Thumbs.db`. Applied where the manifest is computed.",
     outputDescription: "Globs of the files left out, as given.",
     schema: globList,
   },
@@ -284,18 +313,24 @@ export const folderInputs = {
     schema: endpointSchema,
   },
   files: {
-    description: 'The manifest, computed by the SyncedFolder class: relative path → "<hash> <size> <headers code>".',
+    description:
+      'The manifest: relative path → "<hash> <size> <headers code>". The TypeScript classes compute it when the program runs; ' +
+      "when neither it nor `headers` is given, the plugin computes both from `path` (with include, exclude, cacheControl and " +
+      "contentTypes) at check, so a preview still lists the files added, changed and removed. Give both, or neither.",
     outputDescription: 'The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object\'s S3 ETag.',
     schema: filesSchema,
-    required: true,
+    // Always set after check: given, or computed from `path` (refineFolder).
+    computed: true,
     // Held once, in the inputs; filesDigest and filesIndex stand for it in the outputs.
     inputOnly: true,
   },
   headers: {
-    description: 'Headers codes of the manifest → "<content type>|<cache-control>".',
+    description:
+      'Headers codes of the manifest → "<content type>|<cache-control>". Computed with `files`: by the TypeScript classes, or by ' +
+      "the plugin from `path` when neither is given.",
     outputDescription: 'Headers codes of `files` → `"<content type>|<cache-control>"`.',
     schema: headersSchema,
-    required: true,
+    computed: true,
   },
 } satisfies Record<string, InputProperty>;
 
@@ -327,26 +362,78 @@ export const folderSame: NonNullable<ResourceDefinition["same"]> = {
   headers: ignoredByDiff,
 };
 
-/** What check adds across a folder kind's properties: the owner mark (kept like an input), and a manifest that holds together. */
+/** The inputs the manifest is read from, beside the folder's content. */
+const MANIFEST_SOURCES = ["path", "include", "exclude", "cacheControl", "contentTypes"] as const;
+
+/**
+ * The manifest, when the program gave none. A program that talks to the native plugin without the
+ * TypeScript classes (Pulumi YAML, Python, Go, Java, .NET) gives only `path` and its options, so
+ * check reads the folder as the classes would, a relative path against the working directory (the
+ * engine starts the plugin in the program's folder, so that is where the program is). The manifest
+ * joins the checked inputs, so the engine stores and diffs it exactly as one the program computed:
+ * a preview lists the files added, changed and removed, and a no-change `up` sends nothing. While a
+ * source is unknown (a preview), so is the manifest; that is never a failure.
+ */
+function manifestFromPath(inputs: PropertyMap, failures: CheckFailure[]): void {
+  // A manifest given but malformed, or a source that is: their failures say it already.
+  const failed = new Set(failures.map((failure) => failure.property));
+  if (failed.has("files") || failed.has("headers")) return;
+  const given = (["files", "headers"] as const).filter((key) => inputs[key] !== undefined);
+  if (given.length === 2) return;
+  if (given.length === 1) {
+    const [present, missing] = given[0] === "files" ? ["files", "headers"] : ["headers", "files"];
+    failures.push({
+      property: missing,
+      reason: `is required with ${present}: give both (as the TypeScript classes compute them), or neither, and the provider computes them from path`,
+    });
+    return;
+  }
+  if (MANIFEST_SOURCES.some((key) => failed.has(key))) return;
+  if (MANIFEST_SOURCES.some((key) => isUnknown(inputs[key]))) {
+    inputs.files = UNKNOWN;
+    inputs.headers = UNKNOWN;
+    return;
+  }
+  // Each source is known and in the form its schema returns (path is required: a missing one failed above).
+  const options = Object.fromEntries(MANIFEST_SOURCES.map((key) => [key, inputs[key]])) as unknown as ManifestOptions;
+  try {
+    const { files, headers } = buildManifest(options);
+    inputs.files = files;
+    inputs.headers = headers;
+  } catch (err) {
+    if (!(err instanceof ManifestError)) throw err;
+    failures.push({ property: err.property, reason: err.reason });
+  }
+}
+
+/**
+ * What check adds across a folder kind's properties: the owner mark (kept like an input), the
+ * manifest when only `path` was given, and a manifest that holds together.
+ */
 export function refineFolder(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void {
   const owner = ownerInput(inputs, olds);
   if (owner !== undefined) inputs.__owner = owner;
   else delete inputs.__owner;
-  const files = inputs.files as Record<string, string> | undefined;
-  const headers = inputs.headers as Record<string, string> | undefined;
-  if (!files || typeof files !== "object" || !headers || typeof headers !== "object") return;
-  const prefix = typeof inputs.prefix === "string" ? inputs.prefix : "";
+  manifestFromPath(inputs, failures);
+  const { files, headers, prefix } = inputs;
+  if (!isManifestPart(files) || !isManifestPart(headers)) return;
+  const knownPrefix = typeof prefix === "string" && !isUnknown(prefix) ? prefix : "";
   for (const [file, value] of Object.entries(files)) {
     const entry = parseEntry(value);
     if (entry && headers[entry.code] === undefined) {
       failures.push({ property: "headers", reason: `has no entry "${entry.code}" that file "${file}" refers to` });
       return;
     }
-    if (Buffer.byteLength(prefix + file) > MAX_KEY_BYTES) {
-      failures.push({ property: "files", reason: `"${prefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
+    if (Buffer.byteLength(knownPrefix + file) > MAX_KEY_BYTES) {
+      failures.push({ property: "files", reason: `"${knownPrefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
       return;
     }
   }
+}
+
+/** A `files` or `headers` table (not absent, not the unknown of a preview), as its schema returns it. */
+function isManifestPart(value: unknown): value is Record<string, string> {
+  return value !== null && typeof value === "object";
 }
 
 /** The inputs the SDK classes compute in the program (the manifest), and how. */

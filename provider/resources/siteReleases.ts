@@ -2,12 +2,24 @@
 // holds the steps). A kind of its own rather than a SyncedFolder option: its objects are immutable
 // release folders instead of one folder synced in place, it owns the CDN resource's origin path,
 // and rollback (`release`) means something only here. It shares SyncedFolder's manifest inputs, so
-// the SDK computes the manifest the same way and a preview shows the files that changed.
+// the SDK (or, given only `path`, the provider's check) computes the manifest the same way and a
+// preview shows the files that changed.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { durationMs, durationSchema } from "../wait";
-import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
+import {
+  ResourceInitError,
+  defineResource,
+  type Context,
+  type InputProperty,
+  type InputsOf,
+  type InternalKeys,
+  type OutputProperty,
+  type OutputsOf,
+  type PropertyMap,
+  type StateOf,
+} from "../resource";
 import type { StoredObject } from "../sync/bucket";
 import { decodeFileIndex, parseEntry } from "../sync/manifest";
 import { ownerOf } from "../sync/owner";
@@ -41,6 +53,7 @@ import {
   refuseReadByIdAlone,
   withBucket,
   type Declared as FolderDeclared,
+  type FolderProps,
 } from "./folder";
 
 export const DEFAULT_KEEP = 5;
@@ -54,17 +67,17 @@ interface Declared extends Omit<FolderDeclared, "cdnResourceId"> {
   deployTimeoutMs: number;
 }
 
-function declared(props: PropertyMap): Declared {
+function declared(props: State): Declared {
   return {
     ...declaredFolder(props),
-    cdnResourceId: String(props.cdnResourceId),
-    keep: typeof props.keep === "number" ? props.keep : DEFAULT_KEEP,
-    release: typeof props.release === "string" && props.release !== "" ? props.release : undefined,
+    cdnResourceId: props.cdnResourceId ?? "",
+    keep: props.keep ?? DEFAULT_KEEP,
+    release: props.release || undefined,
     deployTimeoutMs: durationMs(props.deployTimeout, DEFAULT_DEPLOY_TIMEOUT),
   };
 }
 
-const idOf = (props: PropertyMap) => `${props.bucket}/${props.prefix ?? ""}${RELEASES_FOLDER}`;
+const idOf = (props: Inputs) => `${props.bucket}/${props.prefix}${RELEASES_FOLDER}`;
 
 /** The manifest as stored objects, to compare with what a release folder holds. */
 function manifestObjects(files: Record<string, string>): Map<string, StoredObject> {
@@ -77,7 +90,7 @@ function manifestObjects(files: Record<string, string>): Map<string, StoredObjec
 }
 
 /** The mark this resource writes on its release objects (sync/owner.ts). */
-const ownerOfReleases = (props: PropertyMap, prefix: string) => ownerOf(props, `${prefix}${RELEASES_FOLDER}`);
+const ownerOfReleases = (props: FolderProps, prefix: string) => ownerOf(props, `${prefix}${RELEASES_FOLDER}`);
 
 /**
  * The release folders under the prefix that are this resource's: those its state records, and any
@@ -109,12 +122,12 @@ async function ownReleases(
  * deletes the release folders beyond `keep` (and those a failed run left). `filled` is told when
  * the bucket starts changing, so a failed create still records what it may have written.
  */
-async function deploy(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap, filled: () => void = () => undefined): Promise<PropertyMap> {
+async function deploy(ctx: Context, olds: State | undefined, news: Inputs, filled: () => void = () => undefined): Promise<PropertyMap> {
   const target = declared(news);
   const contentId = releaseIdOf(target.files, target.headers);
   const wanted = target.release ?? contentId;
-  const liveId = typeof olds?.releaseId === "string" && olds.releaseId !== "" ? olds.releaseId : undefined;
-  const previous = Array.isArray(olds?.releases) ? (olds.releases as string[]) : [];
+  const liveId = olds?.releaseId || undefined;
+  const previous = olds?.releases ?? [];
 
   return withBucket(ctx, news, async (bucket) => {
     const stored = byRelease(target.prefix, await bucket.list(`${target.prefix}${RELEASES_FOLDER}`));
@@ -171,69 +184,77 @@ async function deploy(ctx: Context, olds: PropertyMap | undefined, news: Propert
   });
 }
 
-export const siteReleases: ResourceDefinition = {
+const siteReleasesInputs = {
+  bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.", outputDescription: "Id of the bucket holding the releases." },
+  accessKeyId: shared.accessKeyId,
+  secretAccessKey: shared.secretAccessKey,
+  prefix: {
+    ...shared.prefix,
+    description: 'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
+    outputDescription: "The folder holding `releases/`, as stored: empty, or a folder ending in `/`.",
+    replaceOnChange: true,
+  },
+  path: shared.path,
+  include: shared.include,
+  exclude: shared.exclude,
+  cacheControl: shared.cacheControl,
+  contentTypes: shared.contentTypes,
+  concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64).", outputDescription: "Files uploaded or copied at once." },
+  cdnResourceId: {
+    description: "Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.",
+    outputDescription: "The CDN resource whose origin path follows the live release.",
+    schema: z.string().refine((value) => value.trim() !== "", { message: "must be a CDN resource id, not empty" }),
+    required: true,
+  },
+  keep: {
+    description: `Releases kept in the bucket, the live one included (1-100, default ${DEFAULT_KEEP}); older ones are deleted after each switch.`,
+    outputDescription: "Releases kept in the bucket, the live one included.",
+    schema: z.number().int().min(1).max(100),
+    default: DEFAULT_KEEP,
+  },
+  release: {
+    description:
+      "Serve this kept release instead of the folder's content (rollback: a `releases` id); unset, the folder is deployed. " +
+      "Switching needs no upload.",
+    outputDescription: "The release pinned for a rollback, or undefined when the folder is deployed.",
+    schema: z.string().regex(RELEASE_ID, { message: "must be a release id (16 hex characters) from the `releases` output" }),
+    undefinedAccepted: true,
+  },
+  deployTimeout: {
+    description:
+      `How long to wait for the CDN to deploy a switch before purging, e.g. \`30m\` (the default), \`1h\`. On timeout the CDN ` +
+      "already points at the new release; the next `pulumi up` waits again and purges.",
+    outputDescription: "How long a switch waits for the CDN to deploy before purging.",
+    schema: durationSchema,
+    default: DEFAULT_DEPLOY_TIMEOUT,
+  },
+  s3Endpoint: shared.s3Endpoint,
+  files: shared.files,
+  headers: shared.headers,
+} satisfies Record<string, InputProperty>;
+
+const siteReleasesOutputs = {
+  releaseId: { description: "The release the CDN serves.", schema: z.string() },
+  releases: { description: "Releases kept in the bucket, the live one first, then newest first: the ids `release` accepts.", schema: z.array(z.string()) },
+  contentReleaseId: { description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).", schema: z.string() },
+  originPath: { description: "The origin path the CDN resource serves, `/<prefix>releases/<releaseId>`.", schema: z.string() },
+  // The manifest is held once, in the inputs (`files` is inputOnly, as on SyncedFolder): these stand for it.
+  filesDigest: folderOutputs.filesDigest,
+  filesIndex: folderOutputs.filesIndex,
+} satisfies Record<string, OutputProperty>;
+
+/** The inputs create and update receive (check has run), and a state as read, update and delete receive it. */
+type Inputs = InputsOf<typeof siteReleasesInputs> & InternalKeys;
+type State = StateOf<InputsOf<typeof siteReleasesInputs>, OutputsOf<typeof siteReleasesOutputs>>;
+
+export const siteReleases = defineResource({
   kind: "SiteReleases",
   description:
     "A local folder deployed atomically behind a CDN resource: each version is uploaded under `<prefix>releases/<release id>/` " +
     "(files unchanged since the live release copied server-side), then the CDN's origin path is switched in one update and purged; " +
     "the last `keep` releases are kept, and `release` rolls back to one of them without uploading.",
-  inputs: {
-    bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.", outputDescription: "Id of the bucket holding the releases." },
-    accessKeyId: shared.accessKeyId,
-    secretAccessKey: shared.secretAccessKey,
-    prefix: {
-      ...shared.prefix,
-      description: 'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
-      outputDescription: "The folder holding `releases/`, as stored: empty, or a folder ending in `/`.",
-      replaceOnChange: true,
-    },
-    path: shared.path,
-    include: shared.include,
-    exclude: shared.exclude,
-    cacheControl: shared.cacheControl,
-    contentTypes: shared.contentTypes,
-    concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64).", outputDescription: "Files uploaded or copied at once." },
-    cdnResourceId: {
-      description: "Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.",
-      outputDescription: "The CDN resource whose origin path follows the live release.",
-      schema: z.string().refine((value) => value.trim() !== "", { message: "must be a CDN resource id, not empty" }),
-      required: true,
-    },
-    keep: {
-      description: `Releases kept in the bucket, the live one included (1-100, default ${DEFAULT_KEEP}); older ones are deleted after each switch.`,
-      outputDescription: "Releases kept in the bucket, the live one included.",
-      schema: z.number().int().min(1).max(100),
-      default: DEFAULT_KEEP,
-    },
-    release: {
-      description:
-        "Serve this kept release instead of the folder's content (rollback: a `releases` id); unset, the folder is deployed. " +
-        "Switching needs no upload.",
-      outputDescription: "The release pinned for a rollback, or undefined when the folder is deployed.",
-      schema: z.string().regex(RELEASE_ID, { message: "must be a release id (16 hex characters) from the `releases` output" }),
-      undefinedAccepted: true,
-    },
-    deployTimeout: {
-      description:
-        `How long to wait for the CDN to deploy a switch before purging, e.g. \`30m\` (the default), \`1h\`. On timeout the CDN ` +
-        "already points at the new release; the next `pulumi up` waits again and purges.",
-      outputDescription: "How long a switch waits for the CDN to deploy before purging.",
-      schema: durationSchema,
-      default: DEFAULT_DEPLOY_TIMEOUT,
-    },
-    s3Endpoint: shared.s3Endpoint,
-    files: shared.files,
-    headers: shared.headers,
-  },
-  outputs: {
-    releaseId: { description: "The release the CDN serves.", schema: z.string() },
-    releases: { description: "Releases kept in the bucket, the live one first, then newest first: the ids `release` accepts.", schema: z.array(z.string()) },
-    contentReleaseId: { description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).", schema: z.string() },
-    originPath: { description: "The origin path the CDN resource serves, `/<prefix>releases/<releaseId>`.", schema: z.string() },
-    // The manifest is held once, in the inputs (`files` is inputOnly, as on SyncedFolder): these stand for it.
-    filesDigest: folderOutputs.filesDigest,
-    filesIndex: folderOutputs.filesIndex,
-  },
+  inputs: siteReleasesInputs,
+  outputs: siteReleasesOutputs,
 
   refine: refineFolder,
   internalInputs: ["__owner"],
@@ -265,12 +286,12 @@ export const siteReleases: ResourceDefinition = {
     if (listed === undefined) return undefined;
     const stored = byRelease(prefix, listed);
     if (stored.size === 0) return undefined;
-    const releases = (Array.isArray(state.releases) ? (state.releases as string[]) : []).filter((id) => stored.has(id));
+    const releases = (state.releases ?? []).filter((id) => stored.has(id));
     // A pinned release is not the folder's content: the manifest's files are not what is served.
     if (state.releaseId !== state.contentReleaseId) return { releases };
     // The refreshed manifest is what the live release holds of each recorded file: one missing or
     // changed there leaves or differs, so the next `up` puts it back.
-    const live = stored.get(String(state.releaseId)) ?? new Map<string, StoredObject>();
+    const live = (state.releaseId !== undefined && stored.get(state.releaseId)) || new Map<string, StoredObject>();
     return { releases, ...refreshedManifest(decodeFileIndex(state.filesIndex), (file) => live.get(file)) };
   },
 
@@ -283,10 +304,10 @@ export const siteReleases: ResourceDefinition = {
     await unlessGone(() =>
       withBucket(ctx, state, async (bucket) => {
         const stored = byRelease(prefix, await bucket.list(`${prefix}${RELEASES_FOLDER}`));
-        const recordedIds = Array.isArray(state.releases) ? (state.releases as string[]) : [];
+        const recordedIds = state.releases ?? [];
         const own = await ownReleases(bucket, prefix, stored, recordedIds, ownerOfReleases(state, prefix), declared(state).concurrency);
         await bucket.deleteKeys(releaseKeys(prefix, own));
       }),
     );
   },
-};
+});

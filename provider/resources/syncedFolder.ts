@@ -1,7 +1,8 @@
 // SyncedFolder: a local folder kept in a bucket under a prefix, through the S3 data plane. The SDK
-// computes the folder's manifest when the program runs (provider/sync/manifest.ts); it is an input,
-// so a preview lists the files added, changed and removed, and the provider never re-reads the
-// folder to decide anything. The manifest is kept in the state's inputs only; the outputs hold its
+// computes the folder's manifest when the program runs (provider/sync/manifest.ts), or, for a
+// program that gives only `path` (YAML and the other languages), the provider's check does
+// (folder.ts); either way it is an input, so a preview lists the files added, changed and removed,
+// and update, refresh and delete never re-read the folder to decide anything. The manifest is kept in the state's inputs only; the outputs hold its
 // digest (a no-change `up` compares digests and sends nothing) and a compressed index of paths and
 // headers codes, which with a LIST of the prefix is all that update, refresh and delete need: state
 // holds each file once. `up` uploads only files whose stored object (LIST) or headers code differs
@@ -12,7 +13,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { ResourceInitError, type Context, type PropertyMap, type ResourceDefinition } from "../resource";
+import {
+  ResourceInitError,
+  defineResource,
+  type Context,
+  type InputProperty,
+  type InputsOf,
+  type InternalKeys,
+  type OutputProperty,
+  type OutputsOf,
+  type PropertyMap,
+  type StateOf,
+} from "../resource";
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerOf, stillOwn } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
@@ -72,8 +84,8 @@ export function planSync(
   return { uploads, deletes };
 }
 
-function recorded(state: PropertyMap): Recorded {
-  return { prefix: typeof state.prefix === "string" ? state.prefix : "", codes: decodeFileIndex(state.filesIndex) };
+function recorded(state: Pick<State, "prefix" | "filesIndex">): Recorded {
+  return { prefix: state.prefix ?? "", codes: decodeFileIndex(state.filesIndex) };
 }
 
 /** Slack for the clocks of this machine and S3 (S3 itself refuses requests 15 minutes off). */
@@ -91,9 +103,9 @@ async function ownOrphans(
   known: ReadonlySet<string>,
   owner: string,
   concurrency: number,
-  lastSync: unknown,
+  lastSync: string | undefined,
 ): Promise<string[]> {
-  const since = typeof lastSync === "string" ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
+  const since = lastSync !== undefined ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
   const unknown = [...stored].filter(([key, object]) => !known.has(key) && !(object.modified < since)).map(([key]) => key);
   const orphans: string[] = [];
   await forEachLimit(unknown, concurrency, async (key) => {
@@ -114,9 +126,9 @@ async function stillOwnKeys(
   owner: string,
   prefix: string,
   concurrency: number,
-  lastSync: unknown,
+  lastSync: string | undefined,
 ): Promise<string[]> {
-  const since = typeof lastSync === "string" ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
+  const since = lastSync !== undefined ? Date.parse(lastSync) - CLOCK_SLACK_MS : -Infinity;
   const own: string[] = [];
   await forEachLimit(keys, concurrency, async (key) => {
     const found = stored.get(key);
@@ -139,8 +151,8 @@ async function stillOwnKeys(
  * files those were, since they already hold the declared bytes. The caller purges every declared
  * path then (one `purge/all` for a big site); otherwise only what this run changes.
  */
-function interruptedSince(olds: PropertyMap | undefined, prefix: string, stored: ReadonlyMap<string, StoredObject>): boolean {
-  if (!olds || typeof olds.filesDigest !== "string") return false;
+function interruptedSince(olds: State | undefined, prefix: string, stored: ReadonlyMap<string, StoredObject>): boolean {
+  if (olds?.filesDigest === undefined) return false;
   const last = recorded(olds);
   // Another prefix: every path is new anyway, and the old one was not listed.
   if (last.prefix !== prefix) return false;
@@ -151,7 +163,7 @@ function interruptedSince(olds: PropertyMap | undefined, prefix: string, stored:
  * Applies the plan from `olds` (undefined on create) to `news`: uploads, then deletes (so a page
  * is never left linking to a file already removed), then the CDN purge of every key touched.
  */
-async function sync(ctx: Context, olds: PropertyMap | undefined, news: PropertyMap, landed = new Set<string>()): Promise<PropertyMap> {
+async function sync(ctx: Context, olds: State | undefined, news: Inputs, landed = new Set<string>()): Promise<PropertyMap> {
   const target = declared(news);
   const outputs = manifestOutputs(target.files);
   // Same manifest, same prefix: nothing to send (a credential or setting changed alone).
@@ -216,47 +228,56 @@ function upgradeFolderState(state: PropertyMap, version: number): PropertyMap {
   return { ...rest, ...manifestOutputs((files ?? {}) as Record<string, string>) };
 }
 
-export const syncedFolder: ResourceDefinition = {
+const syncedFolderInputs = {
+  bucket: folderInputs.bucket,
+  accessKeyId: folderInputs.accessKeyId,
+  secretAccessKey: folderInputs.secretAccessKey,
+  prefix: folderInputs.prefix,
+  path: folderInputs.path,
+  include: folderInputs.include,
+  exclude: folderInputs.exclude,
+  cacheControl: folderInputs.cacheControl,
+  contentTypes: folderInputs.contentTypes,
+  concurrency: folderInputs.concurrency,
+  cdnResourceId: {
+    description: "Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.",
+    outputDescription: "The CDN resource purged after each sync; undefined when none.",
+    schema: nonEmpty("a CDN resource id"),
+  },
+  cdnBaseUrl: {
+    description:
+      "Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a " +
+      "tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.",
+    outputDescription: "Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise.",
+    schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
+  },
+  s3Endpoint: folderInputs.s3Endpoint,
+  files: folderInputs.files,
+  headers: folderInputs.headers,
+} satisfies Record<string, InputProperty>;
+
+const syncedFolderOutputs = {
+  filesDigest: folderOutputs.filesDigest,
+  filesIndex: folderOutputs.filesIndex,
+  syncedAt: {
+    description: "When the last sync that changed the bucket began (ISO 8601); objects written since may be left by an interrupted run.",
+    schema: z.string(),
+    required: false,
+  },
+} satisfies Record<string, OutputProperty>;
+
+/** The inputs create and update receive (check has run), and a state as read, update and delete receive it. */
+type Inputs = InputsOf<typeof syncedFolderInputs> & InternalKeys;
+type State = StateOf<InputsOf<typeof syncedFolderInputs>, OutputsOf<typeof syncedFolderOutputs>>;
+
+export const syncedFolder = defineResource({
   kind: "SyncedFolder",
   description:
     "A local folder kept in a bucket under a prefix: uploads only added and changed files, deletes only files it uploaded, " +
-    "and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs.",
-  inputs: {
-    bucket: folderInputs.bucket,
-    accessKeyId: folderInputs.accessKeyId,
-    secretAccessKey: folderInputs.secretAccessKey,
-    prefix: folderInputs.prefix,
-    path: folderInputs.path,
-    include: folderInputs.include,
-    exclude: folderInputs.exclude,
-    cacheControl: folderInputs.cacheControl,
-    contentTypes: folderInputs.contentTypes,
-    concurrency: folderInputs.concurrency,
-    cdnResourceId: {
-      description: "Id of a CDN resource serving the bucket: after each sync, exactly the paths of the files uploaded or deleted are purged.",
-      outputDescription: "The CDN resource purged after each sync; undefined when none.",
-      schema: nonEmpty("a CDN resource id"),
-    },
-    cdnBaseUrl: {
-      description:
-        "Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a " +
-        "tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.",
-      outputDescription: "Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise.",
-      schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
-    },
-    s3Endpoint: folderInputs.s3Endpoint,
-    files: folderInputs.files,
-    headers: folderInputs.headers,
-  },
-  outputs: {
-    filesDigest: folderOutputs.filesDigest,
-    filesIndex: folderOutputs.filesIndex,
-    syncedAt: {
-      description: "When the last sync that changed the bucket began (ISO 8601); objects written since may be left by an interrupted run.",
-      schema: z.string(),
-      required: false,
-    },
-  },
+    "and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs; " +
+    "given only `path` (YAML and the other languages), the plugin computes it at check.",
+  inputs: syncedFolderInputs,
+  outputs: syncedFolderOutputs,
   // The owner mark, from the URN (sync/owner.ts): kept after a refresh like an input.
   internalInputs: ["__owner"],
 
@@ -272,7 +293,7 @@ export const syncedFolder: ResourceDefinition = {
   deleteBeforeReplace: () => true,
 
   async create(ctx, inputs) {
-    const id = `${inputs.bucket}/${inputs.prefix ?? ""}`;
+    const id = `${inputs.bucket}/${inputs.prefix}`;
     const landed = new Set<string>();
     try {
       return { id, outs: await sync(ctx, undefined, inputs, landed) };
@@ -327,4 +348,4 @@ export const syncedFolder: ResourceDefinition = {
     // A CDN resource destroyed first has nothing left to purge.
     await unlessGone(() => purgeKeys(ctx.client(), target.cdnResourceId!, deleted, target.served));
   },
-};
+});

@@ -1,5 +1,6 @@
 // The manifest of a local folder: relative path → content hash, size, and the headers the object
-// gets (content type, cache-control). The SDK computes it when the program runs, so it is an input
+// gets (content type, cache-control). The SDK computes it when the program runs (or, for a program
+// that gives only `path`, the provider's check does, in the program's folder), so it is an input
 // and `pulumi preview` shows which files are added, changed and removed; the provider works from
 // it alone (refresh and delete never need the folder).
 //
@@ -69,9 +70,21 @@ export interface ObjectHeaders {
   cacheControl: string;
 }
 
-/** An error in the user's SyncedFolder arguments; the message names the argument. */
+/** The arguments a manifest is built from, and `headers` (a clash in the table it builds). */
+export type ManifestProperty = "path" | "include" | "exclude" | "cacheControl" | "contentTypes" | "headers";
+
+/**
+ * An error in the user's SyncedFolder arguments. `reason` starts with the argument's name and says
+ * what is wrong (the provider's check failure on `property`); the message is the class's and reason.
+ */
 export class ManifestError extends Error {
   override name = "ManifestError";
+  constructor(
+    readonly property: ManifestProperty,
+    readonly reason: string,
+  ) {
+    super(`SyncedFolder ${reason}`);
+  }
 }
 
 const ENTRY = /^([A-Za-z0-9_-]{22}(?:-\d{1,5})?) (\d{1,15}) ([A-Za-z0-9_-]{6})$/;
@@ -128,25 +141,26 @@ const mime = () => (mimeTypes ??= require("mime-types") as typeof MimeTypes);
 
 type Matcher = (relative: string) => boolean;
 
-function globMatcher(property: string, globs: readonly string[]): Matcher {
+function globMatcher(property: ManifestProperty, globs: readonly string[]): Matcher {
   for (const glob of globs) {
     if (typeof glob !== "string" || glob.trim() === "") {
-      throw new ManifestError(`SyncedFolder ${property}: every pattern must be a non-empty glob string, got ${JSON.stringify(glob)}`);
+      throw new ManifestError(property, `${property}: every pattern must be a non-empty glob string, got ${JSON.stringify(glob)}`);
     }
   }
   // `dot`: a site's `.well-known/` is content like any other folder.
   return globs.length ? picomatch(globs as string[], { dot: true }) : () => false;
 }
 
-function ruleList(property: string, rules: Readonly<Record<string, string>> | undefined): Array<[Matcher, string]> {
+function ruleList(property: ManifestProperty, rules: Readonly<Record<string, string>> | undefined): Array<[Matcher, string]> {
   if (rules === undefined) return [];
   if (rules === null || typeof rules !== "object" || Array.isArray(rules)) {
-    throw new ManifestError(`SyncedFolder ${property} must be an object of glob → value, e.g. { "**/*.html": "no-cache" }`);
+    throw new ManifestError(property, `${property} must be an object of glob → value, e.g. { "**/*.html": "no-cache" }`);
   }
   return Object.entries(rules).map(([glob, value]) => {
     if (typeof value !== "string" || value.trim() === "" || /[|\r\n]/.test(value)) {
       throw new ManifestError(
-        `SyncedFolder ${property}["${glob}"] must be a non-empty header value without "|" or line breaks, got ${JSON.stringify(value)}`,
+        property,
+        `${property}["${glob}"] must be a non-empty header value without "|" or line breaks, got ${JSON.stringify(value)}`,
       );
     }
     return [globMatcher(property, [glob]), value.trim()];
@@ -253,13 +267,14 @@ function walk(root: string): Walked {
 /** Reads the folder and builds its manifest. Throws a ManifestError naming the argument at fault. */
 export function buildManifest(options: ManifestOptions): Manifest {
   if (typeof options.path !== "string" || options.path === "") {
-    throw new ManifestError("SyncedFolder path is required: the folder to upload, e.g. \"./dist\"");
+    throw new ManifestError("path", "path is required: the folder to upload, e.g. \"./dist\"");
   }
   const root = path.resolve(options.path);
   const stat = fs.statSync(root, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
     throw new ManifestError(
-      `SyncedFolder path "${options.path}" ${stat ? "is not a folder" : "does not exist"} (resolved to ${root}). ` +
+      "path",
+      `path "${options.path}" ${stat ? "is not a folder" : "does not exist"} (resolved to ${root}). ` +
         "Build the site first, or point path at the folder that holds it.",
     );
   }
@@ -279,7 +294,8 @@ export function buildManifest(options: ManifestOptions): Manifest {
   const linkOut = walked.linksOut.find(selectedLink);
   if (linkOut) {
     throw new ManifestError(
-      `SyncedFolder path "${options.path}": "${linkOut.relative}" is a symbolic link to "${linkOut.target}", outside the folder. ` +
+      "path",
+      `path "${options.path}": "${linkOut.relative}" is a symbolic link to "${linkOut.target}", outside the folder. ` +
         "Links are followed only within the folder, so that no file elsewhere on this machine is published by mistake. " +
         `Copy what it points to into the folder, or leave the link out with exclude: ["${linkOut.relative}${linkOut.directory ? "/**" : ""}"].`,
     );
@@ -292,7 +308,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
     const value = formatHeaders(headersFor(file.relative, rules));
     const code = headersCode(value);
     if (headers[code] !== undefined && headers[code] !== value) {
-      throw new ManifestError(`SyncedFolder: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
+      throw new ManifestError("headers", `headers: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
     }
     headers[code] = value;
     const { size } = file.stat;

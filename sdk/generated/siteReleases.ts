@@ -22,15 +22,15 @@ export interface SiteReleasesArgs {
    */
   prefix?: pulumi.Input<string>;
   /**
-   * The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).
+   * The local folder (a relative path resolves against the program's folder). The SDK classes read it when the program runs; given without `files` and `headers` (a program in YAML, Python, Go, Java, .NET), the plugin reads it at each check.
    */
   path: string;
   /**
-   * Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.
+   * Globs of the files to upload, relative to path; default every file. Applied where the manifest is computed.
    */
   include?: string[];
   /**
-   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied by the SyncedFolder class.
+   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied where the manifest is computed.
    */
   exclude?: string[];
   /**

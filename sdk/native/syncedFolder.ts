@@ -22,15 +22,15 @@ export interface SyncedFolderArgs {
    */
   prefix?: pulumi.Input<string>;
   /**
-   * The local folder, as given to the SyncedFolder class (relative paths resolve against the program's folder).
+   * The local folder (a relative path resolves against the program's folder). The SDK classes read it when the program runs; given without `files` and `headers` (a program in YAML, Python, Go, Java, .NET), the plugin reads it at each check.
    */
   path: pulumi.Input<string>;
   /**
-   * Globs of the files to upload, relative to path; default every file. Applied by the SyncedFolder class.
+   * Globs of the files to upload, relative to path; default every file. Applied where the manifest is computed.
    */
   include?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied by the SyncedFolder class.
+   * Globs of files to leave out; default `**\/.git/**`, `**\/.DS_Store`, `**\/Thumbs.db`. Applied where the manifest is computed.
    */
   exclude?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -61,7 +61,7 @@ export interface SyncedFolderArgs {
 }
 
 /**
- * A local folder kept in a bucket under a prefix: uploads only added and changed files, deletes only files it uploaded, and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs.
+ * A local folder kept in a bucket under a prefix: uploads only added and changed files, deletes only files it uploaded, and purges the changed paths on a CDN resource. The SyncedFolder class computes the folder's manifest when the program runs; given only `path` (YAML and the other languages), the plugin computes it at check.
  *
  * The native type `mamutecloud:index:SyncedFolder`, served by the pulumi-resource-mamutecloud plugin.
  */

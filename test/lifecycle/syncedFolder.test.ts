@@ -131,8 +131,10 @@ test("check: bad inputs fail per property before any request; unknown bucket and
   expect(byProperty.files).toMatch(/"<hash> <size> <headers code>"/);
   expect(byProperty.prefix).toMatch(/without empty, "\." or "\.\." segments/);
 
+  // Without files and headers, check computes them from path (what the native plugin's other languages give).
   const missing = await engine.check(KIND, "bad", { path: site.dir });
-  expect(missing.failures.map((f) => f.property).sort()).toEqual(["accessKeyId", "bucket", "files", "headers", "secretAccessKey"]);
+  expect(missing.failures.map((f) => f.property).sort()).toEqual(["accessKeyId", "bucket", "secretAccessKey"]);
+  expect(missing.inputs.files).toEqual(good.files);
 
   const orphanCode = await engine.check(KIND, "bad", { ...good, headers: {} });
   expect(orphanCode.failures).toEqual([{ property: "headers", reason: expect.stringMatching(/has no entry ".{6}" that file "index.html" refers to/) }]);

@@ -34,6 +34,12 @@ const badWith = (property: string, value: (f: Fixture) => unknown, fix: RegExp):
   fix,
 });
 const missing = (property: string, fix: RegExp): BadInput => bad(property, undefined, fix);
+/** A folder kind given no manifest (files, headers), which check computes from path, and these changes. */
+const fromPath = (property: string, change: Props, fix: RegExp): BadInput => ({
+  property,
+  change: () => ({ files: undefined, headers: undefined, ...change }),
+  fix,
+});
 
 export const corpus: Record<string, KindCorpus> = {};
 
@@ -301,6 +307,9 @@ corpus.SyncedFolder = {
     bad("cdnResourceId", 9, /expected string/),
     bad("include", "**/*", /expected array/),
     bad("exclude", "**/.git/**", /expected array/),
+    // Given path alone (no files, no headers), check reads the folder: its failures name their property.
+    fromPath("path", { path: "/nonexistent/mamute-corpus" }, /"\/nonexistent\/mamute-corpus" does not exist \(resolved to \/nonexistent\/mamute-corpus\)\. Build the site first/),
+    fromPath("cacheControl", { cacheControl: { "**": "public|private" } }, /must be a non-empty header value without "\|"/),
   ],
 };
 
