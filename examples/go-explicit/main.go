@@ -39,6 +39,16 @@ func main() {
 		if err != nil {
 			return err
 		}
+		_, err = mamutecloud.NewSyncedFolder(ctx, "files", &mamutecloud.SyncedFolderArgs{
+			Bucket:          site.ID(),
+			AccessKeyId:     deployer.AccessKeyId,
+			SecretAccessKey: deployer.SecretAccessKey,
+			Path:            pulumi.String("./www"),
+			CdnResourceId:   cdn.ID(),
+		})
+		if err != nil {
+			return err
+		}
 		zone, err := mamutecloud.NewDnsZone(ctx, "zone", &mamutecloud.DnsZoneArgs{
 			Domain: pulumi.String(domain),
 		})

@@ -16,6 +16,12 @@ cdn = mamutecloud.CdnResource("cdn",
     storage_origin={
         "bucket_id": site.id,
     })
+files = mamutecloud.SyncedFolder("files",
+    bucket=site.id,
+    access_key_id=deployer.access_key_id,
+    secret_access_key=deployer.secret_access_key,
+    path="./www",
+    cdn_resource_id=cdn.id)
 zone = mamutecloud.DnsZone("zone", domain=domain)
 www = mamutecloud.DnsRecord("www",
     zone_id=zone.id,

@@ -1,19 +1,22 @@
-// What the Python, Go and Java examples share with examples/yaml-explicit, the YAML program they are
-// converted from (a bucket, its credential, a CDN resource on the bucket, a zone and a CNAME to the CDN's host), run through
-// the real CLI with that language's host and the SDK `npm run sdks -- --build` generated and built,
-// as its README tells a user: up; the resources are on the emulator as the program declared them; a
-// preview shows no change; refresh; one edit (the record's TTL) plans exactly its update; up;
-// the secret canaries (the credential's secret is a secret output); destroy leaves nothing.
+// What the explicit Python, Go and Java examples share with examples/yaml-explicit, the YAML program
+// they are converted from (a bucket, its credential, a CDN resource on the bucket, the site's files as
+// a SyncedFolder of ./www given by path alone, a zone and a CNAME to the CDN's host), run through the
+// real CLI with that language's host and the SDK `npm run sdks -- --build` generated and built, as its
+// README tells a user: up; the resources are on the emulator as the program declared them and the
+// site is served at the edge; a preview shows no change; refresh; one edited file plans exactly the
+// folder's update, uploads one object and purges its path; the secret canaries (the credential's
+// secret is a secret output); destroy leaves nothing.
 // (test/e2e/harness.ts's `exampleLifecycle` runs the steps; `npm run test:languages` runs these files.)
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { exampleLifecycle, replaceIn, type ExampleCase } from "../harness";
+import { exampleLifecycle, expectSiteServed, type ExampleCase } from "../harness";
 import { listAll, type Emulator } from "../../harness/emulator";
 import type { CliProject } from "../../harness/cli";
 import { REPO_ROOT } from "../../harness/providerHost";
 
 const DESCRIPTION = '"The site bucket at the edge"';
+const STYLE = "h1 { color: navy; }\n";
 
 export type Language = "python" | "go" | "java";
 
@@ -70,8 +73,6 @@ export async function preparePython(project: CliProject): Promise<void> {
 
 export function explicitLifecycle(spec: {
   example: `${Language}-explicit` | "yaml-explicit";
-  /** The program file (the edit is made there). */
-  program: string;
   prepare?: (project: CliProject, emu: Emulator) => Promise<void> | void;
 }): void {
   const lifecycle: ExampleCase = {
@@ -83,13 +84,15 @@ export function explicitLifecycle(spec: {
     // The key as a secret of the stack, as a user keeps it.
     secretConfig: (emu) => ({ "mamutecloud:apiKey": emu.apiKey }),
     edit: {
-      apply: (project) => replaceIn(project, spec.program, "300", "600"),
-      planned: ["update www"],
+      apply: (project) => project.write("www/style.css", STYLE),
+      planned: ["update files"],
+      served: { path: "/style.css", body: STYLE },
     },
     canaries: (outputs) => [outputs.secretAccessKey],
     async check(outputs, emu) {
       expect(outputs.secretAccessKey).toMatch(/\S{8}/);
       await expectOnEmulator(outputs, emu);
+      await expectSiteServed(emu, "<h1>Hello from MamuteCloud</h1>");
     },
   };
   exampleLifecycle(lifecycle);

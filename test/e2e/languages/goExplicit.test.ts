@@ -3,4 +3,4 @@
 // go.sum committed beside it.
 import { explicitLifecycle } from "./explicit";
 
-explicitLifecycle({ example: "go-explicit", program: "main.go" });
+explicitLifecycle({ example: "go-explicit" });

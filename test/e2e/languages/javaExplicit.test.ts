@@ -3,4 +3,4 @@
 // -- --build` installed in the local Maven repository (`mvn install` in sdk/java).
 import { explicitLifecycle } from "./explicit";
 
-explicitLifecycle({ example: "java-explicit", program: "src/main/java/generated_program/App.java" });
+explicitLifecycle({ example: "java-explicit" });

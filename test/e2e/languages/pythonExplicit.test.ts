@@ -3,4 +3,4 @@
 // installs `pulumi` from PyPI and the generated SDK from sdk/python).
 import { explicitLifecycle, preparePython } from "./explicit";
 
-explicitLifecycle({ example: "python-explicit", program: "__main__.py", prepare: preparePython });
+explicitLifecycle({ example: "python-explicit", prepare: preparePython });

@@ -2,4 +2,4 @@
 // it is by the YAML host: the same lifecycle and checks as theirs.
 import { explicitLifecycle } from "./explicit";
 
-explicitLifecycle({ example: "yaml-explicit", program: "Pulumi.yaml" });
+explicitLifecycle({ example: "yaml-explicit" });

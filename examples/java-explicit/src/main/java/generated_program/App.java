@@ -10,6 +10,8 @@ import com.pulumi.mamutecloud.BucketCredentialArgs;
 import com.pulumi.mamutecloud.CdnResource;
 import com.pulumi.mamutecloud.CdnResourceArgs;
 import com.pulumi.mamutecloud.inputs.CdnStorageOriginArgs;
+import com.pulumi.mamutecloud.SyncedFolder;
+import com.pulumi.mamutecloud.SyncedFolderArgs;
 import com.pulumi.mamutecloud.DnsZone;
 import com.pulumi.mamutecloud.DnsZoneArgs;
 import com.pulumi.mamutecloud.DnsRecord;
@@ -44,6 +46,14 @@ public class App {
             .storageOrigin(CdnStorageOriginArgs.builder()
                 .bucketId(site.id())
                 .build())
+            .build());
+
+        var files = new SyncedFolder("files", SyncedFolderArgs.builder()
+            .bucket(site.id())
+            .accessKeyId(deployer.accessKeyId())
+            .secretAccessKey(deployer.secretAccessKey())
+            .path("./www")
+            .cdnResourceId(cdn.id())
             .build());
 
         var zone = new DnsZone("zone", DnsZoneArgs.builder()
