@@ -86,10 +86,16 @@ function argsInterface(name: string, properties: Record<string, InputProperty>, 
   return `export interface ${name} {\n${fields.join("")}}\n`;
 }
 
-function outputFields(definition: ResourceDefinition, render: (key: string, type: string, set: boolean) => string): string {
+function outputFields(
+  definition: ResourceDefinition,
+  render: (key: string, type: string, set: boolean) => string,
+  which: "resource" | "lookup" = "resource",
+): string {
   const set = alwaysSet(definition);
   const properties: Array<[string, InputProperty | OutputProperty]> = [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)];
   return properties
+    // A lookup reads by id: it has none of what only create sets.
+    .filter(([, p]) => which === "resource" || !("setByCreate" in p && p.setByCreate))
     .map(([key, p]) => `${doc(outputDescription(p), "  ", "deprecated" in p ? p.deprecated : undefined)}${render(key, tsType(typeOf(p.schema), false), set.has(key))}`)
     .join("");
 }
@@ -125,7 +131,7 @@ export function resourceModule(definition: ResourceDefinition): string {
     const fn = `get${kind}`;
     text += `\n${argsInterface(`Get${kind}Args`, definition.lookup.args, false)}`;
     text += `\nexport interface Get${kind}Result {\n  /** The ${kind}'s id (its import id). */\n  readonly id: string;\n`;
-    text += outputFields(definition, (key, type, set) => `  readonly ${key}${set ? "" : "?"}: ${type};\n`);
+    text += outputFields(definition, (key, type, set) => `  readonly ${key}${set ? "" : "?"}: ${type};\n`, "lookup");
     text += `}\n\n${doc(definition.lookup.description, "")}`;
     text += `export function ${fn}(args: Get${kind}Args, opts?: pulumi.InvokeOptions): Promise<Get${kind}Result> {\n`;
     text += `  return pulumi.runtime.invoke(${JSON.stringify(functionToken(kind))}, args, invokeOptions(opts));\n}\n`;

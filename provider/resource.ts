@@ -70,6 +70,11 @@ export interface OutputProperty {
   /** Always set once the resource exists (schema `required`). Default true. */
   required?: boolean;
   /**
+   * Set by create and kept, but never by a read by id (an import, a `get<Kind>` lookup): required in
+   * the resource's schema, left out of its lookup's result (a secret the API shows only once).
+   */
+  setByCreate?: boolean;
+  /**
    * The dynamic SDK's type says always set although `required` is false: what the 0.1 classes
    * declared, kept so that programs written against them still compile (the API may leave it out).
    */

@@ -152,9 +152,13 @@ export function resourceTypes(): Record<string, ObjectTypeSpec> {
 /** The properties of an existing object: the resource's properties and its id. */
 function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
   const { properties, required } = resourceSpec(definition, types);
+  const unread = new Set(Object.entries(definition.outputs).flatMap(([key, p]) => (p.setByCreate ? [key] : [])));
   return {
-    properties: { id: { type: "string", description: `The ${definition.kind}'s id (its import id).` }, ...properties },
-    required: ["id", ...required],
+    properties: {
+      id: { type: "string", description: `The ${definition.kind}'s id (its import id).` },
+      ...Object.fromEntries(Object.entries(properties).filter(([key]) => !unread.has(key))),
+    },
+    required: ["id", ...required.filter((key) => !unread.has(key))],
   };
 }
 

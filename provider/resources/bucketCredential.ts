@@ -225,12 +225,13 @@ export const bucketCredential = defineResource({
     accessKeyId: { description: "The S3 access key id; stays the same across rotations.", schema: z.string() },
     secretAccessKey: {
       description:
-        "The S3 secret access key. Changes when `rotation` changes. Not set for a credential known only by its id " +
+        "The S3 secret access key. Changes when `rotation` changes. Absent for a credential known only by its id, imported " +
         "(the API never shows a secret again).",
       schema: z.string(),
       secret: true,
-      required: false,
-      typedAsSet: true,
+      // Always set for a credential the stack created, which is what programs pass on (to a SyncedFolder): the
+      // SDKs type it as set, so Go and Java programs pass it without unwrapping an optional.
+      setByCreate: true,
     },
     userName: { description: "The user name the API gave the credential.", schema: z.string() },
     status: { description: "`active` or `inactive`, as the API reports it.", schema: z.string() },

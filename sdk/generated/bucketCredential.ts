@@ -39,7 +39,7 @@ export class BucketCredential extends MamuteResource {
    */
   declare readonly accessKeyId: pulumi.Output<string>;
   /**
-   * The S3 secret access key. Changes when `rotation` changes. Not set for a credential known only by its id (the API never shows a secret again).
+   * The S3 secret access key. Changes when `rotation` changes. Absent for a credential known only by its id, imported (the API never shows a secret again).
    */
   declare readonly secretAccessKey: pulumi.Output<string>;
   /**

@@ -48,9 +48,9 @@ export class BucketCredential extends pulumi.CustomResource {
    */
   declare readonly accessKeyId: pulumi.Output<string>;
   /**
-   * The S3 secret access key. Changes when `rotation` changes. Not set for a credential known only by its id (the API never shows a secret again).
+   * The S3 secret access key. Changes when `rotation` changes. Absent for a credential known only by its id, imported (the API never shows a secret again).
    */
-  declare readonly secretAccessKey: pulumi.Output<string | undefined>;
+  declare readonly secretAccessKey: pulumi.Output<string>;
   /**
    * The user name the API gave the credential.
    */
@@ -99,10 +99,6 @@ export interface GetBucketCredentialResult {
    * The S3 access key id; stays the same across rotations.
    */
   readonly accessKeyId: string;
-  /**
-   * The S3 secret access key. Changes when `rotation` changes. Not set for a credential known only by its id (the API never shows a secret again).
-   */
-  readonly secretAccessKey?: string;
   /**
    * The user name the API gave the credential.
    */
