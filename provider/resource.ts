@@ -37,6 +37,11 @@ export interface InputProperty {
    * from its `path`), so create and update always have it and the output is always set.
    */
   computed?: boolean;
+  /**
+   * With `computed`: when omitted, the API chooses the value at create, not check (CdnResource's
+   * generated distribution domain), so create and update may receive it unset. Types only.
+   */
+  computedByApi?: boolean;
   /** Still accepted, but superseded: what to use instead (schema.json's `deprecationMessage`). */
   deprecated?: string;
   /**
@@ -109,7 +114,11 @@ export interface Lookup {
 /** Keys the provider keeps for itself beside the declared properties (`__autoname`, `__version`, …). */
 export type InternalKeys = { [key: `__${string}`]: unknown };
 
-type AlwaysSet<P> = P extends { required: true } | { default: string | number | boolean } | { computed: true } ? true : false;
+type AlwaysSet<P> = P extends { computedByApi: true }
+  ? false
+  : P extends { required: true } | { default: string | number | boolean } | { computed: true }
+    ? true
+    : false;
 
 /**
  * The inputs create and update receive for an inputs table: each the canonical value its schema
@@ -138,6 +147,18 @@ export function defineResource<const TI extends Record<string, InputProperty>, c
   definition: ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> & { inputs: TI; outputs: TO },
 ): ResourceDefinition<InputsOf<TI>, OutputsOf<TO>> {
   return definition;
+}
+
+/**
+ * A lookup whose `find` receives its args typed from its own table, as create's inputs are (the
+ * args are validated first: required ones are there, defaults filled in).
+ */
+export function defineLookup<const TA extends Record<string, InputProperty>>(lookup: {
+  description: string;
+  args: TA;
+  find(ctx: Context, args: InputsOf<TA>): Promise<string>;
+}): Lookup {
+  return lookup;
 }
 
 /**
@@ -184,7 +205,7 @@ export interface ResourceDefinition<I extends object = PropertyMap, O extends ob
    * What a create that left a trace (pending.ts) made: its id and outputs, or undefined when it
    * made nothing. Throws when it cannot tell which object it was.
    */
-  findPending(ctx: Context, trace: PendingCreate, state: PropertyMap): Promise<{ id: string; outs: PropertyMap } | undefined>;
+  findPending(ctx: Context, trace: PendingCreate, state: StateOf<I, O>): Promise<{ id: string; outs: PropertyMap } | undefined>;
   /** `get<Kind>` in the native plugin's schema and SDK. */
   lookup?: Lookup;
   /**
@@ -217,8 +238,9 @@ export interface ResourceDefinition<I extends object = PropertyMap, O extends ob
  * create's outputs, and kept from state by a read or an update (which merge over it), never a
  * failure and never a diff.
  */
-export function present(props: PropertyMap): PropertyMap {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+export function present<T extends PropertyMap>(props: T): Partial<T> {
+  // Typed as what it was given, each property possibly missing (Object.fromEntries cannot say so).
+  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**

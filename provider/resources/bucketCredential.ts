@@ -11,7 +11,7 @@ import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type Mamu
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
-import { present, ResourceInitError, type InputProperty, type PropertyMap, defineResource } from "../resource";
+import { present, ResourceInitError, type InputProperty, type PropertyMap, defineLookup, defineResource } from "../resource";
 import { unlessGone } from "../gone";
 
 // Read by need: the access key id is what a credential is known by, the secret what it must keep;
@@ -410,14 +410,14 @@ export const bucketCredential = defineResource({
   },
 
   // The API never shows a secret again: a credential found by lookup has no `secretAccessKey`.
-  lookup: {
+  lookup: defineLookup({
     description: "An existing credential of a bucket, by its access key id (without its secret, which the API shows only once).",
     args: {
       bucketId: { ...bucketCredentialInputs.bucketId, replaceOnChange: false },
       accessKeyId: { description: "The credential's S3 access key id.", schema: z.string().min(1), required: true },
     },
-    find: async (_ctx, args) => credentialId(String(args.bucketId), String(args.accessKeyId)),
-  },
+    find: async (_ctx, args) => credentialId(args.bucketId, args.accessKeyId),
+  }),
 
   async delete(ctx, id) {
     const { bucketId, accessKeyId } = parseCredentialId(id);

@@ -15,7 +15,7 @@ import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, UnreadableA
 import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
-import { cleared, present, ResourceInitError, type PropertyMap, type ResourceDefinition } from "../resource";
+import { cleared, defineResource, present, ResourceInitError, type PropertyMap } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";
 import { unlessGone } from "../gone";
 import { canonicalZoneDomain } from "./dns";
@@ -175,7 +175,12 @@ async function waitServing(
 }
 
 /** Brings the domain to the wanted `active` state and waits for it to be served that way. */
-async function settle(client: MamuteClient, resourceId: string, domain: ApiCustomDomain, inputs: PropertyMap) {
+async function settle(
+  client: MamuteClient,
+  resourceId: string,
+  domain: ApiCustomDomain,
+  inputs: { active: boolean; activationTimeout: string },
+) {
   const active = inputs.active !== false;
   // Unsaid, the wanted state is set: setting it twice is the same as once.
   if (domain.status === undefined || active !== isActive(client, domain.status)) {
@@ -215,7 +220,7 @@ async function attachedAs(client: MamuteClient, resourceId: string, domainName: 
   return resource && domain ? [{ domain, resource }] : [];
 }
 
-export const cdnCustomDomain: ResourceDefinition = {
+export const cdnCustomDomain = defineResource({
   kind: "CdnCustomDomain",
   description:
     "A custom domain (with optional additional domains and certificate) attached to a CdnResource. Point the domain's CNAME " +
@@ -282,8 +287,7 @@ export const cdnCustomDomain: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const resourceId = String(inputs.resourceId);
-    const domainName = String(inputs.domainName);
+    const { resourceId, domainName } = inputs;
     const entry = { domain_name: domainName, additional_domains: inputs.additionalDomains ?? [], certificate_id: inputs.certificateId ?? null };
 
     const { domain, resource } = await withLock(resourceId, () =>
@@ -352,7 +356,7 @@ export const cdnCustomDomain: ResourceDefinition = {
   async update(ctx, id, olds, news) {
     const client = ctx.client();
     const { resourceId, customDomainId } = parseCustomDomainId(id);
-    const domainName = String(news.domainName);
+    const { domainName } = news;
     const changes: Record<string, unknown> = {};
     if (olds.domainName !== news.domainName) changes.domain_name = news.domainName;
     if (JSON.stringify(olds.additionalDomains ?? []) !== JSON.stringify(news.additionalDomains ?? [])) {
@@ -423,4 +427,4 @@ export const cdnCustomDomain: ResourceDefinition = {
       );
     });
   },
-};
+});

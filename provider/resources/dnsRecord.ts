@@ -20,7 +20,7 @@ import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { isNotFound, type MamuteApiError, type MamuteClient } from "../client";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
 import { madeWithin } from "../pending";
-import { isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import { defineLookup, defineResource, isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap } from "../resource";
 import { unlessGone } from "../gone";
 import {
   DEFAULT_TTL,
@@ -116,14 +116,15 @@ export function sameRecordName(old: unknown, next: unknown, zoneDomain: string |
  * The name to keep in state: the user's spelling while it denotes the API's FQDN (so a refresh is
  * followed by no diff), else the API's absolute name.
  */
-function keptName(userName: unknown, apiName: string, zoneDomain: string): string {
-  return typeof userName === "string" && recordFqdn(userName, zoneDomain) === apiName ? userName : apiName;
+function keptName(userName: string | undefined, apiName: string, zoneDomain: string): string {
+  return userName !== undefined && recordFqdn(userName, zoneDomain) === apiName ? userName : apiName;
 }
 
-function outputsOf(record: ApiRecord, userName: unknown, zoneDomain: string): PropertyMap {
+/** `userName`: the name the inputs or state give; none when importing. */
+function outputsOf(record: ApiRecord, userName: string | undefined, zoneDomain: string): PropertyMap {
   // The API's name, absolute, whichever way it spells it; unsaid, the name the user gave.
   const apiName = record.name !== undefined ? recordFqdn(record.name, zoneDomain) : undefined;
-  const fqdn = apiName ?? (typeof userName === "string" ? recordFqdn(userName, zoneDomain) : undefined);
+  const fqdn = apiName ?? (userName !== undefined ? recordFqdn(userName, zoneDomain) : undefined);
   return present({
     zoneId: record.zone_id,
     name: apiName === undefined ? undefined : keptName(userName, apiName, zoneDomain),
@@ -324,7 +325,7 @@ const recordInputs = {
   },
 } satisfies Record<string, InputProperty>;
 
-export const dnsRecord: ResourceDefinition = {
+export const dnsRecord = defineResource({
   kind: "DnsRecord",
   description: "A DNS record set in a MamuteCloud zone: one name and type with one or more values.",
   inputs: recordInputs,
@@ -364,13 +365,12 @@ export const dnsRecord: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const zoneId = String(inputs.zoneId);
-    const type = String(inputs.type);
+    const { zoneId, type } = inputs;
     const zoneDomain = await readZoneDomain(client, zoneId);
     if (zoneDomain === undefined) {
       throw new Error(`cannot create ${aRecordOf(type)} in DNS zone ${zoneId}: the zone does not exist. zoneId must be the id of an existing DnsZone.`);
     }
-    const fqdn = recordFqdn(String(inputs.name), zoneDomain);
+    const fqdn = recordFqdn(inputs.name, zoneDomain);
     if (!inZone(fqdn, zoneDomain)) {
       throw new Error(
         `name "${inputs.name}" is outside the zone ${zoneDomain}: use a name relative to the zone ("www") or an absolute name ending in ${zoneDomain}.`,
@@ -462,7 +462,7 @@ export const dnsRecord: ResourceDefinition = {
     return outputsOf(updated, news.name, zoneDomain);
   },
 
-  lookup: {
+  lookup: defineLookup({
     description: "An existing DNS record set, by its zone, name and type.",
     args: {
       zoneId: { ...recordInputs.zoneId, replaceOnChange: false },
@@ -471,15 +471,15 @@ export const dnsRecord: ResourceDefinition = {
     },
     async find(ctx, args) {
       const client = ctx.client();
-      const zoneId = String(args.zoneId);
+      const { zoneId, type } = args;
       const zoneDomain = await readZoneDomain(client, zoneId);
       if (zoneDomain === undefined) throw new Error(`getDnsRecord: DNS zone ${zoneId} does not exist`);
-      const fqdn = recordFqdn(String(args.name), zoneDomain);
-      const found = (await listAtName(client, zoneId, fqdn, zoneDomain)).find((record) => holdsKey(record, fqdn, String(args.type), zoneDomain));
-      if (!found) throw new Error(`getDnsRecord: zone ${zoneDomain} has no ${args.type} record named ${withoutTrailingDot(fqdn)}`);
+      const fqdn = recordFqdn(args.name, zoneDomain);
+      const found = (await listAtName(client, zoneId, fqdn, zoneDomain)).find((record) => holdsKey(record, fqdn, type, zoneDomain));
+      if (!found) throw new Error(`getDnsRecord: zone ${zoneDomain} has no ${type} record named ${withoutTrailingDot(fqdn)}`);
       return recordId(zoneId, found.id);
     },
-  },
+  }),
 
   async delete(ctx, id, state) {
     const { zoneId, recordId: record } = parseRecordId(id);
@@ -492,4 +492,4 @@ export const dnsRecord: ResourceDefinition = {
       }),
     );
   },
-};
+});

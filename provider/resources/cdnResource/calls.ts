@@ -5,7 +5,6 @@ import { z } from "zod";
 import { CreateConflictError } from "../../adopt";
 import { dialectOf, isConflict, MamuteApiError, type MamuteClient } from "../../client";
 import { conflictAdvice } from "../../conflict";
-import { type PropertyMap } from "../../resource";
 import { durationMs } from "../../wait";
 import {
   cdnResourcePath,
@@ -21,8 +20,13 @@ import {
   type ApiCdnResource,
 } from "../../cdnApi";
 
-import { type StorageOrigin } from "./inputs";
-import { originGroupBody, outputsOf, resourceChanges, same } from "./mapping";
+import { type CdnInputs, type CdnState } from "./inputs";
+import { originGroupBody, outputsOf, resourceChanges, same, type ResourceChanges } from "./mapping";
+
+/** `target[key] ??= source[key]` for each key. */
+function fillIn<T, K extends keyof T>(target: T, source: T, keys: readonly K[]): void {
+  for (const key of keys) target[key] ??= source[key];
+}
 
 export async function findByName(client: MamuteClient, name: string): Promise<ApiCdnResource | undefined> {
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse });
@@ -62,7 +66,7 @@ export async function ensureDistributionAvailable(client: MamuteClient, domain: 
   if (!answer.available) throw await distributionTaken(client, domain, answer.reason);
 }
 
-export async function putResource(client: MamuteClient, id: string, body: Record<string, unknown>): Promise<ApiCdnResource> {
+export async function putResource(client: MamuteClient, id: string, body: ResourceChanges): Promise<ApiCdnResource> {
   try {
     const answer = await client.call({
       operation: `update CDN resource ${id} (${Object.keys(body).join(", ")})`,
@@ -84,14 +88,10 @@ export async function putResource(client: MamuteClient, id: string, body: Record
               .filter((key) => key === "name" || key === "distribution_domain")
               .join() === field)));
     if (isConflict(err) && body.distribution_domain !== undefined && about("distribution_domain", /distribution/i)) {
-      throw await distributionTaken(
-        client,
-        distributionHost(String(body.distribution_domain)) ?? String(body.distribution_domain),
-        "taken",
-      );
+      throw await distributionTaken(client, distributionHost(body.distribution_domain) ?? body.distribution_domain, "taken");
     }
     if (isConflict(err) && body.name !== undefined && about("name", /\bname\b/i)) {
-      throw nameTaken(String(body.name), await findByName(client, String(body.name)).catch(() => undefined));
+      throw nameTaken(body.name, await findByName(client, body.name).catch(() => undefined));
     }
     throw err;
   }
@@ -116,18 +116,18 @@ export async function setTokenAuth(client: MamuteClient, id: string, enabled: bo
 export async function converge(
   client: MamuteClient,
   resource: ApiCdnResource,
-  wanted: PropertyMap,
+  wanted: CdnInputs,
   /** A distribution domain found free just before (by create): not asked again. */
   checkedDomain?: string,
   /**
    * What stands for a field the answer does not show: for a resource just made from `wanted`, what
    * the POST sent (and the API's default for the rest); for an update, what state last knew.
    */
-  known: { justCreated: true } | { state: PropertyMap } = { state: {} },
+  known: { justCreated: true } | { state: CdnState } = { state: {} },
 ): Promise<ApiCdnResource> {
   const id = resource.id;
   const current = outputsOf(resource);
-  const fallback: PropertyMap =
+  const fallback: CdnState =
     "justCreated" in known
       ? {
           storageOrigin: wanted.storageOrigin,
@@ -140,15 +140,10 @@ export async function converge(
   if (current.storageOrigin === undefined && current.customOrigin === undefined) {
     Object.assign(current, { storageOrigin: fallback.storageOrigin, customOrigin: fallback.customOrigin });
   }
-  for (const key of ["tokenAuth", "description", "customErrorResponses", "defaultBehavior", "behaviors", "distributionDomain"]) {
-    current[key] ??= fallback[key];
-  }
+  fillIn(current, fallback, ["tokenAuth", "description", "customErrorResponses", "defaultBehavior", "behaviors", "distributionDomain"]);
   let latest = resource;
   if (wanted.originPathSwitched === true && wanted.storageOrigin && current.storageOrigin) {
-    wanted = {
-      ...wanted,
-      storageOrigin: { ...(wanted.storageOrigin as StorageOrigin), originPath: (current.storageOrigin as StorageOrigin).originPath },
-    };
+    wanted = { ...wanted, storageOrigin: { ...wanted.storageOrigin, originPath: current.storageOrigin.originPath } };
   }
   // The origin group's own route answers the group, not the resource's status.
   let originChanged = false;
@@ -158,17 +153,13 @@ export async function converge(
     originChanged = true;
   }
   const body = resourceChanges(current, wanted);
-  if (body.distribution_domain !== undefined && wanted.distributionDomain !== checkedDomain) {
-    await ensureDistributionAvailable(client, String(wanted.distributionDomain));
+  // The body carries a distribution_domain only when one is wanted.
+  if (body.distribution_domain !== undefined && wanted.distributionDomain !== undefined && wanted.distributionDomain !== checkedDomain) {
+    await ensureDistributionAvailable(client, wanted.distributionDomain);
   }
   if (Object.keys(body).length) latest = await putResource(client, id, body);
   if (current.tokenAuth !== wanted.tokenAuth) latest = await setTokenAuth(client, id, wanted.tokenAuth === true);
   // A change that affects serving answers `in_progress`; one that does not (a new description) keeps the status.
   if (!originChanged && dialectOf(client).statusKind(latest.status) === "ready") return latest;
-  return waitDeployed(
-    client,
-    id,
-    latest.name ?? (wanted.name as string | undefined),
-    durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT),
-  );
+  return waitDeployed(client, id, latest.name ?? wanted.name, durationMs(wanted.deployTimeout, DEFAULT_DEPLOY_TIMEOUT));
 }

@@ -6,38 +6,26 @@
 //
 // An update sends only what this resource owns and what changed: never `custom_domains`, which
 // belong to CdnCustomDomain resources and live on the same API object.
-import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../../adopt";
 import { deleteIt, interruptedAdvice } from "../../conflict";
 import { statusKindOf } from "../../client/dialect";
 import { autoname } from "../../naming";
 import { adoptByUniqueKey } from "../../lookup";
 import type { MamuteClient } from "../../client";
-import { isUnknown, ResourceInitError, type CheckFailure, type PropertyMap, type ResourceDefinition } from "../../resource";
-import { durationSchema, WaitTimeoutError } from "../../wait";
+import { defineResource, isUnknown, ResourceInitError, type CheckFailure, type PropertyMap } from "../../resource";
+import { WaitTimeoutError } from "../../wait";
 import { unlessGone } from "../../gone";
-import {
-  cdnResourcePath,
-  cdnResourceResponse,
-  DISTRIBUTION_SUFFIX,
-  distributionHost,
-  getCdnResource,
-  DEFAULT_DEPLOY_TIMEOUT,
-  type ApiCdnResource,
-} from "../../cdnApi";
+import { cdnResourcePath, cdnResourceResponse, distributionHost, getCdnResource, type ApiCdnResource } from "../../cdnApi";
 import { generatedNameReason, isGeneratedDistributionName } from "../distributionName";
 
 import {
+  type CdnState,
   type DefaultBehavior,
-  type ErrorResponse,
   type StorageOrigin,
-  behaviorsSchema,
-  customOriginSchema,
+  cdnResourceInputs,
+  cdnResourceOutputs,
   defaultBehaviorSchema,
-  distributionDomainSchema,
-  errorResponsesSchema,
   nameSchema,
-  storageOriginSchema,
 } from "./inputs";
 import { errorResponsesBody, markText, originGroupBody, outputsOf, same } from "./mapping";
 import { converge, ensureDistributionAvailable, findByName, nameTaken } from "./calls";
@@ -54,112 +42,26 @@ function originKind(props: PropertyMap): "storage" | "custom" | undefined {
  * port>` (browsers resolve every `*.localhost` to this machine; the emulator serves each name
  * there, and over HTTPS on its HTTPS port with its CA trusted); elsewhere as the API's domain.
  */
-async function locally(client: MamuteClient, outs: PropertyMap): Promise<PropertyMap> {
-  if (typeof outs.distributionDomain !== "string") return outs;
+async function locally(client: MamuteClient, outs: CdnState): Promise<CdnState> {
+  if (outs.distributionDomain === undefined) return outs;
   const edge = (await client.emulatorEndpoints?.())?.edgeUrl;
   if (!edge) return outs;
   const { port } = new URL(edge);
   return { ...outs, siteUrl: `http://${outs.distributionDomain}.localhost${port ? `:${port}` : ""}` };
 }
 
-export const cdnResource: ResourceDefinition = {
+export const cdnResource = defineResource({
   kind: "CdnResource",
   argsRequired: true,
   description:
     "A MamuteCloud CDN resource serving a bucket (`storageOrigin`) or an HTTP(S) server (`customOrigin`) at its distribution " +
     "domain and at its custom domains (see CdnCustomDomain). Each create and update waits until the API reports it `deployed`.",
-  inputs: {
-    name: {
-      description:
-        "Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: " +
-        "`<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
-      outputDescription: "The resource's name, chosen or generated; unique among your CDN resources.",
-      schema: nameSchema,
-      computed: true,
-    },
-    description: {
-      description:
-        "Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead " +
-        "(`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next " +
-        '`pulumi up`; the output shows `""`.',
-      outputDescription: 'The description, `""` when none was given.',
-      schema: z.string().max(500),
-      default: "",
-    },
-    storageOrigin: {
-      description:
-        "Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.",
-      outputDescription: "The bucket served, with defaults filled in; undefined for a custom origin.",
-      schema: storageOriginSchema,
-    },
-    customOrigin: {
-      description: "Proxy to an HTTP(S) server. Exactly one of `storageOrigin` and `customOrigin`.",
-      outputDescription: "The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin.",
-      schema: customOriginSchema,
-    },
-    distributionDomain: {
-      description:
-        `A friendlier distribution domain: \`my-site\` or \`my-site.${DISTRIBUTION_SUFFIX}\`. Checked for availability before it is ` +
-        `set. Omitted: the generated \`r-<id>.${DISTRIBUTION_SUFFIX}\` (removing it later keeps the domain in force).`,
-      outputDescription: "The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains.",
-      schema: distributionDomainSchema,
-      computed: true,
-    },
-    defaultBehavior: {
-      description: "Cache, protocol and subdomain-routing rules for paths no other behavior matches.",
-      outputDescription: "Caching and protocol rules for paths no behavior matches, with defaults filled in.",
-      schema: defaultBehaviorSchema,
-      typedAsSet: true,
-    },
-    behaviors: {
-      description: "More behaviors, by path pattern and priority (1-100).",
-      outputDescription: "The path-specific rules, with defaults filled in.",
-      schema: behaviorsSchema,
-      typedAsSet: true,
-    },
-    customErrorResponses: {
-      description: "Pages served instead of origin errors, by error code (at most 20).",
-      outputDescription: "The pages served in place of origin errors, with defaults filled in.",
-      schema: errorResponsesSchema,
-      typedAsSet: true,
-    },
-    tokenAuth: {
-      description: "Require signed URLs (`expires` and `token`) for every request. Default false.",
-      outputDescription: "Whether every request must carry a signed URL.",
-      schema: z.boolean(),
-      default: false,
-    },
-    originPathSwitched: {
-      description:
-        "True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin " +
-        "path as it finds it (no update, no diff after a refresh). Default false.",
-      outputDescription: "True when a SiteReleases switches the storage origin's path.",
-      schema: z.boolean(),
-      default: false,
-    },
-    deployTimeout: {
-      description:
-        `How long a create or update waits for the deployment, e.g. \`30m\` (the default), \`1h\`. On timeout the resource stays ` +
-        "in the stack and the next `pulumi up` waits again.",
-      outputDescription: 'How long a create or update waits for `deployed`, e.g. `"30m"`.',
-      schema: durationSchema,
-      default: DEFAULT_DEPLOY_TIMEOUT,
-    },
-  },
-  outputs: {
-    siteUrl: {
-      description:
-        "`https://<distributionDomain>`; against the emulator, where a browser on its machine opens it: " +
-        "`http://<distributionDomain>.localhost:<edge port>` (HTTPS on the edge's HTTPS port with the emulator's CA trusted).",
-      schema: z.string(),
-    },
-    originGroupId: { description: "Id of the resource's origin group.", schema: z.string() },
-    status: { description: "`in_progress` or `deployed`, as last reported.", schema: z.string() },
-    createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
-  },
+  inputs: cdnResourceInputs,
+  outputs: cdnResourceOutputs,
 
   internalInputs: ["__autoname", "__nameFromUrn", "__mark"],
 
+  // Property bags, as same, replaces and deleteBeforeReplace see them: values may be UNKNOWN at preview.
   refine(inputs, olds, failures: CheckFailure[], naming) {
     const kind = originKind(inputs);
     const originInvalid = failures.some((f) => f.property === "storageOrigin" || f.property === "customOrigin");
@@ -239,15 +141,15 @@ export const cdnResource: ResourceDefinition = {
 
   async create(ctx, inputs) {
     const client = ctx.client();
-    const name = String(inputs.name);
+    const { name } = inputs;
     // Found by its name, an object is this resource's when that name was derived from the URN, or
-    // when it carries the mark made from it (adopt.ts).
+    // when it carries the mark made from it (adopt.ts). `__mark` is refine's, outside the tables: untyped.
     const mark = typeof inputs.__mark === "string" ? markText(inputs.__mark) : undefined;
     const marked = (found: ApiCdnResource) => inputs.__nameFromUrn === true || (mark !== undefined && found.description === mark);
     // Before anything is made: a taken name fails here, with nothing to clean up. Unless an
     // earlier, interrupted attempt of this create took it: the POST below then adopts that one.
     if (inputs.distributionDomain !== undefined) {
-      const domain = String(inputs.distributionDomain);
+      const domain = inputs.distributionDomain;
       try {
         await ensureDistributionAvailable(client, domain);
       } catch (err) {
@@ -270,7 +172,7 @@ export const cdnResource: ResourceDefinition = {
             name,
             description: inputs.description === "" && mark !== undefined ? mark : inputs.description,
             origin_group: originGroupBody(inputs),
-            custom_error_responses: errorResponsesBody((inputs.customErrorResponses ?? []) as ErrorResponse[]),
+            custom_error_responses: errorResponsesBody(inputs.customErrorResponses ?? []),
           },
           response: cdnResourceResponse,
         }),
@@ -291,7 +193,7 @@ export const cdnResource: ResourceDefinition = {
 
     let latest = created;
     try {
-      latest = await converge(client, created, inputs, inputs.distributionDomain as string | undefined, { justCreated: true });
+      latest = await converge(client, created, inputs, inputs.distributionDomain, { justCreated: true });
     } catch (err) {
       // The resource exists: keep it in state with what the API last said, and let the next up finish.
       const detail = err instanceof Error ? err.message : String(err);
@@ -344,4 +246,4 @@ export const cdnResource: ResourceDefinition = {
       ctx.client().call({ operation: `delete CDN resource "${state.name}" (${id})`, method: "DELETE", path: cdnResourcePath(id) }),
     );
   },
-};
+});

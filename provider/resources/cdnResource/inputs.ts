@@ -1,6 +1,9 @@
-// What CdnResource accepts: the zod schemas of its inputs, each returning the API's canonical form.
+// What CdnResource accepts: the zod schemas of its inputs, each returning the API's canonical form,
+// and its property tables (inputs and outputs), from which its typed inputs and state follow.
 import { z } from "zod";
-import { DISTRIBUTION_SUFFIX } from "../../cdnApi";
+import { DEFAULT_DEPLOY_TIMEOUT, DISTRIBUTION_SUFFIX } from "../../cdnApi";
+import type { InputProperty, InputsOf, OutputProperty, OutputsOf, StateOf } from "../../resource";
+import { durationSchema } from "../../wait";
 import { canonicalZoneDomain } from "../dns";
 
 export const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
@@ -228,3 +231,100 @@ export type CustomOrigin = z.output<typeof customOriginSchema>;
 export type DefaultBehavior = z.output<typeof defaultBehaviorSchema>;
 export type Behavior = z.output<typeof behaviorSchema>;
 export type ErrorResponse = z.output<typeof errorResponseSchema>;
+
+export const cdnResourceInputs = {
+  name: {
+    description:
+      "Name, unique among your CDN resources: 1-64 letters, digits, spaces, `.`, `_`, `-`. Changes in place. Omitted: " +
+      "`<resource name>-<7 characters derived from the resource's URN>`, kept across runs; a replacement derives a new one.",
+    outputDescription: "The resource's name, chosen or generated; unique among your CDN resources.",
+    schema: nameSchema,
+    computed: true,
+  },
+  description: {
+    description:
+      "Free text, at most 500 characters. Omitted or empty: the API holds a mark made from the resource's URN instead " +
+      "(`Made by pulumi-mamutecloud for one Pulumi resource (mark …)`), by which an interrupted create is adopted by the next " +
+      '`pulumi up`; the output shows `""`.',
+    outputDescription: 'The description, `""` when none was given.',
+    schema: z.string().max(500),
+    default: "",
+  },
+  storageOrigin: {
+    description:
+      "Serve a bucket. Exactly one of `storageOrigin` and `customOrigin`; changing from one kind to the other replaces the resource.",
+    outputDescription: "The bucket served, with defaults filled in; undefined for a custom origin.",
+    schema: storageOriginSchema,
+  },
+  customOrigin: {
+    description: "Proxy to an HTTP(S) server. Exactly one of `storageOrigin` and `customOrigin`.",
+    outputDescription: "The HTTP(S) server proxied, with defaults filled in; undefined for a bucket origin.",
+    schema: customOriginSchema,
+  },
+  distributionDomain: {
+    description:
+      `A friendlier distribution domain: \`my-site\` or \`my-site.${DISTRIBUTION_SUFFIX}\`. Checked for availability before it is ` +
+      `set. Omitted: the generated \`r-<id>.${DISTRIBUTION_SUFFIX}\` (removing it later keeps the domain in force).`,
+    outputDescription: "The full distribution domain, e.g. `my-site.mamutecdn.com`: the CNAME target of custom domains.",
+    schema: distributionDomainSchema,
+    computed: true,
+    computedByApi: true,
+  },
+  defaultBehavior: {
+    description: "Cache, protocol and subdomain-routing rules for paths no other behavior matches.",
+    outputDescription: "Caching and protocol rules for paths no behavior matches, with defaults filled in.",
+    schema: defaultBehaviorSchema,
+    typedAsSet: true,
+  },
+  behaviors: {
+    description: "More behaviors, by path pattern and priority (1-100).",
+    outputDescription: "The path-specific rules, with defaults filled in.",
+    schema: behaviorsSchema,
+    typedAsSet: true,
+  },
+  customErrorResponses: {
+    description: "Pages served instead of origin errors, by error code (at most 20).",
+    outputDescription: "The pages served in place of origin errors, with defaults filled in.",
+    schema: errorResponsesSchema,
+    typedAsSet: true,
+  },
+  tokenAuth: {
+    description: "Require signed URLs (`expires` and `token`) for every request. Default false.",
+    outputDescription: "Whether every request must carry a signed URL.",
+    schema: z.boolean(),
+    default: false,
+  },
+  originPathSwitched: {
+    description:
+      "True when a SiteReleases switches `storageOrigin.originPath` between releases: this resource then leaves the origin " +
+      "path as it finds it (no update, no diff after a refresh). Default false.",
+    outputDescription: "True when a SiteReleases switches the storage origin's path.",
+    schema: z.boolean(),
+    default: false,
+  },
+  deployTimeout: {
+    description:
+      `How long a create or update waits for the deployment, e.g. \`30m\` (the default), \`1h\`. On timeout the resource stays ` +
+      "in the stack and the next `pulumi up` waits again.",
+    outputDescription: 'How long a create or update waits for `deployed`, e.g. `"30m"`.',
+    schema: durationSchema,
+    default: DEFAULT_DEPLOY_TIMEOUT,
+  },
+} satisfies Record<string, InputProperty>;
+
+export const cdnResourceOutputs = {
+  siteUrl: {
+    description:
+      "`https://<distributionDomain>`; against the emulator, where a browser on its machine opens it: " +
+      "`http://<distributionDomain>.localhost:<edge port>` (HTTPS on the edge's HTTPS port with the emulator's CA trusted).",
+    schema: z.string(),
+  },
+  originGroupId: { description: "Id of the resource's origin group.", schema: z.string() },
+  status: { description: "`in_progress` or `deployed`, as last reported.", schema: z.string() },
+  createdAt: { description: "When the resource was created (ISO 8601).", schema: z.string() },
+} satisfies Record<string, OutputProperty>;
+
+/** What create and update receive (check has run). */
+export type CdnInputs = InputsOf<typeof cdnResourceInputs>;
+/** What outputs and state hold: the inputs and the outputs, each possibly missing. */
+export type CdnState = StateOf<CdnInputs, OutputsOf<typeof cdnResourceOutputs>>;

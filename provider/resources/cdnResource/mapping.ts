@@ -1,7 +1,7 @@
 // CdnResource's API answers as outputs, and its inputs as request bodies: pure, no calls.
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { present, type PropertyMap } from "../../resource";
+import { present } from "../../resource";
 import {
   behaviorResponse,
   distributionHost,
@@ -12,7 +12,8 @@ import {
 } from "../../cdnApi";
 
 import {
-  type Behavior,
+  type CdnInputs,
+  type CdnState,
   type CustomOrigin,
   type DefaultBehavior,
   type ErrorResponse,
@@ -67,7 +68,7 @@ export const markText = (mark: string) => `Made by pulumi-mamutecloud for one Pu
  * Outputs from what the API said; what it did not say is left out (a create keeps the inputs, a
  * read what state had), and converge sends the wanted value of anything it cannot compare.
  */
-export function outputsOf(resource: ApiCdnResource): PropertyMap {
+export function outputsOf(resource: ApiCdnResource): CdnState {
   const fields = (b: z.infer<typeof behaviorResponse>) => ({
     cacheTtlSeconds: b.cache_ttl_seconds,
     viewerProtocolPolicy: b.viewer_protocol_policy,
@@ -113,6 +114,7 @@ export function originGroupBody(origin: { storageOrigin?: StorageOrigin; customO
     const o = origin.storageOrigin;
     return { type: "storage", bucket_id: o.bucketId, origin_path: o.originPath, default_root_object: o.defaultRootObject };
   }
+  // Check requires one of the two (refine): no storage origin is a custom one.
   const o = origin.customOrigin as CustomOrigin;
   return {
     type: "custom",
@@ -151,13 +153,15 @@ export const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?
  * the API did not show its behaviors, the default one is updated and each other wanted one created
  * (what a resource just created holds: POST takes no behaviors).
  */
-export function behaviorActions(current: PropertyMap, wanted: PropertyMap): unknown[] | undefined {
+export function behaviorActions(current: CdnState, wanted: CdnInputs): unknown[] | undefined {
   const actions: unknown[] = [];
-  if (!same(current.defaultBehavior, wanted.defaultBehavior)) {
-    actions.push({ action: "update", priority: 0, ...behaviorBody(wanted.defaultBehavior as DefaultBehavior) });
+  // Check fills in the default behavior (refine): unset, it is the API's default, as there.
+  const wantedDefault = wanted.defaultBehavior ?? defaultBehaviorSchema.parse({});
+  if (!same(current.defaultBehavior, wantedDefault)) {
+    actions.push({ action: "update", priority: 0, ...behaviorBody(wantedDefault) });
   }
-  const before = new Map(((current.behaviors ?? []) as Behavior[]).map((b) => [b.priority, b]));
-  const after = new Map(((wanted.behaviors ?? []) as Behavior[]).map((b) => [b.priority, b]));
+  const before = new Map((current.behaviors ?? []).map((b) => [b.priority, b]));
+  const after = new Map((wanted.behaviors ?? []).map((b) => [b.priority, b]));
   for (const priority of before.keys()) if (!after.has(priority)) actions.push({ action: "delete", priority });
   for (const [priority, b] of after) {
     const old = before.get(priority);
@@ -167,19 +171,29 @@ export function behaviorActions(current: PropertyMap, wanted: PropertyMap): unkn
   return actions.length ? actions : undefined;
 }
 
+/** A `PUT /cdn/resource/{id}` body: the fields a CdnResource owns (never `custom_domains`). */
+export type ResourceChanges = {
+  name?: string;
+  description?: string;
+  distribution_domain?: string;
+  behaviors?: unknown[];
+  custom_error_responses?: unknown[];
+};
+
 /** The `PUT /cdn/resource/{id}` body that turns `current` into `wanted`: only owned fields that differ. */
-export function resourceChanges(current: PropertyMap, wanted: PropertyMap): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+export function resourceChanges(current: CdnState, wanted: CdnInputs): ResourceChanges {
+  const body: ResourceChanges = {};
   if (current.name !== wanted.name) body.name = wanted.name;
   if (current.description !== wanted.description) body.description = wanted.description;
   if (wanted.distributionDomain !== undefined && current.distributionDomain !== wanted.distributionDomain) {
     // As the documents' example sends it: the label (`my-site`), not the host name.
-    body.distribution_domain = distributionLabel(String(wanted.distributionDomain));
+    body.distribution_domain = distributionLabel(wanted.distributionDomain);
   }
   const behaviors = behaviorActions(current, wanted);
   if (behaviors) body.behaviors = behaviors;
   if (!same(current.customErrorResponses, wanted.customErrorResponses)) {
-    body.custom_error_responses = errorResponsesBody(wanted.customErrorResponses as ErrorResponse[]);
+    // Check fills them in (refine): unset, there are none, as there.
+    body.custom_error_responses = errorResponsesBody(wanted.customErrorResponses ?? []);
   }
   return body;
 }
