@@ -185,6 +185,13 @@ export function exampleLifecycle(spec: ExampleCase): void {
 
     spec.edit.apply(project);
     expect((await project.preview()).changed).toEqual(spec.edit.planned);
+    if (spec.edit.served) {
+      // The preview a user reads names the one file changed, and no other.
+      const diff = (await project.run(["preview", "--diff", "--stack", project.stack])).stdout;
+      const file = spec.edit.served.path.slice(1);
+      expect(diff).toMatch(new RegExp(`~ ${file.replace(/\./g, "\\.")}: `));
+      expect(diff).not.toMatch(/index\.html|404\.html/);
+    }
     emu.resetRequests();
     const second = await project.up();
     expect(second.counts.updated ?? 0).toBe(spec.edit.planned.filter((step) => step.startsWith("update ")).length);
