@@ -6,7 +6,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MIB, getHashed, newTransferSite, putMultipart, putOnce, startEmulatorProcess, type PhaseFigures } from "../test/harness/big-transfer";
+import {
+  MIB,
+  getHashed,
+  newTransferSite,
+  putMultipart,
+  putOnce,
+  startEmulatorProcess,
+  type PhaseFigures,
+} from "../test/harness/big-transfer";
 
 const SIZE = Number(process.env.BENCH_OBJECT_MIB ?? 1024) * MIB;
 /** S3 refuses a single PUT over 5 GiB (EntityTooLarge): bigger objects are measured multipart only. */
@@ -42,7 +50,9 @@ async function main(): Promise<void> {
     console.log("|---|---|---:|---:|---:|---:|---:|");
     for (const row of rows) {
       const rate = (row.bytes / 1e6 / row.seconds).toFixed(0);
-      console.log(`| ${row.mode} | ${row.phase} | ${row.seconds.toFixed(1)} | ${rate} | ${mib(row.rssBefore)} | ${mib(row.rssPeak)} | ${mib(row.rssPeak - row.rssBefore)} |`);
+      console.log(
+        `| ${row.mode} | ${row.phase} | ${row.seconds.toFixed(1)} | ${rate} | ${mib(row.rssBefore)} | ${mib(row.rssPeak)} | ${mib(row.rssPeak - row.rssBefore)} |`,
+      );
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

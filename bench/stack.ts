@@ -47,7 +47,9 @@ export async function benchStack(): Promise<Row[]> {
 }
 
 export function printStack(rows: Row[]): void {
-  console.log(`\nA ${STACK_SIZE}-resource stack through the provider host (default retry settings; every step checked against the emulator)`);
+  console.log(
+    `\nA ${STACK_SIZE}-resource stack through the provider host (default retry settings; every step checked against the emulator)`,
+  );
   const header = ["setting", "step", "requests", "429s", "seconds"];
   const cells = rows.map((r) => [r.setting, r.step, String(r.requests), String(r.throttled), r.seconds.toFixed(2)]);
   const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));

@@ -65,7 +65,10 @@ function generateSite(root: string): { files: number; bytes: number } {
   const kinds = ["html", "css", "js", "svg", "json"];
   for (let i = 0; i < SMALL_FILES; i++) {
     const kind = kinds[i % kinds.length];
-    const file = kind === "html" ? `docs/section-${i % 40}/page-${i}/index.html` : `assets/${kind}/item-${i}-${(i * 2654435761 >>> 0).toString(16)}.${kind}`;
+    const file =
+      kind === "html"
+        ? `docs/section-${i % 40}/page-${i}/index.html`
+        : `assets/${kind}/item-${i}-${((i * 2654435761) >>> 0).toString(16)}.${kind}`;
     write(file, 1024 + Math.floor(random() * 15 * 1024));
   }
   for (let i = 0; i < LARGE_FILES; i++) write(`media/video-${i}.bin`, 8 * 1024 * 1024);
@@ -94,7 +97,9 @@ interface Measure {
 function tally(emu: Emulator): Record<string, number> {
   const routes = emu.requests().routes;
   const sum = (...ops: string[]) => ops.reduce((total, op) => total + (routes[`S3 ${op}`] ?? 0), 0);
-  const s3Total = Object.entries(routes).filter(([route]) => route.startsWith("S3 ")).reduce((total, [, n]) => total + n, 0);
+  const s3Total = Object.entries(routes)
+    .filter(([route]) => route.startsWith("S3 "))
+    .reduce((total, [, n]) => total + n, 0);
   const put = sum("PutObject", "UploadPart", "CopyObject", "UploadPartCopy");
   const head = sum("HeadObject");
   const list = sum("ListObjectsV2", "ListObjects");
@@ -111,13 +116,20 @@ function peakKiB(pid: number | undefined): number | undefined {
 /** User + system CPU seconds a process has used so far (Linux /proc). */
 function cpuOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /, "")
+    .split(" ");
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Runs a peer under /usr/bin/time for its peak memory; the emulator answers from this process, so never block. */
-async function timedPeer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakMiB?: number; cpuSeconds?: number }> {
+async function timedPeer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; peakMiB?: number; cpuSeconds?: number }> {
   const report = path.join(os.tmpdir(), `bench-time-${process.pid}`);
   const useTime = fs.existsSync(TIME);
   const started = process.hrtime.bigint();
@@ -165,13 +177,21 @@ async function oneRun(): Promise<Run> {
 
   // SyncedFolder and SiteReleases through the provider host, as `pulumi up` runs it: the program
   // computes the manifest, then a new host applies the diff.
-  const providerTool = async (kind: "SyncedFolder" | "SiteReleases", bucketName: string, extra: Record<string, unknown> = {}, native = false) => {
+  const providerTool = async (
+    kind: "SyncedFolder" | "SiteReleases",
+    bucketName: string,
+    extra: Record<string, unknown> = {},
+    native = false,
+  ) => {
     const name = native ? `${kind} (native plugin)` : kind;
     if (!wanted(name)) return;
     const bucket = await newBucketAccess(emu, bucketName);
     let state: Engine["state"] | undefined;
     if (kind === "SiteReleases") {
-      const cdn = await api(emu, "POST", "/cdn/resource", { name: bucketName, origin_group: { type: "storage", bucket_id: bucket.bucketId } });
+      const cdn = await api(emu, "POST", "/cdn/resource", {
+        name: bucketName,
+        origin_group: { type: "storage", bucket_id: bucket.bucketId },
+      });
       extra = { ...extra, cdnResourceId: cdn.body.id };
     }
     // Each tool is its own Pulumi project, with its own hash cache (node_modules/.cache of the
@@ -198,7 +218,12 @@ async function oneRun(): Promise<Run> {
         // The native plugin as the engine starts it (its executable, `exec node main.js`); its log
         // calls go to an engine address nobody answers, which it ignores.
         const host = native
-          ? await ProviderHost.startPlugin({ pluginDir: path.join(REPO, "plugin"), cwd: programDir, engineAddress: "127.0.0.1:1", env: cleanEnv() })
+          ? await ProviderHost.startPlugin({
+              pluginDir: path.join(REPO, "plugin"),
+              cwd: programDir,
+              engineAddress: "127.0.0.1:1",
+              env: cleanEnv(),
+            })
           : await ProviderHost.start({ env: cleanEnv(), nodeArgs: HOST_NODE_ARGS });
         const hostSeconds = since(hostStarted);
         const writes = watchWrites(emu);
@@ -224,7 +249,7 @@ async function oneRun(): Promise<Run> {
           const resource = engine.get("site");
           const full = JSON.stringify({ inputs: resource.inputs, outputs: resource.outputs }).length;
           const outputs = JSON.stringify(resource.outputs).length;
-          const perThousand = (n: number) => `${((n / files) * 1000 / 1024).toFixed(0)}`;
+          const perThousand = (n: number) => `${(((n / files) * 1000) / 1024).toFixed(0)}`;
           return {
             seconds,
             cpuSeconds,
@@ -250,7 +275,11 @@ async function oneRun(): Promise<Run> {
   } else if (fs.existsSync(AWS)) {
     const bucket = await newBucketAccess(emu, "bench-aws-cli");
     const env = awsCliEnv(work, bucket.accessKeyId, bucket.secretAccessKey);
-    tools.push({ name: "aws s3 sync", deploy: () => timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.bucketId}/`], env) });
+    tools.push({
+      name: "aws s3 sync",
+      deploy: () =>
+        timedPeer(AWS, ["--endpoint-url", emu.s3Url, "s3", "sync", "--only-show-errors", site, `s3://${bucket.bucketId}/`], env),
+    });
   } else {
     console.log(`(${AWS} not found: the aws CLI rows are left out; install Debian's awscli)`);
   }
@@ -272,14 +301,22 @@ async function oneRun(): Promise<Run> {
       RCLONE_CONFIG_EMU_ENDPOINT: emu.s3Url,
       RCLONE_CONFIG_EMU_REGION: "us-east-1",
     };
-    if (wanted("rclone sync")) tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.bucketId}`], env) });
+    if (wanted("rclone sync"))
+      tools.push({ name: "rclone sync", deploy: () => timedPeer(RCLONE, ["sync", site, `emu:${bucket.bucketId}`], env) });
     if (wanted("rclone sync --checksum")) {
       // Compares size and MD5 (the ETag) only: no modification times, so no metadata COPY after a
       // checkout; one recursive listing (--fast-list) instead of one per folder on large sites.
       const checksumBucket = await newBucketAccess(emu, "bench-rclone-checksum");
-      const checksumEnv = { ...env, RCLONE_CONFIG_EMU_ACCESS_KEY_ID: checksumBucket.accessKeyId, RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: checksumBucket.secretAccessKey };
+      const checksumEnv = {
+        ...env,
+        RCLONE_CONFIG_EMU_ACCESS_KEY_ID: checksumBucket.accessKeyId,
+        RCLONE_CONFIG_EMU_SECRET_ACCESS_KEY: checksumBucket.secretAccessKey,
+      };
       const flags = ["--checksum", ...(files >= 10_000 ? ["--fast-list"] : [])];
-      tools.push({ name: "rclone sync --checksum", deploy: () => timedPeer(RCLONE, ["sync", ...flags, site, `emu:${checksumBucket.bucketId}`], checksumEnv) });
+      tools.push({
+        name: "rclone sync --checksum",
+        deploy: () => timedPeer(RCLONE, ["sync", ...flags, site, `emu:${checksumBucket.bucketId}`], checksumEnv),
+      });
     }
   } else {
     console.log(`(${RCLONE} not found: the rclone rows are left out; install Debian's rclone)`);
@@ -322,7 +359,25 @@ async function main(): Promise<void> {
   const { files, bytes, tools } = runs[0];
   const mb = bytes / 1e6;
   const loads = runs.flatMap((run) => run.load);
-  const header = ["step", "tool", "wall s", "× fastest peer", "CPU s", "emulator CPU s", "files/s", "MB/s", "PUT", "of which copies", "HEAD", "LIST", "other S3", "switch s", "peak MiB", "state", "provider's wall s"];
+  const header = [
+    "step",
+    "tool",
+    "wall s",
+    "× fastest peer",
+    "CPU s",
+    "emulator CPU s",
+    "files/s",
+    "MB/s",
+    "PUT",
+    "of which copies",
+    "HEAD",
+    "LIST",
+    "other S3",
+    "switch s",
+    "peak MiB",
+    "state",
+    "provider's wall s",
+  ];
   const order = ["first deploy", "no change", "one file changed", "fresh checkout"];
   const cells = runs[0].measures.map((first) => {
     const same = runs.map((run) => run.measures.find((m) => m.tool === first.tool && m.step === first.step) as Measure);
@@ -333,14 +388,15 @@ async function main(): Promise<void> {
     const fixed = (value: number | undefined, digits = 2) => (value === undefined ? "" : value.toFixed(digits));
     const seconds = mid((m) => m.seconds) as number;
     const walls = same.map((m) => m.seconds);
-    const wall = RUNS > 1 ? `${seconds.toFixed(2)} (${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)})` : seconds.toFixed(2);
+    const wall =
+      RUNS > 1 ? `${seconds.toFixed(2)} (${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)})` : seconds.toFixed(2);
     // Request counts are exact: a count that differs between runs shows each run's.
     const count = (key: string) => [...new Set(same.map((m) => m.counts[key]))].join("/");
     const split = first.split && [0, 1, 2].map((i) => mid((m) => m.split?.[i]) as number);
     // The step's fastest peer, by median wall time: the ratio the issue's targets are stated in.
-    const peerWalls = PEERS.map((peer) => median(runs.flatMap((run) => run.measures.filter((m) => m.tool === peer && m.step === first.step).map((m) => m.seconds)))).filter(
-      (value) => !Number.isNaN(value),
-    );
+    const peerWalls = PEERS.map((peer) =>
+      median(runs.flatMap((run) => run.measures.filter((m) => m.tool === peer && m.step === first.step).map((m) => m.seconds))),
+    ).filter((value) => !Number.isNaN(value));
     const ratio = peerWalls.length ? `${(seconds / Math.min(...peerWalls)).toFixed(2)}×` : "";
     return [
       first.step,
@@ -357,7 +413,10 @@ async function main(): Promise<void> {
       count("list"),
       count("other"),
       fixed(mid((m) => m.switchSeconds)),
-      fixed(mid((m) => m.peakMiB), 0),
+      fixed(
+        mid((m) => m.peakMiB),
+        0,
+      ),
       first.stateBytes ?? "",
       split ? `manifest ${split[0].toFixed(2)} + host start ${split[1].toFixed(2)} + provider ${split[2].toFixed(2)}` : "",
     ];
@@ -381,7 +440,8 @@ async function main(): Promise<void> {
 
 /** Notes when S3 objects were last written (polling the emulator's counter), until stopped. */
 function watchWrites(emu: Emulator): { stop(): bigint | undefined } {
-  const writes = () => ["PutObject", "CopyObject", "CompleteMultipartUpload"].reduce((n, op) => n + (emu.requests().routes[`S3 ${op}`] ?? 0), 0);
+  const writes = () =>
+    ["PutObject", "CopyObject", "CompleteMultipartUpload"].reduce((n, op) => n + (emu.requests().routes[`S3 ${op}`] ?? 0), 0);
   let seen = writes();
   let last: bigint | undefined;
   const timer = setInterval(() => {
@@ -417,7 +477,10 @@ async function warmUp(emu: Emulator): Promise<void> {
 }
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], {
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }
 

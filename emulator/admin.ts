@@ -109,7 +109,15 @@ function adminRoutes(
       template: `${ADMIN_PREFIX}/settings`,
       handler: async (ctx) => {
         const body = await ctx.body();
-        return { status: 200, body: settingsJson(applySettings(state, configured(() => readSettings(body, "snake")))) };
+        return {
+          status: 200,
+          body: settingsJson(
+            applySettings(
+              state,
+              configured(() => readSettings(body, "snake")),
+            ),
+          ),
+        };
       },
     },
     { method: "GET", template: `${ADMIN_PREFIX}/dialect`, handler: () => ({ status: 200, body: dialectJson(state.dialect) }) },
@@ -149,7 +157,11 @@ export function withAdminRoutes(
   endpoints: () => EmulatorEndpoints = () => ({ s3: "", edge: "", edgeHttps: "" }),
 ): Plane {
   const router = new Router(adminRoutes(controls, tokens, certificates, state, endpoints));
-  const refused = new ApiError(403, "forbidden", "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them");
+  const refused = new ApiError(
+    403,
+    "forbidden",
+    "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them",
+  );
   const handleAdmin: Plane["handle"] = async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
   return {
     name: plane.name,

@@ -177,7 +177,8 @@ export class BlobStore {
           const first = Math.max(start, offset);
           const last = Math.min(end, offset + segment.size - 1);
           if (first <= last) {
-            for await (const piece of createReadStream(store.pathOf(segment.blob), { start: first - offset, end: last - offset })) yield piece as Buffer;
+            for await (const piece of createReadStream(store.pathOf(segment.blob), { start: first - offset, end: last - offset }))
+              yield piece as Buffer;
           }
           offset += segment.size;
           if (offset > end) break;

@@ -60,7 +60,8 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 function parsePort(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -70,7 +71,8 @@ function nonEmpty(flag: string, value: string): string {
 }
 
 function parseDelay(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS) throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS)
+    throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
   return Number(value);
 }
 
@@ -95,7 +97,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       options.allowRemoteAdmin = true;
       continue;
     }
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const takeValue = () => {
       const value = inline ?? argv[++i];
       if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
@@ -119,7 +122,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--api-key": {
         const apiKey = takeValue();
-        if (!/^mamute-\S+$/.test(apiKey)) throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
+        if (!/^mamute-\S+$/.test(apiKey))
+          throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
         options.apiKey = apiKey;
         break;
       }
@@ -159,7 +163,9 @@ function banner(emu: Emulator, options: CliOptions): string {
   const beyondLoopback = !isLoopbackHost(options.host);
   const adminServed = !beyondLoopback || options.allowRemoteAdmin;
   return [
-    emu.dataDir === undefined ? "MamuteCloud emulator (state in memory; Ctrl-C to stop)" : `MamuteCloud emulator (state kept in ${emu.dataDir}; Ctrl-C to stop)`,
+    emu.dataDir === undefined
+      ? "MamuteCloud emulator (state in memory; Ctrl-C to stop)"
+      : `MamuteCloud emulator (state kept in ${emu.dataDir}; Ctrl-C to stop)`,
     ...emu.droppedObjects.map((name) => `  warning: ${name} was dropped: its bytes are missing from the data dir`),
     ...(beyondLoopback
       ? [
@@ -167,7 +173,9 @@ function banner(emu: Emulator, options: CliOptions): string {
           `  /_emulator routes ${options.allowRemoteAdmin ? "allowed (--allow-remote-admin)" : "refused off loopback (--allow-remote-admin allows them)"}`,
         ]
       : []),
-    ...(emu.dialect().length ? [`  Dialect         ${emu.dialect().join(", ")}  (answers where the API documents are silent; see emulator/README.md)`] : []),
+    ...(emu.dialect().length
+      ? [`  Dialect         ${emu.dialect().join(", ")}  (answers where the API documents are silent; see emulator/README.md)`]
+      : []),
     `  Management API  ${emu.url}`,
     `  S3 endpoint     ${emu.s3Url}`,
     `  API key         ${emu.apiKey}`,

@@ -38,7 +38,10 @@ export function optionalNumber(
     value <= max;
   if (!ok) {
     const kind = integer ? "an integer" : "a number";
-    throw new ControlConfigError(field, `must be ${kind} ${minExclusive ? `above ${min}` : `from ${min}`} ${minExclusive ? "and at most" : "to"} ${max}`);
+    throw new ControlConfigError(
+      field,
+      `must be ${kind} ${minExclusive ? `above ${min}` : `from ${min}`} ${minExclusive ? "and at most" : "to"} ${max}`,
+    );
   }
   return value as number;
 }

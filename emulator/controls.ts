@@ -75,7 +75,14 @@ function xmlEscape(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] ?? c);
 }
 
-function sendS3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string>): void {
+function sendS3Error(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+): void {
   const requestId = randomBytes(8).toString("hex").toUpperCase();
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>` +
@@ -145,7 +152,8 @@ function isValidTarget(rawUrl: string | undefined): boolean {
 
 async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // An absolute-form request target such as `http://[x` is the client's mistake, not a crash.
-  if (!isValidTarget(req.url)) return sendPlaneError(plane, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
+  if (!isValidTarget(req.url))
+    return sendPlaneError(plane, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
   const routeKey = plane.routeKey(req);
   if (routeKey === undefined) return plane.handle(req, res);
   controls.count(routeKey);

@@ -103,7 +103,10 @@ function splitNames(value: unknown, field: string): string[] {
   if (!parts || parts.some((part) => typeof part !== "string")) {
     throw new ControlConfigError(field, "must be a dialect name, a comma-separated list of them, or an array of them");
   }
-  return (parts as string[]).flatMap((part) => part.split(",")).map((name) => name.trim()).filter((name) => name !== "");
+  return (parts as string[])
+    .flatMap((part) => part.split(","))
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
 }
 
 /**
@@ -117,11 +120,15 @@ export function readDialect(value: unknown, field = "dialect"): Dialect {
   for (const name of given) {
     if (name === "default" || name === "all") continue;
     if (!(name in DIALECTS)) {
-      throw new ControlConfigError(field, `${JSON.stringify(name)} is not a dialect; use default, all, or any of ${DIALECT_NAMES.join(", ")}`);
+      throw new ControlConfigError(
+        field,
+        `${JSON.stringify(name)} is not a dialect; use default, all, or any of ${DIALECT_NAMES.join(", ")}`,
+      );
     }
     const dialectName = name as DialectName;
     const other = byGroup.get(DIALECTS[dialectName].group);
-    if (other !== undefined && other !== dialectName) throw new ControlConfigError(field, `${other} and ${name} answer the same question one way each; give one of them`);
+    if (other !== undefined && other !== dialectName)
+      throw new ControlConfigError(field, `${other} and ${name} answer the same question one way each; give one of them`);
     byGroup.set(DIALECTS[dialectName].group, dialectName);
   }
   // `all` fills every group not named on its own: `all,errors-text` is `all` with plain-text errors.

@@ -2,15 +2,7 @@
 // seeded PRNG drawn once per matching rule, in request arrival order, so the same request sequence
 // meets the same faults on every run.
 import { PLANE_NAMES, type PlaneName } from "./plane";
-import {
-  ControlConfigError,
-  asObject,
-  optionalChoice,
-  optionalNumber,
-  optionalText,
-  spell,
-  type Spelling,
-} from "./control-config";
+import { ControlConfigError, asObject, optionalChoice, optionalNumber, optionalText, spell, type Spelling } from "./control-config";
 
 export type FaultKind = "status" | "delay" | "drop" | "lost_response";
 
@@ -44,10 +36,7 @@ export interface FaultReport {
   rules: Array<FaultRule & { injected: number }>;
 }
 
-export type FaultAction =
-  | { kind: "status"; status: number; retryAfter?: number }
-  | { kind: "drop" }
-  | { kind: "lost_response" };
+export type FaultAction = { kind: "status"; status: number; retryAfter?: number } | { kind: "drop" } | { kind: "lost_response" };
 
 export interface FaultDecision {
   /** Total of the `delay` rules that fired. */
@@ -122,9 +111,7 @@ export function readFaultConfig(value: unknown, spelling: Spelling): Required<Fa
 export function faultReportJson(report: FaultReport): unknown {
   return {
     seed: report.seed,
-    rules: report.rules.map((rule) =>
-      Object.fromEntries(Object.entries(rule).map(([name, value]) => [spell(name, "snake"), value])),
-    ),
+    rules: report.rules.map((rule) => Object.fromEntries(Object.entries(rule).map(([name, value]) => [spell(name, "snake"), value]))),
   };
 }
 

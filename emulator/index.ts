@@ -192,7 +192,9 @@ async function savedAuthority(secrets: Secrets, dataDir: DataDir | undefined): P
   try {
     return await CertificateAuthority.fromPem(secrets.ca);
   } catch (error) {
-    throw new DataDirError(`${dataDir?.path}/state.json: the saved CA cannot be read (${(error as Error).message}); move the file away to start with an empty state`);
+    throw new DataDirError(
+      `${dataDir?.path}/state.json: the saved CA cannot be read (${(error as Error).message}); move the file away to start with an empty state`,
+    );
   }
 }
 
@@ -202,13 +204,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.apiKey !== undefined && (!options.apiKey.startsWith("mamute-") || options.apiKey.length <= "mamute-".length)) {
     throw new Error("apiKey: must start with mamute-");
   }
-  const settings = readSettings({ cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs }, "camel");
+  const settings = readSettings(
+    { cdnDeployDelayMs: options.cdnDeployDelayMs, sslValidationDelayMs: options.sslValidationDelayMs },
+    "camel",
+  );
   const dialect = readDialect(options.dialect);
-  const { state, dataDir, secrets, droppedObjects } = await openStorage(options.dataDir === undefined ? undefined : resolve(options.dataDir));
+  const { state, dataDir, secrets, droppedObjects } = await openStorage(
+    options.dataDir === undefined ? undefined : resolve(options.dataDir),
+  );
   applySettings(state, settings);
   state.dialect = dialect;
   if (options.apiKey !== undefined || !state.apiKey) {
-    state.apiKey = { id: state.newId("key"), name: "emulator", key: options.apiKey ?? newApiKeyValue(), createdAt: state.now(), lastUsedAt: null };
+    state.apiKey = {
+      id: state.newId("key"),
+      name: "emulator",
+      key: options.apiKey ?? newApiKeyValue(),
+      createdAt: state.now(),
+      lastUsedAt: null,
+    };
   }
   const apiKey = state.apiKey.key;
 
@@ -249,7 +262,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const s3 = servePlane(savingAfterChanges(createS3Plane(state), state), controls);
   // Handled like any request, without the automatic `100 Continue`: the S3 router sends it once the headers pass.
   s3.on("checkContinue", (req, res) => s3.emit("request", req, res));
-  const edgePlane = createEdgePlane(state, { cache: edgeCache, caCertificatePem: certificates.caCertificatePem, httpsPort: () => edgeHttpsPort });
+  const edgePlane = createEdgePlane(state, {
+    cache: edgeCache,
+    caCertificatePem: certificates.caCertificatePem,
+    httpsPort: () => edgeHttpsPort,
+  });
   const edge = servePlane(edgePlane, controls);
   const edgeHttps = createEdgeHttpsServer(state, certificates, planeListener(edgePlane, controls));
   let caFile: { path: string; ownDirectory: boolean } | undefined;
@@ -275,7 +292,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     s3Port = await listen(s3, options.s3Port ?? besideManagement(1), host);
     edgePort = await listen(edge, options.edgePort ?? besideManagement(2), host);
     edgeHttpsPort = await listen(edgeHttps, options.edgeHttpsPort ?? besideManagement(3), host);
-    caFile = { path: options.caFile ?? join(tmpdir(), `mamutecloud-emulator-${managementPort}`, "ca.pem"), ownDirectory: options.caFile === undefined };
+    caFile = {
+      path: options.caFile ?? join(tmpdir(), `mamutecloud-emulator-${managementPort}`, "ca.pem"),
+      ownDirectory: options.caFile === undefined,
+    };
     await mkdir(dirname(caFile.path), { recursive: true });
     await writeFile(caFile.path, certificates.caCertificatePem);
   } catch (error) {

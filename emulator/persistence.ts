@@ -137,7 +137,9 @@ export class DataDir {
       throw new DataDirError(`${file} is not an emulator state file; move it away to start with an empty state`);
     }
     if (saved.version > VERSION) {
-      throw new DataDirError(`${file} was written by a newer emulator (format ${saved.version}, this one reads ${VERSION}); upgrade pulumi-mamutecloud`);
+      throw new DataDirError(
+        `${file} was written by a newer emulator (format ${saved.version}, this one reads ${VERSION}); upgrade pulumi-mamutecloud`,
+      );
     }
     for (const field of MAP_FIELDS) {
       const target = state[field] as Map<string, unknown>;

@@ -13,7 +13,6 @@ export interface RateLimitConfig {
   plane?: PlaneName;
 }
 
-
 export function readRateLimitConfig(value: unknown, spelling: Spelling): RateLimitConfig {
   const raw = asObject(value, "rate_limit");
   const field = (name: string) => spell(name, spelling);

@@ -26,7 +26,11 @@ export interface StoredObject extends ObjectHeaders {
   /** Hex MD5 for a single PUT, `md5-of-part-md5s-N` for a multipart upload; no quotes. */
   etag: string;
   /** Checksum the client sent and the emulator verified, e.g. { algorithm: "CRC32", value: "base64" }. */
-  checksum?: { algorithm: string; value: string; /** S3's x-amz-checksum-type; absent means FULL_OBJECT. */ type?: "FULL_OBJECT" | "COMPOSITE" };
+  checksum?: {
+    algorithm: string;
+    value: string;
+    /** S3's x-amz-checksum-type; absent means FULL_OBJECT. */ type?: "FULL_OBJECT" | "COMPOSITE";
+  };
   /** Part sizes of an object made by a multipart upload, in part order (GetObject `partNumber`). */
   partSizes?: number[];
   createdAt: Date;
@@ -104,7 +108,6 @@ export interface ApiKey {
   createdAt: Date;
   lastUsedAt: Date | null;
 }
-
 
 // --- CDN and SSL (issue 9). Two helpers share these shapes: the CDN side owns CdnResource and
 // CdnCustomDomain (and may add fields to them), the SSL side owns SslCertificate.

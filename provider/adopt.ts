@@ -127,9 +127,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
       const window = await trace();
       const made = err instanceof UnreadableAnswerError;
       const ours =
-        spec.newSinceBefore || (made && candidates.length === 1)
-          ? candidates
-          : candidates.filter((found) => madeSince(window, found));
+        spec.newSinceBefore || (made && candidates.length === 1) ? candidates : candidates.filter((found) => madeSince(window, found));
       if (ours.length === 1) {
         spec.adopt?.(ours[0]);
         return ours[0];

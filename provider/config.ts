@@ -177,7 +177,9 @@ export function resolveConfig(stack: ConfigSource | undefined, env: NodeJS.Proce
     try {
       parsed = new URL(raw);
     } catch {
-      throw new ConfigError(`${where(setting)} is not a URL (the value is not shown, in case it is a secret). Use a URL such as ${setting.default}.`);
+      throw new ConfigError(
+        `${where(setting)} is not a URL (the value is not shown, in case it is a secret). Use a URL such as ${setting.default}.`,
+      );
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
       throw new ConfigError(`${where(setting)} must be an http(s) URL such as ${setting.default} (the value given is not shown).`);

@@ -61,4 +61,3 @@ export const update = (id: string, olds: Props, news: Props) => resource(news.__
 // `delete` is a reserved word for a declaration, not for an export name.
 const remove = (id: string, props: Props) => resource(props.__kind).delete(id, props);
 export { remove as delete };
-

@@ -56,11 +56,23 @@ export const randomNaming: AutoNaming = {
 export function derivedNaming(urn: string, account: string): AutoNaming {
   return {
     name: (logicalName, replacing) => {
-      const digest = createHmac("sha256", account).update(urn).update("\0").update(replacing ?? "").digest();
+      const digest = createHmac("sha256", account)
+        .update(urn)
+        .update("\0")
+        .update(replacing ?? "")
+        .digest();
       return { name: `${baseOf(logicalName)}-${suffixOf(digest)}`, derived: true };
     },
     // Another message than any name's (a name's ends in "\0<name replaced or nothing>").
-    mark: (of) => suffixOf(createHmac("sha256", account).update(urn).update("\0\0mark\0").update(of ?? "").digest(), 12),
+    mark: (of) =>
+      suffixOf(
+        createHmac("sha256", account)
+          .update(urn)
+          .update("\0\0mark\0")
+          .update(of ?? "")
+          .digest(),
+        12,
+      ),
   };
 }
 
@@ -102,7 +114,8 @@ export function autoname(
   kept: string | undefined,
   replacing: boolean,
 ): void {
-  const chosen = kept !== undefined && !replacing ? { name: kept, derived: olds.__nameFromUrn === true } : naming.name(inputs.__logicalName, kept);
+  const chosen =
+    kept !== undefined && !replacing ? { name: kept, derived: olds.__nameFromUrn === true } : naming.name(inputs.__logicalName, kept);
   inputs.name = chosen.name;
   inputs.__autoname = true;
   if (chosen.derived) inputs.__nameFromUrn = true;

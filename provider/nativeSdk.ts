@@ -82,7 +82,9 @@ export function inputDoc(property: InputProperty, indent: string): string {
 }
 
 function argsInterface(name: string, properties: Record<string, InputProperty>, input: boolean): string {
-  const fields = Object.entries(properties).map(([key, p]) => `${inputDoc(p, "  ")}  ${key}${p.required ? "" : "?"}: ${tsType(typeOf(p.schema), input)};\n`);
+  const fields = Object.entries(properties).map(
+    ([key, p]) => `${inputDoc(p, "  ")}  ${key}${p.required ? "" : "?"}: ${tsType(typeOf(p.schema), input)};\n`,
+  );
   return `export interface ${name} {\n${fields.join("")}}\n`;
 }
 
@@ -92,12 +94,20 @@ function outputFields(
   which: "resource" | "lookup" = "resource",
 ): string {
   const set = alwaysSet(definition);
-  const properties: Array<[string, InputProperty | OutputProperty]> = [...Object.entries(definition.inputs), ...Object.entries(definition.outputs)];
-  return properties
-    // A lookup reads by id: it has none of what only create sets.
-    .filter(([, p]) => which === "resource" || !("setByCreate" in p && p.setByCreate))
-    .map(([key, p]) => `${doc(outputDescription(p), "  ", "deprecated" in p ? p.deprecated : undefined)}${render(key, tsType(typeOf(p.schema), false), set.has(key))}`)
-    .join("");
+  const properties: Array<[string, InputProperty | OutputProperty]> = [
+    ...Object.entries(definition.inputs),
+    ...Object.entries(definition.outputs),
+  ];
+  return (
+    properties
+      // A lookup reads by id: it has none of what only create sets.
+      .filter(([, p]) => which === "resource" || !("setByCreate" in p && p.setByCreate))
+      .map(
+        ([key, p]) =>
+          `${doc(outputDescription(p), "  ", "deprecated" in p ? p.deprecated : undefined)}${render(key, tsType(typeOf(p.schema), false), set.has(key))}`,
+      )
+      .join("")
+  );
 }
 
 /** The inputs a user gives the class: all but those it computes in the program. */
@@ -113,7 +123,9 @@ export function resourceModule(definition: ResourceDefinition): string {
   const anyRequired = Object.values(userArgs).some((p) => p.required);
   const helper = definition.computedByClass?.helper;
   const secretOutputs = secretProperties(definition);
-  const secretInputs = Object.entries(definition.inputs).filter(([, p]) => p.secret).map(([key]) => key);
+  const secretInputs = Object.entries(definition.inputs)
+    .filter(([, p]) => p.secret)
+    .map(([key]) => key);
   const keys = [...Object.keys(definition.inputs), ...Object.keys(definition.outputs)];
   let text = `\n${argsInterface(`${kind}Args`, userArgs, true)}`;
   text += `\n${doc(`${definition.description}\n\nThe native type \`${token}\`, served by the pulumi-resource-mamutecloud plugin.`, "")}`;
@@ -122,7 +134,10 @@ export function resourceModule(definition: ResourceDefinition): string {
   text += `  /** An existing ${kind}, read by its id (its import id); the stack does not manage it. */\n`;
   text += `  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ${kind} {\n`;
   text += `    return new ${kind}(name, undefined as unknown as ${kind}Args, { ...opts, id });\n  }\n\n`;
-  text += outputFields(definition, (key, type, set) => `  declare readonly ${key}: pulumi.Output<${set ? type : `${type} | undefined`}>;\n`);
+  text += outputFields(
+    definition,
+    (key, type, set) => `  declare readonly ${key}: pulumi.Output<${set ? type : `${type} | undefined`}>;\n`,
+  );
   text += `\n  constructor(name: string, args${anyRequired ? "" : "?"}: ${kind}Args, opts?: pulumi.CustomResourceOptions) {\n`;
   // The class computes some inputs in the program (not on `.get()`, which has no args).
   const inputs = helper ? `args && ${helper}(args)` : "args";

@@ -2,6 +2,8 @@
 // A resource module lists its input properties (zod schema that validates a known value and
 // returns the API's canonical form, default, replace-on-change, secret) and its extra outputs;
 // the same table drives `check`, `diff` and schema.json, so they cannot disagree.
+// Over 400 lines as one file on purpose: the table's types (InputsOf, StateOf), defineResource and
+// the check and diff they drive are read together; what they call is in properties.ts and unknown.ts.
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
 import type { MamuteClient } from "./client";
@@ -249,7 +251,11 @@ export function present<T extends PropertyMap>(props: T): Partial<T> {
  * over state keeps and the handler then drops) rather than kept from state.
  */
 export function cleared(props: Record<string, unknown>): PropertyMap {
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value === null).map(([key]) => [key, undefined]));
+  return Object.fromEntries(
+    Object.entries(props)
+      .filter(([, value]) => value === null)
+      .map(([key]) => [key, undefined]),
+  );
 }
 
 export function isUnknown(value: unknown): boolean {
@@ -278,9 +284,7 @@ export function isInternal(key: string): boolean {
 }
 
 function reasonOf(error: z.ZodError): string {
-  const messages = error.issues.map((issue) =>
-    issue.path.length ? `item ${issue.path.join(".")}: ${issue.message}` : issue.message,
-  );
+  const messages = error.issues.map((issue) => (issue.path.length ? `item ${issue.path.join(".")}: ${issue.message}` : issue.message));
   return [...new Set(messages)].join("; ");
 }
 

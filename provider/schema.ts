@@ -98,16 +98,18 @@ export function outputDescription(property: InputProperty | OutputProperty): str
   return ("outputDescription" in property && property.outputDescription) || property.description;
 }
 
-function outputSpec(property: InputProperty | OutputProperty, types: TypeCollector, description = outputDescription(property)): PropertySpec {
+function outputSpec(
+  property: InputProperty | OutputProperty,
+  types: TypeCollector,
+  description = outputDescription(property),
+): PropertySpec {
   return { ...typeOf(property.schema, types), description, ...(property.secret ? { secret: true } : {}) };
 }
 
 function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
   const inputs = Object.entries(definition.inputs);
   const outputs = Object.entries(definition.outputs);
-  const alwaysSetInputs = inputs
-    .filter(([, p]) => p.required || p.default !== undefined || p.computed)
-    .map(([key]) => key);
+  const alwaysSetInputs = inputs.filter(([, p]) => p.required || p.default !== undefined || p.computed).map(([key]) => key);
   return {
     description: definition.description,
     properties: Object.fromEntries([
@@ -131,7 +133,10 @@ function componentSpec(component: ComponentDefinition, types: TypeCollector) {
     ),
     requiredInputs: [],
     properties: Object.fromEntries(outputs.map(([key, p]) => [key, outputSpec(p, types)])),
-    required: outputs.filter(([, p]) => p.required !== false).map(([key]) => key).sort(),
+    required: outputs
+      .filter(([, p]) => p.required !== false)
+      .map(([key]) => key)
+      .sort(),
   };
 }
 
@@ -146,7 +151,11 @@ export const components: readonly ComponentDefinition[] = [staticSiteComponent];
 export function resourceTypes(): Record<string, ObjectTypeSpec> {
   const types: TypeCollector = {};
   for (const definition of definitions) resourceSpec(definition, types);
-  return Object.fromEntries(Object.keys(types).sort().map((id) => [typeToken(id), types[id]]));
+  return Object.fromEntries(
+    Object.keys(types)
+      .sort()
+      .map((id) => [typeToken(id), types[id]]),
+  );
 }
 
 /** The properties of an existing object: the resource's properties and its id. */
@@ -192,7 +201,9 @@ export function packageSchema(version: string): Record<string, unknown> {
     ...components.map((component) => [typeToken(component.kind), componentSpec(component, types)]),
   ]);
   const functions = Object.fromEntries(
-    definitions.flatMap((definition) => (definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [])),
+    definitions.flatMap((definition) =>
+      definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [],
+    ),
   );
   return {
     name: CONFIG_NAMESPACE,
@@ -212,7 +223,13 @@ export function packageSchema(version: string): Record<string, unknown> {
     resources,
     functions,
     ...(Object.keys(types).length
-      ? { types: Object.fromEntries(Object.keys(types).sort().map((id) => [typeToken(id), types[id]])) }
+      ? {
+          types: Object.fromEntries(
+            Object.keys(types)
+              .sort()
+              .map((id) => [typeToken(id), types[id]]),
+          ),
+        }
       : {}),
     // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
     // and an SDK generated under that name would shadow the package itself.

@@ -37,14 +37,15 @@ function passedTo(definition: ResourceDefinition, key: string): ComponentInput {
   return { description: input.description, schema: input.schema };
 }
 
-
 export const staticSiteDomainSchema = z
   .object({
-    name: z.string().describe(
-      'The host the site is served at, e.g. `"www.example.com"`. Not a zone\'s apex: the site is reached through a CNAME, ' +
-        'which cannot go there. With `tenants`, the base the tenants sit under: `"example.com"` serves tenant `a` at ' +
-        "`a.example.com` (a wildcard CNAME, which may).",
-    ),
+    name: z
+      .string()
+      .describe(
+        'The host the site is served at, e.g. `"www.example.com"`. Not a zone\'s apex: the site is reached through a CNAME, ' +
+          'which cannot go there. With `tenants`, the base the tenants sit under: `"example.com"` serves tenant `a` at ' +
+          "`a.example.com` (a wildcard CNAME, which may).",
+      ),
     zoneId: z
       .string()
       .optional()
@@ -55,7 +56,9 @@ export const staticSiteDomainSchema = z
     zoneDomain: z
       .string()
       .optional()
-      .describe("The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`); with `tenants`, `name` itself."),
+      .describe(
+        "The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`); with `tenants`, `name` itself.",
+      ),
     certificateId: z
       .string()
       .optional()
@@ -63,7 +66,10 @@ export const staticSiteDomainSchema = z
         "An issued certificate covering the site's host (or `*.<name>` with `tenants`), e.g. an `ImportedCertificate`'s `id`. " +
           "Omitted: one is requested and validated through the zone.",
       ),
-    validationTimeout: z.string().optional().describe('How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default).'),
+    validationTimeout: z
+      .string()
+      .optional()
+      .describe('How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default).'),
   })
   .strict()
   .meta({ id: "StaticSiteDomain", description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records." });
@@ -86,7 +92,7 @@ export const staticSiteComponent: ComponentDefinition = {
   inputs: {
     path: {
       description:
-        'The local folder of the site, e.g. `"./dist"` (relative to the program\'s folder), uploaded to the bucket\'s root. ' +
+        "The local folder of the site, e.g. `\"./dist\"` (relative to the program's folder), uploaded to the bucket's root. " +
         "Required unless `tenants` is given; with tenants it is served at `www.<domain>` and at the distribution domain.",
       schema: z.string(),
       readInProgram: true,
@@ -99,8 +105,16 @@ export const staticSiteComponent: ComponentDefinition = {
       schema: z.record(z.string(), z.string()),
       readInProgram: true,
     },
-    domain: { description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.", schema: staticSiteDomainSchema, readInProgram: true },
-    indexDocument: { description: 'Key served for `/` and every path ending in `/`. Default `"index.html"`.', schema: z.string(), readInProgram: true },
+    domain: {
+      description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records.",
+      schema: staticSiteDomainSchema,
+      readInProgram: true,
+    },
+    indexDocument: {
+      description: 'Key served for `/` and every path ending in `/`. Default `"index.html"`.',
+      schema: z.string(),
+      readInProgram: true,
+    },
     errorDocument: {
       description: 'A page of the site served with status 404 for paths that do not exist, e.g. `"404.html"`.',
       schema: z.string(),
@@ -116,7 +130,10 @@ export const staticSiteComponent: ComponentDefinition = {
       schema: behaviorFields.cacheTtlSeconds,
     },
     behaviors: passedTo(cdnResource, "behaviors"),
-    viewerProtocolPolicy: { description: behaviorFields.viewerProtocolPolicy.description ?? "", schema: behaviorFields.viewerProtocolPolicy },
+    viewerProtocolPolicy: {
+      description: behaviorFields.viewerProtocolPolicy.description ?? "",
+      schema: behaviorFields.viewerProtocolPolicy,
+    },
     distributionDomain: passedTo(cdnResource, "distributionDomain"),
     forceDestroy: {
       description: "Delete the bucket on destroy even when it holds files the site did not upload. Default false.",

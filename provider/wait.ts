@@ -161,7 +161,12 @@ export const CONTENTS_GRACE_MS = 15_000;
  * Looks at a container's contents until `isEmpty` holds or `graceMs` runs out; returns the last
  * look, so the caller refuses with what is still there.
  */
-export async function untilEmpty<T>(what: string, look: () => Promise<T>, isEmpty: (observed: T) => boolean, graceMs = CONTENTS_GRACE_MS): Promise<T> {
+export async function untilEmpty<T>(
+  what: string,
+  look: () => Promise<T>,
+  isEmpty: (observed: T) => boolean,
+  graceMs = CONTENTS_GRACE_MS,
+): Promise<T> {
   const started = Date.now();
   let observed = await look();
   let delay = 250;

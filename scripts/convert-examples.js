@@ -83,9 +83,11 @@ function convert(source, language, out) {
       const linkOnly = language !== "java" && output.includes(LINK_UNSUPPORTED) && fs.existsSync(program);
       if (code === 0 || linkOnly) {
         const project = YAML.parse(fs.readFileSync(path.join(out, "Pulumi.yaml"), "utf8"));
-        resolve({ program: fs.readFileSync(program, "utf8"), project: Object.fromEntries(PROJECT_SECTIONS.map((key) => [key, project[key]])) });
-      }
-      else reject(new ConvertError(`pulumi ${args.join(" ")} failed (exit ${code}):\n${output.trim()}`));
+        resolve({
+          program: fs.readFileSync(program, "utf8"),
+          project: Object.fromEntries(PROJECT_SECTIONS.map((key) => [key, project[key]])),
+        });
+      } else reject(new ConvertError(`pulumi ${args.join(" ")} failed (exit ${code}):\n${output.trim()}`));
     });
   });
 }
@@ -144,7 +146,11 @@ async function main() {
       `${drifted.join(", ")} differ from the conversion of examples/yaml or examples/yaml-explicit: run \`npm run examples:convert\` (it rewrites the program files; copy Pulumi.yaml's ${PROJECT_SECTIONS.join(" and ")} by hand)`,
     );
   }
-  console.log(check ? "examples/python, go and java (and their -explicit) are the conversions of examples/yaml (and yaml-explicit)." : "examples converted.");
+  console.log(
+    check
+      ? "examples/python, go and java (and their -explicit) are the conversions of examples/yaml (and yaml-explicit)."
+      : "examples converted.",
+  );
 }
 
 if (require.main === module) {

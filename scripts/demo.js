@@ -52,13 +52,18 @@ function cliEnvironment() {
 function checkPulumiCli(env) {
   const answer = spawnSync("pulumi", ["version"], { encoding: "utf8", env });
   if (answer.error) {
-    const reason = answer.error.code === "ENOENT" ? "No Pulumi CLI (`pulumi`) was found on PATH" : `Running \`pulumi version\` failed: ${answer.error.message}`;
+    const reason =
+      answer.error.code === "ENOENT"
+        ? "No Pulumi CLI (`pulumi`) was found on PATH"
+        : `Running \`pulumi version\` failed: ${answer.error.message}`;
     throw new DemoError(`${reason}. The demo deploys with a Pulumi CLI, ${MIN_VERSION.join(".")} or newer. ${INSTALL}`);
   }
   const printed = `${answer.stdout}`.trim();
   const version = parseVersion(printed);
   if (answer.status !== 0 || !version) {
-    throw new DemoError(`\`pulumi version\` did not print a version (exit ${answer.status}: ${printed || `${answer.stderr}`.trim()}). ${INSTALL}`);
+    throw new DemoError(
+      `\`pulumi version\` did not print a version (exit ${answer.status}: ${printed || `${answer.stderr}`.trim()}). ${INSTALL}`,
+    );
   }
   if (!atLeast(version, MIN_VERSION)) {
     throw new DemoError(
@@ -160,7 +165,9 @@ async function main(argv) {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   try {
-    console.log(`Emulator: management API ${emu.url}, S3 ${emu.s3Url}, CDN edge ${emu.edgeUrl} (state in ${path.relative(ROOT, EMULATOR_DIR)})`);
+    console.log(
+      `Emulator: management API ${emu.url}, S3 ${emu.s3Url}, CDN edge ${emu.edgeUrl} (state in ${path.relative(ROOT, EMULATOR_DIR)})`,
+    );
     console.log(`Deploying examples/static-site with Pulumi ${version}, stack state in ${path.relative(ROOT, STATE_DIR)}\n`);
     await pulumi(["stack", "select", "--create", STACK, "--non-interactive"], env);
     await pulumi(["up", "--yes", "--refresh", "--skip-preview", "--non-interactive", "--stack", STACK], env);
@@ -171,7 +178,9 @@ async function main(argv) {
     console.log(`  (or: curl ${outputs.url}; over HTTPS ${https} once the browser trusts ${emu.caCertificatePath})`);
     console.log("\nTo change it: edit examples/static-site/www and, in another terminal,");
     const cliPath = cli.PATH ? `PATH=${path.join(REPO_PULUMI, "bin")}:$PATH PULUMI_HOME=${cli.PULUMI_HOME} ` : "";
-    console.log(`  cd examples/static-site && ${cliPath}PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE} \\`);
+    console.log(
+      `  cd examples/static-site && ${cliPath}PULUMI_BACKEND_URL=${env.PULUMI_BACKEND_URL} PULUMI_CONFIG_PASSPHRASE=${env.PULUMI_CONFIG_PASSPHRASE} \\`,
+    );
     console.log(`    MAMUTECLOUD_ENDPOINT=${emu.url} MAMUTECLOUD_API_KEY=${emu.apiKey} pulumi up --stack ${STACK}`);
     console.log("\nThe emulator keeps serving until Ctrl+C; `npm run demo:destroy` removes the site afterwards.");
     deployed = true;

@@ -6,7 +6,10 @@ const path = require("path");
 const { nativeSdkFiles } = require("../dist/provider/nativeSdk");
 const { dynamicSdkFiles } = require("../dist/provider/dynamicSdk");
 
-for (const [folder, files] of [["native", nativeSdkFiles()], ["generated", dynamicSdkFiles()]]) {
+for (const [folder, files] of [
+  ["native", nativeSdkFiles()],
+  ["generated", dynamicSdkFiles()],
+]) {
   const dir = path.join(__dirname, "..", "sdk", folder);
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {

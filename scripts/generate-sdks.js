@@ -59,11 +59,20 @@ function run(command, args, options = {}) {
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("error", (err) =>
-      reject(new SdkError(`${command} could not be run (${err.code === "ENOENT" ? `\`${command}\` is not installed or not on PATH` : err.message})`)),
+      reject(
+        new SdkError(
+          `${command} could not be run (${err.code === "ENOENT" ? `\`${command}\` is not installed or not on PATH` : err.message})`,
+        ),
+      ),
     );
     child.on("close", (code) => {
       if (code === 0) resolve(output);
-      else reject(new SdkError(`${command} ${args.join(" ")} failed (exit ${code}) in ${path.relative(ROOT, options.cwd ?? ROOT) || "."}:\n${output.trim().split("\n").slice(-30).join("\n")}`));
+      else
+        reject(
+          new SdkError(
+            `${command} ${args.join(" ")} failed (exit ${code}) in ${path.relative(ROOT, options.cwd ?? ROOT) || "."}:\n${output.trim().split("\n").slice(-30).join("\n")}`,
+          ),
+        );
     });
   });
 }
@@ -260,10 +269,16 @@ function parseArgs(argv) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const missing = ["pulumi", "pulumi-language-python", "pulumi-language-python-exec", "pulumi-language-go", "pulumi-language-java", "pulumi-language-dotnet"].filter(
-    (tool) => !fs.existsSync(path.join(BIN, tool)),
-  );
-  if (missing.length) throw new SdkError(`${missing.join(", ")} missing from ${path.relative(ROOT, BIN)}: run \`npm run pulumi:install\` first`);
+  const missing = [
+    "pulumi",
+    "pulumi-language-python",
+    "pulumi-language-python-exec",
+    "pulumi-language-go",
+    "pulumi-language-java",
+    "pulumi-language-dotnet",
+  ].filter((tool) => !fs.existsSync(path.join(BIN, tool)));
+  if (missing.length)
+    throw new SdkError(`${missing.join(", ")} missing from ${path.relative(ROOT, BIN)}: run \`npm run pulumi:install\` first`);
   for (const language of options.only) {
     let started = Date.now();
     await generate(language);
@@ -275,7 +290,8 @@ async function main() {
       console.log(`sdk/${language}: ${result} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   }
-  if (!options.build) console.log("Build them as each language's users do with `npm run sdks -- --build` (.NET is generated only: no .NET SDK here).");
+  if (!options.build)
+    console.log("Build them as each language's users do with `npm run sdks -- --build` (.NET is generated only: no .NET SDK here).");
 }
 
 if (require.main === module) {

@@ -17,7 +17,8 @@ if (!fs.existsSync(path.join(example, "package.json"))) {
 // The example's package.json takes the package from this path.
 const tarball = path.join(root, ".tmp", "pulumi-mamutecloud.tgz");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const run = (args, cwd) => execFileSync(npm, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", shell: process.platform === "win32" });
+const run = (args, cwd) =>
+  execFileSync(npm, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", shell: process.platform === "win32" });
 
 if (!fs.existsSync(path.join(root, "node_modules", "typescript"))) {
   console.log("install-example: installing the repository's tools (npm ci)");

@@ -13,7 +13,9 @@ const lockPath = path.join(__dirname, "..", "package-lock.json");
 if (!fs.existsSync(lockPath)) process.exit(0);
 const text = fs.readFileSync(lockPath, "utf8");
 const lock = JSON.parse(text);
-const present = new Set(Object.keys(lock.packages ?? {}).map((key) => key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length)));
+const present = new Set(
+  Object.keys(lock.packages ?? {}).map((key) => key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length)),
+);
 
 const pruned = [];
 for (const [key, entry] of Object.entries(lock.packages ?? {})) {

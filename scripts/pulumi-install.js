@@ -44,7 +44,12 @@ const PULUMI_VERSION_VARIABLE = "github.com/pulumi/pulumi/sdk/v3/go/common/versi
 
 /** What each tool module builds: the module whose version it pins, and the commands. */
 const GROUPS = [
-  { dir: "cli", what: "the Pulumi CLI", module: "github.com/pulumi/pulumi/pkg/v3", commands: { pulumi: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" } },
+  {
+    dir: "cli",
+    what: "the Pulumi CLI",
+    module: "github.com/pulumi/pulumi/pkg/v3",
+    commands: { pulumi: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" },
+  },
   {
     dir: "hosts",
     what: "the Node.js, Python and Go language hosts",
@@ -152,7 +157,10 @@ function registryAnswer(output) {
   const lines = output.split("\n");
   const reading = lines.findIndex((line) => /reading https?:\/\//.test(line) || /: (unknown revision|invalid version)/.test(line));
   if (reading < 0) return undefined;
-  return lines.slice(reading, reading + 2).map((line) => line.trim()).join(" ");
+  return lines
+    .slice(reading, reading + 2)
+    .map((line) => line.trim())
+    .join(" ");
 }
 
 /** `go install` of one group, with a progress line every 20 s (packages compiled, elapsed). */
@@ -163,7 +171,13 @@ function build(group, index) {
   const label = `[${index + 1}/${GROUPS.length}] ${group.what}: ${group.module} ${version}`;
   console.log(`${label}: building (the first build downloads and compiles for several minutes; later ones reuse Go's caches)`);
   const started = Date.now();
-  const args = ["install", "-v", "-ldflags", `-X ${group.versionVariable ?? PULUMI_VERSION_VARIABLE}=${reported}`, ...Object.values(group.commands)];
+  const args = [
+    "install",
+    "-v",
+    "-ldflags",
+    `-X ${group.versionVariable ?? PULUMI_VERSION_VARIABLE}=${reported}`,
+    ...Object.values(group.commands),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn("go", args, {
       cwd: path.join(TOOLS, group.dir),
@@ -179,7 +193,10 @@ function build(group, index) {
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
-    const ticker = setInterval(() => console.log(`${label}: ${compiled} packages built, ${Math.round((Date.now() - started) / 1000)} s`), 20_000);
+    const ticker = setInterval(
+      () => console.log(`${label}: ${compiled} packages built, ${Math.round((Date.now() - started) / 1000)} s`),
+      20_000,
+    );
     child.on("error", (err) => {
       clearInterval(ticker);
       reject(new InstallError(`${label}: could not run go (${err.message})`));
@@ -229,7 +246,9 @@ async function main() {
     fs.writeFileSync(stampFile(group), fingerprint(go, group));
   }
   const printed = spawnSync(path.join(BIN, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
-  console.log(`Pulumi ${printed} and its language hosts are in ${BIN}. Use them with:\n  export PATH="${BIN}:$PATH" PULUMI_HOME="${path.join(PULUMI_DIR, "home")}"`);
+  console.log(
+    `Pulumi ${printed} and its language hosts are in ${BIN}. Use them with:\n  export PATH="${BIN}:$PATH" PULUMI_HOME="${path.join(PULUMI_DIR, "home")}"`,
+  );
 }
 
 if (require.main === module) {

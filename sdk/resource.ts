@@ -24,7 +24,13 @@ export function urnOf(kind: string, name: string, parent: pulumi.Resource | unde
  * The props of a dynamic resource: every output key (undefined, so the SDK creates an Output for
  * it), the user's args, the kind (for the shim), the logical name and the URN (for auto-naming).
  */
-export function resourceProps(kind: string, logicalName: string, args: object, outputs: readonly string[], urn?: pulumi.Input<string>): pulumi.Inputs {
+export function resourceProps(
+  kind: string,
+  logicalName: string,
+  args: object,
+  outputs: readonly string[],
+  urn?: pulumi.Input<string>,
+): pulumi.Inputs {
   const props: pulumi.Inputs = {};
   for (const key of outputs) props[key] = undefined;
   return { ...props, ...args, __kind: kind, __logicalName: logicalName, ...(urn !== undefined && { __urn: urn }) };

@@ -59,5 +59,10 @@ export function resolveHost(state: EmulatorState, host: string): HostMatch | und
 /** Whether `host` is one of the resource's names, whatever its custom domains' states. */
 export function isHostOf(resource: CdnResource, host: string): boolean {
   if (resource.distributionDomain === host) return true;
-  return matchDomains(resource.customDomains.map((domain) => ({ resource, domain })), host) !== undefined;
+  return (
+    matchDomains(
+      resource.customDomains.map((domain) => ({ resource, domain })),
+      host,
+    ) !== undefined
+  );
 }

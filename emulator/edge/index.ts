@@ -84,7 +84,8 @@ function readViewerRequest(state: EmulatorState, req: IncomingMessage, options: 
     const location = `https://${(req.headers.host ?? host).replace(/:\d+$/, "")}:${options.httpsPort()}${url.pathname}${url.search}`;
     throw new EdgeRefusal(301, "Moved Permanently", { location });
   }
-  if (scheme === "http" && behavior.viewerProtocolPolicy === "https_only") throw new EdgeRefusal(403, "Forbidden: this path is served over HTTPS only");
+  if (scheme === "http" && behavior.viewerProtocolPolicy === "https_only")
+    throw new EdgeRefusal(403, "Forbidden: this path is served over HTTPS only");
   if (resource.tokenAuthKey !== null && !verifySignedPath(resource.tokenAuthKey, url.pathname, url.searchParams, state.now().getTime())) {
     throw new EdgeRefusal(403, "Forbidden: a valid signed URL (expires and token) is required");
   }
@@ -110,7 +111,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** The origin's answer for `path` (the viewer's, or a custom error response's page). */
-async function askOrigin(state: EmulatorState, req: IncomingMessage, request: ViewerRequest, path: string, rawPath: string, options: EdgeOptions): Promise<OriginAnswer> {
+async function askOrigin(
+  state: EmulatorState,
+  req: IncomingMessage,
+  request: ViewerRequest,
+  path: string,
+  rawPath: string,
+  options: EdgeOptions,
+): Promise<OriginAnswer> {
   const group = request.match.resource.originGroup;
   if (group.type === "storage") return storageAnswer(state, group, { path, rawPath, query: request.query, tenant: tenantOf(request) });
   const body = request.method === "GET" || request.method === "HEAD" ? Buffer.alloc(0) : await readBody(req);
@@ -148,7 +156,8 @@ async function fromOrigin(state: EmulatorState, req: IncomingMessage, request: V
   try {
     answer = await askOrigin(state, req, request, request.path, request.rawPath, options);
   } catch (error) {
-    if (error instanceof OriginUnavailable) answer = { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from(`${error.message}\n`) };
+    if (error instanceof OriginUnavailable)
+      answer = { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" }, body: Buffer.from(`${error.message}\n`) };
     else throw error;
   }
   const custom = request.match.resource.customErrorResponses.find((response) => response.errorCode === answer.status);
@@ -159,10 +168,23 @@ async function fromOrigin(state: EmulatorState, req: IncomingMessage, request: V
   return { answer, ttl: answer.status === 200 && !answer.rest && !answer.stored ? cacheSeconds(answer, request.behavior) : 0 };
 }
 
-async function customErrorPage(state: EmulatorState, req: IncomingMessage, request: ViewerRequest, custom: CdnCustomErrorResponse, options: EdgeOptions): Promise<OriginAnswer | undefined> {
+async function customErrorPage(
+  state: EmulatorState,
+  req: IncomingMessage,
+  request: ViewerRequest,
+  custom: CdnCustomErrorResponse,
+  options: EdgeOptions,
+): Promise<OriginAnswer | undefined> {
   let page: OriginAnswer;
   try {
-    page = await askOrigin(state, req, { ...request, method: "GET" }, decodeURIComponent(custom.responsePagePath), custom.responsePagePath, options);
+    page = await askOrigin(
+      state,
+      req,
+      { ...request, method: "GET" },
+      decodeURIComponent(custom.responsePagePath),
+      custom.responsePagePath,
+      options,
+    );
   } catch {
     return undefined;
   }
@@ -201,11 +223,22 @@ function ranged(req: IncomingMessage, answer: OriginAnswer): OriginAnswer {
     return stored ? { ...answer, headers: { ...headers, "content-length": String(size) }, rest: stored.open() } : { ...answer, headers };
   }
   headers["content-range"] = `bytes ${range.start}-${range.end}/${size}`;
-  if (stored) return { status: 206, headers: { ...headers, "content-length": String(range.end - range.start + 1) }, body: Buffer.alloc(0), rest: stored.open(range) };
+  if (stored)
+    return {
+      status: 206,
+      headers: { ...headers, "content-length": String(range.end - range.start + 1) },
+      body: Buffer.alloc(0),
+      rest: stored.open(range),
+    };
   return { status: 206, headers, body: answer.body.subarray(range.start, range.end + 1) };
 }
 
-function write(req: IncomingMessage, res: ServerResponse, whole: OriginAnswer, cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number }): void {
+function write(
+  req: IncomingMessage,
+  res: ServerResponse,
+  whole: OriginAnswer,
+  cache: { status: "HIT" | "MISS" | "BYPASS"; ageSeconds: number },
+): void {
   const answer = ranged(req, whole);
   const headers: Record<string, string | number> = {
     ...answer.headers,
@@ -261,7 +294,12 @@ async function serve(state: EmulatorState, req: IncomingMessage, res: ServerResp
     throw new EdgeRefusal(405, `Method Not Allowed: a storage origin serves GET and HEAD`, { allow: "GET, HEAD" });
   }
   const cacheable = request.method === "GET" || request.method === "HEAD";
-  const key: CacheKey = { resourceId: resource.id, host: request.host, path: cachePath(request.rawPath, resource.originGroup.type), query: request.query };
+  const key: CacheKey = {
+    resourceId: resource.id,
+    host: request.host,
+    path: cachePath(request.rawPath, resource.originGroup.type),
+    query: request.query,
+  };
   const now = state.now().getTime();
   if (cacheable) {
     const hit = options.cache.get(key, now);

@@ -44,7 +44,8 @@ async function objectAnswer(object: EdgeObject): Promise<OriginAnswer> {
   if (object.contentDisposition !== undefined) headers["content-disposition"] = object.contentDisposition;
   if (object.contentLanguage !== undefined) headers["content-language"] = object.contentLanguage;
   if (object.expires !== undefined) headers.expires = object.expires;
-  if (object.size > MAX_CACHED_ANSWER_BYTES) return { status: 200, headers, body: Buffer.alloc(0), stored: { size: object.size, open: object.open } };
+  if (object.size > MAX_CACHED_ANSWER_BYTES)
+    return { status: 200, headers, body: Buffer.alloc(0), stored: { size: object.size, open: object.open } };
   return { status: 200, headers, body: await object.readAll() };
 }
 

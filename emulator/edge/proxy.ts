@@ -29,7 +29,18 @@ export class OriginUnavailable extends Error {
   }
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+]);
 
 /** The edge answers these itself from the whole answer it caches, so a GET asks the origin for all of it. */
 const ANSWERED_AT_EDGE = new Set(["range", "if-range", "if-none-match", "if-modified-since", "if-match", "if-unmodified-since"]);
@@ -57,7 +68,11 @@ function tlsRange(protocols: readonly string[]): { minVersion: SecureVersion; ma
 }
 
 /** One attempt: the error when no connection was made (worth another attempt), else the answer. */
-function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: string): Promise<{ response: IncomingMessage } | { failure: Error }> {
+function attempt(
+  group: CdnCustomOriginGroup,
+  request: ProxyRequest,
+  trustedCa: string,
+): Promise<{ response: IncomingMessage } | { failure: Error }> {
   const https = group.protocolPolicy === "https_only" || (group.protocolPolicy === "match_viewer" && request.viewerScheme === "https");
   const port = https ? group.httpsPort : group.httpPort;
   const options = {
@@ -90,7 +105,9 @@ function attempt(group: CdnCustomOriginGroup, request: ProxyRequest, trustedCa: 
         clearTimeout(connectTimer);
         responseTimer = setTimeout(() => {
           outgoing.destroy();
-          reject(new OriginUnavailable(504, `the origin ${group.hostname}:${port} did not answer within ${group.responseTimeoutSeconds} s`));
+          reject(
+            new OriginUnavailable(504, `the origin ${group.hostname}:${port} did not answer within ${group.responseTimeoutSeconds} s`),
+          );
         }, group.responseTimeoutSeconds * 1000);
       };
       socket.once(https ? "secureConnect" : "connect", onConnect);

@@ -81,7 +81,9 @@ export function authenticate(req: IncomingMessage, state: EmulatorState, tokens:
   const apiKeyHeader = headerValue(req, "x-api-key")?.trim();
   const credential = credentialRead(state.dialect.apiKeyHeader, authorization, apiKeyHeader);
   if (!credential) {
-    throw unauthorized("send the API key as `Authorization: mamute-…` or `X-API-Key: mamute-…`, or a dashboard JWT as `Authorization: Bearer <jwt>`");
+    throw unauthorized(
+      "send the API key as `Authorization: mamute-…` or `X-API-Key: mamute-…`, or a dashboard JWT as `Authorization: Bearer <jwt>`",
+    );
   }
   const bearer = /^bearer\s+(\S+)$/i.exec(credential);
   if (bearer && credential === authorization) {

@@ -93,9 +93,7 @@ export function bucketRoutes(state: EmulatorState, s3Url: () => string): Route[]
       template: "/object-storage/buckets",
       handler: (ctx) => {
         const page = parsePage(ctx.query);
-        const buckets = [...state.buckets.values()].sort(
-          (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id),
-        );
+        const buckets = [...state.buckets.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id));
         return { status: 200, body: paginate(buckets, page, json) };
       },
     },

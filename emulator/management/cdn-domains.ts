@@ -38,7 +38,8 @@ function readDomainInput(state: EmulatorState, fields: Fields): DomainInput {
   if (fields.raw.certificate_id === null) input.certificateId = null;
   else if (fields.has("certificate_id")) {
     const id = fields.requiredString("certificate_id");
-    if (!state.certificates.has(id)) throw notFound(`${fields.path("certificate_id")}: no SSL certificate ${id}`, fields.path("certificate_id"));
+    if (!state.certificates.has(id))
+      throw notFound(`${fields.path("certificate_id")}: no SSL certificate ${id}`, fields.path("certificate_id"));
     input.certificateId = id;
   }
   return input;
@@ -67,7 +68,8 @@ function assertNamesFree(state: EmulatorState, domains: readonly CdnCustomDomain
       if (inRequest.has(name)) throw validationError(pathOf(index), `${name} is given twice`);
       inRequest.add(name);
       const owner = owners.get(name);
-      if (owner !== undefined && owner !== domain.id) throw conflict(`${pathOf(index)}: ${name} is already a custom domain (${owner})`, pathOf(index));
+      if (owner !== undefined && owner !== domain.id)
+        throw conflict(`${pathOf(index)}: ${name} is already a custom domain (${owner})`, pathOf(index));
     }
   });
 }
@@ -81,7 +83,10 @@ export async function assertCertificateServes(certificates: CertificateLookup, d
   const cert = await certificates.current(domain.certificateId);
   if (!cert) throw validationError(field, `SSL certificate ${domain.certificateId} no longer exists`);
   if (cert.status !== "issued") {
-    throw validationError(field, `SSL certificate ${cert.id} is ${cert.status}, not issued (validate it first: create its validation records)`);
+    throw validationError(
+      field,
+      `SSL certificate ${cert.id} is ${cert.status}, not issued (validate it first: create its validation records)`,
+    );
   }
   const uncovered = domainNames(domain).find((name) => !certificateCovers(cert, name));
   if (uncovered !== undefined) {

@@ -129,7 +129,10 @@ export function customDomainName(raw: unknown, path: string): string {
   if (typeof raw !== "string") throw validationError(path, "must be a string");
   const host = canonicalHost(raw, true);
   if (host === undefined) {
-    throw validationError(path, "must be a host name like www.example.com or *.example.com (labels of a-z, 0-9 and -, `*` only as the whole first label)");
+    throw validationError(
+      path,
+      "must be a host name like www.example.com or *.example.com (labels of a-z, 0-9 and -, `*` only as the whole first label)",
+    );
   }
   if (host === DISTRIBUTION_SUFFIX || host.endsWith(`.${DISTRIBUTION_SUFFIX}`)) {
     throw validationError(path, `must not be under ${DISTRIBUTION_SUFFIX} (distribution domains are set with distribution_domain)`);
@@ -153,7 +156,10 @@ export function distributionLabel(raw: string, path: string, labelOnly = false):
     label = label.slice(0, -DISTRIBUTION_SUFFIX.length - 1);
   }
   if (label.length < 3 || label.length > 63 || !DNS_LABEL.test(label)) {
-    throw validationError(path, `must be 3-63 characters of a-z, 0-9 and -, not starting or ending with - (optionally followed by .${DISTRIBUTION_SUFFIX})`);
+    throw validationError(
+      path,
+      `must be 3-63 characters of a-z, 0-9 and -, not starting or ending with - (optionally followed by .${DISTRIBUTION_SUFFIX})`,
+    );
   }
   return label;
 }
@@ -188,7 +194,8 @@ function originPath(fields: Fields): string | undefined {
     value.length <= 255 &&
     (value === "" || value.startsWith("/")) &&
     segments.every((segment) => PATH_SEGMENT.test(segment) && segment !== "." && segment !== "..");
-  if (!valid) fields.fail("origin_path", 'must be "" or a path like /site (segments of URL path characters, no . or .., at most 255 characters)');
+  if (!valid)
+    fields.fail("origin_path", 'must be "" or a path like /site (segments of URL path characters, no . or .., at most 255 characters)');
   return value;
 }
 
@@ -196,7 +203,9 @@ function originHostname(fields: Fields): string {
   const raw = fields.requiredString("hostname");
   const lower = raw.toLowerCase();
   if (lower === "localhost" || isIPv4(lower)) return lower;
-  return canonicalHost(lower, false) ?? fields.fail("hostname", "must be a host name like origin.example.com, localhost or an IPv4 address");
+  return (
+    canonicalHost(lower, false) ?? fields.fail("hostname", "must be a host name like origin.example.com, localhost or an IPv4 address")
+  );
 }
 
 function customHeaders(fields: Fields): CdnOriginHeader[] | undefined {
@@ -208,7 +217,8 @@ function customHeaders(fields: Fields): CdnOriginHeader[] | undefined {
     const name = header.requiredString("name");
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(name)) header.fail("name", "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-)");
-    if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-forwarded-")) header.fail("name", `${name} is set by the edge and cannot be added`);
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith("x-forwarded-"))
+      header.fail("name", `${name} is set by the edge and cannot be added`);
     if (seen.has(lower)) header.fail("name", `${name} is given twice`);
     seen.add(lower);
     const value = header.string("value") ?? "";
@@ -222,7 +232,8 @@ function sslProtocols(fields: Fields): TlsProtocolName[] | undefined {
   if (list === undefined) return undefined;
   if (list.length === 0) fields.fail("origin_ssl_protocols", `must name at least one of ${TLS_PROTOCOLS.join(", ")}`);
   for (const [index, value] of list.entries()) {
-    if (!TLS_PROTOCOLS.includes(value as TlsProtocolName)) fields.fail(`origin_ssl_protocols[${index}]`, `must be one of ${TLS_PROTOCOLS.join(", ")}`);
+    if (!TLS_PROTOCOLS.includes(value as TlsProtocolName))
+      fields.fail(`origin_ssl_protocols[${index}]`, `must be one of ${TLS_PROTOCOLS.join(", ")}`);
     if (list.indexOf(value) !== index) fields.fail(`origin_ssl_protocols[${index}]`, `${String(value)} is given twice`);
   }
   return TLS_PROTOCOLS.filter((protocol) => list.includes(protocol));
@@ -243,7 +254,8 @@ export interface OriginGroupBase {
  */
 export function readOriginGroup(fields: Fields, base: OriginGroupBase): CdnOriginGroup {
   const current = base.current;
-  const type = fields.choice("type", ["storage", "custom"] as const) ?? current?.type ?? fields.fail("type", "is required (storage or custom)");
+  const type =
+    fields.choice("type", ["storage", "custom"] as const) ?? current?.type ?? fields.fail("type", "is required (storage or custom)");
   if (current && type !== current.type) fields.fail("type", `cannot be changed from ${current.type} (create a new resource instead)`);
   for (const name of type === "storage" ? CUSTOM_ONLY : STORAGE_ONLY) {
     fields.refuse(name, `only a ${type === "storage" ? "custom" : "storage"} origin takes it`);
@@ -254,7 +266,8 @@ export function readOriginGroup(fields: Fields, base: OriginGroupBase): CdnOrigi
   if (type === "storage") {
     const was = current as CdnStorageOriginGroup | undefined;
     const bucketId = fields.string("bucket_id") ?? was?.bucketId ?? fields.fail("bucket_id", "is required for a storage origin");
-    if (fields.has("bucket_id") && !base.bucketExists(bucketId)) throw notFound(`${fields.path("bucket_id")}: no bucket ${bucketId}`, fields.path("bucket_id"));
+    if (fields.has("bucket_id") && !base.bucketExists(bucketId))
+      throw notFound(`${fields.path("bucket_id")}: no bucket ${bucketId}`, fields.path("bucket_id"));
     const root = fields.string("default_root_object") ?? was?.defaultRootObject ?? "index.html";
     if (root.length === 0 || root.length > 255 || root.startsWith("/") || !/^[\x21-\x7e]+$/.test(root)) {
       fields.fail("default_root_object", "must be 1-255 printable characters, not starting with /");
@@ -284,7 +297,13 @@ export function readOriginGroup(fields: Fields, base: OriginGroupBase): CdnOrigi
 const VIEWER_POLICIES: readonly ViewerProtocolPolicy[] = ["allow_all", "redirect_to_https", "https_only"];
 
 export function defaultBehavior(): CdnBehavior {
-  return { priority: 0, pathPattern: "*", cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS, viewerProtocolPolicy: "allow_all", subdomainRouting: false };
+  return {
+    priority: 0,
+    pathPattern: "*",
+    cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
+    viewerProtocolPolicy: "allow_all",
+    subdomainRouting: false,
+  };
 }
 
 function pathPattern(fields: Fields): string | undefined {
@@ -300,8 +319,11 @@ export function applyBehaviorActions(behaviors: readonly CdnBehavior[], raw: unk
   const result = behaviors.map((behavior) => ({ ...behavior }));
   raw.forEach((entry, index) => {
     const fields = Fields.of(entry, `behaviors[${index}]`);
-    const action = fields.choice("action", ["create", "update", "delete"] as const) ?? fields.fail("action", "is required (create, update or delete)");
-    const priority = fields.integer("priority", 0, MAX_BEHAVIOR_PRIORITY) ?? fields.fail("priority", `is required (an integer from 0 to ${MAX_BEHAVIOR_PRIORITY})`);
+    const action =
+      fields.choice("action", ["create", "update", "delete"] as const) ?? fields.fail("action", "is required (create, update or delete)");
+    const priority =
+      fields.integer("priority", 0, MAX_BEHAVIOR_PRIORITY) ??
+      fields.fail("priority", `is required (an integer from 0 to ${MAX_BEHAVIOR_PRIORITY})`);
     const at = result.findIndex((behavior) => behavior.priority === priority);
     if (action === "delete") {
       if (priority === 0) fields.fail("priority", "the default behavior (priority 0) cannot be deleted");
@@ -310,16 +332,19 @@ export function applyBehaviorActions(behaviors: readonly CdnBehavior[], raw: unk
       return;
     }
     if (action === "create" && priority === 0) fields.fail("priority", "must be from 1 to 100 (0 is the default behavior, which exists)");
-    if (action === "create" && at >= 0) throw conflict(`${fields.path("priority")}: a behavior with priority ${priority} exists`, fields.path("priority"));
+    if (action === "create" && at >= 0)
+      throw conflict(`${fields.path("priority")}: a behavior with priority ${priority} exists`, fields.path("priority"));
     if (action === "update" && at < 0) fields.fail("priority", `no behavior has priority ${priority}`);
     const before = action === "update" ? result[at] : undefined;
     const pattern = pathPattern(fields);
-    if (priority === 0 && pattern !== undefined && pattern !== "*") fields.fail("path_pattern", "the default behavior's path pattern is * and cannot be changed");
+    if (priority === 0 && pattern !== undefined && pattern !== "*")
+      fields.fail("path_pattern", "the default behavior's path pattern is * and cannot be changed");
     const subdomainRouting = fields.boolean("subdomain_routing") ?? before?.subdomainRouting ?? false;
-    if (subdomainRouting && originType !== "storage") fields.fail("subdomain_routing", "needs a storage origin (the edge rewrites the bucket path)");
+    if (subdomainRouting && originType !== "storage")
+      fields.fail("subdomain_routing", "needs a storage origin (the edge rewrites the bucket path)");
     const behavior: CdnBehavior = {
       priority,
-      pathPattern: priority === 0 ? "*" : pattern ?? before?.pathPattern ?? fields.fail("path_pattern", "is required"),
+      pathPattern: priority === 0 ? "*" : (pattern ?? before?.pathPattern ?? fields.fail("path_pattern", "is required")),
       cacheTtlSeconds: fields.integer("cache_ttl_seconds", 0, MAX_TTL_SECONDS) ?? before?.cacheTtlSeconds ?? DEFAULT_CACHE_TTL_SECONDS,
       viewerProtocolPolicy: fields.choice("viewer_protocol_policy", VIEWER_POLICIES) ?? before?.viewerProtocolPolicy ?? "allow_all",
       subdomainRouting,

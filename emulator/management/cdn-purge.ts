@@ -20,10 +20,16 @@ const DEFAULT_SIGNED_SECONDS = 3600;
  * A URL given to purge or sign: absolute http(s), or (for purges) a bare path. The reference says
  * only `urls` (array); a `purge-*` dialect accepts one of the two forms, refusing the other.
  */
-function parseViewerUrl(raw: unknown, path: string, allowBarePath: boolean, purgeTargets: PurgeTargets = "both"): { host?: string; pathname: string } {
+function parseViewerUrl(
+  raw: unknown,
+  path: string,
+  allowBarePath: boolean,
+  purgeTargets: PurgeTargets = "both",
+): { host?: string; pathname: string } {
   if (typeof raw !== "string") throw validationError(path, "must be a string");
   if (allowBarePath && raw.startsWith("/")) {
-    if (purgeTargets === "absolute") throw validationError(path, "must be an absolute http(s):// URL of the resource's domain, not a bare path");
+    if (purgeTargets === "absolute")
+      throw validationError(path, "must be an absolute http(s):// URL of the resource's domain, not a bare path");
     return { pathname: parseRequestUrl(raw).pathname };
   }
   if (allowBarePath && purgeTargets === "paths") throw validationError(path, "must be a path starting with /, not a URL");
@@ -48,7 +54,9 @@ function entries(body: Record<string, unknown>, name: "urls" | "patterns"): stri
   const list = fields.array(name, MAX_PURGE_ENTRIES) ?? [];
   if (list.length === 0) fields.fail(name, `is required (1-${MAX_PURGE_ENTRIES} entries)`);
   return list.map((value, index) =>
-    typeof value === "string" && value.length > 0 && value.length <= 2048 ? value : fields.fail(`${name}[${index}]`, "must be a string of 1-2048 characters"),
+    typeof value === "string" && value.length > 0 && value.length <= 2048
+      ? value
+      : fields.fail(`${name}[${index}]`, "must be a string of 1-2048 characters"),
   );
 }
 
@@ -98,7 +106,8 @@ function purgeRoutes(state: EmulatorState, cache: EdgeCache): Route[] {
         const resource = resourceById(state, ctx.params.id);
         const patterns = entries(body, "patterns");
         patterns.forEach((pattern, index) => {
-          if (!pattern.startsWith("/")) throw validationError(`patterns[${index}]`, "must be a path starting with / (* matches any run of characters)");
+          if (!pattern.startsWith("/"))
+            throw validationError(`patterns[${index}]`, "must be a path starting with / (* matches any run of characters)");
         });
         const matchers = patterns.map((pattern) => globMatcher(cachePath(pattern, resource.originGroup.type)));
         const evicted = cache.evict(resource.id, (_host, path) => matchers.some((matches) => matches(path)));
@@ -150,7 +159,9 @@ function tokenAuthRoutes(state: EmulatorState): Route[] {
         assertHostOf(resource, target.host!, "url");
         const seconds = fields.integer("expires_in", 1, MAX_SIGNED_SECONDS) ?? DEFAULT_SIGNED_SECONDS;
         if (resource.tokenAuthKey === null) {
-          throw conflict(`token auth is not enabled on resource ${resource.id}; enable it with POST /resource/${resource.id}/token-auth/enable`);
+          throw conflict(
+            `token auth is not enabled on resource ${resource.id}; enable it with POST /resource/${resource.id}/token-auth/enable`,
+          );
         }
         const expires = Math.floor(state.now().getTime() / 1000) + seconds;
         const url = new URL(raw);

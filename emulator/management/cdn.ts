@@ -37,7 +37,8 @@ function generatedLabel(resource: CdnResource): string {
 
 function assertNameFree(state: EmulatorState, name: string, exceptId?: string): void {
   for (const resource of state.cdnResources.values()) {
-    if (resource.name === name && resource.id !== exceptId) throw conflict(`name: a CDN resource named ${name} exists (${resource.id})`, "name");
+    if (resource.name === name && resource.id !== exceptId)
+      throw conflict(`name: a CDN resource named ${name} exists (${resource.id})`, "name");
   }
 }
 
@@ -63,7 +64,8 @@ function createResource(state: EmulatorState, body: JsonObject): CdnResource {
   }
   const name = resourceName(fields, "name") ?? fields.fail("name", "is required");
   const text = description(fields) ?? "";
-  if (!fields.has("origin_group")) fields.fail("origin_group", "is required (an object with type storage and bucket_id, or type custom and hostname)");
+  if (!fields.has("origin_group"))
+    fields.fail("origin_group", "is required (an object with type storage and bucket_id, or type custom and hostname)");
   const now = state.now();
   const originGroup = readOriginGroup(Fields.of(body.origin_group, "origin_group"), {
     id: state.newId("og"),
@@ -71,7 +73,9 @@ function createResource(state: EmulatorState, body: JsonObject): CdnResource {
     defaultName: `${name}-origin`.slice(0, 64),
     bucketExists: (bucketId) => state.buckets.has(bucketId),
   });
-  const errorResponses = fields.has("custom_error_responses") ? customErrorResponses(body.custom_error_responses, "custom_error_responses") : [];
+  const errorResponses = fields.has("custom_error_responses")
+    ? customErrorResponses(body.custom_error_responses, "custom_error_responses")
+    : [];
   assertNameFree(state, name);
   const id = state.newId("cdn");
   const resource: CdnResource = {
@@ -108,7 +112,8 @@ async function updateResource(state: EmulatorState, options: CdnOptions, resourc
     if (!availability.available && availability.reason === "reserved") {
       throw validationError("distribution_domain", `${label} is reserved (r- followed by 16 hex is a generated name)`);
     }
-    if (!availability.available) throw conflict(`distribution_domain: ${label}.${DISTRIBUTION_SUFFIX} is taken by another resource`, "distribution_domain");
+    if (!availability.available)
+      throw conflict(`distribution_domain: ${label}.${DISTRIBUTION_SUFFIX} is taken by another resource`, "distribution_domain");
     distributionDomain = `${label}.${DISTRIBUTION_SUFFIX}`;
   }
   let originGroup = resource.originGroup;
@@ -118,7 +123,8 @@ async function updateResource(state: EmulatorState, options: CdnOptions, resourc
     originGroup = updatedOriginGroup(state, resource, Fields.of(groups[0], "origin_groups[0]"));
   }
   const behaviorActions = fields.array("behaviors", 100);
-  const behaviors = behaviorActions === undefined ? resource.behaviors : applyBehaviorActions(resource.behaviors, behaviorActions, originGroup.type);
+  const behaviors =
+    behaviorActions === undefined ? resource.behaviors : applyBehaviorActions(resource.behaviors, behaviorActions, originGroup.type);
   const errorResponses = fields.has("custom_error_responses")
     ? customErrorResponses(body.custom_error_responses, "custom_error_responses")
     : resource.customErrorResponses;
@@ -128,7 +134,8 @@ async function updateResource(state: EmulatorState, options: CdnOptions, resourc
     : domainsBefore;
   // Settling a certificate awaited: a concurrent change to the list makes these checks stale.
   if (state.cdnResources.get(resource.id) !== resource) throw notFound(`CDN resource ${resource.id} not found`);
-  if (resource.customDomains !== domainsBefore) throw conflict(`custom_domains: resource ${resource.id} changed during this request; retry it`, "custom_domains");
+  if (resource.customDomains !== domainsBefore)
+    throw conflict(`custom_domains: resource ${resource.id} changed during this request; retry it`, "custom_domains");
 
   return changeServing(state, resource, () => {
     if (name !== undefined) resource.name = name;
@@ -143,7 +150,8 @@ async function updateResource(state: EmulatorState, options: CdnOptions, resourc
 
 function updatedOriginGroup(state: EmulatorState, resource: CdnResource, fields: Fields) {
   const id = fields.string("id");
-  if (id !== undefined && id !== resource.originGroup.id) fields.fail("id", `must be the resource's origin group ${resource.originGroup.id}`);
+  if (id !== undefined && id !== resource.originGroup.id)
+    fields.fail("id", `must be the resource's origin group ${resource.originGroup.id}`);
   const group = readOriginGroup(fields, {
     id: resource.originGroup.id,
     now: state.now(),
@@ -187,7 +195,9 @@ export function cdnRoutes(state: EmulatorState, options: CdnOptions): Route[] {
       method: "GET",
       template: "/cdn/resource",
       handler: (ctx) => {
-        const resources = [...state.cdnResources.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id));
+        const resources = [...state.cdnResources.values()].sort(
+          (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compare(a.id, b.id),
+        );
         return { status: 200, body: paginate(resources, parsePage(ctx.query), (resource) => resourceJson(state, resource)) };
       },
     },

@@ -53,8 +53,21 @@ const ROUTE_ANSWERS: Record<string, { kind: ObjectKind; create?: true }> = {
 };
 
 const ORIGIN_GROUP_FIELDS = [
-  "id", "name", "type", "bucket_id", "hostname", "origin_path", "protocol_policy", "http_port", "https_port", "origin_ssl_protocols",
-  "custom_headers", "connection_attempts", "connection_timeout_seconds", "response_timeout_seconds", "keepalive_timeout_seconds",
+  "id",
+  "name",
+  "type",
+  "bucket_id",
+  "hostname",
+  "origin_path",
+  "protocol_policy",
+  "http_port",
+  "https_port",
+  "origin_ssl_protocols",
+  "custom_headers",
+  "connection_attempts",
+  "connection_timeout_seconds",
+  "response_timeout_seconds",
+  "keepalive_timeout_seconds",
 ];
 
 /**
@@ -76,10 +89,23 @@ const DOCUMENTED_FIELDS: Record<ObjectKind, { create: readonly string[]; read: r
   // "returns the resource with distribution_domain … (status starts "in_progress")"
   cdnResource: {
     create: ["id", "distribution_domain", "status"],
-    read: ["id", "name", "description", "distribution_domain", "status", "origin_groups", "behaviors", "custom_error_responses", "custom_domains"],
+    read: [
+      "id",
+      "name",
+      "description",
+      "distribution_domain",
+      "status",
+      "origin_groups",
+      "behaviors",
+      "custom_error_responses",
+      "custom_domains",
+    ],
   },
   originGroup: { create: ORIGIN_GROUP_FIELDS, read: ORIGIN_GROUP_FIELDS },
-  customDomain: { create: ["id", "domain_name", "additional_domains", "certificate_id", "status"], read: ["id", "domain_name", "additional_domains", "certificate_id", "status"] },
+  customDomain: {
+    create: ["id", "domain_name", "additional_domains", "certificate_id", "status"],
+    read: ["id", "domain_name", "additional_domains", "certificate_id", "status"],
+  },
 };
 
 /** Objects inside objects, shaped as reads of their own kind. */
@@ -132,11 +158,16 @@ function shapeObject(dialect: Dialect, kind: ObjectKind, create: boolean, value:
 function envelope(kind: ListEnvelope, page: PageOf<unknown>, data: unknown[]): unknown {
   const { page: number, limit, total, total_pages } = page.pagination;
   switch (kind) {
-    case "default": return { data, pagination: page.pagination };
-    case "array": return data;
-    case "data": return { data };
-    case "meta": return { data, meta: { current_page: number, per_page: limit, total, last_page: total_pages } };
-    case "items": return { items: data };
+    case "default":
+      return { data, pagination: page.pagination };
+    case "array":
+      return data;
+    case "data":
+      return { data };
+    case "meta":
+      return { data, meta: { current_page: number, per_page: limit, total, last_page: total_pages } };
+    case "items":
+      return { items: data };
   }
 }
 

@@ -1,7 +1,17 @@
 // From a request to a written answer: resolve the route, let the caller check credentials, run the
 // handler, write its reply, and turn any failure into the documented JSON error.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, ensureRequestId, parseJsonObject, readBodyText, sendError, sendJson, sendNoContent, sendText, type JsonObject } from "./http";
+import {
+  ApiError,
+  ensureRequestId,
+  parseJsonObject,
+  readBodyText,
+  sendError,
+  sendJson,
+  sendNoContent,
+  sendText,
+  type JsonObject,
+} from "./http";
 import type { Router, RouteMatch } from "./router";
 import { DEFAULT_DIALECT, type Dialect } from "../dialect";
 import { shapeQuery, shapeReply } from "./dialect-answers";
@@ -24,7 +34,9 @@ export async function dispatchRoute(
     if (match.kind === "not_found") throw new ApiError(404, "not_found", `no route for ${method} ${req.url ?? "/"}`);
     if (match.kind === "method_not_allowed") {
       const allowed = match.allowed.join(", ");
-      throw new ApiError(405, "method_not_allowed", `${method} is not allowed on ${match.template}; use ${allowed}`, undefined, { allow: allowed });
+      throw new ApiError(405, "method_not_allowed", `${method} is not allowed on ${match.template}; use ${allowed}`, undefined, {
+        allow: allowed,
+      });
     }
     // The whole body arrives before the handler looks at the state, so every check it makes holds
     // when it writes (a zone deleted while a record's body was arriving is a 404, not an orphan).
@@ -48,6 +60,12 @@ export async function dispatchRoute(
     else sendJson(res, reply.status, reply.body);
   } catch (error) {
     if (res.headersSent) throw error;
-    sendError(res, error instanceof ApiError ? error : new ApiError(500, "internal_error", `emulator error: ${(error as Error)?.message ?? String(error)}`), answering.errorShape);
+    sendError(
+      res,
+      error instanceof ApiError
+        ? error
+        : new ApiError(500, "internal_error", `emulator error: ${(error as Error)?.message ?? String(error)}`),
+      answering.errorShape,
+    );
   }
 }

@@ -21,7 +21,14 @@ const MANAGED_NS_TTL = 86400;
 
 /** Two of the four, always the same two for a domain, in ascending order. */
 function nameserversFor(domain: string): string[] {
-  const pairs: Array<[number, number]> = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
+  const pairs: Array<[number, number]> = [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [1, 2],
+    [1, 3],
+    [2, 3],
+  ];
   const [first, second] = pairs[createHash("sha256").update(domain).digest()[0] % pairs.length];
   return [NAMESERVERS[first], NAMESERVERS[second]];
 }
@@ -71,7 +78,8 @@ function recordInZone(state: EmulatorState, zone: DnsZone, recordId: string): Dn
 }
 
 function assertNotManaged(record: DnsRecord): void {
-  if (record.managed) throw conflict(`record ${record.id} (${record.type} ${record.name}) is managed by its zone and cannot be changed or deleted`);
+  if (record.managed)
+    throw conflict(`record ${record.id} (${record.type} ${record.name}) is managed by its zone and cannot be changed or deleted`);
 }
 
 function recordType(raw: string, field = "type"): DnsRecordType {

@@ -88,7 +88,11 @@ const REFERENCE: readonly [method: string, template: string, summary: string][] 
   ["PUT", "/user/profile", "Update User Profile"],
 ];
 
-export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = REFERENCE.map(([method, template, summary]) => ({ method, template, summary }));
+export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = REFERENCE.map(([method, template, summary]) => ({
+  method,
+  template,
+  summary,
+}));
 
 /** `/cdn/resource/{id}` and `/cdn/resource/{resource_id}` are the same route. */
 function routeShape(method: string, template: string): string {

@@ -49,19 +49,32 @@ export function conflict(message: string, field?: string): ApiError {
 /** The error code a bare HTTP status maps to (used for injected faults and the rate limit). */
 export function errorCodeForStatus(status: number): ErrorCode {
   switch (status) {
-    case 400: return "validation_error";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 429: return "rate_limited";
-    case 500: return "internal_error";
-    case 501: return "not_implemented";
-    case 502: return "bad_gateway";
-    case 503: return "service_unavailable";
-    case 504: return "gateway_timeout";
-    default: return "injected_fault";
+    case 400:
+      return "validation_error";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+      return "conflict";
+    case 429:
+      return "rate_limited";
+    case 500:
+      return "internal_error";
+    case 501:
+      return "not_implemented";
+    case 502:
+      return "bad_gateway";
+    case 503:
+      return "service_unavailable";
+    case 504:
+      return "gateway_timeout";
+    default:
+      return "injected_fault";
   }
 }
 
@@ -74,7 +87,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendText(res, status, "application/json; charset=utf-8", JSON.stringify(body), headers);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   ensureRequestId(res);
   res.writeHead(status, {
     ...headers,
@@ -98,10 +117,14 @@ export function sendError(res: ServerResponse, error: ApiError, shape: ErrorShap
       if (error.field !== undefined) body.field = error.field;
       return sendJson(res, error.status, { error: body }, error.headers);
     }
-    case "message": return sendJson(res, error.status, { message: error.message }, error.headers);
-    case "detail": return sendJson(res, error.status, { detail: error.message }, error.headers);
-    case "error-string": return sendJson(res, error.status, { error: error.message }, error.headers);
-    case "text": return sendText(res, error.status, "text/plain; charset=utf-8", error.message, error.headers);
+    case "message":
+      return sendJson(res, error.status, { message: error.message }, error.headers);
+    case "detail":
+      return sendJson(res, error.status, { detail: error.message }, error.headers);
+    case "error-string":
+      return sendJson(res, error.status, { error: error.message }, error.headers);
+    case "text":
+      return sendText(res, error.status, "text/plain; charset=utf-8", error.message, error.headers);
   }
 }
 

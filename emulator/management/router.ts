@@ -119,9 +119,12 @@ export class Router {
     if (isAdminPath(parseRequestUrl(req.url).pathname)) return undefined;
     const match = this.resolve(method, req.url);
     switch (match.kind) {
-      case "route": return `${method} ${match.route.template}`;
-      case "method_not_allowed": return `${method} ${match.template}`;
-      case "not_found": return `${method} (unknown route)`;
+      case "route":
+        return `${method} ${match.route.template}`;
+      case "method_not_allowed":
+        return `${method} ${match.template}`;
+      case "not_found":
+        return `${method} (unknown route)`;
     }
   }
 }

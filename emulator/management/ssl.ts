@@ -68,7 +68,8 @@ function tags(body: JsonObject): { key: string; value: string }[] {
   if (!Array.isArray(raw) || raw.length > MAX_TAGS) throw validationError("tags", rule);
   return raw.map((tag: unknown, index) => {
     const { key, value } = (tag ?? {}) as { key?: unknown; value?: unknown };
-    if (typeof tag !== "object" || typeof key !== "string" || typeof value !== "string") throw validationError("tags", `[${index}] ${rule}`);
+    if (typeof tag !== "object" || typeof key !== "string" || typeof value !== "string")
+      throw validationError("tags", `[${index}] ${rule}`);
     return { key, value };
   });
 }
@@ -154,8 +155,12 @@ export function sslRoutes(state: EmulatorState, certificates: EmulatorCertificat
         const cert = await current(ctx.params.id);
         const users = state.customDomainsUsingCertificate(cert.id);
         if (users.length > 0) {
-          const named = users.map(({ resource, domain }) => `${domain.domainName} (custom domain ${domain.id} of CDN resource ${resource.id})`).join(", ");
-          throw conflict(`certificate ${cert.id} is in use by ${named}; detach it from ${users.length === 1 ? "that custom domain" : "those custom domains"} first`);
+          const named = users
+            .map(({ resource, domain }) => `${domain.domainName} (custom domain ${domain.id} of CDN resource ${resource.id})`)
+            .join(", ");
+          throw conflict(
+            `certificate ${cert.id} is in use by ${named}; detach it from ${users.length === 1 ? "that custom domain" : "those custom domains"} first`,
+          );
         }
         state.certificates.delete(cert.id);
         return { status: 204 };

@@ -66,10 +66,18 @@ function expectedChecksum(req: IncomingMessage, auth: Authenticated, options: Bo
     if (algorithm) fromHeaders.push({ algorithm, value: header(req, name) ?? "" });
   }
   const trailerHeader = header(req, "x-amz-trailer");
-  const trailerNames = trailerHeader === undefined ? [] : trailerHeader.split(",").map((n) => n.trim().toLowerCase()).filter((n) => n !== "");
+  const trailerNames =
+    trailerHeader === undefined
+      ? []
+      : trailerHeader
+          .split(",")
+          .map((n) => n.trim().toLowerCase())
+          .filter((n) => n !== "");
   const streamingTrailer = auth.payload.kind === "streaming" && auth.payload.trailer;
   if (trailerNames.length > 0 && !streamingTrailer) {
-    throw invalidRequest("x-amz-trailer is only allowed with x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER or STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+    throw invalidRequest(
+      "x-amz-trailer is only allowed with x-amz-content-sha256 STREAMING-UNSIGNED-PAYLOAD-TRAILER or STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    );
   }
   const fromTrailer: ExpectedChecksum[] = trailerNames.map((name) => {
     const algorithm = algorithmOfHeader(name);
@@ -116,7 +124,12 @@ export function checkDeclaredLength(req: IncomingMessage, auth: Authenticated, l
   const declaredLength = auth.payload.kind === "streaming" ? decodedLength(req) : undefined;
   if (declaredLength !== undefined && declaredLength > limits.maxBytes) throw limits.tooLarge();
   const contentLength = header(req, "content-length")?.trim();
-  if (declaredLength === undefined && contentLength !== undefined && /^\d+$/.test(contentLength) && Number(contentLength) > limits.maxBytes) {
+  if (
+    declaredLength === undefined &&
+    contentLength !== undefined &&
+    /^\d+$/.test(contentLength) &&
+    Number(contentLength) > limits.maxBytes
+  ) {
     throw limits.tooLarge();
   }
   return declaredLength;
@@ -145,9 +158,7 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
   };
 
   const decoder =
-    payload.kind === "streaming"
-      ? new AwsChunkedDecoder({ signing: payload.signedChunks ? auth.signing : undefined, onData })
-      : undefined;
+    payload.kind === "streaming" ? new AwsChunkedDecoder({ signing: payload.signedChunks ? auth.signing : undefined, onData }) : undefined;
 
   for await (const piece of req as AsyncIterable<Buffer>) {
     sha256?.update(piece);
@@ -158,11 +169,7 @@ export async function readBody(req: IncomingMessage, auth: Authenticated, limits
   if (!req.complete) throw new S3Error(400, "IncompleteBody", "The request body terminated unexpectedly.");
   decoder?.finish();
   if (declaredLength !== undefined && declaredLength !== size) {
-    throw new S3Error(
-      400,
-      "IncompleteBody",
-      `The decoded body has ${size} bytes; x-amz-decoded-content-length says ${declaredLength}.`,
-    );
+    throw new S3Error(400, "IncompleteBody", `The decoded body has ${size} bytes; x-amz-decoded-content-length says ${declaredLength}.`);
   }
 
   if (payload.kind === "hash" && sha256) {

@@ -12,7 +12,18 @@ export function listBuckets(ctx: S3Context, bucket: Bucket | undefined): void {
     ["Owner", bucket ? ownerOf(bucket) : undefined],
     [
       "Buckets",
-      bucket ? [["Bucket", [["Name", bucket.name], ["CreationDate", isoTime(bucket.createdAt)], ["BucketRegion", REGION]]]] : [],
+      bucket
+        ? [
+            [
+              "Bucket",
+              [
+                ["Name", bucket.name],
+                ["CreationDate", isoTime(bucket.createdAt)],
+                ["BucketRegion", REGION],
+              ],
+            ],
+          ]
+        : [],
     ],
   ]);
   respondXml(ctx, xml);

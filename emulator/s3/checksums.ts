@@ -146,12 +146,18 @@ class NodeHasher implements Hasher {
 
 export function createHasher(algorithm: ChecksumAlgorithm | "MD5"): Hasher {
   switch (algorithm) {
-    case "CRC32": return new Crc32Hasher();
-    case "CRC32C": return new Crc32cHasher();
-    case "CRC64NVME": return new Crc64NvmeHasher();
-    case "SHA1": return new NodeHasher("sha1");
-    case "SHA256": return new NodeHasher("sha256");
-    case "MD5": return new NodeHasher("md5");
+    case "CRC32":
+      return new Crc32Hasher();
+    case "CRC32C":
+      return new Crc32cHasher();
+    case "CRC64NVME":
+      return new Crc64NvmeHasher();
+    case "SHA1":
+      return new NodeHasher("sha1");
+    case "SHA256":
+      return new NodeHasher("sha256");
+    case "MD5":
+      return new NodeHasher("md5");
   }
 }
 

@@ -145,7 +145,10 @@ export class AwsChunkedDecoder {
     const size = parseInt(sizeText.trim(), 16);
     if (!Number.isSafeInteger(size)) throw malformed("chunk size too large");
     if (this.options.signing) {
-      const signature = extensions.map((e) => e.trim()).find((e) => e.startsWith("chunk-signature="))?.slice("chunk-signature=".length);
+      const signature = extensions
+        .map((e) => e.trim())
+        .find((e) => e.startsWith("chunk-signature="))
+        ?.slice("chunk-signature=".length);
       if (!signature || !/^[0-9a-fA-F]{64}$/.test(signature)) throw malformed("a signed chunk lacks its chunk-signature");
       if (size > 0 && this.lastChunkWasSmall) {
         throw new S3Error(400, "InvalidChunkSizeError", "Only the last chunk is allowed to have a size less than 8192 bytes");
@@ -209,7 +212,10 @@ export class AwsChunkedDecoder {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([name, value]) => `${name}:${value}\n`)
         .join("");
-      const expected = hmacHex(signing.key, trailerStringToSign(signing.amzDate, signing.scope, this.previousSignature, sha256Hex(canonical)));
+      const expected = hmacHex(
+        signing.key,
+        trailerStringToSign(signing.amzDate, signing.scope, this.previousSignature, sha256Hex(canonical)),
+      );
       if (!signaturesEqual(expected, this.trailerSignature)) throw chunkSignatureMismatch("trailer signature");
     } else if (!signing && this.trailerSignature !== undefined) {
       throw malformed("x-amz-trailer-signature in an unsigned stream");

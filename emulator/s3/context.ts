@@ -51,7 +51,12 @@ function answerHeaders(ctx: S3Context, headers: Record<string, string | number |
 }
 
 /** An object's bytes, streamed from disk (`open` is not called for a HEAD). `headers` must carry content-length. */
-export function respondStream(ctx: S3Context, status: number, headers: Record<string, string | number | undefined>, open: () => Readable): void {
+export function respondStream(
+  ctx: S3Context,
+  status: number,
+  headers: Record<string, string | number | undefined>,
+  open: () => Readable,
+): void {
   ctx.res.writeHead(status, answerHeaders(ctx, headers));
   if (ctx.req.method === "HEAD") {
     ctx.res.end();
@@ -92,7 +97,10 @@ export function quoteEtag(etag: string): string {
 
 /** `"abc"`, `W/"abc"` or `abc` → `abc`, for comparing what clients send back. */
 export function unquoteEtag(etag: string): string {
-  return etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  return etag
+    .trim()
+    .replace(/^W\//, "")
+    .replace(/^"(.*)"$/, "$1");
 }
 
 export function isoTime(date: Date): string {
@@ -106,9 +114,12 @@ export function httpDate(date: Date): string {
 /** The S3 storage class name of a MamuteCloud bucket's class. */
 export function s3StorageClass(storageClass: StorageClass): string {
   switch (storageClass) {
-    case "Standard": return "STANDARD";
-    case "InfrequentAccess": return "STANDARD_IA";
-    case "Archive": return "GLACIER";
+    case "Standard":
+      return "STANDARD";
+    case "InfrequentAccess":
+      return "STANDARD_IA";
+    case "Archive":
+      return "GLACIER";
   }
 }
 

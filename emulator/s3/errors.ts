@@ -22,7 +22,13 @@ export function accessDenied(message = "Access Denied", details: XmlNode[] = [])
 }
 
 export function invalidArgument(message: string, name?: string, value?: string): S3Error {
-  const details: XmlNode[] = name === undefined ? [] : [["ArgumentName", name], ["ArgumentValue", value ?? ""]];
+  const details: XmlNode[] =
+    name === undefined
+      ? []
+      : [
+          ["ArgumentName", name],
+          ["ArgumentValue", value ?? ""],
+        ];
   return new S3Error(400, "InvalidArgument", message, details);
 }
 

@@ -10,19 +10,22 @@ import { createHash, randomBytes } from "node:crypto";
 import type { MultipartUpload, UploadedPart } from "../state";
 import { sizeOf, type Segment } from "../blobs";
 import { S3Error, invalidArgument, invalidRequest, noSuchUpload } from "./errors";
-import { header, isoTime, objectHeadersFromRequest, quoteEtag, respond, respondXml, s3StorageClass, unquoteEtag, type S3Context } from "./context";
+import {
+  header,
+  isoTime,
+  objectHeadersFromRequest,
+  quoteEtag,
+  respond,
+  respondXml,
+  s3StorageClass,
+  unquoteEtag,
+  type S3Context,
+} from "./context";
 import { resolveCopySource } from "./copy-source";
 import { MAX_OBJECT_BYTES } from "./body";
 import { checksumOfStored, copyBytes, storeObject } from "./objects";
 import { ownerOf, compareKeys } from "./list";
-import {
-  CHECKSUM_LENGTHS,
-  createHasher,
-  decodeBase64Digest,
-  headerOfAlgorithm,
-  parseAlgorithm,
-  type ChecksumAlgorithm,
-} from "./checksums";
+import { CHECKSUM_LENGTHS, createHasher, decodeBase64Digest, headerOfAlgorithm, parseAlgorithm, type ChecksumAlgorithm } from "./checksums";
 import { xmlDocument, type XmlNode } from "./xml";
 import { child, childrenNamed, parseXml } from "./xmlParse";
 import { param } from "./target";
@@ -34,7 +37,9 @@ export const MAX_MULTIPART_OBJECT_BYTES = 5 * 1024 ** 4;
 
 /** S3's largest part is its largest single PUT. */
 function partTooLarge(): S3Error {
-  return new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.", [["MaxSizeAllowed", MAX_OBJECT_BYTES]]);
+  return new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size.", [
+    ["MaxSizeAllowed", MAX_OBJECT_BYTES],
+  ]);
 }
 const FULL_OBJECT_CAPABLE: ChecksumAlgorithm[] = ["CRC32", "CRC32C", "CRC64NVME"];
 
@@ -98,7 +103,11 @@ export function createMultipartUpload(ctx: S3Context): void {
   ctx.bucket.uploads.set(uploadId, upload);
   respondXml(
     ctx,
-    xmlDocument("InitiateMultipartUploadResult", [["Bucket", ctx.target.bucket], ["Key", ctx.target.key], ["UploadId", uploadId]]),
+    xmlDocument("InitiateMultipartUploadResult", [
+      ["Bucket", ctx.target.bucket],
+      ["Key", ctx.target.key],
+      ["UploadId", uploadId],
+    ]),
     200,
     algorithm ? { "x-amz-checksum-algorithm": algorithm, "x-amz-checksum-type": type } : {},
   );
@@ -110,7 +119,9 @@ async function partChecksum(ctx: S3Context, upload: MultipartUpload, segment: Se
   const expected = upload.checksumAlgorithm;
   if (!expected) return sent;
   if (sent && sent.algorithm !== expected) {
-    throw invalidRequest(`Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ${sent.algorithm.toLowerCase()}`);
+    throw invalidRequest(
+      `Checksum Type mismatch occurred, expected checksum Type: ${expected.toLowerCase()}, actual checksum Type: ${sent.algorithm.toLowerCase()}`,
+    );
   }
   if (sent) return sent;
   if (upload.checksumType === "FULL_OBJECT") {
@@ -121,7 +132,14 @@ async function partChecksum(ctx: S3Context, upload: MultipartUpload, segment: Se
 }
 
 /** Keeps the part unless its upload ended while the part was arriving. */
-function storePart(ctx: S3Context, upload: MultipartUpload, partNumber: number, segment: Segment, md5: Buffer, checksum: UploadedPart["checksum"]): UploadedPart {
+function storePart(
+  ctx: S3Context,
+  upload: MultipartUpload,
+  partNumber: number,
+  segment: Segment,
+  md5: Buffer,
+  checksum: UploadedPart["checksum"],
+): UploadedPart {
   if (ctx.bucket.uploads.get(upload.uploadId) !== upload) {
     ctx.state.blobs.release([segment]);
     throw noSuchUpload(upload.uploadId);
@@ -166,7 +184,11 @@ export async function uploadPartCopy(ctx: S3Context): Promise<void> {
       );
     }
     if (Number(m[2]) >= source.size) {
-      throw invalidArgument(`Range specified is not valid for source object of size: ${source.size}`, "x-amz-copy-source-range", rangeHeader);
+      throw invalidArgument(
+        `Range specified is not valid for source object of size: ${source.size}`,
+        "x-amz-copy-source-range",
+        rangeHeader,
+      );
     }
     range = { start: Number(m[1]), end: Number(m[2]) };
   }
@@ -177,7 +199,10 @@ export async function uploadPartCopy(ctx: S3Context): Promise<void> {
   const checksum = algorithm && copied.checksum ? { algorithm, value: copied.checksum } : undefined;
   const part = storePart(ctx, upload, partNumber, copied.segment, copied.md5, checksum);
   const checksumNodes: XmlNode[] = checksum ? [[`Checksum${checksum.algorithm}`, checksum.value]] : [];
-  respondXml(ctx, xmlDocument("CopyPartResult", [["ETag", quoteEtag(part.etag)], ["LastModified", isoTime(part.lastModified)], ...checksumNodes]));
+  respondXml(
+    ctx,
+    xmlDocument("CopyPartResult", [["ETag", quoteEtag(part.etag)], ["LastModified", isoTime(part.lastModified)], ...checksumNodes]),
+  );
 }
 
 function invalidPart(upload: MultipartUpload, partNumber: number, etag: string, message?: string): S3Error {
@@ -186,18 +211,31 @@ function invalidPart(upload: MultipartUpload, partNumber: number, etag: string, 
     "InvalidPart",
     message ??
       "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-    [["UploadId", upload.uploadId], ["PartNumber", partNumber], ["ETag", etag]],
+    [
+      ["UploadId", upload.uploadId],
+      ["PartNumber", partNumber],
+      ["ETag", etag],
+    ],
   );
 }
 
 function malformedXml(detail: string): S3Error {
-  return new S3Error(400, "MalformedXML", `The XML you provided was not well-formed or did not validate against our published schema (${detail}).`);
+  return new S3Error(
+    400,
+    "MalformedXML",
+    `The XML you provided was not well-formed or did not validate against our published schema (${detail}).`,
+  );
 }
 
 type ObjectChecksum = { algorithm: string; value: string; type: "FULL_OBJECT" | "COMPOSITE" };
 
 /** The completed object's checksum (read from disk for FULL_OBJECT), checked against the client's claim. */
-async function objectChecksum(ctx: S3Context, upload: MultipartUpload, parts: UploadedPart[], segments: Segment[]): Promise<ObjectChecksum | undefined> {
+async function objectChecksum(
+  ctx: S3Context,
+  upload: MultipartUpload,
+  parts: UploadedPart[],
+  segments: Segment[],
+): Promise<ObjectChecksum | undefined> {
   const algorithm = upload.checksumAlgorithm as ChecksumAlgorithm | undefined;
   if (!algorithm) return undefined;
   let checksum: ObjectChecksum;
@@ -285,7 +323,9 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     ctx.bucket.uploads.set(upload.uploadId, upload);
     throw error;
   }
-  const etag = `${createHash("md5").update(Buffer.concat(parts.map((part) => Buffer.from(part.etag, "hex")))).digest("hex")}-${parts.length}`;
+  const etag = `${createHash("md5")
+    .update(Buffer.concat(parts.map((part) => Buffer.from(part.etag, "hex"))))
+    .digest("hex")}-${parts.length}`;
 
   const stored = storeObject(ctx, {
     segments,
@@ -307,7 +347,10 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const host = header(ctx.req, "host") ?? "127.0.0.1";
   const location = `http://${host}/${encodeURIComponent(ctx.target.bucket)}/${ctx.target.key.split("/").map(encodeURIComponent).join("/")}`;
   const checksumNodes: XmlNode[] = checksum
-    ? [[`Checksum${checksum.algorithm}`, checksum.value], ["ChecksumType", checksum.type]]
+    ? [
+        [`Checksum${checksum.algorithm}`, checksum.value],
+        ["ChecksumType", checksum.type],
+      ]
     : [];
   respondXml(
     ctx,

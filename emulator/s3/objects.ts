@@ -28,7 +28,9 @@ import { child, childrenNamed, parseXml } from "./xmlParse";
 import { param } from "./target";
 
 function preconditionFailed(condition: string): S3Error {
-  return new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", [["Condition", condition]]);
+  return new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", [
+    ["Condition", condition],
+  ]);
 }
 
 /** Conditional writes (`If-None-Match: *` creates only, `If-Match` overwrites only that version). */
@@ -81,7 +83,12 @@ export interface CopiedBytes {
 }
 
 /** Copies stored bytes (all, or a range) into a new blob, hashing them on the way. */
-export async function copyBytes(ctx: S3Context, segments: readonly Segment[], range: ByteRange | undefined, algorithm?: ChecksumAlgorithm): Promise<CopiedBytes> {
+export async function copyBytes(
+  ctx: S3Context,
+  segments: readonly Segment[],
+  range: ByteRange | undefined,
+  algorithm?: ChecksumAlgorithm,
+): Promise<CopiedBytes> {
   const writer = ctx.state.blobs.writer();
   try {
     const md5 = createHasher("MD5");
@@ -205,7 +212,8 @@ export function getObject(ctx: S3Context): void {
       const value = param(ctx.target, name);
       if (value === undefined) continue;
       // Node refuses such a header value when writing it; S3 answers the caller's mistake with 400.
-      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw invalidArgument(`${name} must be a valid HTTP header value (no control or non-Latin-1 characters)`, name, value);
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value))
+        throw invalidArgument(`${name} must be a valid HTTP header value (no control or non-Latin-1 characters)`, name, value);
       headers[target] = value;
     }
   }
@@ -220,9 +228,18 @@ export function getObject(ctx: S3Context): void {
   } else {
     const parsed = parseRange(header(ctx.req, "range"), size);
     if (parsed === "unsatisfiable") {
-      throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", [["RangeRequested", header(ctx.req, "range") ?? ""], ["ActualObjectSize", size]], {
-        "content-range": `bytes */${size}`,
-      });
+      throw new S3Error(
+        416,
+        "InvalidRange",
+        "The requested range is not satisfiable",
+        [
+          ["RangeRequested", header(ctx.req, "range") ?? ""],
+          ["ActualObjectSize", size],
+        ],
+        {
+          "content-range": `bytes */${size}`,
+        },
+      );
     }
     if (parsed !== "ignore") range = parsed;
     if (object.partSizes) headers["x-amz-mp-parts-count"] = String(object.partSizes.length);
@@ -240,7 +257,11 @@ export function getObject(ctx: S3Context): void {
     return respondStream(ctx, 200, { ...headers, "content-length": size }, () => blobs.read(segments));
   }
   const slice = range;
-  const sliceHeaders = { ...headers, "content-length": slice.end - slice.start + 1, "content-range": `bytes ${slice.start}-${slice.end}/${size}` };
+  const sliceHeaders = {
+    ...headers,
+    "content-length": slice.end - slice.start + 1,
+    "content-range": `bytes ${slice.start}-${slice.end}/${size}`,
+  };
   respondStream(ctx, 206, sliceHeaders, () => blobs.read(segments, slice));
 }
 
@@ -269,20 +290,44 @@ export function deleteObjects(ctx: S3Context): void {
   const quiet = child(root, "Quiet")?.text.trim().toLowerCase() === "true";
   const objects = childrenNamed(root, "Object");
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) {
-    throw new S3Error(400, "MalformedXML", `The XML you provided was not well-formed or did not validate against our published schema (1 to ${MAX_DELETE_KEYS} Object elements).`);
+    throw new S3Error(
+      400,
+      "MalformedXML",
+      `The XML you provided was not well-formed or did not validate against our published schema (1 to ${MAX_DELETE_KEYS} Object elements).`,
+    );
   }
   const results: XmlNode[] = [];
   for (const element of objects) {
     const keyElement = child(element, "Key");
-    if (!keyElement) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema (an Object without a Key).");
+    if (!keyElement)
+      throw new S3Error(
+        400,
+        "MalformedXML",
+        "The XML you provided was not well-formed or did not validate against our published schema (an Object without a Key).",
+      );
     const key = keyElement.text;
     const versionId = child(element, "VersionId")?.text;
     if (versionId !== undefined && versionId !== "null") {
-      results.push(["Error", [["Key", key], ["VersionId", versionId], ["Code", "NoSuchVersion"], ["Message", "The specified version does not exist."]]]);
+      results.push([
+        "Error",
+        [
+          ["Key", key],
+          ["VersionId", versionId],
+          ["Code", "NoSuchVersion"],
+          ["Message", "The specified version does not exist."],
+        ],
+      ]);
       continue;
     }
     if (key === "" || Buffer.byteLength(key) > 1024) {
-      results.push(["Error", [["Key", key], ["Code", "KeyTooLongError"], ["Message", "Keys are 1 to 1024 bytes of UTF-8."]]]);
+      results.push([
+        "Error",
+        [
+          ["Key", key],
+          ["Code", "KeyTooLongError"],
+          ["Message", "Keys are 1 to 1024 bytes of UTF-8."],
+        ],
+      ]);
       continue;
     }
     removeObject(ctx, key);

@@ -81,24 +81,31 @@ export function operationOf(method: string, url: string, headers: IncomingHttpHe
     const named = subresource(BUCKET_SUBRESOURCES, names, method);
     if (named) return named;
     switch (method) {
-      case "HEAD": return "HeadBucket";
+      case "HEAD":
+        return "HeadBucket";
       case "GET":
         if (names.has("location")) return "GetBucketLocation";
         if (names.has("uploads")) return "ListMultipartUploads";
         if (names.has("list-type")) return "ListObjectsV2";
         return "ListObjects";
-      case "PUT": return "CreateBucket";
-      case "DELETE": return "DeleteBucket";
-      case "POST": return names.has("delete") ? "DeleteObjects" : "PostObject";
-      default: return "Unknown";
+      case "PUT":
+        return "CreateBucket";
+      case "DELETE":
+        return "DeleteBucket";
+      case "POST":
+        return names.has("delete") ? "DeleteObjects" : "PostObject";
+      default:
+        return "Unknown";
     }
   }
 
   const named = subresource(OBJECT_SUBRESOURCES, names, method);
   if (named) return named;
   switch (method) {
-    case "HEAD": return "HeadObject";
-    case "GET": return names.has("uploadId") ? "ListParts" : "GetObject";
+    case "HEAD":
+      return "HeadObject";
+    case "GET":
+      return names.has("uploadId") ? "ListParts" : "GetObject";
     case "PUT":
       if (names.has("uploadId") || names.has("partNumber")) {
         return headers["x-amz-copy-source"] !== undefined ? "UploadPartCopy" : "UploadPart";
@@ -110,8 +117,10 @@ export function operationOf(method: string, url: string, headers: IncomingHttpHe
       if (names.has("restore")) return "RestoreObject";
       if (names.has("select")) return "SelectObjectContent";
       return "Unknown";
-    case "DELETE": return names.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
-    default: return "Unknown";
+    case "DELETE":
+      return names.has("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+    default:
+      return "Unknown";
   }
 }
 

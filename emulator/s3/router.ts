@@ -66,11 +66,17 @@ function limitsFor(operation: string): BodyLimits {
   if (operation === "PutObject" || operation === "UploadPart") {
     return {
       maxBytes: MAX_OBJECT_BYTES,
-      tooLarge: () => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", [["MaxSizeAllowed", MAX_OBJECT_BYTES]]),
+      tooLarge: () =>
+        new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size.", [
+          ["MaxSizeAllowed", MAX_OBJECT_BYTES],
+        ]),
     };
   }
   const maxBytes = operation === "DeleteObjects" || operation === "CompleteMultipartUpload" ? 8 * 1024 * 1024 : 1024 * 1024;
-  return { maxBytes, tooLarge: () => new S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.", [["MaxMessageLengthBytes", maxBytes]]) };
+  return {
+    maxBytes,
+    tooLarge: () => new S3Error(400, "MaxMessageLengthExceeded", "Your request was too big.", [["MaxMessageLengthBytes", maxBytes]]),
+  };
 }
 
 function resolveBucket(state: EmulatorState, ref: string, credentialBucketId: string): Bucket {
@@ -84,7 +90,9 @@ function resolveBucket(state: EmulatorState, ref: string, credentialBucketId: st
 
 function unsupported(operation: string): S3Error {
   if (operation === "CreateBucket" || operation === "DeleteBucket") {
-    return notImplemented(`${operation} is not available on the S3 endpoint: buckets are created and deleted through the MamuteCloud management API (/object-storage/buckets).`);
+    return notImplemented(
+      `${operation} is not available on the S3 endpoint: buckets are created and deleted through the MamuteCloud management API (/object-storage/buckets).`,
+    );
   }
   return notImplemented(`${operation} is not implemented by the MamuteCloud emulator.`);
 }
@@ -99,7 +107,9 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
     const target = parseTarget(url);
     const auth = authenticate(req, target, state);
     if (operation === "Unknown") {
-      throw new S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", [["Method", req.method ?? ""]]);
+      throw new S3Error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", [
+        ["Method", req.method ?? ""],
+      ]);
     }
 
     // Before the bucket lookup, so CreateBucket of a new name says where buckets are made.
@@ -139,7 +149,9 @@ export async function handleS3(state: EmulatorState, req: IncomingMessage, res: 
     // Refused before its body was read: close the connection rather than read the rest of it.
     if (!req.complete) res.shouldKeepAlive = false;
     const s3Error =
-      error instanceof S3Error ? error : new S3Error(500, "InternalError", `We encountered an internal error: ${(error as Error)?.message ?? String(error)}`);
+      error instanceof S3Error
+        ? error
+        : new S3Error(500, "InternalError", `We encountered an internal error: ${(error as Error)?.message ?? String(error)}`);
     sendS3Error(req, res, s3Error, resourcePath, requestId, standardHeaders(state, requestId));
   } finally {
     // A body not committed by its handler (refused, failed, cut short) never becomes visible.

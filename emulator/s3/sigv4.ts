@@ -5,6 +5,8 @@
 // or it would accept requests a real S3 refuses and refuse ones it accepts. So the path is taken
 // as received (no dot-segment or slash normalisation, escapes kept), the query is decoded and
 // re-encoded with SigV4's strict encoder, and header values come from `rawHeaders`.
+// Over 400 lines as one file on purpose: header, query and presigned verification share the
+// canonicalisation, and a verifier split across files is harder to check against the AWS spec.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { EmulatorState, S3Credential } from "../state";
@@ -26,9 +28,7 @@ export const STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 export const EMPTY_SHA256 = createHash("sha256").digest("hex");
 
 export type PayloadMode =
-  | { kind: "hash"; sha256: string }
-  | { kind: "unsigned" }
-  | { kind: "streaming"; signedChunks: boolean; trailer: boolean };
+  { kind: "hash"; sha256: string } | { kind: "unsigned" } | { kind: "streaming"; signedChunks: boolean; trailer: boolean };
 
 export interface Authenticated {
   credential: S3Credential;
@@ -150,7 +150,10 @@ export function parseAmzDate(value: string): Date | undefined {
 }
 
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -189,7 +192,12 @@ function lookUpCredential(state: EmulatorState, accessKeyId: string): S3Credenti
     throw new S3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", details);
   }
   if (credential.status !== "active") {
-    throw new S3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided is not active (the credential is deactivated).", details);
+    throw new S3Error(
+      403,
+      "InvalidAccessKeyId",
+      "The AWS Access Key Id you provided is not active (the credential is deactivated).",
+      details,
+    );
   }
   return credential;
 }
@@ -209,10 +217,14 @@ function checkScope(scope: Scope, amzDate: string, malformed: (message: string, 
 export function payloadModeOf(value: string): PayloadMode {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return { kind: "hash", sha256: value.toLowerCase() };
   switch (value) {
-    case UNSIGNED_PAYLOAD: return { kind: "unsigned" };
-    case STREAMING_SIGNED: return { kind: "streaming", signedChunks: true, trailer: false };
-    case STREAMING_SIGNED_TRAILER: return { kind: "streaming", signedChunks: true, trailer: true };
-    case STREAMING_UNSIGNED_TRAILER: return { kind: "streaming", signedChunks: false, trailer: true };
+    case UNSIGNED_PAYLOAD:
+      return { kind: "unsigned" };
+    case STREAMING_SIGNED:
+      return { kind: "streaming", signedChunks: true, trailer: false };
+    case STREAMING_SIGNED_TRAILER:
+      return { kind: "streaming", signedChunks: true, trailer: true };
+    case STREAMING_UNSIGNED_TRAILER:
+      return { kind: "streaming", signedChunks: false, trailer: true };
   }
   if (value.startsWith("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD")) {
     throw notImplemented("Signature Version 4A (ECDSA) is not supported; sign with AWS4-HMAC-SHA256.");
@@ -226,17 +238,23 @@ export function payloadModeOf(value: string): PayloadMode {
 
 function signatureMismatch(accessKeyId: string, toSign: string, provided: string, canonical: string): S3Error {
   // What a client needs to find its mistake, as S3 gives it: never the secret or the expected signature.
-  return new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", [
-    ["AWSAccessKeyId", accessKeyId],
-    ["StringToSign", toSign],
-    ["SignatureProvided", provided],
-    ["CanonicalRequest", canonical],
-  ]);
+  return new S3Error(
+    403,
+    "SignatureDoesNotMatch",
+    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    [
+      ["AWSAccessKeyId", accessKeyId],
+      ["StringToSign", toSign],
+      ["SignatureProvided", provided],
+      ["CanonicalRequest", canonical],
+    ],
+  );
 }
 
 function parseSignedHeaders(value: string, malformed: (message: string) => S3Error): string[] {
   const names = value.split(";");
-  if (names.some((n) => n === "" || n !== n.toLowerCase().trim())) throw malformed(`SignedHeaders "${value}" is not a list of lower-case header names.`);
+  if (names.some((n) => n === "" || n !== n.toLowerCase().trim()))
+    throw malformed(`SignedHeaders "${value}" is not a list of lower-case header names.`);
   return names;
 }
 

@@ -14,13 +14,27 @@ export function escapeXml(text: string): string {
   let out = "";
   for (const char of text) {
     switch (char) {
-      case "&": out += "&amp;"; break;
-      case "<": out += "&lt;"; break;
-      case ">": out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case "'": out += "&apos;"; break;
-      case "\r": out += "&#13;"; break;
-      case "\n": out += "&#10;"; break;
+      case "&":
+        out += "&amp;";
+        break;
+      case "<":
+        out += "&lt;";
+        break;
+      case ">":
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case "'":
+        out += "&apos;";
+        break;
+      case "\r":
+        out += "&#13;";
+        break;
+      case "\n":
+        out += "&#10;";
+        break;
       default:
         out += CONTROL.test(char) ? `&#${char.codePointAt(0)};` : char;
     }

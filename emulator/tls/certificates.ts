@@ -139,7 +139,11 @@ export class EmulatorCertificates {
     if (!pending) {
       pending = (async () => {
         const now = this.state.now();
-        const signed = await this.authority.issue(certificateNames(cert), new Date(now.getTime() - HOUR_MS), new Date(now.getTime() + ISSUED_LIFETIME_MS));
+        const signed = await this.authority.issue(
+          certificateNames(cert),
+          new Date(now.getTime() - HOUR_MS),
+          new Date(now.getTime() + ISSUED_LIFETIME_MS),
+        );
         cert.issued = describeCertificate(signed.certificatePem, signed.privateKeyPem, "", now);
       })().finally(() => this.issuing.delete(cert.id));
       this.issuing.set(cert.id, pending);

@@ -61,10 +61,16 @@ export function canonicalCertificateName(raw: string, field: string, where = "")
     throw validationError(field, `${where}${rule}${wildcard ? " (after the leading *.)" : ""}`);
   }
   if (domain === CDN_DOMAIN || domain.endsWith(`.${CDN_DOMAIN}`)) {
-    throw validationError(field, `${where}names in ${CDN_DOMAIN} belong to the CDN's distribution domains, which the edge already serves with its own certificate`);
+    throw validationError(
+      field,
+      `${where}names in ${CDN_DOMAIN} belong to the CDN's distribution domains, which the edge already serves with its own certificate`,
+    );
   }
   if (domain.length + VALIDATION_LABEL_LENGTH + 1 > MAX_NAME_LENGTH) {
-    throw validationError(field, `${where}must be at most ${MAX_NAME_LENGTH - VALIDATION_LABEL_LENGTH - 1} characters (its validation record adds ${VALIDATION_LABEL_LENGTH})`);
+    throw validationError(
+      field,
+      `${where}must be at most ${MAX_NAME_LENGTH - VALIDATION_LABEL_LENGTH - 1} characters (its validation record adds ${VALIDATION_LABEL_LENGTH})`,
+    );
   }
   return wildcard ? `*.${domain}` : domain;
 }

@@ -71,20 +71,27 @@ function dnsNames(pem: string): string[] {
     .filter((name) => name.type === "dns")
     .map((name) => name.value.toLowerCase());
   const commonName = cert.subjectName.getField("CN")[0]?.toLowerCase();
-  const names = commonName !== undefined && DNS_NAME.test(commonName) && (sans.length === 0 || sans.includes(commonName)) ? [commonName, ...sans] : sans;
+  const names =
+    commonName !== undefined && DNS_NAME.test(commonName) && (sans.length === 0 || sans.includes(commonName))
+      ? [commonName, ...sans]
+      : sans;
   return [...new Set(names.filter((name) => DNS_NAME.test(name)))];
 }
 
 function readCertificate(text: string, now: Date): { cert: X509Certificate; pem: string; names: string[] } {
   const blocks = pemBlocks(text);
   if (!blocks || blocks.length !== 1 || blocks[0].label !== "CERTIFICATE") {
-    throw validationError("certificate", "must be exactly one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----); put intermediates in certificate_chain");
+    throw validationError(
+      "certificate",
+      "must be exactly one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----); put intermediates in certificate_chain",
+    );
   }
   const pem = `${blocks[0].text}\n`;
   const cert = parseCertificate(pem);
   if (!cert) throw validationError("certificate", "does not parse as an X.509 certificate");
   const names = dnsNames(pem);
-  if (names.length === 0) throw validationError("certificate", "names no DNS name (it has no DNS subjectAltName and no CN that is a host name)");
+  if (names.length === 0)
+    throw validationError("certificate", "names no DNS name (it has no DNS subjectAltName and no CN that is a host name)");
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
   if (now.getTime() > notAfter.getTime()) throw validationError("certificate", `expired on ${notAfter.toISOString()}`);
@@ -99,7 +106,10 @@ function readPrivateKey(text: string): { key: KeyObject; pem: string } {
     throw validationError("private_key", "is encrypted; import it without a passphrase (openssl pkey -in key.pem -out plain-key.pem)");
   }
   if (!blocks || blocks.length !== 1 || !KEY_LABELS.includes(blocks[0].label)) {
-    throw validationError("private_key", "must be exactly one unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)");
+    throw validationError(
+      "private_key",
+      "must be exactly one unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)",
+    );
   }
   const pem = `${blocks[0].text}\n`;
   let key: KeyObject;
@@ -112,7 +122,8 @@ function readPrivateKey(text: string): { key: KeyObject; pem: string } {
   const supported =
     (key.asymmetricKeyType === "rsa" && (details.modulusLength ?? 0) >= MIN_RSA_BITS) ||
     (key.asymmetricKeyType === "ec" && EC_CURVES.includes(details.namedCurve ?? ""));
-  if (!supported) throw validationError("private_key", `must be an RSA key of at least ${MIN_RSA_BITS} bits or an EC key on P-256, P-384 or P-521`);
+  if (!supported)
+    throw validationError("private_key", `must be an RSA key of at least ${MIN_RSA_BITS} bits or an EC key on P-256, P-384 or P-521`);
   return { key, pem };
 }
 
@@ -130,7 +141,10 @@ function readChain(text: string, leaf: X509Certificate): string {
     const subject = index === 0 ? leaf : chain[index - 1];
     if (!signedBy(subject, cert)) {
       const what = index === 0 ? "certificate" : `chain certificate ${index}`;
-      throw validationError("certificate_chain", `certificate ${index + 1} did not issue ${what} (its subject is not that issuer, or the signature does not verify)`);
+      throw validationError(
+        "certificate_chain",
+        `certificate ${index + 1} did not issue ${what} (its subject is not that issuer, or the signature does not verify)`,
+      );
     }
     chain.push(cert);
   }
@@ -143,7 +157,10 @@ export interface ImportedCertificate {
 }
 
 /** Checks an import request's PEMs on the emulator's clock; each failure is a 400 naming its field. */
-export function readImportedCertificate(input: { certificate: string; privateKey: string; chain?: string }, now: Date): ImportedCertificate {
+export function readImportedCertificate(
+  input: { certificate: string; privateKey: string; chain?: string },
+  now: Date,
+): ImportedCertificate {
   const certificate = readCertificate(input.certificate, now);
   const privateKey = readPrivateKey(input.privateKey);
   if (!certificate.cert.checkPrivateKey(privateKey.key)) {

@@ -194,7 +194,15 @@ function pagingOf(block: Record<string, unknown> | undefined): Omit<ListPage, "i
   if (!block) return {};
   const inner = record(block.pagination) ?? record(block.page);
   if (inner) return { ...pagingOf(inner), ...pagingOf({ ...block, pagination: undefined, page: undefined }) };
-  let totalPages = positiveInt(block.total_pages, block.totalPages, block.last_page, block.lastPage, block.pages, block.page_count, block.pageCount);
+  let totalPages = positiveInt(
+    block.total_pages,
+    block.totalPages,
+    block.last_page,
+    block.lastPage,
+    block.pages,
+    block.page_count,
+    block.pageCount,
+  );
   const total = positiveInt(block.total, block.total_count, block.totalCount, block.count);
   const size = positiveInt(block.limit, block.per_page, block.perPage, block.page_size, block.pageSize);
   if (totalPages === undefined && total !== undefined && size) totalPages = Math.ceil(total / size);
@@ -224,7 +232,20 @@ export function readListBody(json: unknown): ListPage | undefined {
 // ---- status words ---------------------------------------------------------------------------------
 
 /** Words that mean the awaited state is reached: a deployment, a certificate, a domain, a key. */
-export const READY_WORDS = ["deployed", "active", "ready", "enabled", "issued", "available", "succeeded", "success", "completed", "complete", "online", "live"];
+export const READY_WORDS = [
+  "deployed",
+  "active",
+  "ready",
+  "enabled",
+  "issued",
+  "available",
+  "succeeded",
+  "success",
+  "completed",
+  "complete",
+  "online",
+  "live",
+];
 /** Words that mean it can never be reached from here: stop waiting at once. */
 export const FAILED_WORDS = [
   "failed",
@@ -243,7 +264,10 @@ export const FAILED_WORDS = [
 
 /** `Validation Timed-Out` → `validation_timed_out`. */
 export function normalStatus(word: string): string {
-  return word.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  return word
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 }
 
 export function statusKindOf(word: string | undefined, ready = READY_WORDS, failed = FAILED_WORDS): StatusKind {

@@ -99,8 +99,12 @@ export class UnreadableAnswerError extends MamuteApiError {
 export class UnexpectedResponseError extends Error {
   override name = "UnexpectedResponseError";
   constructor(operation: string, detail: string) {
-    super(redact(`${operation}: the MamuteCloud API answered with an unexpected body (${detail}). ` +
-      "The API may have changed; please report it with this message."));
+    super(
+      redact(
+        `${operation}: the MamuteCloud API answered with an unexpected body (${detail}). ` +
+          "The API may have changed; please report it with this message.",
+      ),
+    );
   }
 }
 

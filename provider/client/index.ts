@@ -309,7 +309,9 @@ export class MamuteClient {
    */
   private async findStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
     const probe = (candidate: string) =>
-      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(() => undefined);
+      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(
+        () => undefined,
+      );
     // Only an API's list counts: a web server answering 200 with a page proves no route.
     const answered = (exchange: Exchange | undefined) => {
       if (exchange === undefined || exchange.status < 200 || exchange.status >= 300) return false;
@@ -398,7 +400,14 @@ export class MamuteClient {
     const text = await response.body.text();
     if (response.statusCode !== 429) this.limiter.succeeded();
     this.learnClock(response.headers.date, started);
-    return { status: response.statusCode, text, headers: response.headers, attempts: tracker.attempts, sentAt: tracker.sentAt, answeredAt: Date.now() };
+    return {
+      status: response.statusCode,
+      text,
+      headers: response.headers,
+      attempts: tracker.attempts,
+      sentAt: tracker.sentAt,
+      answeredAt: Date.now(),
+    };
   }
 
   /** The answer's data, or the error it is: by status first, whatever shape the body has. */
@@ -460,7 +469,7 @@ export class MamuteClient {
       const forms = tried.filter((form): form is AuthForm => form !== undefined).map((form) => form.shown);
       return (
         `The API key (mamutecloud:apiKey / MAMUTECLOUD_API_KEY) was ${refused}, sent as ${forms.join(" and then as ")}. ` +
-        "Check the key; mamutecloud:authHeader (MAMUTECLOUD_AUTH_HEADER) chooses how it is sent: \"authorization\" or \"x-api-key\"."
+        'Check the key; mamutecloud:authHeader (MAMUTECLOUD_AUTH_HEADER) chooses how it is sent: "authorization" or "x-api-key".'
       );
     }
     if (status === 429) {
@@ -488,13 +497,14 @@ export class MamuteClient {
    * Every item of a list, whatever its envelope and paging (list.ts). `idOf` names an item for
    * the walk's guard against a server that ignores `page` (default: the dialect's id field).
    */
-  async listAll<T>(call: Omit<ApiCall<T>, "method" | "response"> & { item: z.ZodType<T>; idOf?: (raw: unknown) => string | undefined }): Promise<T[]> {
+  async listAll<T>(
+    call: Omit<ApiCall<T>, "method" | "response"> & { item: z.ZodType<T>; idOf?: (raw: unknown) => string | undefined },
+  ): Promise<T[]> {
     const { item, idOf, ...rest } = call;
     const raw = await walkList({
       dialect: this.dialect,
       idOf: idOf ?? ((value) => fieldText(value, this.dialect.fields.id)),
-      fetchPage: (query) =>
-        this.call({ ...rest, method: "GET", query: { ...rest.query, ...query }, response: z.unknown() }),
+      fetchPage: (query) => this.call({ ...rest, method: "GET", query: { ...rest.query, ...query }, response: z.unknown() }),
       notAList: (detail) => new UnexpectedResponseError(call.operation, detail),
     });
     const items: T[] = [];

@@ -110,10 +110,13 @@ export class RequestLimiter {
   }
 
   private wake(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.drain();
-    }, Math.max(1, Math.ceil(ms)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.drain();
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
   }
 }
 

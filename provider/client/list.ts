@@ -41,7 +41,12 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
     try {
       answer = await walk.fetchPage(dialect.pageQuery(page, limit));
     } catch (err) {
-      if (limit !== undefined && err instanceof MamuteApiError && err.status !== undefined && dialect.refusesPageSize(err.status, { message: err.message, field: err.field }, page === 1)) {
+      if (
+        limit !== undefined &&
+        err instanceof MamuteApiError &&
+        err.status !== undefined &&
+        dialect.refusesPageSize(err.status, { message: err.message, field: err.field }, page === 1)
+      ) {
         // Walked again from the start without `limit`: pages of another size do not line up with those read.
         limit = undefined;
         items.length = 0;
@@ -81,6 +86,11 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
 function describe(answer: unknown): string {
   if (answer === null) return "null";
   if (Array.isArray(answer)) return "an array";
-  if (typeof answer === "object") return `an object with ${Object.keys(answer as object).slice(0, 5).join(", ") || "no fields"}`;
+  if (typeof answer === "object")
+    return `an object with ${
+      Object.keys(answer as object)
+        .slice(0, 5)
+        .join(", ") || "no fields"
+    }`;
   return typeof answer;
 }

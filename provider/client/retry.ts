@@ -114,13 +114,17 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     } else {
       tracker.errors++;
       const retryable =
-        status !== undefined ? isRetryableStatus(tracker.mode, status) : failure.code !== undefined && retryLists(tracker.mode, tracker.loopback).errorCodes.includes(failure.code);
+        status !== undefined
+          ? isRetryableStatus(tracker.mode, status)
+          : failure.code !== undefined && retryLists(tracker.mode, tracker.loopback).errorCodes.includes(failure.code);
       if (retryable && tracker.errors <= settings.maxRetries) delay = backoffDelay(tracker.errors, settings);
     }
     if (delay === undefined || outOfTime()) return cb(err);
     if (delay >= REPORTED_WAIT_MS && tracker.progress) {
       const cause = status !== undefined ? `HTTP ${status}` : failure.code;
-      const count = throttled ? `throttled ${tracker.throttles} time${tracker.throttles === 1 ? "" : "s"}` : `retry ${tracker.errors} of ${settings.maxRetries}`;
+      const count = throttled
+        ? `throttled ${tracker.throttles} time${tracker.throttles === 1 ? "" : "s"}`
+        : `retry ${tracker.errors} of ${settings.maxRetries}`;
       tracker.progress(`${tracker.operation ?? "request"}: ${cause}; retrying in ${(delay / 1000).toFixed(1)}s (${count})`);
     }
     setTimeout(() => {

@@ -41,7 +41,6 @@ const handlersModule = once(() => require("../handlers") as typeof import("../ha
 const schemaModule = once(() => require("../schema") as typeof import("../schema"));
 const clientModule = once(() => require("../client") as typeof import("../client"));
 
-
 /** Keys only the dynamic SDK sends; the native one gives the logical name and the URN in the request. */
 const DYNAMIC_ONLY = ["__kind", "__logicalName", "__urn", "__provider"];
 
@@ -175,7 +174,9 @@ export class MamutePlugin {
     const implementation: Partial<provrpc.IResourceProviderServer> = {
       getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(packageVersion())),
 
-      getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(JSON.stringify(schemaModule().packageSchema(packageVersion())))),
+      getSchema: unary(async () =>
+        new provproto.GetSchemaResponse().setSchema(JSON.stringify(schemaModule().packageSchema(packageVersion()))),
+      ),
 
       checkConfig: unary(async (request: provproto.CheckRequest) => {
         const news = fromStruct(request.getNews());
@@ -212,9 +213,15 @@ export class MamutePlugin {
         const olds = fromStruct(request.getOlds());
         const news = fromStruct(request.getNews());
         const name = request.getName() || nameFromUrn(request.getUrn());
-        const checked = await operations.check(olds.props, { ...withoutDynamicKeys(news.props), __logicalName: name, __urn: request.getUrn() });
+        const checked = await operations.check(olds.props, {
+          ...withoutDynamicKeys(news.props),
+          __logicalName: name,
+          __urn: request.getUrn(),
+        });
         const response = new provproto.CheckResponse();
-        response.setInputs(toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...resourceModule().secretProperties(definition)]));
+        response.setInputs(
+          toStruct(withoutDynamicKeys(checked.inputs), [...news.secrets, ...resourceModule().secretProperties(definition)]),
+        );
         for (const failure of checked.failures) {
           response.addFailures(new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason));
         }
@@ -248,7 +255,9 @@ export class MamutePlugin {
         const { definition, operations } = this.kindOf(request.getType() || typeFromUrn(request.getUrn()));
         const props = fromStruct(request.getProperties());
         const created = await this.withStatus(request.getUrn(), () => operations.create(props.props));
-        return new provproto.CreateResponse().setId(created.id).setProperties(toStruct(created.outs, [...props.secrets, ...resourceModule().secretProperties(definition)]));
+        return new provproto.CreateResponse()
+          .setId(created.id)
+          .setProperties(toStruct(created.outs, [...props.secrets, ...resourceModule().secretProperties(definition)]));
       }),
 
       read: unary(async (request: provproto.ReadRequest) => {
@@ -268,7 +277,9 @@ export class MamutePlugin {
         const olds = fromStruct(request.getOlds());
         const news = fromStruct(request.getNews());
         const updated = await this.withStatus(request.getUrn(), () => operations.update(request.getId(), olds.props, news.props));
-        return new provproto.UpdateResponse().setProperties(toStruct(updated.outs, [...news.secrets, ...resourceModule().secretProperties(definition)]));
+        return new provproto.UpdateResponse().setProperties(
+          toStruct(updated.outs, [...news.secrets, ...resourceModule().secretProperties(definition)]),
+        );
       }),
 
       delete: unary(async (request: provproto.DeleteRequest) => {

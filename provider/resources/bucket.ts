@@ -9,15 +9,7 @@ import { autoname } from "../naming";
 import { adoptByUniqueKey } from "../lookup";
 import { untilEmpty } from "../wait";
 import { unlessGone } from "../gone";
-import {
-  changedProperties,
-  defineResource,
-  replacementsOf,
-  isUnknown,
-  present,
-  type CheckFailure,
-  type PropertyMap,
-} from "../resource";
+import { changedProperties, defineResource, replacementsOf, isUnknown, present, type CheckFailure, type PropertyMap } from "../resource";
 
 export const STORAGE_CLASSES = ["Standard", "InfrequentAccess", "Archive"] as const;
 type StorageClass = (typeof STORAGE_CLASSES)[number];
@@ -29,8 +21,7 @@ export const bucketName = z
   .transform((name) => name.toLowerCase())
   .refine((name) => NAME_RULE.test(name), {
     message:
-      'must be 3-63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit; ' +
-      "omit it to get a generated name",
+      'must be 3-63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit; ' + "omit it to get a generated name",
   });
 
 const storageClass = z.string().transform((value, ctx): StorageClass => {
@@ -70,7 +61,8 @@ function filesOf(client: MamuteClient, answer: unknown): { count: number; exampl
   const page = dialectOf(client).readList(answer);
   if (!page) return undefined;
   const total = (answer as { pagination?: { total?: unknown }; meta?: { total?: unknown }; total?: unknown } | null) ?? {};
-  const announced = [total.pagination?.total, total.meta?.total, total.total].find((value) => typeof value === "number") as number | undefined;
+  const announced = [total.pagination?.total, total.meta?.total, total.total].find((value) => typeof value === "number") as
+    number | undefined;
   const first = page.items[0] as Record<string, unknown> | undefined;
   const example = [first?.key, first?.name, first?.filename].find((value) => typeof value === "string") as string | undefined;
   return { count: Math.max(announced ?? 0, page.items.length), example };
@@ -144,8 +136,18 @@ export const bucket = defineResource({
   },
   outputs: {
     region: { description: "Region of the bucket (when the API says).", schema: z.string(), required: false, typedAsSet: true },
-    s3Endpoint: { description: "S3 endpoint that serves the bucket, path-style (when the API says).", schema: z.string(), required: false, typedAsSet: true },
-    createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    s3Endpoint: {
+      description: "S3 endpoint that serves the bucket, path-style (when the API says).",
+      schema: z.string(),
+      required: false,
+      typedAsSet: true,
+    },
+    createdAt: {
+      description: "When the bucket was created, ISO 8601 (when the API says).",
+      schema: z.string(),
+      required: false,
+      typedAsSet: true,
+    },
   },
 
   internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
@@ -205,7 +207,9 @@ export const bucket = defineResource({
   },
 
   async read(ctx, id) {
-    const found = await ctx.client().find({ operation: `read bucket ${id}`, method: "GET", path: bucketPath(id), response: bucketResponse });
+    const found = await ctx
+      .client()
+      .find({ operation: `read bucket ${id}`, method: "GET", path: bucketPath(id), response: bucketResponse });
     return found && outputsOf(found);
   },
 
@@ -247,7 +251,13 @@ export const bucket = defineResource({
     if (state.forceDestroy !== true) {
       const operation = `list files of bucket ${id}`;
       const look = async () => {
-        const answer = await client.find({ operation, method: "GET", path: `${bucketPath(id)}/files`, query: { page: 1, limit: 1 }, response: z.unknown() });
+        const answer = await client.find({
+          operation,
+          method: "GET",
+          path: `${bucketPath(id)}/files`,
+          query: { page: 1, limit: 1 },
+          response: z.unknown(),
+        });
         if (answer === undefined) return undefined; // the bucket is already gone
         // Whatever the envelope: when the answer cannot be read as a list, nothing is deleted.
         const files = filesOf(client, answer);

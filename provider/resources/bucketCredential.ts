@@ -85,7 +85,12 @@ async function otherCreatesSettled(bucketId: string): Promise<void> {
 export const credentialId = joinChildId;
 
 export function parseCredentialId(id: string): { bucketId: string; accessKeyId: string } {
-  const [bucketId, accessKeyId] = splitChildId(id, "BucketCredential", "<bucketId>/<accessKeyId>", "bkt_5f2c9d1e8a7b4c3d/MCAK7Q2X9L4M0B8N3V5C");
+  const [bucketId, accessKeyId] = splitChildId(
+    id,
+    "BucketCredential",
+    "<bucketId>/<accessKeyId>",
+    "bkt_5f2c9d1e8a7b4c3d/MCAK7Q2X9L4M0B8N3V5C",
+  );
   return { bucketId, accessKeyId };
 }
 
@@ -146,7 +151,11 @@ async function setActive(client: MamuteClient, bucketId: string, accessKeyId: st
   }
 }
 
-async function regenerate(client: MamuteClient, bucketId: string, accessKeyId: string): Promise<{ credential: ApiCredential; secret: string }> {
+async function regenerate(
+  client: MamuteClient,
+  bucketId: string,
+  accessKeyId: string,
+): Promise<{ credential: ApiCredential; secret: string }> {
   try {
     const answer = await client.call({
       operation: `regenerate the secret of credential ${accessKeyId} of bucket ${bucketId}`,
@@ -322,7 +331,8 @@ export const bucketCredential = defineResource({
         return [...before, ...claimedOn(bucketId)];
       },
       createdAt: (found) => found.credential.created_at,
-      conflict: (_found, cause) => new CreateConflictError(`create credential for bucket ${bucketId} was refused: ${cause?.message ?? "conflict"}`),
+      conflict: (_found, cause) =>
+        new CreateConflictError(`create credential for bucket ${bucketId} was refused: ${cause?.message ?? "conflict"}`),
     }).finally(() => {
       if (lostAnswer) countUnanswered(bucketId, -1);
     });
@@ -423,7 +433,11 @@ export const bucketCredential = defineResource({
     const { bucketId, accessKeyId } = parseCredentialId(id);
     // Gone: already revoked, or its bucket deleted (which revokes it).
     await unlessGone(() =>
-      ctx.client().call({ operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`, method: "DELETE", path: credentialPath(bucketId, accessKeyId) }),
+      ctx.client().call({
+        operation: `revoke credential ${accessKeyId} of bucket ${bucketId}`,
+        method: "DELETE",
+        path: credentialPath(bucketId, accessKeyId),
+      }),
     );
   },
 });

@@ -11,7 +11,15 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, UnreadableAnswerError, type MamuteApiError, type MamuteClient } from "../client";
+import {
+  dialectOf,
+  isConflict,
+  isNotFound,
+  UnexpectedResponseError,
+  UnreadableAnswerError,
+  type MamuteApiError,
+  type MamuteClient,
+} from "../client";
 import { conflictAdvice, interruptedAdvice } from "../conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
@@ -39,7 +47,10 @@ const hostSchema = z.string().transform((raw, ctx) => {
   const wildcard = trimmed.startsWith("*.");
   const result = canonicalZoneDomain(wildcard ? trimmed.slice(2) : trimmed);
   if ("error" in result) {
-    ctx.addIssue({ code: "custom", message: `"${raw}" is not a domain name (a wildcard "*." may only be the first label): ${result.error}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `"${raw}" is not a domain name (a wildcard "*." may only be the first label): ${result.error}`,
+    });
     return z.NEVER;
   }
   const host = wildcard ? `*.${result.domain}` : result.domain;
@@ -59,7 +70,12 @@ const additionalSchema = z
 const resourceIdSchema = parentIdSchema("a CDN resource id (a CdnResource's `id` output, e.g. cdn_5f2c9d1e8a7b4c3d)");
 
 export function parseCustomDomainId(id: string): { resourceId: string; customDomainId: string } {
-  const [resourceId, customDomainId] = splitChildId(id, "CdnCustomDomain", "<resourceId>/<customDomainId>", "cdn_5f2c9d1e8a7b4c3d/cd_9f8e7d6c5b4a3921");
+  const [resourceId, customDomainId] = splitChildId(
+    id,
+    "CdnCustomDomain",
+    "<resourceId>/<customDomainId>",
+    "cdn_5f2c9d1e8a7b4c3d/cd_9f8e7d6c5b4a3921",
+  );
   return { resourceId, customDomainId };
 }
 
@@ -86,7 +102,12 @@ function outputsOf(client: MamuteClient, domain: ApiCustomDomain, resource: Pick
 
 /** The entry as the list PUT takes it back: everything the API lets a client set and showed, unchanged. */
 function entryOf(domain: ApiCustomDomain): Record<string, unknown> {
-  return present({ id: domain.id, domain_name: domain.domain_name, additional_domains: domain.additional_domains, certificate_id: domain.certificate_id });
+  return present({
+    id: domain.id,
+    domain_name: domain.domain_name,
+    additional_domains: domain.additional_domains,
+    certificate_id: domain.certificate_id,
+  });
 }
 
 /** The resource's custom domains: the list this kind lives in, so the answer must show it. */
@@ -122,7 +143,8 @@ async function putDomainList(client: MamuteClient, resourceId: string, entries: 
   return parsed.success && parsed.data.custom_domains ? parsed.data : undefined;
 }
 
-const domainPath = (resourceId: string, customDomainId: string) => `${cdnResourcePath(resourceId)}/custom-domain/${encodeURIComponent(customDomainId)}`;
+const domainPath = (resourceId: string, customDomainId: string) =>
+  `${cdnResourcePath(resourceId)}/custom-domain/${encodeURIComponent(customDomainId)}`;
 
 async function setActive(client: MamuteClient, resourceId: string, customDomainId: string, active: boolean): Promise<void> {
   const action = active ? "activate" : "deactivate";
@@ -155,7 +177,8 @@ async function waitServing(
     poll: async () => {
       const resource = await mustGetResource(client, resourceId, `wait for custom domain ${domainName}`);
       const domain = domainsOf(resource).find((d) => d.id === customDomainId);
-      if (!domain) throw new Error(`custom domain ${domainName} (${customDomainId}) was removed from CDN resource ${resourceId} while waiting for it`);
+      if (!domain)
+        throw new Error(`custom domain ${domainName} (${customDomainId}) was removed from CDN resource ${resourceId} while waiting for it`);
       return { domain, resource };
     },
     status: ({ domain, resource }) => `domain ${domain.status ?? "(status not shown)"}, resource ${resource.status}`,
@@ -186,7 +209,14 @@ async function settle(
   if (domain.status === undefined || active !== isActive(client, domain.status)) {
     await setActive(client, resourceId, domain.id, active);
   }
-  return waitServing(client, resourceId, domain.id, domain.domain_name, active, durationMs(inputs.activationTimeout, DEFAULT_ACTIVATION_TIMEOUT));
+  return waitServing(
+    client,
+    resourceId,
+    domain.id,
+    domain.domain_name,
+    active,
+    durationMs(inputs.activationTimeout, DEFAULT_ACTIVATION_TIMEOUT),
+  );
 }
 
 function nameInUse(domainName: string, cause: MamuteApiError | undefined, found: ApiCustomDomain | undefined, resourceId: string): Error {
@@ -227,14 +257,16 @@ export const cdnCustomDomain = defineResource({
     "at `cnameTarget`. `active` activates it; each change waits until the resource has deployed it.",
   inputs: {
     resourceId: {
-      description: "Id of the CDN resource (a CdnResource's `id`). Changing it moves the domain: detached first, then attached to the new one.",
+      description:
+        "Id of the CDN resource (a CdnResource's `id`). Changing it moves the domain: detached first, then attached to the new one.",
       outputDescription: "The id of the CDN resource the domain is attached to.",
       schema: resourceIdSchema,
       required: true,
       replaceOnChange: true,
     },
     domainName: {
-      description: "The domain, e.g. `www.example.com`, or a wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changes in place.",
+      description:
+        "The domain, e.g. `www.example.com`, or a wildcard `*.example.com` (lower-cased, a trailing dot dropped). Changes in place.",
       outputDescription: "The domain served (`www.example.com` or `*.example.com`).",
       schema: hostSchema,
       required: true,
@@ -260,7 +292,7 @@ export const cdnCustomDomain = defineResource({
     },
     activationTimeout: {
       description: `How long a change waits for the domain's state and the resource's deployment, e.g. \`${DEFAULT_ACTIVATION_TIMEOUT}\` (the default).`,
-      outputDescription: "How long a change waits for the domain's state and the deployment, e.g. `\"30m\"`.",
+      outputDescription: 'How long a change waits for the domain\'s state and the deployment, e.g. `"30m"`.',
       schema: durationSchema,
       default: DEFAULT_ACTIVATION_TIMEOUT,
     },
@@ -288,7 +320,11 @@ export const cdnCustomDomain = defineResource({
   async create(ctx, inputs) {
     const client = ctx.client();
     const { resourceId, domainName } = inputs;
-    const entry = { domain_name: domainName, additional_domains: inputs.additionalDomains ?? [], certificate_id: inputs.certificateId ?? null };
+    const entry = {
+      domain_name: domainName,
+      additional_domains: inputs.additionalDomains ?? [],
+      certificate_id: inputs.certificateId ?? null,
+    };
 
     const { domain, resource } = await withLock(resourceId, () =>
       createAdopting<Attached>({
@@ -419,7 +455,9 @@ export const cdnCustomDomain = defineResource({
         putDomainList(
           client,
           resourceId,
-          domainsOf(current).filter((d) => d.id !== customDomainId).map(entryOf),
+          domainsOf(current)
+            .filter((d) => d.id !== customDomainId)
+            .map(entryOf),
           `detach custom domain ${domain.domain_name} (${customDomainId}) from CDN resource ${resourceId}`,
           // The whole list is sent: repeating it gives the same list.
           "safe",

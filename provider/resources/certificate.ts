@@ -135,7 +135,10 @@ export const certificate = defineResource({
     if (!found) return undefined;
     // An import knows only the id: the names come from the API. A refresh keeps the program's.
     const imported = state.domainName === undefined;
-    return { ...outputsOf(found), ...(imported ? present({ domainName: found.domain_name, subjectAlternativeNames: found.subject_alternative_names }) : {}) };
+    return {
+      ...outputsOf(found),
+      ...(imported ? present({ domainName: found.domain_name, subjectAlternativeNames: found.subject_alternative_names }) : {}),
+    };
   },
 
   lookup: {

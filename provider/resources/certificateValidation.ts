@@ -49,7 +49,7 @@ export const certificateValidation = defineResource({
         "How long to wait for the certificate to be issued, as a duration (`1h`, `20m`, `90s`). On timeout the error says " +
         "the last status and the validation records still missing, and nothing is kept in state: the next `pulumi up` " +
         "waits again. Changes in place, no API call.",
-      outputDescription: "How long a create waits for the certificate to be issued, e.g. `\"1h\"`.",
+      outputDescription: 'How long a create waits for the certificate to be issued, e.g. `"1h"`.',
       schema: durationSchema,
       default: DEFAULT_TIMEOUT,
     },
@@ -80,7 +80,8 @@ export const certificateValidation = defineResource({
         // Any failure word (failed, validation_timed_out, revoked, expired, …) ends the wait at once.
         failed: (cert) => {
           if (dialectOf(client).statusKind(cert.status) !== "failed") return undefined;
-          const what = normalStatus(cert.status) === "expired" ? "it has expired" : `the API reports "${cert.status}", so it will never be issued`;
+          const what =
+            normalStatus(cert.status) === "expired" ? "it has expired" : `the API reports "${cert.status}", so it will never be issued`;
           return (
             `${what}; request a new certificate (replace the Certificate, e.g. \`pulumi up --replace <its URN>\`) and create its ` +
             "validation records in DNS before the API's validation deadline"

@@ -143,7 +143,7 @@ export function canonicalIpv6(raw: string): string | undefined {
   if (!groups) return undefined;
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -264,8 +264,7 @@ export const VALUE_RULES: Record<RecordType, string> = {
   A: "must be a dotted-quad IPv4 address without leading zeros, like 192.0.2.10",
   AAAA: "must be an IPv6 address, like 2001:db8::1",
   CNAME: "must be a host name (labels of 1-63 characters of a-z, 0-9, - and _), like www.example.net, not an IP address",
-  MX:
-    `must be "<priority> <host>" with a priority from 0 to ${PRIORITY_MAX} (lower is preferred), like "10 mx1.example.com"`,
+  MX: `must be "<priority> <host>" with a priority from 0 to ${PRIORITY_MAX} (lower is preferred), like "10 mx1.example.com"`,
   NS: HOST_RULE,
   SRV:
     `must be "<priority> <weight> <port> <target>" (three integers from 0 to ${PRIORITY_MAX} and a host name, or "." ` +

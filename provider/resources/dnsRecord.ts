@@ -62,13 +62,15 @@ const typeSchema = z.string().transform((raw, ctx): RecordType => {
 });
 
 const VALUES_RULE = `must be a list of 1-${MAX_VALUES} strings`;
-const valuesSchema = z.array(z.string({ error: VALUES_RULE }), { error: VALUES_RULE }).min(1, VALUES_RULE).max(MAX_VALUES, VALUES_RULE);
+const valuesSchema = z
+  .array(z.string({ error: VALUES_RULE }), { error: VALUES_RULE })
+  .min(1, VALUES_RULE)
+  .max(MAX_VALUES, VALUES_RULE);
 
 const TTL_RULE = `must be a whole number of seconds from ${TTL_MIN} to ${TTL_MAX}; omit it for ${DEFAULT_TTL}`;
 const ttlSchema = z.int({ error: TTL_RULE }).min(TTL_MIN, TTL_RULE).max(TTL_MAX, TTL_RULE);
 
-const PRIORITY_RULE =
-  `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
+const PRIORITY_RULE = `must be an integer from 0 to ${PRIORITY_MAX} (lower is preferred); better, write it in each value: "10 mx1.example.com"`;
 const prioritySchema = z.int({ error: PRIORITY_RULE }).min(0, PRIORITY_RULE).max(PRIORITY_MAX, PRIORITY_RULE);
 
 // Read by need: the id is what a record is known by, its name and type what a lookup finds it by;
@@ -146,7 +148,12 @@ function holdsKey(record: ApiRecord, fqdn: string, type: string | undefined, zon
 
 async function readZoneDomain(client: MamuteClient, zoneId: string): Promise<string | undefined> {
   // A record's name is resolved in its zone's domain: here the domain is needed, not optional.
-  const zone = await client.find({ operation: `read DNS zone ${zoneId}`, method: "GET", path: zonePath(zoneId), response: zoneResponse.extend({ domain: z.string() }) });
+  const zone = await client.find({
+    operation: `read DNS zone ${zoneId}`,
+    method: "GET",
+    path: zonePath(zoneId),
+    response: zoneResponse.extend({ domain: z.string() }),
+  });
   return zone?.domain.toLowerCase().replace(/\.$/, "");
 }
 
@@ -182,7 +189,12 @@ function conflictError(
   }
   if (found) {
     const id = recordId(zoneId, found.id);
-    const interrupted = interruptedAdvice({ kind: "DnsRecord", id, createdAt: found.created_at, removal: deleteIt(client, recordPath(zoneId, found.id)) });
+    const interrupted = interruptedAdvice({
+      kind: "DnsRecord",
+      id,
+      createdAt: found.created_at,
+      removal: deleteIt(client, recordPath(zoneId, found.id)),
+    });
     return new CreateConflictError(
       `${aRecordOf(type)} for ${where} already exists (${found.id}); a name and type hold one record set. ` +
         `${interrupted} ${conflictAdvice("record")} Otherwise choose another name or type.`,
@@ -242,7 +254,7 @@ function refineRecord(inputs: PropertyMap, failures: CheckFailure[]): void {
     failures.push({
       property: "name",
       reason:
-        "a CNAME record cannot be at the zone apex (it would shadow the zone's NS record): use A/AAAA records at \"@\", " +
+        'a CNAME record cannot be at the zone apex (it would shadow the zone\'s NS record): use A/AAAA records at "@", ' +
         'or put the CNAME on a name such as "www"',
     });
   } else if (type === "NS" && isApexName(inputs.name)) {
@@ -368,7 +380,9 @@ export const dnsRecord = defineResource({
     const { zoneId, type } = inputs;
     const zoneDomain = await readZoneDomain(client, zoneId);
     if (zoneDomain === undefined) {
-      throw new Error(`cannot create ${aRecordOf(type)} in DNS zone ${zoneId}: the zone does not exist. zoneId must be the id of an existing DnsZone.`);
+      throw new Error(
+        `cannot create ${aRecordOf(type)} in DNS zone ${zoneId}: the zone does not exist. zoneId must be the id of an existing DnsZone.`,
+      );
     }
     const fqdn = recordFqdn(inputs.name, zoneDomain);
     if (!inZone(fqdn, zoneDomain)) {
@@ -377,7 +391,9 @@ export const dnsRecord = defineResource({
       );
     }
     if (type === "CNAME" && fqdn === `${zoneDomain}.`) {
-      throw new Error(`name "${inputs.name}" is the apex of ${zoneDomain}, where a CNAME record cannot be: use A/AAAA records there, or another name.`);
+      throw new Error(
+        `name "${inputs.name}" is the apex of ${zoneDomain}, where a CNAME record cannot be: use A/AAAA records there, or another name.`,
+      );
     }
     if (type === "NS" && fqdn === `${zoneDomain}.`) {
       throw new Error(
@@ -457,7 +473,9 @@ export const dnsRecord = defineResource({
     }
     const zoneDomain = knownZoneDomain(olds, zoneId) ?? (await readZoneDomain(client, zoneId));
     if (zoneDomain === undefined) {
-      throw new Error(`DNS zone ${zoneId} of record ${record} no longer exists. Run \`pulumi refresh\` to drop its records from the stack.`);
+      throw new Error(
+        `DNS zone ${zoneId} of record ${record} no longer exists. Run \`pulumi refresh\` to drop its records from the stack.`,
+      );
     }
     return outputsOf(updated, news.name, zoneDomain);
   },

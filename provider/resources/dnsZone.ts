@@ -50,7 +50,12 @@ export const zonePath = (id: string) => `/dns/zones/${encodeURIComponent(id)}`;
 
 function outputsOf(zone: ApiZone): PropertyMap {
   // In the form check gives the input (lower case, no final dot), however the API spells it: no diff.
-  return present({ domain: zone.domain?.toLowerCase().replace(/\.$/, ""), nameservers: zone.nameservers, status: zone.status, createdAt: zone.created_at });
+  return present({
+    domain: zone.domain?.toLowerCase().replace(/\.$/, ""),
+    nameservers: zone.nameservers,
+    status: zone.status,
+    createdAt: zone.created_at,
+  });
 }
 
 async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZone | undefined> {
@@ -92,9 +97,19 @@ export const dnsZone = defineResource({
     },
   },
   outputs: {
-    nameservers: { description: "The zone's nameservers: set them at the domain's registrar (when the API says).", schema: z.array(z.string()), required: false, typedAsSet: true },
+    nameservers: {
+      description: "The zone's nameservers: set them at the domain's registrar (when the API says).",
+      schema: z.array(z.string()),
+      required: false,
+      typedAsSet: true,
+    },
     status: { description: "The zone's status, as the API reports it (`active`).", schema: z.string(), required: false, typedAsSet: true },
-    createdAt: { description: "When the zone was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+    createdAt: {
+      description: "When the zone was created, ISO 8601 (when the API says).",
+      schema: z.string(),
+      required: false,
+      typedAsSet: true,
+    },
   },
 
   async create(ctx, inputs) {
@@ -147,7 +162,9 @@ export const dnsZone = defineResource({
         // The documents say a zone's details include its records; where they do not, they are listed.
         const records =
           zone.records ??
-          (await unlessGone(() => client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }))) ??
+          (await unlessGone(() =>
+            client.listAll({ operation: `list the records of ${label}`, path: `${zonePath(id)}/records`, item: zoneRecord }),
+          )) ??
           [];
         // The apex NS record is the API's own; everything else was made by someone.
         return records.filter((record) => !isZonesOwn(record, zone.domain ?? state.domain ?? ""));

@@ -7,7 +7,15 @@ import { z } from "zod";
 import type { AutoNaming } from "../naming";
 import { registerSecret } from "../redact";
 import { isUnknown, present, type CheckFailure, type PropertyMap, defineResource } from "../resource";
-import { chainOrderProblem, checkCertificate, checkChain, checkPrivateKey, fingerprintOf, keyMatchesCertificate, type Outcome } from "./pem";
+import {
+  chainOrderProblem,
+  checkCertificate,
+  checkChain,
+  checkPrivateKey,
+  fingerprintOf,
+  keyMatchesCertificate,
+  type Outcome,
+} from "./pem";
 import {
   certificateFactOutputs,
   certificateFacts,
@@ -36,7 +44,10 @@ function known(value: unknown): value is string {
 }
 
 function outputsOf(cert: ApiCertificate): PropertyMap {
-  return { ...present({ domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names }), ...certificateFacts(cert) };
+  return {
+    ...present({ domainName: cert.domain_name, subjectAlternativeNames: cert.subject_alternative_names }),
+    ...certificateFacts(cert),
+  };
 }
 
 function markOf(naming: AutoNaming | undefined, certificate: string, chain: unknown): string | undefined {
@@ -125,7 +136,8 @@ export const importedCertificate = defineResource({
   // against it at check, and the chain is the program's to give.
   same: {
     certificate: (old, next, olds) => (old === undefined && olds.fingerprint !== undefined ? sameFingerprint(olds, next) : old === next),
-    privateKey: (old, next, olds, news) => (old === undefined && olds.certificate === undefined ? sameFingerprint(olds, news.certificate) : old === next),
+    privateKey: (old, next, olds, news) =>
+      old === undefined && olds.certificate === undefined ? sameFingerprint(olds, news.certificate) : old === next,
     certificateChain: (old, next, olds) => (old === undefined && olds.certificate === undefined) || (old ?? null) === (next ?? null),
   },
 

@@ -27,7 +27,9 @@ function pemBlocks(raw: string): Outcome<PemBlock[]> {
     if (label !== endLabel) return { error: `a PEM block that begins "${label}" ends "${endLabel}"` };
     // RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`) mark a legacy encrypted key.
     if (/^[ \t]*[A-Za-z-]+:/m.test(content)) {
-      return { error: `the ${label} block has headers (${/Proc-Type|DEK-Info/.test(content) ? "it is encrypted" : "unexpected"}); give it unencrypted, without headers` };
+      return {
+        error: `the ${label} block has headers (${/Proc-Type|DEK-Info/.test(content) ? "it is encrypted" : "unexpected"}); give it unencrypted, without headers`,
+      };
     }
     const body = content.replace(/\s+/g, "");
     if (body === "" || !BASE64.test(body) || body.length % 4 !== 0) return { error: `the ${label} block is not valid base64` };
@@ -112,7 +114,9 @@ export function checkCertificate(raw: string, now = new Date()): Outcome<string>
   const invalid = validityProblem(certs[0], now);
   if (invalid) return { error: invalid };
   if (dnsNames(certs[0]).length === 0) {
-    return { error: `names no DNS name (${subjectName(certs[0])}, no DNS subjectAltName): a CDN certificate must cover the site's host names` };
+    return {
+      error: `names no DNS name (${subjectName(certs[0])}, no DNS subjectAltName): a CDN certificate must cover the site's host names`,
+    };
   }
   return { value: pem };
 }

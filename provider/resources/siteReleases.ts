@@ -169,9 +169,20 @@ async function deploy(ctx: Context, olds: State | undefined, news: Inputs, fille
     }
 
     // Only now, with the CDN on the new release: the folders beyond `keep`, never the one served.
-    const releases = keptReleases(wanted, previous.filter((id) => stored.has(id)), target.keep);
+    const releases = keptReleases(
+      wanted,
+      previous.filter((id) => stored.has(id)),
+      target.keep,
+    );
     // Recognised by the mark this run writes: a folder under the older prefix-only mark may be another stack's.
-    const own = await ownReleases(bucket, target.prefix, stored, [...previous, wanted], ownerOfReleases(news, target.prefix), target.concurrency);
+    const own = await ownReleases(
+      bucket,
+      target.prefix,
+      stored,
+      [...previous, wanted],
+      ownerOfReleases(news, target.prefix),
+      target.concurrency,
+    );
     const dropped = [...own].filter(([id]) => !releases.includes(id));
     await bucket.deleteKeys(releaseKeys(target.prefix, dropped));
     return {
@@ -185,12 +196,17 @@ async function deploy(ctx: Context, olds: State | undefined, news: Inputs, fille
 }
 
 const siteReleasesInputs = {
-  bucket: { ...shared.bucket, description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.", outputDescription: "Id of the bucket holding the releases." },
+  bucket: {
+    ...shared.bucket,
+    description: "Id of the bucket (a Bucket's `id`); the one the CDN resource's storage origin serves.",
+    outputDescription: "Id of the bucket holding the releases.",
+  },
   accessKeyId: shared.accessKeyId,
   secretAccessKey: shared.secretAccessKey,
   prefix: {
     ...shared.prefix,
-    description: 'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
+    description:
+      'Folder in the bucket that holds the `releases/` folder (`"site"` → `site/releases/<id>/...`); default the bucket\'s root.',
     outputDescription: "The folder holding `releases/`, as stored: empty, or a folder ending in `/`.",
     replaceOnChange: true,
   },
@@ -199,7 +215,11 @@ const siteReleasesInputs = {
   exclude: shared.exclude,
   cacheControl: shared.cacheControl,
   contentTypes: shared.contentTypes,
-  concurrency: { ...shared.concurrency, description: "Files uploaded or copied at once (1-64).", outputDescription: "Files uploaded or copied at once." },
+  concurrency: {
+    ...shared.concurrency,
+    description: "Files uploaded or copied at once (1-64).",
+    outputDescription: "Files uploaded or copied at once.",
+  },
   cdnResourceId: {
     description: "Id of the CDN resource serving the bucket (a CdnResource's `id`): its origin path is pointed at the live release.",
     outputDescription: "The CDN resource whose origin path follows the live release.",
@@ -235,8 +255,14 @@ const siteReleasesInputs = {
 
 const siteReleasesOutputs = {
   releaseId: { description: "The release the CDN serves.", schema: z.string() },
-  releases: { description: "Releases kept in the bucket, the live one first, then newest first: the ids `release` accepts.", schema: z.array(z.string()) },
-  contentReleaseId: { description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).", schema: z.string() },
+  releases: {
+    description: "Releases kept in the bucket, the live one first, then newest first: the ids `release` accepts.",
+    schema: z.array(z.string()),
+  },
+  contentReleaseId: {
+    description: "The release id of the folder's content (equal to `releaseId` unless `release` pins another).",
+    schema: z.string(),
+  },
   originPath: { description: "The origin path the CDN resource serves, `/<prefix>releases/<releaseId>`.", schema: z.string() },
   // The manifest is held once, in the inputs (`files` is inputOnly, as on SyncedFolder): these stand for it.
   filesDigest: folderOutputs.filesDigest,
@@ -273,7 +299,10 @@ export const siteReleases = defineResource({
       if (!wrote) throw err;
       // Keep the resource in the stack, serving nothing yet, so a destroy removes what landed and the next `up` copies the rest.
       const reason = err instanceof Error ? err.message : String(err);
-      throw new ResourceInitError(`${reason}. The files that landed are kept; the next \`pulumi up\` sends only the others`, id, { releases: [], ...manifestOutputs({}) });
+      throw new ResourceInitError(`${reason}. The files that landed are kept; the next \`pulumi up\` sends only the others`, id, {
+        releases: [],
+        ...manifestOutputs({}),
+      });
     }
   },
 

@@ -7,7 +7,15 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { dialectOf, isConflict, isNotFound, type MamuteClient } from "../client";
 import { pendingAmong } from "../pending";
 import { statusLine } from "../progress";
-import { cleared, present, type Context, type InputProperty, type OutputProperty, type PropertyMap, type ResourceDefinition } from "../resource";
+import {
+  cleared,
+  present,
+  type Context,
+  type InputProperty,
+  type OutputProperty,
+  type PropertyMap,
+  type ResourceDefinition,
+} from "../resource";
 import { durationMs, durationSchema, formatDuration, waitUntil, WaitTimeoutError } from "../wait";
 
 const validationRecordResponse = z.object({
@@ -18,7 +26,11 @@ const validationRecordResponse = z.object({
   status: z.string().optional(),
 });
 
-const certificateUser = z.object({ resource_id: z.string().optional(), custom_domain_id: z.string().optional(), domain_name: z.string().optional() });
+const certificateUser = z.object({
+  resource_id: z.string().optional(),
+  custom_domain_id: z.string().optional(),
+  domain_name: z.string().optional(),
+});
 
 /** Unreadable counts as unsaid (see cdn.ts). */
 const unsaid = <T extends z.ZodTypeAny>(schema: T) => schema.optional().catch(undefined);
@@ -42,7 +54,10 @@ const certificateResponse = z.object({
   issued_at: z.string().nullish(),
   created_at: z.string().optional(),
   // Only an imported certificate has them; the provider's ownership mark is one (createCertificate).
-  tags: z.array(z.object({ key: z.string(), value: z.string() })).catch([]).default([]),
+  tags: z
+    .array(z.object({ key: z.string(), value: z.string() }))
+    .catch([])
+    .default([]),
 });
 export type ApiCertificate = z.infer<typeof certificateResponse>;
 
@@ -91,7 +106,12 @@ export const certificateFactOutputs = {
     required: false,
   },
   issuedAt: { description: "When the certificate was issued or imported (ISO 8601).", schema: z.string(), required: false },
-  createdAt: { description: "When the certificate was created, ISO 8601 (when the API says).", schema: z.string(), required: false, typedAsSet: true },
+  createdAt: {
+    description: "When the certificate was created, ISO 8601 (when the API says).",
+    schema: z.string(),
+    required: false,
+    typedAsSet: true,
+  },
 } satisfies Record<string, OutputProperty>;
 
 /** `www.example.com (CDN resource cdn_1, custom domain cd_2)`, joined. */
@@ -157,8 +177,7 @@ async function deleteCertificate(ctx: Context, id: string, state: PropertyMap, l
  * one by its names, an imported one by its fingerprint. Kept in a create's trace (pending.ts).
  */
 export type CertificateKey =
-  | { type: "requested"; domainName: string; subjectAlternativeNames: string }
-  | { type: "imported"; fingerprint: string };
+  { type: "requested"; domainName: string; subjectAlternativeNames: string } | { type: "imported"; fingerprint: string };
 
 /** Names as a trace key holds them: a set, sorted, comma-joined (a domain name has no comma). */
 export function namesKey(names: readonly string[]): string {
@@ -254,7 +273,13 @@ export function certificateOperations(
   return {
     async findPending(ctx, trace) {
       const listed = (await listCertificates(ctx.client())).filter((cert) => matchesKey(cert, trace.key));
-      const found = pendingAmong(trace, listed, (cert) => cert.id, (cert) => cert.created_at, (ids) => ambiguousCertificates(what, ids));
+      const found = pendingAmong(
+        trace,
+        listed,
+        (cert) => cert.id,
+        (cert) => cert.created_at,
+        (ids) => ambiguousCertificates(what, ids),
+      );
       if (found) claimed.add(found.id);
       return found && { id: found.id, outs: outputsOf(found) };
     },

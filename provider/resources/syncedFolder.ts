@@ -179,7 +179,13 @@ async function sync(ctx: Context, olds: State | undefined, news: Inputs, landed 
     // What a killed or failed run already put there, with the same bytes, headers and owner, is kept.
     const uploads: FileUpload[] = plan.uploads.map((file) => {
       const entry = parseEntry(target.files[file]) as FileEntry;
-      return { key: `${target.prefix}${file}`, file: path.join(folder, file), entry, headers: parseHeaders(target.headers[entry.code]), owner };
+      return {
+        key: `${target.prefix}${file}`,
+        file: path.join(folder, file),
+        entry,
+        headers: parseHeaders(target.headers[entry.code]),
+        owner,
+      };
     });
     const pending: FileUpload[] = [];
     await forEachLimit(uploads, target.concurrency, async (upload) => {
@@ -249,7 +255,9 @@ const syncedFolderInputs = {
       "Where the CDN serves the folder's root, when not at `/<prefix>`: a path (`/`) or a URL (`https://acme.example.com/`, a " +
       "tenant's folder under subdomain routing), ending in `/`. The purged paths are this plus each file's path in the folder.",
     outputDescription: "Where the CDN serves the folder's root, when not at `/<prefix>`; undefined otherwise.",
-    schema: z.string().regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
+    schema: z
+      .string()
+      .regex(/^(?:https?:\/\/[^/\s]+)?\/(?:\S*\/)?$/, 'must be a path or an http(s) URL ending in "/", e.g. "https://acme.example.com/"'),
   },
   s3Endpoint: folderInputs.s3Endpoint,
   files: folderInputs.files,
@@ -338,7 +346,15 @@ export const syncedFolder = defineResource({
       withBucket(ctx, state, async (bucket) => {
         const stored = await bucket.list(target.prefix);
         const owner = ownerOf(state, target.prefix);
-        const owned = await stillOwnKeys(bucket, keys.filter((key) => stored.has(key)), stored, owner, target.prefix, target.concurrency, state.syncedAt);
+        const owned = await stillOwnKeys(
+          bucket,
+          keys.filter((key) => stored.has(key)),
+          stored,
+          owner,
+          target.prefix,
+          target.concurrency,
+          state.syncedAt,
+        );
         const orphans = await ownOrphans(bucket, stored, new Set(keys), owner, target.concurrency, state.syncedAt);
         await bucket.deleteKeys([...owned, ...orphans]);
         return [...owned, ...orphans];

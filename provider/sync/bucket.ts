@@ -64,7 +64,16 @@ export interface FileUpload {
   owner: string;
 }
 
-const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "TimeoutError", "RequestTimeout", "SlowDown"]);
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "TimeoutError",
+  "RequestTimeout",
+  "SlowDown",
+]);
 
 function statusOf(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -147,7 +156,10 @@ export class SyncBucket {
   private failure(operation: string, err: unknown): Error {
     if (err instanceof S3SyncError) return err;
     const status = statusOf(err);
-    const code = err instanceof S3ServiceException || status !== undefined ? (err as Error).name : ((err as { code?: string })?.code ?? (err as Error)?.name);
+    const code =
+      err instanceof S3ServiceException || status !== undefined
+        ? (err as Error).name
+        : ((err as { code?: string })?.code ?? (err as Error)?.name);
     const message = err instanceof Error ? err.message : String(err);
     let hint = "";
     if (code === "NoSuchBucket") hint = ` Bucket "${this.access.bucket}" does not exist: bucket takes a Bucket's id.`;
@@ -160,7 +172,8 @@ export class SyncBucket {
         "else the bucket's own s3Endpoint; against the emulator, check that it is running (`npx mamutecloud-emulator`).";
     }
     if (code === "RequestTimeTooSkewed") {
-      hint = " This machine's clock is more than 15 minutes from S3's, even after signing with S3's own time once: set the clock right (NTP).";
+      hint =
+        " This machine's clock is more than 15 minutes from S3's, even after signing with S3's own time once: set the clock right (NTP).";
     }
     const where = `bucket ${this.access.bucket} at ${this.access.endpoint}`;
     return new S3SyncError(redact(`${operation} in ${where} failed: ${status ? `HTTP ${status} ` : ""}${code}: ${message}.${hint}`), code);
@@ -175,7 +188,8 @@ export class SyncBucket {
         this.s3.send(new ListObjectsV2Command({ Bucket: this.access.bucket, Prefix: prefix || undefined, ContinuationToken: token })),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) objects.set(object.Key, { hash: hashOfEtag(object.ETag), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
+        if (object.Key !== undefined)
+          objects.set(object.Key, { hash: hashOfEtag(object.ETag), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -209,7 +223,9 @@ export class SyncBucket {
       Metadata: { [OWNER_METADATA]: item.owner },
     };
     const changed = () =>
-      new S3SyncError(`upload "${item.key}": ${item.file} changed while it was being uploaded; run \`pulumi up\` again to upload it as it is now`);
+      new S3SyncError(
+        `upload "${item.key}": ${item.file} changed while it was being uploaded; run \`pulumi up\` again to upload it as it is now`,
+      );
     await this.attempt(`upload "${item.key}"`, async () => {
       if (!isMultipart(item.entry.size)) {
         const headers: Record<string, string> = {

@@ -16,13 +16,13 @@ export function etagOfFile(file: string, size: number, partSize: number): string
     const buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 4096), 1024 * 1024));
     if (size <= partSize) {
       const whole = createHash("md5");
-      for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) whole.update(buffer.subarray(0, read));
+      for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;) whole.update(buffer.subarray(0, read));
       return whole.digest("base64url");
     }
     const parts: Buffer[] = [];
     let part = createHash("md5");
     let inPart = 0;
-    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;) {
       let offset = 0;
       while (offset < read) {
         const take = Math.min(read - offset, partSize - inPart);

@@ -61,7 +61,7 @@ const RECORD =
 export function parseIndex(output: string, indexMtimeMs: number): Map<string, IndexedFile> {
   const files = new Map<string, IndexedFile>();
   RECORD.lastIndex = 0;
-  for (let match; (match = RECORD.exec(output)); ) {
+  for (let match; (match = RECORD.exec(output));) {
     const [, mode, blob, stage, file, cs, cns, ms_, mns, ino, size] = match;
     if (!REGULAR.has(mode) || stage !== "0") continue;
     const ctimeMs = ms(cs, cns);

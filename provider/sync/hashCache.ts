@@ -156,7 +156,8 @@ export class HashCache {
   /** Writes what this run hashed (files gone from the folder drop out). Failing to write is not an error. */
   save(): void {
     if (!this.file) return;
-    const unchanged = this.next.size === this.previous.size && [...this.next].every(([file, entry]) => String(this.previous.get(file)) === String(entry));
+    const unchanged =
+      this.next.size === this.previous.size && [...this.next].every(([file, entry]) => String(this.previous.get(file)) === String(entry));
     if (unchanged) return;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });

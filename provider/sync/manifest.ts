@@ -267,7 +267,7 @@ function walk(root: string): Walked {
 /** Reads the folder and builds its manifest. Throws a ManifestError naming the argument at fault. */
 export function buildManifest(options: ManifestOptions): Manifest {
   if (typeof options.path !== "string" || options.path === "") {
-    throw new ManifestError("path", "path is required: the folder to upload, e.g. \"./dist\"");
+    throw new ManifestError("path", 'path is required: the folder to upload, e.g. "./dist"');
   }
   const root = path.resolve(options.path);
   const stat = fs.statSync(root, { throwIfNoEntry: false });
@@ -290,7 +290,9 @@ export function buildManifest(options: ManifestOptions): Manifest {
   // from the site would be found by visitors, a refusal at preview by whoever deploys. (One the
   // globs leave out is no concern: nothing of it would be uploaded.)
   const selectedLink = (link: Walked["linksOut"][number]) =>
-    link.directory ? include(`${link.relative}/x`) && !exclude(`${link.relative}/x`) && !exclude(link.relative) : include(link.relative) && !exclude(link.relative);
+    link.directory
+      ? include(`${link.relative}/x`) && !exclude(`${link.relative}/x`) && !exclude(link.relative)
+      : include(link.relative) && !exclude(link.relative);
   const linkOut = walked.linksOut.find(selectedLink);
   if (linkOut) {
     throw new ManifestError(
@@ -308,7 +310,10 @@ export function buildManifest(options: ManifestOptions): Manifest {
     const value = formatHeaders(headersFor(file.relative, rules));
     const code = headersCode(value);
     if (headers[code] !== undefined && headers[code] !== value) {
-      throw new ManifestError("headers", `headers: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`);
+      throw new ManifestError(
+        "headers",
+        `headers: two header sets share the code ${code}; change one cacheControl or contentTypes value slightly`,
+      );
     }
     headers[code] = value;
     const { size } = file.stat;
@@ -339,7 +344,9 @@ export function encodeFileIndex(files: Readonly<Record<string, string>>): string
     .join("\n");
   // Quality 5: 20% larger than 11 (about 1.2 KiB more state per 1,000 files) in a fiftieth of the
   // time (1 ms instead of 50 for 2,000 files, on every sync).
-  const compressed = zlib.brotliCompressSync(lines, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length } });
+  const compressed = zlib.brotliCompressSync(lines, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: lines.length },
+  });
   return INDEX_FORMAT + compressed.toString("base64");
 }
 

@@ -108,17 +108,17 @@ export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = 
   } catch {
     // No threads to be had (a locked-down runtime): the calling thread does it all.
   }
-  for (let b; (b = Atomics.add(words, NEXT, 1)) < ranges.length; ) {
+  for (let b; (b = Atomics.add(words, NEXT, 1)) < ranges.length;) {
     const [start, end] = ranges[b];
     for (let i = start; i < end; i++) hashes[i] = etagOfFile(jobs[i].absolute, jobs[i].size, partSize);
   }
   // Every batch is taken; wait for the workers still hashing theirs.
-  for (let done; (done = Atomics.load(words, DONE)) < started.length; ) {
+  for (let done; (done = Atomics.load(words, DONE)) < started.length;) {
     // A worker that died before counting itself (out of memory) must not hang the run.
     if (Atomics.wait(words, DONE, done, 1000) === "timed-out" && started.every(({ worker }) => worker.threadId === -1)) break;
   }
   for (const { worker, port } of started) {
-    for (let message; (message = receiveMessageOnPort(port)); ) {
+    for (let message; (message = receiveMessageOnPort(port));) {
       const { start, hashes: batch } = message.message as { start: number; hashes: Array<string | null> };
       batch.forEach((hash, offset) => (hashes[start + offset] = hash));
     }

@@ -96,13 +96,23 @@ function inForm(urls: readonly string[], form: "absolute" | "path", host: string
 
 async function distributionHostOf(client: MamuteClient, resourceId: string): Promise<string | undefined> {
   const resource = await unlessGone(() =>
-    client.find({ operation: `read CDN resource ${resourceId}`, method: "GET", path: `/cdn/resource/${encodeURIComponent(resourceId)}`, response: cdnResourceResponse }),
+    client.find({
+      operation: `read CDN resource ${resourceId}`,
+      method: "GET",
+      path: `/cdn/resource/${encodeURIComponent(resourceId)}`,
+      response: cdnResourceResponse,
+    }),
   );
   return distributionHost(resource?.distribution_domain);
 }
 
 /** Purges what serves these keys on a CDN resource. Returns the requests made. */
-export async function purgeKeys(client: MamuteClient, resourceId: string, keys: readonly string[], served?: ServedAt): Promise<PurgeRequest[]> {
+export async function purgeKeys(
+  client: MamuteClient,
+  resourceId: string,
+  keys: readonly string[],
+  served?: ServedAt,
+): Promise<PurgeRequest[]> {
   const requests = purgeRequests(purgePaths(keys, served));
   const base = `/cdn/resource/${encodeURIComponent(resourceId)}/purge`;
   const endpoint = client.config?.endpoint ?? "";
@@ -110,7 +120,9 @@ export async function purgeKeys(client: MamuteClient, resourceId: string, keys: 
   const send = (request: PurgeRequest) =>
     client.call({
       operation:
-        request.kind === "all" ? `purge all of CDN resource ${resourceId}` : `purge ${request.urls.length} path(s) on CDN resource ${resourceId}`,
+        request.kind === "all"
+          ? `purge all of CDN resource ${resourceId}`
+          : `purge ${request.urls.length} path(s) on CDN resource ${resourceId}`,
       method: "POST",
       path: request.kind === "all" ? `${base}/all` : `${base}/url`,
       body: request.kind === "all" ? undefined : { urls: request.urls },

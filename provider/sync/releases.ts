@@ -90,10 +90,12 @@ export function planRelease(
  * still finds its (fingerprinted, cached) assets, and nothing in `to` links them.
  */
 export function changedPaths(from: ReadonlyMap<string, StoredObject>, to: ReadonlyMap<string, StoredObject>): string[] {
-  return [...to].filter(([file, object]) => {
-    const before = from.get(file);
-    return !before || before.hash === undefined || before.hash !== object.hash || before.size !== object.size;
-  }).map(([file]) => file);
+  return [...to]
+    .filter(([file, object]) => {
+      const before = from.get(file);
+      return !before || before.hash === undefined || before.hash !== object.hash || before.size !== object.size;
+    })
+    .map(([file]) => file);
 }
 
 /**
@@ -139,7 +141,13 @@ export async function fillRelease(
     );
   }
   await bucket.uploadAll(
-    plan.uploads.map((item) => ({ key: `${target}${item.file}`, file: localPath(item.file), entry: item.entry, headers: item.headers, owner: options.owner })),
+    plan.uploads.map((item) => ({
+      key: `${target}${item.file}`,
+      file: localPath(item.file),
+      entry: item.entry,
+      headers: item.headers,
+      owner: options.owner,
+    })),
   );
 }
 

@@ -48,7 +48,13 @@ export interface PutTarget {
 }
 
 export function signerFor(accessKeyId: string, secretAccessKey: string): SignatureV4 {
-  return new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: "us-east-1", service: "s3", sha256: NodeSha256, uriEscapePath: false });
+  return new SignatureV4({
+    credentials: { accessKeyId, secretAccessKey },
+    region: "us-east-1",
+    service: "s3",
+    sha256: NodeSha256,
+    uriEscapePath: false,
+  });
 }
 
 /**
@@ -59,7 +65,12 @@ function s3Error(status: number, body: string, headers: http.IncomingHttpHeaders
   const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? `HTTP${status}`;
   const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? (body.slice(0, 200) || `HTTP ${status}`);
   const serverTime = /<ServerTime>([^<]*)<\/ServerTime>/.exec(body)?.[1];
-  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status }, $response: { headers }, ServerTime: serverTime });
+  return Object.assign(new Error(message), {
+    name: code,
+    $metadata: { httpStatusCode: status },
+    $response: { headers },
+    ServerTime: serverTime,
+  });
 }
 
 /** S3 path-style key path: each segment percent-encoded as S3 expects (`/` kept). */
@@ -97,12 +108,22 @@ export async function signedPut(
   // times the CPU (8 against 27 µs per 8 KiB file, measured). Memory stays bounded by the
   // concurrency times this size.
   const whole = size <= WHOLE_FILE_BYTES ? fs.readFileSync(file) : undefined;
-  if (whole && whole.length !== size) throw Object.assign(new Error(`${file} is ${whole.length} bytes, not ${size}`), { name: "BadDigest" });
+  if (whole && whole.length !== size)
+    throw Object.assign(new Error(`${file} is ${whole.length} bytes, not ${size}`), { name: "BadDigest" });
   const signed = await target.signer.sign(request, { signingDate: target.now() });
   await new Promise<void>((resolve, reject) => {
     const send = endpoint.protocol === "https:" ? https.request : http.request;
-    const req = send({ agent: target.agent, method: "PUT", hostname: endpoint.hostname, port: endpoint.port || undefined, path: signed.path, headers: signed.headers });
-    req.setTimeout(target.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${target.timeoutMs} ms`), { name: "TimeoutError" })));
+    const req = send({
+      agent: target.agent,
+      method: "PUT",
+      hostname: endpoint.hostname,
+      port: endpoint.port || undefined,
+      path: signed.path,
+      headers: signed.headers,
+    });
+    req.setTimeout(target.timeoutMs, () =>
+      req.destroy(Object.assign(new Error(`no answer within ${target.timeoutMs} ms`), { name: "TimeoutError" })),
+    );
     req.on("error", reject);
     req.on("response", (res) => {
       const chunks: Buffer[] = [];

@@ -47,7 +47,8 @@ export function parseArgs(argv: string[]): AdoptArgs {
   let project: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     const value = () => {
       const next = inline ?? rest[++i];
       if (next === undefined || next === "") throw new UsageError(`${flag} needs a value`);
@@ -55,7 +56,10 @@ export function parseArgs(argv: string[]): AdoptArgs {
     };
     if (flag === "--only") {
       only ??= new Set();
-      for (const group of value().split(",").map((item) => item.trim().toLowerCase()).filter(Boolean)) {
+      for (const group of value()
+        .split(",")
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean)) {
         if (!(GROUPS as readonly string[]).includes(group)) throw new UsageError(`--only takes ${GROUPS.join(", ")} (got "${group}")`);
         only.add(group as Group);
       }
@@ -78,7 +82,12 @@ export function parseArgs(argv: string[]): AdoptArgs {
   // --zone alone means DNS: a zone filter says which zones, not that buckets should come along.
   only ??= zones.length > 0 ? new Set<Group>(["dns"]) : new Set<Group>(GROUPS);
   if (zones.length > 0 && !only.has("dns")) throw new UsageError("--zone filters DNS zones: add dns to --only");
-  return { folder, only, zones: [...new Set(zones)].sort(), project: project ?? (slug(path.basename(path.resolve(folder))) || "mamutecloud") };
+  return {
+    folder,
+    only,
+    zones: [...new Set(zones)].sort(),
+    project: project ?? (slug(path.basename(path.resolve(folder))) || "mamutecloud"),
+  };
 }
 
 /** The command line as the files record it: the filters, not the folder's absolute path. */
@@ -111,7 +120,9 @@ export async function adopt(args: AdoptArgs, env: NodeJS.ProcessEnv, log: (line:
       fs.writeFileSync(file, text);
       written.push(name);
     }
-    log(`${account.objects.length} objects adopted, ${account.skipped.length} kind(s) of thing left out (README.md says why); ${written.length ? `wrote ${written.join(", ")}` : "no file changed"} in ${args.folder}`);
+    log(
+      `${account.objects.length} objects adopted, ${account.skipped.length} kind(s) of thing left out (README.md says why); ${written.length ? `wrote ${written.join(", ")}` : "no file changed"} in ${args.folder}`,
+    );
     return written;
   } finally {
     await client.close();

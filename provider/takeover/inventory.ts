@@ -39,7 +39,11 @@ const credentialItem = z.object({ access_key_id: z.string(), bucket_id: z.string
 const zoneItem = z.object({ id: z.string(), domain: z.string() });
 const recordItem = z.object({ id: z.string(), name: z.string(), type: z.string(), managed: z.boolean().optional() });
 const certificateItem = z.object({ id: z.string(), domain_name: z.string(), type: z.string() });
-const cdnItem = z.object({ id: z.string(), name: z.string(), custom_domains: z.array(z.object({ id: z.string(), domain_name: z.string() })) });
+const cdnItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  custom_domains: z.array(z.object({ id: z.string(), domain_name: z.string() })),
+});
 
 /** Properties that hold another object's id: wired as that object's `id` when it is adopted too. */
 const REFERENCES = new Set(["bucketId", "zoneId", "resourceId", "certificateId"]);
@@ -77,7 +81,11 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T,
  * without internal keys, secrets (never written) and values equal to their default (check adds
  * them back), references to adopted objects as `Ref`s.
  */
-export function declaredInputs(definition: ResourceDefinition, state: PropertyMap, idToVariable: ReadonlyMap<string, string>): Record<string, Value> {
+export function declaredInputs(
+  definition: ResourceDefinition,
+  state: PropertyMap,
+  idToVariable: ReadonlyMap<string, string>,
+): Record<string, Value> {
   const inputs: Record<string, Value> = {};
   for (const [key, spec] of Object.entries(definition.inputs)) {
     const value = state[key];
@@ -114,7 +122,14 @@ export async function readAccount(client: MamuteClient, options: InventoryOption
     progress(`buckets: ${buckets.length} listed`);
     let credentialCount = 0;
     for (const found of buckets) {
-      pending.push({ kind: "Bucket", definition: bucket, wanted: slug(found.name), importId: found.id, apiId: found.id, sortKey: `0 ${found.name} ${found.id}` });
+      pending.push({
+        kind: "Bucket",
+        definition: bucket,
+        wanted: slug(found.name),
+        importId: found.id,
+        apiId: found.id,
+        sortKey: `0 ${found.name} ${found.id}`,
+      });
       const credentials = await client.listAll({
         operation: `list credentials of bucket ${found.id}`,
         path: `/object-storage/buckets/${encodeURIComponent(found.id)}/credentials`,
@@ -147,12 +162,21 @@ export async function readAccount(client: MamuteClient, options: InventoryOption
       return "domain" in canonical && options.zones.includes(canonical.domain);
     });
     progress(`DNS zones: ${zones.length} listed${options.zones.length ? ` (of ${options.zones.join(", ")})` : ""}`);
-    for (const missing of options.zones.filter((domain) => !zones.some((zone) => zone.domain.replace(/\.$/, "").toLowerCase() === domain))) {
+    for (const missing of options.zones.filter(
+      (domain) => !zones.some((zone) => zone.domain.replace(/\.$/, "").toLowerCase() === domain),
+    )) {
       skipped.push({ what: `zone ${missing}`, why: "asked for with --zone, but the account has no such zone" });
     }
     for (const zone of zones) {
       const domain = zone.domain.replace(/\.$/, "").toLowerCase();
-      pending.push({ kind: "DnsZone", definition: dnsZone, wanted: slug(domain), importId: zone.id, apiId: zone.id, sortKey: `2 ${domain}` });
+      pending.push({
+        kind: "DnsZone",
+        definition: dnsZone,
+        wanted: slug(domain),
+        importId: zone.id,
+        apiId: zone.id,
+        sortKey: `2 ${domain}`,
+      });
       const records = await client.listAll({
         operation: `list DNS records of zone ${domain}`,
         path: `/dns/zones/${encodeURIComponent(zone.id)}/records`,
@@ -211,7 +235,14 @@ export async function readAccount(client: MamuteClient, options: InventoryOption
     const resources = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnItem });
     progress(`CDN resources: ${resources.length} listed`);
     for (const resource of resources) {
-      pending.push({ kind: "CdnResource", definition: cdnResource, wanted: slug(resource.name), importId: resource.id, apiId: resource.id, sortKey: `6 ${resource.name} ${resource.id}` });
+      pending.push({
+        kind: "CdnResource",
+        definition: cdnResource,
+        wanted: slug(resource.name),
+        importId: resource.id,
+        apiId: resource.id,
+        sortKey: `6 ${resource.name} ${resource.id}`,
+      });
       for (const domain of resource.custom_domains) {
         pending.push({
           kind: "CdnCustomDomain",
@@ -251,7 +282,8 @@ export async function readAccount(client: MamuteClient, options: InventoryOption
     return object;
   });
   for (const [index, object] of read.entries()) {
-    if (object === undefined) skipped.push({ what: `${named[index].kind} ${named[index].importId}`, why: "it was deleted while the account was read" });
+    if (object === undefined)
+      skipped.push({ what: `${named[index].kind} ${named[index].importId}`, why: "it was deleted while the account was read" });
   }
   return { objects: read.filter((object): object is Adopted => object !== undefined), skipped };
 }

@@ -40,17 +40,20 @@ export function recordLogicalName(zoneDomain: string, relativeName: string, type
 }
 
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
     "import in instanceof new null return super switch this throw true try typeof var void while with as implements interface " +
     "let package private protected public static yield await any boolean number string symbol type from of " +
-    "mamutecloud pulumi fs path")
-    .split(" "),
+    "mamutecloud pulumi fs path"
+  ).split(" "),
 );
 
 /** `example-com-www-a` → `exampleComWwwA`; a leading digit or a reserved word gets a prefix. */
 export function variableName(logicalName: string): string {
   const words = logicalName.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const camel = words.map((word, index) => (index === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase())).join("");
+  const camel = words
+    .map((word, index) => (index === 0 ? word.toLowerCase() : word[0].toUpperCase() + word.slice(1).toLowerCase()))
+    .join("");
   const name = camel === "" ? "resource" : camel;
   if (/^\d/.test(name)) return `r${name}`;
   return RESERVED.has(name) ? `${name}Resource` : name;

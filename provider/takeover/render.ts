@@ -83,7 +83,9 @@ export function renderProgram(account: AdoptedAccount, options: RenderOptions): 
   const zones = account.objects.filter((object) => object.kind === "DnsZone");
   if (zones.length > 0) {
     lines.push("// Where to delegate each zone (set these at the registrar).");
-    lines.push(`export const nameservers = pulumi.output({\n${zones.map((zone) => `    ${JSON.stringify(zone.logicalName)}: ${zone.variable}.nameservers,`).join("\n")}\n});`);
+    lines.push(
+      `export const nameservers = pulumi.output({\n${zones.map((zone) => `    ${JSON.stringify(zone.logicalName)}: ${zone.variable}.nameservers,`).join("\n")}\n});`,
+    );
     lines.push("");
   }
   return lines.join("\n");
@@ -100,7 +102,9 @@ export function renderImportFile(account: AdoptedAccount): string {
 }
 
 export function renderReadme(account: AdoptedAccount, options: RenderOptions): string {
-  const counts = ADOPTED_KINDS.map((kind) => [kind, account.objects.filter((object) => object.kind === kind).length] as const).filter(([, n]) => n > 0);
+  const counts = ADOPTED_KINDS.map((kind) => [kind, account.objects.filter((object) => object.kind === kind).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   const credentials = account.objects.filter((object) => object.kind === "BucketCredential");
   const imported = account.objects.filter((object) => object.kind === "ImportedCertificate");
   const out = [
@@ -183,7 +187,14 @@ export function renderProjectFiles(options: RenderOptions): Record<string, strin
     // node16 resolution: the native SDK is the package's `./native` export.
     "tsconfig.json": `${JSON.stringify(
       {
-        compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "node16", moduleResolution: "node16", skipLibCheck: true },
+        compilerOptions: {
+          strict: true,
+          outDir: "bin",
+          target: "es2020",
+          module: "node16",
+          moduleResolution: "node16",
+          skipLibCheck: true,
+        },
         files: ["index.ts"],
       },
       null,

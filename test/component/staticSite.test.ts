@@ -152,7 +152,10 @@ test("tenants: one bucket and one CDN serve a folder per subdomain under a wildc
 
   const first = await up(args);
   const kinds = first.steps.map((step) => `${step.kind}:${step.name}`);
-  expect(kinds.filter((kind) => kind.startsWith("Bucket:") || kind.startsWith("CdnResource:"))).toEqual(["Bucket:site-bucket", "CdnResource:site-cdn"]);
+  expect(kinds.filter((kind) => kind.startsWith("Bucket:") || kind.startsWith("CdnResource:"))).toEqual([
+    "Bucket:site-bucket",
+    "CdnResource:site-cdn",
+  ]);
   expect(kinds.filter((kind) => kind.startsWith("SyncedFolder:")).sort()).toEqual([
     "SyncedFolder:site-files",
     "SyncedFolder:site-files-acme",
@@ -196,7 +199,10 @@ test("tenants: one bucket and one CDN serve a folder per subdomain under a wildc
   expect(emu.requests().routes["S3 PutObject"]).toBe(1);
   expect(await https("acme.tenants.example", "/app.css")).toMatchObject({ status: 200, body: "acme v2" });
   // The other tenant's copy stays cached: the purge named acme's path only.
-  expect(await https("globex.tenants.example", "/app.css")).toMatchObject({ body: "globex v1", headers: expect.objectContaining({ "x-cache": "HIT" }) });
+  expect(await https("globex.tenants.example", "/app.css")).toMatchObject({
+    body: "globex v1",
+    headers: expect.objectContaining({ "x-cache": "HIT" }),
+  });
 
   await destroyAll(engine);
   await expectNothingLeft();
@@ -209,7 +215,9 @@ test("a domain at a zone's apex fails the preview with what to do, before any AP
   const failure = up({ path: site, domain: { name: "example.com" } });
   await expect(failure).rejects.toThrow(/domain\.name "example\.com" is the apex of the zone example\.com, where a CNAME record cannot go/);
   await expect(failure).rejects.toThrow(/Serve it at a subdomain instead, e.g. domain.name "www.example.com"/);
-  await expect(up({ path: site, domain: { name: "shop.example.com", zoneDomain: "shop.example.com" } })).rejects.toThrow(/is the apex of the zone shop\.example\.com/);
+  await expect(up({ path: site, domain: { name: "shop.example.com", zoneDomain: "shop.example.com" } })).rejects.toThrow(
+    /is the apex of the zone shop\.example\.com/,
+  );
   await expect(up({ path: site, domain: { name: "www.example.org", zoneDomain: "example.com" } })).rejects.toThrow(
     /domain\.name "www\.example\.org" is not in the zone "example\.com"/,
   );
@@ -225,7 +233,9 @@ test("a domain at a zone's apex fails the preview with what to do, before any AP
 });
 
 const writes = () =>
-  Object.fromEntries(Object.entries(lifecycle.emu.requests().routes).filter(([route]) => ["S3 PutObject", "S3 CopyObject"].includes(route)));
+  Object.fromEntries(
+    Object.entries(lifecycle.emu.requests().routes).filter(([route]) => ["S3 PutObject", "S3 CopyObject"].includes(route)),
+  );
 
 test("atomic: a release per build, switched at once; rollback by atomic.release with no upload; destroy leaves nothing", async () => {
   const { emu, engine } = lifecycle;
@@ -278,10 +288,12 @@ test("turning atomic on for a live site: the releases are filled and switched to
   expect((await edgeGet(emu, { host })).body).toBe("home");
 
   const atomic = await up({ path: dir, atomic: true });
-  expect(atomic.steps.filter((step) => step.op !== "same").map((step) => `${step.kind}:${step.op}`).sort()).toEqual([
-    "CdnResource:update",
-    "SiteReleases:create",
-  ]);
+  expect(
+    atomic.steps
+      .filter((step) => step.op !== "same")
+      .map((step) => `${step.kind}:${step.op}`)
+      .sort(),
+  ).toEqual(["CdnResource:update", "SiteReleases:create"]);
   expect(atomic.deleted).toEqual(["site-files"]);
   expect((await edgeGet(emu, { host })).body).toBe("home");
   expect((await edgeGet(emu, { host, path: "/about/" })).body).toBe("about");

@@ -48,13 +48,13 @@ let testCa: TestCa;
 /** The file-wide setup: a built, linked package for the StaticSite program, a folder, a CA. */
 function prepare(): void {
   beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", "pulumi-mamutecloud", "dist", "sdk", "index.js"))) {
-    throw new Error("pulumi-mamutecloud is not built and linked: run `npm run build && node scripts/link-self.js` first (npm test does)");
-  }
-  fs.mkdirSync(PROGRAM_DIR, { recursive: true });
-  fs.writeFileSync(PROGRAM, PROGRAM_TEXT);
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
-  testCa = await TestCa.root();
+    if (!fs.existsSync(path.join(REPO_ROOT, "node_modules", "pulumi-mamutecloud", "dist", "sdk", "index.js"))) {
+      throw new Error("pulumi-mamutecloud is not built and linked: run `npm run build && node scripts/link-self.js` first (npm test does)");
+    }
+    fs.mkdirSync(PROGRAM_DIR, { recursive: true });
+    fs.writeFileSync(PROGRAM, PROGRAM_TEXT);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
+    testCa = await TestCa.root();
   });
 
   afterAll(() => {
@@ -252,13 +252,17 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       await engine.up("DnsZone", "lost-zone", { domain: `lost-${slug}.example`, forceDestroy: true });
       const zoneId = engine.get("lost-zone").id;
       // Same name other type, same type other name: what a lookup whose filter is ignored also sees.
-      for (const record of [{ name: "www", type: "TXT", values: ["foreign"] }, { name: "www2", type: "A", values: ["192.0.2.99"] }]) {
+      for (const record of [
+        { name: "www", type: "TXT", values: ["foreign"] },
+        { name: "www2", type: "A", values: ["192.0.2.99"] },
+      ]) {
         const made = await apiAsDefault(emu, "POST", `/dns/zones/${zoneId}/records`, record);
         foreign.add(`${zoneId}/${made.body.id}`);
       }
       await engine.up("Bucket", "lost-cred-bucket", { name: `lost-cred-${slug}` });
       const bucketId = engine.get("lost-cred-bucket").id;
-      const lose = (...routes: string[]) => emu.setFaults({ rules: routes.map((route) => ({ route, fault: "lost_response" as const, times: 1 })) });
+      const lose = (...routes: string[]) =>
+        emu.setFaults({ rules: routes.map((route) => ({ route, fault: "lost_response" as const, times: 1 })) });
       /** The first `up` may fail on the lost answer; the next must converge. */
       const upTwice = async (kind: string, name: string, args: Props) => {
         await engine.up(kind, name, args).catch(() => undefined);
@@ -278,7 +282,10 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       expect([record?.name, record?.type, record?.values]).toEqual([`www.lost-${slug}.example.`, "A", ["192.0.2.1"]]);
       // The foreign records are as they were made.
       const foreignRecords = [...foreign].filter((id) => id.startsWith(`${zoneId}/`)).map((id) => emu.state.records.get(id.split("/")[1]));
-      expect(foreignRecords.map((each) => [each?.type, each?.values])).toEqual([["TXT", ["foreign"]], ["A", ["192.0.2.99"]]]);
+      expect(foreignRecords.map((each) => [each?.type, each?.values])).toEqual([
+        ["TXT", ["foreign"]],
+        ["A", ["192.0.2.99"]],
+      ]);
 
       lose("POST /object-storage/buckets/{bucketId}/credentials");
       await upTwice("BucketCredential", "lost-cred", { bucketId });
@@ -288,7 +295,10 @@ export function describeMatrix(sets: readonly DialectSet[]): void {
       // A certificate and a CDN resource of somebody else's beside the stack's, whose creates lose their answers.
       const foreignCert = await apiAsDefault(emu, "POST", "/cdn/ssl-certificate", { domain_name: `foreign.lost-${slug}.example` });
       foreign.add(foreignCert.body.id);
-      const foreignCdn = await apiAsDefault(emu, "POST", "/cdn/resource", { name: `foreign-${slug}`, origin_group: { type: "custom", hostname: "origin.example.com" } });
+      const foreignCdn = await apiAsDefault(emu, "POST", "/cdn/resource", {
+        name: `foreign-${slug}`,
+        origin_group: { type: "custom", hostname: "origin.example.com" },
+      });
       foreign.add(foreignCdn.body.id);
 
       lose("POST /cdn/ssl-certificate");

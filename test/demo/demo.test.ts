@@ -59,7 +59,9 @@ test("with a Pulumi CLI older than 3.139 it names both versions and how to upgra
   const log = fakePulumi("v3.138.2");
   const { code, output } = await runDemo();
   expect(code).toBe(1);
-  expect(output).toContain("demo: Pulumi CLI v3.138.2 is older than 3.139.0, the first that passes stack configuration to dynamic providers");
+  expect(output).toContain(
+    "demo: Pulumi CLI v3.138.2 is older than 3.139.0, the first that passes stack configuration to dynamic providers",
+  );
   expect(output).toContain("https://www.pulumi.com/docs/iac/download-install/");
   expect(output).not.toContain("Emulator:");
   expect(fs.existsSync(log)).toBe(false);

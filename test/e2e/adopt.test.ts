@@ -51,7 +51,10 @@ function record(i: number): { name: string; type: string; values: string[]; ttl?
     case "MX":
       return { ...at(i === 3 ? "@" : `mail${i}`), values: ["10 mx1.example.net", "20 MX2.example.net."] };
     case "TXT":
-      return { ...at(i === 4 ? "@" : i === 12 ? "_dmarc" : `txt${i}`), values: [i === 12 ? "v=DMARC1; p=reject" : `note ${i}: "quoted" text`] };
+      return {
+        ...at(i === 4 ? "@" : i === 12 ? "_dmarc" : `txt${i}`),
+        values: [i === 12 ? "v=DMARC1; p=reject" : `note ${i}: "quoted" text`],
+      };
     case "NS":
       return { ...at(`sub${i}`), values: ["ns1.example.net", "ns2.example.net"] };
     case "SRV":
@@ -73,7 +76,10 @@ async function buildAccount(): Promise<Built> {
     for (let i = 0; i < PER_ZONE; i++) await made("POST", `/dns/zones/${zones[domain].id}/records`, record(i));
   }
   const buckets: any[] = [];
-  for (const name of ["media", "backups", "site-assets"]) buckets.push(await made("POST", "/object-storage/buckets", { name, storage_class: name === "backups" ? "InfrequentAccess" : "Standard" }));
+  for (const name of ["media", "backups", "site-assets"])
+    buckets.push(
+      await made("POST", "/object-storage/buckets", { name, storage_class: name === "backups" ? "InfrequentAccess" : "Standard" }),
+    );
   let credentials = 0;
   for (const [index, bucket] of buckets.entries()) {
     for (let k = 0; k <= index % 2; k++) {
@@ -87,7 +93,11 @@ async function buildAccount(): Promise<Built> {
   const validation = cert.validation_records[0];
   await made("POST", `/dns/zones/${zones[ZONES[0]].id}/records`, { name: validation.name, type: "CNAME", values: [validation.value] });
   expect((await made("GET", `/cdn/ssl-certificate/${cert.id}`)).status).toBe("issued");
-  const cdn = await made("POST", "/cdn/resource", { name: "site", description: "the site", origin_group: { type: "storage", bucket_id: buckets[2].id } });
+  const cdn = await made("POST", "/cdn/resource", {
+    name: "site",
+    description: "the site",
+    origin_group: { type: "storage", bucket_id: buckets[2].id },
+  });
   await made("PUT", `/cdn/resource/${cdn.id}`, { custom_domains: [{ domain_name: `www.${ZONES[0]}`, certificate_id: cert.id }] });
   const importedPem = await selfSignedRsa(`shop.${ZONES[1]}`);
   await made("POST", "/cdn/ssl-certificate/import", { certificate: importedPem.certificate, private_key: importedPem.privateKey });
@@ -112,12 +122,19 @@ function adopt(args: string[]): Promise<{ code: number | null; stdout: string; s
 
 function writes(): number {
   return Object.entries(emu.requests().routes)
-    .filter(([route]) => !route.startsWith("GET ") && !route.startsWith("S3 Get") && !route.startsWith("S3 Head") && !route.startsWith("S3 List"))
+    .filter(
+      ([route]) => !route.startsWith("GET ") && !route.startsWith("S3 Get") && !route.startsWith("S3 Head") && !route.startsWith("S3 List"),
+    )
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
 function folderFiles(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name), "utf8")]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => [name, fs.readFileSync(path.join(dir, name), "utf8")]),
+  );
 }
 
 test("a whole account: adopted, type-checked, imported through the native plugin, no change, an up writes nothing", async () => {
@@ -145,14 +162,19 @@ test("a whole account: adopted, type-checked, imported through the native plugin
   expect(importFile.resources).toHaveLength(built.objects);
   const byType = (type: string) => importFile.resources.filter((resource: any) => resource.type === `mamutecloud:index:${type}`);
   expect(byType("DnsRecord")).toHaveLength(2 * PER_ZONE + 1);
-  for (const type of TYPES) expect(byType("DnsRecord").filter((resource: any) => resource.name.endsWith(`-${type.toLowerCase()}`)).length).toBeGreaterThanOrEqual(2 * 60);
+  for (const type of TYPES)
+    expect(byType("DnsRecord").filter((resource: any) => resource.name.endsWith(`-${type.toLowerCase()}`)).length).toBeGreaterThanOrEqual(
+      2 * 60,
+    );
   expect(byType("BucketCredential")).toHaveLength(4);
   expect(byType("ImportedCertificate")).toHaveLength(1);
   expect(byType("CdnCustomDomain")[0].id).toMatch(/^cdn_[0-9a-f]+\/.+$/);
   // Readable names; references as Outputs; canonical values; no secret.
   const program = files["index.ts"];
   expect(program).toContain('new mamutecloud.DnsRecord("adopt-one-example-host16-a"');
-  expect(program).toMatch(/const adoptOneExampleApexMx = new mamutecloud\.DnsRecord\("adopt-one-example-apex-mx", \{\n {4}zoneId: adoptOneExample\.id,\n {4}name: "@",/);
+  expect(program).toMatch(
+    /const adoptOneExampleApexMx = new mamutecloud\.DnsRecord\("adopt-one-example-apex-mx", \{\n {4}zoneId: adoptOneExample\.id,\n {4}name: "@",/,
+  );
   expect(program).toContain('values: ["10 mx1.example.net.", "20 mx2.example.net."]');
   expect(program).toContain("bucketId: siteAssets.id");
   expect(program).toContain("resourceId: site.id");
@@ -165,7 +187,9 @@ test("a whole account: adopted, type-checked, imported through the native plugin
   const filtered = path.join(work, "one-zone");
   expect((await adopt([filtered, "--zone", "Adopt-Two.Example."])).code).toBe(0);
   const oneZone = JSON.parse(fs.readFileSync(path.join(filtered, "import.json"), "utf8")).resources;
-  expect(new Set(oneZone.map((resource: any) => resource.type))).toEqual(new Set(["mamutecloud:index:DnsZone", "mamutecloud:index:DnsRecord"]));
+  expect(new Set(oneZone.map((resource: any) => resource.type))).toEqual(
+    new Set(["mamutecloud:index:DnsZone", "mamutecloud:index:DnsRecord"]),
+  );
   expect(oneZone).toHaveLength(PER_ZONE + 1);
 
   // The folder as a user's project: the imported certificate's PEM where the README says.

@@ -111,7 +111,13 @@ let packed: string | undefined;
 function packedTarball(): string {
   if (packed && fs.existsSync(packed)) return packed;
   const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tmp", "e2e-pack-"));
-  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
+  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
   packed = path.join(dir, name);
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   return packed;
@@ -138,8 +144,25 @@ export function makeCertificate(project: CliProject): void {
   fs.mkdirSync(path.join(project.dir, "certs"), { recursive: true });
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "90", "-subj", "/CN=www.example.com",
-      "-addext", "subjectAltName=DNS:www.example.com", "-keyout", "certs/site.key", "-out", "certs/site.crt"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "90",
+      "-subj",
+      "/CN=www.example.com",
+      "-addext",
+      "subjectAltName=DNS:www.example.com",
+      "-keyout",
+      "certs/site.key",
+      "-out",
+      "certs/site.crt",
+    ],
     { cwd: project.dir, stdio: "ignore" },
   );
 }

@@ -45,15 +45,21 @@ test("objects made outside Pulumi: imported from one file, the generated program
   await project.run(["import", "--file", "import.json", "--yes", "--protect=false", "--out", "generated.yaml", "--stack", project.stack]);
 
   const imported = await project.resources();
-  expect(imported.filter((resource) => resource.type.startsWith("mamutecloud:index:")).map((resource) => [resource.name, resource.id]).sort()).toEqual(
-    resources.map((resource) => [resource.name, resource.id]).sort(),
-  );
+  expect(
+    imported
+      .filter((resource) => resource.type.startsWith("mamutecloud:index:"))
+      .map((resource) => [resource.name, resource.id])
+      .sort(),
+  ).toEqual(resources.map((resource) => [resource.name, resource.id]).sort());
   // The secret the API showed once is not known to the import, and is not invented.
   expect(imported.find((resource) => resource.name === "uploader")!.outputs.secretAccessKey).toBeUndefined();
 
   const generated = yaml.load(fs.readFileSync(path.join(project.dir, "generated.yaml"), "utf8")) as Record<string, any>;
   expect(Object.keys(generated.resources).sort()).toEqual(resources.map((resource) => resource.name).sort());
-  fs.writeFileSync(programFile, yaml.dump({ name: program.name, runtime: program.runtime, packages: program.packages, resources: generated.resources }));
+  fs.writeFileSync(
+    programFile,
+    yaml.dump({ name: program.name, runtime: program.runtime, packages: program.packages, resources: generated.resources }),
+  );
   await project.expectNoChanges();
 
   await project.destroy();

@@ -16,7 +16,14 @@ test("a second install is a no-op that says so; pulumi version prints the pinned
   const goMod = fs.readFileSync(path.join(REPO_ROOT, "tools", "pulumi", "cli", "go.mod"), "utf8");
   const pinned = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(goMod)![1];
   expect(execFileSync(PULUMI, ["version"], { encoding: "utf8" }).trim()).toBe(pinned);
-  for (const command of ["pulumi-language-nodejs", "pulumi-language-python", "pulumi-language-go", "pulumi-language-yaml", "pulumi-resource-pulumi-nodejs", "pulumi-resource-mamutecloud"]) {
+  for (const command of [
+    "pulumi-language-nodejs",
+    "pulumi-language-python",
+    "pulumi-language-go",
+    "pulumi-language-yaml",
+    "pulumi-resource-pulumi-nodejs",
+    "pulumi-resource-mamutecloud",
+  ]) {
     expect(fs.statSync(path.join(PULUMI_BIN, command)).mode & 0o111).not.toBe(0);
   }
 });

@@ -30,7 +30,10 @@ test("Ctrl+C twice during a multipart upload, then up again: the site complete, 
   emu.setFaults({ rules: [{ plane: "s3", route: "S3 UploadPart", fault: "delay", delayMs: 1500 }] });
 
   let child: import("node:child_process").ChildProcess | undefined;
-  const interrupted = project.run(["up", "--yes", "--skip-preview", "--stack", project.stack], { allowFailure: true, started: (started) => (child = started) });
+  const interrupted = project.run(["up", "--yes", "--skip-preview", "--stack", project.stack], {
+    allowFailure: true,
+    started: (started) => (child = started),
+  });
   await until(() => (emu.requests().routes["S3 UploadPart"] ?? 0) > 0, 120_000);
   child!.kill("SIGINT");
   await new Promise((resolve) => setTimeout(resolve, 300));

@@ -16,7 +16,13 @@ interface Shape {
   domainResource: "cdnA" | "cdnB";
 }
 
-const FIRST: Shape = { zoneDomain: "first.example", recordType: "A", credentialBucket: "media", certificateDomain: "www.first.example", domainResource: "cdnA" };
+const FIRST: Shape = {
+  zoneDomain: "first.example",
+  recordType: "A",
+  credentialBucket: "media",
+  certificateDomain: "www.first.example",
+  domainResource: "cdnA",
+};
 
 /** The program, with the properties under test taken from `shape`. */
 function program(shape: Shape): string {
@@ -95,7 +101,9 @@ const recordTypes = async () => {
 };
 const certificateDomains = async () => (await listed("/cdn/ssl-certificate")).map((certificate) => certificate.domain_name);
 const domainHolders = async () =>
-  (await listed("/cdn/resource")).filter((resource) => (resource.custom_domains ?? []).length).map((resource) => resource.name.replace(/-[a-z0-9]{7}$/, ""));
+  (await listed("/cdn/resource"))
+    .filter((resource) => (resource.custom_domains ?? []).length)
+    .map((resource) => resource.name.replace(/-[a-z0-9]{7}$/, ""));
 
 test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promise<unknown>, unknown]>([
   ["zone", { zoneDomain: "second.example" }, "create first", zoneDomains, ["records.example", "second.example"]],
@@ -105,21 +113,25 @@ test.each<[string, Partial<Shape>, "create first" | "delete first", () => Promis
   ["certificate", { certificateDomain: "www.second.example" }, "create first", certificateDomains, ["www.second.example"]],
   // Auto-names are lower case: cdnB is "cdnb-…".
   ["shop", { domainResource: "cdnB" }, "delete first", domainHolders, ["cdnb"]],
-])("%s: a change of %j is one replacement, %s", async (name, change, order, observe, expected) => {
-  const { project } = fixture;
-  const shape = { ...FIRST, ...currentShape, ...change };
-  fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), program(shape));
-  expect((await project.preview()).changed).toEqual([`replace ${name}`]);
-  const applied = await project.up();
-  currentShape = shape;
-  expect(applied.counts.replaced).toBe(1);
-  const created = applied.output.search(new RegExp(`\\b${name} created replacement`));
-  const deleted = applied.output.search(new RegExp(`\\b${name} deleted original`));
-  expect(created).toBeGreaterThan(0);
-  expect(deleted).toBeGreaterThan(0);
-  expect(order === "create first" ? created < deleted : deleted < created).toBe(true);
-  expect(await observe()).toEqual(expected);
-  await project.expectNoChanges();
-}, 180_000);
+])(
+  "%s: a change of %j is one replacement, %s",
+  async (name, change, order, observe, expected) => {
+    const { project } = fixture;
+    const shape = { ...FIRST, ...currentShape, ...change };
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), program(shape));
+    expect((await project.preview()).changed).toEqual([`replace ${name}`]);
+    const applied = await project.up();
+    currentShape = shape;
+    expect(applied.counts.replaced).toBe(1);
+    const created = applied.output.search(new RegExp(`\\b${name} created replacement`));
+    const deleted = applied.output.search(new RegExp(`\\b${name} deleted original`));
+    expect(created).toBeGreaterThan(0);
+    expect(deleted).toBeGreaterThan(0);
+    expect(order === "create first" ? created < deleted : deleted < created).toBe(true);
+    expect(await observe()).toEqual(expected);
+    await project.expectNoChanges();
+  },
+  180_000,
+);
 
 let currentShape: Shape = FIRST;

@@ -30,7 +30,12 @@ test("a stack whose state lives in a bucket the provider made: up, no change, de
   expect(state.loginUrl).toBe(`s3://${state.bucketId}?endpoint=${emu.s3Url}&s3ForcePathStyle=true&region=us-east-1`);
 
   const credentials = { AWS_ACCESS_KEY_ID: state.accessKeyId, AWS_SECRET_ACCESS_KEY: state.secretAccessKey, AWS_REGION: "us-east-1" };
-  site = await CliProject.create({ source: "static-site", emu, backend: state.loginUrl, env: { ...credentials, AWS_CA_BUNDLE: undefined } });
+  site = await CliProject.create({
+    source: "static-site",
+    emu,
+    backend: state.loginUrl,
+    env: { ...credentials, AWS_CA_BUNDLE: undefined },
+  });
   await site.up();
   await site.expectNoChanges();
 

@@ -29,16 +29,20 @@ const INTENDED: Record<string, string[]> = {
   "static-site": ["update site-files"],
 };
 
-test.each(Object.keys(INTENDED))("a checkpoint of examples/%s written by an earlier main previews only the changes an upgrade intends", async (example) => {
-  const project = await CliProject.create({ source: example, emu, stack: "upgrade" });
-  try {
-    fs.copyFileSync(path.join(FIXTURES, `${example}.Pulumi.upgrade.yaml`), path.join(project.dir, "Pulumi.upgrade.yaml"));
-    await project.run(["stack", "import", "--file", path.join(FIXTURES, `${example}.json`), "--stack", "upgrade"]);
-    const imported = await project.resources();
-    expect(imported.length).toBeGreaterThan(3);
-    expect((await project.preview()).changed).toEqual(INTENDED[example]);
-    if (!INTENDED[example].length) await project.expectNoChanges();
-  } finally {
-    project.close();
-  }
-}, 180_000);
+test.each(Object.keys(INTENDED))(
+  "a checkpoint of examples/%s written by an earlier main previews only the changes an upgrade intends",
+  async (example) => {
+    const project = await CliProject.create({ source: example, emu, stack: "upgrade" });
+    try {
+      fs.copyFileSync(path.join(FIXTURES, `${example}.Pulumi.upgrade.yaml`), path.join(project.dir, "Pulumi.upgrade.yaml"));
+      await project.run(["stack", "import", "--file", path.join(FIXTURES, `${example}.json`), "--stack", "upgrade"]);
+      const imported = await project.resources();
+      expect(imported.length).toBeGreaterThan(3);
+      expect((await project.preview()).changed).toEqual(INTENDED[example]);
+      if (!INTENDED[example].length) await project.expectNoChanges();
+    } finally {
+      project.close();
+    }
+  },
+  180_000,
+);

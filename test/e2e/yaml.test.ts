@@ -32,7 +32,12 @@ describe("a StaticSite the component refuses", () => {
     const { emu, project } = fixture;
     await project.config({ "mamutecloud:apiKey": emu.apiKey }, ["mamutecloud:apiKey"]);
     // A zone's apex, where the site's CNAME cannot go.
-    replaceIn(project, "Pulumi.yaml", "      errorDocument: 404.html", "      errorDocument: 404.html\n      domain:\n        name: example.com");
+    replaceIn(
+      project,
+      "Pulumi.yaml",
+      "      errorDocument: 404.html",
+      "      errorDocument: 404.html\n      domain:\n        name: example.com",
+    );
     const before = await fullInventory(emu);
     const preview = await project.run(["preview", "--stack", project.stack], { allowFailure: true });
     expect(preview.code).not.toBe(0);

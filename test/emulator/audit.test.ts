@@ -19,14 +19,24 @@ interface Slow {
  * Sends the headers and the first half of `body`, runs `meanwhile` (the request is in flight, its
  * body not complete), then the rest: what a slow upload meets when another client acts between.
  */
-function slowRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body: string, meanwhile: () => Promise<void>): Promise<Slow> {
+function slowRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  meanwhile: () => Promise<void>,
+): Promise<Slow> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on("error", reject);
     const half = Math.floor(body.length / 2);
     req.write(body.slice(0, half));
@@ -57,9 +67,16 @@ function rawRequestLine(baseUrl: string, line: string): Promise<string> {
 describe("state checks after the body has arrived", () => {
   it("refuses a record whose zone was deleted while its body was arriving, and leaves no orphan", async () => {
     const zone = (await api().post("/dns/zones", { domain: "deleted-meanwhile.com" })).body;
-    const answer = await slowRequest(emu().url, "POST", `/dns/zones/${zone.id}/records`, jsonHeaders(), JSON.stringify({ name: "www", type: "A", values: ["192.0.2.1"] }), async () => {
-      expect((await api().delete(`/dns/zones/${zone.id}`)).status).toBe(204);
-    });
+    const answer = await slowRequest(
+      emu().url,
+      "POST",
+      `/dns/zones/${zone.id}/records`,
+      jsonHeaders(),
+      JSON.stringify({ name: "www", type: "A", values: ["192.0.2.1"] }),
+      async () => {
+        expect((await api().delete(`/dns/zones/${zone.id}`)).status).toBe(204);
+      },
+    );
     expect(answer.status).toBe(404);
     expect([...emu().state.records.values()].filter((record) => record.zoneId === zone.id)).toEqual([]);
   });
@@ -67,18 +84,32 @@ describe("state checks after the body has arrived", () => {
   it("refuses an update of a record deleted while the update's body was arriving", async () => {
     const zone = (await api().post("/dns/zones", { domain: "update-meanwhile.com" })).body;
     const record = (await api().post(`/dns/zones/${zone.id}/records`, { name: "www", type: "A", values: ["192.0.2.1"] })).body;
-    const answer = await slowRequest(emu().url, "PUT", `/dns/records/${record.id}`, jsonHeaders(), JSON.stringify({ values: ["192.0.2.2"] }), async () => {
-      expect((await api().delete(`/dns/zones/${zone.id}/records/${record.id}`)).status).toBe(204);
-    });
+    const answer = await slowRequest(
+      emu().url,
+      "PUT",
+      `/dns/records/${record.id}`,
+      jsonHeaders(),
+      JSON.stringify({ values: ["192.0.2.2"] }),
+      async () => {
+        expect((await api().delete(`/dns/zones/${zone.id}/records/${record.id}`)).status).toBe(204);
+      },
+    );
     expect(answer.status).toBe(404);
     expect(emu().state.records.has(record.id)).toBe(false);
   });
 
   it("refuses a rename of a bucket deleted while the rename's body was arriving", async () => {
     const bucket = (await api().post("/object-storage/buckets", { name: "rename-slowly" })).body;
-    const answer = await slowRequest(emu().url, "PUT", `/object-storage/buckets/${bucket.id}`, jsonHeaders(), JSON.stringify({ name: "renamed-too-late" }), async () => {
-      expect((await api().delete(`/object-storage/buckets/${bucket.id}`)).status).toBe(204);
-    });
+    const answer = await slowRequest(
+      emu().url,
+      "PUT",
+      `/object-storage/buckets/${bucket.id}`,
+      jsonHeaders(),
+      JSON.stringify({ name: "renamed-too-late" }),
+      async () => {
+        expect((await api().delete(`/object-storage/buckets/${bucket.id}`)).status).toBe(204);
+      },
+    );
     expect(answer.status).toBe(404);
     expect((await api().post("/object-storage/buckets", { name: "rename-slowly" })).status).toBe(201);
   });
@@ -124,13 +155,21 @@ describe("malformed requests are the client's 400", () => {
     const bucket = await newBucketWithCredential(api(), "override-checks");
     const put = await signRequest(emu(), bucket, { method: "PUT", path: `/${bucket.name}/a.txt`, body: "hello" });
     expect((await send(emu(), "PUT", put.pathAndQuery, put.headers, "hello")).status).toBe(200);
-    for (const value of ["text/plain\r\nx-injected: 1", "attachment; filename=\"ü\u{1F600}\""]) {
-      const get = await signRequest(emu(), bucket, { method: "GET", path: `/${bucket.name}/a.txt`, query: { "response-content-disposition": value } });
+    for (const value of ["text/plain\r\nx-injected: 1", 'attachment; filename="ü\u{1F600}"']) {
+      const get = await signRequest(emu(), bucket, {
+        method: "GET",
+        path: `/${bucket.name}/a.txt`,
+        query: { "response-content-disposition": value },
+      });
       const answer = await send(emu(), "GET", get.pathAndQuery, get.headers);
       expect({ status: answer.status, code: errorCode(answer) }).toEqual({ status: 400, code: "InvalidArgument" });
       expect(answer.headers["x-injected"]).toBeUndefined();
     }
-    const fine = await signRequest(emu(), bucket, { method: "GET", path: `/${bucket.name}/a.txt`, query: { "response-content-type": "text/x-fine" } });
+    const fine = await signRequest(emu(), bucket, {
+      method: "GET",
+      path: `/${bucket.name}/a.txt`,
+      query: { "response-content-type": "text/x-fine" },
+    });
     const answer = await send(emu(), "GET", fine.pathAndQuery, fine.headers);
     expect({ status: answer.status, type: answer.headers["content-type"] }).toEqual({ status: 200, type: "text/x-fine" });
   });

@@ -32,12 +32,18 @@ describe("authentication", () => {
 
   it("refuses an expired, tampered or foreign JWT", async () => {
     const expired = emu().dashboardToken(-1);
-    expect(expectError(await api().get("/dns/zones", { headers: { authorization: `Bearer ${expired}` } }), 401, "unauthorized").message).toMatch(/expired/);
+    expect(
+      expectError(await api().get("/dns/zones", { headers: { authorization: `Bearer ${expired}` } }), 401, "unauthorized").message,
+    ).toMatch(/expired/);
 
     const [header, payload, signature] = emu().dashboardToken().split(".");
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, exp: claims.exp + 1e6 })).toString("base64url");
-    expectError(await api().get("/dns/zones", { headers: { authorization: `Bearer ${header}.${forged}.${signature}` } }), 401, "unauthorized");
+    expectError(
+      await api().get("/dns/zones", { headers: { authorization: `Bearer ${header}.${forged}.${signature}` } }),
+      401,
+      "unauthorized",
+    );
 
     const other = await startEmulator({ port: 0 });
     try {

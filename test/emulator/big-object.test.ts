@@ -4,7 +4,15 @@
 // the same figures for more ways of uploading.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MIB, getHashed, newTransferSite, putOnce, startEmulatorProcess, type EmulatorProcess, type TransferSite } from "../harness/big-transfer";
+import {
+  MIB,
+  getHashed,
+  newTransferSite,
+  putOnce,
+  startEmulatorProcess,
+  type EmulatorProcess,
+  type TransferSite,
+} from "../harness/big-transfer";
 
 const GIB = 1024 * MIB;
 /** Far under the 1 GiB moved: an emulator holding the body in memory grows by more than the body. */
@@ -14,7 +22,8 @@ let emu: EmulatorProcess;
 let site: TransferSite;
 
 beforeAll(async () => {
-  if (!existsSync(join(__dirname, "..", "..", "dist", "emulator", "cli.js"))) throw new Error("dist/ is missing: run npm run build first (npm test does)");
+  if (!existsSync(join(__dirname, "..", "..", "dist", "emulator", "cli.js")))
+    throw new Error("dist/ is missing: run npm run build first (npm test does)");
   emu = await startEmulatorProcess();
   site = await newTransferSite(emu, "big-objects");
 });

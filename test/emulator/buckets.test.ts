@@ -33,7 +33,12 @@ describe("buckets", () => {
       expect(created.status).toBe(201);
       expect(created.body.storage_class).toBe(answered);
     }
-    expectError(await api().post("/object-storage/buckets", { name: "class-bad", storage_class: "Glacier" }), 400, "validation_error", "storage_class");
+    expectError(
+      await api().post("/object-storage/buckets", { name: "class-bad", storage_class: "Glacier" }),
+      400,
+      "validation_error",
+      "storage_class",
+    );
   });
 
   it("refuses invalid names with a 400 that names the field and the rule", async () => {
@@ -75,7 +80,12 @@ describe("buckets", () => {
     expectError(await api().put(`/object-storage/buckets/${bucket.id}`, { name: other.name }), 409, "conflict");
     expectError(await api().put(`/object-storage/buckets/${bucket.id}`, { name: "x" }), 400, "validation_error", "name");
     expectError(await api().put(`/object-storage/buckets/${bucket.id}`, { name: "After-Rename" }), 400, "validation_error", "name");
-    expectError(await api().put(`/object-storage/buckets/${bucket.id}`, { name: "after-rename", storage_class: "Standard" }), 400, "validation_error", "storage_class");
+    expectError(
+      await api().put(`/object-storage/buckets/${bucket.id}`, { name: "after-rename", storage_class: "Standard" }),
+      400,
+      "validation_error",
+      "storage_class",
+    );
     // Sending the current class (in any spelling) is not a change.
     expect((await api().put(`/object-storage/buckets/${bucket.id}`, { name: "after-rename", storage_class: "archive" })).status).toBe(200);
   });
@@ -83,16 +93,18 @@ describe("buckets", () => {
   it("deletes a bucket with its objects and credentials; unknown ids are 404, other methods 405", async () => {
     const bucket = (await api().post("/object-storage/buckets", { name: "to-delete" })).body;
     const credential = (await api().post(`/object-storage/buckets/${bucket.id}/credentials`)).body;
-    emu().state.buckets.get(bucket.id)!.objects.set("index.html", {
-      key: "index.html",
-      segments: [await emu().state.blobs.fromBuffer(Buffer.from("<h1>hi</h1>"))],
-      size: 11,
-      etag: "x",
-      contentType: "text/html",
-      metadata: {},
-      createdAt: new Date(),
-      lastModified: new Date(),
-    });
+    emu()
+      .state.buckets.get(bucket.id)!
+      .objects.set("index.html", {
+        key: "index.html",
+        segments: [await emu().state.blobs.fromBuffer(Buffer.from("<h1>hi</h1>"))],
+        size: 11,
+        etag: "x",
+        contentType: "text/html",
+        metadata: {},
+        createdAt: new Date(),
+        lastModified: new Date(),
+      });
     expect((await api().get(`/object-storage/buckets/${bucket.id}`)).body).toMatchObject({ object_count: 1, size_bytes: 11 });
 
     expect((await api().delete(`/object-storage/buckets/${bucket.id}`)).status).toBe(204);

@@ -40,7 +40,14 @@ export function edgeGet(emu: Emulator, request: EdgeRequest): Promise<EdgeAnswer
   const url = new URL(emu.edgeUrl);
   return answerOf((done, fail) => {
     const outgoing = httpRequest(
-      { host: url.hostname, port: url.port, method: request.method ?? "GET", path: request.path ?? "/", headers: { host: request.host, ...request.headers }, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: request.method ?? "GET",
+        path: request.path ?? "/",
+        headers: { host: request.host, ...request.headers },
+        agent: false,
+      },
       (res) => collect(res, done, fail),
     );
     outgoing.on("error", fail);
@@ -109,7 +116,9 @@ export async function newSiteBucket(emu: Emulator, api: Api, name: string): Prom
     put: async (key, body, contentType = "text/html", cacheControl) => {
       const s3 = sdkClient(emu, bucket);
       try {
-        await s3.send(new PutObjectCommand({ Bucket: bucket.id, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl }));
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket.id, Key: key, Body: body, ContentType: contentType, CacheControl: cacheControl }),
+        );
       } finally {
         s3.destroy();
       }

@@ -15,7 +15,10 @@ it("serves index.html at the generated distribution domain, then at a friendlier
   // Step 5.
   const created = await api().post("/cdn/resource", { name: "my-site", origin_group: { type: "storage", bucket_id: site.id } });
   expect(created.status).toBe(201);
-  expect(created.body).toMatchObject({ status: "in_progress", distribution_domain: expect.stringMatching(/^r-[0-9a-f]{16}\.mamutecdn\.com$/) });
+  expect(created.body).toMatchObject({
+    status: "in_progress",
+    distribution_domain: expect.stringMatching(/^r-[0-9a-f]{16}\.mamutecdn\.com$/),
+  });
   expect(created.body.origin_groups[0]).toMatchObject({ type: "storage", bucket_id: site.id, default_root_object: "index.html" });
   const id: string = created.body.id;
   expect((await api().get(`/cdn/resource/${id}`)).body.status).toBe("deployed");
@@ -29,7 +32,10 @@ it("serves index.html at the generated distribution domain, then at a friendlier
   const renamed = await api().put(`/cdn/resource/${id}`, { distribution_domain: "my-site" });
   expect(renamed.status).toBe(200);
   expect(renamed.body).toMatchObject({ distribution_domain: "my-site.mamutecdn.com", status: "in_progress" });
-  expect((await api().get("/cdn/resource/check-distribution-name?distribution_name=my-site")).body).toMatchObject({ available: false, reason: "taken" });
+  expect((await api().get("/cdn/resource/check-distribution-name?distribution_name=my-site")).body).toMatchObject({
+    available: false,
+    reason: "taken",
+  });
 
   expect(await edgeGet(emu(), { host: "my-site.mamutecdn.com" })).toMatchObject({ status: 200, body: "<h1>Hello MamuteCloud</h1>" });
   // The browser form: *.localhost resolves to loopback, so the site opens at <domain>.localhost.
@@ -62,8 +68,12 @@ it("serves many tenants from one bucket with subdomain routing turned on by a PU
   expect(enabled.body.behaviors[0]).toMatchObject({ priority: 0, subdomain_routing: true });
 
   // The wildcard custom domain and the apex, pointed at the distribution (HTTP here; HTTPS needs the wildcard certificate).
-  const withDomain = await api().put(`/cdn/resource/${id}`, { custom_domains: [{ domain_name: "*.yourdomain.com", additional_domains: ["yourdomain.com"] }] });
-  expect(withDomain.body.custom_domains).toEqual([expect.objectContaining({ domain_name: "*.yourdomain.com", additional_domains: ["yourdomain.com"], status: "pending" })]);
+  const withDomain = await api().put(`/cdn/resource/${id}`, {
+    custom_domains: [{ domain_name: "*.yourdomain.com", additional_domains: ["yourdomain.com"] }],
+  });
+  expect(withDomain.body.custom_domains).toEqual([
+    expect.objectContaining({ domain_name: "*.yourdomain.com", additional_domains: ["yourdomain.com"], status: "pending" }),
+  ]);
   const domainId: string = withDomain.body.custom_domains[0].id;
   expect((await edgeGet(emu(), { host: "abc.yourdomain.com" })).status).toBe(421); // pending: not served yet
   expect((await api().post(`/cdn/resource/${id}/custom-domain/${domainId}/activate`)).body.status).toBe("active");

@@ -53,7 +53,9 @@ describe("create, read, list, delete", () => {
           updated_at: created.body.created_at,
         },
       ],
-      behaviors: [{ priority: 0, path_pattern: "*", cache_ttl_seconds: 86400, viewer_protocol_policy: "allow_all", subdomain_routing: false }],
+      behaviors: [
+        { priority: 0, path_pattern: "*", cache_ttl_seconds: 86400, viewer_protocol_policy: "allow_all", subdomain_routing: false },
+      ],
       custom_error_responses: [{ error_code: 404, response_code: 404, response_page_path: "/404.html", cache_ttl_seconds: 10 }],
       custom_domains: [],
       token_auth: { enabled: false },
@@ -69,7 +71,10 @@ describe("create, read, list, delete", () => {
   });
 
   it("defaults a custom origin's settings and answers them", async () => {
-    const created = await api().post("/cdn/resource", { name: "proxied", origin_group: { type: "custom", hostname: "Origin.Example.com" } });
+    const created = await api().post("/cdn/resource", {
+      name: "proxied",
+      origin_group: { type: "custom", hostname: "Origin.Example.com" },
+    });
     expect(created.body.origin_groups[0]).toMatchObject({
       type: "custom",
       bucket_id: null,
@@ -99,12 +104,21 @@ describe("create, read, list, delete", () => {
     [{ name: "n5", origin_group: { type: "custom", hostname: "a.com", bucket_id: "b" } }, "origin_group.bucket_id"],
     [{ name: "n6", origin_group: { type: "custom", hostname: "not a host" } }, "origin_group.hostname"],
     [{ name: "n7", origin_group: { type: "custom", hostname: "a.com", http_port: 0 } }, "origin_group.http_port"],
-    [{ name: "n8", origin_group: { type: "custom", hostname: "a.com", origin_ssl_protocols: ["SSLv3"] } }, "origin_group.origin_ssl_protocols[0]"],
-    [{ name: "n9", origin_group: { type: "custom", hostname: "a.com", custom_headers: [{ name: "Host", value: "x" }] } }, "origin_group.custom_headers[0].name"],
+    [
+      { name: "n8", origin_group: { type: "custom", hostname: "a.com", origin_ssl_protocols: ["SSLv3"] } },
+      "origin_group.origin_ssl_protocols[0]",
+    ],
+    [
+      { name: "n9", origin_group: { type: "custom", hostname: "a.com", custom_headers: [{ name: "Host", value: "x" }] } },
+      "origin_group.custom_headers[0].name",
+    ],
     [{ name: "n10", origin_group: { type: "custom", hostname: "a.com", origin_path: "/a/../b" } }, "origin_group.origin_path"],
     [{ name: "n11", origin_group: { type: "custom", hostname: "a.com" }, distribution_domain: "mine" }, "distribution_domain"],
     [{ name: "n12", origin_group: { type: "custom", hostname: "a.com" }, custom_domains: [] }, "custom_domains"],
-    [{ name: "n13", origin_group: { type: "custom", hostname: "a.com" }, custom_error_responses: [{ error_code: 404 }] }, "custom_error_responses[0].response_page_path"],
+    [
+      { name: "n13", origin_group: { type: "custom", hostname: "a.com" }, custom_error_responses: [{ error_code: 404 }] },
+      "custom_error_responses[0].response_page_path",
+    ],
   ])("refuses %j naming %s, creating nothing", async (body, field) => {
     const before = (await api().get("/cdn/resource?limit=100")).body.pagination.total;
     expectError(await api().post("/cdn/resource", body), 400, "validation_error", field);
@@ -112,9 +126,19 @@ describe("create, read, list, delete", () => {
   });
 
   it("answers 404 naming origin_group.bucket_id for a bucket that does not exist, and 409 for a name taken", async () => {
-    expectError(await api().post("/cdn/resource", { name: "ghost", origin_group: { type: "storage", bucket_id: "bkt_0000000000000000" } }), 404, "not_found", "origin_group.bucket_id");
+    expectError(
+      await api().post("/cdn/resource", { name: "ghost", origin_group: { type: "storage", bucket_id: "bkt_0000000000000000" } }),
+      404,
+      "not_found",
+      "origin_group.bucket_id",
+    );
     await newStorageResource(api(), "taken-name", bucketId);
-    expectError(await api().post("/cdn/resource", { name: "taken-name", origin_group: { type: "storage", bucket_id: bucketId } }), 409, "conflict", "name");
+    expectError(
+      await api().post("/cdn/resource", { name: "taken-name", origin_group: { type: "storage", bucket_id: bucketId } }),
+      409,
+      "conflict",
+      "name",
+    );
   });
 
   it("lists oldest first, paginated", async () => {
@@ -132,7 +156,11 @@ describe("distribution domain", () => {
     const resource = await newStorageResource(api(), "dist-check", bucketId);
     const generatedLabel = resource.distribution_domain.split(".")[0];
     const check = (name: string) => api().get(`/cdn/resource/check-distribution-name?distribution_name=${encodeURIComponent(name)}`);
-    expect((await check("Fresh-Name")).body).toEqual({ distribution_name: "fresh-name", distribution_domain: "fresh-name.mamutecdn.com", available: true });
+    expect((await check("Fresh-Name")).body).toEqual({
+      distribution_name: "fresh-name",
+      distribution_domain: "fresh-name.mamutecdn.com",
+      available: true,
+    });
     expect((await check(generatedLabel)).body).toMatchObject({ available: false, reason: "reserved" });
     expectError(await check("a"), 400, "validation_error", "distribution_name");
     expectError(await api().get("/cdn/resource/check-distribution-name"), 400, "validation_error", "distribution_name");
@@ -140,8 +168,18 @@ describe("distribution domain", () => {
     await api().put(`/cdn/resource/${resource.id}`, { distribution_domain: "dist-check.mamutecdn.com" });
     expect((await check("dist-check")).body).toMatchObject({ available: false, reason: "taken" });
     const other = await newStorageResource(api(), "dist-other", bucketId);
-    expectError(await api().put(`/cdn/resource/${other.id}`, { distribution_domain: "dist-check" }), 409, "conflict", "distribution_domain");
-    expectError(await api().put(`/cdn/resource/${other.id}`, { distribution_domain: generatedLabel }), 400, "validation_error", "distribution_domain");
+    expectError(
+      await api().put(`/cdn/resource/${other.id}`, { distribution_domain: "dist-check" }),
+      409,
+      "conflict",
+      "distribution_domain",
+    );
+    expectError(
+      await api().put(`/cdn/resource/${other.id}`, { distribution_domain: generatedLabel }),
+      400,
+      "validation_error",
+      "distribution_domain",
+    );
     // A resource takes its own generated name back.
     const back = await api().put(`/cdn/resource/${resource.id}`, { distribution_domain: generatedLabel });
     expect(back.body.distribution_domain).toBe(resource.distribution_domain);
@@ -163,9 +201,13 @@ describe("deploy status", () => {
     // With no delay, only the answer to a serving change itself says in_progress.
     const renamed = await api().put(`/cdn/resource/${resource.id}`, { name: "status-renamed", description: "only words" });
     expect(renamed.body).toMatchObject({ name: "status-renamed", description: "only words", status: "deployed" });
-    const same = await api().put(`/cdn/resource/${resource.id}`, { behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 86400 }] });
+    const same = await api().put(`/cdn/resource/${resource.id}`, {
+      behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 86400 }],
+    });
     expect(same.body).toMatchObject({ status: "deployed", updated_at: renamed.body.updated_at });
-    const changed = await api().put(`/cdn/resource/${resource.id}`, { behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 60 }] });
+    const changed = await api().put(`/cdn/resource/${resource.id}`, {
+      behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 60 }],
+    });
     expect(changed.body.status).toBe("in_progress");
     expect((await api().get(`/cdn/resource/${resource.id}`)).body.status).toBe("deployed");
     // A change made under a long delay stays in progress.
@@ -189,14 +231,27 @@ describe("origin group and behaviors", () => {
   it("updates the origin group by its route and through origin_groups; the type cannot change", async () => {
     const resource = await api().post("/cdn/resource", { name: "og", origin_group: { type: "custom", hostname: "a.example.com" } });
     const groupId = resource.body.origin_group_id;
-    const updated = await api().put(`/cdn/origin-group/${groupId}`, { http_port: 8080, custom_headers: [{ name: "X-Secret", value: "s" }] });
+    const updated = await api().put(`/cdn/origin-group/${groupId}`, {
+      http_port: 8080,
+      custom_headers: [{ name: "X-Secret", value: "s" }],
+    });
     expect(updated.body).toMatchObject({ hostname: "a.example.com", http_port: 8080, custom_headers: [{ name: "X-Secret", value: "s" }] });
     expectError(await api().put(`/cdn/origin-group/${groupId}`, { type: "storage" }), 400, "validation_error", "type");
     expectError(await api().put(`/cdn/origin-group/${groupId}`, { bucket_id: bucketId }), 400, "validation_error", "bucket_id");
     const viaResource = await api().put(`/cdn/resource/${resource.body.id}`, { origin_groups: [{ id: groupId, origin_path: "/v2" }] });
     expect(viaResource.body.origin_groups[0]).toMatchObject({ id: groupId, origin_path: "/v2", http_port: 8080 });
-    expectError(await api().put(`/cdn/resource/${resource.body.id}`, { origin_groups: [{ id: "og_other" }] }), 400, "validation_error", "origin_groups[0].id");
-    expectError(await api().put(`/cdn/resource/${resource.body.id}`, { origin_groups: [{}, {}] }), 400, "validation_error", "origin_groups");
+    expectError(
+      await api().put(`/cdn/resource/${resource.body.id}`, { origin_groups: [{ id: "og_other" }] }),
+      400,
+      "validation_error",
+      "origin_groups[0].id",
+    );
+    expectError(
+      await api().put(`/cdn/resource/${resource.body.id}`, { origin_groups: [{}, {}] }),
+      400,
+      "validation_error",
+      "origin_groups",
+    );
     // subdomain routing needs a storage origin.
     expectError(
       await api().put(`/cdn/resource/${resource.body.id}`, { behaviors: [{ action: "update", priority: 0, subdomain_routing: true }] }),
@@ -216,20 +271,56 @@ describe("origin group and behaviors", () => {
       ],
     });
     expect(created.body.behaviors.map((behavior: { priority: number }) => behavior.priority)).toEqual([0, 1, 2]);
-    expect(created.body.behaviors[1]).toEqual({ priority: 1, path_pattern: "/api/*", cache_ttl_seconds: 0, viewer_protocol_policy: "https_only", subdomain_routing: false });
-    expectError(await api().put(path, { behaviors: [{ action: "create", priority: 1, path_pattern: "/x" }] }), 409, "conflict", "behaviors[0].priority");
-    expectError(await api().put(path, { behaviors: [{ action: "delete", priority: 0 }] }), 400, "validation_error", "behaviors[0].priority");
-    expectError(await api().put(path, { behaviors: [{ action: "update", priority: 0, path_pattern: "/x" }] }), 400, "validation_error", "behaviors[0].path_pattern");
-    expectError(await api().put(path, { behaviors: [{ action: "create", priority: 3 }] }), 400, "validation_error", "behaviors[0].path_pattern");
+    expect(created.body.behaviors[1]).toEqual({
+      priority: 1,
+      path_pattern: "/api/*",
+      cache_ttl_seconds: 0,
+      viewer_protocol_policy: "https_only",
+      subdomain_routing: false,
+    });
+    expectError(
+      await api().put(path, { behaviors: [{ action: "create", priority: 1, path_pattern: "/x" }] }),
+      409,
+      "conflict",
+      "behaviors[0].priority",
+    );
+    expectError(
+      await api().put(path, { behaviors: [{ action: "delete", priority: 0 }] }),
+      400,
+      "validation_error",
+      "behaviors[0].priority",
+    );
+    expectError(
+      await api().put(path, { behaviors: [{ action: "update", priority: 0, path_pattern: "/x" }] }),
+      400,
+      "validation_error",
+      "behaviors[0].path_pattern",
+    );
+    expectError(
+      await api().put(path, { behaviors: [{ action: "create", priority: 3 }] }),
+      400,
+      "validation_error",
+      "behaviors[0].path_pattern",
+    );
     // The second action fails: the first is not applied either.
     expectError(
-      await api().put(path, { behaviors: [{ action: "delete", priority: 2 }, { action: "update", priority: 9, cache_ttl_seconds: 1 }] }),
+      await api().put(path, {
+        behaviors: [
+          { action: "delete", priority: 2 },
+          { action: "update", priority: 9, cache_ttl_seconds: 1 },
+        ],
+      }),
       400,
       "validation_error",
       "behaviors[1].priority",
     );
     expect((await api().get(path)).body.behaviors).toHaveLength(3);
-    const deleted = await api().put(path, { behaviors: [{ action: "delete", priority: 2 }, { action: "update", priority: 1, path_pattern: "/v1/*" }] });
+    const deleted = await api().put(path, {
+      behaviors: [
+        { action: "delete", priority: 2 },
+        { action: "update", priority: 1, path_pattern: "/v1/*" },
+      ],
+    });
     expect(deleted.body.behaviors.map((behavior: { path_pattern: string }) => behavior.path_pattern)).toEqual(["*", "/v1/*"]);
   });
 });
@@ -242,7 +333,11 @@ describe("custom domains", () => {
 
   async function importCertificate(names: string[]): Promise<string> {
     const leaf = await ca.leaf(names);
-    const imported = await api().post("/cdn/ssl-certificate/import", { certificate: leaf.certificate, private_key: leaf.privateKey, certificate_chain: ca.certificate });
+    const imported = await api().post("/cdn/ssl-certificate/import", {
+      certificate: leaf.certificate,
+      private_key: leaf.privateKey,
+      certificate_chain: ca.certificate,
+    });
     if (imported.status !== 201) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body)}`);
     return imported.body.id;
   }
@@ -264,7 +359,9 @@ describe("custom domains", () => {
     ]);
     const domainId = set.body.custom_domains[0].id;
     expect((await api().post(`${path}/custom-domain/${domainId}/activate`)).body.status).toBe("active");
-    const kept = await api().put(path, { custom_domains: [...set.body.custom_domains.map((domain: object) => ({ ...domain })), { domain_name: "blog.example.org" }] });
+    const kept = await api().put(path, {
+      custom_domains: [...set.body.custom_domains.map((domain: object) => ({ ...domain })), { domain_name: "blog.example.org" }],
+    });
     expect(kept.body.custom_domains.map((domain: { id: string; status: string }) => [domain.id === domainId, domain.status])).toEqual([
       [true, "active"],
       [false, "pending"],
@@ -283,13 +380,48 @@ describe("custom domains", () => {
     const other = await newStorageResource(api(), "domains-other", bucketId);
     const path = `/cdn/resource/${resource.id}`;
     await api().put(`/cdn/resource/${other.id}`, { custom_domains: [{ domain_name: "used.example.net" }] });
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "a..b" }] }), 400, "validation_error", "custom_domains[0].domain_name");
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "x.mamutecdn.com" }] }), 400, "validation_error", "custom_domains[0].domain_name");
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "a.example.net", additional_domains: ["b.*.example.net"] }] }), 400, "validation_error", "custom_domains[0].additional_domains[0]");
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "used.example.net" }] }), 409, "conflict", "custom_domains[0].domain_name");
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "a.example.net" }, { domain_name: "a.example.net" }] }), 400, "validation_error", "custom_domains[1].domain_name");
-    expectError(await api().put(path, { custom_domains: [{ id: "cd_0000000000000000", domain_name: "a.example.net" }] }), 404, "not_found", "custom_domains[0].id");
-    expectError(await api().put(path, { custom_domains: [{ domain_name: "a.example.net", certificate_id: "cert_0000000000000000" }] }), 404, "not_found", "custom_domains[0].certificate_id");
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "a..b" }] }),
+      400,
+      "validation_error",
+      "custom_domains[0].domain_name",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "x.mamutecdn.com" }] }),
+      400,
+      "validation_error",
+      "custom_domains[0].domain_name",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "a.example.net", additional_domains: ["b.*.example.net"] }] }),
+      400,
+      "validation_error",
+      "custom_domains[0].additional_domains[0]",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "used.example.net" }] }),
+      409,
+      "conflict",
+      "custom_domains[0].domain_name",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "a.example.net" }, { domain_name: "a.example.net" }] }),
+      400,
+      "validation_error",
+      "custom_domains[1].domain_name",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ id: "cd_0000000000000000", domain_name: "a.example.net" }] }),
+      404,
+      "not_found",
+      "custom_domains[0].id",
+    );
+    expectError(
+      await api().put(path, { custom_domains: [{ domain_name: "a.example.net", certificate_id: "cert_0000000000000000" }] }),
+      404,
+      "not_found",
+      "custom_domains[0].certificate_id",
+    );
     expect((await api().get(path)).body.custom_domains).toEqual([]);
   });
 
@@ -311,8 +443,12 @@ describe("custom domains", () => {
     expect((await api().post(`${covered}/activate`)).body.status).toBe("active");
     const deep = expectError(await api().post(`${tooDeep}/activate`), 400, "validation_error", "certificate_id");
     expect(deep.message).toContain("does not cover a.b.certs.example");
-    expect(expectError(await api().post(`${apex}/activate`), 400, "validation_error", "certificate_id").message).toContain("does not cover certs.example");
-    expect(expectError(await api().post(`${pending}/activate`), 400, "validation_error", "certificate_id").message).toContain("pending_validation");
+    expect(expectError(await api().post(`${apex}/activate`), 400, "validation_error", "certificate_id").message).toContain(
+      "does not cover certs.example",
+    );
+    expect(expectError(await api().post(`${pending}/activate`), 400, "validation_error", "certificate_id").message).toContain(
+      "pending_validation",
+    );
     // An active domain cannot be moved out of its certificate's cover.
     expectError(await api().put(`${covered}`, { domain_name: "other.example" }), 400, "validation_error", "certificate_id");
     // A certificate in use cannot be deleted.

@@ -47,7 +47,9 @@ describe("mamutecloud-emulator command", () => {
         printedKey: apiKey,
         jwt: expect.any(String),
       });
-      expect(output).toContain(`export MAMUTECLOUD_ENDPOINT=${managementUrl} MAMUTECLOUD_S3_ENDPOINT=${s3Url} MAMUTECLOUD_API_KEY=${apiKey}`);
+      expect(output).toContain(
+        `export MAMUTECLOUD_ENDPOINT=${managementUrl} MAMUTECLOUD_S3_ENDPOINT=${s3Url} MAMUTECLOUD_API_KEY=${apiKey}`,
+      );
 
       const created = await fetch(`${managementUrl}/object-storage/buckets`, {
         method: "POST",

@@ -73,7 +73,12 @@ describe("faults", () => {
     expect((await api().get("/dns/zones")).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 
-    emu().setFaults({ rules: [{ fault: "delay", delayMs: 150 }, { route: "GET /dns/zones", fault: "status", status: 500 }] });
+    emu().setFaults({
+      rules: [
+        { fault: "delay", delayMs: 150 },
+        { route: "GET /dns/zones", fault: "status", status: 500 },
+      ],
+    });
     started = Date.now();
     expectError(await api().get("/dns/zones"), 500, "internal_error");
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -118,7 +123,11 @@ describe("faults", () => {
 
   it("applies to the S3 plane with S3 XML errors", async () => {
     const s3Get = () => fetch(`${emu().s3Url}/some-bucket/key.txt`);
-    for (const [status, code] of [[503, "ServiceUnavailable"], [500, "InternalError"], [429, "SlowDown"]] as const) {
+    for (const [status, code] of [
+      [503, "ServiceUnavailable"],
+      [500, "InternalError"],
+      [429, "SlowDown"],
+    ] as const) {
       emu().setFaults({ rules: [{ plane: "s3", fault: "status", status, retryAfter: 2 }] });
       const answer = await s3Get();
       expect(answer.status).toBe(status);
@@ -164,6 +173,10 @@ describe("faults", () => {
   it("never faults or counts the /_emulator routes", async () => {
     emu().setFaults({ rules: [{ fault: "status", status: 503 }] });
     expectError(await api().get("/health"), 503, "service_unavailable");
-    expect((await api().get("/_emulator/requests", { headers: {} })).body).toEqual({ total: 1, throttled: 0, routes: { "GET /health": 1 } });
+    expect((await api().get("/_emulator/requests", { headers: {} })).body).toEqual({
+      total: 1,
+      throttled: 0,
+      routes: { "GET /health": 1 },
+    });
   });
 });

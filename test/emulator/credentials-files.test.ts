@@ -26,7 +26,9 @@ describe("S3 credentials", () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
-    const second = await api().post(`/storage/object-storage/buckets/${bucketId}/credentials`, undefined, { headers: { "x-api-key": emu().apiKey } });
+    const second = await api().post(`/storage/object-storage/buckets/${bucketId}/credentials`, undefined, {
+      headers: { "x-api-key": emu().apiKey },
+    });
     expect(second.body.user_name).toBe("s3-cred-site-2");
 
     const list = await api().get(`/object-storage/buckets/${bucketId}/credentials`);
@@ -40,7 +42,8 @@ describe("S3 credentials", () => {
 
   it("deactivates, activates, regenerates (same id, new secret) and revokes", async () => {
     const bucketId = await newBucket("cred-cycle");
-    const { access_key_id: id, secret_access_key: firstSecret } = (await api().post(`/object-storage/buckets/${bucketId}/credentials`)).body;
+    const { access_key_id: id, secret_access_key: firstSecret } = (await api().post(`/object-storage/buckets/${bucketId}/credentials`))
+      .body;
     const base = `/object-storage/buckets/${bucketId}/credentials/${id}`;
 
     const deactivated = await api().post(`${base}/deactivate`);
@@ -130,7 +133,9 @@ describe("files", () => {
       expect(answer.body.pagination.total).toBe(26);
       all.push(...answer.body.data);
     }
-    expect(all.map((file) => file.key)).toEqual([...keys, ...Array.from({ length: 21 }, (_, i) => `assets/img-${String(i).padStart(2, "0")}.png`)].sort());
+    expect(all.map((file) => file.key)).toEqual(
+      [...keys, ...Array.from({ length: 21 }, (_, i) => `assets/img-${String(i).padStart(2, "0")}.png`)].sort(),
+    );
 
     const root = all.find((file) => file.key === "index.html")!;
     expect(root.folder_id).toBeNull();

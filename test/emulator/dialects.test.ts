@@ -28,7 +28,11 @@ afterEach(() => {
 });
 
 /** A request with the API key in `Authorization` (or the headers given instead). */
-async function call(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers = options.headers ?? { authorization: emu.apiKey };
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
   const response = await fetch(`${emu.url}${path}`, {
@@ -79,7 +83,17 @@ describe("the default dialect", () => {
     expect(missing.json).toEqual({ error: { code: "not_found", message: "zone zone_0000000000000000 not found" } });
     const bucket = await call("POST", "/object-storage/buckets", { body: { name: unique("default") } });
     expect(bucket.status).toBe(201);
-    expect(Object.keys(bucket.json).sort()).toEqual(["created_at", "id", "name", "object_count", "region", "s3_endpoint", "size_bytes", "storage_class", "updated_at"]);
+    expect(Object.keys(bucket.json).sort()).toEqual([
+      "created_at",
+      "id",
+      "name",
+      "object_count",
+      "region",
+      "s3_endpoint",
+      "size_bytes",
+      "storage_class",
+      "updated_at",
+    ]);
     const list = await call("GET", "/object-storage/buckets?limit=100");
     expect(Object.keys(list.json).sort()).toEqual(["data", "pagination"]);
     expect(list.json.pagination).toMatchObject({ page: 1, limit: 100 });
@@ -227,18 +241,36 @@ describe("documented fields only", () => {
     expect(created.status).toBe(201);
     expect(created.json).toEqual({ access_key_id: expect.stringMatching(/^MCAK/), secret_access_key: expect.any(String) });
     expect(emu.state.credentials.get(created.json.access_key_id)?.secretAccessKey).toBe(created.json.secret_access_key);
-    expect((await call("GET", `/object-storage/buckets/${bucketId}/credentials`)).json.data).toEqual([{ access_key_id: created.json.access_key_id }]);
+    expect((await call("GET", `/object-storage/buckets/${bucketId}/credentials`)).json.data).toEqual([
+      { access_key_id: created.json.access_key_id },
+    ]);
     const regenerated = await call("POST", `/object-storage/buckets/${bucketId}/credentials/${created.json.access_key_id}/regenerate`);
     expect(Object.keys(regenerated.json).sort()).toEqual(["access_key_id", "secret_access_key"]);
   });
 
   test("a CDN create answers {id, distribution_domain, status: in_progress}; a read what the bodies name", async () => {
     emu.setSettings({ cdnDeployDelayMs: 60_000 });
-    const created = await call("POST", "/cdn/resource", { body: { name: unique("doc-site"), origin_group: { type: "storage", bucket_id: await newBucket() } } });
+    const created = await call("POST", "/cdn/resource", {
+      body: { name: unique("doc-site"), origin_group: { type: "storage", bucket_id: await newBucket() } },
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: expect.stringMatching(/^cdn_/), distribution_domain: expect.stringMatching(/\.mamutecdn\.com$/), status: "in_progress" });
+    expect(created.json).toEqual({
+      id: expect.stringMatching(/^cdn_/),
+      distribution_domain: expect.stringMatching(/\.mamutecdn\.com$/),
+      status: "in_progress",
+    });
     const read = (await call("GET", `/cdn/resource/${created.json.id}`)).json;
-    expect(Object.keys(read).sort()).toEqual(["behaviors", "custom_domains", "custom_error_responses", "description", "distribution_domain", "id", "name", "origin_groups", "status"]);
+    expect(Object.keys(read).sort()).toEqual([
+      "behaviors",
+      "custom_domains",
+      "custom_error_responses",
+      "description",
+      "distribution_domain",
+      "id",
+      "name",
+      "origin_groups",
+      "status",
+    ]);
     expect(read.origin_groups[0]).not.toHaveProperty("created_at");
     expect(read.origin_groups[0]).toMatchObject({ type: "storage", bucket_id: expect.any(String) });
   });
@@ -251,13 +283,23 @@ describe("documented fields only", () => {
     expect(record.json).toEqual({ id: expect.stringMatching(/^rec_/) });
     const records = (await call("GET", `/dns/zones/${zone.json.id}/records`)).json.data;
     expect(records.find((each: any) => each.id === record.json.id)).toEqual({
-      id: record.json.id, zone_id: zone.json.id, name: expect.stringMatching(/^www\./), type: "A", values: ["192.0.2.1"], ttl: 3600,
+      id: record.json.id,
+      zone_id: zone.json.id,
+      name: expect.stringMatching(/^www\./),
+      type: "A",
+      values: ["192.0.2.1"],
+      ttl: 3600,
     });
     const cert = await call("POST", "/cdn/ssl-certificate", { body: { domain_name: `www.${unique("cert")}.example` } });
     expect(cert.json).toEqual({ id: expect.stringMatching(/^cert_/) });
-    expect(Object.keys((await call("GET", `/cdn/ssl-certificate/${cert.json.id}`)).json).sort()).toEqual(
-      ["domain_name", "id", "status", "subject_alternative_names", "tags", "validation_records"],
-    );
+    expect(Object.keys((await call("GET", `/cdn/ssl-certificate/${cert.json.id}`)).json).sort()).toEqual([
+      "domain_name",
+      "id",
+      "status",
+      "subject_alternative_names",
+      "tags",
+      "validation_records",
+    ]);
   });
 });
 
@@ -351,13 +393,25 @@ describe("purge targets and the distribution name", () => {
     const path = await call("POST", `/cdn/resource/${resource.id}/purge/url`, { body: { urls: ["/index.html"] } });
     expect(path.status).toBe(400);
     expect(path.json.error.field).toBe("urls[0]");
-    expect((await call("POST", `/cdn/resource/${resource.id}/purge/url`, { body: { urls: [`https://${resource.distribution_domain}/index.html`] } })).status).toBe(201);
+    expect(
+      (
+        await call("POST", `/cdn/resource/${resource.id}/purge/url`, {
+          body: { urls: [`https://${resource.distribution_domain}/index.html`] },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   test("purge-paths: an absolute URL is a 400, a path is purged", async () => {
     const resource = await newResource();
     emu.setDialect(["purge-paths"]);
-    expect((await call("POST", `/cdn/resource/${resource.id}/purge/url`, { body: { urls: [`https://${resource.distribution_domain}/index.html`] } })).status).toBe(400);
+    expect(
+      (
+        await call("POST", `/cdn/resource/${resource.id}/purge/url`, {
+          body: { urls: [`https://${resource.distribution_domain}/index.html`] },
+        })
+      ).status,
+    ).toBe(400);
     expect((await call("POST", `/cdn/resource/${resource.id}/purge/url`, { body: { urls: ["/index.html"] } })).status).toBe(201);
   });
 
@@ -434,13 +488,25 @@ describe("all, and choosing dialects", () => {
   });
 
   test("/_emulator/dialect reads and switches it; startEmulator and --dialect take names", async () => {
-    const put = await fetch(`${emu.url}/_emulator/dialect`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ dialect: ["errors-detail", "list-items"] }) });
+    const put = await fetch(`${emu.url}/_emulator/dialect`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dialect: ["errors-detail", "list-items"] }),
+    });
     expect(await put.json()).toEqual({ dialect: ["errors-detail", "list-items"] });
     expect(emu.dialect()).toEqual(["errors-detail", "list-items"]);
-    const bad = await fetch(`${emu.url}/_emulator/dialect`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ dialect: ["nope"] }) });
+    const bad = await fetch(`${emu.url}/_emulator/dialect`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dialect: ["nope"] }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.field).toBe("dialect");
-    const reset = await fetch(`${emu.url}/_emulator/dialect`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ dialect: ["default"] }) });
+    const reset = await fetch(`${emu.url}/_emulator/dialect`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ dialect: ["default"] }),
+    });
     expect(await reset.json()).toEqual({ dialect: ["default"] });
     expect(await (await fetch(`${emu.url}/_emulator/dialect`)).json()).toEqual({ dialect: ["default"] });
 

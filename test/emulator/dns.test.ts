@@ -46,12 +46,26 @@ describe("DNS zones", () => {
     const managed = zone.body.records[0];
     expectError(await api().put(`/dns/records/${managed.id}`, { ttl: 300 }), 409, "conflict");
     expectError(await api().delete(`/dns/zones/${created.body.id}/records/${managed.id}`), 409, "conflict");
-    expectError(await api().post(`/dns/zones/${created.body.id}/records`, { name: "@", type: "NS", values: ["ns.other.net"] }), 409, "conflict");
+    expectError(
+      await api().post(`/dns/zones/${created.body.id}/records`, { name: "@", type: "NS", values: ["ns.other.net"] }),
+      409,
+      "conflict",
+    );
     expectError(await api().post("/dns/zones", { domain: "example.com" }), 409, "conflict", "domain");
   });
 
   it("refuses invalid domains naming the field", async () => {
-    for (const domain of [undefined, "localhost", "-bad.com", "bad-.com", "a..com", "exa mple.com", "example.123", `${"a".repeat(64)}.com`, `${"abcdefghi.".repeat(26)}com`]) {
+    for (const domain of [
+      undefined,
+      "localhost",
+      "-bad.com",
+      "bad-.com",
+      "a..com",
+      "exa mple.com",
+      "example.123",
+      `${"a".repeat(64)}.com`,
+      `${"abcdefghi.".repeat(26)}com`,
+    ]) {
       expectError(await api().post("/dns/zones", { domain }), 400, "validation_error", "domain");
     }
   });
@@ -93,28 +107,40 @@ describe("DNS records", () => {
       updated_at: expect.any(String),
     });
 
-    const aaaa = await api().post(records(), { name: "v6.records.example", type: "AAAA", values: ["2001:DB8:0:0::1", "::ffff:192.0.2.1", "fe80:0:0:0:0:0:0:1"] });
+    const aaaa = await api().post(records(), {
+      name: "v6.records.example",
+      type: "AAAA",
+      values: ["2001:DB8:0:0::1", "::ffff:192.0.2.1", "fe80:0:0:0:0:0:0:1"],
+    });
     expect(aaaa.body).toMatchObject({ name: "v6.records.example.", values: ["2001:db8::1", "::ffff:c000:201", "fe80::1"] });
 
     const cname = await api().post(records(), { name: "Blog.Records.Example.", type: "cname", values: ["Sites.Host.NET"], ttl: 300 });
     expect(cname.body).toMatchObject({ name: "blog.records.example.", type: "CNAME", values: ["sites.host.net."], ttl: 300 });
 
-    const apexTxt = await api().post(records(), { name: "@", type: "TXT", values: ["v=spf1 -all", "Hello \"World\""] });
-    expect(apexTxt.body).toMatchObject({ name: "records.example.", values: ["Hello \"World\"", "v=spf1 -all"] });
+    const apexTxt = await api().post(records(), { name: "@", type: "TXT", values: ["v=spf1 -all", 'Hello "World"'] });
+    expect(apexTxt.body).toMatchObject({ name: "records.example.", values: ['Hello "World"', "v=spf1 -all"] });
 
     const wildcard = await api().post(records(), { name: "*.apps", type: "A", values: ["192.0.2.7"] });
     expect(wildcard.body.name).toBe("*.apps.records.example.");
     const underscore = await api().post(records(), { name: "_acme-challenge", type: "CNAME", values: ["_abc.validation.example.net."] });
     expect(underscore.body).toMatchObject({ name: "_acme-challenge.records.example.", values: ["_abc.validation.example.net."] });
 
-    const mx = await api().post(records(), { name: "", type: "MX", values: ["20  MX2.Records.Example", "10 mx1.records.example.", "010 mx3.records.example"] });
+    const mx = await api().post(records(), {
+      name: "",
+      type: "MX",
+      values: ["20  MX2.Records.Example", "10 mx1.records.example.", "010 mx3.records.example"],
+    });
     expect(mx.body).toMatchObject({
       name: "records.example.",
       values: ["10 mx1.records.example.", "10 mx3.records.example.", "20 mx2.records.example."],
     });
     expect(mx.body).not.toHaveProperty("priority");
 
-    const srv = await api().post(records(), { name: "_SIP._tcp", type: "srv", values: ["10 5 5060 SIP.records.example", " 20 0 5060  backup.example.net. ", "0 0 0 ."] });
+    const srv = await api().post(records(), {
+      name: "_SIP._tcp",
+      type: "srv",
+      values: ["10 5 5060 SIP.records.example", " 20 0 5060  backup.example.net. ", "0 0 0 ."],
+    });
     expect(srv.body).toMatchObject({
       name: "_sip._tcp.records.example.",
       type: "SRV",
@@ -124,11 +150,21 @@ describe("DNS records", () => {
     const caa = await api().post(records(), {
       name: "@",
       type: "CAA",
-      values: ["0 ISSUE letsencrypt.org", '0 issuewild ";"', '128  iodef  "mailto:security@records.example"', '0 issue "Pki.Goog.;  cansignhttpexchanges=yes"'],
+      values: [
+        "0 ISSUE letsencrypt.org",
+        '0 issuewild ";"',
+        '128  iodef  "mailto:security@records.example"',
+        '0 issue "Pki.Goog.;  cansignhttpexchanges=yes"',
+      ],
     });
     expect(caa.body).toMatchObject({
       type: "CAA",
-      values: ['0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"', '128 iodef "mailto:security@records.example"'],
+      values: [
+        '0 issue "letsencrypt.org"',
+        '0 issue "pki.goog; cansignhttpexchanges=yes"',
+        '0 issuewild ";"',
+        '128 iodef "mailto:security@records.example"',
+      ],
     });
 
     // The list's type filter takes the new types, in any case.
@@ -137,7 +173,12 @@ describe("DNS records", () => {
   });
 
   it("reads the first MX form: a set-wide priority for bare host names", async () => {
-    const legacy = await api().post(records(), { name: "legacy-mx", type: "MX", values: ["Mail.records.example", "5 backup.records.example"], priority: 10 });
+    const legacy = await api().post(records(), {
+      name: "legacy-mx",
+      type: "MX",
+      values: ["Mail.records.example", "5 backup.records.example"],
+      priority: 10,
+    });
     expect(legacy.body.values).toEqual(["10 mail.records.example.", "5 backup.records.example."]);
     // `priority` alone in a PUT gives every value of the set that priority.
     const moved = await api().put(`/dns/records/${legacy.body.id}`, { priority: 20 });
@@ -148,7 +189,11 @@ describe("DNS records", () => {
     const dkimKey = `v=DKIM1; k=rsa; p=${"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A".repeat(12)}`;
     expect(dkimKey.length).toBeGreaterThan(255);
     const split = `"${dkimKey.slice(0, 255)}" "${dkimKey.slice(255)}"`;
-    const txt = await api().post(records(), { name: "selector._domainkey", type: "TXT", values: [split, '"say \\"hi\\""', 'plain "as sent"'] });
+    const txt = await api().post(records(), {
+      name: "selector._domainkey",
+      type: "TXT",
+      values: [split, '"say \\"hi\\""', 'plain "as sent"'],
+    });
     expect(txt.status).toBe(201);
     expect(txt.body.values).toEqual([dkimKey, 'plain "as sent"', 'say "hi"'].sort());
   });
@@ -206,9 +251,19 @@ describe("DNS records", () => {
       const answer = await api().post(records(), { name: "bad", ...body });
       expectError(answer, 400, "validation_error", field);
     }
-    const error = expectError(await api().post(records(), { name: "bad", type: "A", values: ["192.0.2.01"] }), 400, "validation_error", "values");
+    const error = expectError(
+      await api().post(records(), { name: "bad", type: "A", values: ["192.0.2.01"] }),
+      400,
+      "validation_error",
+      "values",
+    );
     expect(error.message).toMatch(/IPv4/);
-    const mx = expectError(await api().post(records(), { name: "bad", type: "MX", values: ["mail.example."] }), 400, "validation_error", "values");
+    const mx = expectError(
+      await api().post(records(), { name: "bad", type: "MX", values: ["mail.example."] }),
+      400,
+      "validation_error",
+      "values",
+    );
     expect(mx.message).toMatch(/values\[0\] "mail.example." must be "<priority> <host>"/);
   });
 
@@ -223,7 +278,9 @@ describe("DNS records", () => {
     expect((await api().post(records(), { name: "ttl-low", type: "A", values: ["192.0.2.1"], ttl: 60 })).body.ttl).toBe(60);
     expect((await api().post(records(), { name: "ttl-high", type: "A", values: ["192.0.2.1"], ttl: 86400 })).body.ttl).toBe(86400);
     expect((await api().post(records(), { name: "mx0", type: "MX", values: ["0 m.example."] })).body.values).toEqual(["0 m.example."]);
-    expect((await api().post(records(), { name: "mx-max", type: "MX", values: ["m.example."], priority: 65535 })).body.values).toEqual(["65535 m.example."]);
+    expect((await api().post(records(), { name: "mx-max", type: "MX", values: ["m.example."], priority: 65535 })).body.values).toEqual([
+      "65535 m.example.",
+    ]);
   });
 
   it("answers 409 for a duplicate name+type and for a CNAME beside other data, either way round", async () => {
@@ -244,7 +301,11 @@ describe("DNS records", () => {
     expect(viaFlat.status).toBe(201);
     expect(viaFlat.body).toMatchObject({ zone_id: zoneId, name: "flat.records.example." });
     expectError(await api().post("/dns/records", { name: "flat2", type: "A", values: ["192.0.2.3"] }), 400, "validation_error", "zone_id");
-    expectError(await api().post("/dns/records", { zone_id: "zone_0000000000000000", name: "x", type: "A", values: ["192.0.2.3"] }), 404, "not_found");
+    expectError(
+      await api().post("/dns/records", { zone_id: "zone_0000000000000000", name: "x", type: "A", values: ["192.0.2.3"] }),
+      404,
+      "not_found",
+    );
 
     const nested = await api().get(`${records()}?limit=100`);
     const flat = await api().get(`/dns/records?zone_id=${zoneId}&limit=100`);

@@ -37,7 +37,9 @@ function handshake(servername: string, ca: string): Promise<{ certificate: PeerC
 /** A custom domain on a new resource, with a certificate, activated; answers the resource. */
 async function servedDomain(name: string, domainName: string, certificateId: string) {
   const resource = await newStorageResource(api(), name, bucketId);
-  const set = await api().put(`/cdn/resource/${resource.id}`, { custom_domains: [{ domain_name: domainName, certificate_id: certificateId }] });
+  const set = await api().put(`/cdn/resource/${resource.id}`, {
+    custom_domains: [{ domain_name: domainName, certificate_id: certificateId }],
+  });
   const domain = `/cdn/resource/${resource.id}/custom-domain/${set.body.custom_domains[0].id}`;
   return { resource, domain, activate: () => api().post(`${domain}/activate`) };
 }
@@ -58,7 +60,9 @@ it("serves a custom domain over HTTPS once its requested certificate is validate
   expect(expectError(await activate(), 400, "validation_error", "certificate_id").message).toContain("pending_validation");
 
   const [record] = requested.body.validation_records as { name: string; type: string; value: string }[];
-  expect((await api().post(`/dns/zones/${zone.body.id}/records`, { name: record.name, type: record.type, values: [record.value] })).status).toBe(201);
+  expect(
+    (await api().post(`/dns/zones/${zone.body.id}/records`, { name: record.name, type: record.type, values: [record.value] })).status,
+  ).toBe(201);
   expect((await activate()).body.status).toBe("active");
   expect((await api().get(`/cdn/ssl-certificate/${requested.body.id}`)).body.status).toBe("issued");
 
@@ -79,7 +83,10 @@ it("serves subdomain-routed tenants over HTTPS under a wildcard certificate, as 
   await tenants.put("index.html", "root");
   await tenants.put("abc/index.html", "abc home");
   const zone = await api().post("/dns/zones", { domain: "tenants.example" });
-  const requested = await api().post("/cdn/ssl-certificate", { domain_name: "*.tenants.example", subject_alternative_names: ["tenants.example"] });
+  const requested = await api().post("/cdn/ssl-certificate", {
+    domain_name: "*.tenants.example",
+    subject_alternative_names: ["tenants.example"],
+  });
   // `*.tenants.example` and `tenants.example` share one validation record.
   const [record] = requested.body.validation_records as { name: string; type: string; value: string }[];
   await api().post(`/dns/zones/${zone.body.id}/records`, { name: record.name, type: record.type, values: [record.value] });
@@ -102,7 +109,11 @@ it("serves subdomain-routed tenants over HTTPS under a wildcard certificate, as 
 it("serves an imported certificate exactly as given, with its chain", async () => {
   const ca = await TestCa.create();
   const leaf = await ca.leaf(["shop.example.net"]);
-  const imported = await api().post("/cdn/ssl-certificate/import", { certificate: leaf.certificate, private_key: leaf.privateKey, certificate_chain: ca.certificate });
+  const imported = await api().post("/cdn/ssl-certificate/import", {
+    certificate: leaf.certificate,
+    private_key: leaf.privateKey,
+    certificate_chain: ca.certificate,
+  });
   expect(imported.status).toBe(201);
   const { activate } = await servedDomain("tls-imported", "shop.example.net", imported.body.id);
   expect((await activate()).body.status).toBe("active");
@@ -121,7 +132,11 @@ it("fails the handshake for an unknown name and for an active domain without a c
   const set = await api().put(`/cdn/resource/${resource.id}`, { custom_domains: [{ domain_name: "plain.example.org" }] });
   await api().post(`/cdn/resource/${resource.id}/custom-domain/${set.body.custom_domains[0].id}/activate`);
   expect(await handshake("plain.example.org", emu().caCertificatePem)).toEqual({ error: expect.any(String) });
-  const misdirected = await edgeGetTls(emu(), { host: resource.distribution_domain, ca: emu().caCertificatePem, headers: { host: "plain.example.org" } });
+  const misdirected = await edgeGetTls(emu(), {
+    host: resource.distribution_domain,
+    ca: emu().caCertificatePem,
+    headers: { host: "plain.example.org" },
+  });
   expect(misdirected.status).toBe(421);
 });
 

@@ -45,7 +45,11 @@ describe("hosts and paths", () => {
     expect(missing.headers["content-type"]).toMatch(/^text\/plain/);
     const a = await edgeGet(emu(), { host: host.toUpperCase(), path: "/a.txt" });
     expect(a).toMatchObject({ status: 200, body: "a v1" });
-    expect(a.headers).toMatchObject({ "content-type": "text/plain", etag: expect.stringMatching(/^"[0-9a-f]{32}"$/), "last-modified": expect.any(String) });
+    expect(a.headers).toMatchObject({
+      "content-type": "text/plain",
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+      "last-modified": expect.any(String),
+    });
     const head = await edgeGet(emu(), { host, path: "/a.txt", method: "HEAD" });
     expect(head).toMatchObject({ status: 200, body: "" });
     expect(head.headers["content-length"]).toBe("4");
@@ -65,7 +69,7 @@ describe("hosts and paths", () => {
 
   it("streams an object too big to cache from disk, whole, by range, and on HEAD", async () => {
     const { host } = await resource("big-object");
-    const lines = Array.from({ length: 9 * 1024 * 1024 / 16 }, (_, i) => `${i.toString(16).padStart(15, "0")}\n`).join("");
+    const lines = Array.from({ length: (9 * 1024 * 1024) / 16 }, (_, i) => `${i.toString(16).padStart(15, "0")}\n`).join("");
     await site.put("video.txt", lines, "text/plain");
     const whole = await edgeGet(emu(), { host, path: "/video.txt" });
     expect(whole.status).toBe(200);
@@ -80,7 +84,9 @@ describe("hosts and paths", () => {
     const head = await edgeGet(emu(), { host, path: "/video.txt", method: "HEAD" });
     expect(head).toMatchObject({ status: 200, body: "" });
     expect(head.headers["content-length"]).toBe(String(lines.length));
-    expect((await edgeGet(emu(), { host, path: "/video.txt", headers: { "if-none-match": whole.headers.etag as string } })).status).toBe(304);
+    expect((await edgeGet(emu(), { host, path: "/video.txt", headers: { "if-none-match": whole.headers.etag as string } })).status).toBe(
+      304,
+    );
   });
 
   it("answers 421 for a host no resource serves, and for a custom domain that is not active", async () => {
@@ -104,7 +110,9 @@ describe("hosts and paths", () => {
   });
 
   it("answers errors with the custom error response's page and code", async () => {
-    const spa = await resource("spa", { custom_error_responses: [{ error_code: 404, response_code: 200, response_page_path: "/index.html" }] });
+    const spa = await resource("spa", {
+      custom_error_responses: [{ error_code: 404, response_code: 200, response_page_path: "/index.html" }],
+    });
     expect(await edgeGet(emu(), { host: spa.host, path: "/app/route" })).toMatchObject({ status: 200, body: "home" });
     const pretty = await resource("pretty404", { custom_error_responses: [{ error_code: 404, response_page_path: "/404.html" }] });
     expect(await edgeGet(emu(), { host: pretty.host, path: "/missing" })).toMatchObject({ status: 404, body: "custom not found" });
@@ -148,7 +156,10 @@ describe("cache", () => {
     expect(purge.body.evicted).toBe(1);
     const fresh = await edgeGet(emu(), { host, path: "/a.txt" });
     expect(fresh).toMatchObject({ body: "a v2", headers: expect.objectContaining({ "x-cache": "MISS" }) });
-    expect(await edgeGet(emu(), { host, path: "/b.txt" })).toMatchObject({ body: "b v1", headers: expect.objectContaining({ "x-cache": "HIT" }) });
+    expect(await edgeGet(emu(), { host, path: "/b.txt" })).toMatchObject({
+      body: "b v1",
+      headers: expect.objectContaining({ "x-cache": "HIT" }),
+    });
 
     const byPattern = await api().post(`/cdn/resource/${id}/purge/pattern`, { patterns: ["/b*"] });
     expect(byPattern.body.evicted).toBe(1);
@@ -240,7 +251,14 @@ describe("custom origin", () => {
   async function proxied(name: string, group: Record<string, unknown> = {}) {
     const created = await api().post("/cdn/resource", {
       name,
-      origin_group: { type: "custom", hostname: "127.0.0.1", http_port: originPort, protocol_policy: "http_only", origin_path: "/app", ...group },
+      origin_group: {
+        type: "custom",
+        hostname: "127.0.0.1",
+        http_port: originPort,
+        protocol_policy: "http_only",
+        origin_path: "/app",
+        ...group,
+      },
     });
     return created.body.distribution_domain as string;
   }
@@ -263,17 +281,30 @@ describe("custom origin", () => {
     expect(ranged).toMatchObject({ status: 206, body: "origin", headers: expect.objectContaining({ "x-cache": "HIT" }) });
     expect((await edgeGet(emu(), { host, path: "/page?q=2" })).headers["x-cache"]).toBe("MISS");
     expect(seen).toHaveLength(2);
-    const posted = await edgeGet(emu(), { host, path: "/form", method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const posted = await edgeGet(emu(), {
+      host,
+      path: "/form",
+      method: "POST",
+      body: "a=1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(posted).toMatchObject({ status: 200, body: "origin says POST /app/form" });
     expect(posted.headers["x-cache"]).toBe("BYPASS");
     expect(seen[2].body).toBe("a=1");
     expect((await edgeGet(emu(), { host, path: "/nocache" })).headers["x-cache"]).toBe("BYPASS");
     // A HEAD never makes the copy a GET is then served from.
     expect((await edgeGet(emu(), { host, path: "/head-first", method: "HEAD" })).body).toBe("");
-    expect(await edgeGet(emu(), { host, path: "/head-first" })).toMatchObject({ body: "origin says GET /app/head-first", headers: expect.objectContaining({ "x-cache": "MISS" }) });
+    expect(await edgeGet(emu(), { host, path: "/head-first" })).toMatchObject({
+      body: "origin says GET /app/head-first",
+      headers: expect.objectContaining({ "x-cache": "MISS" }),
+    });
     // Past the cache's 8 MiB limit an answer streams through, whole, and is not kept.
     const big = await edgeGet(emu(), { host, path: "/big" });
-    expect({ status: big.status, length: big.body.length, cache: big.headers["x-cache"] }).toEqual({ status: 200, length: 9 * 1024 * 1024, cache: "BYPASS" });
+    expect({ status: big.status, length: big.body.length, cache: big.headers["x-cache"] }).toEqual({
+      status: 200,
+      length: 9 * 1024 * 1024,
+      cache: "BYPASS",
+    });
     const failed = await edgeGet(emu(), { host, path: "/error" });
     expect(failed).toMatchObject({ status: 500, body: "origin broke" });
   });

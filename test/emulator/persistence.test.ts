@@ -85,7 +85,10 @@ it("a restarted emulator answers with everything the stopped one made, and what 
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: site.name, Key: "big/multi.bin" }));
   const etags: string[] = [];
   for (const [index, body] of parts.entries()) {
-    etags.push((await s3.send(new UploadPartCommand({ Bucket: site.name, Key: "big/multi.bin", UploadId, PartNumber: index + 1, Body: body }))).ETag!);
+    etags.push(
+      (await s3.send(new UploadPartCommand({ Bucket: site.name, Key: "big/multi.bin", UploadId, PartNumber: index + 1, Body: body })))
+        .ETag!,
+    );
   }
   await s3.send(
     new CompleteMultipartUploadCommand({
@@ -103,8 +106,12 @@ it("a restarted emulator answers with everything the stopped one made, and what 
   const [validation] = certificate.validation_records as { name: string; type: string; value: string }[];
   await api.post(`/dns/zones/${zone.id}/records`, { name: validation.name, type: validation.type, values: [validation.value] });
   const resource = await newStorageResource(api, "kept-cdn", site.id);
-  const withDomain = await api.put(`/cdn/resource/${resource.id}`, { custom_domains: [{ domain_name: "www.kept.example", certificate_id: certificate.id }] });
-  expect((await api.post(`/cdn/resource/${resource.id}/custom-domain/${withDomain.body.custom_domains[0].id}/activate`)).body.status).toBe("active");
+  const withDomain = await api.put(`/cdn/resource/${resource.id}`, {
+    custom_domains: [{ domain_name: "www.kept.example", certificate_id: certificate.id }],
+  });
+  expect((await api.post(`/cdn/resource/${resource.id}/custom-domain/${withDomain.body.custom_domains[0].id}/activate`)).body.status).toBe(
+    "active",
+  );
   first.setSettings({ sslValidationDelayMs: 1234 });
   const token = first.dashboardToken();
   const ids = { bucket: site.id, zone: zone.id, resource: resource.id, certificate: certificate.id };
@@ -126,7 +133,10 @@ it("a restarted emulator answers with everything the stopped one made, and what 
   expect(multi.etag).toMatch(/-2"$/);
   // The custom domain is served over HTTPS under the certificate issued before the restart, which
   // a client trusting the CA printed by the first run still accepts.
-  expect(await edgeGetTls(second, { host: "www.kept.example", ca: first.caCertificatePem })).toMatchObject({ status: 200, body: "kept home" });
+  expect(await edgeGetTls(second, { host: "www.kept.example", ca: first.caCertificatePem })).toMatchObject({
+    status: 200,
+    body: "kept home",
+  });
   // A dashboard token from before the restart still opens the API.
   expect((await new Api(second).get("/dns/zones", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 });

@@ -39,7 +39,12 @@ describeTools("README quick start", () => {
   });
 
   it("serves the site over HTTP and HTTPS, verified against the emulator CA", async () => {
-    const ports: Record<string, string> = { "4680": port(emu.url), "4681": port(emu.s3Url), "4682": port(emu.edgeUrl), "4683": port(emu.edgeHttpsUrl) };
+    const ports: Record<string, string> = {
+      "4680": port(emu.url),
+      "4681": port(emu.s3Url),
+      "4682": port(emu.edgeUrl),
+      "4683": port(emu.edgeHttpsUrl),
+    };
     const script = quickStartScript()
       .replace(/export MAMUTECLOUD_API_KEY=\S+/, `export MAMUTECLOUD_API_KEY=${emu.apiKey}`)
       .replace(/\b(4680|4681|4682|4683)\b/g, (match) => ports[match]);

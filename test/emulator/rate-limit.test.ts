@@ -9,7 +9,13 @@ afterEach(() => emu().clearRateLimit());
 
 describe("rate limit", () => {
   it("is off by default", async () => {
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => api().get("/health").then((answer) => answer.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        api()
+          .get("/health")
+          .then((answer) => answer.status),
+      ),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
@@ -34,7 +40,13 @@ describe("rate limit", () => {
     expect((await api().get("/dns/zones")).status).toBe(200);
 
     emu().clearRateLimit();
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => api().get("/health").then((answer) => answer.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api()
+          .get("/health")
+          .then((answer) => answer.status),
+      ),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
@@ -55,9 +67,24 @@ describe("rate limit", () => {
 
   it("refuses settings that cannot work, naming the field", async () => {
     expectError(await api().put("/_emulator/rate-limit", { burst: 3 }, { headers: {} }), 400, "validation_error", "requests_per_second");
-    expectError(await api().put("/_emulator/rate-limit", { requests_per_second: 0 }, { headers: {} }), 400, "validation_error", "requests_per_second");
-    expectError(await api().put("/_emulator/rate-limit", { requests_per_second: 5, burst: 0.5 }, { headers: {} }), 400, "validation_error", "burst");
-    expectError(await api().put("/_emulator/rate-limit", { requests_per_second: 5, plane: "cdn" }, { headers: {} }), 400, "validation_error", "plane");
+    expectError(
+      await api().put("/_emulator/rate-limit", { requests_per_second: 0 }, { headers: {} }),
+      400,
+      "validation_error",
+      "requests_per_second",
+    );
+    expectError(
+      await api().put("/_emulator/rate-limit", { requests_per_second: 5, burst: 0.5 }, { headers: {} }),
+      400,
+      "validation_error",
+      "burst",
+    );
+    expectError(
+      await api().put("/_emulator/rate-limit", { requests_per_second: 5, plane: "cdn" }, { headers: {} }),
+      400,
+      "validation_error",
+      "plane",
+    );
     expect(() => emu().setRateLimit({ requestsPerSecond: -1 })).toThrow(ControlConfigError);
   });
 

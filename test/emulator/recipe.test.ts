@@ -11,7 +11,11 @@ it("follows the reference's static-site recipe: JWT → API key → bucket → S
   expect(key.status).toBe(201);
   const apiKey: string = key.body.key;
 
-  const bucket = await api().post("/object-storage/buckets", { name: "my-site", storage_class: "Standard" }, { headers: { authorization: apiKey } });
+  const bucket = await api().post(
+    "/object-storage/buckets",
+    { name: "my-site", storage_class: "Standard" },
+    { headers: { authorization: apiKey } },
+  );
   expect(bucket.status).toBe(201);
   const credentials = await api().post(`/object-storage/buckets/${bucket.body.id}/credentials`, undefined, {
     headers: { authorization: apiKey, "content-type": "application/json" },
@@ -39,7 +43,11 @@ it("follows the reference's static-site recipe: JWT → API key → bucket → S
 
 it("follows the authentication guide: X-API-Key on /storage/object-storage, then the credential lifecycle", async () => {
   // The first recipe replaced the starting key; the guide's user generates one the same way.
-  const generated = await api().post("/security/apikey", { name: "guide-key" }, { headers: { authorization: `Bearer ${emu().dashboardToken()}` } });
+  const generated = await api().post(
+    "/security/apikey",
+    { name: "guide-key" },
+    { headers: { authorization: `Bearer ${emu().dashboardToken()}` } },
+  );
   const headers = { "x-api-key": generated.body.key as string };
   expect((await api().get("/dns/zones", { headers })).status).toBe(200);
   const bucket = await api().post("/storage/object-storage/buckets", { name: "my-app-uploads", storage_class: "Standard" }, { headers });

@@ -5,7 +5,21 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { useEmulator } from "./helpers";
-import { errorCode, md5Hex, newBucketWithCredential, sdkClient, seedSignatureOf, send, signRequest, signedChunkedBody, signedSend, signer, unsignedChunkedBody, type TestBucket, failure } from "./s3-helpers";
+import {
+  errorCode,
+  md5Hex,
+  newBucketWithCredential,
+  sdkClient,
+  seedSignatureOf,
+  send,
+  signRequest,
+  signedChunkedBody,
+  signedSend,
+  signer,
+  unsignedChunkedBody,
+  type TestBucket,
+  failure,
+} from "./s3-helpers";
 import { checksumOf } from "../../emulator/s3/checksums";
 
 const { emu, api } = useEmulator();
@@ -32,7 +46,10 @@ describe("credentials", () => {
     const wrong = { accessKeyId: site.accessKeyId, secretAccessKey: "W".repeat(40) };
     const client = sdkClient(emu(), wrong);
     try {
-      expect(await failure(client.send(new PutObjectCommand({ Bucket: site.name, Key: "w.txt", Body: "x" })))).toEqual({ name: "SignatureDoesNotMatch", status: 403 });
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: site.name, Key: "w.txt", Body: "x" })))).toEqual({
+        name: "SignatureDoesNotMatch",
+        status: 403,
+      });
     } finally {
       client.destroy();
     }
@@ -51,9 +68,15 @@ describe("credentials", () => {
   it("refuses unknown, deactivated and revoked keys with InvalidAccessKeyId, and a rotated secret", async () => {
     const unknown = sdkClient(emu(), { accessKeyId: "MCAKNOSUCHKEY0000000", secretAccessKey: site.secretAccessKey });
     expect(await failure(unknown.send(new HeadObjectCommand({ Bucket: site.name, Key: "existing.txt" })))).toMatchObject({ status: 403 });
-    expect(errorCode(await signedSend(emu(), { accessKeyId: "MCAKNOSUCHKEY0000000", secretAccessKey: "x" }, { method: "GET", path: `/${site.name}/existing.txt` }))).toBe(
-      "InvalidAccessKeyId",
-    );
+    expect(
+      errorCode(
+        await signedSend(
+          emu(),
+          { accessKeyId: "MCAKNOSUCHKEY0000000", secretAccessKey: "x" },
+          { method: "GET", path: `/${site.name}/existing.txt` },
+        ),
+      ),
+    ).toBe("InvalidAccessKeyId");
     unknown.destroy();
 
     const bucket = await newBucketWithCredential(api(), "auth-lifecycle");
@@ -63,17 +86,26 @@ describe("credentials", () => {
       await client.send(new PutObjectCommand({ Bucket: bucket.name, Key: "k", Body: "v" }));
 
       expect((await api().post(`${base}/deactivate`)).status).toBe(200);
-      expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({ name: "InvalidAccessKeyId", status: 403 });
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({
+        name: "InvalidAccessKeyId",
+        status: 403,
+      });
       expect((await api().post(`${base}/activate`)).status).toBe(200);
       expect((await client.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" }))).ContentLength).toBe(1);
 
       const rotated = await api().post(`${base}/regenerate`);
-      expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({ name: "SignatureDoesNotMatch", status: 403 });
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({
+        name: "SignatureDoesNotMatch",
+        status: 403,
+      });
       const fresh = sdkClient(emu(), { accessKeyId: bucket.accessKeyId, secretAccessKey: rotated.body.secret_access_key });
       expect((await fresh.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" }))).ContentLength).toBe(1);
 
       expect((await api().delete(base)).status).toBe(204);
-      expect(await failure(fresh.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({ name: "InvalidAccessKeyId", status: 403 });
+      expect(await failure(fresh.send(new GetObjectCommand({ Bucket: bucket.name, Key: "k" })))).toEqual({
+        name: "InvalidAccessKeyId",
+        status: 403,
+      });
       fresh.destroy();
     } finally {
       client.destroy();
@@ -82,7 +114,10 @@ describe("credentials", () => {
 
   it("refuses a credential on another bucket (by id or name) with AccessDenied, and an unknown bucket with NoSuchBucket", async () => {
     const other = await newBucketWithCredential(api(), "auth-other");
-    expect(await failure(s3.send(new PutObjectCommand({ Bucket: other.name, Key: "k", Body: "x" })))).toEqual({ name: "AccessDenied", status: 403 });
+    expect(await failure(s3.send(new PutObjectCommand({ Bucket: other.name, Key: "k", Body: "x" })))).toEqual({
+      name: "AccessDenied",
+      status: 403,
+    });
     expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: other.id })))).toEqual({ name: "AccessDenied", status: 403 });
     expect(emu().state.buckets.get(other.id)!.objects.size).toBe(0);
     expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: "no-such-bucket" })))).toEqual({ name: "NoSuchBucket", status: 404 });
@@ -92,7 +127,9 @@ describe("credentials", () => {
     const anonymous = await fetch(`${emu().s3Url}/${site.name}/existing.txt`);
     expect(anonymous.status).toBe(403);
     expect(await anonymous.text()).toContain("<Code>AccessDenied</Code>");
-    const sigv2 = await fetch(`${emu().s3Url}/${site.name}/existing.txt`, { headers: { authorization: `AWS ${site.accessKeyId}:c2lnbmF0dXJl` } });
+    const sigv2 = await fetch(`${emu().s3Url}/${site.name}/existing.txt`, {
+      headers: { authorization: `AWS ${site.accessKeyId}:c2lnbmF0dXJl` },
+    });
     expect(sigv2.status).toBe(400);
     expect(await sigv2.text()).toContain("<Code>InvalidRequest</Code>");
   });
@@ -141,12 +178,19 @@ describe("bodies changed after signing", () => {
       { sendBody: "evil body!!!" },
     );
     expect([answer.status, errorCode(answer)]).toEqual([400, "XAmzContentSHA256Mismatch"]);
-    expect(answer.text).toContain(`<ClientComputedContentSHA256>${createHash("sha256").update("signed body!").digest("hex")}</ClientComputedContentSHA256>`);
+    expect(answer.text).toContain(
+      `<ClientComputedContentSHA256>${createHash("sha256").update("signed body!").digest("hex")}</ClientComputedContentSHA256>`,
+    );
     expect(await stored("existing.txt")).toBe("old verified value");
   });
 
   it("refuses a signed header changed, or an x-amz header added, after signing", async () => {
-    const signed = await signRequest(emu(), site, { method: "PUT", path: `/${site.name}/existing.txt`, body: "x", headers: { "content-type": "text/plain" } });
+    const signed = await signRequest(emu(), site, {
+      method: "PUT",
+      path: `/${site.name}/existing.txt`,
+      body: "x",
+      headers: { "content-type": "text/plain" },
+    });
     const changed = await send(emu(), "PUT", signed.pathAndQuery, { ...signed.headers, "content-type": "text/html" }, "x");
     expect([changed.status, errorCode(changed)]).toEqual([403, "SignatureDoesNotMatch"]);
     const added = await send(emu(), "PUT", signed.pathAndQuery, { ...signed.headers, "x-amz-meta-injected": "yes" }, "x");
@@ -157,15 +201,39 @@ describe("bodies changed after signing", () => {
   });
 
   it("refuses a wrong Content-MD5 or x-amz-checksum header with BadDigest (SDK)", async () => {
-    expect(await failure(s3.send(new PutObjectCommand({ Bucket: site.name, Key: "existing.txt", Body: "new", ContentMD5: Buffer.from(md5Hex("other"), "hex").toString("base64") })))).toEqual({
+    expect(
+      await failure(
+        s3.send(
+          new PutObjectCommand({
+            Bucket: site.name,
+            Key: "existing.txt",
+            Body: "new",
+            ContentMD5: Buffer.from(md5Hex("other"), "hex").toString("base64"),
+          }),
+        ),
+      ),
+    ).toEqual({
       name: "BadDigest",
       status: 400,
     });
-    expect(await failure(s3.send(new PutObjectCommand({ Bucket: site.name, Key: "existing.txt", Body: "new", ChecksumCRC32: "AAAAAA==" })))).toEqual({
+    expect(
+      await failure(s3.send(new PutObjectCommand({ Bucket: site.name, Key: "existing.txt", Body: "new", ChecksumCRC32: "AAAAAA==" }))),
+    ).toEqual({
       name: "BadDigest",
       status: 400,
     });
-    expect(await failure(s3.send(new PutObjectCommand({ Bucket: site.name, Key: "existing.txt", Body: "new", ChecksumSHA256: checksumOf("SHA256", Buffer.from("nope")) })))).toEqual({
+    expect(
+      await failure(
+        s3.send(
+          new PutObjectCommand({
+            Bucket: site.name,
+            Key: "existing.txt",
+            Body: "new",
+            ChecksumSHA256: checksumOf("SHA256", Buffer.from("nope")),
+          }),
+        ),
+      ),
+    ).toEqual({
       name: "BadDigest",
       status: 400,
     });
@@ -178,7 +246,12 @@ describe("aws-chunked bodies built by hand", () => {
   const chunks = [payload.subarray(0, 8192), payload.subarray(8192, 16384), payload.subarray(16384)];
 
   /** Signs a streaming PUT (the wire length is known up front: signatures have a fixed size). */
-  async function streamingPut(key: string, mode: string, build: (seed: string, amzDate: string) => Buffer, extraHeaders: Record<string, string> = {}) {
+  async function streamingPut(
+    key: string,
+    mode: string,
+    build: (seed: string, amzDate: string) => Buffer,
+    extraHeaders: Record<string, string> = {},
+  ) {
     const length = build("0".repeat(64), "20260101T000000Z").length;
     const signed = await signRequest(
       emu(),
@@ -200,7 +273,10 @@ describe("aws-chunked bodies built by hand", () => {
     // Written in uneven pieces, so chunk headers and signatures straddle writes.
     const pieces: Buffer[] = [];
     for (let i = 0; i < wire.length; i += 1777) pieces.push(wire.subarray(i, i + 1777));
-    return { wire, send: (body: Buffer = wire) => send(emu(), "PUT", signed.pathAndQuery, signed.headers, undefined, body === wire ? pieces : [body]) };
+    return {
+      wire,
+      send: (body: Buffer = wire) => send(emu(), "PUT", signed.pathAndQuery, signed.headers, undefined, body === wire ? pieces : [body]),
+    };
   }
 
   const signedBody = (trailer?: Array<[string, string]>) => (seed: string, amzDate: string) =>
@@ -227,33 +303,56 @@ describe("aws-chunked bodies built by hand", () => {
 
   it("accepts STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER with a signed CRC32C trailer, and refuses a tampered trailer", async () => {
     const crc32c = checksumOf("CRC32C", payload);
-    const good = await streamingPut("chunked/trailer.bin", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", signedBody([["x-amz-checksum-crc32c", crc32c]]), {
-      "x-amz-trailer": "x-amz-checksum-crc32c",
-    });
+    const good = await streamingPut(
+      "chunked/trailer.bin",
+      "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+      signedBody([["x-amz-checksum-crc32c", crc32c]]),
+      {
+        "x-amz-trailer": "x-amz-checksum-crc32c",
+      },
+    );
     expect((await good.send()).status).toBe(200);
     const head = await s3.send(new HeadObjectCommand({ Bucket: site.name, Key: "chunked/trailer.bin", ChecksumMode: "ENABLED" }));
     expect(head.ChecksumCRC32C).toBe(crc32c);
 
-    const bad = await streamingPut("chunked/trailer-bad.bin", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", signedBody([["x-amz-checksum-crc32c", crc32c]]), {
-      "x-amz-trailer": "x-amz-checksum-crc32c",
-    });
-    const tampered = Buffer.from(bad.wire.toString("latin1").replace(`x-amz-checksum-crc32c:${crc32c}`, "x-amz-checksum-crc32c:AAAAAA=="), "latin1");
+    const bad = await streamingPut(
+      "chunked/trailer-bad.bin",
+      "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+      signedBody([["x-amz-checksum-crc32c", crc32c]]),
+      {
+        "x-amz-trailer": "x-amz-checksum-crc32c",
+      },
+    );
+    const tampered = Buffer.from(
+      bad.wire.toString("latin1").replace(`x-amz-checksum-crc32c:${crc32c}`, "x-amz-checksum-crc32c:AAAAAA=="),
+      "latin1",
+    );
     const answer = await bad.send(tampered);
     expect([answer.status, errorCode(answer)]).toEqual([403, "SignatureDoesNotMatch"]);
   });
 
   it("refuses a wrong trailing checksum in STREAMING-UNSIGNED-PAYLOAD-TRAILER with BadDigest", async () => {
     const wrongCrc = checksumOf("CRC32", Buffer.from("something else"));
-    const put = await streamingPut("chunked/unsigned.bin", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", () => unsignedChunkedBody(chunks, [["x-amz-checksum-crc32", wrongCrc]]), {
-      "x-amz-trailer": "x-amz-checksum-crc32",
-    });
+    const put = await streamingPut(
+      "chunked/unsigned.bin",
+      "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      () => unsignedChunkedBody(chunks, [["x-amz-checksum-crc32", wrongCrc]]),
+      {
+        "x-amz-trailer": "x-amz-checksum-crc32",
+      },
+    );
     const answer = await put.send();
     expect([answer.status, errorCode(answer)]).toEqual([400, "BadDigest"]);
     expect(await stored("chunked/unsigned.bin")).toBeUndefined();
 
-    const right = await streamingPut("chunked/unsigned.bin", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", () => unsignedChunkedBody(chunks, [["x-amz-checksum-crc32", checksumOf("CRC32", payload)]]), {
-      "x-amz-trailer": "x-amz-checksum-crc32",
-    });
+    const right = await streamingPut(
+      "chunked/unsigned.bin",
+      "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+      () => unsignedChunkedBody(chunks, [["x-amz-checksum-crc32", checksumOf("CRC32", payload)]]),
+      {
+        "x-amz-trailer": "x-amz-checksum-crc32",
+      },
+    );
     expect((await right.send()).status).toBe(200);
   });
 });

@@ -91,11 +91,23 @@ export interface RawRequest {
 
 function queryString(query: Record<string, string> | undefined): string {
   if (!query || Object.keys(query).length === 0) return "";
-  return "?" + Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+  return (
+    "?" +
+    Object.entries(query)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join("&")
+  );
 }
 
 /** Sends exactly these headers and this body (in `pieces` writes when given). */
-export function send(emu: Emulator, method: string, pathAndQuery: string, headers: Record<string, string>, body?: Buffer | string, pieces?: Buffer[]): Promise<RawAnswer> {
+export function send(
+  emu: Emulator,
+  method: string,
+  pathAndQuery: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+  pieces?: Buffer[],
+): Promise<RawAnswer> {
   const url = new URL(emu.s3Url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, method, path: pathAndQuery, headers }, (res) => {
@@ -194,7 +206,14 @@ export function signedChunkedBody(
   const parts: Buffer[] = [];
   const signatures: string[] = [];
   for (const chunk of [...chunks, Buffer.alloc(0)]) {
-    const toSign = ["AWS4-HMAC-SHA256-PAYLOAD", context.amzDate, scope, previous, EMPTY_SHA256, createHash("sha256").update(chunk).digest("hex")].join("\n");
+    const toSign = [
+      "AWS4-HMAC-SHA256-PAYLOAD",
+      context.amzDate,
+      scope,
+      previous,
+      EMPTY_SHA256,
+      createHash("sha256").update(chunk).digest("hex"),
+    ].join("\n");
     const signature = createHmac("sha256", key).update(toSign).digest("hex");
     signatures.push(signature);
     parts.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${signature}\r\n`), chunk);
@@ -203,7 +222,13 @@ export function signedChunkedBody(
   }
   if (trailer) {
     const canonical = trailer.map(([name, value]) => `${name}:${value}\n`).join("");
-    const toSign = ["AWS4-HMAC-SHA256-TRAILER", context.amzDate, scope, previous, createHash("sha256").update(canonical).digest("hex")].join("\n");
+    const toSign = [
+      "AWS4-HMAC-SHA256-TRAILER",
+      context.amzDate,
+      scope,
+      previous,
+      createHash("sha256").update(canonical).digest("hex"),
+    ].join("\n");
     const signature = createHmac("sha256", key).update(toSign).digest("hex");
     for (const [name, value] of trailer) parts.push(Buffer.from(`${name}:${value}\r\n`));
     parts.push(Buffer.from(`x-amz-trailer-signature:${signature}\r\n`));

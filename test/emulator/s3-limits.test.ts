@@ -22,8 +22,20 @@ beforeAll(async () => {
 afterAll(() => s3?.destroy());
 
 /** A signed request whose headers claim `contentLength` body bytes, none of which are sent. */
-async function claim(method: string, path: string, contentLength: number, headers: Record<string, string> = {}, query?: Record<string, string>, payloadHash = "UNSIGNED-PAYLOAD") {
-  const signed = await signRequest(emu(), site, { method, path, query, headers: { ...headers, "content-length": String(contentLength) } }, { payloadHash });
+async function claim(
+  method: string,
+  path: string,
+  contentLength: number,
+  headers: Record<string, string> = {},
+  query?: Record<string, string>,
+  payloadHash = "UNSIGNED-PAYLOAD",
+) {
+  const signed = await signRequest(
+    emu(),
+    site,
+    { method, path, query, headers: { ...headers, "content-length": String(contentLength) } },
+    { payloadHash },
+  );
   return sendHeadersOnly(emu(), method, signed.pathAndQuery, signed.headers);
 }
 
@@ -38,19 +50,31 @@ async function temporaryFiles(): Promise<string[]> {
 }
 
 /** A signed PUT with `Expect: 100-continue`: whether the server said continue, and its answer. */
-async function putExpectingContinue(key: string, body: Buffer, claimedLength = body.length): Promise<{ continued: boolean; status: number; code?: string }> {
-  const signed = await signRequest(emu(), site, { method: "PUT", path: `/${site.name}/${key}`, headers: { "content-length": String(claimedLength), expect: "100-continue" } }, { payloadHash: "UNSIGNED-PAYLOAD" });
+async function putExpectingContinue(
+  key: string,
+  body: Buffer,
+  claimedLength = body.length,
+): Promise<{ continued: boolean; status: number; code?: string }> {
+  const signed = await signRequest(
+    emu(),
+    site,
+    { method: "PUT", path: `/${site.name}/${key}`, headers: { "content-length": String(claimedLength), expect: "100-continue" } },
+    { payloadHash: "UNSIGNED-PAYLOAD" },
+  );
   const url = new URL(emu().s3Url);
   return new Promise((resolve, reject) => {
     let continued = false;
-    const req = httpRequest({ host: url.hostname, port: url.port, method: "PUT", path: signed.pathAndQuery, headers: signed.headers, agent: false }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => {
-        req.destroy();
-        resolve({ continued, status: res.statusCode ?? 0, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] });
-      });
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: "PUT", path: signed.pathAndQuery, headers: signed.headers, agent: false },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ continued, status: res.statusCode ?? 0, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] });
+        });
+      },
+    );
     req.on("continue", () => {
       continued = true;
       req.end(body);
@@ -62,8 +86,16 @@ async function putExpectingContinue(key: string, body: Buffer, claimedLength = b
 
 describe("S3 size limits", () => {
   it("answers Expect: 100-continue only once the headers pass, so a refused upload is never sent", async () => {
-    expect(await putExpectingContinue("continue/ok.txt", Buffer.from("sent after 100"))).toEqual({ continued: true, status: 200, code: undefined });
-    expect(await putExpectingContinue("continue/too-big.bin", Buffer.alloc(0), 5 * GIB + 1)).toEqual({ continued: false, status: 400, code: "EntityTooLarge" });
+    expect(await putExpectingContinue("continue/ok.txt", Buffer.from("sent after 100"))).toEqual({
+      continued: true,
+      status: 200,
+      code: undefined,
+    });
+    expect(await putExpectingContinue("continue/too-big.bin", Buffer.alloc(0), 5 * GIB + 1)).toEqual({
+      continued: false,
+      status: 400,
+      code: "EntityTooLarge",
+    });
   });
 
   it("refuses a single PUT over 5 GiB with EntityTooLarge before reading the body, and keeps nothing", async () => {
@@ -75,10 +107,17 @@ describe("S3 size limits", () => {
   });
 
   it("refuses an aws-chunked PUT whose decoded length is over 5 GiB", async () => {
-    const answer = await claim("PUT", `/${site.name}/too-big-chunked.bin`, 1024, {
-      "content-encoding": "aws-chunked",
-      "x-amz-decoded-content-length": String(5 * GIB + 1),
-    }, undefined, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    const answer = await claim(
+      "PUT",
+      `/${site.name}/too-big-chunked.bin`,
+      1024,
+      {
+        "content-encoding": "aws-chunked",
+        "x-amz-decoded-content-length": String(5 * GIB + 1),
+      },
+      undefined,
+      "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+    );
     expect(errorCode(answer)).toBe("EntityTooLarge");
   });
 
@@ -96,7 +135,9 @@ describe("S3 size limits", () => {
     const metadata = { "x-amz-meta-big": "m".repeat(2048) };
     const put = await claim("PUT", `/${site.name}/meta.bin`, GIB, metadata);
     expect({ status: put.status, code: errorCode(put) }).toEqual({ status: 400, code: "MetadataTooLarge" });
-    expect(await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: site.name, Key: "meta.bin", Metadata: { big: "m".repeat(2048) } })))).toEqual({
+    expect(
+      await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: site.name, Key: "meta.bin", Metadata: { big: "m".repeat(2048) } }))),
+    ).toEqual({
       name: "MetadataTooLarge",
       status: 400,
     });
@@ -118,7 +159,9 @@ describe("S3 size limits", () => {
     const upload = emu().state.buckets.get(site.id)!.uploads.get(uploadId)!;
     const first = upload.parts.get(1)!;
     for (let n = 1; n <= 1025; n++) upload.parts.set(n, { ...first, partNumber: n, segment: { ...first.segment, size: 5 * GIB } });
-    const listed = Array.from({ length: 1025 }, (_, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${part.ETag}</ETag></Part>`).join("");
+    const listed = Array.from({ length: 1025 }, (_, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${part.ETag}</ETag></Part>`).join(
+      "",
+    );
     const body = `<CompleteMultipartUpload>${listed}</CompleteMultipartUpload>`;
     const signed = await signRequest(emu(), site, { method: "POST", path: `/${site.name}/huge.bin`, query: { uploadId }, body });
     const answer = await send(emu(), "POST", signed.pathAndQuery, signed.headers, body);

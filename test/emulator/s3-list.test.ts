@@ -8,13 +8,30 @@ import type { Bucket, StoredObject } from "../../emulator/state";
 
 function stored(key: string): StoredObject {
   const now = new Date(0);
-  return { key, segments: [], size: 0, etag: "d41d8cd98f00b204e9800998ecf8427e", createdAt: now, lastModified: now, contentType: "text/plain", metadata: {} } as unknown as StoredObject;
+  return {
+    key,
+    segments: [],
+    size: 0,
+    etag: "d41d8cd98f00b204e9800998ecf8427e",
+    createdAt: now,
+    lastModified: now,
+    contentType: "text/plain",
+    metadata: {},
+  } as unknown as StoredObject;
 }
 
 function bucketOf(keys: Iterable<string>): Bucket {
   const objects = new Map<string, StoredObject>();
   for (const key of keys) objects.set(key, stored(key));
-  return { id: "b", name: "b", storageClass: "STANDARD", createdAt: new Date(0), updatedAt: new Date(0), objects, uploads: new Map() } as unknown as Bucket;
+  return {
+    id: "b",
+    name: "b",
+    storageClass: "STANDARD",
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    objects,
+    uploads: new Map(),
+  } as unknown as Bucket;
 }
 
 /** The listing as it was: every key copied and sorted by its UTF-8 bytes, per call. */

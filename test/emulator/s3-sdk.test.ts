@@ -100,14 +100,22 @@ describe("PutObject and GetObject", () => {
     const content = "streamed ".repeat(5000);
     writeFileSync(file, content);
     // A file stream: the SDK knows its length and sends STREAMING-UNSIGNED-PAYLOAD-TRAILER.
-    const fromFile = await s3.send(new PutObjectCommand({ Bucket: site.name, Key: "stream/file.txt", Body: createReadStream(file), ContentType: "text/plain" }));
+    const fromFile = await s3.send(
+      new PutObjectCommand({ Bucket: site.name, Key: "stream/file.txt", Body: createReadStream(file), ContentType: "text/plain" }),
+    );
     expect(fromFile.ETag).toBe(`"${md5Hex(content)}"`);
     expect((await getBytes(site.name, "stream/file.txt")).bytes.toString()).toBe(content);
 
     // Any Readable with a ContentLength, and a Content-Encoding of the user's own.
     const pieces = [Buffer.from("part one, "), Buffer.from("part two, "), Buffer.from("part three")];
     await s3.send(
-      new PutObjectCommand({ Bucket: site.name, Key: "stream/readable.txt", Body: Readable.from(pieces), ContentLength: 30, ContentEncoding: "identity" }),
+      new PutObjectCommand({
+        Bucket: site.name,
+        Key: "stream/readable.txt",
+        Body: Readable.from(pieces),
+        ContentLength: 30,
+        ContentEncoding: "identity",
+      }),
     );
     const { answer, bytes } = await getBytes(site.name, "stream/readable.txt", { ChecksumMode: "ENABLED" });
     expect(bytes.toString()).toBe("part one, part two, part three");
@@ -136,7 +144,7 @@ describe("PutObject and GetObject", () => {
   });
 
   it("round-trips keys with spaces, plus signs, unicode, reserved characters and dot segments", async () => {
-    const keys = ["a b+c.txt", "ünï/cødé €.txt", "sym!*'()&$@=;:,?#[]~.txt", "dir//double/./../x", "100% sure", "<xml> & \"quotes\""];
+    const keys = ["a b+c.txt", "ünï/cødé €.txt", "sym!*'()&$@=;:,?#[]~.txt", "dir//double/./../x", "100% sure", '<xml> & "quotes"'];
     for (const key of keys) await s3.send(new PutObjectCommand({ Bucket: site.name, Key: `keys/${key}`, Body: key }));
     for (const key of keys) expect((await getBytes(site.name, `keys/${key}`)).bytes.toString()).toBe(key);
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: site.name, Prefix: "keys/" }));
@@ -162,7 +170,13 @@ describe("ranges and conditions", () => {
       ["bytes=8-100", "89", "bytes 8-9/10"],
     ]) {
       const { answer, bytes } = await getBytes(site.name, "range.txt", { Range: range });
-      expect([range, bytes.toString(), answer.ContentRange, answer.ContentLength, answer.$metadata.httpStatusCode]).toEqual([range, body, contentRange, body.length, 206]);
+      expect([range, bytes.toString(), answer.ContentRange, answer.ContentLength, answer.$metadata.httpStatusCode]).toEqual([
+        range,
+        body,
+        contentRange,
+        body.length,
+        206,
+      ]);
     }
   });
 
@@ -228,7 +242,10 @@ describe("listings", () => {
     const first = await client.send(new ListObjectsV2Command({ Bucket: listing.name, MaxKeys: 3, StartAfter: "b/1.txt" }));
     expect(first.Contents!.map((c) => c.Key)).toEqual(["b/2.txt", "b/c/3.txt", "d/4.txt"]);
     expect(first.IsTruncated).toBe(true);
-    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: listing.name, ContinuationToken: "bm90LWEtdG9rZW4=" })))).toEqual({ name: "InvalidArgument", status: 400 });
+    expect(await failure(client.send(new ListObjectsV2Command({ Bucket: listing.name, ContinuationToken: "bm90LWEtdG9rZW4=" })))).toEqual({
+      name: "InvalidArgument",
+      status: 400,
+    });
   });
 
   it("URL-encodes keys and prefixes in the XML with encoding-type=url", async () => {
@@ -257,7 +274,9 @@ describe("listings", () => {
     try {
       const names = Array.from({ length: 1005 }, (_, i) => `k/${String(i).padStart(4, "0")}`);
       for (let i = 0; i < names.length; i += 100) {
-        await Promise.all(names.slice(i, i + 100).map((key) => manyClient.send(new PutObjectCommand({ Bucket: many.name, Key: key, Body: "x" }))));
+        await Promise.all(
+          names.slice(i, i + 100).map((key) => manyClient.send(new PutObjectCommand({ Bucket: many.name, Key: key, Body: "x" }))),
+        );
       }
       const first = await manyClient.send(new ListObjectsV2Command({ Bucket: many.name, MaxKeys: 5000 }));
       expect(first).toMatchObject({ KeyCount: 1000, MaxKeys: 1000, IsTruncated: true });
@@ -278,7 +297,9 @@ describe("deletes", () => {
     expect(one.$metadata.httpStatusCode).toBe(204);
     expect((await s3.send(new DeleteObjectCommand({ Bucket: site.name, Key: "del/never" }))).$metadata.httpStatusCode).toBe(204);
 
-    const many = await s3.send(new DeleteObjectsCommand({ Bucket: site.name, Delete: { Objects: [{ Key: "del/2" }, { Key: "del/3" }, { Key: "del/none" }] } }));
+    const many = await s3.send(
+      new DeleteObjectsCommand({ Bucket: site.name, Delete: { Objects: [{ Key: "del/2" }, { Key: "del/3" }, { Key: "del/none" }] } }),
+    );
     expect(many.Deleted!.map((d) => d.Key)).toEqual(["del/2", "del/3", "del/none"]);
     expect(many.Errors).toBeUndefined();
     const quiet = await s3.send(new DeleteObjectsCommand({ Bucket: site.name, Delete: { Objects: [{ Key: "del/4" }], Quiet: true } }));
@@ -307,8 +328,12 @@ describe("deletes", () => {
 describe("CopyObject", () => {
   it("copies within the bucket, keeping metadata (COPY) or replacing it (REPLACE)", async () => {
     const source = "copy/source file+.txt";
-    await s3.send(new PutObjectCommand({ Bucket: site.name, Key: source, Body: "copy me", ContentType: "text/plain", Metadata: { origin: "src" } }));
-    const copied = await s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/kept.txt", CopySource: `${site.name}/${encodeURIComponent(source)}` }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: site.name, Key: source, Body: "copy me", ContentType: "text/plain", Metadata: { origin: "src" } }),
+    );
+    const copied = await s3.send(
+      new CopyObjectCommand({ Bucket: site.name, Key: "copy/kept.txt", CopySource: `${site.name}/${encodeURIComponent(source)}` }),
+    );
     expect(copied.CopyObjectResult?.ETag).toBe(`"${md5Hex("copy me")}"`);
     expect(copied.CopyObjectResult?.LastModified).toBeInstanceOf(Date);
     const kept = await getBytes(site.name, "copy/kept.txt");
@@ -325,22 +350,41 @@ describe("CopyObject", () => {
       }),
     );
     const replaced = await getBytes(site.name, "copy/replaced.txt");
-    expect([replaced.bytes.toString(), replaced.answer.ContentType, replaced.answer.Metadata]).toEqual(["copy me", "text/markdown", { origin: "new" }]);
+    expect([replaced.bytes.toString(), replaced.answer.ContentType, replaced.answer.Metadata]).toEqual([
+      "copy me",
+      "text/markdown",
+      { origin: "new" },
+    ]);
   });
 
   it("refuses a copy onto itself without changes, a missing source and another bucket", async () => {
     await s3.send(new PutObjectCommand({ Bucket: site.name, Key: "copy/self.txt", Body: "self" }));
-    expect(await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/self.txt", CopySource: `${site.name}/copy/self.txt` })))).toEqual({
+    expect(
+      await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/self.txt", CopySource: `${site.name}/copy/self.txt` }))),
+    ).toEqual({
       name: "InvalidRequest",
       status: 400,
     });
     expect(
-      (await s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/self.txt", CopySource: `${site.name}/copy/self.txt`, MetadataDirective: "REPLACE", Metadata: { a: "b" } })))
-        .CopyObjectResult?.ETag,
+      (
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: site.name,
+            Key: "copy/self.txt",
+            CopySource: `${site.name}/copy/self.txt`,
+            MetadataDirective: "REPLACE",
+            Metadata: { a: "b" },
+          }),
+        )
+      ).CopyObjectResult?.ETag,
     ).toBe(`"${md5Hex("self")}"`);
-    expect(await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/x", CopySource: `${site.name}/copy/none` })))).toEqual({ name: "NoSuchKey", status: 404 });
+    expect(
+      await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/x", CopySource: `${site.name}/copy/none` }))),
+    ).toEqual({ name: "NoSuchKey", status: 404 });
     const other = await newBucketWithCredential(api(), "sdk-copy-other");
-    expect(await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/x", CopySource: `${other.name}/anything` })))).toEqual({
+    expect(
+      await failure(s3.send(new CopyObjectCommand({ Bucket: site.name, Key: "copy/x", CopySource: `${other.name}/anything` }))),
+    ).toEqual({
       name: "AccessDenied",
       status: 403,
     });
@@ -352,7 +396,10 @@ describe("multipart", () => {
     const body = Buffer.alloc(12 * 1024 * 1024 + 3);
     for (let i = 0; i < body.length; i += 4096) body[i] = (i / 4096) & 0xff;
     emu().resetRequests();
-    const done = await new Upload({ client: s3, params: { Bucket: site.name, Key: "big/object.bin", Body: body, ContentType: "application/x-test" } }).done();
+    const done = await new Upload({
+      client: s3,
+      params: { Bucket: site.name, Key: "big/object.bin", Body: body, ContentType: "application/x-test" },
+    }).done();
     const partSize = 5 * 1024 * 1024;
     const parts = [body.subarray(0, partSize), body.subarray(partSize, 2 * partSize), body.subarray(2 * partSize)];
     expect(done.ETag).toBe(`"${multipartEtag(parts)}"`);
@@ -387,23 +434,47 @@ describe("multipart", () => {
 
     const complete = (Parts: Array<{ PartNumber: number; ETag?: string }>) =>
       s3.send(new CompleteMultipartUploadCommand({ Bucket: site.name, Key: key, UploadId, MultipartUpload: { Parts } }));
-    expect(await failure(complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 1, ETag: p1.ETag }]))).toEqual({ name: "InvalidPartOrder", status: 400 });
-    expect(await failure(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]))).toEqual({ name: "InvalidPart", status: 400 });
+    expect(
+      await failure(
+        complete([
+          { PartNumber: 2, ETag: p2.ETag },
+          { PartNumber: 1, ETag: p1.ETag },
+        ]),
+      ),
+    ).toEqual({ name: "InvalidPartOrder", status: 400 });
+    expect(await failure(complete([{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }]))).toEqual({
+      name: "InvalidPart",
+      status: 400,
+    });
     expect(await failure(complete([{ PartNumber: 3, ETag: p1.ETag }]))).toEqual({ name: "InvalidPart", status: 400 });
-    expect(await failure(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }]))).toEqual({ name: "EntityTooSmall", status: 400 });
+    expect(
+      await failure(
+        complete([
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.ETag },
+        ]),
+      ),
+    ).toEqual({ name: "EntityTooSmall", status: 400 });
 
     // The small part last is fine.
     const p3 = await s3.send(new UploadPartCommand({ Bucket: site.name, Key: key, UploadId, PartNumber: 3, Body: small }));
-    const done = await complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 3, ETag: p3.ETag }]);
+    const done = await complete([
+      { PartNumber: 2, ETag: p2.ETag },
+      { PartNumber: 3, ETag: p3.ETag },
+    ]);
     expect(done.ETag).toBe(`"${multipartEtag([large, small])}"`);
     expect((await getBytes(site.name, key)).bytes.equals(Buffer.concat([large, small]))).toBe(true);
     expect(await failure(complete([{ PartNumber: 2, ETag: p2.ETag }]))).toEqual({ name: "NoSuchUpload", status: 404 });
 
     const second = await s3.send(new CreateMultipartUploadCommand({ Bucket: site.name, Key: "big/aborted.bin" }));
-    const aborted = await s3.send(new AbortMultipartUploadCommand({ Bucket: site.name, Key: "big/aborted.bin", UploadId: second.UploadId }));
+    const aborted = await s3.send(
+      new AbortMultipartUploadCommand({ Bucket: site.name, Key: "big/aborted.bin", UploadId: second.UploadId }),
+    );
     expect(aborted.$metadata.httpStatusCode).toBe(204);
     expect(
-      await failure(s3.send(new UploadPartCommand({ Bucket: site.name, Key: "big/aborted.bin", UploadId: second.UploadId, PartNumber: 1, Body: "x" }))),
+      await failure(
+        s3.send(new UploadPartCommand({ Bucket: site.name, Key: "big/aborted.bin", UploadId: second.UploadId, PartNumber: 1, Body: "x" })),
+      ),
     ).toEqual({ name: "NoSuchUpload", status: 404 });
   });
 });
@@ -418,7 +489,10 @@ describe("buckets", () => {
       expect((await api().put(`/object-storage/buckets/${bucket.id}`, { name: "sdk-renamed" })).status).toBe(200);
       expect((await client.send(new HeadObjectCommand({ Bucket: "sdk-renamed", Key: "k" }))).ContentLength).toBe(5);
       expect(await failure(client.send(new HeadObjectCommand({ Bucket: "sdk-rename-me", Key: "k" })))).toMatchObject({ status: 404 });
-      expect(await failure(client.send(new GetObjectCommand({ Bucket: "sdk-rename-me", Key: "k" })))).toEqual({ name: "NoSuchBucket", status: 404 });
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: "sdk-rename-me", Key: "k" })))).toEqual({
+        name: "NoSuchBucket",
+        status: 404,
+      });
     } finally {
       client.destroy();
     }
@@ -440,10 +514,19 @@ describe("the management API's view", () => {
     const client = sdkClient(emu(), bucket);
     try {
       await client.send(new PutObjectCommand({ Bucket: bucket.name, Key: "index.html", Body: "<h1>hi</h1>", ContentType: "text/html" }));
-      await client.send(new PutObjectCommand({ Bucket: bucket.name, Key: "assets/app.js", Body: "console.log(1)", ContentType: "text/javascript" }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket.name, Key: "assets/app.js", Body: "console.log(1)", ContentType: "text/javascript" }),
+      );
       const files = await api().get(`/object-storage/buckets/${bucket.id}/files`);
       expect(files.status).toBe(200);
-      expect(files.body.data.map((f: { key: string; size: number; content_type: string; etag: string }) => [f.key, f.size, f.content_type, f.etag])).toEqual([
+      expect(
+        files.body.data.map((f: { key: string; size: number; content_type: string; etag: string }) => [
+          f.key,
+          f.size,
+          f.content_type,
+          f.etag,
+        ]),
+      ).toEqual([
         ["assets/app.js", 14, "text/javascript", md5Hex("console.log(1)")],
         ["index.html", 11, "text/html", md5Hex("<h1>hi</h1>")],
       ]);

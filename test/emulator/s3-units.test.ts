@@ -73,8 +73,12 @@ describe("aws-chunked decoder", () => {
     const corrupted = Buffer.from(wire);
     corrupted[9000] ^= 0x01;
     expect(() => decodeInPieces(corrupted, 4096, signing)).toThrow(expect.objectContaining({ code: "SignatureDoesNotMatch", status: 403 }));
-    expect(() => decodeInPieces(wire, 4096, { ...signing, seedSignature: "b".repeat(64) })).toThrow(expect.objectContaining({ code: "SignatureDoesNotMatch" }));
-    expect(() => decodeInPieces(wire.subarray(0, wire.length - 90), 4096, signing)).toThrow(expect.objectContaining({ code: "IncompleteBody" }));
+    expect(() => decodeInPieces(wire, 4096, { ...signing, seedSignature: "b".repeat(64) })).toThrow(
+      expect.objectContaining({ code: "SignatureDoesNotMatch" }),
+    );
+    expect(() => decodeInPieces(wire.subarray(0, wire.length - 90), 4096, signing)).toThrow(
+      expect.objectContaining({ code: "IncompleteBody" }),
+    );
   });
 
   it("checks the signed trailer", () => {
@@ -109,7 +113,14 @@ describe("XML", () => {
   it("escapes what would break a document or be normalised away", () => {
     expect(escapeXml(`a&b<c>"d'e`)).toBe("a&amp;b&lt;c&gt;&quot;d&apos;e");
     expect(escapeXml("line\r\nnext\u0001")).toBe("line&#13;&#10;next&#1;");
-    expect(xmlDocument("R", [["Key", "<k>"], ["Gone", undefined], ["Empty", ""], ["N", [["X", 1]]]])).toBe(
+    expect(
+      xmlDocument("R", [
+        ["Key", "<k>"],
+        ["Gone", undefined],
+        ["Empty", ""],
+        ["N", [["X", 1]]],
+      ]),
+    ).toBe(
       `<?xml version="1.0" encoding="UTF-8"?>\n<R xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Key>&lt;k&gt;</Key><Empty/><N><X>1</X></N></R>`,
     );
   });
@@ -153,17 +164,30 @@ describe("SigV4 canonicalisation", () => {
   it("computes the signature @smithy/signature-v4 (the SDK's signer) computes", async () => {
     const credentials = { accessKeyId: "MCAKTEST0000000000", secretAccessKey: "secret/with+chars=" };
     const date = new Date(Date.UTC(2026, 10, 22, 10, 0, 0));
-    const headers = { host: "127.0.0.1:4567", "x-amz-content-sha256": "UNSIGNED-PAYLOAD", "x-amz-meta-note": "  two   spaces ", "content-type": "text/plain" };
+    const headers = {
+      host: "127.0.0.1:4567",
+      "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+      "x-amz-meta-note": "  two   spaces ",
+      "content-type": "text/plain",
+    };
     const path = "/bucket/dir/a%20b%2Bc%21";
     const query = { "list-type": "2", prefix: "a b/ü", "max-keys": "5" };
-    const signed = await signer(credentials).sign({ method: "GET", protocol: "http:", hostname: "127.0.0.1", port: 4567, path, query, headers }, { signingDate: date });
+    const signed = await signer(credentials).sign(
+      { method: "GET", protocol: "http:", hostname: "127.0.0.1", port: 4567, path, query, headers },
+      { signingDate: date },
+    );
     const authorization = String(signed.headers.authorization);
     const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)![1].split(";");
     const rawHeaders = Object.entries(signed.headers).flatMap(([name, value]) => [name, String(value)]);
-    const rawQuery = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+    const rawQuery = Object.entries(query)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join("&");
     const target = parseTarget(`${path}?${rawQuery}`);
     const canonical = canonicalRequest("GET", target, rawHeaders, signedHeaders, "UNSIGNED-PAYLOAD", false);
-    const ours = hmacHex(signingKey(credentials.secretAccessKey, "20261122"), stringToSign("20261122T100000Z", "20261122/us-east-1/s3/aws4_request", canonical));
+    const ours = hmacHex(
+      signingKey(credentials.secretAccessKey, "20261122"),
+      stringToSign("20261122T100000Z", "20261122/us-east-1/s3/aws4_request", canonical),
+    );
     expect(authorization).toContain(`Signature=${ours}`);
   });
 });
@@ -210,7 +234,8 @@ describe("operation names", () => {
       ["PUT", "/b", {}, "CreateBucket"],
       ["PATCH", "/b/k", {}, "Unknown"],
     ];
-    for (const [method, url, headers, expected] of cases) expect([method, url, operationOf(method, url, headers)]).toEqual([method, url, expected]);
+    for (const [method, url, headers, expected] of cases)
+      expect([method, url, operationOf(method, url, headers)]).toEqual([method, url, expected]);
   });
 
   it("decodes keys from the path: %2B and + are both a plus, %20 a space", () => {

@@ -31,7 +31,11 @@ describe("mamutecloud-emulator and its CA", () => {
       expect(served).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
 
       const headers = { authorization: apiKey, "content-type": "application/json" };
-      const requested = await fetch(`${url}/cdn/ssl-certificate`, { method: "POST", headers, body: JSON.stringify({ domain_name: "www.cli.example" }) });
+      const requested = await fetch(`${url}/cdn/ssl-certificate`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ domain_name: "www.cli.example" }),
+      });
       const { id } = (await requested.json()) as { id: string };
       const read = await fetch(`${url}/cdn/ssl-certificate/${id}`, { headers });
       expect(((await read.json()) as { status: string }).status).toBe("issued");

@@ -46,7 +46,10 @@ export async function selfSignedRsa(name: string): Promise<TestLeaf> {
     keys,
     signingAlgorithm: algorithm,
   });
-  return { certificate: cert.toString("pem"), privateKey: KeyObject.from(keys.privateKey).export({ type: "pkcs1", format: "pem" }) as string };
+  return {
+    certificate: cert.toString("pem"),
+    privateKey: KeyObject.from(keys.privateKey).export({ type: "pkcs1", format: "pem" }) as string,
+  };
 }
 
 /** The key as `openssl ecparam -genkey` writes it: EC PARAMETERS, then a SEC1 `EC PRIVATE KEY`. */

@@ -46,7 +46,9 @@ describe("documented routes that are not emulated", () => {
     const [method, template] = route.split(" ");
     const answer = await api().call(method, concrete(template), { body: method === "GET" ? undefined : {} });
     const error = expectError(answer, 501, "not_implemented");
-    expect(error.message).toMatch(new RegExp(`^${method} ${template.replace(/[{}/]/g, "\\$&")}(/)? \\(.+\\) is documented but not emulated$`));
+    expect(error.message).toMatch(
+      new RegExp(`^${method} ${template.replace(/[{}/]/g, "\\$&")}(/)? \\(.+\\) is documented but not emulated$`),
+    );
     expectError(await api().call(method, concrete(template), { headers: {} }), 401, "unauthorized");
   });
 
@@ -55,7 +57,10 @@ describe("documented routes that are not emulated", () => {
     for (const route of DOCUMENTED_ROUTES.filter((documented) => documented.template !== "/security/apikey")) {
       const answer = await api().call(route.method, concrete(route.template), { body: route.method === "GET" ? undefined : {} });
       expect({ route: `${route.method} ${route.template}`, status: answer.status }).not.toEqual(expect.objectContaining({ status: 405 }));
-      if (answer.status === 404) expect({ route: `${route.method} ${route.template}`, message: answer.body.error.message }).not.toEqual(expect.objectContaining({ message: expect.stringMatching(/^no route/) }));
+      if (answer.status === 404)
+        expect({ route: `${route.method} ${route.template}`, message: answer.body.error.message }).not.toEqual(
+          expect.objectContaining({ message: expect.stringMatching(/^no route/) }),
+        );
     }
     expectError(await api().get("/billing/nothing-here"), 404, "not_found");
   });

@@ -35,8 +35,13 @@ async function importCertificate(body: Record<string, unknown>): Promise<Answer>
 /** A CDN resource (over a new bucket) with one custom domain that uses the certificate. */
 async function attach(certificateId: string, domainName: string): Promise<{ resourceId: string; customDomainId: string }> {
   const bucket = await call("POST", "/object-storage/buckets", { name: `ssl-${Date.now().toString(36)}` });
-  const resource = await call("POST", "/cdn/resource", { name: `ssl-${bucket.body.id}`, origin_group: { type: "storage", bucket_id: bucket.body.id } });
-  const updated = await call("PUT", `/cdn/resource/${resource.body.id}`, { custom_domains: [{ domain_name: domainName, certificate_id: certificateId }] });
+  const resource = await call("POST", "/cdn/resource", {
+    name: `ssl-${bucket.body.id}`,
+    origin_group: { type: "storage", bucket_id: bucket.body.id },
+  });
+  const updated = await call("PUT", `/cdn/resource/${resource.body.id}`, {
+    custom_domains: [{ domain_name: domainName, certificate_id: certificateId }],
+  });
   expect(updated.status).toBe(200);
   return { resourceId: resource.body.id, customDomainId: updated.body.custom_domains[0].id };
 }
@@ -89,8 +94,18 @@ describe("requested certificates", () => {
       type: "requested",
       status: "pending_validation",
       validation_records: [
-        { ...record, domain_name: "shop.example", name: expect.stringMatching(/^_[0-9a-f]{32}\.shop\.example\.$/), value: expect.stringMatching(/^_[0-9a-f]{32}\.validation\.mamutecdn\.com\.$/) },
-        { ...record, domain_name: "static.shop.example", name: expect.stringMatching(/^_[0-9a-f]{32}\.static\.shop\.example\.$/), value: expect.any(String) },
+        {
+          ...record,
+          domain_name: "shop.example",
+          name: expect.stringMatching(/^_[0-9a-f]{32}\.shop\.example\.$/),
+          value: expect.stringMatching(/^_[0-9a-f]{32}\.validation\.mamutecdn\.com\.$/),
+        },
+        {
+          ...record,
+          domain_name: "static.shop.example",
+          name: expect.stringMatching(/^_[0-9a-f]{32}\.static\.shop\.example\.$/),
+          value: expect.any(String),
+        },
       ],
       issuer: null,
       serial_number: null,
@@ -107,7 +122,11 @@ describe("requested certificates", () => {
     const [apex, stat] = requested.body.validation_records as { name: string; value: string }[];
 
     // A record with another value, or only one of the two records, validates nothing yet.
-    const wrong = await call("POST", `/dns/zones/${zoneId}/records`, { name: stat.name, type: "CNAME", values: ["_elsewhere.example.org."] });
+    const wrong = await call("POST", `/dns/zones/${zoneId}/records`, {
+      name: stat.name,
+      type: "CNAME",
+      values: ["_elsewhere.example.org."],
+    });
     expect(wrong.status).toBe(201);
     expect((await call("POST", `/dns/zones/${zoneId}/records`, { name: apex.name, type: "CNAME", values: [apex.value] })).status).toBe(201);
     const half = await call("GET", `/cdn/ssl-certificate/${id}`);
@@ -204,10 +223,17 @@ describe("requested certificates", () => {
       [{ domain_name: "example.com", subject_alternative_names: "www.example.com" }, "subject_alternative_names"],
       [{ domain_name: "example.com", subject_alternative_names: ["www.example.com", 7] }, "subject_alternative_names"],
       [{ domain_name: "example.com", subject_alternative_names: ["www.example.com", "bad name"] }, "subject_alternative_names"],
-      [{ domain_name: "example.com", subject_alternative_names: Array.from({ length: 101 }, (_, i) => `n${i}.example.com`) }, "subject_alternative_names"],
+      [
+        { domain_name: "example.com", subject_alternative_names: Array.from({ length: 101 }, (_, i) => `n${i}.example.com`) },
+        "subject_alternative_names",
+      ],
     ];
     for (const [body, field] of cases) expectError(await call("POST", "/cdn/ssl-certificate", body), 400, "validation_error", field);
-    const error = expectError(await call("POST", "/cdn/ssl-certificate", { domain_name: "example.com", subject_alternative_names: ["ok.example.com", "bad name"] }), 400, "validation_error");
+    const error = expectError(
+      await call("POST", "/cdn/ssl-certificate", { domain_name: "example.com", subject_alternative_names: ["ok.example.com", "bad name"] }),
+      400,
+      "validation_error",
+    );
     expect(error.message).toContain('[1] "bad name"');
   });
 });
@@ -245,12 +271,22 @@ describe("imported certificates", () => {
     const served = emu().state.certificates.get(imported.body.id)!.issued!;
     expect(served.certificatePem.trim()).toBe(leaf.certificate.trim());
     expect(served.chainPem.trim()).toBe(testCa.certificate.trim());
-    expect(await tlsVerifyError({ key: served.privateKeyPem, cert: served.certificatePem + served.chainPem }, testCa.certificate, "www.imported.example")).toBeUndefined();
+    expect(
+      await tlsVerifyError(
+        { key: served.privateKeyPem, cert: served.certificatePem + served.chainPem },
+        testCa.certificate,
+        "www.imported.example",
+      ),
+    ).toBeUndefined();
   });
 
   it("accepts a certificate without a chain, an RSA certificate (CN only, PKCS#1 key) and an openssl ecparam key", async () => {
     const leaf = await testCa.leaf(["solo.example"]);
-    const ok = await importCertificate({ certificate: leaf.certificate, private_key: withEcParameters(leaf.privateKey), certificate_chain: "" });
+    const ok = await importCertificate({
+      certificate: leaf.certificate,
+      private_key: withEcParameters(leaf.privateKey),
+      certificate_chain: "",
+    });
     expect(ok.body).toMatchObject({ status: "issued", domain_name: "solo.example", subject_alternative_names: [] });
 
     const rsa = await selfSignedRsa("rsa.example");
@@ -258,7 +294,9 @@ describe("imported certificates", () => {
     const imported = await importCertificate({ certificate: rsa.certificate, private_key: rsa.privateKey });
     expect(imported.body).toMatchObject({ status: "issued", domain_name: "rsa.example", issuer: "CN=rsa.example" });
     const served = emu().state.certificates.get(imported.body.id)!.issued!;
-    expect(await tlsVerifyError({ key: served.privateKeyPem, cert: served.certificatePem }, rsa.certificate, "rsa.example")).toBeUndefined();
+    expect(
+      await tlsVerifyError({ key: served.privateKeyPem, cert: served.certificatePem }, rsa.certificate, "rsa.example"),
+    ).toBeUndefined();
   });
 
   it("refuses what a CDN could not serve with a 400 naming the field", async () => {
@@ -272,29 +310,59 @@ describe("imported certificates", () => {
       [{ private_key: good.privateKey }, "certificate", /is required/],
       [{ certificate: "hello", private_key: good.privateKey }, "certificate", /exactly one PEM certificate/],
       [{ certificate: good.certificate + other.certificate, private_key: good.privateKey }, "certificate", /exactly one PEM certificate/],
-      [{ certificate: "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", private_key: good.privateKey }, "certificate", /does not parse/],
+      [
+        { certificate: "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", private_key: good.privateKey },
+        "certificate",
+        /does not parse/,
+      ],
       [{ certificate: truncated(good.certificate), private_key: good.privateKey }, "certificate", /does not parse/],
       [{ certificate: testCa.certificate, private_key: good.privateKey }, "certificate", /names no DNS name/],
       [{ certificate: expired.certificate, private_key: expired.privateKey }, "certificate", /expired on/],
       [{ certificate: future.certificate, private_key: future.privateKey }, "certificate", /not valid before/],
       [{ certificate: good.certificate }, "private_key", /is required/],
-      [{ certificate: good.certificate, private_key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }, "private_key", /does not parse/],
+      [
+        { certificate: good.certificate, private_key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" },
+        "private_key",
+        /does not parse/,
+      ],
       [{ certificate: good.certificate, private_key: good.certificate }, "private_key", /unencrypted PEM private key/],
       [{ certificate: good.certificate, private_key: encrypted(good.privateKey) }, "private_key", /is encrypted/],
       [{ certificate: good.certificate, private_key: rsaKey(1024) }, "private_key", /at least 2048 bits/],
       [{ certificate: good.certificate, private_key: other.privateKey }, "private_key", /does not match/],
       [{ certificate: good.certificate, private_key: rsaKey(2048) }, "private_key", /does not match/],
-      [{ certificate: good.certificate, private_key: good.privateKey, certificate_chain: "garbage" }, "certificate_chain", /only PEM certificates/],
-      [{ certificate: good.certificate, private_key: good.privateKey, certificate_chain: good.privateKey }, "certificate_chain", /certificate 1 is not a PEM certificate/],
-      [{ certificate: good.certificate, private_key: good.privateKey, certificate_chain: unrelatedCa.certificate }, "certificate_chain", /certificate 1 did not issue certificate/],
-      [{ certificate: intermediateSigned.certificate, private_key: intermediateSigned.privateKey, certificate_chain: unrelatedCa.certificate + testCa.certificate }, "certificate_chain", /certificate 2 did not issue chain certificate 1/],
+      [
+        { certificate: good.certificate, private_key: good.privateKey, certificate_chain: "garbage" },
+        "certificate_chain",
+        /only PEM certificates/,
+      ],
+      [
+        { certificate: good.certificate, private_key: good.privateKey, certificate_chain: good.privateKey },
+        "certificate_chain",
+        /certificate 1 is not a PEM certificate/,
+      ],
+      [
+        { certificate: good.certificate, private_key: good.privateKey, certificate_chain: unrelatedCa.certificate },
+        "certificate_chain",
+        /certificate 1 did not issue certificate/,
+      ],
+      [
+        {
+          certificate: intermediateSigned.certificate,
+          private_key: intermediateSigned.privateKey,
+          certificate_chain: unrelatedCa.certificate + testCa.certificate,
+        },
+        "certificate_chain",
+        /certificate 2 did not issue chain certificate 1/,
+      ],
       [{ certificate: good.certificate, private_key: good.privateKey, tags: ["env=prod"] }, "tags", /\{"key": string, "value": string\}/],
     ];
     for (const [body, field, message] of cases) {
       const error = expectError(await importCertificate(body), 400, "validation_error", field);
       expect(error.message).toMatch(message);
     }
-    expect((await call("GET", "/cdn/ssl-certificate?limit=100")).body.data.map((c: { domain_name: string }) => c.domain_name)).not.toContain("good.example");
+    expect(
+      (await call("GET", "/cdn/ssl-certificate?limit=100")).body.data.map((c: { domain_name: string }) => c.domain_name),
+    ).not.toContain("good.example");
   });
 });
 
@@ -306,8 +374,10 @@ describe("expiry", () => {
     emu().setSettings({ sslValidationDelayMs: 0 });
     const requested = await call("POST", "/cdn/ssl-certificate", { domain_name: "long.elsewhere.example" });
     expect((await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status).toBe("issued");
-    const statuses = async () =>
-      [(await call("GET", `/cdn/ssl-certificate/${imported.body.id}`)).body.status, (await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status];
+    const statuses = async () => [
+      (await call("GET", `/cdn/ssl-certificate/${imported.body.id}`)).body.status,
+      (await call("GET", `/cdn/ssl-certificate/${requested.body.id}`)).body.status,
+    ];
     try {
       emu().state.clockOffsetMs = 31 * 86400_000;
       expect(await statuses()).toEqual(["expired", "issued"]);

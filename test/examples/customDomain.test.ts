@@ -37,7 +37,9 @@ test("the resources come up in dependency order; the CNAME points at the distrib
 
   const served = await example.https("www.example.com", "/");
   expect(served.status).toBe(200);
-  const cname = (await listAll(emu, `/dns/zones/${engine.get("zone").id}/records`)).find((record) => record.name === "www.example.com." && record.type === "CNAME");
+  const cname = (await listAll(emu, `/dns/zones/${engine.get("zone").id}/records`)).find(
+    (record) => record.name === "www.example.com." && record.type === "CNAME",
+  );
   const distribution = String(engine.get("cdn").outputs.distributionDomain);
   expect(cname.values).toEqual([`${distribution}.`]);
   expect((await example.https(distribution, "/")).body).toBe(served.body);

@@ -15,8 +15,25 @@ beforeAll(async () => {
   // As in the example's README.
   execFileSync(
     "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "90", "-subj", "/CN=www.example.com",
-      "-addext", "subjectAltName=DNS:www.example.com", "-keyout", "certs/site.key", "-out", "certs/site.crt"],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "90",
+      "-subj",
+      "/CN=www.example.com",
+      "-addext",
+      "subjectAltName=DNS:www.example.com",
+      "-keyout",
+      "certs/site.key",
+      "-out",
+      "certs/site.crt",
+    ],
     { cwd: example.dir, stdio: "ignore" },
   );
   certificatePem = fs.readFileSync(path.join(example.dir, "certs", "site.crt"), "utf8");

@@ -15,7 +15,9 @@ const runtimeOf = (name: string) => {
   const project = yaml.load(fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8")) as { runtime: string | { name: string } };
   return typeof project.runtime === "string" ? project.runtime : project.runtime.name;
 };
-const names = fs.readdirSync(EXAMPLES).filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory() && runtimeOf(name) === "nodejs");
+const names = fs
+  .readdirSync(EXAMPLES)
+  .filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory() && runtimeOf(name) === "nodejs");
 
 // One compiler host for every example, so the declarations they share (lib, @pulumi/pulumi) are parsed once.
 const parsed = new Map<string, ts.SourceFile | undefined>();
@@ -31,7 +33,11 @@ const host: ts.CompilerHost = {
 
 /** `tsc -p dir --noEmit`: the errors, formatted as tsc prints them. */
 function typeErrors(dir: string): string {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(dir, "tsconfig.json"), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, "tsconfig.json"),
+    { noEmit: true },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) return `${dir}/tsconfig.json could not be read`;
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host });
   const diagnostics = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
@@ -66,21 +72,29 @@ test("the examples are the ones the README lists", () => {
   for (const name of names) expect(readme).toContain(`(examples/${name})`);
 });
 
-test.each(names)("examples/%s has Pulumi.yaml, index.ts and a README, and type-checks", (name) => {
-  const dir = path.join(EXAMPLES, name);
-  const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as Record<string, string>;
-  expect(project).toMatchObject({ name: `mamutecloud-${name}`, runtime: "nodejs" });
-  expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toMatch(/pulumi up/);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-  expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", "pulumi-mamutecloud"]);
-  expect(typeErrors(dir)).toBe("");
-}, 180_000);
+test.each(names)(
+  "examples/%s has Pulumi.yaml, index.ts and a README, and type-checks",
+  (name) => {
+    const dir = path.join(EXAMPLES, name);
+    const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as Record<string, string>;
+    expect(project).toMatchObject({ name: `mamutecloud-${name}`, runtime: "nodejs" });
+    expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toMatch(/pulumi up/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", "pulumi-mamutecloud"]);
+    expect(typeErrors(dir)).toBe("");
+  },
+  180_000,
+);
 
 test("the gitops workflow previews pull requests, deploys main and checks drift with refresh --expect-no-changes", () => {
   const workflow = yaml.load(fs.readFileSync(path.join(EXAMPLES, "gitops", ".github", "workflows", "site.yml"), "utf8")) as any;
   expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
   expect(workflow.on.push.branches).toEqual(["main"]);
-  const commands = (job: string) => workflow.jobs[job].steps.map((step: any) => step.run).filter(Boolean).join("\n");
+  const commands = (job: string) =>
+    workflow.jobs[job].steps
+      .map((step: any) => step.run)
+      .filter(Boolean)
+      .join("\n");
   expect(workflow.jobs.preview.if).toContain("pull_request");
   expect(commands("preview")).toMatch(/^pulumi preview /m);
   expect(workflow.jobs.deploy.if).toContain("refs/heads/main");

@@ -67,7 +67,13 @@ export function residentBytes(pid: number): number {
   } catch {
     // not Linux: ask ps
   }
-  return Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)]).toString().trim()) * 1024;
+  return (
+    Number(
+      execFileSync("ps", ["-o", "rss=", "-p", String(pid)])
+        .toString()
+        .trim(),
+    ) * 1024
+  );
 }
 
 /** Samples a process's resident memory until stopped; `peak` is the highest seen. */
@@ -151,7 +157,13 @@ export function putOnce(emu: EmulatorProcess, site: TransferSite, key: string, s
 }
 
 /** lib-storage's multipart upload, as SyncedFolder does for large files. */
-export function putMultipart(emu: EmulatorProcess, site: TransferSite, key: string, size: number, partSize = 64 * MIB): Promise<PhaseFigures> {
+export function putMultipart(
+  emu: EmulatorProcess,
+  site: TransferSite,
+  key: string,
+  size: number,
+  partSize = 64 * MIB,
+): Promise<PhaseFigures> {
   return measured(emu, `multipart (${partSize / MIB} MiB parts, 4 at once)`, size, async () => {
     const body = generatedBody(size);
     await new Upload({ client: site.s3, params: { Bucket: site.bucket, Key: key, Body: body.stream }, partSize, queueSize: 4 }).done();

@@ -25,7 +25,9 @@ export class CliCommandError extends Error {
     readonly args: string[],
     readonly result: CliResult,
   ) {
-    super(`pulumi ${args.join(" ")} failed (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+    super(
+      `pulumi ${args.join(" ")} failed (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+    );
   }
 }
 
@@ -90,7 +92,11 @@ export class CliProject {
     const state = path.join(dir, ".pulumi-state");
     fs.mkdirSync(home, { recursive: true });
     fs.mkdirSync(state, { recursive: true });
-    const project = new CliProject(dir, cliEnv(home, options.backend ?? `file://${state}`, options.emu, options.env), options.stack ?? "test");
+    const project = new CliProject(
+      dir,
+      cliEnv(home, options.backend ?? `file://${state}`, options.emu, options.env),
+      options.stack ?? "test",
+    );
     await project.run(["stack", "init", project.stack, "--non-interactive"]);
     return project;
   }
@@ -98,7 +104,11 @@ export class CliProject {
   run(args: string[], options: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive"];
     return new Promise((resolve, reject) => {
-      const child = spawn(PULUMI, full, { cwd: this.dir, env: { ...this.env, ...options.env }, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+      const child = spawn(PULUMI, full, {
+        cwd: this.dir,
+        env: { ...this.env, ...options.env },
+        stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      });
       child.stdin?.end(options.input);
       let stdout = "";
       let stderr = "";

@@ -19,7 +19,11 @@ export interface DialectSet {
 const set = (name: string, dialect: readonly string[]): DialectSet => ({ name, dialect, readyNever: dialect.includes("status-failures") });
 
 /** The sets the matrix runs against, in this order. */
-export const DIALECTS: readonly DialectSet[] = [set("default", []), ...DIALECT_NAMES.map((name: DialectName) => set(name, [name])), set("all", ["all"])];
+export const DIALECTS: readonly DialectSet[] = [
+  set("default", []),
+  ...DIALECT_NAMES.map((name: DialectName) => set(name, [name])),
+  set("all", ["all"]),
+];
 
 /**
  * DIALECTS in `count` files' shares (every `count`-th set from `index`), so jest's two workers

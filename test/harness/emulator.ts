@@ -15,7 +15,12 @@ export interface ApiAnswer<T = any> {
 }
 
 /** A management API call with the emulator's API key. */
-export async function api<T = any>(emu: Pick<Emulator, "url" | "apiKey">, method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+export async function api<T = any>(
+  emu: Pick<Emulator, "url" | "apiKey">,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
   const response = await fetch(`${emu.url}${path}`, {
     method,
     headers: { authorization: emu.apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },

@@ -84,7 +84,12 @@ export class Engine {
    * program): Read with the id and no properties, Check the program's inputs against the inputs
    * read, Diff them against the outputs read. The resource enters the state as read.
    */
-  async import(kind: string, name: string, id: string, args: Props): Promise<{ read: ResourceState; diff: DiffResult; check: CheckResult }> {
+  async import(
+    kind: string,
+    name: string,
+    id: string,
+    args: Props,
+  ): Promise<{ read: ResourceState; diff: DiffResult; check: CheckResult }> {
     const read = await this.host.read(kind, name, id, {});
     if (read.id === "" || read.inputs === undefined) throw new Error(`import of ${kind} ${id}: the provider found nothing`);
     const check = await this.host.check(kind, name, read.inputs, this.props(kind, name, args));

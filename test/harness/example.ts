@@ -46,7 +46,10 @@ export async function startExample(name: string): Promise<ExampleRun> {
       runProgram(
         lifecycle.engine,
         program,
-        { ...process.env, PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([key, value]) => [`program:${key}`, value]))) },
+        {
+          ...process.env,
+          PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([key, value]) => [`program:${key}`, value]))),
+        },
         { cwd: dir },
       ),
     write: (file, body) => fs.writeFileSync(path.join(dir, file), body),
@@ -87,7 +90,9 @@ export async function expectSiteLifecycle(example: ExampleRun, steps: SiteSteps)
   example.write(steps.edit.file, steps.edit.body);
   emu.resetRequests();
   const second = await example.up(steps.config);
-  expect(second.steps.filter((step) => step.op !== "same").map((step) => `${step.name}:${step.op}`)).toEqual([`${steps.filesResource}:update`]);
+  expect(second.steps.filter((step) => step.op !== "same").map((step) => `${step.name}:${step.op}`)).toEqual([
+    `${steps.filesResource}:update`,
+  ]);
   expect(emu.requests().routes["S3 PutObject"]).toBe(1);
   const cdnId = engine.get(steps.filesResource).outputs.cdnResourceId as string;
   const [purge] = await listAll(emu, `/cdn/resource/${cdnId}/purge/history`);
@@ -102,7 +107,10 @@ export async function expectSiteLifecycle(example: ExampleRun, steps: SiteSteps)
   expect(await listAll(emu, "/dns/zones")).toEqual([]);
   expect(await listAll(emu, "/object-storage/buckets")).toEqual([]);
   // No longer served: a 421 from the edge, or no TLS handshake for a certificate that is gone.
-  const gone = await steps.fetch(first.outputs, "/").then((answer) => answer.status, (err: Error) => err.message);
+  const gone = await steps.fetch(first.outputs, "/").then(
+    (answer) => answer.status,
+    (err: Error) => err.message,
+  );
   expect(gone).not.toBe(200);
   return first;
 }

@@ -29,7 +29,8 @@ export async function killedRun(
   await new Promise((resolve) => setTimeout(resolve, kill.delayMs));
   await engine.host.kill();
   // The run was cut short, not finished: the kill landed where the test meant it to.
-  if ((await run) !== "failed") throw new Error(`the run finished before the kill (${kill.route} × ${kill.count}): ${JSON.stringify(emu.requests().routes)}`);
+  if ((await run) !== "failed")
+    throw new Error(`the run finished before the kill (${kill.route} × ${kill.count}): ${JSON.stringify(emu.requests().routes)}`);
   if (restart) return engine.resumeWith(await restart());
   const host = await ProviderHost.start({ env: cleanEnv() });
   hosts.push(host);

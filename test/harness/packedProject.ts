@@ -26,8 +26,14 @@ export function packedProject(): PackedProject {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mamutecloud-pack-"));
   try {
     // dist/ is built by `npm test` before jest runs; packing must not rebuild it.
-    const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", scratch], REPO_ROOT).trim().split("\n").pop()!;
-    const hash = createHash("sha256").update(fs.readFileSync(path.join(scratch, tarball))).digest("hex").slice(0, 16);
+    const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", scratch], REPO_ROOT)
+      .trim()
+      .split("\n")
+      .pop()!;
+    const hash = createHash("sha256")
+      .update(fs.readFileSync(path.join(scratch, tarball)))
+      .digest("hex")
+      .slice(0, 16);
     const dir = path.join(os.tmpdir(), `${PREFIX}${hash}`);
     const result = { dir, pluginDir: path.join(dir, "node_modules", "pulumi-mamutecloud", "plugin") };
     if (fs.existsSync(path.join(dir, "ready"))) return result;
@@ -37,7 +43,15 @@ export function packedProject(): PackedProject {
     fs.renameSync(path.join(scratch, tarball), path.join(work, tarball));
     fs.writeFileSync(
       path.join(work, "package.json"),
-      JSON.stringify({ name: "mamutecloud-plugin-user", private: true, dependencies: { "@pulumi/pulumi": "~3.248.0", "pulumi-mamutecloud": `file:./${tarball}` } }, null, 2),
+      JSON.stringify(
+        {
+          name: "mamutecloud-plugin-user",
+          private: true,
+          dependencies: { "@pulumi/pulumi": "~3.248.0", "pulumi-mamutecloud": `file:./${tarball}` },
+        },
+        null,
+        2,
+      ),
     );
     run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], work);
     fs.writeFileSync(path.join(work, "ready"), "");
@@ -45,7 +59,8 @@ export function packedProject(): PackedProject {
     // day old go.
     for (const name of fs.readdirSync(os.tmpdir())) {
       const other = path.join(os.tmpdir(), name);
-      if (name.startsWith(PREFIX) && Date.now() - fs.statSync(other).mtimeMs > 86_400_000) fs.rmSync(other, { recursive: true, force: true });
+      if (name.startsWith(PREFIX) && Date.now() - fs.statSync(other).mtimeMs > 86_400_000)
+        fs.rmSync(other, { recursive: true, force: true });
     }
     try {
       fs.renameSync(work, dir);

@@ -57,7 +57,9 @@ pulumi.runtime.setMocks(
   {
     // A component (custom = false) has no provider: the engine only records it.
     newResource: (args) =>
-      args.custom ? ask("newResource", { type: args.type, name: args.name, inputs: withoutSecretMarks(args.inputs) }) : { id: "", state: {} },
+      args.custom
+        ? ask("newResource", { type: args.type, name: args.name, inputs: withoutSecretMarks(args.inputs) })
+        : { id: "", state: {} },
     call: () => ({}),
   },
   "program",
@@ -74,8 +76,8 @@ pulumi.runtime.setMocks(
   } catch (err) {
     failure = failure || err;
   }
-  const message = failure ? { kind: "failed", error: String(failure.stack || failure) } : { kind: "done", outputs: JSON.parse(JSON.stringify(outputs ?? {})) };
-  process.send(message, () =>
-    process.exit(0),
-  );
+  const message = failure
+    ? { kind: "failed", error: String(failure.stack || failure) }
+    : { kind: "done", outputs: JSON.parse(JSON.stringify(outputs ?? {})) };
+  process.send(message, () => process.exit(0));
 })();

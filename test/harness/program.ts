@@ -101,7 +101,10 @@ export async function runProgram(
     options.timeoutMs === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`program did not finish within ${options.timeoutMs} ms (steps done: ${stepsDone()})`)), options.timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`program did not finish within ${options.timeoutMs} ms (steps done: ${stepsDone()})`)),
+            options.timeoutMs,
+          );
         });
   try {
     await (timedOut ? Promise.race([finished, timedOut]) : finished);

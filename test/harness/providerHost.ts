@@ -328,11 +328,14 @@ export function revealed(props: Props): Props {
  */
 export async function configurePlugin(host: ProviderHost, settings: Record<string, unknown>, secrets = ["apiKey", "token"]): Promise<void> {
   const request = new provproto.ConfigureRequest();
-  const args = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, secrets.includes(key) ? secretValue(value) : value]));
+  const args = Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [key, secrets.includes(key) ? secretValue(value) : value]),
+  );
   request.setArgs(struct(args));
   request.setAcceptsecrets(true);
   const variables = request.getVariablesMap();
-  for (const [key, value] of Object.entries(settings)) variables.set(`mamutecloud:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(settings))
+    variables.set(`mamutecloud:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
   await host.unary("configure", request);
 }
 

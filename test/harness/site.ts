@@ -59,16 +59,28 @@ export async function upSite(engine: Engine, prefix: string, dir: string, versio
   await settleAll([
     engine.up("Bucket", "bucket", { name: `${prefix}-site`, forceDestroy: true }),
     engine.up("DnsZone", "zone", { domain }),
-    engine.up("Certificate", "certificate", { domainName: host, ...(version.certificate ? { subjectAlternativeNames: [domain] } : {}) }, { deferDelete: true }),
+    engine.up(
+      "Certificate",
+      "certificate",
+      { domainName: host, ...(version.certificate ? { subjectAlternativeNames: [domain] } : {}) },
+      { deferDelete: true },
+    ),
   ]);
   const bucketId = engine.get("bucket").id;
   const zoneId = engine.get("zone").id;
-  const records = engine.get("certificate").outputs.validationRecords as Array<{ domainName: string; name: string; type: string; value: string }>;
+  const records = engine.get("certificate").outputs.validationRecords as Array<{
+    domainName: string;
+    name: string;
+    type: string;
+    value: string;
+  }>;
   await settleAll([
     engine.up("BucketCredential", "deployer", { bucketId }),
     engine.up("BucketCredential", "ci", { bucketId, active: false }),
     engine.up("CdnResource", "cdn", { storageOrigin: { bucketId }, deployTimeout: "2m" }),
-    ...records.map((record, i) => engine.up("DnsRecord", `validation-${i}`, { zoneId, name: record.name, type: record.type, values: [record.value] })),
+    ...records.map((record, i) =>
+      engine.up("DnsRecord", `validation-${i}`, { zoneId, name: record.name, type: record.type, values: [record.value] }),
+    ),
     engine.up("DnsRecord", "apex", { zoneId, name: "@", type: "A", values: ["192.0.2.10"] }),
     engine.up("DnsRecord", "mail", { zoneId, name: "@", type: "MX", values: [`10 mx.${domain}`] }),
     engine.up("DnsRecord", "spf", { zoneId, name: "@", type: "TXT", values: ["v=spf1 -all"] }),
@@ -92,7 +104,12 @@ export async function upSite(engine: Engine, prefix: string, dir: string, versio
       headers: manifest.headers,
     }),
   ]);
-  await engine.up("CdnCustomDomain", "www", { resourceId: cdnId, domainName: host, certificateId: engine.get("validation").id, activationTimeout: "2m" });
+  await engine.up("CdnCustomDomain", "www", {
+    resourceId: cdnId,
+    domainName: host,
+    certificateId: engine.get("validation").id,
+    activationTimeout: "2m",
+  });
   await engine.up("DnsRecord", "www-cname", { zoneId, name: "www", type: "CNAME", values: [engine.get("www").outputs.cnameTarget] });
   // Replaced resources (the old certificate, its validation) go last, as the engine deletes them.
   await engine.finishReplacements();
@@ -104,7 +121,9 @@ export async function destroySite(engine: Engine): Promise<void> {
     ["www-cname", "files"],
     ["www"],
     ["validation", "cdn", "deployer", "ci"],
-    [...engine.state.keys()].filter((name) => name.startsWith("validation-") || ["apex", "mail", "spf", "caa", "sip", "certificate"].includes(name)),
+    [...engine.state.keys()].filter(
+      (name) => name.startsWith("validation-") || ["apex", "mail", "spf", "caa", "sip", "certificate"].includes(name),
+    ),
     ["bucket", "zone"],
   ];
   for (const wave of waves) await settleAll(wave.filter((name) => engine.state.has(name)).map((name) => engine.destroy(name)));

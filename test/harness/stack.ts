@@ -39,7 +39,10 @@ export async function settleAll(steps: Array<Promise<unknown>>): Promise<void> {
   const failed = (await Promise.allSettled(steps)).filter((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed.length) {
     const reasons = failed.map((result) => String((result.reason as Error)?.message ?? result.reason));
-    throw new AggregateError(failed.map((result) => result.reason), `${failed.length} resource(s) failed: ${reasons.slice(0, 3).join(" | ")}`);
+    throw new AggregateError(
+      failed.map((result) => result.reason),
+      `${failed.length} resource(s) failed: ${reasons.slice(0, 3).join(" | ")}`,
+    );
   }
 }
 
@@ -68,7 +71,10 @@ export function stateIds(engine: Engine): string[] {
 /** The ids of the API objects the state holds: all but the kinds that are not objects of their own. */
 export function apiObjectIds(engine: Engine): string[] {
   const notObjects = ["CertificateValidation", "SyncedFolder"];
-  return [...engine.state.values()].filter((resource) => !notObjects.includes(resource.kind)).map((resource) => resource.id).sort();
+  return [...engine.state.values()]
+    .filter((resource) => !notObjects.includes(resource.kind))
+    .map((resource) => resource.id)
+    .sort();
 }
 
 /** `inventory` plus the CDN plane: resources, their custom domains (`<resource>/<domain>`), certificates. */

@@ -25,7 +25,12 @@ export class StandInEngine {
     server.addService(enginerpc.EngineService, {
       log: (call: grpc.ServerUnaryCall<engineproto.LogRequest, emptyproto.Empty>, callback: grpc.sendUnaryData<emptyproto.Empty>) => {
         const request = call.request;
-        lines.push({ severity: request.getSeverity(), message: request.getMessage(), urn: request.getUrn(), ephemeral: request.getEphemeral() });
+        lines.push({
+          severity: request.getSeverity(),
+          message: request.getMessage(),
+          urn: request.getUrn(),
+          ephemeral: request.getEphemeral(),
+        });
         callback(null, new emptyproto.Empty());
       },
     });

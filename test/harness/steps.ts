@@ -29,7 +29,11 @@ export async function expectNoChangeAfterRefresh(engine: Engine, kind: string, n
  * once the create has reached the API, so a test can act while it is held. The step's error is
  * wrapped (an async function would otherwise wait for it).
  */
-export async function startHeldLostCreate(emu: Emulator, create: string, step: () => Promise<unknown>): Promise<{ outcome: Promise<HostCallError> }> {
+export async function startHeldLostCreate(
+  emu: Emulator,
+  create: string,
+  step: () => Promise<unknown>,
+): Promise<{ outcome: Promise<HostCallError> }> {
   emu.setFaults({
     seed: 4,
     rules: [
@@ -48,7 +52,12 @@ export async function startHeldLostCreate(emu: Emulator, create: string, step: (
  * its lookups (route `lookup`) start answering 500 for every attempt of the client, so the create's
  * outcome stays unknown. A list taken before the create still passes. Returns the step's error.
  */
-export async function loseCreateAndItsLookups(emu: Emulator, step: () => Promise<unknown>, create: string, lookup: string): Promise<HostCallError> {
+export async function loseCreateAndItsLookups(
+  emu: Emulator,
+  step: () => Promise<unknown>,
+  create: string,
+  lookup: string,
+): Promise<HostCallError> {
   const { outcome } = await startHeldLostCreate(emu, create, step);
   emu.setFaults({ seed: 4, rules: [{ route: lookup, fault: "status", status: 500, times: 6 }] });
   try {

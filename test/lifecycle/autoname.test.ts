@@ -65,6 +65,11 @@ test("a CDN resource left under its derived name, with its chosen distribution d
 
   await engine.up("CdnResource", "site", { storageOrigin: { bucketId }, distributionDomain: "derived-site", description: "the site" });
   expect(engine.get("site").id).toBe(left.body.id);
-  expect(engine.get("site").outputs).toMatchObject({ name, description: "the site", distributionDomain: "derived-site.mamutecdn.com", status: "deployed" });
+  expect(engine.get("site").outputs).toMatchObject({
+    name,
+    description: "the site",
+    distributionDomain: "derived-site.mamutecdn.com",
+    status: "deployed",
+  });
   expect((await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === name)).toHaveLength(1);
 }, 60_000);

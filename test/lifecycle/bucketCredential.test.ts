@@ -277,7 +277,9 @@ test("an update of a credential revoked outside the stack says so and how to rec
   const { bucketId, accessKeyId } = stateOf("basic").outputs;
   expect((await api(emu, "DELETE", `/object-storage/buckets/${bucketId}/credentials/${accessKeyId}`)).status).toBe(204);
   const err = await failing(engine.up(KIND, "basic", { bucketId, rotation: "gone" }));
-  expect(err.message).toMatch(new RegExp(`cannot regenerate the secret of credential ${accessKeyId} of bucket ${bucketId}: it no longer exists`));
+  expect(err.message).toMatch(
+    new RegExp(`cannot regenerate the secret of credential ${accessKeyId} of bucket ${bucketId}: it no longer exists`),
+  );
   expect(err.message).toMatch(/pulumi refresh/);
   expect(await engine.refresh("basic")).toBe(false);
 });

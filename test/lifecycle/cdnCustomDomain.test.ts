@@ -84,7 +84,12 @@ test("invalid inputs fail at check, naming each property, before any API call", 
   expect(emu.requests().total).toBe(0);
 });
 
-const www = (extra: Props = {}): Props => ({ resourceId, domainName: "www.lifecycle.example", additionalDomains: ["lifecycle.example"], ...extra });
+const www = (extra: Props = {}): Props => ({
+  resourceId,
+  domainName: "www.lifecycle.example",
+  additionalDomains: ["lifecycle.example"],
+  ...extra,
+});
 
 test("create attaches and activates, waiting until deployed; outputs the CNAME target; no-op; refresh and no diff", async () => {
   emu.setSettings({ cdnDeployDelayMs: 300 });
@@ -103,9 +108,13 @@ test("create attaches and activates, waiting until deployed; outputs the CNAME t
   });
   expect(emu.requests().routes[RESOURCE_PUT]).toBe(1);
   expect(emu.requests().routes[ACTIVATE]).toBe(1);
-  expect(await domainsOf()).toEqual([expect.objectContaining({ id: outputs.customDomainId, status: "active", domain_name: "www.lifecycle.example" })]);
+  expect(await domainsOf()).toEqual([
+    expect.objectContaining({ id: outputs.customDomainId, status: "active", domain_name: "www.lifecycle.example" }),
+  ]);
   expect((await api(emu, "GET", `/cdn/resource/${resourceId}`)).body.status).toBe("deployed");
-  expect(host.stdout).toMatch(/waiting for custom domain www.lifecycle.example \(cd_[0-9a-f]{16}\) on CDN resource cdn_[0-9a-f]{16} to be active and deployed/);
+  expect(host.stdout).toMatch(
+    /waiting for custom domain www.lifecycle.example \(cd_[0-9a-f]{16}\) on CDN resource cdn_[0-9a-f]{16} to be active and deployed/,
+  );
 
   const served = await edgeGet(emu, { host: "lifecycle.example", path: "/" });
   expect([served.status, served.body]).toEqual([200, "root"]);
@@ -115,7 +124,12 @@ test("create attaches and activates, waiting until deployed; outputs the CNAME t
 
   // The read id alone is enough.
   const read = await host.read(KIND, "www", id, engine.props(KIND, "www", {}));
-  expect(read.properties).toMatchObject({ resourceId, domainName: "www.lifecycle.example", status: "active", cnameTarget: distributionDomain });
+  expect(read.properties).toMatchObject({
+    resourceId,
+    domainName: "www.lifecycle.example",
+    status: "active",
+    cnameTarget: distributionDomain,
+  });
 });
 
 test("update in place: names, then active false deactivates and true reactivates; the id stays", async () => {
@@ -129,7 +143,11 @@ test("update in place: names, then active false deactivates and true reactivates
   expect(emu.requests().routes[RESOURCE_PUT]).toBeUndefined();
   expect(engine.get("www").id).toBe(before.id);
   expect(await domainsOf()).toEqual([
-    expect.objectContaining({ domain_name: "web.lifecycle.example", additional_domains: ["lifecycle.example", "www.lifecycle.example"], status: "active" }),
+    expect.objectContaining({
+      domain_name: "web.lifecycle.example",
+      additional_domains: ["lifecycle.example", "www.lifecycle.example"],
+      status: "active",
+    }),
   ]);
   await expectNoChangeAfterRefresh(engine, KIND, "www", renamed);
 
@@ -160,7 +178,11 @@ test("a new resourceId replaces: detached from the old resource first (a name ha
   const bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "domains-lifecycle-2" })).body.id;
   await engine.up("CdnResource", "cdn2", { name: "domains-site-2", storageOrigin: { bucketId } });
   const otherId = engine.get("cdn2").id;
-  const args = www({ resourceId: otherId, domainName: "web.lifecycle.example", additionalDomains: ["lifecycle.example", "www.lifecycle.example"] });
+  const args = www({
+    resourceId: otherId,
+    domainName: "web.lifecycle.example",
+    additionalDomains: ["lifecycle.example", "www.lifecycle.example"],
+  });
   const step = await engine.up(KIND, "www", args);
   expect(step.op).toBe("replace");
   expect(step.diff?.replaces).toEqual(["resourceId"]);
@@ -204,7 +226,9 @@ test("a CDN resource with active custom domains is destroyed in one destroy (dom
   const bucketId = (await api(emu, "POST", "/object-storage/buckets", { name: "domains-destroy" })).body.id;
   await engine.up("CdnResource", "doomed", { name: "domains-doomed", storageOrigin: { bucketId } });
   const doomedId = engine.get("doomed").id;
-  await Promise.all(["a", "b", "c"].map((n) => engine.up(KIND, `doomed-${n}`, { resourceId: doomedId, domainName: `${n}.doomed.example` })));
+  await Promise.all(
+    ["a", "b", "c"].map((n) => engine.up(KIND, `doomed-${n}`, { resourceId: doomedId, domainName: `${n}.doomed.example` })),
+  );
   expect((await domainsOf(doomedId)).map((d) => d.status)).toEqual(["active", "active", "active"]);
   // `pulumi destroy`: dependents (the domains) at once, then the resource.
   await Promise.all(["a", "b", "c"].map((n) => engine.destroy(`doomed-${n}`)));

@@ -99,11 +99,18 @@ test("invalid inputs fail at check, naming each property, before any API call", 
 
   // Origin rules across properties: exactly one origin; subdomain routing only for a bucket.
   const none = await engine.check(KIND, "bad", {});
-  expect(none.failures).toEqual([{ property: "storageOrigin", reason: expect.stringMatching(/storageOrigin \(a bucket\) or customOrigin/) }]);
+  expect(none.failures).toEqual([
+    { property: "storageOrigin", reason: expect.stringMatching(/storageOrigin \(a bucket\) or customOrigin/) },
+  ]);
   const both = await engine.check(KIND, "bad", { storageOrigin: { bucketId }, customOrigin: { hostname: "example.com" } });
   expect(both.failures).toEqual([{ property: "customOrigin", reason: "give either storageOrigin or customOrigin, not both" }]);
-  const routing = await engine.check(KIND, "bad", { customOrigin: { hostname: "example.com" }, defaultBehavior: { subdomainRouting: true } });
-  expect(routing.failures).toEqual([{ property: "defaultBehavior", reason: expect.stringMatching(/subdomainRouting needs a storage origin/) }]);
+  const routing = await engine.check(KIND, "bad", {
+    customOrigin: { hostname: "example.com" },
+    defaultBehavior: { subdomainRouting: true },
+  });
+  expect(routing.failures).toEqual([
+    { property: "defaultBehavior", reason: expect.stringMatching(/subdomainRouting needs a storage origin/) },
+  ]);
   await expect(engine.up(KIND, "bad", {})).rejects.toThrow(CheckFailedError);
   expect(emu.requests().total).toBe(0);
 });
@@ -142,7 +149,9 @@ test("create: checks the name is free, POST, one PUT for what POST refuses, wait
   const missing = await edgeGet(emu, { host: "lifecycle-site.mamutecdn.com", path: "/nope" });
   expect([missing.status, missing.body]).toEqual([404, "not here"]);
   // Progress reached the host's output, which the Pulumi CLI shows.
-  expect(host.stdout).toMatch(new RegExp(`waiting for CDN resource ${id} \\(lifecycle-site\\) to be deployed \\(status in_progress, timeout 30m\\)`));
+  expect(host.stdout).toMatch(
+    new RegExp(`waiting for CDN resource ${id} \\(lifecycle-site\\) to be deployed \\(status in_progress, timeout 30m\\)`),
+  );
   expect(host.stdout).toMatch(new RegExp(`CDN resource ${id} \\(lifecycle-site\\) to be deployed: deployed after \\d+s`));
 });
 
@@ -224,7 +233,11 @@ test("a distribution domain that is taken fails before any change, naming it", a
 
 test("switching the origin kind replaces the resource, deleting the old one first (the name is unique)", async () => {
   const old = engine.get("site");
-  const args = { name: "lifecycle-site", customOrigin: { hostname: "origin.example.com", protocolPolicy: "https-only" }, distributionDomain: "lifecycle-site" };
+  const args = {
+    name: "lifecycle-site",
+    customOrigin: { hostname: "origin.example.com", protocolPolicy: "https-only" },
+    distributionDomain: "lifecycle-site",
+  };
   const step = await engine.up(KIND, "site", args);
   expect(step.op).toBe("replace");
   expect(step.diff?.replaces.sort()).toEqual(["customOrigin", "storageOrigin"]);
@@ -232,7 +245,13 @@ test("switching the origin kind replaces the resource, deleting the old one firs
   const current = engine.get("site");
   expect(current.id).not.toBe(old.id);
   expect(current.outputs).toMatchObject({
-    customOrigin: { hostname: "origin.example.com", protocolPolicy: "https_only", httpPort: 80, httpsPort: 443, originSslProtocols: ["TLSv1.2"] },
+    customOrigin: {
+      hostname: "origin.example.com",
+      protocolPolicy: "https_only",
+      httpPort: 80,
+      httpsPort: 443,
+      originSslProtocols: ["TLSv1.2"],
+    },
     distributionDomain: "lifecycle-site.mamutecdn.com",
   });
   expect(current.outputs.storageOrigin).toBeUndefined();
@@ -247,10 +266,17 @@ test("switching the origin kind replaces the resource, deleting the old one firs
 
 test("refresh sees an out-of-band change, and the next up puts it back", async () => {
   const { id } = engine.get("site");
-  await api(emu, "PUT", `/cdn/resource/${id}`, { description: "edited in the dashboard", behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 5 }] });
+  await api(emu, "PUT", `/cdn/resource/${id}`, {
+    description: "edited in the dashboard",
+    behaviors: [{ action: "update", priority: 0, cache_ttl_seconds: 5 }],
+  });
   expect(await engine.refresh("site")).toBe(true);
   expect(engine.get("site").outputs).toMatchObject({ description: "edited in the dashboard", defaultBehavior: { cacheTtlSeconds: 5 } });
-  const args = { name: "lifecycle-site", customOrigin: { hostname: "origin2.example.com", customHeaders: [{ name: "X-Origin", value: "cdn" }] }, distributionDomain: "lifecycle-site" };
+  const args = {
+    name: "lifecycle-site",
+    customOrigin: { hostname: "origin2.example.com", customHeaders: [{ name: "X-Origin", value: "cdn" }] },
+    distributionDomain: "lifecycle-site",
+  };
   expect((await engine.up(KIND, "site", args)).op).toBe("update");
   expect(await resourceOf("site")).toMatchObject({ description: "", behaviors: [{ cache_ttl_seconds: 86400 }] });
 });
@@ -280,7 +306,9 @@ test("a deployment that outlasts deployTimeout: the error says what, how long an
   const kept = engine.get("slow");
   expect(kept.id).toBe(err.initFailed?.id);
   expect(kept.outputs).toMatchObject({ status: "in_progress", distributionDomain: "lifecycle-slow.mamutecdn.com" });
-  expect(host.stdout).toMatch(/still waiting for CDN resource cdn_[0-9a-f]{16} \(lifecycle-slow\) to be deployed: status in_progress, \ds elapsed of 2s/);
+  expect(host.stdout).toMatch(
+    /still waiting for CDN resource cdn_[0-9a-f]{16} \(lifecycle-slow\) to be deployed: status in_progress, \ds elapsed of 2s/,
+  );
 
   // The deployment finishes; the next up waits for it, and creates nothing.
   emu.setSettings({ cdnDeployDelayMs: 0 });
@@ -297,7 +325,9 @@ test("a deployment that outlasts deployTimeout: the error says what, how long an
   emu.setSettings({ cdnDeployDelayMs: 60_000 });
   const changed = { ...args, description: "slower" };
   const updateErr = await failing(engine.up(KIND, "slow", changed));
-  expect(updateErr.message).toMatch(/timed out after 2s waiting for CDN resource .* to be deployed; last status: in_progress\. The change was made; the next `pulumi up` waits again/);
+  expect(updateErr.message).toMatch(
+    /timed out after 2s waiting for CDN resource .* to be deployed; last status: in_progress\. The change was made; the next `pulumi up` waits again/,
+  );
   expect(engine.get("slow").outputs.description).toBe("");
   emu.setSettings({ cdnDeployDelayMs: 0 });
   emu.resetRequests();
@@ -311,7 +341,9 @@ test("a create whose follow-up PUT failed stays in state, and the next up finish
   emu.setFaults({ seed: 3, rules: [{ route: PUT, fault: "status", status: 400 }] });
   const args = { name: "lifecycle-halfway", storageOrigin: { bucketId }, defaultBehavior: { subdomainRouting: true } };
   const err = await failing(engine.up(KIND, "halfway", args));
-  expect(err.message).toMatch(/CDN resource cdn_[0-9a-f]{16} was created but could not be finished: update CDN resource .* failed: HTTP 400/);
+  expect(err.message).toMatch(
+    /CDN resource cdn_[0-9a-f]{16} was created but could not be finished: update CDN resource .* failed: HTTP 400/,
+  );
   expect(engine.get("halfway").outputs).toMatchObject({ defaultBehavior: { subdomainRouting: false } });
   emu.clearFaults();
   expect((await engine.up(KIND, "halfway", args)).op).toBe("update");
@@ -334,7 +366,10 @@ test("a create whose response is lost adopts the resource (found by its name) in
 });
 
 test("a name taken before the create is a conflict that names it, never an adoption", async () => {
-  const theirs = await api(emu, "POST", "/cdn/resource", { name: "lifecycle-theirs", origin_group: { type: "storage", bucket_id: bucketId } });
+  const theirs = await api(emu, "POST", "/cdn/resource", {
+    name: "lifecycle-theirs",
+    origin_group: { type: "storage", bucket_id: bucketId },
+  });
   const err = await failing(engine.up(KIND, "mine", { name: "lifecycle-theirs", storageOrigin: { bucketId } }));
   expect(err.message).toMatch(new RegExp(`CDN resource name "lifecycle-theirs" is already taken by CDN resource ${theirs.body.id}`));
   expect(err.message).toMatch(/`aliases`.*`deleteBeforeReplace: true`/s);

@@ -58,7 +58,11 @@ test("preview with unknown names: check passes, keeps the unknowns, and calls no
 
 test("invalid inputs fail at check, one failure per property, before any API call", async () => {
   emu.resetRequests();
-  const check = await engine.check("Certificate", "bad", { domainName: "*.com", subjectAlternativeNames: ["cdn.mamutecdn.com"], deleteTimeout: "later" });
+  const check = await engine.check("Certificate", "bad", {
+    domainName: "*.com",
+    subjectAlternativeNames: ["cdn.mamutecdn.com"],
+    deleteTimeout: "later",
+  });
   expect(Object.fromEntries(check.failures.map((f) => [f.property, f.reason]))).toEqual({
     domainName: expect.stringMatching(/at least two labels/),
     subjectAlternativeNames: expect.stringMatching(/is a MamuteCloud distribution domain/),
@@ -84,8 +88,20 @@ test("create, validation that times out naming the missing records, validation o
   });
   const records = cert.outputs.validationRecords as any[];
   expect(records).toEqual([
-    { domainName: "www.certs.example", name: expect.stringMatching(/^_[0-9a-f]{32}\.www\.certs\.example\.$/), type: "CNAME", value: expect.stringMatching(/\.validation\.mamutecdn\.com\.$/), status: "pending" },
-    { domainName: "api.certs.example", name: expect.stringMatching(/^_[0-9a-f]{32}\.api\.certs\.example\.$/), type: "CNAME", value: expect.any(String), status: "pending" },
+    {
+      domainName: "www.certs.example",
+      name: expect.stringMatching(/^_[0-9a-f]{32}\.www\.certs\.example\.$/),
+      type: "CNAME",
+      value: expect.stringMatching(/\.validation\.mamutecdn\.com\.$/),
+      status: "pending",
+    },
+    {
+      domainName: "api.certs.example",
+      name: expect.stringMatching(/^_[0-9a-f]{32}\.api\.certs\.example\.$/),
+      type: "CNAME",
+      value: expect.any(String),
+      status: "pending",
+    },
   ]);
   expect(cert.outputs.fingerprint).toBeUndefined();
   expect((await engine.up("Certificate", "site", args)).op).toBe("same");
@@ -93,10 +109,14 @@ test("create, validation that times out naming the missing records, validation o
   // One of the two records exists: the wait times out naming the other one, and keeps nothing.
   await createValidationRecords("site", 0);
   const started = Date.now();
-  const timedOut = (await engine.up("CertificateValidation", "site-validation", { certificateId: cert.id, timeout: "2s" }).catch((err) => err)) as HostCallError;
+  const timedOut = (await engine
+    .up("CertificateValidation", "site-validation", { certificateId: cert.id, timeout: "2s" })
+    .catch((err) => err)) as HostCallError;
   expect(Date.now() - started).toBeLessThan(15_000);
   expect(timedOut.message).toContain(`timed out after 2s waiting for certificate ${cert.id} to be issued; last status: pending_validation`);
-  expect(timedOut.message).toContain(`validation records still missing: CNAME ${records[1].name} → ${records[1].value} (for api.certs.example)`);
+  expect(timedOut.message).toContain(
+    `validation records still missing: CNAME ${records[1].name} → ${records[1].value} (for api.certs.example)`,
+  );
   expect(timedOut.message).not.toContain(records[0].name);
   expect(timedOut.message).toMatch(/run `pulumi up` again: it waits again/);
   expect(timedOut.initFailed).toBeUndefined();
@@ -125,7 +145,14 @@ test("create, validation that times out naming the missing records, validation o
   const ca = new X509Certificate(emu.caCertificatePem);
   expect(fromApi.issuer).toBe(ca.subject.split("\n").join(", "));
   expect(await engine.refresh("site-validation")).toBe(true);
-  expect((await engine.up("Certificate", "site", { domainName: "www.certs.example", subjectAlternativeNames: ["www.certs.example", "api.certs.example"] })).op).toBe("same");
+  expect(
+    (
+      await engine.up("Certificate", "site", {
+        domainName: "www.certs.example",
+        subjectAlternativeNames: ["www.certs.example", "api.certs.example"],
+      })
+    ).op,
+  ).toBe("same");
   const again = await engine.up("CertificateValidation", "site-validation", { certificateId: cert.id, timeout: "2m" });
   expect(again.op).toBe("same");
 
@@ -145,10 +172,15 @@ test("create, validation that times out naming the missing records, validation o
 test("a wildcard and its apex share one validation record; one DnsRecord validates both", async () => {
   await engine.up("Certificate", "wild", { domainName: "*.Wild.Certs.Example", subjectAlternativeNames: ["wild.certs.example"] });
   const records = engine.get("wild").outputs.validationRecords as any[];
-  expect(records).toEqual([expect.objectContaining({ domainName: "wild.certs.example", name: expect.stringMatching(/\.wild\.certs\.example\.$/) })]);
+  expect(records).toEqual([
+    expect.objectContaining({ domainName: "wild.certs.example", name: expect.stringMatching(/\.wild\.certs\.example\.$/) }),
+  ]);
   const made = await createValidationRecords("wild");
   await engine.up("CertificateValidation", "wild-validation", { certificateId: engine.get("wild").id, timeout: "1m" });
-  expect(engine.get("wild-validation").outputs).toMatchObject({ domainName: "*.wild.certs.example", subjectAlternativeNames: ["wild.certs.example"] });
+  expect(engine.get("wild-validation").outputs).toMatchObject({
+    domainName: "*.wild.certs.example",
+    subjectAlternativeNames: ["wild.certs.example"],
+  });
   await engine.destroy("wild-validation");
   await engine.destroy("wild");
   for (const name of made) await engine.destroy(name);
@@ -157,7 +189,10 @@ test("a wildcard and its apex share one validation record; one DnsRecord validat
 test("new names replace the certificate, creating the new one first", async () => {
   await engine.up("Certificate", "moving", { domainName: "old.certs.example" });
   const oldId = engine.get("moving").id;
-  const step = await engine.up("Certificate", "moving", { domainName: "old.certs.example", subjectAlternativeNames: ["new.certs.example"] });
+  const step = await engine.up("Certificate", "moving", {
+    domainName: "old.certs.example",
+    subjectAlternativeNames: ["new.certs.example"],
+  });
   expect(step.op).toBe("replace");
   expect(step.diff?.replaces).toEqual(["subjectAlternativeNames"]);
   expect(step.order).toEqual(["create", "delete"]);
@@ -176,7 +211,9 @@ test("a certificate deleted out of band: refresh drops it and its validation, th
   expect(await engine.refresh("gone-validation")).toBe(false);
   expect(await engine.refresh("gone")).toBe(false);
   // Deleting what is already gone succeeds.
-  await expect(host.delete("Certificate", "gone", first, engine.props("Certificate", "gone", { domainName: "gone.certs.example" }))).resolves.toBeUndefined();
+  await expect(
+    host.delete("Certificate", "gone", first, engine.props("Certificate", "gone", { domainName: "gone.certs.example" })),
+  ).resolves.toBeUndefined();
 
   expect((await engine.up("Certificate", "gone", { domainName: "gone.certs.example" })).op).toBe("create");
   const second = engine.get("gone").id;

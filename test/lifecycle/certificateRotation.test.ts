@@ -37,7 +37,16 @@ function probe(): Promise<Probe> {
   const edge = new URL(emu.edgeHttpsUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: edge.hostname, port: edge.port, path: "/", servername: DOMAIN, headers: { host: DOMAIN }, ca: emu.caCertificatePem, agent: false, timeout: 5000 },
+      {
+        host: edge.hostname,
+        port: edge.port,
+        path: "/",
+        servername: DOMAIN,
+        headers: { host: DOMAIN },
+        ca: emu.caCertificatePem,
+        agent: false,
+        timeout: 5000,
+      },
       (res) => {
         const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
         let body = "";
@@ -118,11 +127,21 @@ test("every HTTPS request to the custom domain succeeds while its certificate is
   const probing = keepProbing();
   try {
     // The program now asks for the apex too. The engine's order for this change:
-    const replaced = await engine.up("Certificate", "cert", { domainName: DOMAIN, subjectAlternativeNames: ["rotate.example"] }, { deferDelete: true });
+    const replaced = await engine.up(
+      "Certificate",
+      "cert",
+      { domainName: DOMAIN, subjectAlternativeNames: ["rotate.example"] },
+      { deferDelete: true },
+    );
     expect(replaced).toMatchObject({ op: "replace", order: ["create"] });
     const newCertificate = engine.get("cert").id;
     await validationRecords(zoneId);
-    const validated = await engine.up("CertificateValidation", "validation", { certificateId: newCertificate, timeout: "1m" }, { deferDelete: true });
+    const validated = await engine.up(
+      "CertificateValidation",
+      "validation",
+      { certificateId: newCertificate, timeout: "1m" },
+      { deferDelete: true },
+    );
     expect(validated.op).toBe("replace");
     const switched = await engine.up("CdnCustomDomain", "www", { ...domainArgs, certificateId: engine.get("validation").id });
     expect(switched.op).toBe("update");

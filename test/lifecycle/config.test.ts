@@ -110,13 +110,20 @@ async function firstError(stack: Record<string, string>): Promise<{ message: str
 
 test("a password in an endpoint URL, or a secret pasted into the wrong setting, is never echoed", async () => {
   const password = "hunter2-very-secret-password";
-  const inUrl = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": `https://deploy:${password}@api.example.com` });
+  const inUrl = await firstError({
+    "mamutecloud:apiKey": emu.apiKey,
+    "mamutecloud:endpoint": `https://deploy:${password}@api.example.com`,
+  });
   expect(inUrl.message).toMatch(/mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) holds a user name or password: remove it/);
 
   const s3Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1";
   const asEndpoint = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": s3Secret });
   expect(asEndpoint.message).toMatch(/mamutecloud:endpoint \(or MAMUTECLOUD_ENDPOINT\) is not a URL/);
-  const asHeader = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:endpoint": emu.url, "mamutecloud:authHeader": s3Secret });
+  const asHeader = await firstError({
+    "mamutecloud:apiKey": emu.apiKey,
+    "mamutecloud:endpoint": emu.url,
+    "mamutecloud:authHeader": s3Secret,
+  });
   expect(asHeader.message).toMatch(/mamutecloud:authHeader \(or MAMUTECLOUD_AUTH_HEADER\) must be "authorization" or "x-api-key"/);
   const asTimeout = await firstError({ "mamutecloud:apiKey": emu.apiKey, "mamutecloud:requestTimeout": s3Secret });
   expect(asTimeout.message).toMatch(/mamutecloud:requestTimeout/);

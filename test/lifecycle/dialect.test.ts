@@ -104,7 +104,9 @@ test("other status words: a CDN resource that says `active` is ready; one whose 
   const bucketId = engine.get("words-bucket").id;
   await engine.up("CdnResource", "words-site", { storageOrigin: { bucketId }, distributionDomain: "dialect-words" });
   expect(engine.get("words-site").outputs).toMatchObject({ status: "active", distributionDomain: "dialect-words.mamutecdn.com" });
-  expect((await engine.preview("CdnResource", "words-site", { storageOrigin: { bucketId }, distributionDomain: "dialect-words" })).op).toBe("same");
+  expect((await engine.preview("CdnResource", "words-site", { storageOrigin: { bucketId }, distributionDomain: "dialect-words" })).op).toBe(
+    "same",
+  );
 
   emu.setDialect("status-failures");
   const started = Date.now();
@@ -112,7 +114,9 @@ test("other status words: a CDN resource that says `active` is ready; one whose 
     () => "created",
     (err: Error) => err.message,
   );
-  expect(failed).toMatch(/gave up waiting for CDN resource \S+ \(\S+\) to be deployed after \d+s: the API reports that the deployment failed/);
+  expect(failed).toMatch(
+    /gave up waiting for CDN resource \S+ \(\S+\) to be deployed after \d+s: the API reports that the deployment failed/,
+  );
   expect(failed).toMatch(/status failed/);
   expect(Date.now() - started).toBeLessThan(20_000);
   // Kept in state (no orphan), so destroy removes it.
@@ -130,7 +134,10 @@ test("distribution_domain as a label only: set as the documents' example sends i
   const bucketId = engine.get("label-bucket").id;
   const args = { storageOrigin: { bucketId }, distributionDomain: "dialect-label.mamutecdn.com" };
   await engine.up("CdnResource", "label-site", args);
-  expect(engine.get("label-site").outputs).toMatchObject({ distributionDomain: "dialect-label.mamutecdn.com", siteUrl: `http://dialect-label.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}` });
+  expect(engine.get("label-site").outputs).toMatchObject({
+    distributionDomain: "dialect-label.mamutecdn.com",
+    siteUrl: `http://dialect-label.mamutecdn.com.localhost:${new URL(emu.edgeUrl).port}`,
+  });
   expect((await engine.preview("CdnResource", "label-site", { ...args, distributionDomain: "dialect-label" })).op).toBe("same");
   expect(await engine.refresh("label-site")).toBe(true);
   expect((await engine.preview("CdnResource", "label-site", args)).op).toBe("same");

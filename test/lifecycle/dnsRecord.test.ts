@@ -60,7 +60,13 @@ test("preview with an unknown zone and value: check passes, keeps the unknowns, 
   expect(step.check.failures).toEqual([]);
   expect(step.check.inputs).toMatchObject({ zoneId: UNKNOWN, name: "www", type: "AAAA", ttl: 3600 });
   expect(step.check.inputs.values).toEqual(["2001:db8::1", UNKNOWN]);
-  const mx = await engine.preview("DnsRecord", "preview-mx", { zoneId: UNKNOWN, name: "@", type: "MX", values: UNKNOWN, priority: UNKNOWN });
+  const mx = await engine.preview("DnsRecord", "preview-mx", {
+    zoneId: UNKNOWN,
+    name: "@",
+    type: "MX",
+    values: UNKNOWN,
+    priority: UNKNOWN,
+  });
   expect(mx.check.failures).toEqual([]);
   expect(emu.requests().total).toBe(0);
 });
@@ -85,7 +91,13 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   expect(byProperty.priority).toMatch(/0 to 65535/);
 
   // Rules that depend on the type.
-  const typed = await engine.check("DnsRecord", "bad", { zoneId, name: "@", type: "CNAME", values: ["a.example", "b..example"], priority: 1 });
+  const typed = await engine.check("DnsRecord", "bad", {
+    zoneId,
+    name: "@",
+    type: "CNAME",
+    values: ["a.example", "b..example"],
+    priority: 1,
+  });
   const byTyped = Object.fromEntries(typed.failures.map((f) => [f.property, f.reason]));
   expect(Object.keys(byTyped).sort()).toEqual(["name", "priority", "values"]);
   expect(byTyped.name).toMatch(/CNAME record cannot be at the zone apex/);
@@ -111,9 +123,9 @@ test("invalid inputs fail at check, one failure per property, before any API cal
   ]);
   const cnameToIp = await engine.check("DnsRecord", "bad", { zoneId, name: "www", type: "CNAME", values: ["192.0.2.1"] });
   expect(cnameToIp.failures).toEqual([{ property: "values", reason: expect.stringMatching(/not an IP address/) }]);
-  await expect(engine.up("DnsRecord", "bad", { zoneId, name: "v6", type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] })).rejects.toThrow(
-    CheckFailedError,
-  );
+  await expect(
+    engine.up("DnsRecord", "bad", { zoneId, name: "v6", type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] }),
+  ).rejects.toThrow(CheckFailedError);
   expect(emu.requests().total).toBe(0);
 });
 
@@ -175,7 +187,8 @@ test("MX with the first version's record-wide priority, and TXT at the apex: ref
 });
 
 test("values, ttl and MX priorities update in place and keep the id", async () => {
-  const mail = (values: string[], more: Props = {}) => engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values, ...more });
+  const mail = (values: string[], more: Props = {}) =>
+    engine.up("DnsRecord", "mail", { zoneId, name: "mail", type: "MX", values, ...more });
   await mail(["10 mx1.example.net"]);
   const { id } = engine.get("mail");
 
@@ -201,7 +214,12 @@ test("values, ttl and MX priorities update in place and keep the id", async () =
 test("a type change at the same name with a CNAME involved replaces, deleting first", async () => {
   await engine.up("DnsRecord", "alias", { zoneId, name: "alias", type: "A", values: ["192.0.2.1"] });
   const oldId = engine.get("alias").id;
-  const step = await engine.up("DnsRecord", "alias", { zoneId, name: `alias.${DOMAIN}.`, type: "CNAME", values: ["elsewhere.example.net"] });
+  const step = await engine.up("DnsRecord", "alias", {
+    zoneId,
+    name: `alias.${DOMAIN}.`,
+    type: "CNAME",
+    values: ["elsewhere.example.net"],
+  });
   expect(step.op).toBe("replace");
   // The absolute spelling is the same name: only the type replaces.
   expect(step.diff?.replaces).toEqual(["type"]);
@@ -293,9 +311,19 @@ test("refresh after an out-of-band delete drops the record; the next up creates 
 test("read works from the id alone (no state but the kind): the API's absolute name and the zone's domain", async () => {
   await engine.up("DnsRecord", "bare", { zoneId, name: "bare", type: "A", values: ["192.0.2.3"] });
   const { id } = engine.get("bare");
-  const read = await host.read("DnsRecord", "bare", id, { __kind: "DnsRecord", __provider: engine.props("DnsRecord", "bare", {}).__provider });
+  const read = await host.read("DnsRecord", "bare", id, {
+    __kind: "DnsRecord",
+    __provider: engine.props("DnsRecord", "bare", {}).__provider,
+  });
   expect(read.id).toBe(id);
-  expect(read.properties).toMatchObject({ zoneId, name: `bare.${DOMAIN}.`, type: "A", values: ["192.0.2.3"], ttl: 3600, fqdn: `bare.${DOMAIN}` });
+  expect(read.properties).toMatchObject({
+    zoneId,
+    name: `bare.${DOMAIN}.`,
+    type: "A",
+    values: ["192.0.2.3"],
+    ttl: 3600,
+    fqdn: `bare.${DOMAIN}`,
+  });
   await engine.destroy("bare");
 });
 
@@ -307,17 +335,34 @@ describe("a mail and service setup: two MX priorities, SRV and CAA", () => {
   const caa = {
     name: "",
     type: "caa",
-    values: ["0 ISSUE letsencrypt.org", '0 issuewild ";"', "0 iodef mailto:security@example.net", '0 issue "pki.goog;  cansignhttpexchanges=yes"'],
+    values: [
+      "0 ISSUE letsencrypt.org",
+      '0 issuewild ";"',
+      "0 iodef mailto:security@example.net",
+      '0 issue "pki.goog;  cansignhttpexchanges=yes"',
+    ],
   };
   const setup = { mail, sip, caa };
 
   test("goes up in the API's canonical forms", async () => {
     for (const [name, args] of Object.entries(setup)) expect((await engine.up("DnsRecord", name, { ...args, zoneId })).op).toBe("create");
     expect(engine.get("mail").outputs).toMatchObject({ type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."], fqdn: DOMAIN });
-    expect(engine.get("sip").outputs).toMatchObject({ fqdn: `_sip._tcp.${DOMAIN}`, values: ["10 60 5060 sip.example.net.", "20 0 5060 backup.example.net."] });
-    const caaValues = ['0 iodef "mailto:security@example.net"', '0 issue "letsencrypt.org"', '0 issue "pki.goog; cansignhttpexchanges=yes"', '0 issuewild ";"'];
+    expect(engine.get("sip").outputs).toMatchObject({
+      fqdn: `_sip._tcp.${DOMAIN}`,
+      values: ["10 60 5060 sip.example.net.", "20 0 5060 backup.example.net."],
+    });
+    const caaValues = [
+      '0 iodef "mailto:security@example.net"',
+      '0 issue "letsencrypt.org"',
+      '0 issue "pki.goog; cansignhttpexchanges=yes"',
+      '0 issuewild ";"',
+    ];
     expect(engine.get("caa").outputs.values).toEqual(caaValues);
-    expect((await recordOf("mail")).body).toMatchObject({ name: `${DOMAIN}.`, type: "MX", values: ["10 mx1.example.net.", "20 mx2.example.net."] });
+    expect((await recordOf("mail")).body).toMatchObject({
+      name: `${DOMAIN}.`,
+      type: "MX",
+      values: ["10 mx1.example.net.", "20 mx2.example.net."],
+    });
     expect((await recordOf("sip")).body).toMatchObject({ type: "SRV", ttl: 300 });
     expect((await recordOf("caa")).body.values).toEqual(caaValues);
   });
@@ -329,7 +374,20 @@ describe("a mail and service setup: two MX priorities, SRV and CAA", () => {
       await expectStableAfterRefresh(name, { ...args, zoneId });
     }
     // Other spellings of the same values are no change either.
-    expect((await engine.preview("DnsRecord", "caa", { ...caa, zoneId, values: ['0 issue "LetsEncrypt.org."', "0 issuewild ;", '0 IODEF "mailto:security@example.net"', "0 issue pki.goog; cansignhttpexchanges=yes"] })).op).toBe("same");
+    expect(
+      (
+        await engine.preview("DnsRecord", "caa", {
+          ...caa,
+          zoneId,
+          values: [
+            '0 issue "LetsEncrypt.org."',
+            "0 issuewild ;",
+            '0 IODEF "mailto:security@example.net"',
+            "0 issue pki.goog; cansignhttpexchanges=yes",
+          ],
+        })
+      ).op,
+    ).toBe("same");
   });
 
   test("changes values and TTL in place", async () => {
@@ -374,11 +432,30 @@ test("a stack written by the previous version (MX with a record-wide priority) s
   // State as version 1 of this package wrote it (test/fixtures: captured from its create), for a
   // record the API holds as that version made it (the same request body).
   const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
-  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: `${DOMAIN}.`, type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, {
+    name: `${DOMAIN}.`,
+    type: "MX",
+    values: fixture.outputs.values,
+    ttl: 600,
+    priority: 10,
+  });
   expect(made.status).toBe(201);
-  const rewrite = (props: Props) => ({ ...props, zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: DOMAIN, __provider: engine.props("DnsRecord", "legacy", {}).__provider });
+  const rewrite = (props: Props) => ({
+    ...props,
+    zoneId,
+    recordId: made.body.id,
+    __zoneDomain: DOMAIN,
+    fqdn: DOMAIN,
+    __provider: engine.props("DnsRecord", "legacy", {}).__provider,
+  });
   const { recordId: _r, __zoneDomain: _d, fqdn: _f, ...legacyInputs } = rewrite(fixture.inputs);
-  engine.state.set("legacy", { kind: "DnsRecord", name: "legacy", id: `${zoneId}/${made.body.id}`, inputs: legacyInputs, outputs: rewrite(fixture.outputs) });
+  engine.state.set("legacy", {
+    kind: "DnsRecord",
+    name: "legacy",
+    id: `${zoneId}/${made.body.id}`,
+    inputs: legacyInputs,
+    outputs: rewrite(fixture.outputs),
+  });
   expect(engine.get("legacy").outputs).toMatchObject({ __version: 1, priority: 10, values: ["mx1.example.net.", "mx2.example.net."] });
 
   // The program as it was written for version 1.
@@ -400,11 +477,32 @@ test("a stack written by the previous version (MX with a record-wide priority) s
 
 test("version 1 state is also updated and deleted without a refresh first", async () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, "../fixtures/dnsRecord-mx-state-v1.json"), "utf8"));
-  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, { name: "old-mail", type: "MX", values: fixture.outputs.values, ttl: 600, priority: 10 });
-  const outputs = { ...fixture.outputs, name: "old-mail", zoneId, recordId: made.body.id, __zoneDomain: DOMAIN, fqdn: `old-mail.${DOMAIN}`, __provider: engine.props("DnsRecord", "old", {}).__provider };
+  const made = await api(emu, "POST", `/dns/zones/${zoneId}/records`, {
+    name: "old-mail",
+    type: "MX",
+    values: fixture.outputs.values,
+    ttl: 600,
+    priority: 10,
+  });
+  const outputs = {
+    ...fixture.outputs,
+    name: "old-mail",
+    zoneId,
+    recordId: made.body.id,
+    __zoneDomain: DOMAIN,
+    fqdn: `old-mail.${DOMAIN}`,
+    __provider: engine.props("DnsRecord", "old", {}).__provider,
+  };
   engine.state.set("old", { kind: "DnsRecord", name: "old", id: `${zoneId}/${made.body.id}`, inputs: {}, outputs });
   // The user changes the record-wide priority, as version 1 allowed: an update, not a replacement.
-  const step = await engine.up("DnsRecord", "old", { zoneId, name: "old-mail", type: "MX", values: ["mx1.example.net", "mx2.example.net"], priority: 20, ttl: 600 });
+  const step = await engine.up("DnsRecord", "old", {
+    zoneId,
+    name: "old-mail",
+    type: "MX",
+    values: ["mx1.example.net", "mx2.example.net"],
+    priority: 20,
+    ttl: 600,
+  });
   expect(step).toMatchObject({ op: "update", diff: { replaces: [] } });
   expect(engine.get("old").outputs).toMatchObject({ __version: STATE_VERSION, values: ["20 mx1.example.net.", "20 mx2.example.net."] });
   expect(engine.get("old").outputs).not.toHaveProperty("priority");
@@ -446,7 +544,14 @@ test("two records of the stack swapping names: the 409 names the record in the w
   const failure = engine.up("DnsRecord", "left", { zoneId, name: "swap-b", type: "A", values: ["192.0.2.1"] });
   await expect(failure).rejects.toThrow(`an A record for swap-b.${DOMAIN} already exists (${holder})`);
   await expect(failure).rejects.toThrow(/`aliases`.*`deleteBeforeReplace: true`/s);
-  expect(outsideInterruptedAdvice(await failure.then(() => "", (err: Error) => err.message))).not.toMatch(/did not create|delete (it|that)/i);
+  expect(
+    outsideInterruptedAdvice(
+      await failure.then(
+        () => "",
+        (err: Error) => err.message,
+      ),
+    ),
+  ).not.toMatch(/did not create|delete (it|that)/i);
   // Nothing the stack manages was touched.
   expect((await records({ name: `swap-b.${DOMAIN}.` })).map((record) => record.id)).toEqual([holder]);
   expect((await records({ name: `swap-a.${DOMAIN}.` })).map((record) => record.id)).toEqual([engine.get("left").outputs.recordId]);
@@ -478,7 +583,11 @@ test("the stack's own records do not block the zone's destroy (they go first)", 
 
 test("errors from the host never carry the API key", async () => {
   const failed = await host
-    .create("DnsRecord", "x", engine.props("DnsRecord", "x", { zoneId: "zone_doesnotexist", name: "x", type: "A", values: ["192.0.2.1"], ttl: 3600 }))
+    .create(
+      "DnsRecord",
+      "x",
+      engine.props("DnsRecord", "x", { zoneId: "zone_doesnotexist", name: "x", type: "A", values: ["192.0.2.1"], ttl: 3600 }),
+    )
     .catch((err: HostCallError) => err);
   expect(String(failed)).toMatch(/the zone does not exist/);
   expect(String(failed)).not.toContain(emu.apiKey);

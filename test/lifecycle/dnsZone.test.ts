@@ -89,7 +89,9 @@ test("refresh after an out-of-band delete drops the zone; the next up creates it
   expect(engine.get("gone").id).not.toBe(id);
   await engine.destroy("gone");
   // Deleting a zone that is already gone succeeds.
-  await expect(host.delete("DnsZone", "gone", id, { ...engine.props("DnsZone", "gone", { domain: "lifecycle-gone.example" }) })).resolves.toBeUndefined();
+  await expect(
+    host.delete("DnsZone", "gone", id, { ...engine.props("DnsZone", "gone", { domain: "lifecycle-gone.example" }) }),
+  ).resolves.toBeUndefined();
 });
 
 test("forceDestroy false: a zone holding a record made outside the stack is not deleted, nor the record", async () => {

@@ -61,7 +61,11 @@ function keyPieces(privateKeyPem: string): string[] {
 
 test("preview with an unknown key: check passes, keeps the unknown, and calls no API", async () => {
   emu.resetRequests();
-  const step = await engine.preview(KIND, "preview-only", { certificate: site.certificatePem, privateKey: UNKNOWN, certificateChain: UNKNOWN });
+  const step = await engine.preview(KIND, "preview-only", {
+    certificate: site.certificatePem,
+    privateKey: UNKNOWN,
+    certificateChain: UNKNOWN,
+  });
   expect(step.op).toBe("create");
   expect(step.check.failures).toEqual([]);
   expect(step.check.inputs).toMatchObject({ privateKey: UNKNOWN, certificateChain: UNKNOWN, deleteTimeout: "30m" });
@@ -71,10 +75,21 @@ test("preview with an unknown key: check passes, keeps the unknown, and calls no
 test("bad PEM, a mismatched key, an expired certificate and a chain in the wrong order fail at check with zero API calls", async () => {
   emu.resetRequests();
   const other = await newKeyPair();
-  const expired = await server(["old.imported.example"], { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) });
+  const expired = await server(["old.imported.example"], {
+    notBefore: new Date(Date.now() - 100 * DAY),
+    notAfter: new Date(Date.now() - DAY),
+  });
   const cases: Array<[Record<string, unknown>, string, RegExp]> = [
-    [{ ...argsOf(site), certificate: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----" }, "certificate", /not valid base64/],
-    [{ ...argsOf(site), privateKey: other.privateKeyPem }, "privateKey", /does not belong to the certificate \(CN=www\.imported\.example\)/],
+    [
+      { ...argsOf(site), certificate: "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----" },
+      "certificate",
+      /not valid base64/,
+    ],
+    [
+      { ...argsOf(site), privateKey: other.privateKeyPem },
+      "privateKey",
+      /does not belong to the certificate \(CN=www\.imported\.example\)/,
+    ],
     [argsOf(expired), "certificate", /^expired on .* \(CN=old\.imported\.example\); renew it/],
     [{ ...argsOf(site), certificateChain: root.certificatePem + intermediate.certificatePem }, "certificateChain", /is in reverse order/],
   ];
@@ -109,7 +124,11 @@ test("create, no-op with the PEM reformatted, refresh keeps what the API never r
   expect(JSON.stringify(fromApi.body)).not.toContain("PRIVATE KEY");
 
   const crlf = (pem: string) => pem.replace(/\n/g, "\r\n").replace(/^/, "# exported from the old CDN\r\n");
-  const reformatted = { certificate: crlf(site.certificatePem), certificateChain: crlf(intermediate.certificatePem), privateKey: crlf(site.privateKeyPem) };
+  const reformatted = {
+    certificate: crlf(site.certificatePem),
+    certificateChain: crlf(intermediate.certificatePem),
+    privateKey: crlf(site.privateKeyPem),
+  };
   expect((await engine.up(KIND, "site", reformatted)).op).toBe("same");
 
   expect(await engine.refresh("site")).toBe(true);
@@ -153,7 +172,10 @@ test("refresh after an out-of-band delete drops it; the next up imports it again
 });
 
 test("a create whose response is lost adopts the new import, not the same certificate imported before", async () => {
-  const before = await api(emu, "POST", "/cdn/ssl-certificate/import", { certificate: site.certificatePem, private_key: site.privateKeyPem });
+  const before = await api(emu, "POST", "/cdn/ssl-certificate/import", {
+    certificate: site.certificatePem,
+    private_key: site.privateKeyPem,
+  });
   expect(before.status).toBe(201);
   emu.setFaults({ seed: 1, rules: [{ route: IMPORT, fault: "lost_response", times: 1 }] });
   emu.resetRequests();
@@ -181,7 +203,10 @@ describe("delete while a custom domain uses the certificate", () => {
   /** A CDN resource made outside the stack whose custom domain uses the stack's certificate. */
   async function attach(): Promise<void> {
     const bucket = await api(emu, "POST", "/object-storage/buckets", { name: "inuse-site-bucket" });
-    const resource = await api(emu, "POST", "/cdn/resource", { name: "inuse-site", origin_group: { type: "storage", bucket_id: bucket.body.id } });
+    const resource = await api(emu, "POST", "/cdn/resource", {
+      name: "inuse-site",
+      origin_group: { type: "storage", bucket_id: bucket.body.id },
+    });
     expect(resource.status).toBe(201);
     resourceId = resource.body.id;
     const withDomain = await api(emu, "PUT", `/cdn/resource/${resourceId}`, {
@@ -224,7 +249,8 @@ describe("delete while a custom domain uses the certificate", () => {
 
 test("the private key appears nowhere but the privateKey property, and the API key nowhere at all", () => {
   expect(errorsSeen.length).toBeGreaterThanOrEqual(6);
-  for (const text of [...errorsSeen, host.stderr, host.stdout, JSON.stringify([...engine.state.values()])]) expect(text).not.toContain(emu.apiKey);
+  for (const text of [...errorsSeen, host.stderr, host.stdout, JSON.stringify([...engine.state.values()])])
+    expect(text).not.toContain(emu.apiKey);
   for (const key of keysSeen) {
     for (const piece of keyPieces(key)) {
       for (const text of [...errorsSeen, host.stderr, host.stdout]) expect(text).not.toContain(piece);

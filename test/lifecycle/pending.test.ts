@@ -166,7 +166,8 @@ describe("credentials", () => {
   }
 
   /** An up whose credential create is held 300 ms and then loses its answer; resolves while it is held. */
-  const upWithHeldLostCreate = (name: string) => startHeldLostCreate(emu, CREATE_CREDENTIAL, () => engine.up("BucketCredential", name, { bucketId }));
+  const upWithHeldLostCreate = (name: string) =>
+    startHeldLostCreate(emu, CREATE_CREDENTIAL, () => engine.up("BucketCredential", name, { bucketId }));
 
   test("a lost create whose lookups fail is not orphaned: the next up leaves one credential, the stack's", async () => {
     // The list before the create must pass: the 500s are switched on while the create is held.

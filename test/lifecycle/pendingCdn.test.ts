@@ -92,7 +92,12 @@ describe("Certificate", () => {
 
   /** The lost create's certificate: the one that is not theirs. */
   async function lostCreate(logical: string): Promise<string> {
-    const err = await loseCreateAndItsLookups(emu, () => engine.up("Certificate", logical, { domainName: DOMAIN }), REQUEST_CERTIFICATE, LIST_CERTIFICATES);
+    const err = await loseCreateAndItsLookups(
+      emu,
+      () => engine.up("Certificate", logical, { domainName: DOMAIN }),
+      REQUEST_CERTIFICATE,
+      LIST_CERTIFICATES,
+    );
     expect(err.message).toContain(`A certificate for ${DOMAIN} may exist`);
     expect(engine.get(logical).id).toMatch(/^pending:/);
     const made = (await certificates()).filter((cert) => cert.id !== theirs);
@@ -155,7 +160,8 @@ describe("Certificate", () => {
 describe("CdnCustomDomain", () => {
   let resourceId: string;
   const DOMAIN = "pending.domains.example";
-  const attached = async () => ((await api(emu, "GET", `/cdn/resource/${resourceId}`)).body.custom_domains as any[]).filter((d) => d.domain_name === DOMAIN);
+  const attached = async () =>
+    ((await api(emu, "GET", `/cdn/resource/${resourceId}`)).body.custom_domains as any[]).filter((d) => d.domain_name === DOMAIN);
 
   beforeAll(async () => {
     await engine.up("CdnResource", "domains-cdn", { name: "pending-domains", storageOrigin: { bucketId } });
@@ -165,7 +171,12 @@ describe("CdnCustomDomain", () => {
   afterAll(() => engine.destroy("domains-cdn"));
 
   async function lostCreate(logical: string): Promise<string> {
-    const err = await loseCreateAndItsLookups(emu, () => engine.up("CdnCustomDomain", logical, { resourceId, domainName: DOMAIN }), ATTACH_DOMAIN, READ_RESOURCE);
+    const err = await loseCreateAndItsLookups(
+      emu,
+      () => engine.up("CdnCustomDomain", logical, { resourceId, domainName: DOMAIN }),
+      ATTACH_DOMAIN,
+      READ_RESOURCE,
+    );
     expect(err.message).toContain(`Custom domain ${DOMAIN} on CDN resource ${resourceId} may exist`);
     expect(engine.get(logical).id).toMatch(/^pending:/);
     const made = await attached();

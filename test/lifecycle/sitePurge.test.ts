@@ -53,10 +53,17 @@ function spellings(key: string): Buffer[] {
   // What curl sends for a URL typed with the raw name: its characters as they are. (Not raw UTF-8:
   // Node's HTTP parser, the emulator's, answers 400 to bytes over 0x7F in a request line; see the
   // emulator's README. Real CDNs take them; browsers never send them.)
-  const raw = key.replace(/%/g, "%25").replace(/ /g, "%20").replace(/#/g, "%23").replace(/\?/g, "%3F").replace(/[^\x00-\x7f]+/g, encodeURIComponent);
+  const raw = key
+    .replace(/%/g, "%25")
+    .replace(/ /g, "%20")
+    .replace(/#/g, "%23")
+    .replace(/\?/g, "%3F")
+    .replace(/[^\x00-\x7f]+/g, encodeURIComponent);
   const lower = strict.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
   const unreservedEscaped = strict.replace(/[a-z]/, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return [...new Set([`/${strict}`, `/${browser}`, `/${raw}`, `/${lower}`, `/${unreservedEscaped}`])].map((form) => Buffer.from(form, "utf8"));
+  return [...new Set([`/${strict}`, `/${browser}`, `/${raw}`, `/${lower}`, `/${unreservedEscaped}`])].map((form) =>
+    Buffer.from(form, "utf8"),
+  );
 }
 
 /** The URLs of a key, each with its spellings: an `index.html` is also served at its folder's URL (its own cache entry). */
@@ -94,7 +101,10 @@ function rawGet(host: string, target: Buffer): Promise<Answer> {
 
 test("after a changed file, every spelling of its URL serves the new bytes; all spellings share one cache entry", async () => {
   const access: BucketAccess = await newBucketAccess(emu, "purge-names");
-  const cdn = await api(emu, "POST", "/cdn/resource", { name: "purge-names", origin_group: { type: "storage", bucket_id: access.bucketId } });
+  const cdn = await api(emu, "POST", "/cdn/resource", {
+    name: "purge-names",
+    origin_group: { type: "storage", bucket_id: access.bucketId },
+  });
   const host: string = cdn.body.distribution_domain;
   const dir = path.join(work, "site");
   const write = (version: string) => {
@@ -105,7 +115,14 @@ test("after a changed file, every spelling of its URL serves the new bytes; all 
   };
   const args = () => {
     const manifest = buildManifest({ path: dir });
-    return { bucket: access.bucketId, accessKeyId: access.accessKeyId, secretAccessKey: access.secretAccessKey, path: dir, cdnResourceId: cdn.body.id, ...manifest };
+    return {
+      bucket: access.bucketId,
+      accessKeyId: access.accessKeyId,
+      secretAccessKey: access.secretAccessKey,
+      path: dir,
+      cdnResourceId: cdn.body.id,
+      ...manifest,
+    };
   };
 
   write("v1");
@@ -137,7 +154,11 @@ test("after a changed file, every spelling of its URL serves the new bytes; all 
 });
 
 /** A GET as a returning browser sends it: with the ETag of its copy, if it has one. */
-function revalidate(host: string, target: string, etag?: string): Promise<{ status: number; etag: string; cacheControl: string; body: string }> {
+function revalidate(
+  host: string,
+  target: string,
+  etag?: string,
+): Promise<{ status: number; etag: string; cacheControl: string; body: string }> {
   const edge = new URL(emu.edgeUrl);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(edge.port), edge.hostname, () => {
@@ -150,14 +171,22 @@ function revalidate(host: string, target: string, etag?: string): Promise<{ stat
     socket.on("end", () => {
       const [head, ...rest] = Buffer.concat(chunks).toString("utf8").split("\r\n\r\n");
       const header = (name: string) => new RegExp(`\\r\\n${name}: ([^\\r]*)`, "i").exec(head)?.[1] ?? "";
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), etag: header("etag"), cacheControl: header("cache-control"), body: rest.join("\r\n\r\n") });
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+        etag: header("etag"),
+        cacheControl: header("cache-control"),
+        body: rest.join("\r\n\r\n"),
+      });
     });
   });
 }
 
 test("a returning visitor sees an unfingerprinted stylesheet's change on a plain reload; a fingerprinted asset stays cached for good", async () => {
   const access: BucketAccess = await newBucketAccess(emu, "purge-return");
-  const cdn = await api(emu, "POST", "/cdn/resource", { name: "purge-return", origin_group: { type: "storage", bucket_id: access.bucketId } });
+  const cdn = await api(emu, "POST", "/cdn/resource", {
+    name: "purge-return",
+    origin_group: { type: "storage", bucket_id: access.bucketId },
+  });
   const host: string = cdn.body.distribution_domain;
   const dir = path.join(work, "return");
   fs.mkdirSync(dir, { recursive: true });
@@ -166,7 +195,14 @@ test("a returning visitor sees an unfingerprinted stylesheet's change on a plain
     fs.writeFileSync(path.join(dir, "style.css"), css);
     fs.writeFileSync(path.join(dir, "app-3f9a2b1c.js"), "console.log(1)");
     const manifest = buildManifest({ path: dir });
-    await engine.up("SyncedFolder", "purge-return", { bucket: access.bucketId, accessKeyId: access.accessKeyId, secretAccessKey: access.secretAccessKey, path: dir, cdnResourceId: cdn.body.id, ...manifest });
+    await engine.up("SyncedFolder", "purge-return", {
+      bucket: access.bucketId,
+      accessKeyId: access.accessKeyId,
+      secretAccessKey: access.secretAccessKey,
+      path: dir,
+      cdnResourceId: cdn.body.id,
+      ...manifest,
+    });
   };
   await up("body { color: red }");
   // What the browser keeps: the copy, its ETag, and how long it may use it without asking.

@@ -274,7 +274,9 @@ test("a failed upload leaves the live release serving; the next up sends only wh
   // S3 refuses some uploads with a 400 (not retried); one at a time, so a few land before the first refusal.
   emu.setFaults({ seed: 14, rules: [{ plane: "s3", route: "S3 PutObject", fault: "status", status: 400, rate: 0.3 }] });
   emu.resetRequests();
-  await expect(engine.up(KIND, "fail", argsOf(site, { concurrency: 1 }))).rejects.toThrow(/upload "releases\/[0-9a-f]{16}\/.+" in bucket .* failed: HTTP 400/);
+  await expect(engine.up(KIND, "fail", argsOf(site, { concurrency: 1 }))).rejects.toThrow(
+    /upload "releases\/[0-9a-f]{16}\/.+" in bucket .* failed: HTTP 400/,
+  );
   const landed = (emu.requests().routes["S3 PutObject"] ?? 0) - 1;
   expect(landed).toBeGreaterThan(0);
   expect(engine.get("fail").outputs.releaseId).toBe(live);
@@ -315,8 +317,13 @@ test("a CdnResource with originPathSwitched leaves the live release in place thr
   const site = await newSite("rel-cdn");
   writeBuild(site.dir, build("a", 1));
   const cdnArgs = { storageOrigin: { bucketId: site.bucketId }, originPathSwitched: true };
-  const bad = await engine.check("CdnResource", "cdn", { storageOrigin: { bucketId: site.bucketId, originPath: "/site" }, originPathSwitched: true });
-  expect(bad.failures).toEqual([{ property: "storageOrigin", reason: expect.stringMatching(/originPath must be left out with originPathSwitched/) }]);
+  const bad = await engine.check("CdnResource", "cdn", {
+    storageOrigin: { bucketId: site.bucketId, originPath: "/site" },
+    originPathSwitched: true,
+  });
+  expect(bad.failures).toEqual([
+    { property: "storageOrigin", reason: expect.stringMatching(/originPath must be left out with originPathSwitched/) },
+  ]);
 
   await engine.up("CdnResource", "cdn", cdnArgs);
   const cdn = engine.get("cdn");
@@ -360,7 +367,10 @@ test("two SiteReleases on one bucket and prefix (two stacks, two CDN resources):
 
 test("atomic mode, a returning visitor: after a switch, a reload revalidates the page and its unfingerprinted stylesheet, both of the new release", async () => {
   const site = await newSite("rel-returning");
-  const release = (version: string) => ({ "index.html": `<link href="/style.css"><p>${version}</p>`, "style.css": `p { content: "${version}" }` });
+  const release = (version: string) => ({
+    "index.html": `<link href="/style.css"><p>${version}</p>`,
+    "style.css": `p { content: "${version}" }`,
+  });
   writeBuild(site.dir, release("one"));
   await engine.up(KIND, "returning", argsOf(site));
   const kept = new Map<string, { etag: string; body: string }>();
@@ -380,7 +390,11 @@ test("atomic mode, a returning visitor: after a switch, a reload revalidates the
 });
 
 /** A GET with the ETag a browser kept (a reload), or without. */
-function edgeWith(site: Site, urlPath: string, etag?: string): Promise<{ status: number; body: string; etag: string; cacheControl: string }> {
+function edgeWith(
+  site: Site,
+  urlPath: string,
+  etag?: string,
+): Promise<{ status: number; body: string; etag: string; cacheControl: string }> {
   const url = new URL(emu.edgeUrl);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { host: site.host, ...(etag ? { "if-none-match": etag } : {}) };

@@ -5,7 +5,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { Engine, CheckFailedError, UNKNOWN } from "../harness/engine";
 import { HostCallError, ProviderHost } from "../harness/providerHost";
 import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
@@ -97,7 +103,15 @@ function s3Requests(): Record<string, number> {
   return counts;
 }
 
-const MUTATIONS = ["PutObject", "CopyObject", "DeleteObject", "DeleteObjects", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"];
+const MUTATIONS = [
+  "PutObject",
+  "CopyObject",
+  "DeleteObject",
+  "DeleteObjects",
+  "CreateMultipartUpload",
+  "UploadPart",
+  "CompleteMultipartUpload",
+];
 
 function mutations(): Record<string, number> {
   return Object.fromEntries(Object.entries(s3Requests()).filter(([op]) => MUTATIONS.includes(op)));
@@ -137,7 +151,9 @@ test("check: bad inputs fail per property before any request; unknown bucket and
   expect(missing.inputs.files).toEqual(good.files);
 
   const orphanCode = await engine.check(KIND, "bad", { ...good, headers: {} });
-  expect(orphanCode.failures).toEqual([{ property: "headers", reason: expect.stringMatching(/has no entry ".{6}" that file "index.html" refers to/) }]);
+  expect(orphanCode.failures).toEqual([
+    { property: "headers", reason: expect.stringMatching(/has no entry ".{6}" that file "index.html" refers to/) },
+  ]);
 
   const preview = await engine.preview(KIND, "preview", { ...good, bucket: UNKNOWN, accessKeyId: UNKNOWN, secretAccessKey: UNKNOWN });
   expect(preview.op).toBe("create");
@@ -150,7 +166,8 @@ test("check: bad inputs fail per property before any request; unknown bucket and
 test("create uploads every file with its type and cache-control under the prefix; other keys are untouched", async () => {
   const site = await newSite("sf-basic", basicFiles);
   const foreign = { "outside.txt": "not mine", "site/by-someone-else.txt": "theirs" };
-  for (const [key, body] of Object.entries(foreign)) await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: body }));
+  for (const [key, body] of Object.entries(foreign))
+    await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: body }));
 
   emu.resetRequests();
   const step = await engine.up(KIND, "basic", argsOf(site, { prefix: "/site" }));
@@ -166,9 +183,16 @@ test("create uploads every file with its type and cache-control under the prefix
   // One LIST, one HEAD for the key in the prefix it does not know (is it an orphan of its own?), the PUTs.
   expect(s3Requests()).toEqual({ ListObjectsV2: 1, HeadObject: 1, PutObject: 6 });
 
-  expect(await keysOf(site)).toEqual(
-    ["outside.txt", "site/.well-known/security.txt", "site/about/index.html", "site/assets/app-3f9a2b1c.js", "site/assets/logo.svg", "site/by-someone-else.txt", "site/data.json", "site/index.html"],
-  );
+  expect(await keysOf(site)).toEqual([
+    "outside.txt",
+    "site/.well-known/security.txt",
+    "site/about/index.html",
+    "site/assets/app-3f9a2b1c.js",
+    "site/assets/logo.svg",
+    "site/by-someone-else.txt",
+    "site/data.json",
+    "site/index.html",
+  ]);
   for (const [file, body] of Object.entries(basicFiles)) {
     if (file !== ".DS_Store") expect(await bodyOf(site, `site/${file}`)).toBe(body);
   }
@@ -219,9 +243,15 @@ test("one file changed: exactly one PUT, of that file; one removed: one delete r
   emu.resetRequests();
   await engine.up(KIND, "basic", argsOf(site, { prefix: "site" }));
   expect(mutations()).toEqual({ DeleteObjects: 1 });
-  expect(await keysOf(site)).toEqual(
-    ["outside.txt", "site/.well-known/security.txt", "site/about/index.html", "site/assets/app-3f9a2b1c.js", "site/by-someone-else.txt", "site/data.json", "site/index.html"],
-  );
+  expect(await keysOf(site)).toEqual([
+    "outside.txt",
+    "site/.well-known/security.txt",
+    "site/about/index.html",
+    "site/assets/app-3f9a2b1c.js",
+    "site/by-someone-else.txt",
+    "site/data.json",
+    "site/index.html",
+  ]);
   expect(await bodyOf(site, "site/by-someone-else.txt")).toBe("theirs");
 });
 
@@ -303,7 +333,11 @@ test("keys with spaces, non-ASCII and reserved characters are stored under exact
   const files = { "a b/ü (1)+x.html": "<p>1</p>", "weird!'()*&=$,;@~.txt": "2", "%41.css": "3" };
   const site = await newSite("sf-names", files);
   await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }));
-  expect(await keysOf(site)).toEqual(Object.keys(files).map((file) => `dir with space/${file}`).sort());
+  expect(await keysOf(site)).toEqual(
+    Object.keys(files)
+      .map((file) => `dir with space/${file}`)
+      .sort(),
+  );
   for (const [file, body] of Object.entries(files)) expect(await bodyOf(site, `dir with space/${file}`)).toBe(body);
   emu.resetRequests();
   expect((await engine.up(KIND, "names", argsOf(site, { prefix: "dir with space" }))).op).toBe("same");
@@ -385,7 +419,9 @@ test("a host killed half-way, then up again: every file right, nothing uploaded 
   expect(s3Requests().PutObject).toBe(40 - landed);
   expect(s3Requests().AbortMultipartUpload).toBe(1);
   expect(s3Requests().DeleteObjects).toBe(1);
-  const expectedKeys = Object.keys(files).filter((file) => file !== gone).sort();
+  const expectedKeys = Object.keys(files)
+    .filter((file) => file !== gone)
+    .sort();
   expect(await keysOf(site)).toEqual(expectedKeys);
   for (const file of expectedKeys.filter((f) => f.endsWith(".html"))) expect(await bodyOf(site, file)).toBe(files[file]);
   expect((await site.s3.send(new ListMultipartUploadsCommand({ Bucket: site.bucketId }))).Uploads ?? []).toEqual([]);
@@ -523,7 +559,9 @@ test("state written before the URN mark (prefix mark only) previews no change, a
   const { __owner: _out, ...outputs } = state.outputs;
   engine.state.set("legacy-mark", { ...state, inputs, outputs });
   for (const key of ["index.html", "old.html"]) {
-    await site.s3.send(new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: await bodyOf(site, key), Metadata: { "mamute-synced-folder": "/" } }));
+    await site.s3.send(
+      new PutObjectCommand({ Bucket: site.bucketId, Key: key, Body: await bodyOf(site, key), Metadata: { "mamute-synced-folder": "/" } }),
+    );
   }
   const preview = await engine.preview(KIND, "legacy-mark", argsOf(site));
   expect(preview.op).toBe("same");
@@ -539,7 +577,12 @@ test("a new bucket replaces: the old bucket is emptied first, then the new one f
   const first = await newSite("sf-move-a", { "index.html": "a" });
   const second = await newSite("sf-move-b", {});
   await engine.up(KIND, "mover", argsOf(first));
-  const step = await engine.up(KIND, "mover", { ...argsOf(first), bucket: second.bucketId, accessKeyId: second.accessKeyId, secretAccessKey: second.secretAccessKey });
+  const step = await engine.up(KIND, "mover", {
+    ...argsOf(first),
+    bucket: second.bucketId,
+    accessKeyId: second.accessKeyId,
+    secretAccessKey: second.secretAccessKey,
+  });
   expect(step.op).toBe("replace");
   expect(step.order).toEqual(["delete", "create"]);
   expect(await keysOf(first)).toEqual([]);
@@ -583,7 +626,13 @@ test("a PUT refused for its clock (the first call of a bucket) is signed again w
   emu.state.clockOffsetMs = -25 * 60_000;
   try {
     emu.resetRequests();
-    await bucket.upload({ key: "a.txt", file: path.join(site.dir, "a.txt"), entry, headers: { contentType: "text/plain", cacheControl: "" }, owner: "test" });
+    await bucket.upload({
+      key: "a.txt",
+      file: path.join(site.dir, "a.txt"),
+      entry,
+      headers: { contentType: "text/plain", cacheControl: "" },
+      owner: "test",
+    });
     expect(s3Requests()).toEqual({ PutObject: 2 });
     // No retry budget (maxRetries 0) was spent on it, and the next call is signed right at once.
     emu.resetRequests();

@@ -32,7 +32,11 @@ beforeAll(async () => {
   manifest.dependencies["pulumi-mamutecloud"] = `file:./${tarball}`;
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   for (const file of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
-  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=warn"], { cwd: dir, encoding: "utf8", env: cleanEnv() });
+  const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=warn"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: cleanEnv(),
+  });
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
   installWarnings = install.stderr
     .split("\n")
@@ -88,7 +92,11 @@ test("every entry point type-checks under moduleResolution node (Pulumi's templa
       "",
     ].join("\n"),
   );
-  const tsconfig = { extends: "./tsconfig.json", compilerOptions: { noEmit: true, resolveJsonModule: true, moduleResolution: "node" }, files: ["subpaths.ts"] };
+  const tsconfig = {
+    extends: "./tsconfig.json",
+    compilerOptions: { noEmit: true, resolveJsonModule: true, moduleResolution: "node" },
+    files: ["subpaths.ts"],
+  };
   fs.writeFileSync(path.join(dir, "tsconfig.subpaths.json"), JSON.stringify(tsconfig));
   const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
   const checked = spawnSync(process.execPath, [tsc, "-p", "tsconfig.subpaths.json"], { cwd: dir, encoding: "utf8" });
@@ -136,7 +144,12 @@ test("create, then no-op, then destroy, through a host started in the program's 
   const zones = await listAll(emu, "/dns/zones");
   expect(zones.map((z) => z.domain)).toEqual(["example.com"]);
   const records = await listAll(emu, `/dns/zones/${zones[0].id}/records`);
-  expect(records.filter((r) => !r.managed).map((r) => `${r.name} ${r.type} ${r.values.join(",")}`).sort()).toEqual([
+  expect(
+    records
+      .filter((r) => !r.managed)
+      .map((r) => `${r.name} ${r.type} ${r.values.join(",")}`)
+      .sort(),
+  ).toEqual([
     "example.com. A 192.0.2.10,192.0.2.11",
     "example.com. MX 10 mx1.example.com.,20 mx2.example.com.",
     "www.example.com. CNAME example.com.",

@@ -72,7 +72,15 @@ async function contentTypeOf(access: BucketAccess, key: string): Promise<string 
 
 /** S3 requests that change the bucket, by operation, since the last reset. */
 function mutations(): Record<string, number> {
-  const writes = ["PutObject", "CopyObject", "DeleteObject", "DeleteObjects", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"];
+  const writes = [
+    "PutObject",
+    "CopyObject",
+    "DeleteObject",
+    "DeleteObjects",
+    "CreateMultipartUpload",
+    "UploadPart",
+    "CompleteMultipartUpload",
+  ];
   return Object.fromEntries(
     Object.entries(emu.requests().routes)
       .filter(([route]) => route.startsWith("S3 ") && writes.includes(route.slice(3)))
@@ -85,9 +93,15 @@ function changedFiles(olds: unknown, news: unknown): { added: string[]; changed:
   const before = olds as Record<string, string>;
   const after = news as Record<string, string>;
   return {
-    added: Object.keys(after).filter((file) => !(file in before)).sort(),
-    changed: Object.keys(after).filter((file) => file in before && before[file] !== after[file]).sort(),
-    removed: Object.keys(before).filter((file) => !(file in after)).sort(),
+    added: Object.keys(after)
+      .filter((file) => !(file in before))
+      .sort(),
+    changed: Object.keys(after)
+      .filter((file) => file in before && before[file] !== after[file])
+      .sort(),
+    removed: Object.keys(before)
+      .filter((file) => !(file in after))
+      .sort(),
   };
 }
 
@@ -113,7 +127,9 @@ describe("SyncedFolder from path alone", () => {
     emu.resetRequests();
     const preview = await engine.preview(KIND, "site", pathOnly(access, dir, { contentTypes }));
     expect(preview.op).toBe("create");
-    expect({ files: preview.check.inputs.files, headers: preview.check.inputs.headers }).toEqual(buildManifest({ path: dir, contentTypes }));
+    expect({ files: preview.check.inputs.files, headers: preview.check.inputs.headers }).toEqual(
+      buildManifest({ path: dir, contentTypes }),
+    );
     expect(Object.keys(preview.check.inputs.files as object).sort()).toEqual(Object.keys(site).sort());
     expect(emu.requests().total).toBe(0);
 
@@ -181,14 +197,23 @@ describe("SyncedFolder from path alone", () => {
 
     const nowhere = path.join(work, "not-built-yet");
     expect(await failuresOf(pathOnly(access, nowhere))).toEqual([
-      { property: "path", reason: expect.stringContaining(`does not exist (resolved to ${nowhere}). Build the site first, or point path at the folder`) },
+      {
+        property: "path",
+        reason: expect.stringContaining(`does not exist (resolved to ${nowhere}). Build the site first, or point path at the folder`),
+      },
     ]);
     const file = path.join(dir, "index.html");
-    expect(await failuresOf(pathOnly(access, file))).toEqual([{ property: "path", reason: expect.stringContaining(`is not a folder (resolved to ${file})`) }]);
+    expect(await failuresOf(pathOnly(access, file))).toEqual([
+      { property: "path", reason: expect.stringContaining(`is not a folder (resolved to ${file})`) },
+    ]);
 
     const { files, headers } = buildManifest({ path: dir });
-    expect(await failuresOf(pathOnly(access, dir, { files }))).toEqual([{ property: "headers", reason: expect.stringMatching(/^is required with files: give both .* or neither/) }]);
-    expect(await failuresOf(pathOnly(access, dir, { headers }))).toEqual([{ property: "files", reason: expect.stringMatching(/^is required with headers/) }]);
+    expect(await failuresOf(pathOnly(access, dir, { files }))).toEqual([
+      { property: "headers", reason: expect.stringMatching(/^is required with files: give both .* or neither/) },
+    ]);
+    expect(await failuresOf(pathOnly(access, dir, { headers }))).toEqual([
+      { property: "files", reason: expect.stringMatching(/^is required with headers/) },
+    ]);
 
     expect(await failuresOf(pathOnly(access, dir, { cacheControl: { "**": "public|private" } }))).toEqual([
       { property: "cacheControl", reason: expect.stringContaining('cacheControl["**"] must be a non-empty header value without "|"') },
@@ -200,7 +225,12 @@ describe("SyncedFolder from path alone", () => {
   test("a relative path resolves against the plugin's working directory, the program's folder", async () => {
     const program = path.join(work, "program");
     writeFiles(path.join(program, "build"), { "index.html": "<h1>relative</h1>", "style.css": "body{}" });
-    const host = await ProviderHost.startPlugin({ pluginDir: rig.project.pluginDir, cwd: program, engineAddress: rig.engineService.address, env: cleanEnv() });
+    const host = await ProviderHost.startPlugin({
+      pluginDir: rig.project.pluginDir,
+      cwd: program,
+      engineAddress: rig.engineService.address,
+      env: cleanEnv(),
+    });
     try {
       await configurePlugin(host, bareKeys(stackConfig(emu)));
       const inProgram = await Engine.create(host);
@@ -220,7 +250,9 @@ describe("SyncedFolder from path alone", () => {
 
       // And the missing folder it names is the absolute one it looked at, there.
       const missing = await inProgram.check(KIND, "relative", pathOnly(relative, "dist"));
-      expect(missing.failures).toEqual([{ property: "path", reason: expect.stringContaining(`path "dist" does not exist (resolved to ${path.join(program, "dist")})`) }]);
+      expect(missing.failures).toEqual([
+        { property: "path", reason: expect.stringContaining(`path "dist" does not exist (resolved to ${path.join(program, "dist")})`) },
+      ]);
       await inProgram.destroy("relative");
       expect(await keysOf(relative)).toEqual([]);
     } finally {
@@ -238,7 +270,10 @@ describe("SiteReleases from path alone", () => {
 
   beforeAll(async () => {
     access = await newBucket("releases-from-path");
-    const cdn = await api(emu, "POST", "/cdn/resource", { name: "releases-from-path", origin_group: { type: "storage", bucket_id: access.bucketId } });
+    const cdn = await api(emu, "POST", "/cdn/resource", {
+      name: "releases-from-path",
+      origin_group: { type: "storage", bucket_id: access.bucketId },
+    });
     expect(cdn.status).toBe(201);
     cdnResourceId = cdn.body.id;
     dir = path.join(work, "releases-from-path");
@@ -254,7 +289,11 @@ describe("SiteReleases from path alone", () => {
     expect((await engine.up(KIND, "releases", args)).op).toBe("create");
     const { releaseId, originPath } = revealed(engine.get("releases").outputs);
     const folder = `releases/${releaseId}/`;
-    expect(await keysOf(access)).toEqual(Object.keys(site).map((file) => `${folder}${file}`).sort());
+    expect(await keysOf(access)).toEqual(
+      Object.keys(site)
+        .map((file) => `${folder}${file}`)
+        .sort(),
+    );
     expect(await contentTypeOf(access, `${folder}index.html`)).toBe("text/html; charset=utf-8");
     expect(await contentTypeOf(access, `${folder}assets/app-9c8d7e6f.js`)).toBe("text/javascript; charset=utf-8");
     expect(await contentTypeOf(access, `${folder}logo.svg`)).toBe("image/svg+xml");

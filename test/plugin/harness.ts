@@ -63,12 +63,18 @@ export async function invoke(host: ProviderHost, token: string, args: Props): Pr
 }
 
 export async function checkConfig(host: ProviderHost, news: Props): Promise<string[]> {
-  const request = new provproto.CheckRequest().setUrn("urn:pulumi:test::mamutecloud-test::pulumi:providers:mamutecloud::default").setNews(struct(news));
+  const request = new provproto.CheckRequest()
+    .setUrn("urn:pulumi:test::mamutecloud-test::pulumi:providers:mamutecloud::default")
+    .setNews(struct(news));
   const response = await host.unary<provproto.CheckRequest, provproto.CheckResponse>("checkConfig", request);
   return response.getFailuresList().map((failure) => `${failure.getProperty()}: ${failure.getReason()}`);
 }
 
-export async function diffConfig(host: ProviderHost, olds: Props, news: Props): Promise<{ changes: number; replaces: string[]; diffs: string[] }> {
+export async function diffConfig(
+  host: ProviderHost,
+  olds: Props,
+  news: Props,
+): Promise<{ changes: number; replaces: string[]; diffs: string[] }> {
   const request = new provproto.DiffRequest()
     .setUrn("urn:pulumi:test::mamutecloud-test::pulumi:providers:mamutecloud::default")
     .setOlds(struct(olds))

@@ -118,7 +118,9 @@ const scenarios: Record<string, Scenario> = {
     exists: async (emu, id) => {
       const [bucketId, accessKeyId] = id.split("/");
       const listed = await api(emu, "GET", `/object-storage/buckets/${bucketId}/credentials`);
-      return listed.status === 200 && listed.body.data.some((credential: { access_key_id: string }) => credential.access_key_id === accessKeyId);
+      return (
+        listed.status === 200 && listed.body.data.some((credential: { access_key_id: string }) => credential.access_key_id === accessKeyId)
+      );
     },
   },
   DnsZone: {
@@ -143,7 +145,10 @@ const scenarios: Record<string, Scenario> = {
         values: ["2001:db8::1"],
         ttl: 300,
       });
-      return { id: `${parents.zoneId}/${record.id}`, args: { zoneId: parents.zoneId, name: "www", type: "aaaa", values: ["2001:DB8:0::1"], ttl: 300 } };
+      return {
+        id: `${parents.zoneId}/${record.id}`,
+        args: { zoneId: parents.zoneId, name: "www", type: "aaaa", values: ["2001:DB8:0::1"], ttl: 300 },
+      };
     },
     exists: (emu, id) => found(emu, `/dns/zones/${id.replace("/", "/records/")}`),
   },
@@ -159,7 +164,11 @@ const scenarios: Record<string, Scenario> = {
   SiteReleases: {
     parents: async (engine, tag) => {
       const site = await siteParent(engine, tag);
-      await engine.up("CdnResource", `${tag}-cdn`, { name: `${tag}-cdn`, storageOrigin: { bucketId: site.bucket }, originPathSwitched: true });
+      await engine.up("CdnResource", `${tag}-cdn`, {
+        name: `${tag}-cdn`,
+        storageOrigin: { bucketId: site.bucket },
+        originPathSwitched: true,
+      });
       return { ...site, cdnResourceId: engine.get(`${tag}-cdn`).id };
     },
     args: folderArgs,
@@ -177,9 +186,15 @@ const scenarios: Record<string, Scenario> = {
     parents: bucketParent,
     args: (parents, tag) => ({ name: `${tag}-site`, storageOrigin: { bucketId: parents.bucketId } }),
     update: { args: { description: "changed in place" }, property: "description" },
-    replace: { args: async () => ({ storageOrigin: undefined, customOrigin: { hostname: "origin.example.net" } }), property: "customOrigin" },
+    replace: {
+      args: async () => ({ storageOrigin: undefined, customOrigin: { hostname: "origin.example.net" } }),
+      property: "customOrigin",
+    },
     outOfBand: async (emu, parents, tag) => {
-      const resource = await created(emu, "/cdn/resource", { name: `${tag}-imported`, origin_group: { type: "storage", bucket_id: parents.bucketId } });
+      const resource = await created(emu, "/cdn/resource", {
+        name: `${tag}-imported`,
+        origin_group: { type: "storage", bucket_id: parents.bucketId },
+      });
       return { id: resource.id, args: { name: `${tag}-imported`, storageOrigin: { bucketId: parents.bucketId } } };
     },
     exists: (emu, id) => found(emu, `/cdn/resource/${id}`),
@@ -190,9 +205,14 @@ const scenarios: Record<string, Scenario> = {
     update: { args: { active: false }, property: "active" },
     replace: { args: (engine, tag) => cdnParent(engine, `${tag}-other`), property: "resourceId" },
     outOfBand: async (emu, parents, tag) => {
-      const resource = await api(emu, "PUT", `/cdn/resource/${parents.resourceId}`, { custom_domains: [{ domain_name: `www.${tag}.example` }] });
+      const resource = await api(emu, "PUT", `/cdn/resource/${parents.resourceId}`, {
+        custom_domains: [{ domain_name: `www.${tag}.example` }],
+      });
       const domain = resource.body.custom_domains[0];
-      return { id: `${parents.resourceId}/${domain.id}`, args: { resourceId: parents.resourceId, domainName: `www.${tag}.example`, active: false } };
+      return {
+        id: `${parents.resourceId}/${domain.id}`,
+        args: { resourceId: parents.resourceId, domainName: `www.${tag}.example`, active: false },
+      };
     },
     exists: async (emu, id) => {
       const [resourceId, domainId] = id.split("/");
@@ -224,7 +244,10 @@ const scenarios: Record<string, Scenario> = {
     update: { args: { deleteTimeout: "10m" }, property: "deleteTimeout" },
     replace: { args: (_engine, tag) => importedParent(`${tag}-2`), property: "certificate" },
     outOfBand: async (emu, parents) => {
-      const certificate = await created(emu, "/cdn/ssl-certificate/import", { certificate: parents.certificate, private_key: parents.privateKey });
+      const certificate = await created(emu, "/cdn/ssl-certificate/import", {
+        certificate: parents.certificate,
+        private_key: parents.privateKey,
+      });
       return { id: certificate.id, args: { ...parents } };
     },
     exists: (emu, id) => found(emu, `/cdn/ssl-certificate/${id}`),
@@ -270,7 +293,9 @@ describe.each(Object.entries(scenarios))("%s", (kind, scenario) => {
 
     const updated = { ...args, ...scenario.update.args };
     const check = await engine.check(kind, tag, updated);
-    expect(await engine.host.detailedDiff(kind, tag, first.id, first.outputs, check.inputs)).toEqual({ [scenario.update.property]: expect.stringMatching(/^(UPDATE|ADD|DELETE)$/) });
+    expect(await engine.host.detailedDiff(kind, tag, first.id, first.outputs, check.inputs)).toEqual({
+      [scenario.update.property]: expect.stringMatching(/^(UPDATE|ADD|DELETE)$/),
+    });
     expect((await engine.up(kind, tag, updated)).op).toBe("update");
     expect(engine.get(tag).id).toBe(first.id);
 

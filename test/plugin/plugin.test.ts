@@ -47,10 +47,14 @@ test("the installed package holds the plugin folder's executables and the bin", 
   expect(fs.readFileSync(`${executable}.cmd`, "utf8")).toContain("dist\\provider\\plugin\\main.js");
   expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "pulumi-resource-mamutecloud"))).toBe(true);
   // The native SDK loads from the installed package, with a class per kind.
-  const exported = execFileSync(process.execPath, ["-e", 'console.log(Object.keys(require("pulumi-mamutecloud/native")).sort().join(","))'], {
-    cwd: dir,
-    encoding: "utf8",
-  });
+  const exported = execFileSync(
+    process.execPath,
+    ["-e", 'console.log(Object.keys(require("pulumi-mamutecloud/native")).sort().join(","))'],
+    {
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
   expect(exported.trim().split(",")).toEqual(expect.arrayContaining(["Bucket", "DnsRecord", "Provider", "getBucket"]));
 });
 
@@ -73,7 +77,11 @@ test("GetPluginInfo answers the package version; GetSchema the schema.json shipp
 
 test("the executable for PATH serves the same plugin (the engine address after logging flags)", async () => {
   const executable = path.join(rig.project.dir, "node_modules", ".bin", "pulumi-resource-mamutecloud");
-  const onPath = await ProviderHost.startExecutable(fs.realpathSync(executable), { cwd: rig.project.dir, engineAddress: rig.engineService.address, env: cleanEnv() });
+  const onPath = await ProviderHost.startExecutable(fs.realpathSync(executable), {
+    cwd: rig.project.dir,
+    engineAddress: rig.engineService.address,
+    env: cleanEnv(),
+  });
   try {
     const info = await onPath.unary<emptyproto.Empty, plugproto.PluginInfo>("getPluginInfo", new emptyproto.Empty());
     expect(info.getVersion()).toBe(version);
@@ -120,13 +128,21 @@ test("a DNS record create killed inside the plugin: the next up names the import
       { route: "GET /dns/zones/{zone_id}/records", fault: "delay", delayMs: 1000, times: 1 },
     ],
   });
-  const next = await killedRun(emu, zoneEngine, (current) => current.up("DnsRecord", "www", args), { route: "GET /dns/zones/{zone_id}/records", count: 1, delayMs: 20 }, [], () =>
-    rig.plugin({ emu }),
+  const next = await killedRun(
+    emu,
+    zoneEngine,
+    (current) => current.up("DnsRecord", "www", args),
+    { route: "GET /dns/zones/{zone_id}/records", count: 1, delayMs: 20 },
+    [],
+    () => rig.plugin({ emu }),
   );
   emu.clearFaults();
   const [made] = (await listAll(emu, `/dns/zones/${zoneId}/records`)).filter((record) => record.name === "www.cut-native.example.");
   const id = `${zoneId}/${made.id}`;
-  const refused = await next.up("DnsRecord", "www", args).then(() => "created", (err: Error) => err.message);
+  const refused = await next.up("DnsRecord", "www", args).then(
+    () => "created",
+    (err: Error) => err.message,
+  );
   expect(refused).toContain(`adopt it by adding the resource option \`import: "${id}"\``);
   // What the message says for the native provider: the `import` option, for one up.
   const imported = await next.import("DnsRecord", "www", id, args);
@@ -182,7 +198,12 @@ test("lookups: getBucket by name and id, getDnsZone by domain, getDnsRecord by n
 
   const byName = await invoke(host, "mamutecloud:index:getBucket", { name: "Lookup-Assets" });
   expect(byName.failures).toEqual([]);
-  expect(byName.result).toMatchObject({ id: engine.get("assets").id, name: "lookup-assets", storageClass: "Standard", forceDestroy: false });
+  expect(byName.result).toMatchObject({
+    id: engine.get("assets").id,
+    name: "lookup-assets",
+    storageClass: "Standard",
+    forceDestroy: false,
+  });
   expect(Object.keys(byName.result).some((key) => key.startsWith("__"))).toBe(false);
   const byId = await invoke(host, "mamutecloud:index:getBucket", { id: engine.get("assets").id });
   expect(byId.result).toEqual(byName.result);
@@ -200,12 +221,16 @@ test("lookups: getBucket by name and id, getDnsZone by domain, getDnsRecord by n
   expect(credential.result.secretAccessKey).toBeUndefined();
 
   // What a user gets wrong: a failure naming the argument, or an error naming what was not found.
-  expect((await invoke(host, "mamutecloud:index:getBucket", { name: "no" })).failures).toEqual([expect.stringMatching(/^name: must be 3-63/)]);
+  expect((await invoke(host, "mamutecloud:index:getBucket", { name: "no" })).failures).toEqual([
+    expect.stringMatching(/^name: must be 3-63/),
+  ]);
   expect((await invoke(host, "mamutecloud:index:getDnsRecord", { zoneId: engine.get("zone").id })).failures).toEqual([
     "name: is required",
     "type: is required",
   ]);
-  await expect(invoke(host, "mamutecloud:index:getBucket", { name: "nobody-has-this" })).rejects.toThrow(/no Bucket with name "nobody-has-this"/);
+  await expect(invoke(host, "mamutecloud:index:getBucket", { name: "nobody-has-this" })).rejects.toThrow(
+    /no Bucket with name "nobody-has-this"/,
+  );
   await expect(invoke(host, "mamutecloud:index:getBucket", {})).rejects.toThrow(/exactly one of id and name/);
   await expect(invoke(host, "mamutecloud:index:getDnsZone", { id: "zone_missing" })).rejects.toThrow(/not found/);
 
@@ -221,7 +246,10 @@ test("a long wait sends ephemeral status lines with the resource's URN to the en
   }
   const lines = rig.engineService.lines.filter((line) => line.urn === nativeUrnOf("Bucket", "slow"));
   expect(lines).toEqual([
-    expect.objectContaining({ ephemeral: true, message: expect.stringMatching(/^create bucket "slow-bucket": HTTP 429; retrying in 1\.[0-5]s \(throttled 1 time\)$/) }),
+    expect.objectContaining({
+      ephemeral: true,
+      message: expect.stringMatching(/^create bucket "slow-bucket": HTTP 429; retrying in 1\.[0-5]s \(throttled 1 time\)$/),
+    }),
   ]);
   await engine.destroy("slow");
 });
@@ -252,9 +280,16 @@ test("lookups of the CDN kinds: getCdnResource by name and by id, getCertificate
   await engine.up("Certificate", "looked-cert", { domainName: "www.looked.example" });
   const id = engine.get("looked").id;
   const byName = await invoke(host, "mamutecloud:index:getCdnResource", { name: "plugin-looked" });
-  expect(byName.result).toMatchObject({ id, name: "plugin-looked", storageOrigin: { bucketId: engine.get("looked-origin").id }, status: "deployed" });
+  expect(byName.result).toMatchObject({
+    id,
+    name: "plugin-looked",
+    storageOrigin: { bucketId: engine.get("looked-origin").id },
+    status: "deployed",
+  });
   expect((await invoke(host, "mamutecloud:index:getCdnResource", { id })).result).toEqual(byName.result);
-  await expect(invoke(host, "mamutecloud:index:getCdnResource", { name: "no-such-site" })).rejects.toThrow(/no CdnResource with name "no-such-site"/);
+  await expect(invoke(host, "mamutecloud:index:getCdnResource", { name: "no-such-site" })).rejects.toThrow(
+    /no CdnResource with name "no-such-site"/,
+  );
   const certificate = await invoke(host, "mamutecloud:index:getCertificate", { id: engine.get("looked-cert").id });
   expect(certificate.result).toMatchObject({ id: engine.get("looked-cert").id, domainName: "www.looked.example", status: "issued" });
   expect((await invoke(host, "mamutecloud:index:getCertificate", {})).failures).toEqual(["id: is required"]);
@@ -301,7 +336,9 @@ test("SyncedFolder's S3 secret, given as a plain string, is kept secret by the p
     // A wrong secret fails the sync with S3's refusal, without quoting either secret.
     fs.writeFileSync(path.join(dir, "index.html"), "<h1>changed</h1>");
     const wrong = "w".repeat(40);
-    await expect(engine.up("SyncedFolder", "folder", { ...args, secretAccessKey: wrong, ...buildManifest({ path: dir }) })).rejects.toThrow();
+    await expect(
+      engine.up("SyncedFolder", "folder", { ...args, secretAccessKey: wrong, ...buildManifest({ path: dir }) }),
+    ).rejects.toThrow();
     await engine.destroy("folder");
     expect((await api(emu, "GET", `/object-storage/buckets/${args.bucket}`)).body.object_count).toBe(0);
     expect(host.stderr).not.toContain(secret);
@@ -333,7 +370,9 @@ test("a create whose answer is lost and whose lookup fails leaves a pending trac
 
   // The preview names the trace's id as what is replaced, deleting first.
   const check = await engine.check("Bucket", "lost", { name: "plugin-lost" });
-  expect(await engine.host.detailedDiff("Bucket", "lost", trace.id, trace.outputs, check.inputs)).toEqual({ id: expect.stringMatching(/_REPLACE$/) });
+  expect(await engine.host.detailedDiff("Bucket", "lost", trace.id, trace.outputs, check.inputs)).toEqual({
+    id: expect.stringMatching(/_REPLACE$/),
+  });
   const step = await engine.up("Bucket", "lost", { name: "plugin-lost" });
   expect(step.op).toBe("replace");
   expect(step.order).toEqual(["delete", "create"]);
@@ -362,7 +401,10 @@ test("two provider instances with different accounts in one program: each resour
 });
 
 test("stack config given to the plugin wins over the environment", async () => {
-  const wrongEnv = await rig.plugin({ emu, env: cleanEnv({ MAMUTECLOUD_ENDPOINT: "http://127.0.0.1:1", MAMUTECLOUD_API_KEY: "mamute-wrong-key-123" }) });
+  const wrongEnv = await rig.plugin({
+    emu,
+    env: cleanEnv({ MAMUTECLOUD_ENDPOINT: "http://127.0.0.1:1", MAMUTECLOUD_API_KEY: "mamute-wrong-key-123" }),
+  });
   const envEngine = await Engine.create(wrongEnv);
   await envEngine.up("DnsZone", "z", { domain: "config-wins.example" });
   expect((await listAll(emu, "/dns/zones")).map((z) => z.domain)).toContain("config-wins.example");

@@ -19,7 +19,12 @@ beforeAll(async () => {
   const server = await ca.server(["www.corpus.example"]);
   const siteDir = mkdtempSync(join(tmpdir(), "corpus-"));
   writeFileSync(join(siteDir, "index.html"), "");
-  fixture = { certificatePem: server.certificatePem, privateKeyPem: server.privateKeyPem, siteDir, manifest: buildManifest({ path: siteDir }) };
+  fixture = {
+    certificatePem: server.certificatePem,
+    privateKeyPem: server.privateKeyPem,
+    siteDir,
+    manifest: buildManifest({ path: siteDir }),
+  };
 });
 
 afterAll(async () => {

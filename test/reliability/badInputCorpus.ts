@@ -43,7 +43,6 @@ const fromPath = (property: string, change: Props, fix: RegExp): BadInput => ({
 
 export const corpus: Record<string, KindCorpus> = {};
 
-
 corpus.Bucket = {
   valid: () => ({ name: "corpus-bucket" }),
   bad: [
@@ -124,7 +123,11 @@ corpus.DnsRecord = {
     bad("values", ["300.1.1.1"], /must be a dotted-quad IPv4 address without/),
     bad("values", ["not-an-ip"], /must be a dotted-quad IPv4 address without/),
     bad("values", "192.0.2.1", /must be a list of 1-100 strings/),
-    bad("values", Array.from({ length: 101 }, (_, i) => `192.0.2.${i % 250}`), /must be a list of 1-100 strings/),
+    bad(
+      "values",
+      Array.from({ length: 101 }, (_, i) => `192.0.2.${i % 250}`),
+      /must be a list of 1-100 strings/,
+    ),
     bad("values", [1], /must be a list of 1-100 strings/),
     bad("values", ["::1"], /must be a dotted-quad IPv4 address without/),
     bad("ttl", 30, /must be a whole number of seconds from 60 to/),
@@ -150,7 +153,11 @@ corpus.Certificate = {
     bad("subjectAlternativeNames", "a.corpus.example", /expected array/),
     bad("subjectAlternativeNames", ["bad name.example"], /must be 1-63 characters of a-z, 0-9 and -,/),
     bad("subjectAlternativeNames", [3], /expected string/),
-    bad("subjectAlternativeNames", Array.from({ length: 200 }, (_, i) => `n${i}.corpus.example`), /at most 100 names/),
+    bad(
+      "subjectAlternativeNames",
+      Array.from({ length: 200 }, (_, i) => `n${i}.corpus.example`),
+      /at most 100 names/,
+    ),
     bad("deleteTimeout", "soon", /must be a positive duration of hours,/),
     bad("deleteTimeout", 30, /expected string/),
     bad("deleteTimeout", "-5m", /must be a positive duration of hours,/),
@@ -186,7 +193,11 @@ corpus.ImportedCertificate = {
     bad("privateKey", "", /holds no PEM block \(expected text starting/),
     bad("privateKey", "not a key", /holds no PEM block \(expected text starting/),
     badWith("privateKey", (f) => f.certificatePem, /holds a CERTIFICATE block, not a private key/),
-    bad("privateKey", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", /is encrypted; give the key unencrypted \(e\.g\./),
+    bad(
+      "privateKey",
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+      /is encrypted; give the key unencrypted \(e\.g\./,
+    ),
     bad("privateKey", 5, /expected string/),
     bad("certificateChain", "garbage", /holds no PEM block \(expected text starting/),
     badWith("certificateChain", (f) => f.privateKeyPem, /holds a PRIVATE KEY block; certificateChain/),
@@ -226,7 +237,14 @@ corpus.CdnResource = {
     bad("defaultBehavior", "fast", /expected object/),
     bad("behaviors", [{ priority: 0, pathPattern: "/a/*" }], /must be at least 1/),
     bad("behaviors", [{ priority: 1, pathPattern: "a/*" }], /must be 1-255 characters starting with "\/",/),
-    bad("behaviors", [{ priority: 1, pathPattern: "/a/*" }, { priority: 1, pathPattern: "/b/*" }], /priorities must be unique/),
+    bad(
+      "behaviors",
+      [
+        { priority: 1, pathPattern: "/a/*" },
+        { priority: 1, pathPattern: "/b/*" },
+      ],
+      /priorities must be unique/,
+    ),
     bad("behaviors", [{ priority: 101, pathPattern: "/a/*" }], /must be at most 100/),
     bad("behaviors", {}, /expected array/),
     bad("customErrorResponses", [{ errorCode: 200 }], /expected string/),
@@ -253,7 +271,11 @@ corpus.CdnCustomDomain = {
     bad("domainName", "x.mamutecdn.com", /is under mamutecdn\.com: set a CdnResource's/),
     bad("domainName", 4, /expected string/),
     bad("additionalDomains", "corpus.example", /expected array/),
-    bad("additionalDomains", Array.from({ length: 11 }, (_, i) => `a${i}.corpus.example`), /at most 10 additional domains/),
+    bad(
+      "additionalDomains",
+      Array.from({ length: 11 }, (_, i) => `a${i}.corpus.example`),
+      /at most 10 additional domains/,
+    ),
     bad("additionalDomains", ["bad name"], /is not a domain name \(a wildcard "\*\." may/),
     bad("certificateId", "", /Too small: expected string to have >=1/),
     bad("certificateId", 5, /expected string/),
@@ -308,7 +330,11 @@ corpus.SyncedFolder = {
     bad("include", "**/*", /expected array/),
     bad("exclude", "**/.git/**", /expected array/),
     // Given path alone (no files, no headers), check reads the folder: its failures name their property.
-    fromPath("path", { path: "/nonexistent/mamute-corpus" }, /"\/nonexistent\/mamute-corpus" does not exist \(resolved to \/nonexistent\/mamute-corpus\)\. Build the site first/),
+    fromPath(
+      "path",
+      { path: "/nonexistent/mamute-corpus" },
+      /"\/nonexistent\/mamute-corpus" does not exist \(resolved to \/nonexistent\/mamute-corpus\)\. Build the site first/,
+    ),
     fromPath("cacheControl", { cacheControl: { "**": "public|private" } }, /must be a non-empty header value without "\|"/),
   ],
 };
@@ -341,7 +367,11 @@ export interface ComponentBadInput {
   fix: RegExp;
 }
 
-const site = (property: string, args: (dir: string) => Record<string, unknown>, fix: RegExp): ComponentBadInput => ({ property, args, fix });
+const site = (property: string, args: (dir: string) => Record<string, unknown>, fix: RegExp): ComponentBadInput => ({
+  property,
+  args,
+  fix,
+});
 const onDomain = (domain: Record<string, unknown>) => (dir: string) => ({ path: dir, domain });
 const withTenants = (tenants: Record<string, string>) => () => ({ tenants });
 
@@ -355,13 +385,25 @@ export const staticSiteCorpus: ComponentBadInput[] = [
   site("domain.name", onDomain({ name: "-www.example.com" }), /domain\.name .*not starting or ending with -/),
   site("domain.name", onDomain({ name: "www.example.com/path" }), /domain\.name .*label/),
   site("domain.name", onDomain({ name: "localhost" }), /domain\.name must be a domain of at least two labels/),
-  site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "other.com" }), /is not in the zone "other\.com" \(domain\.zoneDomain\); give the zone that holds it/),
+  site(
+    "domain.zoneDomain",
+    onDomain({ name: "www.example.com", zoneDomain: "other.com" }),
+    /is not in the zone "other\.com" \(domain\.zoneDomain\); give the zone that holds it/,
+  ),
   site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "bad zone" }), /domain\.zoneDomain .*label/),
-  site("domain.zoneDomain", onDomain({ name: "www.example.com", zoneDomain: "com" }), /domain\.zoneDomain must be a domain of at least two labels/),
+  site(
+    "domain.zoneDomain",
+    onDomain({ name: "www.example.com", zoneDomain: "com" }),
+    /domain\.zoneDomain must be a domain of at least two labels/,
+  ),
   site("tenants", withTenants({ "Acme Corp": "." }), /tenants key "Acme Corp" is not a DNS label; use 1-63 characters/),
   site("tenants", withTenants({ "-acme": "." }), /tenants key "-acme" is not a DNS label/),
   site("tenants", withTenants({ "acme.corp": "." }), /tenants key "acme\.corp" is not a DNS label/),
   site("tenants", withTenants({ ["x".repeat(64)]: "." }), /is not a DNS label; use 1-63 characters/),
   site("tenants", withTenants({ www: "." }), /tenants key "www" is the root site \(served from path\); name the tenant otherwise/),
-  site("distributionDomain", (dir) => ({ path: dir, distributionDomain: "r-00112233aabbccdd" }), /has the shape of a generated name \(r- and 16 hex digits\)/),
+  site(
+    "distributionDomain",
+    (dir) => ({ path: dir, distributionDomain: "r-00112233aabbccdd" }),
+    /has the shape of a generated name \(r- and 16 hex digits\)/,
+  ),
 ];

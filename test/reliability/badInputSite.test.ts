@@ -32,7 +32,11 @@ test("each StaticSite mistake throws naming the option and the fix; no child reg
       wrong.push({ property, error: "none thrown" });
     } catch (err) {
       const message = String((err as Error).message);
-      const ok = err instanceof mamutecloud.StaticSiteError && message.startsWith(`StaticSite ${name}: `) && message.includes(property) && fix.test(message);
+      const ok =
+        err instanceof mamutecloud.StaticSiteError &&
+        message.startsWith(`StaticSite ${name}: `) &&
+        message.includes(property) &&
+        fix.test(message);
       if (!ok) wrong.push({ property, fix: String(fix), message });
     }
   });

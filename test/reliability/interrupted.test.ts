@@ -22,7 +22,7 @@ let dir: string;
 const hosts: ProviderHost[] = [];
 // A seeded generator, so a failure can be replayed: where after the trigger each kill lands.
 let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 beforeAll(async () => {
   lifecycle = await startLifecycle();

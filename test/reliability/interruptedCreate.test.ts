@@ -58,7 +58,13 @@ async function killedAfterPost(
     ],
   });
   const { kind, name, args } = resource;
-  const engine = await killedRun(emu, lifecycle.engine, (current) => current.up(kind, name, args), { route: lookup, count: lookups, delayMs: 20 }, hosts);
+  const engine = await killedRun(
+    emu,
+    lifecycle.engine,
+    (current) => current.up(kind, name, args),
+    { route: lookup, count: lookups, delayMs: 20 },
+    hosts,
+  );
   emu.clearFaults();
   expect(engine.state.has(name)).toBe(false);
   const left = (await listAll(emu, list)).filter((item) => !before.includes(item.id));
@@ -107,7 +113,10 @@ test("a CDN resource with a chosen name, killed in its deployment wait: its mark
   );
   expect(engine.state.has("named")).toBe(false);
   const [left] = (await listAll(emu, "/cdn/resource")).filter((resource) => resource.name === args.name);
-  expect(left).toMatchObject({ status: "in_progress", description: expect.stringMatching(/^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/) });
+  expect(left).toMatchObject({
+    status: "in_progress",
+    description: expect.stringMatching(/^Made by pulumi-mamutecloud for one Pulumi resource \(mark [a-z0-9]{12}\)$/),
+  });
 
   emu.setSettings({ cdnDeployDelayMs: 300 });
   await engine.up("CdnResource", "named", args);
@@ -153,7 +162,9 @@ test("killed right after an imported certificate's POST, the next up adopts it b
 
   await engine.up("ImportedCertificate", "shop", args);
   expect(engine.get("shop").id).toBe(left.id);
-  expect((await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => cert.fingerprint_sha256 === left.fingerprint_sha256)).toHaveLength(1);
+  expect((await listAll(emu, "/cdn/ssl-certificate")).filter((cert) => cert.fingerprint_sha256 === left.fingerprint_sha256)).toHaveLength(
+    1,
+  );
   expect(await fullInventory(emu)).toEqual(apiObjectIds(engine));
   lifecycle.engine = engine;
 }, 60_000);
@@ -176,7 +187,9 @@ test("killed right after a DNS record's POST, the next up stops with how to adop
   );
   const id = `${zoneId}/${left.id}`;
   expect(refused).toContain(`already exists (${left.id})`);
-  expect(refused).toContain(`If no resource of this stack has the id ${id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was interrupted`);
+  expect(refused).toContain(
+    `If no resource of this stack has the id ${id} (\`pulumi stack --show-ids\`) and an earlier \`pulumi up\` was interrupted`,
+  );
   expect(refused).toContain(`it is the object that run made (created ${left.created_at})`);
   expect(refused).toContain(`\`import: "${id}"\``);
   const deleteCommand = `curl -X DELETE -H "Authorization: $MAMUTECLOUD_API_KEY" ${emu.url}/dns/zones/${zoneId}/records/${left.id}`;

@@ -38,7 +38,10 @@ async function attempt(step: () => Promise<unknown>): Promise<void> {
   try {
     await step();
   } catch (err) {
-    errors.push(String((err as Error).stack ?? err), ...((err as AggregateError).errors ?? []).map((inner: Error) => String(inner.stack ?? inner)));
+    errors.push(
+      String((err as Error).stack ?? err),
+      ...((err as AggregateError).errors ?? []).map((inner: Error) => String(inner.stack ?? inner)),
+    );
   }
 }
 
@@ -77,12 +80,20 @@ beforeAll(async () => {
 
   // Failures on every path that prints: create, update, read, delete, with each secret in play.
   const other = await ca.server(["other.canary.example"]);
-  await attempt(() => engine.up("ImportedCertificate", "mismatched", { certificate: server.certificatePem, privateKey: other.privateKeyPem }));
+  await attempt(() =>
+    engine.up("ImportedCertificate", "mismatched", { certificate: server.certificatePem, privateKey: other.privateKeyPem }),
+  );
   await attempt(() => engine.up("SyncedFolder", "wrong-secret", { ...files, prefix: "x", secretAccessKey: `${secretAccessKey}x` }));
   emu.setFaults({ seed: 6, rules: [{ fault: "status", status: 500 }] });
   await attempt(() => engine.up("BucketCredential", "deployer", { bucketId, rotation: "2" }));
   await attempt(() => engine.refresh("imported"));
-  await attempt(() => engine.up("SyncedFolder", "files", { ...files, ...buildManifest({ path: dir, cacheControl: { "**": "no-store" } }), cacheControl: { "**": "no-store" } }));
+  await attempt(() =>
+    engine.up("SyncedFolder", "files", {
+      ...files,
+      ...buildManifest({ path: dir, cacheControl: { "**": "no-store" } }),
+      cacheControl: { "**": "no-store" },
+    }),
+  );
   await attempt(() => engine.destroy("files"));
   emu.clearFaults();
   for (const name of ["files", "deployer", "imported", "bucket"]) await engine.destroy(name);
@@ -111,13 +122,18 @@ test("no canary in any __provider, any non-secret output or input, any error, or
   const texts: Array<[string, string]> = [];
   for (const engine of engines) {
     for (const state of [...engine.state.values(), ...engine.pendingDeletes]) {
-      const strip = (props: Record<string, unknown>) => Object.fromEntries(Object.entries(props).filter(([key]) => !SECRET_PROPERTIES.includes(key)));
+      const strip = (props: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(props).filter(([key]) => !SECRET_PROPERTIES.includes(key)));
       texts.push([`${state.name} state`, JSON.stringify([strip(state.outputs), strip(state.inputs)])]);
     }
   }
   errors.forEach((error, i) => texts.push([`error ${i}`, error]));
   hosts.forEach((host, i) => texts.push([`host ${i} output`, host.stdout + host.stderr]));
-  const leaks = texts.flatMap(([where, text]) => Object.entries(canaries).filter(([, canary]) => text.includes(canary)).map(([name]) => `${name} in ${where}`));
+  const leaks = texts.flatMap(([where, text]) =>
+    Object.entries(canaries)
+      .filter(([, canary]) => text.includes(canary))
+      .map(([name]) => `${name} in ${where}`),
+  );
   expect(leaks).toEqual([]);
   expect(hosts.some((host) => host.stderr.length > 0)).toBe(true);
 });

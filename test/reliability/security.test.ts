@@ -26,12 +26,18 @@ async function engineFor(config: Record<string, string>): Promise<{ engine: Engi
 }
 
 test("plain http to a host off loopback is refused unless mamutecloud:insecure is set", async () => {
-  const config = { "mamutecloud:apiKey": "mamute-x", "mamutecloud:endpoint": "http://api.example.com", "mamutecloud:s3Endpoint": "https://s3.example.com" };
+  const config = {
+    "mamutecloud:apiKey": "mamute-x",
+    "mamutecloud:endpoint": "http://api.example.com",
+    "mamutecloud:s3Endpoint": "https://s3.example.com",
+  };
   const refused = await failing(engineFor(config).then(({ engine }) => engine.up("Bucket", "b", { name: "plain-http" })));
   expect(refused.message).toMatch(/Use https, or set .*insecure.* to true/);
   // Opted in, the provider goes on to the network (example.com is not reachable from here).
   const optedIn = await failing(
-    engineFor({ ...config, "mamutecloud:insecure": "true", "mamutecloud:retryMaxDelay": "0.1" }).then(({ engine }) => engine.up("Bucket", "b", { name: "plain-http" })),
+    engineFor({ ...config, "mamutecloud:insecure": "true", "mamutecloud:retryMaxDelay": "0.1" }).then(({ engine }) =>
+      engine.up("Bucket", "b", { name: "plain-http" }),
+    ),
   );
   expect(optedIn.message).not.toMatch(/Use https/);
 });
@@ -47,7 +53,12 @@ test("TLS is verified by default: a server whose certificate no trusted CA signe
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   opened.push({ close: () => new Promise((resolve) => server.close(() => resolve())) });
   const url = `https://localhost:${(server.address() as AddressInfo).port}`;
-  const { engine } = await engineFor({ "mamutecloud:apiKey": "mamute-x", "mamutecloud:endpoint": url, "mamutecloud:s3Endpoint": url, "mamutecloud:retryMaxDelay": "0.1" });
+  const { engine } = await engineFor({
+    "mamutecloud:apiKey": "mamute-x",
+    "mamutecloud:endpoint": url,
+    "mamutecloud:s3Endpoint": url,
+    "mamutecloud:retryMaxDelay": "0.1",
+  });
   const err = await failing(engine.up("Bucket", "b", { name: "tls-check" }));
   expect(err.message).toMatch(/certificate/i);
   expect(reached).toBe(0);
@@ -78,7 +89,9 @@ describe("SigV4 on the S3 plane", () => {
       maxAttempts: 1,
       credentials: await s3.config.credentials(),
     });
-    await expect(skewed.send(new PutObjectCommand({ Bucket: bucket, Key: "a.txt", Body: "x" }))).rejects.toMatchObject({ name: "RequestTimeTooSkewed" });
+    await expect(skewed.send(new PutObjectCommand({ Bucket: bucket, Key: "a.txt", Body: "x" }))).rejects.toMatchObject({
+      name: "RequestTimeTooSkewed",
+    });
     skewed.destroy();
   });
 
@@ -91,7 +104,9 @@ describe("SigV4 on the S3 plane", () => {
       },
       { step: "finalizeRequest", name: "alterBody", priority: "low" },
     );
-    await expect(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b.txt", Body: "original" }))).rejects.toMatchObject({ name: "XAmzContentSHA256Mismatch" });
+    await expect(s3.send(new PutObjectCommand({ Bucket: bucket, Key: "b.txt", Body: "original" }))).rejects.toMatchObject({
+      name: "XAmzContentSHA256Mismatch",
+    });
     s3.middlewareStack.remove("alterBody");
     const list = await fetch(`${emu.url}/object-storage/buckets/${bucket}/files`, { headers: { authorization: emu.apiKey } });
     expect(((await list.json()) as { data: unknown[] }).data).toEqual([]);

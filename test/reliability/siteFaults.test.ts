@@ -9,7 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FaultRule } from "../../emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
-import { CHANGED, FIRST, SITE_FILES, SITE_RESOURCES, bucketContents, destroySite, fetchFromEdge, siteFiles, upSite, writeSite, type SiteVersion } from "../harness/site";
+import {
+  CHANGED,
+  FIRST,
+  SITE_FILES,
+  SITE_RESOURCES,
+  bucketContents,
+  destroySite,
+  fetchFromEdge,
+  siteFiles,
+  upSite,
+  writeSite,
+  type SiteVersion,
+} from "../harness/site";
 import { apiObjectIds, fullInventory } from "../harness/stack";
 
 const KINDS = ["status 503", "status 429", "drop", "lost_response", "delay"] as const;
@@ -45,7 +57,17 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   const header = ["seed", "step", ...KINDS, "requests", "beyond fault-free", "s", "result"];
   const baseline = new Map(rows.filter((row) => row.seed === "none").map((row) => [row.step, row.requests]));
-  const lines = rows.map((row) => [row.seed, row.step, ...KINDS.map((kind) => row.faults[kind] ?? 0), row.requests, row.seed === "none" ? "-" : row.requests - (baseline.get(row.step) ?? 0), row.seconds.toFixed(1), row.result].join(" | "));
+  const lines = rows.map((row) =>
+    [
+      row.seed,
+      row.step,
+      ...KINDS.map((kind) => row.faults[kind] ?? 0),
+      row.requests,
+      row.seed === "none" ? "-" : row.requests - (baseline.get(row.step) ?? 0),
+      row.seconds.toFixed(1),
+      row.result,
+    ].join(" | "),
+  );
   console.log(["Site under faults", `| ${header.join(" | ")} |`, ...lines.map((line) => `| ${line} |`)].join("\n"));
 });
 
@@ -107,6 +129,10 @@ test("without faults (the baseline for the request counts)", async () => {
   await scenario(undefined);
 }, 120_000);
 
-test.each([101, 202, 303])("under ~20%% faults of every kind (seed %i): up, change, destroy; inventory, bytes and the site right after each", async (seed) => {
-  await scenario(seed);
-}, 180_000);
+test.each([101, 202, 303])(
+  "under ~20%% faults of every kind (seed %i): up, change, destroy; inventory, bytes and the site right after each",
+  async (seed) => {
+    await scenario(seed);
+  },
+  180_000,
+);

@@ -18,16 +18,30 @@ test("ImportedCertificate sends the private key as a secret input and asks for i
 });
 
 test("Certificate and CertificateValidation register their types and args, with no secrets", async () => {
-  const cert = new mamutecloud.Certificate("cert", { domainName: "www.example.com", subjectAlternativeNames: ["example.com"], deleteTimeout: "5m" });
+  const cert = new mamutecloud.Certificate("cert", {
+    domainName: "www.example.com",
+    subjectAlternativeNames: ["example.com"],
+    deleteTimeout: "5m",
+  });
   new mamutecloud.CertificateValidation("validation", { certificateId: cert.id, timeout: "10m" });
   await settled();
   const requested = registrationOf("cert");
   expect(requested.type).toBe("pulumi-nodejs:dynamic/mamutecloud:Certificate");
-  expect(requested.inputs).toMatchObject({ domainName: "www.example.com", subjectAlternativeNames: ["example.com"], deleteTimeout: "5m", __kind: "Certificate" });
+  expect(requested.inputs).toMatchObject({
+    domainName: "www.example.com",
+    subjectAlternativeNames: ["example.com"],
+    deleteTimeout: "5m",
+    __kind: "Certificate",
+  });
   expect(requested.additionalSecretOutputs).toEqual([]);
   expect(JSON.stringify(requested.inputs)).not.toContain(specialSecretSig);
   const validation = registrationOf("validation");
   expect(validation.type).toBe("pulumi-nodejs:dynamic/mamutecloud:CertificateValidation");
-  expect(validation.inputs).toMatchObject({ certificateId: "cert-id", timeout: "10m", __kind: "CertificateValidation", __logicalName: "validation" });
+  expect(validation.inputs).toMatchObject({
+    certificateId: "cert-id",
+    timeout: "10m",
+    __kind: "CertificateValidation",
+    __logicalName: "validation",
+  });
   expect(validation.inputs.__provider).toContain('require("pulumi-mamutecloud/provider")');
 });

@@ -26,7 +26,13 @@ function undocumentedOutputs(file: string): string[] {
 const classFiles = ["", "generated"].flatMap((folder) =>
   fs
     .readdirSync(path.join(SDK, folder))
-    .filter((file) => file.endsWith(".ts") && /export (abstract )?class \w+ extends (MamuteResource|pulumi\.ComponentResource)\b/.test(fs.readFileSync(path.join(SDK, folder, file), "utf8")))
+    .filter(
+      (file) =>
+        file.endsWith(".ts") &&
+        /export (abstract )?class \w+ extends (MamuteResource|pulumi\.ComponentResource)\b/.test(
+          fs.readFileSync(path.join(SDK, folder, file), "utf8"),
+        ),
+    )
     .map((file) => path.join(folder, file)),
 );
 

@@ -47,12 +47,23 @@ test("the same bucket Output, not known yet: refused when the program runs (a pr
 });
 
 test("a SiteReleases holds its whole releases/ folder: a SyncedFolder writing under it is refused", () => {
-  new mamutecloud.SiteReleases("claims-releases", { bucket: "bkt_claims_rel", ...credential, path: path.join(dir, "a"), cdnResourceId: "cdn_1" });
+  new mamutecloud.SiteReleases("claims-releases", {
+    bucket: "bkt_claims_rel",
+    ...credential,
+    path: path.join(dir, "a"),
+    cdnResourceId: "cdn_1",
+  });
   expect(() => folder("claims-into-releases", "b", "bkt_claims_rel")).toThrow(
     /SyncedFolder "claims-into-releases" and SiteReleases "claims-releases" would both write under "releases\/"/,
   );
-  expect(() =>
-    new mamutecloud.SiteReleases("claims-releases-2", { bucket: "bkt_claims_rel", ...credential, path: path.join(dir, "a"), cdnResourceId: "cdn_2" }),
+  expect(
+    () =>
+      new mamutecloud.SiteReleases("claims-releases-2", {
+        bucket: "bkt_claims_rel",
+        ...credential,
+        path: path.join(dir, "a"),
+        cdnResourceId: "cdn_2",
+      }),
   ).toThrow(FolderConflictError);
 });
 

@@ -54,7 +54,13 @@ test("the native SyncedFolder reads the folder's manifest in the program, as the
     fs.writeFileSync(path.join(dir, "index.html"), "<h1>hi</h1>");
     fs.writeFileSync(path.join(dir, "assets", "app-3f9a2b1c.js"), "1");
     fs.writeFileSync(path.join(dir, "notes.md"), "draft");
-    new native.SyncedFolder("native-site", { bucket: "bkt_1", accessKeyId: "MCAK1", secretAccessKey: "s".repeat(40), path: dir, exclude: ["*.md"] });
+    new native.SyncedFolder("native-site", {
+      bucket: "bkt_1",
+      accessKeyId: "MCAK1",
+      secretAccessKey: "s".repeat(40),
+      path: dir,
+      exclude: ["*.md"],
+    });
     await settled();
     const site = registrationOf("native-site");
     expect(site.type).toBe("mamutecloud:index:SyncedFolder");
@@ -70,7 +76,9 @@ test("the native SyncedFolder reads the folder's manifest in the program, as the
 test("every kind has a native class, and every lookup a get function", () => {
   for (const definition of definitions) {
     expect(typeof (native as Record<string, unknown>)[definition.kind]).toBe("function");
-    expect(((native as Record<string, any>)[definition.kind] as { __pulumiType: string }).__pulumiType).toBe(`mamutecloud:index:${definition.kind}`);
+    expect(((native as Record<string, any>)[definition.kind] as { __pulumiType: string }).__pulumiType).toBe(
+      `mamutecloud:index:${definition.kind}`,
+    );
     if (definition.lookup) expect(typeof (native as Record<string, unknown>)[`get${definition.kind}`]).toBe("function");
   }
 });
@@ -82,7 +90,9 @@ test.each(definitions.map((definition) => [definition.kind, definition] as const
     try {
       fs.writeFileSync(path.join(dir, "index.html"), "<h1>hi</h1>");
       // The required args only, any value: under mocks nothing is checked (the folder kinds read `path`).
-      const required = Object.entries(classArgs(definition)).filter(([, input]) => input.required).map(([key]) => key);
+      const required = Object.entries(classArgs(definition))
+        .filter(([, input]) => input.required)
+        .map(([key]) => key);
       const given = Object.fromEntries(required.map((key) => [key, key === "path" ? dir : "x"]));
       const Class = (require("../../sdk") as Record<string, new (name: string, args: object) => Record<string, unknown>>)[kind];
       const resource = new Class(`outputs-${kind}`, given);

@@ -28,6 +28,11 @@ test("SiteReleases registers the manifest, keep and the rollback release as inpu
   const site = registrationOf("site");
   expect(site.type).toBe("pulumi-nodejs:dynamic/mamutecloud:SiteReleases");
   expect(site.additionalSecretOutputs).toEqual(["secretAccessKey"]);
-  expect(site.inputs).toMatchObject({ cdnResourceId: "cdn_0123456789abcdef", keep: 3, release: "0123456789abcdef", __kind: "SiteReleases" });
+  expect(site.inputs).toMatchObject({
+    cdnResourceId: "cdn_0123456789abcdef",
+    keep: 3,
+    release: "0123456789abcdef",
+    __kind: "SiteReleases",
+  });
   expect(Object.keys(site.inputs.files)).toEqual(["index.html"]);
 });

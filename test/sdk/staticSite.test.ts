@@ -44,7 +44,11 @@ test("without a domain: bucket, credential, files and CDN, each a child of the s
     customErrorResponses: [{ errorCode: 404, responsePagePath: "/404.html" }],
   });
   expect(children.cdn.inputs.defaultBehavior.subdomainRouting).toBeUndefined();
-  expect(children.files.inputs).toMatchObject({ bucket: "plain-bucket-id", cdnResourceId: "plain-cdn-id", files: { "index.html": expect.any(String) } });
+  expect(children.files.inputs).toMatchObject({
+    bucket: "plain-bucket-id",
+    cdnResourceId: "plain-cdn-id",
+    files: { "index.html": expect.any(String) },
+  });
   expect(children.files.inputs.cdnBaseUrl).toBeUndefined();
   for (const child of [site.bucket, site.credential, site.cdn, ...site.files]) {
     expect(await urnOf(child)).toContain("::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:");
@@ -55,10 +59,16 @@ test("every child sends its URN, as the engine names it, for names derived from 
   const site = new mamutecloud.StaticSite("urns", { path: path.join(dir, "www") });
   await settled();
   const children = childrenOf("urns");
-  for (const [name, child] of [["bucket", site.bucket], ["credential", site.credential], ["cdn", site.cdn]] as const) {
+  for (const [name, child] of [
+    ["bucket", site.bucket],
+    ["credential", site.credential],
+    ["cdn", site.cdn],
+  ] as const) {
     expect(children[name].inputs.__urn).toBe(await urnOf(child));
   }
-  expect(children.bucket.inputs.__urn).toBe("urn:pulumi:stack::project::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:Bucket::urns-bucket");
+  expect(children.bucket.inputs.__urn).toBe(
+    "urn:pulumi:stack::project::mamutecloud:index:StaticSite$pulumi-nodejs:dynamic/mamutecloud:Bucket::urns-bucket",
+  );
   // A component as a dependency stands for all its children: the bucket would wait for the CDN resource that serves it.
   expect(registrations.find((r) => r.name === "urns-bucket")?.dependencies).toEqual([]);
 });
@@ -83,7 +93,17 @@ test("with tenants: one bucket and CDN with subdomain routing, a folder per tena
   });
   await settled();
   const children = childrenOf("multi");
-  expect(Object.keys(children).sort()).toEqual(["bucket", "cdn", "cname", "credential", "domain", "files", "files-acme", "files-globex", "zone"]);
+  expect(Object.keys(children).sort()).toEqual([
+    "bucket",
+    "cdn",
+    "cname",
+    "credential",
+    "domain",
+    "files",
+    "files-acme",
+    "files-globex",
+    "zone",
+  ]);
   expect(children.cdn.inputs.defaultBehavior).toMatchObject({ subdomainRouting: true });
   expect(children.zone.inputs).toMatchObject({ domain: "example.com" });
   expect(children.domain.inputs).toMatchObject({ domainName: "*.sites.example.com", certificateId: "wildcard-cert" });
@@ -151,7 +171,9 @@ test("atomic: a SiteReleases of path instead of a SyncedFolder, and a CDN resour
 test("mistakes in the arguments throw when the program runs, naming the option", () => {
   const www = path.join(dir, "www");
   expect(() => new mamutecloud.StaticSite("bad1", { path: www, domain: { name: "example.com" } })).toThrow(mamutecloud.StaticSiteError);
-  expect(() => new mamutecloud.StaticSite("bad2", { path: www, domain: { name: "not a domain" } })).toThrow(/StaticSite bad2: domain.name /);
+  expect(() => new mamutecloud.StaticSite("bad2", { path: www, domain: { name: "not a domain" } })).toThrow(
+    /StaticSite bad2: domain.name /,
+  );
   expect(() => new mamutecloud.StaticSite("bad3", { tenants: { "Acme Corp": www } })).toThrow(/tenants key "Acme Corp" is not a DNS label/);
   expect(registrations.filter((r) => r.name.startsWith("bad"))).toEqual([]);
 });
@@ -167,6 +189,8 @@ test("an unknown option fails naming it and the nearest known one, before anythi
   expect(unknown({ path: www, domain: { name: "www.example.com", zone: "example.com" } })).toThrow(
     /unknown option domain\."zone": did you mean "zoneId"\? domain takes name, zoneId, zoneDomain, certificateId, validationTimeout/,
   );
-  expect(unknown({ path: www, atomic: { keeep: 3 } })).toThrow(/unknown option atomic\."keeep": did you mean "keep"\? atomic takes keep, release/);
+  expect(unknown({ path: www, atomic: { keeep: 3 } })).toThrow(
+    /unknown option atomic\."keeep": did you mean "keep"\? atomic takes keep, release/,
+  );
   expect(registrations.filter((r) => r.name.startsWith("unknown"))).toEqual([]);
 });

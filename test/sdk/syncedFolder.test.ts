@@ -43,7 +43,13 @@ test("SyncedFolder registers the folder's manifest as inputs, and asks the engin
   // Given as a plain string, the secret still goes to the engine as a secret input.
   expect(Object.values(wire.get("site")?.secretAccessKey ?? {})).toContain(SECRET_SIGNATURE);
   expect(wire.get("site")?.accessKeyId).toBe("MCAK7Q2X9L4M0B8N3V5C");
-  expect(site.inputs).toMatchObject({ bucket: "bkt_0123456789abcdef", prefix: "www", path: dir, __kind: "SyncedFolder", __logicalName: "site" });
+  expect(site.inputs).toMatchObject({
+    bucket: "bkt_0123456789abcdef",
+    prefix: "www",
+    path: dir,
+    __kind: "SyncedFolder",
+    __logicalName: "site",
+  });
   expect(Object.keys(site.inputs.files).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
   const [, size, code] = site.inputs.files["index.html"].split(" ");
   expect(size).toBe("11");

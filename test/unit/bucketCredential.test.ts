@@ -24,9 +24,16 @@ describe("diff", () => {
   const olds: PropertyMap = { bucketId: "bkt_1", active: true, accessKeyId: "MCAK1", secretAccessKey: "s".repeat(40), status: "active" };
 
   test("same inputs: no change; active and rotation in place; bucketId replaces", () => {
-    expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_1", active: true })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_1", active: true })).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_1", active: false }).replaces).toEqual([]);
-    expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_1", active: true, rotation: "r" })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_1", active: true, rotation: "r" })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
     expect(diffInputs(bucketCredential, { ...olds, rotation: "r" }, { bucketId: "bkt_1", active: true })).toMatchObject({ changes: true });
     expect(diffInputs(bucketCredential, { ...olds, rotation: null }, { bucketId: "bkt_1", active: true }).changes).toBe(false);
     expect(diffInputs(bucketCredential, olds, { bucketId: "bkt_2", active: true }).replaces).toEqual(["bucketId"]);
@@ -121,7 +128,9 @@ test("a lost create waits for another create's answer in flight, so each adopts 
   expect(b.outs.accessKeyId).toBe("MCAK0000000000000002");
   expect(b.outs.secretAccessKey).toBe("regenerated-MCAK0000000000000002");
   expect(b.id).toBe("bkt_1/MCAK0000000000000002");
-  expect(calls.filter((c) => c.endsWith("/regenerate"))).toEqual(["POST /object-storage/buckets/bkt_1/credentials/MCAK0000000000000002/regenerate"]);
+  expect(calls.filter((c) => c.endsWith("/regenerate"))).toEqual([
+    "POST /object-storage/buckets/bkt_1/credentials/MCAK0000000000000002/regenerate",
+  ]);
 });
 
 test("a create that is lost and left nothing behind is tried again, and nothing is adopted", async () => {

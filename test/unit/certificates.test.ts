@@ -48,24 +48,34 @@ function reformatted(pem: string): string {
 describe("ImportedCertificate check", () => {
   test("a valid certificate, chain and key pass, in canonical PEM", () => {
     const chain = intermediate.certificatePem + root.certificatePem;
-    const { inputs, failures } = checkInputs(importedCertificate, {}, {
-      certificate: site.certificatePem,
-      certificateChain: chain,
-      privateKey: site.privateKeyPem,
-    });
+    const { inputs, failures } = checkInputs(
+      importedCertificate,
+      {},
+      {
+        certificate: site.certificatePem,
+        certificateChain: chain,
+        privateKey: site.privateKeyPem,
+      },
+    );
     expect(failures).toEqual([]);
-    expect(inputs.certificate).toMatch(/^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END CERTIFICATE-----\n$/);
+    expect(inputs.certificate).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{64}\n)*[A-Za-z0-9+/=]{1,64}\n-----END CERTIFICATE-----\n$/,
+    );
     expect(String(inputs.certificateChain).match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     expect(inputs.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
     expect(inputs.deleteTimeout).toBe("30m");
   });
 
   test("reformatted PEM (CRLF, other line width, indentation, notes around it) is no change", () => {
-    const original = checkInputs(importedCertificate, {}, {
-      certificate: site.certificatePem,
-      certificateChain: intermediate.certificatePem,
-      privateKey: site.privateKeyPem,
-    }).inputs;
+    const original = checkInputs(
+      importedCertificate,
+      {},
+      {
+        certificate: site.certificatePem,
+        certificateChain: intermediate.certificatePem,
+        privateKey: site.privateKeyPem,
+      },
+    ).inputs;
     const again = checkInputs(importedCertificate, original, {
       certificate: reformatted(site.certificatePem),
       certificateChain: reformatted(intermediate.certificatePem),
@@ -80,21 +90,38 @@ describe("ImportedCertificate check", () => {
     const olds = checkInputs(importedCertificate, {}, { certificate: site.certificatePem, privateKey: site.privateKeyPem }).inputs;
     const renewed = await intermediate.server(["www.example.com"]);
     const news = checkInputs(importedCertificate, olds, { certificate: renewed.certificatePem, privateKey: renewed.privateKeyPem }).inputs;
-    expect(diffInputs(importedCertificate, olds, news)).toEqual({ changes: true, replaces: ["certificate", "privateKey"], deleteBeforeReplace: false });
-    const withChain = { ...olds, certificateChain: checkInputs(importedCertificate, {}, { certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: intermediate.certificatePem }).inputs.certificateChain };
+    expect(diffInputs(importedCertificate, olds, news)).toEqual({
+      changes: true,
+      replaces: ["certificate", "privateKey"],
+      deleteBeforeReplace: false,
+    });
+    const withChain = {
+      ...olds,
+      certificateChain: checkInputs(
+        importedCertificate,
+        {},
+        { certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: intermediate.certificatePem },
+      ).inputs.certificateChain,
+    };
     expect(diffInputs(importedCertificate, olds, withChain).replaces).toEqual(["certificateChain"]);
-    expect(diffInputs(importedCertificate, olds, { ...olds, deleteTimeout: "5m" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs(importedCertificate, olds, { ...olds, deleteTimeout: "5m" })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   test("text that is not PEM, broken base64 and a block that is not X.509 fail on certificate", () => {
     expect(failuresOf({ certificate: "hello", privateKey: site.privateKeyPem }).certificate).toMatch(/holds no PEM block/);
     const broken = site.certificatePem.replace(/\n[A-Za-z0-9+/]{10}/, "\n!!!!!!!!!!");
-    expect(failuresOf({ certificate: broken, privateKey: site.privateKeyPem }).certificate).toMatch(/CERTIFICATE block is not valid base64/);
+    expect(failuresOf({ certificate: broken, privateKey: site.privateKeyPem }).certificate).toMatch(
+      /CERTIFICATE block is not valid base64/,
+    );
     const notX509 = `-----BEGIN CERTIFICATE-----\n${Buffer.from("not a certificate at all").toString("base64")}\n-----END CERTIFICATE-----\n`;
     expect(failuresOf({ certificate: notX509, privateKey: site.privateKeyPem }).certificate).toMatch(/is not a valid X\.509 certificate/);
-    expect(failuresOf({ certificate: site.certificatePem + intermediate.certificatePem, privateKey: site.privateKeyPem }).certificate).toMatch(
-      /holds 2 certificates; put only the site's own certificate here and the certificates that issued it in certificateChain/,
-    );
+    expect(
+      failuresOf({ certificate: site.certificatePem + intermediate.certificatePem, privateKey: site.privateKeyPem }).certificate,
+    ).toMatch(/holds 2 certificates; put only the site's own certificate here and the certificates that issued it in certificateChain/);
   });
 
   test("a key that belongs to another certificate fails on privateKey, naming the certificate, without quoting the key", async () => {
@@ -106,20 +133,31 @@ describe("ImportedCertificate check", () => {
   });
 
   test("an expired certificate and one not valid yet fail on certificate, with the date", async () => {
-    const expired = await intermediate.server(["old.example.com"], { notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
+    const expired = await intermediate.server(["old.example.com"], {
+      notBefore: new Date(Date.now() - 400 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
     expect(failuresOf({ certificate: expired.certificatePem, privateKey: expired.privateKeyPem }).certificate).toMatch(
       /^expired on \d{4}-\d\d-\d\dT[\d:.]+Z \(CN=old\.example\.com\); renew it and import the new one$/,
     );
     const future = await intermediate.server(["new.example.com"], { notBefore: new Date(Date.now() + DAY) });
     expect(failuresOf({ certificate: future.certificatePem, privateKey: future.privateKeyPem }).certificate).toMatch(/is not valid before/);
-    const expiredIntermediate = await root.intermediate("Old CA", { notBefore: new Date(Date.now() - 10 * DAY), notAfter: new Date(Date.now() - DAY) });
-    expect(failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: expiredIntermediate.certificatePem }).certificateChain).toMatch(
-      /^certificate 1 expired on .* \(CN=Old CA\)/,
-    );
+    const expiredIntermediate = await root.intermediate("Old CA", {
+      notBefore: new Date(Date.now() - 10 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
+    expect(
+      failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: expiredIntermediate.certificatePem })
+        .certificateChain,
+    ).toMatch(/^certificate 1 expired on .* \(CN=Old CA\)/);
   });
 
   test("a chain in reverse order, out of order, or from another CA fails on certificateChain", async () => {
-    const reversed = failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: root.certificatePem + intermediate.certificatePem });
+    const reversed = failuresOf({
+      certificate: site.certificatePem,
+      privateKey: site.privateKeyPem,
+      certificateChain: root.certificatePem + intermediate.certificatePem,
+    });
     expect(reversed.certificateChain).toMatch(/is in reverse order: list the certificate that issued the site's certificate first/);
 
     const deeper = await intermediate.intermediate("Test Issuing CA");
@@ -136,11 +174,20 @@ describe("ImportedCertificate check", () => {
         "certificate 2 (CN=Test Issuing CA) did, so it must come right after it",
     );
 
-    const fullChain = failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: site.certificatePem + intermediate.certificatePem });
-    expect(fullChain.certificateChain).toMatch(/^holds the certificate itself \(certificate 1\); give only the certificates that issued it/);
+    const fullChain = failuresOf({
+      certificate: site.certificatePem,
+      privateKey: site.privateKeyPem,
+      certificateChain: site.certificatePem + intermediate.certificatePem,
+    });
+    expect(fullChain.certificateChain).toMatch(
+      /^holds the certificate itself \(certificate 1\); give only the certificates that issued it/,
+    );
 
     const stranger = await (await TestCa.root("Another Root")).intermediate("Another CA");
-    expect(failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: stranger.certificatePem }).certificateChain).toMatch(
+    expect(
+      failuresOf({ certificate: site.certificatePem, privateKey: site.privateKeyPem, certificateChain: stranger.certificatePem })
+        .certificateChain,
+    ).toMatch(
       /does not continue the certificate \(CN=www\.example\.com\): certificate 1 \(CN=Another CA\) did not issue it, nor does any certificate in the chain \(its issuer is CN=Test Intermediate CA/,
     );
   });
@@ -169,12 +216,18 @@ describe("ImportedCertificate check", () => {
 
   test("a private key given as the certificate is refused without being quoted", () => {
     const failures = failuresOf({ certificate: site.privateKeyPem, privateKey: site.privateKeyPem });
-    expect(failures.certificate).toBe("holds a PRIVATE KEY block; certificate takes CERTIFICATE blocks only; the private key goes in privateKey");
+    expect(failures.certificate).toBe(
+      "holds a PRIVATE KEY block; certificate takes CERTIFICATE blocks only; the private key goes in privateKey",
+    );
     expectNoKeyIn(JSON.stringify(failures), site.privateKeyPem);
   });
 
   test("unknown values pass and skip the checks across properties", () => {
-    const other = checkInputs(importedCertificate, {}, { certificate: site.certificatePem, privateKey: UNKNOWN, certificateChain: UNKNOWN });
+    const other = checkInputs(
+      importedCertificate,
+      {},
+      { certificate: site.certificatePem, privateKey: UNKNOWN, certificateChain: UNKNOWN },
+    );
     expect(other.failures).toEqual([]);
     expect(other.inputs).toMatchObject({ privateKey: UNKNOWN, certificateChain: UNKNOWN });
   });
@@ -182,30 +235,57 @@ describe("ImportedCertificate check", () => {
 
 describe("Certificate check", () => {
   test("names are canonical: lower case, no trailing dot, SANs once each and without domainName", () => {
-    const { inputs, failures } = checkInputs(certificate, {}, {
-      domainName: "*.Example.COM.",
-      subjectAlternativeNames: ["Example.com", "*.example.com", "example.com.", "www.other.example"],
-    });
+    const { inputs, failures } = checkInputs(
+      certificate,
+      {},
+      {
+        domainName: "*.Example.COM.",
+        subjectAlternativeNames: ["Example.com", "*.example.com", "example.com.", "www.other.example"],
+      },
+    );
     expect(failures).toEqual([]);
-    expect(inputs).toMatchObject({ domainName: "*.example.com", subjectAlternativeNames: ["example.com", "www.other.example"], deleteTimeout: "30m" });
+    expect(inputs).toMatchObject({
+      domainName: "*.example.com",
+      subjectAlternativeNames: ["example.com", "www.other.example"],
+      deleteTimeout: "30m",
+    });
   });
 
   test("bad names fail on their property", () => {
-    const failures = failuresOf({ domainName: "*.com", subjectAlternativeNames: ["ok.example.com", "a..b.example", "site.mamutecdn.com"] }, certificate);
+    const failures = failuresOf(
+      { domainName: "*.com", subjectAlternativeNames: ["ok.example.com", "a..b.example", "site.mamutecdn.com"] },
+      certificate,
+    );
     expect(failures.domainName).toMatch(/at least two labels.*a wildcard is written \*\.example\.com/);
     expect(failures.subjectAlternativeNames).toMatch(/item 1: label "" of "a\.\.b\.example" is invalid/);
     expect(failures.subjectAlternativeNames).toMatch(/item 2: "site\.mamutecdn\.com" is a MamuteCloud distribution domain/);
     expect(failuresOf({ domainName: "*.*.example.com" }, certificate).domainName).toMatch(/label "\*"/);
     expect(failuresOf({}, certificate)).toEqual({ domainName: "is required" });
-    expect(failuresOf({ domainName: "www.example.com", deleteTimeout: "soon" }, certificate).deleteTimeout).toMatch(/must be a positive duration/);
+    expect(failuresOf({ domainName: "www.example.com", deleteTimeout: "soon" }, certificate).deleteTimeout).toMatch(
+      /must be a positive duration/,
+    );
   });
 
   test("a new order of the same names is no change; another set replaces", () => {
-    const olds = checkInputs(certificate, {}, { domainName: "example.com", subjectAlternativeNames: ["a.example.com", "b.example.com"] }).inputs;
-    const reordered = checkInputs(certificate, olds, { domainName: "example.com", subjectAlternativeNames: ["b.example.com", "a.example.com", "a.example.com"] }).inputs;
+    const olds = checkInputs(
+      certificate,
+      {},
+      { domainName: "example.com", subjectAlternativeNames: ["a.example.com", "b.example.com"] },
+    ).inputs;
+    const reordered = checkInputs(certificate, olds, {
+      domainName: "example.com",
+      subjectAlternativeNames: ["b.example.com", "a.example.com", "a.example.com"],
+    }).inputs;
     expect(diffInputs(certificate, olds, reordered).changes).toBe(false);
-    const more = checkInputs(certificate, olds, { domainName: "example.com", subjectAlternativeNames: ["a.example.com", "c.example.com"] }).inputs;
-    expect(diffInputs(certificate, olds, more)).toEqual({ changes: true, replaces: ["subjectAlternativeNames"], deleteBeforeReplace: false });
+    const more = checkInputs(certificate, olds, {
+      domainName: "example.com",
+      subjectAlternativeNames: ["a.example.com", "c.example.com"],
+    }).inputs;
+    expect(diffInputs(certificate, olds, more)).toEqual({
+      changes: true,
+      replaces: ["subjectAlternativeNames"],
+      deleteBeforeReplace: false,
+    });
     const unknown = checkInputs(certificate, olds, { domainName: UNKNOWN, subjectAlternativeNames: UNKNOWN });
     expect(unknown.failures).toEqual([]);
     expect(diffInputs(certificate, olds, unknown.inputs).replaces).toEqual(["domainName", "subjectAlternativeNames"]);
@@ -236,7 +316,9 @@ describe("CertificateValidation against the API's answers", () => {
     const started = Date.now();
     await expect(
       certificateValidation.create(contextAnswering("expired"), { certificateId: "cert_0123456789abcdef", timeout: "1h" }),
-    ).rejects.toThrow(/gave up waiting for certificate cert_0123456789abcdef to be issued after 0s: it has expired; request a new certificate/);
+    ).rejects.toThrow(
+      /gave up waiting for certificate cert_0123456789abcdef to be issued after 0s: it has expired; request a new certificate/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -244,6 +326,8 @@ describe("CertificateValidation against the API's answers", () => {
     for (const status of ["pending_validation", "expired"]) {
       await expect(certificateValidation.read(contextAnswering(status), "cert_0123456789abcdef", {})).resolves.toBeUndefined();
     }
-    await expect(certificateValidation.read(contextAnswering("issued"), "cert_0123456789abcdef", {})).resolves.toMatchObject({ status: "issued" });
+    await expect(certificateValidation.read(contextAnswering("issued"), "cert_0123456789abcdef", {})).resolves.toMatchObject({
+      status: "issued",
+    });
   });
 });

@@ -42,9 +42,14 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-const ok = (body: unknown): Handler => (_req, res) => json(res, 200, body);
-const status = (code: number, headers: Record<string, string> = {}): Handler => (_req, res) =>
-  json(res, code, { error: { code: "boom", message: `status ${code}` } }, headers);
+const ok =
+  (body: unknown): Handler =>
+  (_req, res) =>
+    json(res, 200, body);
+const status =
+  (code: number, headers: Record<string, string> = {}): Handler =>
+  (_req, res) =>
+    json(res, code, { error: { code: "boom", message: `status ${code}` } }, headers);
 const drop: Handler = (req) => req.socket.destroy();
 
 function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
@@ -66,7 +71,10 @@ const thing = z.object({ id: z.string(), name: z.string() });
 test("GET is retried on 502/503/504 and succeeds", async () => {
   script = [status(503), status(502), status(504), ok({ id: "1", name: "a" })];
   const c = client();
-  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({
+    id: "1",
+    name: "a",
+  });
   expect(seen).toHaveLength(4);
   await c.close();
 });
@@ -82,10 +90,19 @@ test("429 waits the server's Retry-After before the retry", async () => {
 
 test("a 4xx that is the caller's fault is never retried, and the error says what and why", async () => {
   script = [
-    (_req, res) => json(res, 400, { error: { code: "validation_error", message: "name: must be 3-63 characters", field: "name" } }, { "x-request-id": "req-42" }),
+    (_req, res) =>
+      json(
+        res,
+        400,
+        { error: { code: "validation_error", message: "name: must be 3-63 characters", field: "name" } },
+        { "x-request-id": "req-42" },
+      ),
   ];
   const c = client();
-  const error = await c.call({ operation: 'create thing "ab"', method: "PUT", path: "/things/1", body: { name: "ab" } }).then(() => undefined, (e: any) => e);
+  const error = await c.call({ operation: 'create thing "ab"', method: "PUT", path: "/things/1", body: { name: "ab" } }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error).toBeInstanceOf(MamuteApiError);
   expect(error.message).toBe('create thing "ab" failed: HTTP 400 validation_error: name: must be 3-63 characters (request req-42)');
   expect(error.field).toBe("name");
@@ -96,7 +113,10 @@ test("a 4xx that is the caller's fault is never retried, and the error says what
 test("retries stop at maxRetries and the error counts the attempts", async () => {
   script = [status(503), status(503), status(503), status(503), status(503)];
   const c = client();
-  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error.message).toMatch(/^list things failed after 4 attempts: HTTP 503 boom: status 503/);
   expect(seen).toHaveLength(4);
   await c.close();
@@ -105,12 +125,18 @@ test("retries stop at maxRetries and the error counts the attempts", async () =>
 test("a create (POST) is not repeated after a 5xx or a dropped connection: its outcome is unknown", async () => {
   const c = client();
   script = [status(503)];
-  const after5xx = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(() => undefined, (e: any) => e);
+  const after5xx = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(after5xx.outcomeUnknown).toBe(true);
   expect(seen).toHaveLength(1);
 
   script = [drop];
-  const afterDrop = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(() => undefined, (e: any) => e);
+  const afterDrop = await c.call({ operation: "create thing", method: "POST", path: "/things", body: {} }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(afterDrop).toBeInstanceOf(MamuteApiError);
   expect(afterDrop.outcomeUnknown).toBe(true);
   expect(afterDrop.message).toMatch(/^create thing failed: no answer from/);
@@ -145,7 +171,10 @@ test("a slow answer times out and is retried", async () => {
   };
   script = [late, ok({ id: "1", name: "a" })];
   const c = client({ requestTimeoutMs: 300 });
-  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({
+    id: "1",
+    name: "a",
+  });
   expect(seen).toHaveLength(2);
   await c.close();
 });
@@ -153,15 +182,20 @@ test("a slow answer times out and is retried", async () => {
 test("a 2xx body without a field the provider needs fails clearly", async () => {
   script = [ok({ id: "1" })];
   const c = client();
-  const error = await c.call({ operation: "read thing 1", method: "GET", path: "/things/1", response: thing }).then(() => undefined, (e: any) => e);
+  const error = await c.call({ operation: "read thing 1", method: "GET", path: "/things/1", response: thing }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error).toBeInstanceOf(UnexpectedResponseError);
   expect(error.message).toMatch(/^read thing 1: the MamuteCloud API answered with an unexpected body \(name: /);
   await c.close();
 });
 
 test("listAll follows total_pages", async () => {
-  const page = (n: number, total: number): Handler => (_req, res) =>
-    json(res, 200, { data: [{ id: String(n), name: `n${n}` }], pagination: { page: n, limit: 100, total, total_pages: total } });
+  const page =
+    (n: number, total: number): Handler =>
+    (_req, res) =>
+      json(res, 200, { data: [{ id: String(n), name: `n${n}` }], pagination: { page: n, limit: 100, total, total_pages: total } });
   script = [page(1, 3), page(2, 3), page(3, 3)];
   const c = client();
   const items = await c.listAll({ operation: "list things", path: "/things", item: thing });
@@ -195,7 +229,10 @@ test("no credential: a clear error at first use", () => {
 test("an API message that echoes the key is redacted", async () => {
   script = [(_req, res) => json(res, 401, { error: { code: "unauthorized", message: "key mamute-test0000000000 is revoked" } })];
   const c = client();
-  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error.message).toContain("HTTP 401 unauthorized");
   expect(error.message).not.toContain("mamute-test0000000000");
   await c.close();
@@ -218,7 +255,10 @@ const throttledClient = (overrides: Partial<ProviderConfig["retry"]> = {}) =>
 test("a GET is retried on any 5xx but 501 (a lookup is safe to repeat)", async () => {
   script = [status(500), status(507), ok({ id: "1", name: "a" })];
   const c = client();
-  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({
+    id: "1",
+    name: "a",
+  });
   script = [status(501)];
   await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1" })).rejects.toThrow(/HTTP 501/);
   expect(seen).toHaveLength(4);
@@ -228,7 +268,10 @@ test("a GET is retried on any 5xx but 501 (a lookup is safe to repeat)", async (
 test("429s do not spend the error retries: three in a row, then success, with maxRetries 0", async () => {
   script = [...Array.from({ length: 3 }, () => status(429, { "retry-after": "0" })), ok({ id: "1", name: "a" })];
   const c = throttledClient({ maxRetries: 0 });
-  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({ id: "1", name: "a" });
+  await expect(c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })).resolves.toEqual({
+    id: "1",
+    name: "a",
+  });
   expect(seen).toHaveLength(4);
   await c.close();
 });
@@ -237,7 +280,10 @@ test("429s are bounded by rateLimitTimeout, not by a count", async () => {
   script = Array.from({ length: 50 }, () => status(429));
   const c = throttledClient({ rateLimitTimeoutMs: 1500 });
   const started = Date.now();
-  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(() => undefined, (e: any) => e);
+  const error = await c.call({ operation: "list things", method: "GET", path: "/things" }).then(
+    () => undefined,
+    (e: any) => e,
+  );
   expect(error.message).toMatch(/^list things failed( after \d+ attempts)?: HTTP 429/);
   const elapsed = Date.now() - started;
   expect(elapsed).toBeGreaterThanOrEqual(1500);
@@ -245,4 +291,3 @@ test("429s are bounded by rateLimitTimeout, not by a count", async () => {
   expect(seen.length).toBeLessThan(50);
   await c.close();
 });
-

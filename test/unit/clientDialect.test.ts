@@ -56,21 +56,22 @@ function send(res: ServerResponse, status: number, body: string, type = "applica
 }
 
 const thing = z.object({ id: z.string() });
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err as Error);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
 
 describe("errors by status first, whatever the body", () => {
-  test.each([
-    ['{"message":"zone not found"}'],
-    ['{"detail":"Not found."}'],
-    ['{"error":"not found"}'],
-    ["Not Found"],
-    [""],
-  ])("404 %j is gone", async (body) => {
-    handle = (_req, res) => send(res, 404, body, body.startsWith("{") ? "application/json" : "text/plain");
-    const c = client();
-    await expect(c.find({ operation: "read zone z1", method: "GET", path: "/dns/zones/z1", response: thing })).resolves.toBeUndefined();
-    await c.close();
-  });
+  test.each([['{"message":"zone not found"}'], ['{"detail":"Not found."}'], ['{"error":"not found"}'], ["Not Found"], [""]])(
+    "404 %j is gone",
+    async (body) => {
+      handle = (_req, res) => send(res, 404, body, body.startsWith("{") ? "application/json" : "text/plain");
+      const c = client();
+      await expect(c.find({ operation: "read zone z1", method: "GET", path: "/dns/zones/z1", response: thing })).resolves.toBeUndefined();
+      await c.close();
+    },
+  );
 
   test("409 names the holder the body names", async () => {
     handle = (_req, res) => send(res, 409, '{"detail":"bucket name taken","existing_id":"bkt_77"}');
@@ -92,10 +93,14 @@ describe("errors by status first, whatever the body", () => {
 
 describe("the API key header: both documented forms", () => {
   test("a 401 under Authorization tries X-API-Key once, keeps it for the process and says which setting makes it permanent", async () => {
-    handle = (req, res) => (req.headers["x-api-key"] === KEY ? send(res, 200, '{"id":"1"}') : send(res, 401, '{"message":"missing X-API-Key"}'));
+    handle = (req, res) =>
+      req.headers["x-api-key"] === KEY ? send(res, 200, '{"id":"1"}') : send(res, 401, '{"message":"missing X-API-Key"}');
     const c = client();
     const lines: string[] = [];
-    await withProgress((line) => lines.push(line), () => c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing }));
+    await withProgress(
+      (line) => lines.push(line),
+      () => c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing }),
+    );
     await c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing });
     expect(seen.map((s) => [s.headers.authorization, s.headers["x-api-key"]])).toEqual([
       [KEY, undefined],
@@ -124,7 +129,9 @@ describe("the API key header: both documented forms", () => {
   test("a create refused with 401 is sent again under the other header: a refusal made nothing", async () => {
     handle = (req, res) => (req.headers["x-api-key"] ? send(res, 201, '{"id":"b1"}') : send(res, 401, ""));
     const c = client();
-    await expect(c.call({ operation: "create thing", method: "POST", path: "/things", body: {}, response: thing })).resolves.toEqual({ id: "b1" });
+    await expect(c.call({ operation: "create thing", method: "POST", path: "/things", body: {}, response: thing })).resolves.toEqual({
+      id: "b1",
+    });
     expect(seen.map((s) => s.method)).toEqual(["POST", "POST"]);
     await c.close();
   });
@@ -143,22 +150,28 @@ describe("the storage prefix: both documented forms", () => {
     handle = storageUnderStorage;
     const c = client();
     const lines: string[] = [];
-    const found = await withProgress((line) => lines.push(line), () =>
-      c.find({ operation: "read bucket b1", method: "GET", path: "/object-storage/buckets/b1", response: thing }),
+    const found = await withProgress(
+      (line) => lines.push(line),
+      () => c.find({ operation: "read bucket b1", method: "GET", path: "/object-storage/buckets/b1", response: thing }),
     );
     expect(found).toEqual({ id: "b1" });
     expect(lines.join("\n")).toMatch(/Set mamutecloud:storagePathPrefix to "\/storage"/);
     seen = [];
     // Learned: a missing bucket is now simply gone, in one request.
-    await expect(c.find({ operation: "read bucket b2", method: "GET", path: "/object-storage/buckets/b2", response: thing })).resolves.toBeUndefined();
+    await expect(
+      c.find({ operation: "read bucket b2", method: "GET", path: "/object-storage/buckets/b2", response: thing }),
+    ).resolves.toBeUndefined();
     expect(seen.map((s) => s.url)).toEqual(["/storage/object-storage/buckets/b2"]);
     await c.close();
   });
 
   test("a 404 for an object whose route exists is the object gone: no switch", async () => {
-    handle = (req, res) => (req.url === "/object-storage/buckets" ? send(res, 200, "[]") : send(res, 404, '{"message":"bucket not found"}'));
+    handle = (req, res) =>
+      req.url === "/object-storage/buckets" ? send(res, 200, "[]") : send(res, 404, '{"message":"bucket not found"}');
     const c = client();
-    await expect(c.find({ operation: "read bucket b2", method: "GET", path: "/object-storage/buckets/b2", response: thing })).resolves.toBeUndefined();
+    await expect(
+      c.find({ operation: "read bucket b2", method: "GET", path: "/object-storage/buckets/b2", response: thing }),
+    ).resolves.toBeUndefined();
     expect(seen.map((s) => s.url)).toEqual(["/object-storage/buckets/b2", "/object-storage/buckets"]);
     await c.close();
   });
@@ -187,9 +200,12 @@ test("a list in any envelope, with the server's default page when it refuses the
 });
 
 test("concurrent 401s wait for the first one's try of the other header, then follow it", async () => {
-  handle = (req, res) => (req.headers["x-api-key"] === KEY ? send(res, 200, '{"id":"1"}') : send(res, 401, '{"message":"missing X-API-Key"}'));
+  handle = (req, res) =>
+    req.headers["x-api-key"] === KEY ? send(res, 200, '{"id":"1"}') : send(res, 401, '{"message":"missing X-API-Key"}');
   const c = client();
-  const all = await Promise.all(Array.from({ length: 6 }, () => c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })));
+  const all = await Promise.all(
+    Array.from({ length: 6 }, () => c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing })),
+  );
   expect(all).toEqual(Array.from({ length: 6 }, () => ({ id: "1" })));
   await c.close();
 });
@@ -202,7 +218,9 @@ test("concurrent storage 404s wait for one search of the prefix, then follow it"
   };
   const c = client();
   const all = await Promise.all(
-    Array.from({ length: 5 }, (_, i) => c.find({ operation: "read bucket", method: "GET", path: `/object-storage/buckets/b${i}`, response: thing })),
+    Array.from({ length: 5 }, (_, i) =>
+      c.find({ operation: "read bucket", method: "GET", path: `/object-storage/buckets/b${i}`, response: thing }),
+    ),
   );
   expect(all).toEqual(Array.from({ length: 5 }, () => ({ id: "b" })));
   expect(seen.filter((s) => s.url === "/object-storage/buckets")).toHaveLength(1);

@@ -23,7 +23,12 @@ test("stack config wins over the environment, which wins over defaults", () => {
 
 test("typed stack values (booleans, numbers from --type or YAML) resolve like their spelling", () => {
   const config = resolveConfig(
-    stack({ "mamutecloud:insecure": true, "mamutecloud:requestTimeout": 30, "mamutecloud:maxRetries": 0, "mamutecloud:endpoint": "http://api.example.com" }),
+    stack({
+      "mamutecloud:insecure": true,
+      "mamutecloud:requestTimeout": 30,
+      "mamutecloud:maxRetries": 0,
+      "mamutecloud:endpoint": "http://api.example.com",
+    }),
     {},
   );
   expect(config.insecure).toBe(true);
@@ -48,9 +53,9 @@ test("plain http is refused off loopback unless insecure is set, and allowed for
   );
   expect(resolveConfig(stack({ "mamutecloud:endpoint": "http://127.0.0.1:4566/" }), {}).endpoint).toBe("http://127.0.0.1:4566");
   expect(resolveConfig(stack({ "mamutecloud:endpoint": "http://[::1]:4566" }), {}).endpoint).toBe("http://[::1]:4566");
-  expect(
-    resolveConfig(stack({ "mamutecloud:endpoint": "http://api.example.com", "mamutecloud:insecure": "true" }), {}).endpoint,
-  ).toBe("http://api.example.com");
+  expect(resolveConfig(stack({ "mamutecloud:endpoint": "http://api.example.com", "mamutecloud:insecure": "true" }), {}).endpoint).toBe(
+    "http://api.example.com",
+  );
 });
 
 test("bad values name the setting, both ways to set it, and never echo a key", () => {

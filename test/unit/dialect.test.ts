@@ -6,11 +6,17 @@ import { walkList } from "../../provider/client/list";
 
 describe("error bodies: the message is read from any common shape", () => {
   test.each([
-    ['{"error":{"code":"conflict","message":"name is taken","field":"name"}}', { message: "name is taken", code: "conflict", field: "name" }],
+    [
+      '{"error":{"code":"conflict","message":"name is taken","field":"name"}}',
+      { message: "name is taken", code: "conflict", field: "name" },
+    ],
     ['{"error":"bucket not found"}', { message: "bucket not found" }],
     ['{"message":"zone not found","code":"not_found"}', { message: "zone not found", code: "not_found" }],
     ['{"detail":"Not found."}', { message: "Not found." }],
-    ['{"detail":[{"loc":["body","name"],"msg":"field required","type":"value_error.missing"}]}', { message: "name: field required", field: "name" }],
+    [
+      '{"detail":[{"loc":["body","name"],"msg":"field required","type":"value_error.missing"}]}',
+      { message: "name: field required", field: "name" },
+    ],
     ['{"detail":{"message":"limit must be at most 50"}}', { message: "limit must be at most 50" }],
     ['{"errors":[{"message":"name is taken","field":"name"},"and another"]}', { message: "name is taken; and another", field: "name" }],
     ['{"errors":{"name":["has already been taken"]}}', { message: "name: has already been taken", field: "name" }],
@@ -63,7 +69,15 @@ describe("list envelopes", () => {
 describe("the list walk", () => {
   const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `i${from + i}` }));
   /** A server holding `all`, answering pages of at most `max` items in `envelope`. */
-  function server(all: Array<{ id: string }>, options: { max?: number; ignoresPage?: boolean; envelope?: (items: unknown[], page: number, pages: number) => unknown; refusesLimit?: (limit: number) => MamuteApiError | undefined } = {}) {
+  function server(
+    all: Array<{ id: string }>,
+    options: {
+      max?: number;
+      ignoresPage?: boolean;
+      envelope?: (items: unknown[], page: number, pages: number) => unknown;
+      refusesLimit?: (limit: number) => MamuteApiError | undefined;
+    } = {},
+  ) {
     const asked: Array<Record<string, number | undefined>> = [];
     return {
       asked,
@@ -89,7 +103,9 @@ describe("the list walk", () => {
   }
 
   test("follows the pages the envelope announces", async () => {
-    const s = server(ids(250), { envelope: (data, page, pages) => ({ data, pagination: { page, limit: 100, total: 250, total_pages: pages } }) });
+    const s = server(ids(250), {
+      envelope: (data, page, pages) => ({ data, pagination: { page, limit: 100, total: 250, total_pages: pages } }),
+    });
     expect((await s.walk()).length).toBe(250);
     expect(s.asked).toEqual([1, 2, 3].map((page) => ({ page, limit: 100 })));
   });
@@ -150,5 +166,8 @@ test("a key is shown by its prefix only", () => {
   const key = "mamute-0123456789abcdef0123456789abcdef";
   expect(keyPrefix(key)).toBe("mamute-01…");
   expect(keyPrefix(key)).not.toContain("0123");
-  expect(mamuteDialect.authForms(key, "x-api-key").map((form) => form.shown)).toEqual(["X-API-Key: mamute-01…", "Authorization: mamute-01…"]);
+  expect(mamuteDialect.authForms(key, "x-api-key").map((form) => form.shown)).toEqual([
+    "X-API-Key: mamute-01…",
+    "Authorization: mamute-01…",
+  ]);
 });

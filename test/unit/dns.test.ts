@@ -25,12 +25,22 @@ describe("IPv6 canonical form (RFC 5952)", () => {
     expect(canonicalIpv6(raw)).toBe(canonical);
   });
 
-  test.each(["1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::1", "192.0.2.1", "fe80::1%eth0", "::1.2.3.04", "::256.0.0.1", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:1.2.3.4", ":1::", "::1:"])(
-    "%s is refused",
-    (raw) => {
-      expect(canonicalIpv6(raw)).toBeUndefined();
-    },
-  );
+  test.each([
+    "1:2:3:4:5:6:7:8:9",
+    "1::2::3",
+    "12345::",
+    "g::1",
+    "192.0.2.1",
+    "fe80::1%eth0",
+    "::1.2.3.04",
+    "::256.0.0.1",
+    "1:2:3:4:5:6:7",
+    "1:2:3:4:5:6:7:1.2.3.4",
+    ":1::",
+    "::1:",
+  ])("%s is refused", (raw) => {
+    expect(canonicalIpv6(raw)).toBeUndefined();
+  });
 
   test("agrees with the WHATWG URL parser, the API contract's reference, on every valid form tried", () => {
     const samples = ["2001:db8::2:1", "0:0:1:0:0:2:0:0", "a:b:c:d:e:f:0:0", "::2:3:4:5:6:7:8", "1:2:3:4:5::1.2.3.4", "FFFF::0:0:1", "0::0"];
@@ -101,7 +111,11 @@ describe("DnsRecord check", () => {
       "192.0.2.10",
       "192.0.2.9",
     ]);
-    expect(check({ zoneId: "z", name: "@", type: "TXT", values: ["v=spf1 -all", "B", "a"] }).inputs.values).toEqual(["B", "a", "v=spf1 -all"]);
+    expect(check({ zoneId: "z", name: "@", type: "TXT", values: ["v=spf1 -all", "B", "a"] }).inputs.values).toEqual([
+      "B",
+      "a",
+      "v=spf1 -all",
+    ]);
   });
 
   test("one failure per property, each naming the rule and the fix", () => {
@@ -125,7 +139,9 @@ describe("DnsRecord check", () => {
     expect(failuresOf({ zoneId: "z", name: "www", type: "CNAME", values: ["a.example.com", "b.example.com"] }).values).toMatch(
       /exactly one host name \(got 2\)/,
     );
-    expect(failuresOf({ zoneId: "z", name: "@", type: "MX", values: ["not a host"], priority: 1 }).values).toMatch(/must be "<priority> <host>"/);
+    expect(failuresOf({ zoneId: "z", name: "@", type: "MX", values: ["not a host"], priority: 1 }).values).toMatch(
+      /must be "<priority> <host>"/,
+    );
     expect(failuresOf({ zoneId: "z", name: "www", type: "CNAME", values: ["192.0.2.1"] }).values).toMatch(/not an IP address/);
     expect(failuresOf({ zoneId: "z", name: "@", type: "TXT", values: ["é"] }).values).toMatch(/printable ASCII/);
     expect(failuresOf({ zoneId: "z", name: "@", type: "TXT", values: ["x".repeat(2049)] }).values).toMatch(/1-2048/);
@@ -136,7 +152,7 @@ describe("DnsRecord check", () => {
     expect(failuresOf({ zoneId: "z", name: "v6", type: "AAAA", values: ["2001:db8::1", "2001:DB8:0::1"] }).values).toMatch(
       /"2001:db8::1" is given more than once/,
     );
-    expect(failuresOf({ zoneId: "z", name: "@", type: "NS", values: ["ns1.x.net", "NS1.x.net."], }).values).toMatch(/more than once/);
+    expect(failuresOf({ zoneId: "z", name: "@", type: "NS", values: ["ns1.x.net", "NS1.x.net."] }).values).toMatch(/more than once/);
   });
 
   test("MX values carry their priority; priority refused outside MX; no CNAME or NS at the apex", () => {
@@ -248,7 +264,9 @@ describe("MX, SRV, CAA and TXT values: every spelling gives the one form the API
 
   test("check: SRV names are _service._protocol; failures name the property and the form", () => {
     const check = (news: PropertyMap) => checkInputs(dnsRecord, {}, news);
-    expect(check({ zoneId: "z", name: "_SIP._TCP", type: "srv", values: ["20 0 5060 b.example.com", "10 5 5060 A.example.com."] }).inputs).toMatchObject({
+    expect(
+      check({ zoneId: "z", name: "_SIP._TCP", type: "srv", values: ["20 0 5060 b.example.com", "10 5 5060 A.example.com."] }).inputs,
+    ).toMatchObject({
       name: "_sip._tcp",
       type: "SRV",
       values: ["10 5 5060 a.example.com.", "20 0 5060 b.example.com."],
@@ -310,11 +328,23 @@ describe("state written by version 1 (an MX priority beside bare host names)", (
 
   test("against the unchanged program, or one that moved the priority into the values: no diff", () => {
     const olds = upgradeState(dnsRecord, v1);
-    const unchanged = checkInputs(dnsRecord, {}, { zoneId: "zone_1", name: "@", type: "MX", values: ["mx2.example.com", "mx1.example.com"], priority: 10, ttl: 600 });
+    const unchanged = checkInputs(
+      dnsRecord,
+      {},
+      { zoneId: "zone_1", name: "@", type: "MX", values: ["mx2.example.com", "mx1.example.com"], priority: 10, ttl: 600 },
+    );
     expect(diffInputs(dnsRecord, olds, unchanged.inputs).changes).toBe(false);
-    const moved = checkInputs(dnsRecord, {}, { zoneId: "zone_1", name: "@", type: "MX", values: ["10 mx1.example.com", "10 mx2.example.com"], ttl: 600 });
+    const moved = checkInputs(
+      dnsRecord,
+      {},
+      { zoneId: "zone_1", name: "@", type: "MX", values: ["10 mx1.example.com", "10 mx2.example.com"], ttl: 600 },
+    );
     expect(diffInputs(dnsRecord, olds, moved.inputs).changes).toBe(false);
-    const twoPriorities = checkInputs(dnsRecord, {}, { zoneId: "zone_1", name: "@", type: "MX", values: ["10 mx1.example.com", "20 mx2.example.com"], ttl: 600 });
+    const twoPriorities = checkInputs(
+      dnsRecord,
+      {},
+      { zoneId: "zone_1", name: "@", type: "MX", values: ["10 mx1.example.com", "20 mx2.example.com"], ttl: 600 },
+    );
     expect(diffInputs(dnsRecord, olds, twoPriorities.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });
@@ -331,7 +361,8 @@ describe("DnsRecord diff", () => {
     recordId: "rec_1",
     __zoneDomain: "example.com",
   };
-  const news = (over: PropertyMap = {}) => checkInputs(dnsRecord, {}, { zoneId: "zone_1", name: "www", type: "A", values: ["192.0.2.1"], ...over }).inputs;
+  const news = (over: PropertyMap = {}) =>
+    checkInputs(dnsRecord, {}, { zoneId: "zone_1", name: "www", type: "A", values: ["192.0.2.1"], ...over }).inputs;
 
   test("relative, absolute and apex spellings of the same name are no change in the same zone", () => {
     for (const name of ["www", "WWW", "www.example.com", "www.example.com.", "WWW.Example.Com."]) {
@@ -344,7 +375,11 @@ describe("DnsRecord diff", () => {
   test("values order and spelling are no change; values, ttl and priority update in place", () => {
     const two = { ...olds, values: ["192.0.2.1", "192.0.2.2"] };
     expect(diffInputs(dnsRecord, two, news({ values: ["192.0.2.2", "192.0.2.1"] })).changes).toBe(false);
-    expect(diffInputs(dnsRecord, olds, news({ values: ["192.0.2.9"] }))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffInputs(dnsRecord, olds, news({ values: ["192.0.2.9"] }))).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(diffInputs(dnsRecord, olds, news({ ttl: 300 })).replaces).toEqual([]);
     const mx = { ...olds, name: "@", type: "MX", values: ["10 mx.example.com."] };
     expect(diffInputs(dnsRecord, mx, news({ name: "@", type: "MX", values: ["10  MX.example.com"] })).changes).toBe(false);
@@ -365,16 +400,26 @@ describe("DnsRecord diff", () => {
       replaces: ["type"],
       deleteBeforeReplace: true,
     });
-    expect(diffInputs(dnsRecord, olds, news({ type: "AAAA", values: ["2001:db8::1"] }))).toMatchObject({ replaces: ["type"], deleteBeforeReplace: false });
+    expect(diffInputs(dnsRecord, olds, news({ type: "AAAA", values: ["2001:db8::1"] }))).toMatchObject({
+      replaces: ["type"],
+      deleteBeforeReplace: false,
+    });
     const cname = { ...olds, type: "CNAME", values: ["example.net."] };
     // Same name in another spelling still collides.
-    expect(diffInputs(dnsRecord, cname, news({ name: "www.example.com.", type: "A" }))).toMatchObject({ replaces: ["type"], deleteBeforeReplace: true });
+    expect(diffInputs(dnsRecord, cname, news({ name: "www.example.com.", type: "A" }))).toMatchObject({
+      replaces: ["type"],
+      deleteBeforeReplace: true,
+    });
     // CNAME moving to another name at the same time: no collision.
     expect(diffInputs(dnsRecord, cname, news({ name: "web", type: "A" }))).toMatchObject({ deleteBeforeReplace: false });
   });
 
   test("another zone replaces without deleting first; an unknown name or type in the same zone deletes first", () => {
-    expect(diffInputs(dnsRecord, olds, news({ zoneId: "zone_2" }))).toEqual({ changes: true, replaces: ["zoneId"], deleteBeforeReplace: false });
+    expect(diffInputs(dnsRecord, olds, news({ zoneId: "zone_2" }))).toEqual({
+      changes: true,
+      replaces: ["zoneId"],
+      deleteBeforeReplace: false,
+    });
     // In another zone the names are not compared through the old zone's domain.
     expect(diffInputs(dnsRecord, olds, news({ zoneId: "zone_2", name: "www.example.com" })).replaces).toEqual(["zoneId", "name"]);
     // An unknown zone id is a new zone (created or replaced): create first, as `up` will decide.
@@ -389,7 +434,10 @@ describe("DnsRecord diff", () => {
 
 describe("DnsZone check and diff", () => {
   test("domain canonical, forceDestroy default; failures per property", () => {
-    expect(checkInputs(dnsZone, {}, { domain: "Example.COM." })).toEqual({ inputs: { domain: "example.com", forceDestroy: false }, failures: [] });
+    expect(checkInputs(dnsZone, {}, { domain: "Example.COM." })).toEqual({
+      inputs: { domain: "example.com", forceDestroy: false },
+      failures: [],
+    });
     expect(checkInputs(dnsZone, {}, { domain: UNKNOWN }).failures).toEqual([]);
     const { failures } = checkInputs(dnsZone, {}, { domain: "localhost", forceDestroy: "yes" });
     expect(failures.map((f) => f.property).sort()).toEqual(["domain", "forceDestroy"]);

@@ -82,7 +82,11 @@ describe("parallel hashing", () => {
 
 describe("hash cache across a fresh checkout", () => {
   const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
 
   test("git's index: regular merged entries with their full stat, racily recent ones left out", () => {
     const record = (mode: string, blob: string, stage: string, file: string, seconds: number, ns: number, ino = 7, size = 3) =>

@@ -25,13 +25,17 @@ const link = (target: string, name: string) => fs.symlinkSync(target, path.join(
 test("a link to a file outside the folder is refused, naming the link and its target", () => {
   link("../outside/secret.env", "secret.env");
   expect(() => buildManifest({ path: site() })).toThrow(ManifestError);
-  expect(() => buildManifest({ path: site() })).toThrow(/"secret\.env" is a symbolic link to "\.\.\/outside\/secret\.env", outside the folder/);
+  expect(() => buildManifest({ path: site() })).toThrow(
+    /"secret\.env" is a symbolic link to "\.\.\/outside\/secret\.env", outside the folder/,
+  );
   expect(() => buildManifest({ path: site() })).toThrow(/exclude: \["secret\.env"\]/);
 });
 
 test("a link to a folder outside, or an absolute link out, is refused too; so is one reached through a linked-in folder", () => {
   link(path.join(work, "outside"), "more");
-  expect(() => buildManifest({ path: site() })).toThrow(/"more" is a symbolic link to ".*outside", outside the folder.*exclude: \["more\/\*\*"\]/);
+  expect(() => buildManifest({ path: site() })).toThrow(
+    /"more" is a symbolic link to ".*outside", outside the folder.*exclude: \["more\/\*\*"\]/,
+  );
   fs.unlinkSync(path.join(site(), "more"));
   fs.symlinkSync("../../outside/secret.env", path.join(site(), "css", "leak.txt"));
   link("css", "styles");
@@ -43,7 +47,10 @@ test("a link out that exclude (or include) leaves out is no concern", () => {
   link(path.join(work, "outside"), "more");
   const manifest = buildManifest({ path: site(), exclude: ["secret.env", "more/**"] });
   expect(Object.keys(manifest.files).sort()).toEqual(["css/style.css", "index.html"]);
-  expect(Object.keys(buildManifest({ path: site(), include: ["**/*.html", "**/*.css"] }).files).sort()).toEqual(["css/style.css", "index.html"]);
+  expect(Object.keys(buildManifest({ path: site(), include: ["**/*.html", "**/*.css"] }).files).sort()).toEqual([
+    "css/style.css",
+    "index.html",
+  ]);
 });
 
 test("links within the folder are followed: a file under the link's name with the target's bytes, a folder walked, a loop once", () => {

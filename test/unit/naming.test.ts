@@ -61,11 +61,12 @@ test("without a URN or an account the name is random, and not a mark", () => {
 });
 
 test("the account is the endpoint and the API key, or a dashboard token's subject (tokens are renewed)", () => {
-  const jwt = (sub: string, iat: number) =>
-    ["e30", Buffer.from(JSON.stringify({ sub, iat })).toString("base64url"), "sig"].join(".");
+  const jwt = (sub: string, iat: number) => ["e30", Buffer.from(JSON.stringify({ sub, iat })).toString("base64url"), "sig"].join(".");
   expect(accountOf({ endpoint: "https://e", apiKey: "mamute-k" })).toBe("https://e\nmamute-k");
   expect(accountOf({ endpoint: "https://e", token: jwt("user-1", 1) })).toBe(accountOf({ endpoint: "https://e", token: jwt("user-1", 2) }));
-  expect(accountOf({ endpoint: "https://e", token: jwt("user-1", 1) })).not.toBe(accountOf({ endpoint: "https://e", token: jwt("user-2", 1) }));
+  expect(accountOf({ endpoint: "https://e", token: jwt("user-1", 1) })).not.toBe(
+    accountOf({ endpoint: "https://e", token: jwt("user-2", 1) }),
+  );
   expect(accountOf({ endpoint: "https://e" })).toBeUndefined();
 });
 
@@ -94,6 +95,8 @@ test("the mark a CDN resource carries in its empty description (an imported cert
   expect(derivedNaming(URN, "https://api.mamutecloud.com\nmamute-key-2").mark()).not.toBe(mark);
   // An imported certificate's replacement (another certificate or chain) gets another mark; the old one still exists meanwhile.
   const naming = derivedNaming(URN, ACCOUNT);
-  expect(new Set([naming.mark(), naming.mark("fingerprint-1\0chain"), naming.mark("fingerprint-2\0chain"), naming.mark("fingerprint-1\0")]).size).toBe(4);
+  expect(
+    new Set([naming.mark(), naming.mark("fingerprint-1\0chain"), naming.mark("fingerprint-2\0chain"), naming.mark("fingerprint-1\0")]).size,
+  ).toBe(4);
   expect(randomNaming.mark()).toBeUndefined();
 });

@@ -11,9 +11,31 @@ const ROOT = path.join(__dirname, "..", "..");
 const IMPORT = 'import * as mamutecloud from "pulumi-mamutecloud";';
 
 // In reading order (a page's examples may use what an earlier page declared), then any other page.
-const ORDER = ["install", "local-emulator", "testing", "configuration", "bucket", "bucket-credential", "dns-zone", "dns-record", "certificate",
-  "certificate-validation", "imported-certificate", "cdn-resource", "cdn-custom-domain", "synced-folder", "site-releases", "static-site",
-  "custom-domain", "api-assumptions", "reliability", "native-plugin", "adopt", "how-it-behaves", "layout"];
+const ORDER = [
+  "install",
+  "local-emulator",
+  "testing",
+  "configuration",
+  "bucket",
+  "bucket-credential",
+  "dns-zone",
+  "dns-record",
+  "certificate",
+  "certificate-validation",
+  "imported-certificate",
+  "cdn-resource",
+  "cdn-custom-domain",
+  "synced-folder",
+  "site-releases",
+  "static-site",
+  "custom-domain",
+  "api-assumptions",
+  "reliability",
+  "native-plugin",
+  "adopt",
+  "how-it-behaves",
+  "layout",
+];
 const DOCS = fs
   .readdirSync(path.join(ROOT, "docs"))
   .filter((name) => name.endsWith(".md"))
@@ -71,9 +93,9 @@ test("no two README examples declare the same resource or the same zone", () => 
 
 test("the README's DNS records could all exist together: a CNAME shares its name with no other record", () => {
   const code = stackSnippets().join("\n");
-  const records = [...code.matchAll(/new mamutecloud\.DnsRecord\(\s*"[^"]+",\s*\{\s*zoneId:\s*([\w.]+),\s*name:\s*"([^"]+)",\s*type:\s*"(\w+)"/g)].map(
-    ([, zone, name, type]) => ({ owner: `${zone} ${name}`, type }),
-  );
+  const records = [
+    ...code.matchAll(/new mamutecloud\.DnsRecord\(\s*"[^"]+",\s*\{\s*zoneId:\s*([\w.]+),\s*name:\s*"([^"]+)",\s*type:\s*"(\w+)"/g),
+  ].map(([, zone, name, type]) => ({ owner: `${zone} ${name}`, type }));
   expect(records.length).toBeGreaterThanOrEqual(5);
   const clashes = records
     .filter((record) => record.type === "CNAME")
@@ -86,8 +108,21 @@ const readme = () => fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 test("the README is under 20 KB; the reference is in docs/, one page per resource, each linked from it", () => {
   expect(Buffer.byteLength(readme())).toBeLessThan(20 * 1024);
-  const kinds = ["bucket", "bucket-credential", "dns-zone", "dns-record", "certificate", "certificate-validation", "imported-certificate",
-    "cdn-resource", "cdn-custom-domain", "synced-folder", "site-releases", "static-site", "configuration"];
+  const kinds = [
+    "bucket",
+    "bucket-credential",
+    "dns-zone",
+    "dns-record",
+    "certificate",
+    "certificate-validation",
+    "imported-certificate",
+    "cdn-resource",
+    "cdn-custom-domain",
+    "synced-folder",
+    "site-releases",
+    "static-site",
+    "configuration",
+  ];
   for (const page of kinds) expect([page, readme().includes(`(docs/${page}.md)`)]).toEqual([page, true]);
   for (const page of DOCS) expect([page, readme().includes(`(${page.split(path.sep).join("/")})`)]).toEqual([page, true]);
 });
@@ -115,10 +150,20 @@ test("the first 60 lines are the whole first hour: install, emulator, a three-li
   try {
     fs.writeFileSync(path.join(dir, "index.ts"), program!);
     const checked = ts.createProgram([path.join(dir, "index.ts")], {
-      strict: true, noEmit: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-      target: ts.ScriptTarget.ES2020, skipLibCheck: true, types: [], baseUrl: ROOT, paths: { "pulumi-mamutecloud": ["sdk/index.ts"] },
+      strict: true,
+      noEmit: true,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      target: ts.ScriptTarget.ES2020,
+      skipLibCheck: true,
+      types: [],
+      baseUrl: ROOT,
+      paths: { "pulumi-mamutecloud": ["sdk/index.ts"] },
     });
-    const errors = ts.getPreEmitDiagnostics(checked).filter((d) => d.file?.fileName.startsWith(dir)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const errors = ts
+      .getPreEmitDiagnostics(checked)
+      .filter((d) => d.file?.fileName.startsWith(dir))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(errors).toEqual([]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -127,7 +172,11 @@ test("the first 60 lines are the whole first hour: install, emulator, a three-li
 
 /** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
 function anchorOf(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\- _]/gu, "").replace(/ /g, "-");
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\- _]/gu, "")
+    .replace(/ /g, "-");
 }
 
 /** The anchors of a Markdown file's headings (outside code blocks). */
@@ -144,7 +193,9 @@ function anchorsIn(file: string): Set<string> {
 
 test("every relative link of the README, docs/ and the examples' READMEs reaches a file, and a heading when it names one", () => {
   const examples = fs.readdirSync(path.join(ROOT, "examples")).map((name) => path.join("examples", name, "README.md"));
-  const files = ["README.md", ...DOCS, ...examples, path.join("emulator", "README.md")].filter((file) => fs.existsSync(path.join(ROOT, file)));
+  const files = ["README.md", ...DOCS, ...examples, path.join("emulator", "README.md")].filter((file) =>
+    fs.existsSync(path.join(ROOT, file)),
+  );
   const broken: string[] = [];
   let checked = 0;
   for (const file of files) {

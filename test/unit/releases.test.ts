@@ -28,9 +28,18 @@ describe("releaseIdOf", () => {
 });
 
 test("planRelease: files already in the new folder are skipped, identical ones in the live release copied, the rest uploaded", () => {
-  const files = { "same.css": entry(hashA), "landed.js": entry(hashB), "new.html": entry(hashB, 11), "big.bin": formatEntry({ hash: `${hashA}-2`, size: 9 * 1024 * 1024, code }) };
+  const files = {
+    "same.css": entry(hashA),
+    "landed.js": entry(hashB),
+    "new.html": entry(hashB, 11),
+    "big.bin": formatEntry({ hash: `${hashA}-2`, size: 9 * 1024 * 1024, code }),
+  };
   const target = new Map([["landed.js", stored(hashB)]]);
-  const live = new Map([["same.css", stored(hashA)], ["new.html", stored(hashB, 10)], ["big.bin", stored(`${hashA}-2`, 9 * 1024 * 1024)]]);
+  const live = new Map([
+    ["same.css", stored(hashA)],
+    ["new.html", stored(hashB, 10)],
+    ["big.bin", stored(`${hashA}-2`, 9 * 1024 * 1024)],
+  ]);
   const plan = planRelease(files, { [code]: HTML }, target, live);
   expect(plan.present.map((f) => f.file)).toEqual(["landed.js"]);
   expect(plan.copies.map((f) => f.file)).toEqual(["same.css"]);
@@ -40,8 +49,16 @@ test("planRelease: files already in the new folder are skipped, identical ones i
 });
 
 test("changedPaths: changed and new paths, not those only the old release had", () => {
-  const from = new Map([["index.html", stored(hashA)], ["logo.svg", stored(hashB)], ["app-old.js", stored(hashA)]]);
-  const to = new Map([["index.html", stored(hashB)], ["logo.svg", stored(hashB)], ["app-new.js", stored(hashA)]]);
+  const from = new Map([
+    ["index.html", stored(hashA)],
+    ["logo.svg", stored(hashB)],
+    ["app-old.js", stored(hashA)],
+  ]);
+  const to = new Map([
+    ["index.html", stored(hashB)],
+    ["logo.svg", stored(hashB)],
+    ["app-new.js", stored(hashA)],
+  ]);
   expect(changedPaths(from, to).sort()).toEqual(["app-new.js", "index.html"]);
 });
 

@@ -27,7 +27,9 @@ test("Retry-After gets up to half again of jitter, so waiting requests do not re
 });
 
 test("what is retried: 429 always; any 5xx but 501 when the call is safe to repeat; a create only on 429", () => {
-  expect([429, 500, 502, 503, 504, 507, 501, 400, 404, 409].filter((s) => isRetryableStatus("safe", s))).toEqual([429, 500, 502, 503, 504, 507]);
+  expect([429, 500, 502, 503, 504, 507, 501, 400, 404, 409].filter((s) => isRetryableStatus("safe", s))).toEqual([
+    429, 500, 502, 503, 504, 507,
+  ]);
   expect([429, 500, 503].filter((s) => isRetryableStatus("create", s))).toEqual([429]);
 });
 

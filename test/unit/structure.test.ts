@@ -20,12 +20,16 @@ const importsOf = (file: string) => {
 };
 
 test("no module of provider/ imports the SDK, but the plugin's Construct, which runs the SDK's component", () => {
-  const offending = sources("provider").filter((file) => importsOf(file).some((spec) => path.resolve(root, path.dirname(file), spec).startsWith(path.join(root, "sdk"))));
+  const offending = sources("provider").filter((file) =>
+    importsOf(file).some((spec) => path.resolve(root, path.dirname(file), spec).startsWith(path.join(root, "sdk"))),
+  );
   expect(offending).toEqual([path.join("provider", "plugin", "construct.ts")]);
 });
 
 test("no module of provider/sync/ imports a resource kind's module", () => {
-  const offending = sources(path.join("provider", "sync")).filter((file) => importsOf(file).some((spec) => /(^|\/)resources(\/|$)/.test(spec)));
+  const offending = sources(path.join("provider", "sync")).filter((file) =>
+    importsOf(file).some((spec) => /(^|\/)resources(\/|$)/.test(spec)),
+  );
   expect(offending).toEqual([]);
 });
 
@@ -33,7 +37,12 @@ test("a source file over 400 lines says at its top why it is one file", () => {
   const long = ["provider", "sdk", "emulator"].flatMap(sources).filter((file) => {
     const lines = fs.readFileSync(path.join(root, file), "utf8").split("\n");
     if (lines.length <= 400) return false;
-    const header = lines.slice(0, lines.findIndex((line) => !line.startsWith("//"))).join("\n");
+    const header = lines
+      .slice(
+        0,
+        lines.findIndex((line) => !line.startsWith("//")),
+      )
+      .join("\n");
     return !/\b400 lines\b/.test(header);
   });
   expect(long).toEqual([]);

@@ -79,7 +79,12 @@ describe("manifest", () => {
       "assets/.DS_Store": "x",
       ".git/HEAD": "ref",
     });
-    expect(Object.keys(buildManifest({ path: root }).files).sort()).toEqual([".well-known/security.txt", "assets/app.js", "drafts/wip.html", "index.html"]);
+    expect(Object.keys(buildManifest({ path: root }).files).sort()).toEqual([
+      ".well-known/security.txt",
+      "assets/app.js",
+      "drafts/wip.html",
+      "index.html",
+    ]);
     expect(Object.keys(buildManifest({ path: root, include: ["**/*.html"], exclude: ["drafts/**"] }).files)).toEqual(["index.html"]);
     // A user's exclude replaces the defaults.
     expect(Object.keys(buildManifest({ path: root, exclude: ["assets/**"] }).files)).toContain(".DS_Store");
@@ -89,7 +94,9 @@ describe("manifest", () => {
     expect(() => buildManifest({ path: path.join(dir, "nowhere") })).toThrow(/SyncedFolder path ".*nowhere" does not exist/);
     const root = folder("args", { "a.txt": "a" });
     expect(() => buildManifest({ path: path.join(root, "a.txt") })).toThrow(/is not a folder/);
-    expect(() => buildManifest({ path: root, cacheControl: { "**": "a|b" } })).toThrow(/cacheControl\["\*\*"\] must be a non-empty header value without "\|"/);
+    expect(() => buildManifest({ path: root, cacheControl: { "**": "a|b" } })).toThrow(
+      /cacheControl\["\*\*"\] must be a non-empty header value without "\|"/,
+    );
     expect(() => buildManifest({ path: root, include: [""] })).toThrow(/SyncedFolder include: every pattern must be a non-empty glob/);
   });
 
@@ -157,7 +164,9 @@ describe("plan", () => {
   });
   /** The bucket as a LIST shows it after syncing `files` under `prefix`. */
   const listed = (prefix: string, files: Record<string, string>) =>
-    new Map(Object.entries(files).map(([file, value]) => [`${prefix}${file}`, { hash: parseEntry(value)!.hash, size: parseEntry(value)!.size }]));
+    new Map(
+      Object.entries(files).map(([file, value]) => [`${prefix}${file}`, { hash: parseEntry(value)!.hash, size: parseEntry(value)!.size }]),
+    );
 
   test("uploads what is new or different, deletes old keys the new manifest lacks", () => {
     const olds = { "a.html": entry("a"), "b.css": entry("b"), "c.js": entry("c") };
@@ -178,7 +187,10 @@ describe("plan", () => {
 
   test("a new prefix moves everything: all uploaded under it, all old keys deleted", () => {
     const files = { "a.html": entry("a") };
-    expect(planSync(recorded("v1/", files), { prefix: "v2/", files }, listed("v1/", files))).toEqual({ uploads: ["a.html"], deletes: ["v1/a.html"] });
+    expect(planSync(recorded("v1/", files), { prefix: "v2/", files }, listed("v1/", files))).toEqual({
+      uploads: ["a.html"],
+      deletes: ["v1/a.html"],
+    });
   });
 });
 
@@ -186,7 +198,12 @@ describe("state", () => {
   test("the outputs keep a digest and an index of paths and headers codes that decodes to the manifest's", () => {
     const files = { "a b/ü.html": "A".repeat(22) + " 10 abcdef", "z.css": "B".repeat(22) + "-2 9000000 ghijkl" };
     const { filesDigest, filesIndex } = manifestOutputs(files);
-    expect(decodeFileIndex(filesIndex)).toEqual(new Map([["a b/ü.html", "abcdef"], ["z.css", "ghijkl"]]));
+    expect(decodeFileIndex(filesIndex)).toEqual(
+      new Map([
+        ["a b/ü.html", "abcdef"],
+        ["z.css", "ghijkl"],
+      ]),
+    );
     expect(decodeFileIndex(manifestOutputs({}).filesIndex)).toEqual(new Map());
     expect(manifestOutputs({ "z.css": files["z.css"], "a b/ü.html": files["a b/ü.html"] }).filesDigest).toBe(filesDigest);
     expect(manifestOutputs({ ...files, "z.css": "C".repeat(22) + "-2 9000000 ghijkl" }).filesDigest).not.toBe(filesDigest);
@@ -201,7 +218,12 @@ describe("check and diff", () => {
   };
 
   test("the prefix is stored as a folder path; defaults filled in", () => {
-    for (const [given, stored] of [["", ""], ["/", ""], ["site", "site/"], ["/a/b/", "a/b/"]]) {
+    for (const [given, stored] of [
+      ["", ""],
+      ["/", ""],
+      ["site", "site/"],
+      ["/a/b/", "a/b/"],
+    ]) {
       expect(checkInputs(syncedFolder, {}, { ...inputs(), prefix: given }).inputs.prefix).toBe(stored);
     }
     expect(checkInputs(syncedFolder, {}, inputs()).inputs).toMatchObject({ prefix: "", concurrency: 48 });
@@ -210,19 +232,40 @@ describe("check and diff", () => {
   test("only the manifest, bucket, prefix and credential make a change; the bucket replaces, deleting first", () => {
     const checked = checkInputs(syncedFolder, {}, inputs()).inputs;
     // The old outputs, as create writes them: the manifest stays in the inputs, its digest and index stand for it.
-    const olds: Record<string, unknown> = { ...withoutInputOnly(syncedFolder, checked), ...manifestOutputs(checked.files as Record<string, string>) };
+    const olds: Record<string, unknown> = {
+      ...withoutInputOnly(syncedFolder, checked),
+      ...manifestOutputs(checked.files as Record<string, string>),
+    };
     expect(olds.files).toBeUndefined();
-    const same = { ...checked, path: "/elsewhere", concurrency: 4, include: ["**"], cacheControl: { "*.x": "no-store" }, cdnResourceId: "cdn_1" };
+    const same = {
+      ...checked,
+      path: "/elsewhere",
+      concurrency: 4,
+      include: ["**"],
+      cacheControl: { "*.x": "no-store" },
+      cdnResourceId: "cdn_1",
+    };
     expect(diffInputs(syncedFolder, olds, same)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(diffInputs(syncedFolder, olds, { ...checked, secretAccessKey: "t".repeat(40) })).toMatchObject({ changes: true, replaces: [] });
     expect(diffInputs(syncedFolder, olds, { ...checked, files: {} })).toMatchObject({ changes: true, replaces: [] });
-    expect(diffInputs(syncedFolder, olds, { ...checked, bucket: "bkt_2" })).toEqual({ changes: true, replaces: ["bucket"], deleteBeforeReplace: true });
+    expect(diffInputs(syncedFolder, olds, { ...checked, bucket: "bkt_2" })).toEqual({
+      changes: true,
+      replaces: ["bucket"],
+      deleteBeforeReplace: true,
+    });
   });
 });
 
 describe("CDN purge", () => {
   test("paths: each key under /, and a folder's index.html also purges the folder", () => {
-    expect(purgePaths(["index.html", "docs/index.html", "a b/c.css"])).toEqual(["/", "/a%20b/c.css", "/docs", "/docs/", "/docs/index.html", "/index.html"]);
+    expect(purgePaths(["index.html", "docs/index.html", "a b/c.css"])).toEqual([
+      "/",
+      "/a%20b/c.css",
+      "/docs",
+      "/docs/",
+      "/docs/index.html",
+      "/index.html",
+    ]);
   });
 
   test("batching: one purge/url call up to the batch size, then batches, and one purge/all for a large change", () => {
@@ -242,10 +285,19 @@ describe("CDN purge", () => {
     const client = { call: async (call: ApiCall<unknown>) => void calls.push(call) } as unknown as MamuteClient;
     await purgeKeys(client, "cdn_1", ["index.html", "about.html"]);
     expect(calls).toEqual([
-      expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn_1/purge/url", body: { urls: ["/", "/about.html", "/index.html"] }, retry: "safe" }),
+      expect.objectContaining({
+        method: "POST",
+        path: "/cdn/resource/cdn_1/purge/url",
+        body: { urls: ["/", "/about.html", "/index.html"] },
+        retry: "safe",
+      }),
     ]);
     calls.length = 0;
-    await purgeKeys(client, "cdn 2", Array.from({ length: PURGE_ALL_ABOVE + 5 }, (_, i) => `f${i}.css`));
+    await purgeKeys(
+      client,
+      "cdn 2",
+      Array.from({ length: PURGE_ALL_ABOVE + 5 }, (_, i) => `f${i}.css`),
+    );
     expect(calls).toEqual([expect.objectContaining({ method: "POST", path: "/cdn/resource/cdn%202/purge/all" })]);
   });
 });
@@ -279,7 +331,13 @@ describe("hash cache", () => {
     const computed: string[] = [];
     const run = () => {
       const cache = HashCache.open(root, program);
-      const hashes = [old, fresh, coarse].map((file) => cache.hash(path.basename(file), statOf(file), () => (computed.push(path.basename(file)), md5(fs.readFileSync(file)).toString("base64url"))));
+      const hashes = [old, fresh, coarse].map((file) =>
+        cache.hash(
+          path.basename(file),
+          statOf(file),
+          () => (computed.push(path.basename(file)), md5(fs.readFileSync(file)).toString("base64url")),
+        ),
+      );
       cache.save();
       return hashes;
     };

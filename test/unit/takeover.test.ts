@@ -55,21 +55,36 @@ describe("names", () => {
 });
 
 describe("declared inputs", () => {
-  const ids = new Map([["zone_1", "exampleCom"], ["bkt_1", "media"]]);
+  const ids = new Map([
+    ["zone_1", "exampleCom"],
+    ["bkt_1", "media"],
+  ]);
 
   test("references become Outputs of adopted objects; defaults, internal keys and unknown ids are left as they are or out", () => {
-    const inputs = declaredInputs(dnsRecord, { zoneId: "zone_1", name: "www", type: "A", values: ["192.0.2.1"], ttl: 3600, __zoneDomain: "example.com", fqdn: "www.example.com" }, ids);
+    const inputs = declaredInputs(
+      dnsRecord,
+      { zoneId: "zone_1", name: "www", type: "A", values: ["192.0.2.1"], ttl: 3600, __zoneDomain: "example.com", fqdn: "www.example.com" },
+      ids,
+    );
     expect(inputs).toEqual({ zoneId: new Ref("exampleCom"), name: "www", type: "A", values: ["192.0.2.1"] });
-    expect(declaredInputs(dnsRecord, { zoneId: "zone_9", name: "@", type: "A", values: ["192.0.2.1"], ttl: 300 }, ids).zoneId).toBe("zone_9");
+    expect(declaredInputs(dnsRecord, { zoneId: "zone_9", name: "@", type: "A", values: ["192.0.2.1"], ttl: 300 }, ids).zoneId).toBe(
+      "zone_9",
+    );
   });
 
   test("nested references (a CDN origin's bucket) are wired too", () => {
-    const inputs = declaredInputs(cdnResource, { name: "site", storageOrigin: { bucketId: "bkt_1", originPath: "", defaultRootObject: null } }, ids);
+    const inputs = declaredInputs(
+      cdnResource,
+      { name: "site", storageOrigin: { bucketId: "bkt_1", originPath: "", defaultRootObject: null } },
+      ids,
+    );
     expect(inputs.storageOrigin).toEqual({ bucketId: new Ref("media"), originPath: "" });
   });
 
   test("secrets are never declared", () => {
-    expect(declaredInputs(importedCertificate, { certificate: "PEM", privateKey: "KEY", deleteTimeout: "30m" }, ids)).toEqual({ certificate: "PEM" });
+    expect(declaredInputs(importedCertificate, { certificate: "PEM", privateKey: "KEY", deleteTimeout: "30m" }, ids)).toEqual({
+      certificate: "PEM",
+    });
   });
 });
 
@@ -85,7 +100,14 @@ describe("rendering", () => {
 
   const account: AdoptedAccount = {
     objects: [
-      { kind: "DnsZone", logicalName: "example-com", variable: "exampleCom", importId: "zone_1", inputs: { domain: "example.com" }, notes: [] },
+      {
+        kind: "DnsZone",
+        logicalName: "example-com",
+        variable: "exampleCom",
+        importId: "zone_1",
+        inputs: { domain: "example.com" },
+        notes: [],
+      },
       {
         kind: "DnsRecord",
         logicalName: "example-com-www-a",
@@ -141,7 +163,12 @@ describe("rendering", () => {
 
 describe("arguments", () => {
   test("the folder, --only and --zone (canonicalised; alone it means DNS only)", () => {
-    expect(parseArgs(["adopt", "out"])).toMatchObject({ folder: "out", only: new Set(["buckets", "dns", "cdn"]), zones: [], project: "out" });
+    expect(parseArgs(["adopt", "out"])).toMatchObject({
+      folder: "out",
+      only: new Set(["buckets", "dns", "cdn"]),
+      zones: [],
+      project: "out",
+    });
     expect(parseArgs(["adopt", "out", "--only", "buckets,cdn"]).only).toEqual(new Set(["buckets", "cdn"]));
     expect(parseArgs(["adopt", "--zone=Example.com.", "out"])).toMatchObject({ only: new Set(["dns"]), zones: ["example.com"] });
     expect(parseArgs(["adopt", "out", "--project", "prod"]).project).toBe("prod");
@@ -159,5 +186,7 @@ describe("arguments", () => {
 
 test("without a credential in the environment, the command says to export one (stack config is out of its reach)", async () => {
   const args = parseArgs(["adopt", "never-written"]);
-  await expect(adopt(args, {}, () => undefined)).rejects.toThrow(/export MAMUTECLOUD_API_KEY=mamute-… \(or MAMUTECLOUD_TOKEN\).*stack config \(mamutecloud:apiKey\) is not read/);
+  await expect(adopt(args, {}, () => undefined)).rejects.toThrow(
+    /export MAMUTECLOUD_API_KEY=mamute-… \(or MAMUTECLOUD_TOKEN\).*stack config \(mamutecloud:apiKey\) is not read/,
+  );
 });

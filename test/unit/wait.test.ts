@@ -64,7 +64,9 @@ test("a timeout names what was awaited, for how long, the last status and the de
   expect(timeout.elapsedMs).toBeGreaterThanOrEqual(600);
   // It stops at the deadline (give or take one poll), not long after.
   expect(Date.now() - started).toBeLessThan(1500);
-  expect(lines).toContainEqual(expect.stringMatching(/^still waiting for certificate cert_9 to be issued: status pending_validation, \ds elapsed of 1s$/));
+  expect(lines).toContainEqual(
+    expect.stringMatching(/^still waiting for certificate cert_9 to be issued: status pending_validation, \ds elapsed of 1s$/),
+  );
 });
 
 test("a state that can never be reached stops the wait at once", async () => {
@@ -79,6 +81,8 @@ test("a state that can never be reached stops the wait at once", async () => {
     log: () => undefined,
   }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(WaitFailedError);
-  expect((err as Error).message).toMatch(/gave up waiting for certificate cert_9 to be issued after 0s: the certificate's validation failed \(status failed\)/);
+  expect((err as Error).message).toMatch(
+    /gave up waiting for certificate cert_9 to be issued after 0s: the certificate's validation failed \(status failed\)/,
+  );
   expect(polls).toBe(1);
 });

@@ -15,7 +15,11 @@ beforeAll(async () => {
 }, 180_000);
 
 const EXAMPLES = ["python", "go", "java"].flatMap((language) =>
-  Object.entries(convert.SOURCES as Record<string, string>).map(([source, suffix]) => ({ language, source, example: `${language}${suffix}` })),
+  Object.entries(convert.SOURCES as Record<string, string>).map(([source, suffix]) => ({
+    language,
+    source,
+    example: `${language}${suffix}`,
+  })),
 );
 
 test.each(EXAMPLES)("examples/$example is the conversion of examples/$source", ({ language, source, example }) => {

@@ -26,8 +26,13 @@ test("python: pulumi_mamutecloud at the schema's version, a module per resource 
   const pyproject = read("python/pyproject.toml");
   expect(pyproject).toMatch(/name = "pulumi_mamutecloud"/);
   expect(pyproject).toContain(`version = "${schema.version}"`);
-  expect(JSON.parse(read("python/pulumi_mamutecloud/pulumi-plugin.json"))).toMatchObject({ resource: true, name: "mamutecloud", version: schema.version });
-  for (const kind of [...kinds, ...functions]) expect(fs.existsSync(path.join(SDK, "python", "pulumi_mamutecloud", `${snake(kind)}.py`))).toBe(true);
+  expect(JSON.parse(read("python/pulumi_mamutecloud/pulumi-plugin.json"))).toMatchObject({
+    resource: true,
+    name: "mamutecloud",
+    version: schema.version,
+  });
+  for (const kind of [...kinds, ...functions])
+    expect(fs.existsSync(path.join(SDK, "python", "pulumi_mamutecloud", `${snake(kind)}.py`))).toBe(true);
 });
 
 test("go: its own module, the importBasePath of the schema, a file per resource and function", () => {
@@ -43,11 +48,21 @@ test("java: com.pulumi:mamutecloud at the schema's version, a class per resource
   expect(pom).toContain(`<version>${schema.version}</version>`);
   expect(pom).toContain(`<version>${sdks.PULUMI_JAVA_SDK}</version>`);
   expect(read("java/src/main/resources/com/pulumi/mamutecloud/version.txt")).toBe(schema.version);
-  for (const kind of kinds) expect(fs.existsSync(path.join(SDK, "java", "src", "main", "java", "com", "pulumi", "mamutecloud", `${kind}.java`))).toBe(true);
+  for (const kind of kinds)
+    expect(fs.existsSync(path.join(SDK, "java", "src", "main", "java", "com", "pulumi", "mamutecloud", `${kind}.java`))).toBe(true);
   const functionsClass = read("java/src/main/java/com/pulumi/mamutecloud/MamutecloudFunctions.java");
   for (const fn of functions) expect(functionsClass).toContain(` ${fn}(`);
   // What `mvn install` put in the local Maven repository, for examples/java.
-  const m2 = path.join(process.env.HOME ?? "", ".m2", "repository", "com", "pulumi", "mamutecloud", schema.version, `mamutecloud-${schema.version}.jar`);
+  const m2 = path.join(
+    process.env.HOME ?? "",
+    ".m2",
+    "repository",
+    "com",
+    "pulumi",
+    "mamutecloud",
+    schema.version,
+    `mamutecloud-${schema.version}.jar`,
+  );
   expect(fs.existsSync(m2)).toBe(true);
 });
 

@@ -31,7 +31,10 @@ export function siteLifecycle(spec: { example: Language | "yaml"; prepare?: (pro
       expect(outputs.url).toBe(`http://${outputs.distributionDomain}.localhost:${new URL(emu.edgeUrl).port}/`);
       const types = (await project.resources()).map((resource) => resource.urn.split("::")[2]);
       expect(types).toEqual(
-        expect.arrayContaining([SITE, ...["Bucket", "BucketCredential", "CdnResource", "SyncedFolder"].map((kind) => `${SITE}$mamutecloud:index:${kind}`)]),
+        expect.arrayContaining([
+          SITE,
+          ...["Bucket", "BucketCredential", "CdnResource", "SyncedFolder"].map((kind) => `${SITE}$mamutecloud:index:${kind}`),
+        ]),
       );
     },
   });
