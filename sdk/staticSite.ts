@@ -9,17 +9,16 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalZoneDomain } from "../provider/resources/dns";
 import { generatedNameReason, isGeneratedDistributionName } from "../provider/resources/distributionName";
-import { Bucket } from "./generated/bucket";
-import { BucketCredential } from "./generated/bucketCredential";
-import { CdnCustomDomain } from "./generated/cdnCustomDomain";
-import { CdnResource, type CdnResourceArgs } from "./generated/cdnResource";
+import * as generated from "./generated";
+import type { Bucket } from "./generated/bucket";
+import type { BucketCredential } from "./generated/bucketCredential";
+import type { CdnCustomDomain } from "./generated/cdnCustomDomain";
+import type { CdnResource, CdnResourceArgs } from "./generated/cdnResource";
 import type { CdnBehavior, CdnDefaultBehavior } from "./generated/types";
-import { Certificate } from "./generated/certificate";
-import { CertificateValidation } from "./generated/certificateValidation";
-import { DnsRecord } from "./generated/dnsRecord";
-import { DnsZone } from "./generated/dnsZone";
-import { SiteReleases, type SiteReleasesArgs } from "./generated/siteReleases";
-import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
+import type { SiteReleases, SiteReleasesArgs } from "./generated/siteReleases";
+import type { SyncedFolder, SyncedFolderArgs } from "./generated/syncedFolder";
+import { staticSiteAtomicSchema, staticSiteComponent, staticSiteDomainSchema } from "../provider/staticSiteInterface";
+import { siteAddress, unknownOption } from "./siteOptions";
 
 /**
  * The resource classes a StaticSite is made of. A TypeScript program's site declares the dynamic
@@ -27,34 +26,19 @@ import { SyncedFolder, type SyncedFolderArgs } from "./generated/syncedFolder";
  * native ones, which take the same args and give the same outputs (both are generated from the
  * definitions).
  */
-export interface SiteResources {
-  Bucket: typeof Bucket;
-  BucketCredential: typeof BucketCredential;
-  CdnCustomDomain: typeof CdnCustomDomain;
-  CdnResource: typeof CdnResource;
-  Certificate: typeof Certificate;
-  CertificateValidation: typeof CertificateValidation;
-  DnsRecord: typeof DnsRecord;
-  DnsZone: typeof DnsZone;
-  SiteReleases: typeof SiteReleases;
-  SyncedFolder: typeof SyncedFolder;
-}
-
-const dynamicResources: SiteResources = {
-  Bucket,
-  BucketCredential,
-  CdnCustomDomain,
-  CdnResource,
-  Certificate,
-  CertificateValidation,
-  DnsRecord,
-  DnsZone,
-  SiteReleases,
-  SyncedFolder,
-};
-import { staticSiteAtomicSchema, staticSiteComponent, staticSiteDomainSchema } from "../provider/staticSiteInterface";
-import { siteAddress, unknownOption } from "./siteOptions";
-
+export type SiteResources = Pick<
+  typeof generated,
+  | "Bucket"
+  | "BucketCredential"
+  | "CdnCustomDomain"
+  | "CdnResource"
+  | "Certificate"
+  | "CertificateValidation"
+  | "DnsRecord"
+  | "DnsZone"
+  | "SiteReleases"
+  | "SyncedFolder"
+>;
 export interface StaticSiteDomainArgs {
   /**
    * The host the site is served at, e.g. `"www.example.com"`. Not a zone's apex: the site is
@@ -261,7 +245,7 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
  */
 export class StaticSite extends pulumi.ComponentResource {
   /** The classes of the site's resources: the dynamic SDK's here, the native ones in the plugin's subclass. */
-  protected static readonly resources: SiteResources = dynamicResources;
+  protected static readonly resources: SiteResources = generated;
 
   /**
    * Where to open the site: `https://<custom domain>/` with `domain` (the `www` host with tenants), else the distribution

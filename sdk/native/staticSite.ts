@@ -6,37 +6,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { staticSiteComponent } from "../../provider/staticSiteInterface";
 import { StaticSite, type SiteResources, type StaticSiteArgs } from "../staticSite";
-import { Bucket } from "./bucket";
-import { BucketCredential } from "./bucketCredential";
-import { CdnCustomDomain } from "./cdnCustomDomain";
-import { CdnResource } from "./cdnResource";
-import { Certificate } from "./certificate";
-import { CertificateValidation } from "./certificateValidation";
-import { DnsRecord } from "./dnsRecord";
-import { DnsZone } from "./dnsZone";
-import { SiteReleases } from "./siteReleases";
-import { SyncedFolder } from "./syncedFolder";
-
-// The native classes take the same args and give the same outputs as the dynamic ones (both are
-// generated from the definitions); their TypeScript types are separate declarations, hence the cast.
-const nativeResources = {
-  Bucket,
-  BucketCredential,
-  CdnCustomDomain,
-  CdnResource,
-  Certificate,
-  CertificateValidation,
-  DnsRecord,
-  DnsZone,
-  SiteReleases,
-  SyncedFolder,
-} as unknown as SiteResources;
+import * as native from "./index";
 
 /** StaticSite made of the native plugin's resources (`mamutecloud:index:Bucket`, …). */
 export class NativeStaticSite extends StaticSite {
-  protected static override readonly resources: SiteResources = nativeResources;
+  // The native classes take the same args and give the same outputs as the dynamic ones (both are
+  // generated from the definitions); their TypeScript types are separate declarations, hence the cast.
+  protected static override readonly resources = native as unknown as SiteResources;
 }
-
 /** Options the component reads when it runs (see `readInProgram`). */
 const READ_IN_PROGRAM = Object.entries(staticSiteComponent.inputs).flatMap(([key, input]) => (input.readInProgram ? [key] : []));
 

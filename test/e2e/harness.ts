@@ -12,6 +12,7 @@ import { edgeGet } from "../emulator/cdn-helpers";
 import { CliProject } from "../harness/cli";
 import { REPO_ROOT } from "../harness/providerHost";
 import { fullInventory } from "../harness/stack";
+import { makeSiteCertificate } from "../harness/certificate";
 
 export interface ExampleCase {
   example: string;
@@ -141,30 +142,7 @@ export function linkPackage(project: CliProject): void {
 
 /** A self-signed certificate for www.example.com, made with the example README's openssl command. */
 export function makeCertificate(project: CliProject): void {
-  fs.mkdirSync(path.join(project.dir, "certs"), { recursive: true });
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "90",
-      "-subj",
-      "/CN=www.example.com",
-      "-addext",
-      "subjectAltName=DNS:www.example.com",
-      "-keyout",
-      "certs/site.key",
-      "-out",
-      "certs/site.crt",
-    ],
-    { cwd: project.dir, stdio: "ignore" },
-  );
+  makeSiteCertificate(project.dir);
 }
 
 /** The stack's one CDN resource serves `/` from its edge (with `home` in it), as a visitor fetches it. */

@@ -1,9 +1,7 @@
 // examples/imported-certificate run end to end against the emulator, with a certificate made by
 // the README's openssl command: the site served over HTTPS at www.example.com with exactly that
 // certificate, one edited file deployed and purged, destroyed.
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { makeSiteCertificate } from "../harness/certificate";
 import { expectSiteLifecycle, startExample, type ExampleRun } from "../harness/example";
 
 let example: ExampleRun;
@@ -11,32 +9,8 @@ let certificatePem: string;
 
 beforeAll(async () => {
   example = await startExample("imported-certificate");
-  fs.mkdirSync(path.join(example.dir, "certs"));
   // As in the example's README.
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "90",
-      "-subj",
-      "/CN=www.example.com",
-      "-addext",
-      "subjectAltName=DNS:www.example.com",
-      "-keyout",
-      "certs/site.key",
-      "-out",
-      "certs/site.crt",
-    ],
-    { cwd: example.dir, stdio: "ignore" },
-  );
-  certificatePem = fs.readFileSync(path.join(example.dir, "certs", "site.crt"), "utf8");
+  certificatePem = makeSiteCertificate(example.dir);
 }, 120_000);
 afterAll(() => example?.close());
 
