@@ -16,7 +16,14 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { FileStat } from "./hashCache";
+
+/** What the hash cache and the racy-git rule read of a file's stat. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
 
 /** Regular files only: a link's blob is its target's name, a submodule's is a commit. */
 const REGULAR = new Set(["100644", "100755"]);

@@ -16,17 +16,12 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { indexedFiles, RACY_COARSE_MS, RACY_MS, unmodified } from "./gitBlobs";
+import { indexedFiles, RACY_COARSE_MS, RACY_MS, unmodified, type FileStat } from "./gitBlobs";
 import { hashFiles } from "./parallelHash";
 
 const FORMAT = 1;
 
-export interface FileStat {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-}
+export type { FileStat };
 
 type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, hash: string, blob?: string];
 

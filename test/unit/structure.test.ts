@@ -47,3 +47,37 @@ test("a source file over 400 lines says at its top why it is one file", () => {
   });
   expect(long).toEqual([]);
 });
+
+/** The module a relative specifier of `file` names (`./x` → x.ts or x/index.ts), or undefined for a package. */
+function resolveModule(file: string, spec: string): string | undefined {
+  if (!spec.startsWith(".")) return undefined;
+  const base = path.join(path.dirname(file), spec);
+  return [`${base}.ts`, path.join(base, "index.ts")].find((candidate) => fs.existsSync(path.join(root, candidate)));
+}
+
+test("no import cycle among the sources, types-only imports included (eslint's no-cycle skips those)", () => {
+  const files = ["provider", "sdk", "emulator"].flatMap(sources);
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    const specs = [...text.matchAll(/^(?:import|export) [^;]*?from "([^"]+)";/gms)].map((m) => m[1]);
+    edges.set(
+      file,
+      specs.flatMap((spec) => resolveModule(file, spec) ?? []).filter((target) => edges.has(target) || files.includes(target)),
+    );
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (file: string, trail: string[]): void => {
+    if (state.get(file) === "done") return;
+    if (state.get(file) === "open") {
+      cycles.push([...trail.slice(trail.indexOf(file)), file].join(" → "));
+      return;
+    }
+    state.set(file, "open");
+    for (const target of edges.get(file) ?? []) visit(target, [...trail, file]);
+    state.set(file, "done");
+  };
+  for (const file of files) visit(file, []);
+  expect(cycles).toEqual([]);
+});
