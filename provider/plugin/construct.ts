@@ -7,11 +7,13 @@
 // registration has gone out. Its `Server` class is not exported (only `deserializeInputs` is), so
 // the steps are written here from the same runtime modules.
 //
-// The one module of provider/ that loads the SDK (design.md): a component is program code made of
-// SDK resources. It is loaded on the first Construct only, so the plugin's start stays lean.
+// The one module of provider/ that loads the SDK (an exception to design.md's rule, stated in
+// test/unit/structure.test.ts): a component is program code made of SDK resources. It is loaded on
+// the first Construct only, so the plugin's start stays lean.
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { structproto } from "./wire";
 
 type ConstructResult = { urn: pulumi.Output<string>; state: pulumi.Inputs };
 type Component = (name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions) => ConstructResult;
@@ -34,7 +36,6 @@ function runtime() {
       rootStackResource: pulumi.Resource;
     },
     server: require("@pulumi/pulumi/provider/server"),
-    structproto: require("google-protobuf/google/protobuf/struct_pb"),
     provproto: require("@pulumi/pulumi/proto/provider_pb") as typeof provproto,
   };
 }
@@ -103,7 +104,7 @@ async function construct(request: provproto.ConstructRequest, engineAddress: str
     const urns = await Promise.all([...resources].map((resource) => settled(resource.urn)));
     dependenciesMap.set(key, new rt.provproto.ConstructResponse.PropertyDependencies().setUrnsList(urns));
   }
-  response.setState(rt.structproto.Struct.fromJavaScript(state));
+  response.setState(structproto.Struct.fromJavaScript(state));
   // Every child's registration must have reached the engine before the component is answered.
   await rt.settings.waitForRPCs();
   return response;
