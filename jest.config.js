@@ -10,7 +10,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // The real-CLI suite runs apart: `npm run test:e2e` (jest.e2e.config.js).
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
-  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.jest.json" }] },
   // Tests start servers and provider hosts; two workers match the two cores.
   maxWorkers: 2,
   testTimeout: 60000,
