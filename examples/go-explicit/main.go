@@ -23,6 +23,9 @@ func main() {
 		if err != nil {
 			return err
 		}
+		found := mamutecloud.LookupBucketOutput(ctx, mamutecloud.GetBucketOutputArgs{
+			Id: site.ID(),
+		}, nil)
 		deployer, err := mamutecloud.NewBucketCredential(ctx, "deployer", &mamutecloud.BucketCredentialArgs{
 			BucketId: site.ID(),
 		})
@@ -73,6 +76,9 @@ func main() {
 		ctx.Export("secretAccessKey", deployer.SecretAccessKey)
 		ctx.Export("nameservers", zone.Nameservers)
 		ctx.Export("siteUrl", cdn.SiteUrl)
+		ctx.Export("foundName", found.ApplyT(func(found mamutecloud.GetBucketResult) (*string, error) {
+			return &found.Name, nil
+		}).(pulumi.StringPtrOutput))
 		return nil
 	})
 }

@@ -9,6 +9,7 @@ site_host = config.get("siteHost")
 if site_host is None:
     site_host = "mamute-explicit.mamutecdn.com"
 site = mamutecloud.Bucket("site", force_destroy=True)
+found = mamutecloud.get_bucket_output(id=site.id)
 deployer = mamutecloud.BucketCredential("deployer", bucket_id=site.id)
 cdn = mamutecloud.CdnResource("cdn",
     description="The site bucket at the edge",
@@ -35,3 +36,4 @@ pulumi.export("accessKeyId", deployer.access_key_id)
 pulumi.export("secretAccessKey", deployer.secret_access_key)
 pulumi.export("nameservers", zone.nameservers)
 pulumi.export("siteUrl", cdn.site_url)
+pulumi.export("foundName", found.name)

@@ -1,11 +1,12 @@
 // What the explicit Python, Go and Java examples share with examples/yaml-explicit, the YAML program
 // they are converted from (a bucket, its credential, a CDN resource on the bucket, the site's files as
-// a SyncedFolder of ./www given by path alone, a zone and a CNAME to the CDN's host), run through the
-// real CLI with that language's host and the SDK `npm run sdks -- --build` generated and built, as its
-// README tells a user: up; the resources are on the emulator as the program declared them and the
-// site is served at the edge; a preview shows no change; refresh; one edited file plans exactly the
-// folder's update, uploads one object and purges its path; the secret canaries (the credential's
-// secret is a secret output); destroy leaves nothing.
+// a SyncedFolder of ./www given by path alone, a zone, a CNAME to the CDN's host, and a getBucket
+// lookup of the bucket), run through the real CLI with that language's host and the SDK `npm run sdks
+// -- --build` generated and built, as its README tells a user: up; the resources are on the emulator
+// as the program declared them, the lookup reads the same bucket and the site is served at the edge;
+// a preview shows no change; refresh; one edited file plans exactly the folder's update, uploads one
+// object and purges its path; the secret canaries (the credential's secret is a secret output);
+// destroy leaves nothing.
 // (test/e2e/harness.ts's `exampleLifecycle` runs the steps; `npm run test:languages` runs these files.)
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -62,6 +63,8 @@ async function expectOnEmulator(outputs: Record<string, any>, emu: Emulator): Pr
     ["www.example.com.", "CNAME", [`${cdn[0].distribution_domain}.`], 300],
   ]);
   expect(outputs.s3Endpoint).toBe(emu.s3Url);
+  // getBucket, invoked once the bucket exists, reads the same bucket.
+  expect(outputs.foundName).toBe(outputs.bucketName);
 }
 
 /** An example's virtualenv, made as its README says (python3 -m venv venv; pip install -r requirements.txt). */

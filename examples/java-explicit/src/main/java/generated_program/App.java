@@ -5,6 +5,8 @@ import com.pulumi.Pulumi;
 import com.pulumi.core.Output;
 import com.pulumi.mamutecloud.Bucket;
 import com.pulumi.mamutecloud.BucketArgs;
+import com.pulumi.mamutecloud.MamutecloudFunctions;
+import com.pulumi.mamutecloud.inputs.GetBucketArgs;
 import com.pulumi.mamutecloud.BucketCredential;
 import com.pulumi.mamutecloud.BucketCredentialArgs;
 import com.pulumi.mamutecloud.CdnResource;
@@ -34,6 +36,10 @@ public class App {
         final var siteHost = config.get("siteHost").orElse("mamute-explicit.mamutecdn.com");
         var site = new Bucket("site", BucketArgs.builder()
             .forceDestroy(true)
+            .build());
+
+        final var found = MamutecloudFunctions.getBucket(GetBucketArgs.builder()
+            .id(site.id())
             .build());
 
         var deployer = new BucketCredential("deployer", BucketCredentialArgs.builder()
@@ -74,5 +80,6 @@ public class App {
         ctx.export("secretAccessKey", deployer.secretAccessKey());
         ctx.export("nameservers", zone.nameservers());
         ctx.export("siteUrl", cdn.siteUrl());
+        ctx.export("foundName", found.applyValue(_found -> _found.name()));
     }
 }
