@@ -41,6 +41,17 @@ const PROGRAMS = {
 };
 const LINK_UNSUPPORTED = "failed to link SDK to project: linking package: unknown method Link for service pulumirpc.LanguageRuntime";
 
+/**
+ * What the converter writes that the SDK it describes does not have, fixed after each conversion.
+ * Go: the SDK generator names a lookup whose resource has the same name `Lookup<Kind>` (a
+ * `Get<Kind>` would clash with the resource's getter), with `Lookup<Kind>OutputArgs` and
+ * `Lookup<Kind>Result`; the program generator of the converter (pulumi-yaml 1.25) writes
+ * `Get<Kind>OutputArgs` and `Get<Kind>Result` beside the right `Lookup<Kind>Output`, which does not compile.
+ */
+const FIXUPS = {
+  go: (program) => program.replace(/\bmamutecloud\.Get(\w+?)(OutputArgs|Result)\b/g, "mamutecloud.Lookup$1$2"),
+};
+
 class ConvertError extends Error {}
 
 /**
@@ -84,7 +95,7 @@ function convert(source, language, out) {
       if (code === 0 || linkOnly) {
         const project = YAML.parse(fs.readFileSync(path.join(out, "Pulumi.yaml"), "utf8"));
         resolve({
-          program: fs.readFileSync(program, "utf8"),
+          program: (FIXUPS[language] ?? ((text) => text))(fs.readFileSync(program, "utf8")),
           project: Object.fromEntries(PROJECT_SECTIONS.map((key) => [key, project[key]])),
         });
       } else reject(new ConvertError(`pulumi ${args.join(" ")} failed (exit ${code}):\n${output.trim()}`));

@@ -23,7 +23,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		found := mamutecloud.LookupBucketOutput(ctx, mamutecloud.GetBucketOutputArgs{
+		found := mamutecloud.LookupBucketOutput(ctx, mamutecloud.LookupBucketOutputArgs{
 			Id: site.ID(),
 		}, nil)
 		deployer, err := mamutecloud.NewBucketCredential(ctx, "deployer", &mamutecloud.BucketCredentialArgs{
@@ -76,7 +76,7 @@ func main() {
 		ctx.Export("secretAccessKey", deployer.SecretAccessKey)
 		ctx.Export("nameservers", zone.Nameservers)
 		ctx.Export("siteUrl", cdn.SiteUrl)
-		ctx.Export("foundName", found.ApplyT(func(found mamutecloud.GetBucketResult) (*string, error) {
+		ctx.Export("foundName", found.ApplyT(func(found mamutecloud.LookupBucketResult) (*string, error) {
 			return &found.Name, nil
 		}).(pulumi.StringPtrOutput))
 		return nil
