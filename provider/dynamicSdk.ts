@@ -20,9 +20,12 @@ interface ObjectType {
 
 const nameOf = (ref: string) => ref.split(":").pop()!;
 
+let named: Record<string, ObjectType> | undefined;
+
+/** The named object types by name, computed once per generation (every module asks for them). */
 function objectTypes(): Record<string, ObjectType> {
-  const types = resourceTypes() as Record<string, ObjectType>;
-  return Object.fromEntries(Object.entries(types).map(([token, type]) => [nameOf(token), type]));
+  named ??= Object.fromEntries(Object.entries(resourceTypes() as Record<string, ObjectType>).map(([token, type]) => [nameOf(token), type]));
+  return named;
 }
 
 /** Named object types reachable from some resource's inputs: they get Input fields. */

@@ -87,12 +87,15 @@ function optionsOf(rt: ReturnType<typeof runtime>, request: provproto.ConstructR
 /** An Output's value, as the runtime's own server reads it (`promise()` is internal to @pulumi/pulumi). */
 const settled = (output: pulumi.Output<string>): Promise<string> => (output as unknown as { promise(): Promise<string> }).promise();
 
-async function construct(request: provproto.ConstructRequest, engineAddress: string | undefined): Promise<provproto.ConstructResponse> {
+async function construct(
+  rt: ReturnType<typeof runtime>,
+  request: provproto.ConstructRequest,
+  engineAddress: string | undefined,
+): Promise<provproto.ConstructResponse> {
   const type = request.getType();
   const component = COMPONENTS[type];
   if (!component) throw new Error(`pulumi-mamutecloud has no component "${type}"; known: ${Object.keys(COMPONENTS).join(", ")}`);
   if (!engineAddress) throw new Error("pulumi-mamutecloud: Construct needs the engine's address, which the plugin was not started with");
-  const rt = runtime();
   await configureRuntime(rt, request, engineAddress);
   const inputs = await rt.server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
   const result = component()(request.getName(), inputs, optionsOf(rt, request));
@@ -119,9 +122,9 @@ export function constructHandler(
   toError: (err: unknown) => Partial<grpcTypes.StatusObject>,
 ): grpcTypes.handleUnaryCall<provproto.ConstructRequest, provproto.ConstructResponse> {
   return (call, callback) => {
-    const { state } = runtime();
-    state.withLocalStorage(() =>
-      construct(call.request, engineAddress).then(
+    const rt = runtime();
+    rt.state.withLocalStorage(() =>
+      construct(rt, call.request, engineAddress).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toError(err) as grpcTypes.ServiceError, null),
       ),
