@@ -12,13 +12,13 @@
 // host killed inside the create), and is adopted.
 // And one more: a create answered 2xx whose body cannot be read (UnreadableAnswerError) certainly
 // made its object, and a unique key has one holder, so the one object holding the key is it.
-import { MamuteApiError, UnreadableAnswerError, type MamuteClient } from "./client";
+import { ApiError, UnreadableAnswerError, type ApiClient } from "./client";
 import { backoffDelay } from "./client/retry";
 import { statusLine } from "./progress";
 import { PendingCreateError, SETTLED_NEXT, madeWithin, type PendingCreate } from "./pending";
 
 export interface AdoptingCreate<T> {
-  client: MamuteClient;
+  client: ApiClient;
   /** What a later lookup needs to find the object (kept in the trace). */
   key: Record<string, string>;
   /** What the create makes, for messages: `a bucket named "site"`. */
@@ -47,7 +47,7 @@ export interface AdoptingCreate<T> {
   /** Ids known not to be this create's, for the trace (with `newSinceBefore`). */
   excluded?(): Promise<string[]>;
   /** The error for a key already taken by an object this create did not make. */
-  conflict(found: T | undefined, cause: MamuteApiError | undefined): Error;
+  conflict(found: T | undefined, cause: ApiError | undefined): Error;
 }
 
 export class CreateConflictError extends Error {
@@ -63,7 +63,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
   const settings = client.config.retry;
   const startedLocal = Date.now();
   let unknownOutcome = false;
-  let lastError: MamuteApiError | undefined;
+  let lastError: ApiError | undefined;
 
   /** The attempt so far: its key, its window on the `created_at` clock, what cannot be its object. */
   const trace = async (): Promise<PendingCreate> => {
@@ -102,7 +102,7 @@ export async function createAdopting<T>(spec: AdoptingCreate<T>): Promise<T> {
     try {
       return await spec.create();
     } catch (err) {
-      if (!(err instanceof MamuteApiError)) throw err;
+      if (!(err instanceof ApiError)) throw err;
       lastError = err;
       if (err.isConflict && !unknownOutcome) {
         // The API refused on the first real answer: the key is someone else's.

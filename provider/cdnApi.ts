@@ -3,7 +3,8 @@
 // one read of it, the wait until it is deployed, and the one change of its origin group. The
 // answers are documented by the emulator's README (the API reference gives request bodies only).
 import { z } from "zod";
-import { dialectOf, type MamuteClient } from "./client";
+import type { ApiClient } from "./client";
+import { dialectOf } from "./mamutecloud/dialect";
 import { waitUntil } from "./wait";
 
 /** How long a change waits for `deployed` unless the resource says otherwise. */
@@ -101,7 +102,7 @@ export function distributionLabel(host: string): string {
 export const distributionNameAnswer = z.object({ available: z.boolean(), reason: z.string().optional() });
 
 /** The resource, or undefined when it does not exist. */
-export function getCdnResource(client: MamuteClient, id: string): Promise<ApiCdnResource | undefined> {
+export function getCdnResource(client: ApiClient, id: string): Promise<ApiCdnResource | undefined> {
   return client.find({ operation: `read CDN resource ${id}`, method: "GET", path: cdnResourcePath(id), response: cdnResourceResponse });
 }
 
@@ -120,7 +121,7 @@ export function originGroupOf(resource: ApiCdnResource): ApiOriginGroup | undefi
  * The resource after a call that changed it: from the call's answer when it reads as one, else
  * read again (an answer need not carry the resource; the documents do not say).
  */
-export async function resourceAfter(client: MamuteClient, id: string, answer: unknown): Promise<ApiCdnResource> {
+export async function resourceAfter(client: ApiClient, id: string, answer: unknown): Promise<ApiCdnResource> {
   const parsed = cdnResourceResponse.safeParse(answer);
   if (parsed.success && parsed.data.id === id) return parsed.data;
   const found = await getCdnResource(client, id);
@@ -129,7 +130,7 @@ export async function resourceAfter(client: MamuteClient, id: string, answer: un
 }
 
 /** Waits until the resource is deployed (a ready word); returns it as then read. A failure word ends the wait. */
-export async function waitDeployed(client: MamuteClient, id: string, name: string | undefined, timeoutMs: number): Promise<ApiCdnResource> {
+export async function waitDeployed(client: ApiClient, id: string, name: string | undefined, timeoutMs: number): Promise<ApiCdnResource> {
   const label = name ? `CDN resource ${id} (${name})` : `CDN resource ${id}`;
   return waitUntil({
     what: `${label} to be deployed`,
@@ -155,7 +156,7 @@ export async function waitDeployed(client: MamuteClient, id: string, name: strin
  * the group's id.
  */
 export async function putOriginGroup(
-  client: MamuteClient,
+  client: ApiClient,
   resource: ApiCdnResource,
   body: Record<string, unknown>,
   action: string,
@@ -181,12 +182,7 @@ export async function putOriginGroup(
  * waits until it is deployed (purging before would let edges still on the old path cache the old
  * files again).
  */
-export async function switchOriginPath(
-  client: MamuteClient,
-  resourceId: string,
-  originPath: string,
-  deployTimeoutMs: number,
-): Promise<void> {
+export async function switchOriginPath(client: ApiClient, resourceId: string, originPath: string, deployTimeoutMs: number): Promise<void> {
   const resource = await getCdnResource(client, resourceId);
   if (!resource) throw new Error(`CDN resource ${resourceId} does not exist: cdnResourceId takes a CdnResource's id`);
   // Unsaid, the path is set anyway: setting it twice is the same as once.

@@ -2,19 +2,21 @@
 // requires this module at call time and delegates to it, so every resource runs the code of the
 // installed package version (delete included), whatever version created it.
 import type * as pulumi from "@pulumi/pulumi";
-import { MamuteClient } from "./client";
-import { resolveConfig, type ConfigSource } from "./config";
+import { ApiClient } from "./client";
+import type { ConfigSource } from "./config";
+import { resolveConfig } from "./mamutecloud/config";
+import { mamuteDialect } from "./mamutecloud/dialect";
 import { dynamicProvider } from "./handlers";
 import type { Context } from "./resource";
 import { definitions } from "./resources";
 
 let stackConfig: ConfigSource | undefined;
-let client: MamuteClient | undefined;
+let client: ApiClient | undefined;
 
 const context: Context = {
   // Built on first use, so a missing credential fails the first operation that needs the API,
   // not a preview that only validates inputs.
-  client: () => (client ??= new MamuteClient(resolveConfig(stackConfig))),
+  client: () => (client ??= new ApiClient(resolveConfig(stackConfig), mamuteDialect)),
   config: () => resolveConfig(stackConfig),
 };
 

@@ -1,7 +1,7 @@
 // Pieces the kinds' lookups (`get<Kind>` invokes) share: an object is found by its id or by its
 // unique key, exactly one of the two.
 import { z } from "zod";
-import type { MamuteClient } from "./client";
+import type { ApiClient } from "./client";
 import { madeWithin } from "./pending";
 import type { InputProperty, PropertyMap, ResourceDefinition } from "./resource";
 
@@ -40,7 +40,7 @@ export function adoptByUniqueKey<T extends { id: string; created_at?: string }>(
   keyArg: InputProperty;
   lookupDescription: string;
   /** The one object of this key, or undefined. */
-  find(client: MamuteClient, value: string): Promise<T | undefined>;
+  find(client: ApiClient, value: string): Promise<T | undefined>;
   outputsOf(found: T): PropertyMap;
 }): Pick<ResourceDefinition, "findPending" | "lookup"> {
   return {

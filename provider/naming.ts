@@ -7,11 +7,11 @@
 //
 // The derivation is keyed by the account (endpoint and credential): a URN is not unique across
 // users (every copy of an example has the same project, stack and resource names), and bucket
-// names are unique across MamuteCloud, so a name from the URN alone would be refused (409) to
+// names are unique across all of a cloud's accounts, so a name from the URN alone would be refused (409) to
 // everyone but the first user of that URN. Without a URN (an older SDK) or a credential (a
 // preview without one), the characters are random, as before.
 import { createHmac, randomBytes } from "node:crypto";
-import type { ProviderConfig } from "./config";
+import type { ClientConfig } from "./config";
 import type { PropertyMap } from "./properties";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -80,7 +80,7 @@ export function derivedNaming(urn: string, account: string): AutoNaming {
  * What identifies the account the names are made in. A dashboard JWT is renewed often, so its
  * subject stands for it (read, not verified: it only keys a hash); an API key stands for itself.
  */
-export function accountOf(config: Pick<ProviderConfig, "endpoint" | "apiKey" | "token">): string | undefined {
+export function accountOf(config: Pick<ClientConfig, "endpoint" | "apiKey" | "token">): string | undefined {
   const credential = config.apiKey ?? (config.token && (subjectOf(config.token) ?? config.token));
   return credential ? `${config.endpoint}\n${credential}` : undefined;
 }

@@ -1,11 +1,11 @@
-// The TypeScript SDK of the native plugin's types (`pulumi-mamutecloud/native`), generated from
+// The TypeScript SDK of a backend's native plugin types (`pulumi-<cloud>/native`), generated from
 // the same definitions as schema.json: one file per resource kind (class, args, lookup function),
 // the provider class from the configuration table. `npm run schema` writes sdk/native/; a test
 // fails when the committed files are stale, so a new kind gets its class by being registered.
-import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
-import { definitions } from "./resources";
+import { functionToken, typeToken, type Backend } from "./backend";
+import type { Setting } from "./config";
 import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
-import { functionToken, outputDescription, resourceTypes, typeOf, typeToken } from "./schema";
+import { outputDescription, resourceTypes, typeOf } from "./schema";
 
 export type TypeSpec = ReturnType<typeof typeOf>;
 
@@ -42,8 +42,8 @@ interface ObjectType {
 }
 
 /** The named object types (CDN origins, behaviors, …): `<Name>Args` as inputs take them, `<Name>` as outputs give them. */
-export function typesModule(): string {
-  const types = resourceTypes() as Record<string, ObjectType>;
+export function typesModule(backend: Backend): string {
+  const types = resourceTypes(backend) as Record<string, ObjectType>;
   let text = `${HEADER}import type * as pulumi from "@pulumi/pulumi";\n`;
   for (const [token, type] of Object.entries(types)) {
     const name = token.split(":").pop()!;
@@ -116,9 +116,9 @@ export function classArgs(definition: ResourceDefinition): Record<string, InputP
   return Object.fromEntries(Object.entries(definition.inputs).filter(([key]) => !computed.includes(key)));
 }
 
-export function resourceModule(definition: ResourceDefinition): string {
+export function resourceModule(backend: Backend, definition: ResourceDefinition): string {
   const { kind } = definition;
-  const token = typeToken(kind);
+  const token = typeToken(backend, kind);
   const userArgs = classArgs(definition);
   const anyRequired = Object.values(userArgs).some((p) => p.required);
   const helper = definition.computedByClass?.helper;
@@ -128,7 +128,7 @@ export function resourceModule(definition: ResourceDefinition): string {
     .map(([key]) => key);
   const keys = [...Object.keys(definition.inputs), ...Object.keys(definition.outputs)];
   let text = `\n${argsInterface(`${kind}Args`, userArgs, true)}`;
-  text += `\n${doc(`${definition.description}\n\nThe native type \`${token}\`, served by the pulumi-resource-mamutecloud plugin.`, "")}`;
+  text += `\n${doc(`${definition.description}\n\nThe native type \`${token}\`, served by the pulumi-resource-${backend.name} plugin.`, "")}`;
   text += `export class ${kind} extends pulumi.CustomResource {\n`;
   text += `  static readonly __pulumiType = ${JSON.stringify(token)};\n\n`;
   text += `  /** An existing ${kind}, read by its id (its import id); the stack does not manage it. */\n`;
@@ -149,7 +149,7 @@ export function resourceModule(definition: ResourceDefinition): string {
     text += outputFields(definition, (key, type, set) => `  readonly ${key}${set ? "" : "?"}: ${type};\n`, "lookup");
     text += `}\n\n${doc(definition.lookup.description, "")}`;
     text += `export function ${fn}(args: Get${kind}Args, opts?: pulumi.InvokeOptions): Promise<Get${kind}Result> {\n`;
-    text += `  return pulumi.runtime.invoke(${JSON.stringify(functionToken(kind))}, args, invokeOptions(opts));\n}\n`;
+    text += `  return pulumi.runtime.invoke(${JSON.stringify(functionToken(backend, kind))}, args, invokeOptions(opts));\n}\n`;
   }
   const common = [...(definition.lookup ? ["invokeOptions"] : []), "resourceInputs", "resourceOptions"];
   let imports = `import * as pulumi from "@pulumi/pulumi";\nimport { ${common.join(", ")} } from "./common";\n`;
@@ -162,8 +162,8 @@ function settingType(setting: Setting): string {
   return setting.type === "integer" ? "number" : setting.type;
 }
 
-export function providerModule(): string {
-  const all = Object.values(settings) as Setting[];
+export function providerModule(backend: Backend): string {
+  const all = Object.values(backend.settings) as Setting[];
   let text = `${HEADER}import * as pulumi from "@pulumi/pulumi";\nimport { resourceInputs, resourceOptions } from "./common";\n\n`;
   text += "export interface ProviderArgs {\n";
   for (const setting of all) {
@@ -171,24 +171,19 @@ export function providerModule(): string {
     text += `  ${setting.key}?: pulumi.Input<${settingType(setting)}>;\n`;
   }
   text += "}\n\n";
-  text += doc(
-    "A MamuteCloud provider instance: an account and its endpoints. Give it to resources with the `provider` option to use\n" +
-      "several accounts (or the emulator beside production) in one program; resources without one use the stack's\n" +
-      "`mamutecloud:*` configuration.",
-    "",
-  );
+  text += doc(backend.metadata().providerClassDoc, "");
   const secrets = all.filter((setting) => setting.secret).map((setting) => setting.key);
   text += "export class Provider extends pulumi.ProviderResource {\n";
   text += "  constructor(name: string, args?: ProviderArgs, opts?: pulumi.ResourceOptions) {\n";
-  text += `    super(${JSON.stringify(CONFIG_NAMESPACE)}, name, resourceInputs([], args, ${JSON.stringify(secrets)}), resourceOptions(opts, []));\n  }\n}\n`;
+  text += `    super(${JSON.stringify(backend.name)}, name, resourceInputs([], args, ${JSON.stringify(secrets)}), resourceOptions(opts, []));\n  }\n}\n`;
   return text;
 }
 
 export const fileOf = (kind: string) => `${kind[0].toLowerCase()}${kind.slice(1)}`;
 
-export function indexModule(): string {
+export function indexModule(backend: Backend): string {
   let text = `${HEADER}export { Provider, type ProviderArgs } from "./provider";\nexport type * as types from "./types";\n`;
-  for (const definition of definitions) {
+  for (const definition of backend.definitions()) {
     const names = [definition.kind, `type ${definition.kind}Args`];
     if (definition.lookup) names.push(`get${definition.kind}`, `type Get${definition.kind}Args`, `type Get${definition.kind}Result`);
     text += `export { ${names.join(", ")} } from "./${fileOf(definition.kind)}";\n`;
@@ -197,11 +192,13 @@ export function indexModule(): string {
 }
 
 /** Every generated file of sdk/native/, by name. */
-export function nativeSdkFiles(): Record<string, string> {
+export function nativeSdkFiles(backend: Backend): Record<string, string> {
   return {
-    "index.ts": indexModule(),
-    "provider.ts": providerModule(),
-    "types.ts": typesModule(),
-    ...Object.fromEntries(definitions.map((definition) => [`${fileOf(definition.kind)}.ts`, resourceModule(definition)])),
+    "index.ts": indexModule(backend),
+    "provider.ts": providerModule(backend),
+    "types.ts": typesModule(backend),
+    ...Object.fromEntries(
+      backend.definitions().map((definition) => [`${fileOf(definition.kind)}.ts`, resourceModule(backend, definition)]),
+    ),
   };
 }

@@ -6,10 +6,10 @@
 // the check and diff they drive are read together; what they call is in properties.ts and unknown.ts.
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import type { MamuteClient } from "./client";
+import type { ApiClient } from "./client";
 import type { AutoNaming } from "./naming";
 import type { PendingCreate } from "./pending";
-import type { ProviderConfig } from "./config";
+import type { ClientConfig } from "./config";
 import type { PropertyMap } from "./properties";
 
 import { UNKNOWN } from "./unknown";
@@ -94,12 +94,12 @@ export interface CheckFailure {
 }
 
 export interface Context {
-  client(): MamuteClient;
+  client(): ApiClient;
   /**
    * The provider configuration, for work that needs no API credential (the S3 data plane).
    * Optional so a test context of a client alone still fits; the provider always sets it.
    */
-  config?(): ProviderConfig;
+  config?(): ClientConfig;
 }
 
 /**
@@ -168,7 +168,7 @@ export function defineLookup<const TA extends Record<string, InputProperty>>(loo
  * (defineResource infers them from the tables); untyped, they are property bags.
  */
 export interface ResourceDefinition<I extends object = PropertyMap, O extends object = PropertyMap> {
-  /** SDK class name, the `type` of the dynamic resource, and the native type `mamutecloud:index:<kind>`. */
+  /** SDK class name, the `type` of the dynamic resource, and the native type `<package>:index:<kind>`. */
   kind: string;
   description: string;
   inputs: Record<string, InputProperty>;

@@ -1,14 +1,10 @@
-// The Pulumi package schema (schema.json), generated from the resource definitions and the
-// configuration table: the same declarations that drive check and diff, so the schema cannot
+// The Pulumi package schema (schema.json) of a backend, generated from its resource definitions
+// and configuration table: the same declarations that drive check and diff, so the schema cannot
 // drift from the behaviour. `npm run schema` writes it; a test fails when the file is stale.
 import { z } from "zod";
-import { settings, CONFIG_NAMESPACE, type Setting } from "./config";
-import { definitions } from "./resources";
+import { functionToken, typeToken, type Backend, type ComponentDefinition } from "./backend";
+import type { Setting } from "./config";
 import type { InputProperty, Lookup, OutputProperty, ResourceDefinition } from "./resource";
-import { staticSiteComponent, type ComponentDefinition } from "./staticSiteInterface";
-
-export const typeToken = (kind: string) => `${CONFIG_NAMESPACE}:index:${kind}`;
-export const functionToken = (kind: string) => `${CONFIG_NAMESPACE}:index:get${kind}`;
 
 type TypeSpec = { type?: string; $ref?: string; items?: TypeSpec; additionalProperties?: TypeSpec; oneOf?: TypeSpec[] };
 
@@ -33,6 +29,12 @@ interface ObjectTypeSpec {
 /** Object types met while converting properties, by name; becomes schema.json's `types`. */
 export type TypeCollector = Record<string, ObjectTypeSpec>;
 
+/** The package's object types as they are collected, and the namespace their references name. */
+interface Collected {
+  namespace: string;
+  types: TypeCollector;
+}
+
 type JsonNode = Record<string, unknown>;
 
 /**
@@ -40,7 +42,7 @@ type JsonNode = Record<string, unknown>;
  * Objects with declared properties must be named (`.meta({ id: "CdnCustomOrigin" })`): Pulumi
  * types are referenced by name, and the name is what the SDKs show.
  */
-export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
+export function typeOf(schema: z.ZodType, types: TypeCollector = {}, namespace = ""): TypeSpec {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonNode;
   const defs = (json.$defs ?? {}) as Record<string, JsonNode>;
   const convert = (node: JsonNode): TypeSpec => {
@@ -60,7 +62,7 @@ export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
         }
         if (Array.isArray(def.required) && def.required.length) objectType.required = [...(def.required as string[])].sort();
       }
-      return { $ref: `#/types/${CONFIG_NAMESPACE}:index:${id}` };
+      return { $ref: `#/types/${namespace}:index:${id}` };
     }
     switch (node.type) {
       case "string":
@@ -82,9 +84,9 @@ export function typeOf(schema: z.ZodType, types: TypeCollector = {}): TypeSpec {
   return convert(json);
 }
 
-function inputSpec(property: InputProperty, types: TypeCollector): PropertySpec {
+function inputSpec(property: InputProperty, { types, namespace }: Collected): PropertySpec {
   return {
-    ...typeOf(property.schema, types),
+    ...typeOf(property.schema, types, namespace),
     description: property.description,
     ...(property.secret ? { secret: true } : {}),
     ...(property.replaceOnChange ? { replaceOnChanges: true, willReplaceOnChanges: true } : {}),
@@ -100,13 +102,13 @@ export function outputDescription(property: InputProperty | OutputProperty): str
 
 function outputSpec(
   property: InputProperty | OutputProperty,
-  types: TypeCollector,
+  { types, namespace }: Collected,
   description = outputDescription(property),
 ): PropertySpec {
-  return { ...typeOf(property.schema, types), description, ...(property.secret ? { secret: true } : {}) };
+  return { ...typeOf(property.schema, types, namespace), description, ...(property.secret ? { secret: true } : {}) };
 }
 
-function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
+function resourceSpec(definition: ResourceDefinition, types: Collected) {
   const inputs = Object.entries(definition.inputs);
   const outputs = Object.entries(definition.outputs);
   const alwaysSetInputs = inputs.filter(([, p]) => p.required || p.default !== undefined || p.computed).map(([key]) => key);
@@ -123,13 +125,16 @@ function resourceSpec(definition: ResourceDefinition, types: TypeCollector) {
 }
 
 /** A component the plugin constructs (`Construct`): its options and outputs. */
-function componentSpec(component: ComponentDefinition, types: TypeCollector) {
+function componentSpec(component: ComponentDefinition, types: Collected) {
   const outputs = Object.entries(component.outputs);
   return {
     isComponent: true,
     description: component.description,
     inputProperties: Object.fromEntries(
-      Object.entries(component.inputs).map(([key, p]) => [key, { ...typeOf(p.schema, types), description: p.description }]),
+      Object.entries(component.inputs).map(([key, p]) => [
+        key,
+        { ...typeOf(p.schema, types.types, types.namespace), description: p.description },
+      ]),
     ),
     requiredInputs: [],
     properties: Object.fromEntries(outputs.map(([key, p]) => [key, outputSpec(p, types)])),
@@ -140,26 +145,27 @@ function componentSpec(component: ComponentDefinition, types: TypeCollector) {
   };
 }
 
-/** The components the plugin constructs, each running the SDK's own component class. */
-export const components: readonly ComponentDefinition[] = [staticSiteComponent];
-
 /**
  * schema.json's object types that the resources refer to, by token: what the TypeScript SDKs
  * generate. Types only a component refers to (StaticSite's `domain`, `atomic`) are left to the
  * component's own hand-written TypeScript types.
  */
-export function resourceTypes(): Record<string, ObjectTypeSpec> {
-  const types: TypeCollector = {};
-  for (const definition of definitions) resourceSpec(definition, types);
+export function resourceTypes(backend: Pick<Backend, "name" | "definitions">): Record<string, ObjectTypeSpec> {
+  const collected: Collected = { namespace: backend.name, types: {} };
+  for (const definition of backend.definitions()) resourceSpec(definition, collected);
+  return namedTypes(backend, collected.types);
+}
+
+function namedTypes(backend: Pick<Backend, "name">, types: TypeCollector): Record<string, ObjectTypeSpec> {
   return Object.fromEntries(
     Object.keys(types)
       .sort()
-      .map((id) => [typeToken(id), types[id]]),
+      .map((id) => [typeToken(backend, id), types[id]]),
   );
 }
 
 /** The properties of an existing object: the resource's properties and its id. */
-function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
+function lookupOutputs(definition: ResourceDefinition, types: Collected) {
   const { properties, required } = resourceSpec(definition, types);
   const unread = new Set(Object.entries(definition.outputs).flatMap(([key, p]) => (p.setByCreate ? [key] : [])));
   return {
@@ -171,7 +177,7 @@ function lookupOutputs(definition: ResourceDefinition, types: TypeCollector) {
   };
 }
 
-function functionSpec(definition: ResourceDefinition, lookup: Lookup, types: TypeCollector) {
+function functionSpec(definition: ResourceDefinition, lookup: Lookup, types: Collected) {
   const args = Object.entries(lookup.args);
   return {
     description: lookup.description,
@@ -193,62 +199,38 @@ function configSpec(setting: Setting): PropertySpec {
   };
 }
 
-export function packageSchema(version: string): Record<string, unknown> {
-  const config = Object.fromEntries(Object.values(settings).map((setting) => [setting.key, configSpec(setting)]));
-  const types: TypeCollector = {};
+export function packageSchema(backend: Backend, version: string): Record<string, unknown> {
+  const config = Object.fromEntries(Object.values(backend.settings).map((setting) => [setting.key, configSpec(setting)]));
+  const collected: Collected = { namespace: backend.name, types: {} };
+  const definitions = backend.definitions();
   const resources = Object.fromEntries([
-    ...definitions.map((definition) => [typeToken(definition.kind), resourceSpec(definition, types)]),
-    ...components.map((component) => [typeToken(component.kind), componentSpec(component, types)]),
+    ...definitions.map((definition) => [typeToken(backend, definition.kind), resourceSpec(definition, collected)]),
+    ...backend.components().map(({ definition }) => [typeToken(backend, definition.kind), componentSpec(definition, collected)]),
   ]);
   const functions = Object.fromEntries(
     definitions.flatMap((definition) =>
-      definition.lookup ? [[functionToken(definition.kind), functionSpec(definition, definition.lookup, types)]] : [],
+      definition.lookup ? [[functionToken(backend, definition.kind), functionSpec(definition, definition.lookup, collected)]] : [],
     ),
   );
+  const metadata = backend.metadata();
   return {
-    name: CONFIG_NAMESPACE,
-    displayName: "MamuteCloud",
+    name: backend.name,
+    displayName: metadata.displayName,
     version,
-    description:
-      "Buckets, bucket-scoped S3 credentials, synced folders, CDN resources, custom domains, certificates, DNS zones and records on MamuteCloud, as code. " +
-      "Served by the native plugin shipped in the pulumi-mamutecloud npm package (the same package also serves them as dynamic resources).",
-    keywords: ["pulumi", "mamutecloud", "category/cloud", "kind/native"],
+    description: metadata.description,
+    keywords: metadata.keywords,
     license: "Apache-2.0",
-    publisher: "pulumi-mamutecloud",
+    publisher: backend.packageName,
     config: { variables: config },
-    provider: {
-      description: "The MamuteCloud provider. Every setting can also come from its environment variable.",
-      inputProperties: config,
-    },
+    provider: { description: metadata.providerDescription, inputProperties: config },
     resources,
     functions,
-    ...(Object.keys(types).length
-      ? {
-          types: Object.fromEntries(
-            Object.keys(types)
-              .sort()
-              .map((id) => [typeToken(id), types[id]]),
-          ),
-        }
-      : {}),
-    // No nodejs packageName: TypeScript programs use the SDK inside pulumi-mamutecloud (`/native`),
-    // and an SDK generated under that name would shadow the package itself.
-    // The other languages' SDKs are generated from this schema by `npm run sdks` (scripts/generate-sdks.js)
-    // into sdk/python, sdk/go, sdk/java and sdk/dotnet, under these names.
-    language: {
-      nodejs: { dependencies: { "@pulumi/pulumi": ">=3.139.0" } },
-      python: { packageName: "pulumi_mamutecloud", pyproject: { enabled: true }, respectSchemaVersion: true },
-      go: { importBasePath: "github.com/mamutecloud/pulumi-mamutecloud/sdk/go/mamutecloud", respectSchemaVersion: true },
-      // Java keeps the default package, com.pulumi.mamutecloud: pulumi-java 1.17's program generator (`pulumi
-      // convert`) writes com.pulumi.<package>.inputs imports whatever basePackage says. No Gradle files:
-      // scripts/sdk-overlays/java/pom.xml builds it with Maven.
-      java: { buildFiles: "none" },
-      csharp: { rootNamespace: "MamuteCloud", namespaces: { mamutecloud: "Pulumi" }, respectSchemaVersion: true },
-    },
+    ...(Object.keys(collected.types).length ? { types: namedTypes(backend, collected.types) } : {}),
+    language: metadata.language,
   };
 }
 
 /** schema.json's exact text (stable key order, trailing newline). */
-export function schemaText(version: string): string {
-  return `${JSON.stringify(packageSchema(version), null, 2)}\n`;
+export function schemaText(backend: Backend, version: string): string {
+  return `${JSON.stringify(packageSchema(backend, version), null, 2)}\n`;
 }

@@ -10,26 +10,8 @@ import { cdnResource } from "./resources/cdnResource";
 import { bucket } from "./resources/bucket";
 import { siteReleases } from "./resources/siteReleases";
 import { syncedFolder } from "./resources/syncedFolder";
-import type { OutputProperty, ResourceDefinition } from "./resource";
-
-export interface ComponentInput {
-  description: string;
-  schema: z.ZodType;
-  /**
-   * Read when the component runs (a folder, a host name others are derived from), so it must be
-   * known then: the TypeScript class types it as a plain value, and Construct refuses an unknown
-   * one by name. Not `plain` in schema.json: Go's SDK would make an optional plain string a
-   * `*string`, which programs converted by `pulumi convert` do not write.
-   */
-  readInProgram?: boolean;
-}
-
-export interface ComponentDefinition {
-  kind: string;
-  description: string;
-  inputs: Record<string, ComponentInput>;
-  outputs: Record<string, OutputProperty>;
-}
+import type { ComponentDefinition, ComponentInput } from "./backend";
+import type { ResourceDefinition } from "./resource";
 
 /** An option passed through to `definition`'s input `key`: its description and type are that input's. */
 function passedTo(definition: ResourceDefinition, key: string): ComponentInput {

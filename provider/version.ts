@@ -4,13 +4,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-export function packageVersion(): string {
+export function packageVersion(packageName: string): string {
   for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (fs.existsSync(file)) {
       const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-      if (manifest.name === "pulumi-mamutecloud") return manifest.version;
+      if (manifest.name === packageName) return manifest.version;
     }
   }
-  throw new Error("pulumi-mamutecloud: its package.json was not found above " + __dirname);
+  throw new Error(`${packageName}: its package.json was not found above ${__dirname}`);
 }

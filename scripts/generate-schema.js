@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-// Writes schema.json from the built resource definitions (run through `npm run schema`).
+// Writes each package's schema.json from its built backend (run through `npm run schema`):
+// schema.json (MamuteCloud) and thecloud/schema.json (The Cloud).
 const fs = require("fs");
 const path = require("path");
 const { schemaText } = require("../dist/provider/schema");
-const { version } = require("../package.json");
+const { mamutecloud } = require("../dist/provider/mamutecloud/backend");
+const { thecloud } = require("../thecloud/dist/thecloud/provider/backend");
 
-const target = path.join(__dirname, "..", "schema.json");
-fs.writeFileSync(target, schemaText(version));
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+const root = path.join(__dirname, "..");
+for (const [backend, folder] of [
+  [mamutecloud, root],
+  [thecloud, path.join(root, "thecloud")],
+]) {
+  const { version } = require(path.join(folder, "package.json"));
+  const target = path.join(folder, "schema.json");
+  fs.writeFileSync(target, schemaText(backend, version));
+  console.log(`wrote ${path.relative(process.cwd(), target)}`);
+}

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// Writes the SDKs generated from the built resource definitions (run through `npm run schema`):
-// sdk/native/ (the native plugin's classes) and sdk/generated/ (the dynamic SDK's classes).
+// Writes the SDKs generated from the built backends (run through `npm run schema`): sdk/native/
+// (MamuteCloud's native plugin classes), sdk/generated/ (its dynamic SDK's classes) and
+// thecloud/sdk/ (The Cloud's native plugin classes).
 const fs = require("fs");
 const path = require("path");
 const { nativeSdkFiles } = require("../dist/provider/nativeSdk");
-const { dynamicSdkFiles } = require("../dist/provider/dynamicSdk");
+const { mamutecloud } = require("../dist/provider/mamutecloud/backend");
+const { dynamicSdkFiles } = require("../dist/provider/mamutecloud/dynamicSdk");
+const { thecloud } = require("../thecloud/dist/thecloud/provider/backend");
 
-for (const [folder, files] of [
-  ["native", nativeSdkFiles()],
-  ["generated", dynamicSdkFiles()],
+const root = path.join(__dirname, "..");
+for (const [dir, files] of [
+  [path.join(root, "sdk", "native"), nativeSdkFiles(mamutecloud)],
+  [path.join(root, "sdk", "generated"), dynamicSdkFiles()],
+  [path.join(root, "thecloud", "sdk"), nativeSdkFiles(thecloud)],
 ]) {
-  const dir = path.join(__dirname, "..", "sdk", folder);
   fs.mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), text);

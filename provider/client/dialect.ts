@@ -1,11 +1,13 @@
 // A cloud's dialect: everything about how its management API answers that the API documents leave
-// open, in one object the client takes. MamuteCloud's documents give request bodies and almost no
-// answers (no error body, list envelope, page size, status words), so the MamuteCloud dialect reads
-// every common form instead of the one our emulator happens to use; a second cloud brings its own
-// dialect and no resource module changes.
+// open, in one object the client takes, and what the client's messages name (its cloud's settings,
+// its emulator). Documents that give request bodies and almost no answers (no error body, list
+// envelope, page size, status words) are read with the tolerant readers here, which take every
+// common form instead of the one an emulator happens to use; each cloud brings its own dialect
+// (provider/<cloud>/dialect.ts) and no shared module changes.
 //
 // Everything here is pure (no I/O), so each reading is unit-tested with injected bodies
 // (test/unit/dialect.test.ts).
+import type { Setting } from "../config";
 
 /** What an error answer says, as far as it says it. */
 export interface ApiErrorInfo {
@@ -23,23 +25,28 @@ export interface ListPage {
   items: unknown[];
   /** Pages in all, when the answer says. */
   totalPages?: number;
-  /** Whether more pages follow, when the answer says (`has_more`, a `next` link). */
+  /** Whether more pages follow, when the answer says (`has_more`, a `next` link, a `next_cursor`). */
   hasMore?: boolean;
+  /** The cursor of the next page, for a list paged by cursor (`next_cursor`, `nextCursor`). */
+  nextCursor?: string;
 }
 
 export type StatusKind = "ready" | "failed" | "pending";
 
 /** How the API key is sent: the header and the value written into it. */
 export interface AuthForm {
-  /** The config value that selects this form (`mamutecloud:authHeader`). */
+  /** The config value that selects this form (the `authHeader` setting), for a cloud that documents more than one. */
   setting: string;
+  /** The header, lower case as sent. */
   header: string;
-  /** How the form is shown in messages, with the key's prefix only: `Authorization: mamute-ab…`. */
+  /** The header as written in messages and commands: `Authorization`, `X-API-Key`. */
+  headerName: string;
+  /** How the form is shown in messages, with the key's prefix only: `Authorization: key-ab…`. */
   shown: string;
 }
 
 export interface ApiDialect {
-  /** The cloud's name, for messages. */
+  /** Its cloud's name, for messages. */
   cloud: string;
   /**
    * The error carried by a non-2xx answer, or undefined when the body is not an API answer at all
@@ -50,14 +57,42 @@ export interface ApiDialect {
   readList(json: unknown): ListPage | undefined;
   /** Items asked for per page; the server may refuse it (then its default page is walked). */
   pageSize: number;
-  /** The query of one page; `limit` undefined lets the server choose the page size. */
-  pageQuery(page: number, limit: number | undefined): Record<string, number | undefined>;
+  /**
+   * The query of one page; `limit` undefined lets the server choose the page size. `cursor` is the
+   * one the previous page gave (a list paged by cursor), undefined for the first page and for lists
+   * paged by number.
+   */
+  pageQuery(page: number, limit: number | undefined, cursor: string | undefined): Record<string, string | number | undefined>;
   /** Whether a refused list request is the server refusing the page size. */
   refusesPageSize(status: number, error: ApiErrorInfo | undefined, firstPage: boolean): boolean;
   /** The documented ways to send an API key, the configured one first. */
   authForms(apiKey: string, configured: string): AuthForm[];
-  /** The documented prefixes of the storage admin routes, the configured one first. */
+  /** The documented prefixes of the `prefixedRoutes`, the configured one first. */
   storagePrefixes(configured: string): string[];
+  /**
+   * The start of the routes whose prefix the documents disagree on (the configured
+   * `storagePathPrefix`, else learned from the first 404); undefined when they agree.
+   */
+  prefixedRoutes?: string;
+  /**
+   * The group of routes the API limits on its own budget that `path` is in (an auth area limited
+   * to a few requests a minute), undefined for the default budget. Each group gets a limiter of
+   * its own, keyed by endpoint and group, so a 429 there never slows the other routes.
+   */
+  routeGroup?(path: string): string | undefined;
+  /** The config namespace and settings (key → environment variable) that messages name. */
+  settings: { namespace: string; table: Readonly<Record<string, Setting>> };
+  /** What to check when an answer is not the API's: the endpoint setting, and what it must point at. */
+  wrongEndpointHint: string;
+  /** How to start its cloud's emulator, for the message when nothing listens on loopback. */
+  emulatorCommand: string;
+  /** The error for an operation that needs the API when no credential is configured. */
+  missingCredential(): Error;
+  /**
+   * Whether a refusal that is not a 409 says the key is taken (an API that answers a name clash
+   * with a 400 and a message): then it is handled as a conflict (the adopt rule, the messages).
+   */
+  isConflict?(status: number, error: ApiErrorInfo | undefined): boolean;
   /** Whether a status word means the awaited state is reached, can never be, or not yet. */
   statusKind(word: string | undefined): StatusKind;
   /** Names of the fields every object carries: its id and its creation time. */
@@ -207,9 +242,16 @@ function pagingOf(block: Record<string, unknown> | undefined): Omit<ListPage, "i
   const size = positiveInt(block.limit, block.per_page, block.perPage, block.page_size, block.pageSize);
   if (totalPages === undefined && total !== undefined && size) totalPages = Math.ceil(total / size);
   const more = block.has_more ?? block.hasMore ?? block.has_next ?? block.hasNext;
-  const next = "next" in block ? block.next : undefined;
+  const cursorKey = ["next_cursor", "nextCursor"].find((key) => key in block);
+  const cursor = cursorKey === undefined ? undefined : block[cursorKey];
+  const nextCursor = typeof cursor === "string" && cursor !== "" ? cursor : undefined;
+  const next = cursorKey !== undefined ? (nextCursor ?? null) : "next" in block ? block.next : undefined;
   const hasMore = typeof more === "boolean" ? more : next === null ? false : typeof next === "string" ? true : undefined;
-  return { ...(totalPages !== undefined && { totalPages }), ...(hasMore !== undefined && { hasMore }) };
+  return {
+    ...(totalPages !== undefined && { totalPages }),
+    ...(hasMore !== undefined && { hasMore }),
+    ...(nextCursor !== undefined && { nextCursor }),
+  };
 }
 
 /** Where list answers keep their items, in the order tried. */
@@ -282,35 +324,6 @@ export function statusKindOf(word: string | undefined, ready = READY_WORDS, fail
 
 /** The key as messages may show it: its documented prefix and a few characters, never more. */
 export function keyPrefix(key: string): string {
-  const dash = key.indexOf("-");
+  const dash = key.search(/[-_]/);
   return `${dash > 0 && dash < 12 ? key.slice(0, dash + 1) : ""}${key.slice(dash + 1, dash + 3)}…`;
 }
-
-// ---- MamuteCloud ----------------------------------------------------------------------------------
-
-export const mamuteDialect: ApiDialect = {
-  cloud: "MamuteCloud",
-  parseError: parseErrorBody,
-  readList: readListBody,
-  pageSize: 100,
-  pageQuery: (page, limit) => ({ page, limit }),
-  refusesPageSize(status, error, firstPage) {
-    if (status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status >= 500) return false;
-    const blamesLimit = error?.field === "limit" || /\b(limit|page.?size|per.?page)\b/i.test(error?.message ?? "");
-    // A refusal of the first page, with a limit asked: the limit is the one thing the walk added.
-    return ((status === 400 || status === 422) && blamesLimit) || firstPage;
-  },
-  // reference.md: `Authorization: <key>`; authentication.md: `X-API-Key: <key>`. Both are tried.
-  authForms(apiKey, configured) {
-    const shown = keyPrefix(apiKey);
-    const forms: AuthForm[] = [
-      { setting: "authorization", header: "authorization", shown: `Authorization: ${shown}` },
-      { setting: "x-api-key", header: "x-api-key", shown: `X-API-Key: ${shown}` },
-    ];
-    return forms.sort((a, b) => Number(b.setting === configured) - Number(a.setting === configured));
-  },
-  // reference.md: `/object-storage/…`; authentication.md: `/storage/object-storage/…`.
-  storagePrefixes: (configured) => [configured, ...["", "/storage"].filter((prefix) => prefix !== configured)],
-  statusKind: (word) => statusKindOf(word),
-  fields: { id: "id", createdAt: "created_at" },
-};

@@ -6,8 +6,8 @@ import { redact } from "../redact";
  * though no success was seen (5xx, timeout, dropped connection): a create must then look before
  * trying again (the adopt rule), never assume.
  */
-export class MamuteApiError extends Error {
-  override name = "MamuteApiError";
+export class ApiError extends Error {
+  override name = "ApiError";
   readonly operation: string;
   /** HTTP status, or undefined when no response arrived. */
   readonly status: number | undefined;
@@ -32,6 +32,8 @@ export class MamuteApiError extends Error {
     outcomeUnknown: boolean;
     /** What to do about it, after the API's message (an authentication failure's settings). */
     advice?: string;
+    /** A refusal the dialect reads as a taken key although its status is not 409 (the dialect's `isConflict`). */
+    conflict?: boolean;
   }) {
     const status = args.status === undefined ? "" : `HTTP ${args.status}${args.code ? ` ${args.code}` : ""}: `;
     const tries = args.attempts && args.attempts > 1 ? ` after ${args.attempts} attempts` : "";
@@ -46,7 +48,10 @@ export class MamuteApiError extends Error {
     this.holder = args.holder;
     this.requestId = args.requestId;
     this.outcomeUnknown = args.outcomeUnknown;
+    this.conflict = args.conflict === true;
   }
+
+  private readonly conflict: boolean;
 
   // Status first: whatever shape the body has, the status says what happened.
   get isNotFound(): boolean {
@@ -54,7 +59,7 @@ export class MamuteApiError extends Error {
   }
 
   get isConflict(): boolean {
-    return this.status === 409;
+    return this.status === 409 || this.conflict;
   }
 
   get isAuthFailure(): boolean {
@@ -67,12 +72,12 @@ export class MamuteApiError extends Error {
 }
 
 /** "Already gone": a 404 from the API, whatever its body. The one test every delete and read uses. */
-export function isNotFound(err: unknown): err is MamuteApiError {
-  return err instanceof MamuteApiError && err.isNotFound;
+export function isNotFound(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.isNotFound;
 }
 
-export function isConflict(err: unknown): err is MamuteApiError {
-  return err instanceof MamuteApiError && err.isConflict;
+export function isConflict(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.isConflict;
 }
 
 /**
@@ -81,7 +86,7 @@ export function isConflict(err: unknown): err is MamuteApiError {
  * with one more certainty: it exists. `answer` is the parsed body, for what it does carry (a
  * credential's secret); it is not enumerable, so it never reaches a printed error.
  */
-export class UnreadableAnswerError extends MamuteApiError {
+export class UnreadableAnswerError extends ApiError {
   override name = "UnreadableAnswerError";
   declare readonly answer: unknown;
   constructor(operation: string, status: number, detail: string, answer: unknown) {
@@ -98,10 +103,11 @@ export class UnreadableAnswerError extends MamuteApiError {
 /** The API answered 2xx with a body that does not have what the provider needs. */
 export class UnexpectedResponseError extends Error {
   override name = "UnexpectedResponseError";
-  constructor(operation: string, detail: string) {
+  /** `cloud`: whose API, for the message (the client's dialect names it). */
+  constructor(operation: string, detail: string, cloud?: string) {
     super(
       redact(
-        `${operation}: the MamuteCloud API answered with an unexpected body (${detail}). ` +
+        `${operation}: the ${cloud ? `${cloud} ` : ""}API answered with an unexpected body (${detail}). ` +
           "The API may have changed; please report it with this message.",
       ),
     );
@@ -109,18 +115,13 @@ export class UnexpectedResponseError extends Error {
 }
 
 /**
- * An answer that is not the MamuteCloud management API's (HTML from a web server, XML from the S3
+ * An answer that is not a cloud's management API's (HTML from a web server, XML from an S3
  * plane, another JSON API): the endpoint setting points at the wrong server. The body is not shown.
+ * `hint` says which setting to check and what it must be (the dialect's `wrongEndpointHint`).
  */
 export class WrongEndpointError extends Error {
   override name = "WrongEndpointError";
-  constructor(operation: string, endpoint: string, detail: string) {
-    super(
-      redact(
-        `${operation}: ${endpoint} answered ${detail}, which is not how the MamuteCloud management API answers. ` +
-          "Check mamutecloud:endpoint (or MAMUTECLOUD_ENDPOINT): it must be the management API's URL " +
-          "(https://api.mamutecloud.com, or the emulator's management port), not the S3 endpoint or a website.",
-      ),
-    );
+  constructor(operation: string, endpoint: string, detail: string, cloud: string, hint: string) {
+    super(redact(`${operation}: ${endpoint} answered ${detail}, which is not how the ${cloud} management API answers. ${hint}`));
   }
 }

@@ -1,25 +1,26 @@
-// The MamuteCloud management API client: one keep-alive connection pool (undici), one place for
+// A cloud's management API client: one keep-alive connection pool (undici), one place for
 // authentication, retries, error shaping and response validation. Resource modules describe each
-// call (operation name, route, body, zod schema of the answer) and get typed data or a
-// MamuteApiError that says what failed without leaking a secret.
+// call (operation name, route, body, zod schema of the answer) and get typed data or an ApiError
+// that says what failed without leaking a secret. What differs between clouds (error bodies, list
+// envelopes, auth forms, route groups, the settings messages name) is the dialect it is given.
 // Over 400 lines on purpose: one class whose request path (auth form, storage prefix, retries,
 // judging the answer, learning the server's clock) shares private state that a split would pass around.
 import type { Dispatcher } from "undici";
 import { z } from "zod";
-import { missingCredentialError, type ProviderConfig } from "../config";
+import type { ClientConfig } from "../config";
 import { currentReporter, statusLine } from "../progress";
 import { registerSecret } from "../redact";
-import { mamuteDialect, type ApiDialect, type AuthForm } from "./dialect";
-import { isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
+import type { ApiDialect, AuthForm } from "./dialect";
+import { isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
 import { walkList } from "./list";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
 
-export { isConflict, isNotFound, MamuteApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
+export { isConflict, isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 export type { ApiDialect } from "./dialect";
 export type { RetryMode } from "./retry";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface ApiCall<T> {
   /** What the call does, for errors: `create bucket "my-site"`. */
@@ -41,7 +42,7 @@ export interface ApiCall<T> {
  * stack operation makes several), so each is found out once per process.
  */
 interface Learned {
-  /** The auth form (`mamutecloud:authHeader` value) that worked instead of the configured one. */
+  /** The auth form (the dialect's `authHeader` setting value) that worked instead of the configured one. */
   authSetting?: string;
   /** The first 401's try of the other auth form: whether it worked. Other 401s wait for it. */
   authProbe?: Promise<boolean>;
@@ -96,14 +97,6 @@ const UNLEARNED_STAMP_TOLERANCE_MS = 30_000;
 /** Added to a learned stamp clock: millisecond rounding and drift over one stack operation. */
 const STAMP_SLACK_MS = 1000;
 
-/**
- * The dialect a client speaks; the MamuteCloud one for a stand-in client that does not say (the
- * unit tests' fakes). Resource modules ask through this, never a dialect of their own.
- */
-export function dialectOf(client: { dialect?: ApiDialect }): ApiDialect {
-  return client.dialect ?? mamuteDialect;
-}
-
 export function formatIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
@@ -111,7 +104,7 @@ export function formatIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-export class MamuteClient {
+export class ApiClient {
   private readonly dispatcher: Dispatcher;
   /** The API key's documented forms, the configured one first; empty for a dashboard token. */
   private readonly authForms: AuthForm[];
@@ -119,7 +112,10 @@ export class MamuteClient {
   readonly dialect: ApiDialect;
   /** The endpoint is this machine (the emulator, most likely): a refused connection is not retried. */
   readonly onLoopback: boolean;
-  /** Shared by every client of this endpoint in the process: see limiter.ts. */
+  /** The endpoint's server, and the path its routes are under (empty, or a base path such as `/api/v1`). */
+  private readonly origin: string;
+  private readonly basePath: string;
+  /** The default route group's limiter, shared by every client of this endpoint in the process: see limiter.ts. */
   readonly limiter: RequestLimiter;
   /** Server clock minus ours, learned from `Date` headers (see `serverNow`). */
   private clockOffsetMs = 0;
@@ -134,19 +130,22 @@ export class MamuteClient {
   private stampSample: { low: number; high: number } | undefined;
 
   constructor(
-    readonly config: ProviderConfig,
+    readonly config: ClientConfig,
+    dialect: ApiDialect,
     dispatcher?: Dispatcher,
-    dialect: ApiDialect = mamuteDialect,
   ) {
     const { apiKey, token } = config;
-    if (!apiKey && !token) throw missingCredentialError();
+    if (!apiKey && !token) throw dialect.missingCredential();
     registerSecret(apiKey);
     registerSecret(token);
     this.dialect = dialect;
     this.onLoopback = isLoopbackUrl(config.endpoint);
+    const base = new URL(config.endpoint);
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/+$/, "");
     this.limiter = limiterFor(config.endpoint);
-    this.authForms = apiKey ? dialect.authForms(apiKey, config.authHeader) : [];
-    this.learned = learnedFor(config.endpoint, `${config.authHeader} ${config.storagePathPrefix}`);
+    this.authForms = apiKey ? dialect.authForms(apiKey, config.authHeader ?? "") : [];
+    this.learned = learnedFor(config.endpoint, `${config.authHeader ?? ""} ${config.storagePathPrefix ?? ""}`);
     const timeout = config.requestTimeoutMs;
     // Loaded here, not at the top: a preview of unchanged resources (check and diff) never calls the API.
     const { Agent, interceptors } = require("undici") as typeof import("undici");
@@ -206,11 +205,12 @@ export class MamuteClient {
     this.stampSample = { low: stamped - answeredLocal, high: stamped - sentLocal };
   }
 
+  /** Whether a route is one the dialect's documents disagree on the prefix of (`prefixedRoutes`). */
   private isStorage(path: string): boolean {
-    return path.startsWith("/object-storage");
+    return this.dialect.prefixedRoutes !== undefined && path.startsWith(this.dialect.prefixedRoutes);
   }
 
-  private prefixed(path: string, prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix): string {
+  private prefixed(path: string, prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix ?? ""): string {
     return this.isStorage(path) ? prefix + path : path;
   }
 
@@ -224,21 +224,23 @@ export class MamuteClient {
     return { [form.header]: this.config.apiKey as string };
   }
 
+  /** `<namespace>:<key>` and the environment variable of one of the dialect's settings, for messages. */
+  private setting(key: string): { name: string; env: string } {
+    const { namespace, table } = this.dialect.settings;
+    return { name: `${namespace}:${key}`, env: table[key]?.env ?? key };
+  }
+
   /** A curl command that deletes the object at `path`, for messages: the credential by its variable, never its value. */
   deleteCommand(path: string): string {
     const form = this.authForm();
-    const header = !form
-      ? "Authorization: Bearer $MAMUTECLOUD_TOKEN"
-      : form.setting === "x-api-key"
-        ? "X-API-Key: $MAMUTECLOUD_API_KEY"
-        : "Authorization: $MAMUTECLOUD_API_KEY";
+    const header = !form ? `Authorization: Bearer $${this.setting("token").env}` : `${form.headerName}: $${this.setting("apiKey").env}`;
     return `curl -X DELETE -H "${header}" ${this.config.endpoint.replace(/\/+$/, "")}${this.prefixed(path)}`;
   }
 
   async call<T>(call: ApiCall<T>): Promise<T> {
     const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
     let form = this.authForm();
-    let prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix;
+    let prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix ?? "";
     let answer = await this.send(call, mode, form, prefix);
     const tried = [form];
 
@@ -289,7 +291,7 @@ export class MamuteClient {
           this.learned.authSetting = other.setting;
           statusLine(
             `${this.dialect.cloud} refused the API key sent as ${form.shown} and accepted it as ${other.shown}: using that ` +
-              `from now on. Set mamutecloud:authHeader to "${other.setting}" (or MAMUTECLOUD_AUTH_HEADER) to send it that way from the start.`,
+              `from now on. Set ${this.setting("authHeader").name} to "${other.setting}" (or ${this.setting("authHeader").env}) to send it that way from the start.`,
           );
         }
         return works;
@@ -308,8 +310,9 @@ export class MamuteClient {
    * with a line saying which setting makes it permanent), else undefined (nothing learned).
    */
   private async findStoragePrefix(form: AuthForm | undefined, prefix: string): Promise<string | undefined> {
+    const routes = this.dialect.prefixedRoutes ?? "";
     const probe = (candidate: string) =>
-      this.send({ operation: "find the storage routes", method: "GET", path: "/object-storage/buckets" }, "safe", form, candidate).catch(
+      this.send({ operation: "find the storage routes", method: "GET", path: `${routes}/buckets` }, "safe", form, candidate).catch(
         () => undefined,
       );
     // Only an API's list counts: a web server answering 200 with a page proves no route.
@@ -329,8 +332,8 @@ export class MamuteClient {
         if (!answered(await probe(other))) continue;
         this.learned.storagePrefix = other;
         statusLine(
-          `${this.dialect.cloud} has no storage routes under "${prefix}/object-storage" and serves them under "${other}/object-storage": ` +
-            `using that from now on. Set mamutecloud:storagePathPrefix to "${other}" (or MAMUTECLOUD_STORAGE_PATH_PREFIX) to use it from the start.`,
+          `${this.dialect.cloud} has no storage routes under "${prefix}${routes}" and serves them under "${other}${routes}": ` +
+            `using that from now on. Set ${this.setting("storagePathPrefix").name} to "${other}" (or ${this.setting("storagePathPrefix").env}) to use it from the start.`,
         );
         return other;
       }
@@ -343,18 +346,19 @@ export class MamuteClient {
 
   /** One request (with the retries of its mode) and its whole answer, not judged yet. */
   private async send(call: ApiCall<unknown>, mode: RetryMode, form: AuthForm | undefined, prefix: string): Promise<Exchange> {
-    const path = this.prefixed(call.path, prefix);
+    const path = this.basePath + this.prefixed(call.path, prefix);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) {
       if (value !== undefined) query.set(key, String(value));
     }
     const fullPath = query.size ? `${path}?${query}` : path;
-    const sentAt = await this.limiter.acquire();
+    const limiter = this.limiterOf(call.path);
+    const sentAt = await limiter.acquire();
     // The reporter is captured here: undici runs the retry callback outside this operation's async context.
     const tracker: RetryTracker = {
       mode,
       loopback: this.onLoopback,
-      limiter: this.limiter,
+      limiter,
       attempts: 1,
       errors: 0,
       throttles: 0,
@@ -374,7 +378,7 @@ export class MamuteClient {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.dispatcher.request({
-        origin: this.config.endpoint,
+        origin: this.origin,
         path: fullPath,
         method: call.method,
         headers,
@@ -386,19 +390,18 @@ export class MamuteClient {
       const failure = err as Error & { code?: string };
       const notSent = failure.code === "ECONNREFUSED" || failure.code === "ENOTFOUND";
       const nothingListens = notSent && failure.code === "ECONNREFUSED" && this.onLoopback;
-      throw new MamuteApiError({
+      throw new ApiError({
         operation: call.operation,
         apiMessage: nothingListens
           ? `nothing listens at ${this.config.endpoint} (ECONNREFUSED). Is the emulator running? Start it with ` +
-            "`npx mamutecloud-emulator` (`npm run emulator` in a clone of pulumi-mamutecloud), or point " +
-            "mamutecloud:endpoint (MAMUTECLOUD_ENDPOINT) at the API"
+            `${this.dialect.emulatorCommand}, or point ${this.setting("endpoint").name} (${this.setting("endpoint").env}) at the API`
           : `no answer from ${this.config.endpoint} (${failure.code ?? failure.name}: ${failure.message})`,
         attempts: tracker.attempts,
         outcomeUnknown: call.method !== "GET" && !notSent,
       });
     }
     const text = await response.body.text();
-    if (response.statusCode !== 429) this.limiter.succeeded();
+    if (response.statusCode !== 429) limiter.succeeded();
     this.learnClock(response.headers.date, started);
     return {
       status: response.statusCode,
@@ -415,7 +418,14 @@ export class MamuteClient {
     const { status, text, headers } = answer;
     const requestId = header(headers["x-request-id"]);
     const type = contentType(headers);
-    const wrongEndpoint = (what: string) => new WrongEndpointError(call.operation, this.config.endpoint, `HTTP ${status} with ${what}`);
+    const wrongEndpoint = (what: string) =>
+      new WrongEndpointError(
+        call.operation,
+        this.config.endpoint,
+        `HTTP ${status} with ${what}`,
+        this.dialect.cloud,
+        this.dialect.wrongEndpointHint,
+      );
     if (status >= 200 && status < 300) {
       if (!call.response) return undefined as T;
       let json: unknown;
@@ -429,7 +439,7 @@ export class MamuteClient {
       if (!parsed.success) {
         // A create that answered 2xx made its object: one whose answer cannot be read is looked up and adopted.
         if (mode === "create") throw new UnreadableAnswerError(call.operation, status, formatIssues(parsed.error), json);
-        throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error));
+        throw new UnexpectedResponseError(call.operation, formatIssues(parsed.error), this.dialect.cloud);
       }
       // Objects the API creates carry their creation time, stamped during this exchange.
       if (status === 201) this.learnStamp(fieldOf(json, this.dialect.fields.createdAt), answer.sentAt, answer.answeredAt);
@@ -445,7 +455,7 @@ export class MamuteClient {
     if (apiError === undefined && !fromProxy) {
       throw wrongEndpoint(`a body that is not a ${this.dialect.cloud} API error (${type})`);
     }
-    throw new MamuteApiError({
+    throw new ApiError({
       operation: call.operation,
       status,
       code: apiError?.code,
@@ -456,26 +466,40 @@ export class MamuteClient {
       attempts: answer.attempts,
       outcomeUnknown: call.method !== "GET" && status >= 500,
       advice: this.advice(status, tried),
+      conflict: status !== 409 && status < 500 && this.dialect.isConflict?.(status, apiError) === true,
     });
   }
 
   /** What to do about a refusal the user can fix: credentials, rate limits. */
   private advice(status: number, tried: Array<AuthForm | undefined>): string | undefined {
+    const named = (key: string) => `${this.setting(key).name} / ${this.setting(key).env}`;
     if (status === 401 || status === 403) {
       const refused = status === 401 ? "not accepted" : "accepted but not allowed to do this";
       if (!this.config.apiKey) {
-        return `The dashboard token (mamutecloud:token / MAMUTECLOUD_TOKEN, sent as Authorization: Bearer …) was ${refused}; it may have expired.`;
+        return `The dashboard token (${named("token")}, sent as Authorization: Bearer …) was ${refused}; it may have expired.`;
       }
       const forms = tried.filter((form): form is AuthForm => form !== undefined).map((form) => form.shown);
-      return (
-        `The API key (mamutecloud:apiKey / MAMUTECLOUD_API_KEY) was ${refused}, sent as ${forms.join(" and then as ")}. ` +
-        'Check the key; mamutecloud:authHeader (MAMUTECLOUD_AUTH_HEADER) chooses how it is sent: "authorization" or "x-api-key".'
-      );
+      const choice =
+        this.authForms.length > 1
+          ? `; ${this.setting("authHeader").name} (${this.setting("authHeader").env}) chooses how it is sent: ` +
+            this.authForms
+              .map((form) => `"${form.setting}"`)
+              .sort()
+              .join(" or ")
+          : "";
+      return `The API key (${named("apiKey")}) was ${refused}, sent as ${forms.join(" and then as ")}. Check the key${choice}.`;
     }
     if (status === 429) {
-      return "The API kept rate-limiting past mamutecloud:rateLimitTimeout (MAMUTECLOUD_RATE_LIMIT_TIMEOUT); raise it, or run with fewer resources at once (--parallel).";
+      const setting = this.setting("rateLimitTimeout");
+      return `The API kept rate-limiting past ${setting.name} (${setting.env}); raise it, or run with fewer resources at once (--parallel).`;
     }
     return undefined;
+  }
+
+  /** The limiter of the route group `path` belongs to (the dialect's `routeGroup`), shared across the process. */
+  limiterOf(path: string): RequestLimiter {
+    const group = this.dialect.routeGroup?.(path);
+    return group === undefined ? this.limiter : limiterFor(this.config.endpoint, group);
   }
 
   /** Against an endpoint on loopback, the emulator's S3 endpoint and edge addresses (see `emulatorEndpoints`). */
@@ -505,13 +529,13 @@ export class MamuteClient {
       dialect: this.dialect,
       idOf: idOf ?? ((value) => fieldText(value, this.dialect.fields.id)),
       fetchPage: (query) => this.call({ ...rest, method: "GET", query: { ...rest.query, ...query }, response: z.unknown() }),
-      notAList: (detail) => new UnexpectedResponseError(call.operation, detail),
+      notAList: (detail) => new UnexpectedResponseError(call.operation, detail, this.dialect.cloud),
     });
     const items: T[] = [];
     for (const [index, value] of raw.entries()) {
       const parsed = item.safeParse(value);
       if (!parsed.success) {
-        throw new UnexpectedResponseError(call.operation, `item ${index}: ${formatIssues(parsed.error)}`);
+        throw new UnexpectedResponseError(call.operation, `item ${index}: ${formatIssues(parsed.error)}`, this.dialect.cloud);
       }
       items.push(parsed.data);
     }

@@ -1,4 +1,6 @@
-// One request limiter per API endpoint for the whole process. The provider host is one process per
+// One request limiter per API endpoint and route group for the whole process (a group is a set of
+// routes the API limits on its own budget, such as an auth area at a few requests a minute: its
+// 429s must not slow every other call). The provider host is one process per
 // stack operation and every resource of the stack shares it, so this is where a stack as a whole
 // learns the API's rate limit: unlimited until the first 429, then a token bucket whose rate is
 // halved on throttling and grows back by a quarter (at least 1 request/s) per second without one,
@@ -122,9 +124,10 @@ export class RequestLimiter {
 
 const limiters = new Map<string, RequestLimiter>();
 
-/** The process-wide limiter of an API endpoint. */
-export function limiterFor(endpoint: string): RequestLimiter {
-  let limiter = limiters.get(endpoint);
-  if (!limiter) limiters.set(endpoint, (limiter = new RequestLimiter()));
+/** The process-wide limiter of an API endpoint's route group (the default group when none is given). */
+export function limiterFor(endpoint: string, group = ""): RequestLimiter {
+  const key = `${endpoint}\n${group}`;
+  let limiter = limiters.get(key);
+  if (!limiter) limiters.set(key, (limiter = new RequestLimiter()));
   return limiter;
 }

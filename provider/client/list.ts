@@ -6,14 +6,14 @@
 //   any refusal of the first page, which differs from a plain list only by the paging asked) is
 //   asked again without `limit`, and its default pages are walked;
 // - it ends at the first of: an empty page, the last page the envelope announces, `has_more`
-//   false, or, when the envelope says nothing about pages, a page shorter than the first one. A
+//   false (or no `next_cursor`), or, when the envelope says nothing about pages, a page shorter than the first one. A
 //   first page shorter than asked does not end it: a server may cap the page size below what was
 //   asked without saying so, and ending there would lose every later item (one more request,
 //   answered empty or repeated, settles it);
 // - a server that ignores `page` answers page 1 again: a page that brings no id not seen before
 //   ends the walk, so such a list is read once, not forever.
 import type { ApiDialect } from "./dialect";
-import { MamuteApiError } from "./errors";
+import { ApiError } from "./errors";
 
 /** A walk never asks for more pages than this: 100,000 items at the usual page sizes. */
 const MAX_PAGES = 1000;
@@ -21,7 +21,7 @@ const MAX_PAGES = 1000;
 export interface ListWalk {
   dialect: ApiDialect;
   /** One page's answer (any JSON), for this query. */
-  fetchPage(query: Record<string, number | undefined>): Promise<unknown>;
+  fetchPage(query: Record<string, string | number | undefined>): Promise<unknown>;
   /** An item's id, for the repeat guard; undefined when it has none (then its JSON stands in). */
   idOf(item: unknown): string | undefined;
   /** The error for an answer that is not a list at all. */
@@ -35,15 +35,17 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
   const items: unknown[] = [];
   const seen = new Set<string>();
   const keyOf = (item: unknown) => walk.idOf(item) ?? JSON.stringify(item);
+  /** The cursor the last page gave, for a list paged by cursor. */
+  let cursor: string | undefined;
 
   for (let page = 1; page <= MAX_PAGES; page++) {
     let answer: unknown;
     try {
-      answer = await walk.fetchPage(dialect.pageQuery(page, limit));
+      answer = await walk.fetchPage(dialect.pageQuery(page, limit, cursor));
     } catch (err) {
       if (
         limit !== undefined &&
-        err instanceof MamuteApiError &&
+        err instanceof ApiError &&
         err.status !== undefined &&
         dialect.refusesPageSize(err.status, { message: err.message, field: err.field }, page === 1)
       ) {
@@ -51,6 +53,7 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
         limit = undefined;
         items.length = 0;
         seen.clear();
+        cursor = undefined;
         page = 0;
         continue;
       }
@@ -66,6 +69,7 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
       items.push(item);
     }
     if (read.items.length === 0) return items;
+    cursor = read.nextCursor;
     // What the envelope announces wins; only a list that says nothing about its pages is judged by their length.
     if (read.totalPages !== undefined) {
       if (page >= read.totalPages) return items;

@@ -1,5 +1,5 @@
-// Construct: the plugin builds a component (StaticSite, for programs in YAML, Python, Go, Java) by
-// running the SDK's own component class in this process, whose children the engine then creates
+// Construct: the plugin builds a component (a site of several resources, for programs in YAML, Python,
+// Go, Java) by running the SDK's own component class in this process, whose children the engine then creates
 // through this same plugin. The protocol is @pulumi/pulumi's, as its provider server
 // (`provider/server.js`, Apache-2.0) speaks it: the runtime pointed at the engine's monitor for this
 // program, the inputs rebuilt as Outputs carrying their dependencies, the resource options rebuilt,
@@ -7,21 +7,18 @@
 // registration has gone out. Its `Server` class is not exported (only `deserializeInputs` is), so
 // the steps are written here from the same runtime modules.
 //
-// The one module of provider/ that loads the SDK (an exception to design.md's rule, stated in
-// test/unit/structure.test.ts): a component is program code made of SDK resources. It is loaded on
-// the first Construct only, so the plugin's start stays lean.
+// The component class is program code made of SDK resources, so the backend names it (the one
+// place of provider/ that loads the SDK, an exception to design.md's rule stated in
+// test/unit/structure.test.ts); it is loaded on the first Construct only, so the plugin's start
+// stays lean.
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { typeToken, type Backend } from "../backend";
 import { structproto } from "./wire";
 
 type ConstructResult = { urn: pulumi.Output<string>; state: pulumi.Inputs };
 type Component = (name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions) => ConstructResult;
-
-/** The components this plugin constructs, by type token; each loaded when first asked for. */
-const COMPONENTS: Record<string, () => Component> = {
-  "mamutecloud:index:StaticSite": () => require("../../sdk/native/staticSite").constructStaticSite,
-};
 
 /** The runtime modules of the program's @pulumi/pulumi (the one this plugin's stubs come from). */
 function runtime() {
@@ -90,15 +87,21 @@ const settled = (output: pulumi.Output<string>): Promise<string> => (output as u
 async function construct(
   rt: ReturnType<typeof runtime>,
   request: provproto.ConstructRequest,
+  backend: Backend,
   engineAddress: string | undefined,
 ): Promise<provproto.ConstructResponse> {
   const type = request.getType();
-  const component = COMPONENTS[type];
-  if (!component) throw new Error(`pulumi-mamutecloud has no component "${type}"; known: ${Object.keys(COMPONENTS).join(", ")}`);
-  if (!engineAddress) throw new Error("pulumi-mamutecloud: Construct needs the engine's address, which the plugin was not started with");
+  const components = backend.components();
+  const component = components.find(({ definition }) => typeToken(backend, definition.kind) === type);
+  if (!component) {
+    const known = components.map(({ definition }) => typeToken(backend, definition.kind)).join(", ") || "none";
+    throw new Error(`${backend.packageName} has no component "${type}"; known: ${known}`);
+  }
+  if (!engineAddress)
+    throw new Error(`${backend.packageName}: Construct needs the engine's address, which the plugin was not started with`);
   await configureRuntime(rt, request, engineAddress);
   const inputs = await rt.server.deserializeInputs(request.getInputs(), request.getInputdependenciesMap());
-  const result = component()(request.getName(), inputs, optionsOf(rt, request));
+  const result = (component.construct() as Component)(request.getName(), inputs, optionsOf(rt, request));
   const response = new rt.provproto.ConstructResponse();
   response.setUrn(await settled(result.urn));
   const [state, dependencies] = await rt.rpc.serializeResourceProperties(`construct(${type}, ${request.getName()})`, result.state);
@@ -118,13 +121,14 @@ async function construct(
  * Pulumi's server does; errors go back to the engine, which shows them on the component's row.
  */
 export function constructHandler(
+  backend: Backend,
   engineAddress: string | undefined,
   toError: (err: unknown) => Partial<grpcTypes.StatusObject>,
 ): grpcTypes.handleUnaryCall<provproto.ConstructRequest, provproto.ConstructResponse> {
   return (call, callback) => {
     const rt = runtime();
     rt.state.withLocalStorage(() =>
-      construct(rt, call.request, engineAddress).then(
+      construct(rt, call.request, backend, engineAddress).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toError(err) as grpcTypes.ServiceError, null),
       ),

@@ -1,5 +1,5 @@
-// The native provider plugin: `pulumirpc.ResourceProvider` served over gRPC with the stubs
-// @pulumi/pulumi ships. Every resource operation goes to the same definition module, through the
+// The native provider plugin of a backend (provider/backend.ts): `pulumirpc.ResourceProvider`
+// served over gRPC with the stubs @pulumi/pulumi ships. Every resource operation goes to the same definition module, through the
 // same operations (`dynamicProvider`), as the dynamic host uses; this file only translates the
 // wire: type tokens to kinds, secrets, detailed diffs, init failures, configuration, lookups and
 // status lines. One process serves one provider instance (the engine starts one per provider), so
@@ -11,8 +11,9 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import type * as grpcTypes from "@grpc/grpc-js";
-import type { MamuteClient } from "../client";
-import { CONFIG_NAMESPACE, ConfigError, resolveConfig, settings, type ConfigSource } from "../config";
+import type { ApiClient } from "../client";
+import { functionToken, typeToken, type Backend } from "../backend";
+import { ConfigError, type ConfigSource } from "../config";
 import type { KindOperations } from "../handlers";
 import { withProgress } from "../progress";
 import { redact, redactError } from "../redact";
@@ -36,7 +37,6 @@ const resourceModule = once(() => {
   resourceLoaded = true;
   return require("../resource") as typeof import("../resource");
 });
-const definitionsOf = once(() => (require("../resources") as typeof import("../resources")).definitions);
 const handlersModule = once(() => require("../handlers") as typeof import("../handlers"));
 const schemaModule = once(() => require("../schema") as typeof import("../schema"));
 const clientModule = once(() => require("../client") as typeof import("../client"));
@@ -50,23 +50,23 @@ function withoutDynamicKeys(props: PropertyMap): PropertyMap {
 
 /**
  * Configure's `args` (the provider's inputs by bare key, values typed, secrets unwrapped) as a
- * config source; the deprecated `variables` (`mamutecloud:config:<key>`, the engine's spelling)
+ * config source; the deprecated `variables` (`<namespace>:config:<key>`, the engine's spelling)
  * only where `args` lacks a key.
  */
-function configSource(args: PropertyMap, variables: Map<string, string>): ConfigSource {
+function configSource(namespace: string, args: PropertyMap, variables: Map<string, string>): ConfigSource {
   return {
     get(key) {
-      const bare = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+      const bare = key.startsWith(`${namespace}:`) ? key.slice(namespace.length + 1) : key;
       const value = args[bare];
-      if (value === undefined || value === null) return variables.get(`${CONFIG_NAMESPACE}:config:${bare}`);
+      if (value === undefined || value === null) return variables.get(`${namespace}:config:${bare}`);
       return typeof value === "string" ? value : JSON.stringify(value);
     },
   };
 }
 
 /** The setting a configuration error is about, for CheckConfig's failure. */
-function settingOf(error: ConfigError): string {
-  const key = new RegExp(`${CONFIG_NAMESPACE}:(\\w+)`).exec(error.message)?.[1];
+function settingOf(namespace: string, error: ConfigError): string {
+  const key = new RegExp(`${namespace}:(\\w+)`).exec(error.message)?.[1];
   return key ?? "apiKey";
 }
 
@@ -103,18 +103,20 @@ function unary<Req, Res>(run: (request: Req) => Promise<Res>): Handler<Req, Res>
   };
 }
 
-export class MamutePlugin {
+export class ProviderPlugin {
   private source: ConfigSource | undefined;
-  private client: MamuteClient | undefined;
+  private client: ApiClient | undefined;
   private readonly engine: enginerpc.EngineClient | undefined;
   private readonly operations = new Map<string, KindOperations>();
   private readonly context: Context = {
     // Built on first use, as in the dynamic host: a preview that only checks needs no credential.
-    client: () => (this.client ??= new (clientModule().MamuteClient)(resolveConfig(this.source, this.env))),
-    config: () => resolveConfig(this.source, this.env),
+    client: () =>
+      (this.client ??= new (clientModule().ApiClient)(this.backend.resolveConfig(this.source, this.env), this.backend.dialect())),
+    config: () => this.backend.resolveConfig(this.source, this.env),
   };
 
   constructor(
+    private readonly backend: Backend,
     private readonly engineAddress: string | undefined,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
@@ -132,11 +134,11 @@ export class MamutePlugin {
   }
 
   private kindOf(token: string): { definition: ResourceDefinition; operations: KindOperations } {
-    const definitions = definitionsOf();
-    const { typeToken } = schemaModule();
-    const definition = definitions.find((candidate) => typeToken(candidate.kind) === token);
+    const definitions = this.backend.definitions();
+    const definition = definitions.find((candidate) => typeToken(this.backend, candidate.kind) === token);
     if (!definition) {
-      throw new Error(`pulumi-mamutecloud has no resource type "${token}"; known: ${definitions.map((d) => typeToken(d.kind)).join(", ")}`);
+      const known = definitions.map((d) => typeToken(this.backend, d.kind)).join(", ");
+      throw new Error(`${this.backend.packageName} has no resource type "${token}"; known: ${known}`);
     }
     return { definition, operations: this.operationsOf(definition) };
   }
@@ -161,10 +163,10 @@ export class MamutePlugin {
     // At preview a setting may come from a resource not created yet: judged when it is known.
     const known = Object.fromEntries(Object.entries(props).filter(([, value]) => !isUnknown(value)));
     try {
-      resolveConfig(configSource(known, new Map()), this.env);
+      this.backend.resolveConfig(configSource(this.backend.name, known, new Map()), this.env);
       return [];
     } catch (err) {
-      if (err instanceof ConfigError) return [{ property: settingOf(err), reason: redact(err.message) }];
+      if (err instanceof ConfigError) return [{ property: settingOf(this.backend.name, err), reason: redact(err.message) }];
       throw err;
     }
   }
@@ -172,10 +174,12 @@ export class MamutePlugin {
   service(): grpcTypes.UntypedServiceImplementation {
     const empty = () => new emptyproto.Empty();
     const implementation: Partial<provrpc.IResourceProviderServer> = {
-      getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(packageVersion())),
+      getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(packageVersion(this.backend.packageName))),
 
       getSchema: unary(async () =>
-        new provproto.GetSchemaResponse().setSchema(JSON.stringify(schemaModule().packageSchema(packageVersion()))),
+        new provproto.GetSchemaResponse().setSchema(
+          JSON.stringify(schemaModule().packageSchema(this.backend, packageVersion(this.backend.packageName))),
+        ),
       ),
 
       checkConfig: unary(async (request: provproto.CheckRequest) => {
@@ -193,7 +197,7 @@ export class MamutePlugin {
         // A new account or endpoint changes where resources live, but replacing them would not
         // move them: no setting ever asks for replacement (and so a stack can move from the
         // dynamic provider to this one without replacing anything).
-        const changed = Object.values(settings)
+        const changed = Object.values(this.backend.settings)
           .map((setting) => setting.key)
           .filter((key) => JSON.stringify(olds[key] ?? null) !== JSON.stringify(news[key] ?? null));
         const response = new provproto.DiffResponse();
@@ -203,7 +207,11 @@ export class MamutePlugin {
       }),
 
       configure: unary(async (request: provproto.ConfigureRequest) => {
-        this.source = configSource(fromStruct(request.getArgs()).props, new Map(request.getVariablesMap().getEntryList()));
+        this.source = configSource(
+          this.backend.name,
+          fromStruct(request.getArgs()).props,
+          new Map(request.getVariablesMap().getEntryList()),
+        );
         this.client = undefined;
         return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(false).setAcceptresources(false);
       }),
@@ -291,9 +299,10 @@ export class MamutePlugin {
       invoke: unary(async (request: provproto.InvokeRequest) => {
         const token = request.getTok();
         const { checkProperties, isInternal, unknownProperties } = resourceModule();
-        const { functionToken } = schemaModule();
-        const definition = definitionsOf().find((candidate) => candidate.lookup && functionToken(candidate.kind) === token);
-        if (!definition?.lookup) throw new Error(`pulumi-mamutecloud has no function "${token}"`);
+        const definition = this.backend
+          .definitions()
+          .find((candidate) => candidate.lookup && functionToken(this.backend, candidate.kind) === token);
+        if (!definition?.lookup) throw new Error(`${this.backend.packageName} has no function "${token}"`);
         const args = fromStruct(request.getArgs()).props;
         const { checked, failures } = checkProperties(definition.lookup.args, args);
         failures.unshift(...unknownProperties(`get${definition.kind}`, definition.lookup.args, args));
@@ -317,8 +326,8 @@ export class MamutePlugin {
         return response.setReturn(toStruct({ ...outputs, id: found.id }, resourceModule().secretProperties(definition)));
       }),
 
-      // StaticSite for programs in every language: the SDK's component, run here (construct.ts).
-      construct: constructHandler(this.engineAddress, grpcError),
+      // Components for programs in every language: the SDK's component class, run here (construct.ts).
+      construct: constructHandler(this.backend, this.engineAddress, grpcError),
 
       // Every operation is bounded by its own timeouts; there is nothing to interrupt early.
       cancel: unary(async () => empty()),
@@ -364,9 +373,9 @@ function nameFromUrn(urn: string): string {
 }
 
 /** Serves the plugin on a free loopback port and prints the port, as the engine expects. */
-export async function serve(engineAddress: string | undefined): Promise<grpcTypes.Server> {
+export async function serve(backend: Backend, engineAddress: string | undefined): Promise<grpcTypes.Server> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(provrpc.ResourceProviderService, new MamutePlugin(engineAddress).service());
+  server.addService(provrpc.ResourceProviderService, new ProviderPlugin(backend, engineAddress).service());
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );

@@ -3,8 +3,9 @@
 // unless `forceDestroy` is set: the API itself would delete the files with it.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { dialectOf, isConflict, isNotFound, UnexpectedResponseError, type MamuteClient } from "../client";
-import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { isConflict, isNotFound, UnexpectedResponseError, type ApiClient } from "../client";
+import { dialectOf } from "../mamutecloud/dialect";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../mamutecloud/conflict";
 import { autoname } from "../naming";
 import { adoptByUniqueKey } from "../lookup";
 import { untilEmpty } from "../wait";
@@ -57,7 +58,7 @@ function outputsOf(bucket: ApiBucket): PropertyMap {
 }
 
 /** How many files a first page of the file list shows, and one of their names; undefined when it is not a list. */
-function filesOf(client: MamuteClient, answer: unknown): { count: number; example?: string } | undefined {
+function filesOf(client: ApiClient, answer: unknown): { count: number; example?: string } | undefined {
   const page = dialectOf(client).readList(answer);
   if (!page) return undefined;
   const total = (answer as { pagination?: { total?: unknown }; meta?: { total?: unknown }; total?: unknown } | null) ?? {};
@@ -70,7 +71,7 @@ function filesOf(client: MamuteClient, answer: unknown): { count: number; exampl
 
 const bucketPath = (id: string) => `/object-storage/buckets/${encodeURIComponent(id)}`;
 
-async function findByName(client: MamuteClient, name: string): Promise<ApiBucket | undefined> {
+async function findByName(client: ApiClient, name: string): Promise<ApiBucket | undefined> {
   const buckets = await client.listAll({ operation: "list buckets", path: "/object-storage/buckets", item: bucketResponse });
   // Checked here whatever the server did with the list: a lookup adopts only the bucket of this name.
   return buckets.find((bucket) => bucket.name === name);
@@ -261,7 +262,7 @@ export const bucket = defineResource({
         if (answer === undefined) return undefined; // the bucket is already gone
         // Whatever the envelope: when the answer cannot be read as a list, nothing is deleted.
         const files = filesOf(client, answer);
-        if (!files) throw new UnexpectedResponseError(operation, "not a list of files; the bucket was not deleted");
+        if (!files) throw new UnexpectedResponseError(operation, "not a list of files; the bucket was not deleted", "MamuteCloud");
         return files;
       };
       const files = await untilEmpty(`bucket "${state.name}" (${id})`, look, (left) => left === undefined || left.count === 0);

@@ -7,7 +7,8 @@
 // About 400 lines: the create that adopts by comparing lists and the once-shown secret are one story.
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { dialectOf, isNotFound, MamuteApiError, UnreadableAnswerError, type MamuteClient } from "../client";
+import { isNotFound, ApiError, UnreadableAnswerError, type ApiClient } from "../client";
+import { dialectOf } from "../mamutecloud/dialect";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
 import { pendingAmong } from "../pending";
 import { registerSecret } from "../redact";
@@ -98,7 +99,7 @@ const credentialsPath = (bucketId: string) => `/object-storage/buckets/${encodeU
 const credentialPath = (bucketId: string, accessKeyId: string) => `${credentialsPath(bucketId)}/${encodeURIComponent(accessKeyId)}`;
 
 /** What the API says about a credential (never the secret); `bucketId` stays the caller's. */
-function outputsOf(client: MamuteClient, credential: ApiCredential): PropertyMap {
+function outputsOf(client: ApiClient, credential: ApiCredential): PropertyMap {
   return present({
     accessKeyId: credential.access_key_id,
     userName: credential.user_name,
@@ -109,17 +110,17 @@ function outputsOf(client: MamuteClient, credential: ApiCredential): PropertyMap
   });
 }
 
-function listCredentials(client: MamuteClient, bucketId: string): Promise<ApiCredential[]> {
+function listCredentials(client: ApiClient, bucketId: string): Promise<ApiCredential[]> {
   return client.listAll({ operation: `list credentials of bucket ${bucketId}`, path: credentialsPath(bucketId), item: credentialResponse });
 }
 
 /** The bucket's credentials, or undefined when the bucket is gone (and its credentials with it). */
-async function credentialsIfBucket(client: MamuteClient, bucketId: string): Promise<ApiCredential[] | undefined> {
+async function credentialsIfBucket(client: ApiClient, bucketId: string): Promise<ApiCredential[] | undefined> {
   return unlessGone(() => listCredentials(client, bucketId));
 }
 
 /** A 404 on a call about an existing credential: it (or its bucket) was deleted outside the stack. */
-function goneError(bucketId: string, accessKeyId: string, action: string, cause: MamuteApiError): Error {
+function goneError(bucketId: string, accessKeyId: string, action: string, cause: ApiError): Error {
   return new Error(
     `cannot ${action} credential ${accessKeyId} of bucket ${bucketId}: it no longer exists (${cause.message}). ` +
       "Run `pulumi refresh` to drop it from the stack; the next `pulumi up` creates a new one.",
@@ -132,7 +133,7 @@ function knownCredential(answer: unknown, accessKeyId: string): ApiCredential {
   return { ...(parsed.success ? parsed.data : {}), access_key_id: accessKeyId };
 }
 
-async function setActive(client: MamuteClient, bucketId: string, accessKeyId: string, active: boolean): Promise<ApiCredential> {
+async function setActive(client: ApiClient, bucketId: string, accessKeyId: string, active: boolean): Promise<ApiCredential> {
   const action = active ? "activate" : "deactivate";
   try {
     const answer = await client.call({
@@ -152,7 +153,7 @@ async function setActive(client: MamuteClient, bucketId: string, accessKeyId: st
 }
 
 async function regenerate(
-  client: MamuteClient,
+  client: ApiClient,
   bucketId: string,
   accessKeyId: string,
 ): Promise<{ credential: ApiCredential; secret: string }> {
@@ -300,7 +301,7 @@ export const bucketCredential = defineResource({
             unreadSecret = secretIn(err.answer) ?? unreadSecret;
             registerSecret(unreadSecret);
           }
-          if (err instanceof MamuteApiError && err.outcomeUnknown && !lostAnswer) {
+          if (err instanceof ApiError && err.outcomeUnknown && !lostAnswer) {
             lostAnswer = true;
             countUnanswered(bucketId, 1);
           }

@@ -11,16 +11,9 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import {
-  dialectOf,
-  isConflict,
-  isNotFound,
-  UnexpectedResponseError,
-  UnreadableAnswerError,
-  type MamuteApiError,
-  type MamuteClient,
-} from "../client";
-import { conflictAdvice, interruptedAdvice } from "../conflict";
+import { isConflict, isNotFound, UnexpectedResponseError, UnreadableAnswerError, type ApiError, type ApiClient } from "../client";
+import { dialectOf } from "../mamutecloud/dialect";
+import { conflictAdvice, interruptedAdvice } from "../mamutecloud/conflict";
 import { withLock } from "../lock";
 import { madeWithin } from "../pending";
 import { cleared, defineResource, present, ResourceInitError, type PropertyMap } from "../resource";
@@ -80,11 +73,11 @@ export function parseCustomDomainId(id: string): { resourceId: string; customDom
 }
 
 /** Whether a status word says the domain is served (`active`, or another ready word of the dialect). */
-function isActive(client: MamuteClient, status: string | undefined): boolean {
+function isActive(client: ApiClient, status: string | undefined): boolean {
   return dialectOf(client).statusKind(status) === "ready";
 }
 
-function outputsOf(client: MamuteClient, domain: ApiCustomDomain, resource: Pick<ApiCdnResource, "distribution_domain">): PropertyMap {
+function outputsOf(client: ApiClient, domain: ApiCustomDomain, resource: Pick<ApiCdnResource, "distribution_domain">): PropertyMap {
   return {
     ...cleared({ certificateId: domain.certificate_id }),
     ...present({
@@ -116,12 +109,13 @@ function domainsOf(resource: ApiCdnResource): ApiCustomDomain[] {
     throw new UnexpectedResponseError(
       `read the custom domains of CDN resource ${resource.id}`,
       "custom_domains: missing or unreadable, and a custom domain is an entry of that list",
+      "MamuteCloud",
     );
   }
   return resource.custom_domains;
 }
 
-async function mustGetResource(client: MamuteClient, resourceId: string, action: string): Promise<ApiCdnResource> {
+async function mustGetResource(client: ApiClient, resourceId: string, action: string): Promise<ApiCdnResource> {
   const resource = await getCdnResource(client, resourceId);
   if (!resource) {
     throw new Error(`cannot ${action}: CDN resource ${resourceId} does not exist. resourceId takes a CdnResource's \`id\` output.`);
@@ -130,7 +124,7 @@ async function mustGetResource(client: MamuteClient, resourceId: string, action:
 }
 
 /** Writes the whole list; answers the resource as the answer shows it, or as read again. */
-async function putDomainList(client: MamuteClient, resourceId: string, entries: unknown[], operation: string, retry: "safe" | "create") {
+async function putDomainList(client: ApiClient, resourceId: string, entries: unknown[], operation: string, retry: "safe" | "create") {
   const answer = await client.call({
     operation,
     method: "PUT",
@@ -146,7 +140,7 @@ async function putDomainList(client: MamuteClient, resourceId: string, entries: 
 const domainPath = (resourceId: string, customDomainId: string) =>
   `${cdnResourcePath(resourceId)}/custom-domain/${encodeURIComponent(customDomainId)}`;
 
-async function setActive(client: MamuteClient, resourceId: string, customDomainId: string, active: boolean): Promise<void> {
+async function setActive(client: ApiClient, resourceId: string, customDomainId: string, active: boolean): Promise<void> {
   const action = active ? "activate" : "deactivate";
   await client.call({
     operation: `${action} custom domain ${customDomainId} of CDN resource ${resourceId}`,
@@ -164,7 +158,7 @@ async function setActive(client: MamuteClient, resourceId: string, customDomainI
  * edge serve it everywhere). Returns the domain and resource as then read.
  */
 async function waitServing(
-  client: MamuteClient,
+  client: ApiClient,
   resourceId: string,
   customDomainId: string,
   domainName: string,
@@ -199,7 +193,7 @@ async function waitServing(
 
 /** Brings the domain to the wanted `active` state and waits for it to be served that way. */
 async function settle(
-  client: MamuteClient,
+  client: ApiClient,
   resourceId: string,
   domain: ApiCustomDomain,
   inputs: { active: boolean; activationTimeout: string },
@@ -219,7 +213,7 @@ async function settle(
   );
 }
 
-function nameInUse(domainName: string, cause: MamuteApiError | undefined, found: ApiCustomDomain | undefined, resourceId: string): Error {
+function nameInUse(domainName: string, cause: ApiError | undefined, found: ApiCustomDomain | undefined, resourceId: string): Error {
   if (!found) {
     // The API's message names the custom domain that holds the name, wherever it is.
     return new CreateConflictError(
@@ -243,7 +237,7 @@ function nameInUse(domainName: string, cause: MamuteApiError | undefined, found:
 type Attached = { domain: ApiCustomDomain; resource: ApiCdnResource };
 
 /** The entries of a resource's list that hold a domain name: at most one (the API keeps names unique). */
-async function attachedAs(client: MamuteClient, resourceId: string, domainName: string): Promise<Attached[]> {
+async function attachedAs(client: ApiClient, resourceId: string, domainName: string): Promise<Attached[]> {
   const resource = await getCdnResource(client, resourceId);
   // Checked here: the entry holding this very name, however the API spells it.
   const domain = resource && domainsOf(resource).find((d) => d.domain_name.toLowerCase().replace(/\.$/, "") === domainName);

@@ -4,7 +4,7 @@
 // that finds the certificate no longer issued (deleted, expired) drops it for the same reason.
 import { z } from "zod";
 import { parentIdSchema } from "../childId";
-import { dialectOf } from "../client";
+import { dialectOf } from "../mamutecloud/dialect";
 import { normalStatus } from "../client/dialect";
 import { present, type PropertyMap, defineResource } from "../resource";
 import { durationMs, durationSchema, waitUntil, WaitTimeoutError } from "../wait";

@@ -17,8 +17,8 @@
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
 import { joinChildId, parentIdSchema, splitChildId } from "../childId";
-import { isNotFound, type MamuteApiError, type MamuteClient } from "../client";
-import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { isNotFound, type ApiError, type ApiClient } from "../client";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../mamutecloud/conflict";
 import { madeWithin } from "../pending";
 import { defineLookup, defineResource, isUnknown, present, type CheckFailure, type InputProperty, type PropertyMap } from "../resource";
 import { unlessGone } from "../gone";
@@ -146,7 +146,7 @@ function holdsKey(record: ApiRecord, fqdn: string, type: string | undefined, zon
   return type === undefined || record.type?.toUpperCase() === type;
 }
 
-async function readZoneDomain(client: MamuteClient, zoneId: string): Promise<string | undefined> {
+async function readZoneDomain(client: ApiClient, zoneId: string): Promise<string | undefined> {
   // A record's name is resolved in its zone's domain: here the domain is needed, not optional.
   const zone = await client.find({
     operation: `read DNS zone ${zoneId}`,
@@ -161,7 +161,7 @@ async function readZoneDomain(client: MamuteClient, zoneId: string): Promise<str
  * Records at a name (any type). The `name` filter is not documented: a server may ignore it and
  * answer the whole zone, so the name is checked here on every record.
  */
-async function listAtName(client: MamuteClient, zoneId: string, fqdn: string, zoneDomain: string): Promise<ApiRecord[]> {
+async function listAtName(client: ApiClient, zoneId: string, fqdn: string, zoneDomain: string): Promise<ApiRecord[]> {
   const listed = await client.listAll({
     operation: `list DNS records named ${fqdn} in zone ${zoneId}`,
     path: recordsPath(zoneId),
@@ -172,13 +172,13 @@ async function listAtName(client: MamuteClient, zoneId: string, fqdn: string, zo
 }
 
 function conflictError(
-  client: MamuteClient,
+  client: ApiClient,
   zoneId: string,
   type: string,
   fqdn: string,
   found: ApiRecord | undefined,
   atName: ApiRecord[],
-  cause: MamuteApiError | undefined,
+  cause: ApiError | undefined,
 ): Error {
   const where = withoutTrailingDot(fqdn);
   if (found?.managed) {

@@ -4,8 +4,8 @@
 // (the stack's own DnsRecords depend on the zone and are deleted before it).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { type MamuteClient } from "../client";
-import { conflictAdvice, deleteIt, interruptedAdvice } from "../conflict";
+import { type ApiClient } from "../client";
+import { conflictAdvice, deleteIt, interruptedAdvice } from "../mamutecloud/conflict";
 import { adoptByUniqueKey } from "../lookup";
 import { present, type PropertyMap, defineResource } from "../resource";
 import { untilEmpty } from "../wait";
@@ -58,13 +58,13 @@ function outputsOf(zone: ApiZone): PropertyMap {
   });
 }
 
-async function findByDomain(client: MamuteClient, domain: string): Promise<ApiZone | undefined> {
+async function findByDomain(client: ApiClient, domain: string): Promise<ApiZone | undefined> {
   const zones = await client.listAll({ operation: "list DNS zones", path: "/dns/zones", item: zoneResponse });
   // Checked here whatever the server did with the list: a lookup adopts only the zone of this domain.
   return zones.find((zone) => zone.domain !== undefined && zone.domain.toLowerCase().replace(/\.$/, "") === domain);
 }
 
-function domainTaken(client: MamuteClient, domain: string, found: ApiZone | undefined): Error {
+function domainTaken(client: ApiClient, domain: string, found: ApiZone | undefined): Error {
   const holder = found ? ` (zone ${found.id})` : "";
   const interrupted = found
     ? `${interruptedAdvice({ kind: "DnsZone", id: found.id, createdAt: found.created_at, removal: deleteIt(client, zonePath(found.id)) })} `

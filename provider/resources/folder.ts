@@ -5,7 +5,7 @@
 // it is what both kinds share, and one module keeps each shared rule in one place.
 import { z } from "zod";
 import { emulatorEndpoints } from "../client";
-import { settings, type ProviderConfig } from "../config";
+import { settings, type ProviderConfig } from "../mamutecloud/config";
 import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
 import {
@@ -155,7 +155,8 @@ export function declared(props: FolderProps): Declared {
 }
 
 function configOf(ctx: Context): ProviderConfig {
-  return ctx.config ? ctx.config() : ctx.client().config;
+  // The backend that runs these kinds resolves MamuteCloud's configuration (provider/mamutecloud/config.ts).
+  return (ctx.config ? ctx.config() : ctx.client().config) as ProviderConfig;
 }
 
 /**

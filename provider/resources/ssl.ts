@@ -4,7 +4,8 @@
 // new certificate before the engine deletes the old one, and the CDN may take a while to let go).
 import { z } from "zod";
 import { createAdopting, CreateConflictError } from "../adopt";
-import { dialectOf, isConflict, isNotFound, type MamuteClient } from "../client";
+import { isConflict, isNotFound, type ApiClient } from "../client";
+import { dialectOf } from "../mamutecloud/dialect";
 import { pendingAmong } from "../pending";
 import { statusLine } from "../progress";
 import {
@@ -62,17 +63,17 @@ const certificateResponse = z.object({
 export type ApiCertificate = z.infer<typeof certificateResponse>;
 
 /** Whether the certificate is issued: a ready word of the dialect (`issued`). */
-export function isIssued(client: MamuteClient, cert: ApiCertificate): boolean {
+export function isIssued(client: ApiClient, cert: ApiCertificate): boolean {
   return dialectOf(client).statusKind(cert.status) === "ready";
 }
 
 const certificatePath = (id: string) => `/cdn/ssl-certificate/${encodeURIComponent(id)}`;
 
-export function readCertificate(client: MamuteClient, id: string): Promise<ApiCertificate | undefined> {
+export function readCertificate(client: ApiClient, id: string): Promise<ApiCertificate | undefined> {
   return client.find({ operation: `read certificate ${id}`, method: "GET", path: certificatePath(id), response: certificateResponse });
 }
 
-function listCertificates(client: MamuteClient): Promise<ApiCertificate[]> {
+function listCertificates(client: ApiClient): Promise<ApiCertificate[]> {
   return client.listAll({ operation: "list certificates", path: "/cdn/ssl-certificate", item: certificateResponse });
 }
 
@@ -217,7 +218,7 @@ export const MARK_TAG = "pulumi-mamutecloud-mark";
  * adopted (the create leaves a trace).
  */
 export async function createCertificate(
-  client: MamuteClient,
+  client: ApiClient,
   request: { operation: string; what: string; path: string; body: unknown; key: CertificateKey; mark?: string },
 ): Promise<ApiCertificate> {
   const { operation, mark } = request;

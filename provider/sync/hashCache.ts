@@ -6,7 +6,7 @@
 // is hashed is not remembered: a second write within the file system's time granularity could
 // leave its times unchanged. That window is 2 s when the file's mtime is a whole second (FAT, HFS+
 // and other coarse file systems), else 100 ms (ext4, APFS, NTFS keep sub-second times; Linux
-// stamps them from a clock of a few ms). The cache lives in `node_modules/.cache/pulumi-mamutecloud/` of the
+// stamps them from a clock of a few ms). The cache lives in `node_modules/.cache/pulumi-folder-sync/` of the
 // program's folder; a missing or unreadable cache only costs the hashing.
 //
 // A fresh checkout (CI) changes every inode, ctime and mtime, so the stat key misses on every file.
@@ -58,7 +58,7 @@ export class HashCache {
     const modules = path.join(programDir, "node_modules");
     if (!fs.existsSync(modules)) return new HashCache(undefined, {});
     const name = createHash("sha256").update(path.resolve(root)).digest("hex").slice(0, 16);
-    const file = path.join(modules, ".cache", "pulumi-mamutecloud", `synced-folder-${name}.json`);
+    const file = path.join(modules, ".cache", "pulumi-folder-sync", `synced-folder-${name}.json`);
     try {
       const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { format?: number; entries?: Record<string, Entry> };
       return new HashCache(file, saved.format === FORMAT && saved.entries ? saved.entries : {});

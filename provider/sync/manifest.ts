@@ -355,7 +355,7 @@ export function decodeFileIndex(index: unknown): Map<string, string> {
   const codes = new Map<string, string>();
   if (index === undefined || index === null || index === "") return codes;
   if (typeof index !== "string" || !index.startsWith(INDEX_FORMAT)) {
-    throw new Error(`SyncedFolder: the state's filesIndex is not one this version of pulumi-mamutecloud wrote; upgrade the package`);
+    throw new Error(`SyncedFolder: the state's filesIndex is not one this version of the package wrote; upgrade the package`);
   }
   const lines = zlib.brotliDecompressSync(Buffer.from(index.slice(INDEX_FORMAT.length), "base64")).toString("utf8");
   if (lines === "") return codes;

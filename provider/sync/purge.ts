@@ -8,7 +8,7 @@
 // (paths become URLs on the resource's distribution domain; URLs become their paths), which is kept
 // for the process; refused that way too, the change is purged with one `purge/all`, which always
 // purges at least what changed.
-import { MamuteApiError, type MamuteClient } from "../client";
+import { ApiError, type ApiClient } from "../client";
 import { unlessGone } from "../gone";
 import { cdnResourceResponse, distributionHost } from "../cdnApi";
 
@@ -81,7 +81,7 @@ const ABSOLUTE = /^https?:\/\/[^/]+/;
 /** Whether a refusal is about the form of `urls` (not a purge the API cannot do at all). */
 function refusesUrlForm(err: unknown): boolean {
   return (
-    err instanceof MamuteApiError &&
+    err instanceof ApiError &&
     (err.status === 400 || err.status === 422) &&
     (err.field?.startsWith("urls") === true || (err.field === undefined && /\burls?\b/i.test(err.message)))
   );
@@ -94,7 +94,7 @@ function inForm(urls: readonly string[], form: "absolute" | "path", host: string
   return urls.map((url) => (ABSOLUTE.test(url) ? url : `https://${host}${url}`));
 }
 
-async function distributionHostOf(client: MamuteClient, resourceId: string): Promise<string | undefined> {
+async function distributionHostOf(client: ApiClient, resourceId: string): Promise<string | undefined> {
   const resource = await unlessGone(() =>
     client.find({
       operation: `read CDN resource ${resourceId}`,
@@ -108,7 +108,7 @@ async function distributionHostOf(client: MamuteClient, resourceId: string): Pro
 
 /** Purges what serves these keys on a CDN resource. Returns the requests made. */
 export async function purgeKeys(
-  client: MamuteClient,
+  client: ApiClient,
   resourceId: string,
   keys: readonly string[],
   served?: ServedAt,

@@ -7,7 +7,7 @@
 //
 // Pure planning lives here beside the S3 and CDN steps so SyncedFolder's module stays as it is.
 import { createHash } from "node:crypto";
-import type { MamuteClient } from "../client";
+import type { ApiClient } from "../client";
 import type { StoredObject, SyncBucket } from "./bucket";
 import { isMultipart, parseEntry, parseHeaders, type FileEntry, type ObjectHeaders } from "./manifest";
 import { forEachLimit } from "./pool";
@@ -153,7 +153,7 @@ export async function fillRelease(
 
 /** Purges the public paths whose answer changed between two releases. */
 export async function purgeChanged(
-  client: MamuteClient,
+  client: ApiClient,
   cdnResourceId: string,
   from: ReadonlyMap<string, StoredObject>,
   to: ReadonlyMap<string, StoredObject>,

@@ -7,8 +7,11 @@
 // command runs outside any stack, so stack config (`mamutecloud:apiKey`) is not available to it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MamuteClient } from "../client";
-import { ConfigError, resolveConfig } from "../config";
+import { ApiClient } from "../client";
+import { ConfigError } from "../config";
+import { resolveConfig } from "../mamutecloud/config";
+import { mamuteDialect } from "../mamutecloud/dialect";
+import { mamutecloud } from "../mamutecloud/backend";
 import { packageVersion } from "../version";
 import { GROUPS, readAccount, type Group } from "./inventory";
 import { slug } from "./names";
@@ -107,10 +110,14 @@ export async function adopt(args: AdoptArgs, env: NodeJS.ProcessEnv, log: (line:
         "command. It runs outside any stack, so stack config (mamutecloud:apiKey) is not read.",
     );
   }
-  const client = new MamuteClient(config);
+  const client = new ApiClient(config, mamuteDialect);
   try {
     const account = await readAccount(client, { only: args.only, zones: args.zones, progress: log });
-    const files = renderFolder(account, { project: args.project, packageVersion: packageVersion(), commandLine: commandLine(args) });
+    const files = renderFolder(account, {
+      project: args.project,
+      packageVersion: packageVersion(mamutecloud.packageName),
+      commandLine: commandLine(args),
+    });
     fs.mkdirSync(args.folder, { recursive: true });
     const written: string[] = [];
     for (const [name, text] of Object.entries(files)) {

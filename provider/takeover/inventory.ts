@@ -6,7 +6,7 @@
 // The list items are parsed with small schemas of the fields needed to enumerate (ids, names, the
 // `managed` flag), not the resource modules' full ones: the reads validate the rest.
 import { z } from "zod";
-import type { MamuteClient } from "../client";
+import type { ApiClient } from "../client";
 import type { Context, PropertyMap, ResourceDefinition } from "../resource";
 import { isInternal } from "../resource";
 import { canonicalZoneDomain } from "../resources/dns";
@@ -112,7 +112,7 @@ function wire(key: string, value: Value, idToVariable: ReadonlyMap<string, strin
   return value;
 }
 
-export async function readAccount(client: MamuteClient, options: InventoryOptions): Promise<AdoptedAccount> {
+export async function readAccount(client: ApiClient, options: InventoryOptions): Promise<AdoptedAccount> {
   const { progress } = options;
   const pending: Pending[] = [];
   const skipped: Skipped[] = [];

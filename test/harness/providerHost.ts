@@ -39,11 +39,11 @@ export function urnOf(kind: string, name: string): string {
   return `urn:pulumi:test::mamutecloud-test::pulumi-nodejs:dynamic/mamutecloud:${kind}::${name}`;
 }
 
-/** The native plugin's type token of a kind. */
-export const nativeType = (kind: string) => `mamutecloud:index:${kind}`;
+/** The native plugin's type token of a kind (of MamuteCloud's package unless another is named). */
+export const nativeType = (kind: string, pkg = "mamutecloud") => `${pkg}:index:${kind}`;
 
-export function nativeUrnOf(kind: string, name: string): string {
-  return `urn:pulumi:test::mamutecloud-test::${nativeType(kind)}::${name}`;
+export function nativeUrnOf(kind: string, name: string, pkg = "mamutecloud"): string {
+  return `urn:pulumi:test::mamutecloud-test::${nativeType(kind, pkg)}::${name}`;
 }
 
 function struct(props: Props): structproto.Struct {
@@ -83,6 +83,8 @@ export interface PluginOptions {
   /** The engine address, the plugin's last argument. */
   engineAddress: string;
   env?: NodeJS.ProcessEnv;
+  /** The plugin's package (its type tokens' and config's namespace); default `mamutecloud`. */
+  pkg?: string;
 }
 
 export class ProviderHost {
@@ -95,6 +97,8 @@ export class ProviderHost {
     private readonly child: ChildProcess,
     readonly client: provrpc.ResourceProviderClient,
     native = false,
+    /** The package served: its type tokens' and config's namespace. */
+    readonly pkg = "mamutecloud",
   ) {
     this.native = native;
     child.stderr?.on("data", (chunk: Buffer) => (this.stderrText += chunk.toString()));
@@ -120,13 +124,20 @@ export class ProviderHost {
    * `<plugin folder>/pulumi-resource-mamutecloud <engine address>`, in the project's directory.
    */
   static async startPlugin(options: PluginOptions): Promise<ProviderHost> {
-    const executable = path.join(options.pluginDir, "pulumi-resource-mamutecloud");
-    return ProviderHost.spawn([options.engineAddress], options.cwd, options.env, true, executable);
+    const executable = path.join(options.pluginDir, `pulumi-resource-${options.pkg ?? "mamutecloud"}`);
+    return ProviderHost.spawn([options.engineAddress], options.cwd, options.env, true, executable, options.pkg);
   }
 
   /** The plugin as `pulumi-resource-mamutecloud <engine address>`, the executable found on PATH. */
   static async startExecutable(executable: string, options: Omit<PluginOptions, "pluginDir">): Promise<ProviderHost> {
-    return ProviderHost.spawn([executable, "--logtostderr", "-v=9", options.engineAddress], options.cwd, options.env, true);
+    return ProviderHost.spawn(
+      [executable, "--logtostderr", "-v=9", options.engineAddress],
+      options.cwd,
+      options.env,
+      true,
+      undefined,
+      options.pkg,
+    );
   }
 
   private static async spawn(
@@ -135,6 +146,7 @@ export class ProviderHost {
     env: NodeJS.ProcessEnv | undefined,
     native: boolean,
     command = process.execPath,
+    pkg?: string,
   ): Promise<ProviderHost> {
     const child = spawn(command, args, {
       cwd,
@@ -156,14 +168,14 @@ export class ProviderHost {
       child.once("error", reject);
     });
     const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const host = new ProviderHost(child, client, native);
+    const host = new ProviderHost(child, client, native, pkg);
     host.stdoutText = stdout;
     child.stdout?.on("data", (chunk: Buffer) => (host.stdoutText += chunk.toString()));
     return host;
   }
 
   urn(kind: string, name: string): string {
-    return this.native ? nativeUrnOf(kind, name) : urnOf(kind, name);
+    return this.native ? nativeUrnOf(kind, name, this.pkg) : urnOf(kind, name);
   }
 
   /** URN, and for a native plugin the type token and name, as the engine sets them. */
@@ -171,7 +183,7 @@ export class ProviderHost {
     request.setUrn(this.urn(kind, name));
     const typed = request as unknown as { setType?(type: string): void; setName?(name: string): void };
     if (this.native) {
-      typed.setType?.(nativeType(kind));
+      typed.setType?.(nativeType(kind, this.pkg));
       typed.setName?.(name);
     }
     return request;
@@ -335,7 +347,7 @@ export async function configurePlugin(host: ProviderHost, settings: Record<strin
   request.setAcceptsecrets(true);
   const variables = request.getVariablesMap();
   for (const [key, value] of Object.entries(settings))
-    variables.set(`mamutecloud:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+    variables.set(`${host.pkg}:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
   await host.unary("configure", request);
 }
 

@@ -8,8 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createServer } from "node:net";
-import { MamuteClient } from "../../provider/client";
-import { resolveConfig } from "../../provider/config";
+import { ApiClient } from "../../provider/client";
+import { resolveConfig } from "../../provider/mamutecloud/config";
+import { mamuteDialect } from "../../provider/mamutecloud/dialect";
 import { s3EndpointFor } from "../../provider/resources/folder";
 import { cleanEnv, listAll } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
@@ -71,7 +72,10 @@ test.each([
 
 test("a wrong API key is refused naming mamutecloud:apiKey and MAMUTECLOUD_API_KEY, never the key", async () => {
   const wrongKey = "mamute-wrong0123456789abcdef0123456789abcdef0123";
-  const client = new MamuteClient(resolveConfig(undefined, { MAMUTECLOUD_ENDPOINT: lifecycle.emu.url, MAMUTECLOUD_API_KEY: wrongKey }));
+  const client = new ApiClient(
+    resolveConfig(undefined, { MAMUTECLOUD_ENDPOINT: lifecycle.emu.url, MAMUTECLOUD_API_KEY: wrongKey }),
+    mamuteDialect,
+  );
   try {
     const failure = await client
       .call({ operation: "list buckets", method: "GET", path: "/object-storage/buckets" })
@@ -99,7 +103,10 @@ async function closedPort(): Promise<number> {
 test("an emulator that is not running fails at once (no retries) and says how to start it", async () => {
   const endpoint = `http://127.0.0.1:${await closedPort()}`;
   // The default retry settings: five retries with backoff would take seconds.
-  const client = new MamuteClient(resolveConfig(undefined, { MAMUTECLOUD_ENDPOINT: endpoint, MAMUTECLOUD_API_KEY: lifecycle.emu.apiKey }));
+  const client = new ApiClient(
+    resolveConfig(undefined, { MAMUTECLOUD_ENDPOINT: endpoint, MAMUTECLOUD_API_KEY: lifecycle.emu.apiKey }),
+    mamuteDialect,
+  );
   try {
     const started = Date.now();
     const failure = await client

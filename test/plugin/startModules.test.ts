@@ -38,9 +38,10 @@ describe("native plugin start", () => {
     // CheckConfig needs no definition; Check of a resource loads them and validates as before.
     const script = `
       const provproto = require("@pulumi/pulumi/proto/provider_pb");
-      const { MamutePlugin } = require(${server});
+      const { ProviderPlugin } = require(${server});
+      const { mamutecloud } = require(${JSON.stringify(join(ROOT, "dist", "provider", "mamutecloud", "backend.js"))});
       const { toStruct } = require(${JSON.stringify(join(ROOT, "dist", "provider", "plugin", "wire.js"))});
-      const service = new MamutePlugin(undefined, {}).service();
+      const service = new ProviderPlugin(mamutecloud, undefined, {}).service();
       const call = (name, request) => new Promise((resolve, reject) =>
         service[name]({ request }, (err, response) => (err ? reject(err) : resolve(response))));
       const before = Object.keys(require.cache).length;

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import { definitions } from "../../provider/resources";
 import { classArgs, nativeSdkFiles } from "../../provider/nativeSdk";
-import { dynamicSdkFiles } from "../../provider/dynamicSdk";
+import { dynamicSdkFiles } from "../../provider/mamutecloud/dynamicSdk";
+import { mamutecloud } from "../../provider/mamutecloud/backend";
 import { buildManifest } from "../../provider/sync/manifest";
 import * as native from "../../sdk/native";
 
@@ -16,7 +17,7 @@ const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), 
 beforeAll(captureRegistrations);
 
 test("the committed sdk/native/ is what `npm run schema` generates (run it after changing a resource)", () => {
-  for (const [name, text] of Object.entries(nativeSdkFiles())) {
+  for (const [name, text] of Object.entries(nativeSdkFiles(mamutecloud))) {
     expect(`${name}:\n${fs.readFileSync(path.join(root, "sdk", "native", name), "utf8")}`).toBe(`${name}:\n${text}`);
   }
 });

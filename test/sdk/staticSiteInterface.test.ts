@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { staticSiteAtomicSchema, staticSiteComponent, staticSiteDomainSchema } from "../../provider/staticSiteInterface";
 import { packageSchema } from "../../provider/schema";
+import { mamutecloud } from "../../provider/mamutecloud/backend";
 
 const SOURCE = path.resolve(__dirname, "..", "..", "sdk", "staticSite.ts");
 const file = ts.createSourceFile(SOURCE, fs.readFileSync(SOURCE, "utf8"), ts.ScriptTarget.Latest, true);
@@ -70,7 +71,7 @@ test("the class's outputs are the component's, documented alike", () => {
 });
 
 test("schema.json's StaticSite is a component with the table's options and outputs; those read when it runs are plain in TypeScript", () => {
-  const spec = (packageSchema("0.0.0").resources as Record<string, any>)["mamutecloud:index:StaticSite"];
+  const spec = (packageSchema(mamutecloud, "0.0.0").resources as Record<string, any>)["mamutecloud:index:StaticSite"];
   expect(spec.isComponent).toBe(true);
   expect(Object.keys(spec.inputProperties).sort()).toEqual(Object.keys(staticSiteComponent.inputs).sort());
   expect(Object.keys(spec.properties).sort()).toEqual(Object.keys(staticSiteComponent.outputs).sort());

@@ -1,7 +1,7 @@
 // BucketCredential's pure parts (id, check, diff) and the one race the emulator cannot stage on
 // demand: a create that lost its response looks up while another create's answer is still on its
 // way. A scripted client decides when each answer arrives.
-import { MamuteApiError, type ApiCall, type MamuteClient } from "../../provider/client";
+import { ApiError, type ApiCall, type ApiClient } from "../../provider/client";
 import { bucketCredential, credentialId, parseCredentialId } from "../../provider/resources/bucketCredential";
 import { checkInputs, diffInputs, UNKNOWN, type Context, type PropertyMap } from "../../provider/resource";
 
@@ -101,10 +101,10 @@ function scriptedClient(onCreate: (n: number, made: FakeCredential) => Promise<v
       throw new Error(`unscripted call ${call.method} ${call.path}`);
     },
   };
-  return { client: client as unknown as MamuteClient, credentials, calls };
+  return { client: client as unknown as ApiClient, credentials, calls };
 }
 
-const lost = () => new MamuteApiError({ operation: "create credential", apiMessage: "no answer (UND_ERR_SOCKET)", outcomeUnknown: true });
+const lost = () => new ApiError({ operation: "create credential", apiMessage: "no answer (UND_ERR_SOCKET)", outcomeUnknown: true });
 
 test("a lost create waits for another create's answer in flight, so each adopts only its own credential", async () => {
   let release!: () => void;

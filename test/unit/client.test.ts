@@ -3,8 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { MamuteClient, MamuteApiError, UnexpectedResponseError } from "../../provider/client";
-import type { ProviderConfig } from "../../provider/config";
+import { ApiClient, ApiError, UnexpectedResponseError } from "../../provider/client";
+import type { ProviderConfig } from "../../provider/mamutecloud/config";
+import { mamuteDialect } from "../../provider/mamutecloud/dialect";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -52,18 +53,21 @@ const status =
     json(res, code, { error: { code: "boom", message: `status ${code}` } }, headers);
 const drop: Handler = (req) => req.socket.destroy();
 
-function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
-  return new MamuteClient({
-    apiKey: "mamute-test0000000000",
-    endpoint,
-    s3Endpoint: endpoint,
-    authHeader: "authorization",
-    storagePathPrefix: "",
-    insecure: false,
-    requestTimeoutMs: 2000,
-    retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000 },
-    ...overrides,
-  });
+function client(overrides: Partial<ProviderConfig> = {}): ApiClient {
+  return new ApiClient(
+    {
+      apiKey: "mamute-test0000000000",
+      endpoint,
+      s3Endpoint: endpoint,
+      authHeader: "authorization",
+      storagePathPrefix: "",
+      insecure: false,
+      requestTimeoutMs: 2000,
+      retry: { maxRetries: 3, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000 },
+      ...overrides,
+    },
+    mamuteDialect,
+  );
 }
 
 const thing = z.object({ id: z.string(), name: z.string() });
@@ -103,7 +107,7 @@ test("a 4xx that is the caller's fault is never retried, and the error says what
     () => undefined,
     (e: any) => e,
   );
-  expect(error).toBeInstanceOf(MamuteApiError);
+  expect(error).toBeInstanceOf(ApiError);
   expect(error.message).toBe('create thing "ab" failed: HTTP 400 validation_error: name: must be 3-63 characters (request req-42)');
   expect(error.field).toBe("name");
   expect(seen).toHaveLength(1);
@@ -137,7 +141,7 @@ test("a create (POST) is not repeated after a 5xx or a dropped connection: its o
     () => undefined,
     (e: any) => e,
   );
-  expect(afterDrop).toBeInstanceOf(MamuteApiError);
+  expect(afterDrop).toBeInstanceOf(ApiError);
   expect(afterDrop.outcomeUnknown).toBe(true);
   expect(afterDrop.message).toMatch(/^create thing failed: no answer from/);
   expect(seen).toHaveLength(2);
@@ -241,16 +245,18 @@ test("an API message that echoes the key is redacted", async () => {
 // The limiter is shared per endpoint across the process: these use another spelling of the same
 // server, so the slowdown they cause does not reach the tests above.
 const throttledClient = (overrides: Partial<ProviderConfig["retry"]> = {}) =>
-  new MamuteClient({
-    apiKey: "mamute-test0000000000",
-    endpoint: endpoint.replace("127.0.0.1", "localhost"),
-    s3Endpoint: endpoint,
-    authHeader: "authorization",
-    storagePathPrefix: "",
-    insecure: false,
-    requestTimeoutMs: 2000,
-    retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000, ...overrides },
-  });
+  new ApiClient(
+    {
+      apiKey: "mamute-test0000000000",
+      endpoint: endpoint.replace("127.0.0.1", "localhost"),
+      authHeader: "authorization",
+      storagePathPrefix: "",
+      insecure: false,
+      requestTimeoutMs: 2000,
+      retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 1500, rateLimitTimeoutMs: 5000, ...overrides },
+    },
+    mamuteDialect,
+  );
 
 test("a GET is retried on any 5xx but 501 (a lookup is safe to repeat)", async () => {
   script = [status(500), status(507), ok({ id: "1", name: "a" })];

@@ -4,8 +4,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { forgetLearned, MamuteClient, MamuteApiError, UnreadableAnswerError, WrongEndpointError } from "../../provider/client";
-import type { ProviderConfig } from "../../provider/config";
+import { forgetLearned, ApiClient, ApiError, UnreadableAnswerError, WrongEndpointError } from "../../provider/client";
+import type { ProviderConfig } from "../../provider/mamutecloud/config";
+import { mamuteDialect } from "../../provider/mamutecloud/dialect";
 import { withProgress } from "../../provider/progress";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -35,19 +36,22 @@ afterEach(async () => {
 });
 
 const KEY = "mamute-secretsecretsecret0001";
-function client(overrides: Partial<ProviderConfig> = {}): MamuteClient {
+function client(overrides: Partial<ProviderConfig> = {}): ApiClient {
   const endpoint = `http://127.0.0.1:${port}`;
-  return new MamuteClient({
-    apiKey: KEY,
-    endpoint,
-    s3Endpoint: endpoint,
-    authHeader: "authorization",
-    storagePathPrefix: "",
-    insecure: false,
-    requestTimeoutMs: 2000,
-    retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 50, rateLimitTimeoutMs: 200 },
-    ...overrides,
-  });
+  return new ApiClient(
+    {
+      apiKey: KEY,
+      endpoint,
+      s3Endpoint: endpoint,
+      authHeader: "authorization",
+      storagePathPrefix: "",
+      insecure: false,
+      requestTimeoutMs: 2000,
+      retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 50, rateLimitTimeoutMs: 200 },
+      ...overrides,
+    },
+    mamuteDialect,
+  );
 }
 
 function send(res: ServerResponse, status: number, body: string, type = "application/json"): void {
@@ -77,8 +81,8 @@ describe("errors by status first, whatever the body", () => {
     handle = (_req, res) => send(res, 409, '{"detail":"bucket name taken","existing_id":"bkt_77"}');
     const c = client();
     const err = await failure(c.call({ operation: 'create bucket "a"', method: "POST", path: "/object-storage/buckets", body: {} }));
-    expect(err).toBeInstanceOf(MamuteApiError);
-    expect((err as MamuteApiError).isConflict).toBe(true);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).isConflict).toBe(true);
     expect(err?.message).toBe('create bucket "a" failed: HTTP 409: bucket name taken (held by bkt_77)');
     await c.close();
   });
@@ -117,7 +121,7 @@ describe("the API key header: both documented forms", () => {
     handle = (_req, res) => send(res, 401, '{"error":"invalid api key"}');
     const c = client();
     const err = await failure(c.call({ operation: "list zones", method: "GET", path: "/dns/zones" }));
-    expect((err as MamuteApiError).isAuthFailure).toBe(true);
+    expect((err as ApiError).isAuthFailure).toBe(true);
     expect(err?.message).toMatch(/HTTP 401: invalid api key/);
     expect(err?.message).toMatch(/sent as Authorization: mamute-se… and then as X-API-Key: mamute-se…/);
     expect(err?.message).toMatch(/mamutecloud:authHeader/);

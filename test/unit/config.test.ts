@@ -1,4 +1,5 @@
-import { resolveConfig, ConfigError, missingCredentialError } from "../../provider/config";
+import { ConfigError } from "../../provider/config";
+import { resolveConfig, missingCredentialError } from "../../provider/mamutecloud/config";
 
 const stack = (values: Record<string, unknown>) => ({ get: (key: string) => values[key] });
 

@@ -1,7 +1,8 @@
 // The MamuteCloud dialect with injected bodies: every error shape, list envelope and status word
 // the API documents leave open, read the same way; and the list walk over scripted pages.
-import { keyPrefix, mamuteDialect, parseErrorBody, readListBody, statusKindOf } from "../../provider/client/dialect";
-import { MamuteApiError } from "../../provider/client/errors";
+import { keyPrefix, parseErrorBody, readListBody, statusKindOf } from "../../provider/client/dialect";
+import { mamuteDialect } from "../../provider/mamutecloud/dialect";
+import { ApiError } from "../../provider/client/errors";
 import { walkList } from "../../provider/client/list";
 
 describe("error bodies: the message is read from any common shape", () => {
@@ -75,7 +76,7 @@ describe("the list walk", () => {
       max?: number;
       ignoresPage?: boolean;
       envelope?: (items: unknown[], page: number, pages: number) => unknown;
-      refusesLimit?: (limit: number) => MamuteApiError | undefined;
+      refusesLimit?: (limit: number) => ApiError | undefined;
     } = {},
   ) {
     const asked: Array<Record<string, number | undefined>> = [];
@@ -86,7 +87,8 @@ describe("the list walk", () => {
           dialect: mamuteDialect,
           idOf: (item) => (item as { id: string }).id,
           notAList: (detail) => new Error(detail),
-          fetchPage: async (query) => {
+          fetchPage: async (asking) => {
+            const query = asking as Record<string, number | undefined>;
             asked.push(query);
             if (query.limit !== undefined) {
               const refusal = options.refusesLimit?.(query.limit);
@@ -128,7 +130,7 @@ describe("the list walk", () => {
   });
 
   test("a refused page size (422 blaming limit) falls back to the server's default pages", async () => {
-    const refusal = new MamuteApiError({ operation: "list", status: 422, apiMessage: "limit must be at most 50", outcomeUnknown: false });
+    const refusal = new ApiError({ operation: "list", status: 422, apiMessage: "limit must be at most 50", outcomeUnknown: false });
     const s = server(ids(30), { max: 25, refusesLimit: (limit) => (limit > 50 ? refusal : undefined) });
     expect((await s.walk()).length).toBe(30);
     expect(s.asked[0]).toEqual({ page: 1, limit: 100 });
@@ -136,11 +138,11 @@ describe("the list walk", () => {
   });
 
   test("any 4xx refusal of the first page with a limit is retried without it; a 404 is not (the parent is gone)", async () => {
-    const badRequest = new MamuteApiError({ operation: "list", status: 400, apiMessage: "bad request", outcomeUnknown: false });
+    const badRequest = new ApiError({ operation: "list", status: 400, apiMessage: "bad request", outcomeUnknown: false });
     const s = server(ids(3), { refusesLimit: () => badRequest });
     expect((await s.walk()).length).toBe(3);
 
-    const gone = new MamuteApiError({ operation: "list", status: 404, apiMessage: "bucket not found", outcomeUnknown: false });
+    const gone = new ApiError({ operation: "list", status: 404, apiMessage: "bucket not found", outcomeUnknown: false });
     await expect(server(ids(3), { refusesLimit: () => gone }).walk()).rejects.toBe(gone);
   });
 

@@ -1,3 +1,5 @@
+// MamuteCloud's key shape is registered by its configuration module, as in the provider.
+import "../../provider/mamutecloud/config";
 import { redact, redactError, registerSecret } from "../../provider/redact";
 
 test("masks API keys, JWTs, private keys, secret fields and registered secrets", () => {

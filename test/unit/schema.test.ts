@@ -3,6 +3,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { packageSchema, schemaText } from "../../provider/schema";
+import { mamutecloud } from "../../provider/mamutecloud/backend";
 import { definitions } from "../../provider/resources";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -19,7 +20,7 @@ function validator() {
 
 test("the committed schema.json is what `npm run schema` generates (run it after changing a resource)", () => {
   const committed = fs.readFileSync(path.join(root, "schema.json"), "utf8");
-  expect(committed).toBe(schemaText(version));
+  expect(committed).toBe(schemaText(mamutecloud, version));
 });
 
 test("schema.json is valid against Pulumi's package metaschema", () => {
@@ -31,14 +32,14 @@ test("schema.json is valid against Pulumi's package metaschema", () => {
 
 test("the metaschema check catches a broken schema", () => {
   const validate = validator();
-  const broken = packageSchema(version) as any;
+  const broken = packageSchema(mamutecloud, version) as any;
   const [token] = Object.keys(broken.resources);
   broken.resources[token].inputProperties.oops = { type: "strng" };
   expect(validate(broken)).toBe(false);
 });
 
 test("every resource records its inputs, outputs, required, secret and replace-on-change properties", () => {
-  const schema = packageSchema(version) as any;
+  const schema = packageSchema(mamutecloud, version) as any;
   for (const definition of definitions) {
     const spec = schema.resources[`mamutecloud:index:${definition.kind}`];
     expect(spec).toBeDefined();

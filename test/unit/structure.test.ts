@@ -23,11 +23,46 @@ const importsOf = (file: string) => [
   ...[...fs.readFileSync(path.join(root, file), "utf8").matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]),
 ];
 
-test("no module of provider/ imports the SDK, but the plugin's Construct, which runs the SDK's component", () => {
+test("no module of provider/ imports the SDK, but MamuteCloud's backend, which names the component class Construct runs", () => {
   const offending = sources("provider").filter((file) =>
     importsOf(file).some((spec) => path.resolve(root, path.dirname(file), spec).startsWith(path.join(root, "sdk"))),
   );
-  expect(offending).toEqual([path.join("provider", "plugin", "construct.ts")]);
+  expect(offending).toEqual([path.join("provider", "mamutecloud", "backend.ts")]);
+});
+
+/**
+ * MamuteCloud's own modules in provider/: its backend (provider/mamutecloud/), its resource kinds,
+ * its CDN API area and StaticSite's interface, its `adopt` command, the entry points of its two
+ * hosts, and the parts of the folder sync that speak its S3 plane and purge its CDN. Everything
+ * else in provider/ is the shared core, which every cloud's backend is served by.
+ */
+const MAMUTECLOUD_MODULES = [
+  "provider/mamutecloud/",
+  "provider/resources/",
+  "provider/takeover/",
+  "provider/cdnApi.ts",
+  "provider/staticSiteInterface.ts",
+  "provider/index.ts",
+  "provider/plugin/main.ts",
+  ...["bucket", "clockSkew", "signedPut", "owner", "purge", "releases"].map((name) => `provider/sync/${name}.ts`),
+];
+const isCloudModule = (file: string) => MAMUTECLOUD_MODULES.some((prefix) => file.split(path.sep).join("/").startsWith(prefix));
+const core = () => sources("provider").filter((file) => !isCloudModule(file));
+
+test("the shared core names no cloud", () => {
+  const naming = core().filter((file) => /mamute|thecloud|the cloud|shardlyn/i.test(fs.readFileSync(path.join(root, file), "utf8")));
+  expect(naming).toEqual([]);
+  expect(core().length).toBeGreaterThan(30);
+});
+
+test("the shared core imports no cloud's module", () => {
+  const offending = core().flatMap((file) =>
+    staticImportsOf(file)
+      .map((spec) => resolveModule(file, spec))
+      .filter((target): target is string => target !== undefined && (isCloudModule(target) || target.startsWith("thecloud")))
+      .map((target) => `${file} → ${target}`),
+  );
+  expect(offending).toEqual([]);
 });
 
 test("no module of provider/sync/ imports a resource kind's module", () => {

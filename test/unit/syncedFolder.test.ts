@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ApiCall, MamuteClient } from "../../provider/client";
+import type { ApiCall, ApiClient } from "../../provider/client";
 import { checkInputs, diffInputs, withoutInputOnly } from "../../provider/resource";
 import { manifestOutputs } from "../../provider/resources/folder";
 import { planSync, syncedFolder } from "../../provider/resources/syncedFolder";
@@ -282,7 +282,7 @@ describe("CDN purge", () => {
 
   test("the calls made: POST /cdn/resource/{id}/purge/url with `urls`, safe to retry", async () => {
     const calls: ApiCall<unknown>[] = [];
-    const client = { call: async (call: ApiCall<unknown>) => void calls.push(call) } as unknown as MamuteClient;
+    const client = { call: async (call: ApiCall<unknown>) => void calls.push(call) } as unknown as ApiClient;
     await purgeKeys(client, "cdn_1", ["index.html", "about.html"]);
     expect(calls).toEqual([
       expect.objectContaining({

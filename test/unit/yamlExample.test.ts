@@ -5,11 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { packageSchema } from "../../provider/schema";
+import { mamutecloud } from "../../provider/mamutecloud/backend";
 
 const root = path.resolve(__dirname, "..", "..");
 const programText = fs.readFileSync(path.join(root, "examples", "yaml", "Pulumi.yaml"), "utf8");
 const program = parse(programText);
-const schema = packageSchema("0.0.0") as any;
+const schema = packageSchema(mamutecloud, "0.0.0") as any;
 /** A type as Pulumi YAML resolves it: `mamutecloud:StaticSite` is `mamutecloud:index:StaticSite`. */
 const token = (type: string) => (type.split(":").length === 2 ? type.replace(":", ":index:") : type);
 

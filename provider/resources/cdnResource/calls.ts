@@ -3,8 +3,9 @@
 // inputs from whatever state a run left it in.
 import { z } from "zod";
 import { CreateConflictError } from "../../adopt";
-import { dialectOf, isConflict, MamuteApiError, type MamuteClient } from "../../client";
-import { conflictAdvice } from "../../conflict";
+import { isConflict, ApiError, type ApiClient } from "../../client";
+import { dialectOf } from "../../mamutecloud/dialect";
+import { conflictAdvice } from "../../mamutecloud/conflict";
 import { durationMs } from "../../wait";
 import {
   cdnResourcePath,
@@ -28,7 +29,7 @@ function fillIn<T, K extends keyof T>(target: T, source: T, keys: readonly K[]):
   for (const key of keys) target[key] ??= source[key];
 }
 
-export async function findByName(client: MamuteClient, name: string): Promise<ApiCdnResource | undefined> {
+export async function findByName(client: ApiClient, name: string): Promise<ApiCdnResource | undefined> {
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse });
   // Checked here whatever the server did with the list: a lookup adopts only the resource of this name.
   return all.find((resource) => resource.name === name);
@@ -43,7 +44,7 @@ export function nameTaken(name: string, found: ApiCdnResource | undefined, inter
 }
 
 /** A chosen distribution domain that is not free: reserved, or held by a CDN resource (named when it is one of the caller's). */
-export async function distributionTaken(client: MamuteClient, domain: string, reason: string | undefined): Promise<Error> {
+export async function distributionTaken(client: ApiClient, domain: string, reason: string | undefined): Promise<Error> {
   const otherwise = `Otherwise choose another name for distributionDomain, or omit it to keep the generated r-<id>.${DISTRIBUTION_SUFFIX}.`;
   if (reason === "reserved") return new Error(`distributionDomain "${domain}" is reserved for generated names. ${otherwise}`);
   const all = await client.listAll({ operation: "list CDN resources", path: "/cdn/resource", item: cdnResourceResponse }).catch(() => []);
@@ -54,7 +55,7 @@ export async function distributionTaken(client: MamuteClient, domain: string, re
   );
 }
 
-export async function ensureDistributionAvailable(client: MamuteClient, domain: string): Promise<void> {
+export async function ensureDistributionAvailable(client: ApiClient, domain: string): Promise<void> {
   const label = distributionLabel(domain);
   const answer = await client.call({
     operation: `check whether distribution name "${label}" is free`,
@@ -66,7 +67,7 @@ export async function ensureDistributionAvailable(client: MamuteClient, domain: 
   if (!answer.available) throw await distributionTaken(client, domain, answer.reason);
 }
 
-export async function putResource(client: MamuteClient, id: string, body: ResourceChanges): Promise<ApiCdnResource> {
+export async function putResource(client: ApiClient, id: string, body: ResourceChanges): Promise<ApiCdnResource> {
   try {
     const answer = await client.call({
       operation: `update CDN resource ${id} (${Object.keys(body).join(", ")})`,
@@ -80,7 +81,7 @@ export async function putResource(client: MamuteClient, id: string, body: Resour
     // Which of the two unique values a 409 is about: the field the API blamed, else its message,
     // else the only one of them sent.
     const about = (field: string, word: RegExp) =>
-      err instanceof MamuteApiError &&
+      err instanceof ApiError &&
       (err.field === field ||
         (err.field === undefined &&
           (word.test(err.message) ||
@@ -97,7 +98,7 @@ export async function putResource(client: MamuteClient, id: string, body: Resour
   }
 }
 
-export async function setTokenAuth(client: MamuteClient, id: string, enabled: boolean): Promise<ApiCdnResource> {
+export async function setTokenAuth(client: ApiClient, id: string, enabled: boolean): Promise<ApiCdnResource> {
   const answer = await client.call({
     operation: `${enabled ? "enable" : "disable"} token auth of CDN resource ${id}`,
     method: "POST",
@@ -114,7 +115,7 @@ export async function setTokenAuth(client: MamuteClient, id: string, enabled: bo
  * what the API reported last, so a run that stopped half-way resumes where it stopped.
  */
 export async function converge(
-  client: MamuteClient,
+  client: ApiClient,
   resource: ApiCdnResource,
   wanted: CdnInputs,
   /** A distribution domain found free just before (by create): not asked again. */

@@ -7,11 +7,11 @@
 // An update sends only what this resource owns and what changed: never `custom_domains`, which
 // belong to CdnCustomDomain resources and live on the same API object.
 import { createAdopting, CreateConflictError } from "../../adopt";
-import { deleteIt, interruptedAdvice } from "../../conflict";
+import { deleteIt, interruptedAdvice } from "../../mamutecloud/conflict";
 import { statusKindOf } from "../../client/dialect";
 import { autoname } from "../../naming";
 import { adoptByUniqueKey } from "../../lookup";
-import type { MamuteClient } from "../../client";
+import type { ApiClient } from "../../client";
 import { defineResource, isUnknown, ResourceInitError, type CheckFailure, type PropertyMap } from "../../resource";
 import { WaitTimeoutError } from "../../wait";
 import { unlessGone } from "../../gone";
@@ -42,7 +42,7 @@ function originKind(props: PropertyMap): "storage" | "custom" | undefined {
  * port>` (browsers resolve every `*.localhost` to this machine; the emulator serves each name
  * there, and over HTTPS on its HTTPS port with its CA trusted); elsewhere as the API's domain.
  */
-async function locally(client: MamuteClient, outs: CdnState): Promise<CdnState> {
+async function locally(client: ApiClient, outs: CdnState): Promise<CdnState> {
   if (outs.distributionDomain === undefined) return outs;
   const edge = (await client.emulatorEndpoints?.())?.edgeUrl;
   if (!edge) return outs;

@@ -7,10 +7,11 @@
 // The types are those the hand-written 0.1 classes declared, so programs keep compiling: object
 // types named without `Args` whose fields are Inputs, their outputs `Required<pulumi.Unwrap<…>>`,
 // object types only ever output as plain interfaces, literal unions from `union`.
-import { alwaysSet, classArgs, doc, fileOf, HEADER, inputDoc, typeText, type TypeSpec } from "./nativeSdk";
-import { definitions } from "./resources";
-import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "./resource";
-import { outputDescription, resourceTypes, typeOf } from "./schema";
+import { alwaysSet, classArgs, doc, fileOf, HEADER, inputDoc, typeText, type TypeSpec } from "../nativeSdk";
+import { definitions } from "../resources";
+import { secretProperties, type InputProperty, type OutputProperty, type ResourceDefinition } from "../resource";
+import { outputDescription, resourceTypes, typeOf } from "../schema";
+import { mamutecloud } from "./backend";
 
 interface ObjectType {
   description?: string;
@@ -24,7 +25,9 @@ let named: Record<string, ObjectType> | undefined;
 
 /** The named object types by name, computed once per generation (every module asks for them). */
 function objectTypes(): Record<string, ObjectType> {
-  named ??= Object.fromEntries(Object.entries(resourceTypes() as Record<string, ObjectType>).map(([token, type]) => [nameOf(token), type]));
+  named ??= Object.fromEntries(
+    Object.entries(resourceTypes(mamutecloud) as Record<string, ObjectType>).map(([token, type]) => [nameOf(token), type]),
+  );
   return named;
 }
 

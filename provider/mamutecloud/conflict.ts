@@ -4,7 +4,7 @@
 // and points at the options that fix the stack's own case; it never advises deleting the holder,
 // which may be a managed resource, except as the way back from one case the user alone can judge:
 // the holder is this very resource, made by an interrupted create (interruptedAdvice).
-import type { MamuteClient } from "./client";
+import type { ApiClient } from "../client";
 
 export function conflictAdvice(what: string): string {
   return (
@@ -15,7 +15,7 @@ export function conflictAdvice(what: string): string {
 }
 
 /** `delete it (\`curl -X DELETE …\`)`: the removal of an object the API deletes at `path`. */
-export function deleteIt(client: MamuteClient, path: string): string {
+export function deleteIt(client: ApiClient, path: string): string {
   return `delete it (\`${client.deleteCommand(path)}\`)`;
 }
 
@@ -26,7 +26,7 @@ export interface Holder {
   /** The provider's id of it (what an import takes): `zone_1/rec_2`. */
   id: string;
   createdAt: string | undefined;
-  /** How to remove it, after "so": `delete it (\`curl -X DELETE …\`)` (MamuteClient.deleteCommand). */
+  /** How to remove it, after "so": `delete it (\`curl -X DELETE …\`)` (ApiClient.deleteCommand). */
   removal: string;
 }
 
