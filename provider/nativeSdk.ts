@@ -44,6 +44,7 @@ interface ObjectType {
 /** The named object types (CDN origins, behaviors, …): `<Name>Args` as inputs take them, `<Name>` as outputs give them. */
 export function typesModule(backend: Backend): string {
   const types = resourceTypes(backend) as Record<string, ObjectType>;
+  if (Object.keys(types).length === 0) return `${HEADER}export {};\n`;
   let text = `${HEADER}import type * as pulumi from "@pulumi/pulumi";\n`;
   for (const [token, type] of Object.entries(types)) {
     const name = token.split(":").pop()!;

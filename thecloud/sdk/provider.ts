@@ -8,7 +8,7 @@ export interface ProviderArgs {
    */
   apiKey?: pulumi.Input<string>;
   /**
-   * The API's base URL (scheme, host and port), e.g. `https://api.thecloud.example` or the emulator's `http://127.0.0.1:4690`. Default: the environment variable `THECLOUD_ENDPOINT`.
+   * The API's base URL: scheme, host and port, and the path its routes are under if any (`https://cloud.example/api/v1`); the emulator's is `http://127.0.0.1:4690`. Default: the environment variable `THECLOUD_ENDPOINT`.
    */
   endpoint?: pulumi.Input<string>;
   /**
