@@ -193,6 +193,20 @@ async function dispatch<P extends string>(
   }
 }
 
+/** Every request that may change something is followed by a save (coalesced; see data-dir.ts). */
+export function savingAfterChanges<P extends string>(plane: Plane<P>, state: { changed(): void }): Plane<P> {
+  return {
+    ...plane,
+    handle: async (req, res) => {
+      try {
+        await plane.handle(req, res);
+      } finally {
+        if (req.method !== "GET" && req.method !== "HEAD") state.changed();
+      }
+    },
+  };
+}
+
 export function servePlane<P extends string>(plane: Plane<P>, controls: EmulatorControls<P>): Server {
   return createServer(planeListener(plane, controls));
 }

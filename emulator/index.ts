@@ -9,14 +9,13 @@ import { BlobStore } from "./blobs";
 import { clientHost, closeServer, isLoopbackHost, listen } from "./net";
 import { DataDir, DataDirError, loadState, namedBlobs, saveStateIn, type Secrets } from "./persistence";
 import { CertificateAuthority } from "./tls/authority";
-import type { Plane } from "./plane";
 import { EmulatorState } from "./state";
 import { createManagementPlane } from "./management";
 import { createDashboardTokens } from "./management/auth";
 import { newApiKeyValue } from "./management/apikeys";
 import { createS3Plane } from "./s3";
 import { EmulatorCertificates } from "./tls";
-import { EmulatorControls, planeListener, servePlane, type RequestCounts } from "./controls";
+import { EmulatorControls, planeListener, savingAfterChanges, servePlane, type RequestCounts } from "./controls";
 import { EdgeCache } from "./edge/cache";
 import { createEdgePlane } from "./edge";
 import { createEdgeHttpsServer } from "./edge/tls";
@@ -121,20 +120,6 @@ export interface Emulator {
 export const DEFAULT_PORT = 4680;
 
 const DEFAULT_TOKEN_SECONDS = 3600;
-
-/** Every request that may change something is followed by a save (coalesced; see persistence.ts). */
-function savingAfterChanges(plane: Plane, state: EmulatorState): Plane {
-  return {
-    ...plane,
-    handle: async (req, res) => {
-      try {
-        await plane.handle(req, res);
-      } finally {
-        if (req.method !== "GET" && req.method !== "HEAD") state.changed();
-      }
-    },
-  };
-}
 
 interface Storage {
   state: EmulatorState;
