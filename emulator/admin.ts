@@ -1,6 +1,7 @@
 // `/_emulator/*` on the management port: what tests and benchmarks use to look inside and steer
 // the emulator over HTTP (dashboard tokens, the request counter, faults, the rate limit). No
 // authentication, never counted or faulted: the plane's route key is undefined for these paths.
+// The request counter and fault routes (`controlRoutes`) serve The Cloud's emulator as well.
 import type { Plane } from "./plane";
 import type { EmulatorControls } from "./controls";
 import type { DashboardTokens } from "./management/auth";
@@ -26,6 +27,51 @@ export interface EmulatorEndpoints {
   edgeHttps: string;
 }
 
+const noContent = { status: 204 };
+
+/** A setting read from a body; a `ControlConfigError` becomes the 400 naming its field. */
+export function configured<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ControlConfigError) throw validationError(error.field, error.message.slice(error.field.length + 2));
+    throw error;
+  }
+}
+
+/** `/_emulator/requests` and `/_emulator/faults`: the same in every emulator built on `EmulatorControls`. */
+export function controlRoutes<P extends string>(controls: EmulatorControls<P>): Route[] {
+  return [
+    { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
+    {
+      method: "DELETE",
+      template: `${ADMIN_PREFIX}/requests`,
+      handler: () => {
+        controls.resetRequests();
+        return noContent;
+      },
+    },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/faults`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        controls.faults.set(configured(() => readFaultConfig(body, "snake", controls.planes)));
+        return noContent;
+      },
+    },
+    { method: "GET", template: `${ADMIN_PREFIX}/faults`, handler: () => ({ status: 200, body: faultReportJson(controls.faultReport()) }) },
+    {
+      method: "DELETE",
+      template: `${ADMIN_PREFIX}/faults`,
+      handler: () => {
+        controls.faults.clear();
+        return noContent;
+      },
+    },
+  ];
+}
+
 function adminRoutes(
   controls: EmulatorControls,
   tokens: DashboardTokens,
@@ -33,15 +79,6 @@ function adminRoutes(
   state: EmulatorState,
   endpoints: () => EmulatorEndpoints,
 ): Route[] {
-  const noContent = { status: 204 };
-  const configured = <T>(read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      if (error instanceof ControlConfigError) throw validationError(error.field, error.message.slice(error.field.length + 2));
-      throw error;
-    }
-  };
   return [
     {
       method: "POST",
@@ -67,33 +104,7 @@ function adminRoutes(
         return { status: 200, body: { s3_endpoint: s3, edge_url: edge, edge_https_url: edgeHttps } };
       },
     },
-    { method: "GET", template: `${ADMIN_PREFIX}/requests`, handler: () => ({ status: 200, body: controls.requests() }) },
-    {
-      method: "DELETE",
-      template: `${ADMIN_PREFIX}/requests`,
-      handler: () => {
-        controls.resetRequests();
-        return noContent;
-      },
-    },
-    {
-      method: "PUT",
-      template: `${ADMIN_PREFIX}/faults`,
-      handler: async (ctx) => {
-        const body = await ctx.body();
-        controls.faults.set(configured(() => readFaultConfig(body, "snake")));
-        return noContent;
-      },
-    },
-    { method: "GET", template: `${ADMIN_PREFIX}/faults`, handler: () => ({ status: 200, body: faultReportJson(controls.faultReport()) }) },
-    {
-      method: "DELETE",
-      template: `${ADMIN_PREFIX}/faults`,
-      handler: () => {
-        controls.faults.clear();
-        return noContent;
-      },
-    },
+    ...controlRoutes(controls),
     {
       method: "PUT",
       template: `${ADMIN_PREFIX}/rate-limit`,

@@ -110,9 +110,9 @@ export class BlobStore {
     private readonly deferReleases: boolean,
   ) {}
 
-  /** The store under `dataDir`, or in a new temporary folder when none is given. Clears `tmp/`. */
-  static async open(dataDir: string | undefined): Promise<BlobStore> {
-    const root = dataDir ?? (await mkdtemp(join(tmpdir(), "mamutecloud-emulator-data-")));
+  /** The store under `dataDir`, or in a new temporary folder (named `<temporaryPrefix>…`) when none is given. Clears `tmp/`. */
+  static async open(dataDir: string | undefined, temporaryPrefix = "mamutecloud-emulator-data-"): Promise<BlobStore> {
+    const root = dataDir ?? (await mkdtemp(join(tmpdir(), temporaryPrefix)));
     const store = new BlobStore(root, dataDir === undefined, dataDir !== undefined);
     await rm(join(root, "tmp"), { recursive: true, force: true });
     for (const shard of TMP_SHARDS) await mkdir(join(root, "tmp", shard), { recursive: true });

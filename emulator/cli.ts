@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { ControlConfigError, DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
+import { DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
 import { DIALECT_NAMES, readDialect } from "./dialect";
+import { UsageError, nonEmpty, parsePort, readFlags, runCommand, untilSignal, usageOf, wholeNumber } from "./cli-support";
 
 const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR] [--dialect NAME[,NAME...]] [--allow-remote-admin]
 
@@ -57,95 +58,35 @@ export interface CliOptions {
   help: boolean;
 }
 
-export class UsageError extends Error {}
-
-function parsePort(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535)
-    throw new UsageError(`${flag} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
-  return Number(value);
-}
-
-function nonEmpty(flag: string, value: string): string {
-  if (value.trim() === "") throw new UsageError(`${flag} must not be empty`);
-  return value;
-}
-
-function parseDelay(flag: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > MAX_DELAY_MS)
-    throw new UsageError(`${flag} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
-  return Number(value);
-}
-
-function parseDialect(flag: string, value: string): string[] {
-  try {
-    return [...readDialect(value, flag).names];
-  } catch (error) {
-    if (error instanceof ControlConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-}
+export { UsageError } from "./cli-support";
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { port: DEFAULT_PORT, host: "127.0.0.1", allowRemoteAdmin: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-h" || arg === "--help") {
-      options.help = true;
-      continue;
-    }
-    if (arg === "--allow-remote-admin") {
-      options.allowRemoteAdmin = true;
-      continue;
-    }
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const takeValue = () => {
-      const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-      return value;
-    };
-    switch (flag) {
-      case "--port":
-        options.port = parsePort(flag, takeValue());
-        break;
-      case "--s3-port":
-        options.s3Port = parsePort(flag, takeValue());
-        break;
-      case "--edge-port":
-        options.edgePort = parsePort(flag, takeValue());
-        break;
-      case "--edge-https-port":
-        options.edgeHttpsPort = parsePort(flag, takeValue());
-        break;
-      case "--host":
-        options.host = nonEmpty(flag, takeValue());
-        break;
-      case "--api-key": {
-        const apiKey = takeValue();
+  const delay = (value: string, flag: string) => wholeNumber(flag, value, { max: MAX_DELAY_MS, unit: "milliseconds" });
+  readFlags(argv, {
+    switches: {
+      "-h": () => (options.help = true),
+      "--help": () => (options.help = true),
+      "--allow-remote-admin": () => (options.allowRemoteAdmin = true),
+    },
+    values: {
+      "--port": (value, flag) => (options.port = parsePort(flag, value)),
+      "--s3-port": (value, flag) => (options.s3Port = parsePort(flag, value)),
+      "--edge-port": (value, flag) => (options.edgePort = parsePort(flag, value)),
+      "--edge-https-port": (value, flag) => (options.edgeHttpsPort = parsePort(flag, value)),
+      "--host": (value, flag) => (options.host = nonEmpty(flag, value)),
+      "--api-key": (apiKey) => {
         if (!/^mamute-\S+$/.test(apiKey))
           throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
         options.apiKey = apiKey;
-        break;
-      }
-      case "--ssl-validation-delay-ms":
-        options.sslValidationDelayMs = parseDelay(flag, takeValue());
-        break;
-      case "--cdn-deploy-delay-ms":
-        options.cdnDeployDelayMs = parseDelay(flag, takeValue());
-        break;
-      case "--ca-file":
-        options.caFile = nonEmpty(flag, takeValue());
-        break;
-      case "--data-dir":
-        options.dataDir = nonEmpty(flag, takeValue());
-        break;
-      case "--dialect":
-        options.dialect = parseDialect(flag, takeValue());
-        break;
-      default:
-        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    }
-  }
+      },
+      "--ssl-validation-delay-ms": (value, flag) => (options.sslValidationDelayMs = delay(value, flag)),
+      "--cdn-deploy-delay-ms": (value, flag) => (options.cdnDeployDelayMs = delay(value, flag)),
+      "--ca-file": (value, flag) => (options.caFile = nonEmpty(flag, value)),
+      "--data-dir": (value, flag) => (options.dataDir = nonEmpty(flag, value)),
+      "--dialect": (value, flag) => (options.dialect = usageOf(() => [...readDialect(value, flag).names])),
+    },
+  });
   const ports: [string, number | undefined][] = [
     ["--port", options.port],
     ["--s3-port", options.s3Port],
@@ -232,26 +173,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   process.stdout.write(banner(emu, options));
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.stderr.write(`mamutecloud-emulator: ${signal}, shutting down\n`);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await untilSignal("mamutecloud-emulator");
   await emu.close();
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`mamutecloud-emulator: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runCommand("mamutecloud-emulator", main);

@@ -3,7 +3,7 @@
 // exactly the same counter and faults as the management API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
-import type { Plane } from "./plane";
+import { PLANE_NAMES, type Plane, type PlaneName } from "./plane";
 import { FaultInjector, readFaultConfig, type FaultConfig, type FaultReport } from "./faults";
 import { RateLimiter, readRateLimitConfig, type RateLimitConfig } from "./rate-limit";
 import { ApiError, errorCodeForStatus, sendError } from "./management/http";
@@ -18,12 +18,15 @@ export interface RequestCounts {
   routes: Record<string, number>;
 }
 
-export class EmulatorControls {
+export class EmulatorControls<PlaneNames extends string = PlaneName> {
   private total = 0;
   private throttled = 0;
   private routes = new Map<string, number>();
-  readonly faults = new FaultInjector();
+  readonly faults = new FaultInjector<PlaneNames>();
   readonly rateLimiter = new RateLimiter();
+
+  /** `planes`: the names a fault rule's `plane` may take (MamuteCloud's three by default). */
+  constructor(readonly planes: readonly PlaneNames[] = PLANE_NAMES as readonly PlaneNames[]) {}
 
   count(routeKey: string): void {
     this.total++;
@@ -45,11 +48,11 @@ export class EmulatorControls {
   }
 
   /** Throws `ControlConfigError` (naming the field) for a rule that cannot work. */
-  setFaults(config: FaultConfig): void {
-    this.faults.set(readFaultConfig(config, "camel"));
+  setFaults(config: FaultConfig<PlaneNames>): void {
+    this.faults.set(readFaultConfig(config, "camel", this.planes));
   }
 
-  faultReport(): FaultReport {
+  faultReport(): FaultReport<PlaneNames> {
     return this.faults.report();
   }
 
@@ -98,7 +101,7 @@ function sendS3Error(
 
 /** An answer made by the server rather than the plane, in the plane's own error format. */
 function sendPlaneError(
-  plane: Plane,
+  plane: Plane<string>,
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
@@ -122,7 +125,7 @@ function sendPlaneError(
  * change happened and the client cannot know. The answer is dropped once the handler ends it (or
  * returns), so a handler that waits for its response to finish cannot hang.
  */
-async function handleWithLostResponse(plane: Plane, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleWithLostResponse(plane: Plane<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const socket = req.socket;
   let ended!: () => void;
   const endCalled = new Promise<void>((resolve) => (ended = resolve));
@@ -150,7 +153,12 @@ function isValidTarget(rawUrl: string | undefined): boolean {
   }
 }
 
-async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch<P extends string>(
+  plane: Plane<P>,
+  controls: EmulatorControls<P>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   // An absolute-form request target such as `http://[x` is the client's mistake, not a crash.
   if (!isValidTarget(req.url))
     return sendPlaneError(plane, req, res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL`, {}, "InvalidURI");
@@ -185,12 +193,29 @@ async function dispatch(plane: Plane, controls: EmulatorControls, req: IncomingM
   }
 }
 
-export function servePlane(plane: Plane, controls: EmulatorControls): Server {
+/** Every request that may change something is followed by a save (coalesced; see data-dir.ts). */
+export function savingAfterChanges<P extends string>(plane: Plane<P>, state: { changed(): void }): Plane<P> {
+  return {
+    ...plane,
+    handle: async (req, res) => {
+      try {
+        await plane.handle(req, res);
+      } finally {
+        if (req.method !== "GET" && req.method !== "HEAD") state.changed();
+      }
+    },
+  };
+}
+
+export function servePlane<P extends string>(plane: Plane<P>, controls: EmulatorControls<P>): Server {
   return createServer(planeListener(plane, controls));
 }
 
 /** The plane behind the counter, faults and rate limit, for a server made elsewhere (the HTTPS edge). */
-export function planeListener(plane: Plane, controls: EmulatorControls): (req: IncomingMessage, res: ServerResponse) => void {
+export function planeListener<P extends string>(
+  plane: Plane<P>,
+  controls: EmulatorControls<P>,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     dispatch(plane, controls, req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) {

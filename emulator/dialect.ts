@@ -109,39 +109,62 @@ function splitNames(value: unknown, field: string): string[] {
     .filter((name) => name !== "");
 }
 
+/** A dialect's place in a table of dialects: its group (one name per group) and whether `all` takes it. */
+export interface DialectEntry {
+  readonly group: string;
+  readonly inAll: boolean;
+}
+
+/**
+ * The names given, checked against `table` and in its order (`default`, or nothing, is none;
+ * `all` is every name marked `inAll` whose group no other given name answers). Throws
+ * `ControlConfigError` for an unknown name or two of one group. Shared by every emulator's dialects.
+ */
+export function readDialectNames<Name extends string>(value: unknown, field: string, table: Readonly<Record<Name, DialectEntry>>): Name[] {
+  if (value === undefined || value === null) return [];
+  const known = Object.keys(table) as Name[];
+  const given = splitNames(value, field);
+  const byGroup = new Map<string, Name>();
+  for (const name of given) {
+    if (name === "default" || name === "all") continue;
+    if (!(name in table)) {
+      throw new ControlConfigError(field, `${JSON.stringify(name)} is not a dialect; use default, all, or any of ${known.join(", ")}`);
+    }
+    const dialectName = name as Name;
+    const other = byGroup.get(table[dialectName].group);
+    if (other !== undefined && other !== dialectName)
+      throw new ControlConfigError(field, `${other} and ${name} answer the same question one way each; give one of them`);
+    byGroup.set(table[dialectName].group, dialectName);
+  }
+  // `all` fills every group not named on its own: `all,errors-text` is `all` with plain-text errors.
+  if (given.includes("all")) {
+    for (const name of known) if (table[name].inAll && !byGroup.has(table[name].group)) byGroup.set(table[name].group, name);
+  }
+  const names = new Set(byGroup.values());
+  return known.filter((name) => names.has(name));
+}
+
+/** The dialect object of the names given: `defaults` patched by each name's entry, frozen (`defaults` itself for none). */
+export function buildDialect<Name extends string, D extends { readonly names: readonly Name[] }>(
+  value: unknown,
+  field: string,
+  table: Readonly<Record<Name, DialectEntry & { readonly patch: Partial<D> }>>,
+  defaults: D,
+): D {
+  const names = readDialectNames(value, field, table);
+  if (names.length === 0) return defaults;
+  return Object.freeze(Object.assign({}, defaults, ...names.map((name) => table[name].patch), { names }) as D);
+}
+
 /**
  * The dialect made of these names (`default`, or nothing, is the default; `all` is every name
  * of ALL_DIALECT_NAMES). Throws `ControlConfigError` for an unknown name or two of one group.
  */
 export function readDialect(value: unknown, field = "dialect"): Dialect {
-  if (value === undefined || value === null) return DEFAULT_DIALECT;
-  const given = splitNames(value, field);
-  const byGroup = new Map<string, DialectName>();
-  for (const name of given) {
-    if (name === "default" || name === "all") continue;
-    if (!(name in DIALECTS)) {
-      throw new ControlConfigError(
-        field,
-        `${JSON.stringify(name)} is not a dialect; use default, all, or any of ${DIALECT_NAMES.join(", ")}`,
-      );
-    }
-    const dialectName = name as DialectName;
-    const other = byGroup.get(DIALECTS[dialectName].group);
-    if (other !== undefined && other !== dialectName)
-      throw new ControlConfigError(field, `${other} and ${name} answer the same question one way each; give one of them`);
-    byGroup.set(DIALECTS[dialectName].group, dialectName);
-  }
-  // `all` fills every group not named on its own: `all,errors-text` is `all` with plain-text errors.
-  if (given.includes("all")) {
-    for (const name of ALL_DIALECT_NAMES) if (!byGroup.has(DIALECTS[name].group)) byGroup.set(DIALECTS[name].group, name);
-  }
-  const names = new Set(byGroup.values());
-  const ordered = DIALECT_NAMES.filter((name) => names.has(name));
-  if (ordered.length === 0) return DEFAULT_DIALECT;
-  return Object.freeze(Object.assign({}, DEFAULT_DIALECT, ...ordered.map((name) => DIALECTS[name].patch), { names: ordered }) as Dialect);
+  return buildDialect<DialectName, Dialect>(value, field, DIALECTS, DEFAULT_DIALECT);
 }
 
 /** How a dialect reads back: its names, `default` when none. */
-export function dialectJson(dialect: Dialect): { dialect: string[] } {
+export function dialectJson(dialect: { readonly names: readonly string[] }): { dialect: string[] } {
   return { dialect: dialect.names.length ? [...dialect.names] : ["default"] };
 }

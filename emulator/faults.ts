@@ -6,9 +6,9 @@ import { ControlConfigError, asObject, optionalChoice, optionalNumber, optionalT
 
 export type FaultKind = "status" | "delay" | "drop" | "lost_response";
 
-export interface FaultRule {
+export interface FaultRule<Plane extends string = PlaneName> {
   /** Match: all given conditions must hold. */
-  plane?: PlaneName;
+  plane?: Plane;
   method?: string;
   /** A route key: `POST /object-storage/buckets`, `S3 PutObject`. */
   route?: string;
@@ -25,15 +25,15 @@ export interface FaultRule {
   times?: number;
 }
 
-export interface FaultConfig {
+export interface FaultConfig<Plane extends string = PlaneName> {
   /** PRNG seed (a 32-bit integer, default 0). */
   seed?: number;
-  rules: FaultRule[];
+  rules: FaultRule<Plane>[];
 }
 
-export interface FaultReport {
+export interface FaultReport<Plane extends string = PlaneName> {
   seed: number;
-  rules: Array<FaultRule & { injected: number }>;
+  rules: Array<FaultRule<Plane> & { injected: number }>;
 }
 
 export type FaultAction = { kind: "status"; status: number; retryAfter?: number } | { kind: "drop" } | { kind: "lost_response" };
@@ -62,15 +62,15 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function readRule(value: unknown, index: number, spelling: Spelling): FaultRule {
+function readRule<Plane extends string>(value: unknown, index: number, spelling: Spelling, planes: readonly Plane[]): FaultRule<Plane> {
   const at = (name: string) => `rules[${index}].${spell(name, spelling)}`;
   const raw = asObject(value, `rules[${index}]`);
   const get = (name: string) => raw[spell(name, spelling)];
   const fault = optionalChoice(get("fault"), at("fault"), FAULT_KINDS);
   if (!fault) throw new ControlConfigError(at("fault"), `is required (${FAULT_KINDS.join(", ")})`);
-  const rule: FaultRule = { fault };
+  const rule: FaultRule<Plane> = { fault };
 
-  const plane = optionalChoice(get("plane"), at("plane"), PLANE_NAMES);
+  const plane = optionalChoice(get("plane"), at("plane"), planes);
   if (plane) rule.plane = plane;
   const method = optionalText(get("method"), at("method"))?.toUpperCase();
   if (method) rule.method = method;
@@ -99,29 +99,42 @@ function readRule(value: unknown, index: number, spelling: Spelling): FaultRule 
   return rule;
 }
 
-/** Checks a configuration given from code (camelCase) or over HTTP (snake_case). */
-export function readFaultConfig(value: unknown, spelling: Spelling): Required<FaultConfig> {
+/**
+ * Checks a configuration given from code (camelCase) or over HTTP (snake_case); `planes` are the
+ * names a rule's `plane` may take (MamuteCloud's three by default).
+ */
+export function readFaultConfig(value: unknown, spelling: Spelling): Required<FaultConfig>;
+export function readFaultConfig<Plane extends string>(
+  value: unknown,
+  spelling: Spelling,
+  planes: readonly Plane[],
+): Required<FaultConfig<Plane>>;
+export function readFaultConfig(
+  value: unknown,
+  spelling: Spelling,
+  planes: readonly string[] = PLANE_NAMES,
+): Required<FaultConfig<string>> {
   const raw = asObject(value, "faults");
   const seed = optionalNumber(raw.seed, "seed", { min: -(2 ** 31), max: 2 ** 32 - 1, integer: true }) ?? 0;
   if (!Array.isArray(raw.rules)) throw new ControlConfigError("rules", "must be a list of fault rules");
-  return { seed, rules: raw.rules.map((rule, index) => readRule(rule, index, spelling)) };
+  return { seed, rules: raw.rules.map((rule, index) => readRule(rule, index, spelling, planes)) };
 }
 
 /** A report in the HTTP spelling, for `GET /_emulator/faults`. */
-export function faultReportJson(report: FaultReport): unknown {
+export function faultReportJson(report: FaultReport<string>): unknown {
   return {
     seed: report.seed,
     rules: report.rules.map((rule) => Object.fromEntries(Object.entries(rule).map(([name, value]) => [spell(name, "snake"), value]))),
   };
 }
 
-export class FaultInjector {
+export class FaultInjector<Plane extends string = PlaneName> {
   private seed = 0;
   private random = mulberry32(0);
-  private rules: Array<{ rule: FaultRule; injected: number }> = [];
+  private rules: Array<{ rule: FaultRule<Plane>; injected: number }> = [];
 
   /** Replaces the rules, restarts the PRNG from the seed and zeroes the injection counts. */
-  set(config: Required<FaultConfig>): void {
+  set(config: Required<FaultConfig<Plane>>): void {
     this.seed = config.seed;
     this.random = mulberry32(config.seed);
     this.rules = config.rules.map((rule) => ({ rule, injected: 0 }));
@@ -131,12 +144,12 @@ export class FaultInjector {
     this.set({ seed: 0, rules: [] });
   }
 
-  report(): FaultReport {
+  report(): FaultReport<Plane> {
     return { seed: this.seed, rules: this.rules.map(({ rule, injected }) => ({ ...rule, injected })) };
   }
 
   /** Rules in order; the first non-delay rule that fires wins, delays that fire add up. */
-  decide(plane: PlaneName, method: string, routeKey: string): FaultDecision {
+  decide(plane: Plane, method: string, routeKey: string): FaultDecision {
     let delayMs = 0;
     for (const entry of this.rules) {
       const { rule } = entry;

@@ -1,23 +1,21 @@
 // startEmulator: the management API, the S3 data plane and the CDN edge (HTTP, HTTPS) on their own ports, all
 // wrapped by the same request counter, fault injection and rate limit, over one state: in memory
 // (objects in a temporary folder) or kept in a data dir across restarts.
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdir, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { BlobStore } from "./blobs";
-import { DataDir, DataDirError, namedBlobs, type Secrets } from "./persistence";
+import { clientHost, closeServer, isLoopbackHost, listen } from "./net";
+import { DataDir, DataDirError, loadState, namedBlobs, saveStateIn, type Secrets } from "./persistence";
 import { CertificateAuthority } from "./tls/authority";
-import type { Plane } from "./plane";
 import { EmulatorState } from "./state";
 import { createManagementPlane } from "./management";
 import { createDashboardTokens } from "./management/auth";
 import { newApiKeyValue } from "./management/apikeys";
 import { createS3Plane } from "./s3";
 import { EmulatorCertificates } from "./tls";
-import { EmulatorControls, planeListener, servePlane, type RequestCounts } from "./controls";
+import { EmulatorControls, planeListener, savingAfterChanges, servePlane, type RequestCounts } from "./controls";
 import { EdgeCache } from "./edge/cache";
 import { createEdgePlane } from "./edge";
 import { createEdgeHttpsServer } from "./edge/tls";
@@ -34,6 +32,7 @@ export type { RateLimitConfig } from "./rate-limit";
 export { ControlConfigError } from "./control-config";
 export { EmulatorState, type EmulatorSettings } from "./state";
 export { DataDirError } from "./persistence";
+export { isLoopbackHost, clientHost } from "./net";
 export { DIALECT_NAMES, ALL_DIALECT_NAMES, DIALECT_MAX_PAGE_SIZE, type DialectName } from "./dialect";
 
 export interface EmulatorOptions {
@@ -120,52 +119,7 @@ export interface Emulator {
 
 export const DEFAULT_PORT = 4680;
 
-/** 127.0.0.0/8, ::1 and localhost: only this machine can reach the listener. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
-  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare) || bare === "::ffff:127.0.0.1";
-}
-
-/** The host to put in URLs: a wildcard address is where the server listens, not one a client can dial. */
-export function clientHost(host: string): string {
-  const bare = host.replace(/^\[|\]$/g, "");
-  if (bare === "0.0.0.0") return "127.0.0.1";
-  if (bare === "::" || bare === "::0") return "[::1]";
-  return bare.includes(":") ? `[${bare}]` : bare;
-}
 const DEFAULT_TOKEN_SECONDS = 3600;
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** Every request that may change something is followed by a save (coalesced; see persistence.ts). */
-function savingAfterChanges(plane: Plane, state: EmulatorState): Plane {
-  return {
-    ...plane,
-    handle: async (req, res) => {
-      try {
-        await plane.handle(req, res);
-      } finally {
-        if (req.method !== "GET" && req.method !== "HEAD") state.changed();
-      }
-    },
-  };
-}
 
 interface Storage {
   state: EmulatorState;
@@ -179,7 +133,7 @@ async function openStorage(dataDirPath: string | undefined): Promise<Storage> {
   const dataDir = dataDirPath === undefined ? undefined : await DataDir.open(dataDirPath);
   try {
     const state = new EmulatorState(await BlobStore.open(dataDir?.path));
-    const loaded = await dataDir?.load(state);
+    const loaded = dataDir && (await loadState(dataDir, state));
     if (dataDir) await state.blobs.removeUnnamed(namedBlobs(state));
     return { state, dataDir, secrets: loaded?.secrets, droppedObjects: loaded?.droppedObjects ?? [] };
   } catch (error) {
@@ -237,7 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   }
   if (dataDir) {
-    dataDir.attach(state, { ca: certificates.caKeyAndCertificate, dashboardSecret });
+    saveStateIn(dataDir, state, { ca: certificates.caKeyAndCertificate, dashboardSecret });
     state.changed();
   }
   const edgeCache = new EdgeCache();

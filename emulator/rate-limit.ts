@@ -70,8 +70,9 @@ export class RateLimiter {
     this.buckets.clear();
   }
 
-  take(plane: PlaneName): RateLimited | undefined {
-    const limit = this.buckets.get(plane);
+  /** Planes it was never set for (The Cloud's `api`) are never limited here. */
+  take(plane: string): RateLimited | undefined {
+    const limit = this.buckets.get(plane as PlaneName);
     const refused = limit?.bucket.take();
     return limit && refused ? { ...refused, requestsPerSecond: limit.requestsPerSecond } : undefined;
   }

@@ -3,8 +3,8 @@
 // from the provider host's working directory. In this repository that is the root, so the package
 // must be reachable as node_modules/pulumi-mamutecloud (a package cannot require itself by name
 // from its own root otherwise). Also exposes the package's commands as node_modules/.bin, so
-// `npx mamutecloud-emulator` and `npx pulumi-mamutecloud adopt` work in a clone exactly as they do
-// in a user's project.
+// `npx mamutecloud-emulator`, `npx thecloud-emulator` and `npx pulumi-mamutecloud adopt` work in a
+// clone exactly as they do in a user's project.
 const fs = require("fs");
 const path = require("path");
 
@@ -23,13 +23,17 @@ function symlink(target, linkPath) {
 }
 
 symlink("..", path.join(nodeModules, "pulumi-mamutecloud"));
-const cli = path.join(root, "dist", "emulator", "cli.js");
-if (fs.existsSync(cli)) {
-  fs.chmodSync(cli, 0o755);
-  symlink("../pulumi-mamutecloud/dist/emulator/cli.js", path.join(nodeModules, ".bin", "mamutecloud-emulator"));
-}
-const adopt = path.join(root, "dist", "provider", "takeover", "cli.js");
-if (fs.existsSync(adopt)) {
-  fs.chmodSync(adopt, 0o755);
-  symlink("../pulumi-mamutecloud/dist/provider/takeover/cli.js", path.join(nodeModules, ".bin", "pulumi-mamutecloud"));
+// The Cloud's package, built in thecloud/ (its own package.json): programs and tests require it by name.
+symlink("../thecloud", path.join(nodeModules, "pulumi-thecloud"));
+// The commands a clone runs with npx (their package.json "bin" entries), once built.
+const commands = {
+  "mamutecloud-emulator": "dist/emulator/cli.js",
+  "thecloud-emulator": "thecloud/dist/thecloud/emulator/cli.js",
+  "pulumi-mamutecloud": "dist/provider/takeover/cli.js",
+};
+for (const [command, file] of Object.entries(commands)) {
+  const built = path.join(root, file);
+  if (!fs.existsSync(built)) continue;
+  fs.chmodSync(built, 0o755);
+  symlink(`../pulumi-mamutecloud/${file}`, path.join(nodeModules, ".bin", command));
 }

@@ -18,13 +18,14 @@ export type ErrorCode =
   | "service_unavailable"
   | "gateway_timeout"
   | "not_implemented"
+  | "payload_too_large"
   | "injected_fault";
 
-/** A failure a handler throws; the plane turns it into the documented error body. */
+/** A failure a handler throws; the plane turns it into the documented error body. The Cloud's emulator writes the codes in upper case. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: ErrorCode,
+    readonly code: ErrorCode | Uppercase<ErrorCode>,
     message: string,
     readonly field?: string,
     readonly headers: Record<string, string> = {},
@@ -113,7 +114,7 @@ export function sendNoContent(res: ServerResponse): void {
 export function sendError(res: ServerResponse, error: ApiError, shape: ErrorShape = "default"): void {
   switch (shape) {
     case "default": {
-      const body: { code: ErrorCode; message: string; field?: string } = { code: error.code, message: error.message };
+      const body: { code: string; message: string; field?: string } = { code: error.code, message: error.message };
       if (error.field !== undefined) body.field = error.field;
       return sendJson(res, error.status, { error: body }, error.headers);
     }
@@ -133,13 +134,17 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export type JsonObject = Record<string, unknown>;
 
-/** The raw request body, refused past 1 MiB. */
-export async function readBodyText(req: IncomingMessage): Promise<string> {
+/** The raw request body, refused past 1 MiB (or `maxBytes`, with the error `tooLarge` makes). */
+export async function readBodyText(
+  req: IncomingMessage,
+  maxBytes = MAX_BODY_BYTES,
+  tooLarge: () => ApiError = () => new ApiError(400, "invalid_json", "body: must be at most 1 MiB of JSON"),
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(400, "invalid_json", "body: must be at most 1 MiB of JSON");
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");

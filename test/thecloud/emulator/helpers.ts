@@ -1,0 +1,102 @@
+// A small client for The Cloud's emulator, as a user's curl would see it: status, headers and the
+// body (parsed when JSON), with the emulator's key sent as `X-API-Key` unless told otherwise.
+import { createHash } from "node:crypto";
+import { startTheCloudEmulator, type TheCloudEmulator, type TheCloudEmulatorOptions } from "../../../thecloud/emulator";
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface CallOptions {
+  /** JSON body. */
+  body?: unknown;
+  /** Raw body (bytes or invalid JSON); wins over `body`. */
+  raw?: string | Buffer;
+  /** Replaces the default `X-API-Key: <emulator key>`; `{}` sends no key. */
+  headers?: Record<string, string>;
+  /** Sent as `X-API-Key` instead of the emulator's key. */
+  key?: string;
+}
+
+export class Api {
+  constructor(
+    readonly emu: TheCloudEmulator,
+    readonly baseUrl = emu.url,
+  ) {}
+
+  async call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+    const headers = options.headers ?? { "x-api-key": options.key ?? this.emu.apiKey };
+    const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: options.body !== undefined && options.raw === undefined ? { "content-type": "application/json", ...headers } : headers,
+      body,
+    });
+    const text = await response.text();
+    const isJson = response.headers.get("content-type")?.includes("json") ?? false;
+    return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+  }
+
+  get<T = any>(path: string, options?: CallOptions) {
+    return this.call<T>("GET", path, options);
+  }
+  post<T = any>(path: string, body?: unknown, options?: CallOptions) {
+    return this.call<T>("POST", path, { ...options, body });
+  }
+  put<T = any>(path: string, raw: string | Buffer, options?: CallOptions) {
+    return this.call<T>("PUT", path, { ...options, raw });
+  }
+  patch<T = any>(path: string, body?: unknown, options?: CallOptions) {
+    return this.call<T>("PATCH", path, { ...options, body });
+  }
+  delete<T = any>(path: string, options?: CallOptions) {
+    return this.call<T>("DELETE", path, options);
+  }
+}
+
+/**
+ * Starts an emulator on a free loopback port for one test file and stops it afterwards. The auth
+ * limit is off unless a test asks for it (it has its own file), and each test starts from a reset.
+ */
+export function useTheCloud(options: TheCloudEmulatorOptions = {}): { emu: () => TheCloudEmulator; api: () => Api } {
+  let emu: TheCloudEmulator | undefined;
+  let api: Api | undefined;
+  beforeAll(async () => {
+    emu = await startTheCloudEmulator({ port: 0, authRateLimit: 0, ...options });
+    api = new Api(emu);
+  });
+  beforeEach(() => {
+    emu?.reset();
+    emu?.setDialect([]);
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+  return {
+    emu: () => emu ?? fail("emulator not started"),
+    api: () => api ?? fail("emulator not started"),
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+/** Asserts The Cloud's default error body and returns it. */
+export function expectError(answer: Answer, status: number, code: string, message?: RegExp) {
+  expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status, code });
+  expect(Object.keys(answer.body.error).sort()).toEqual(["code", "message"]);
+  if (message) expect(answer.body.error.message).toMatch(message);
+  return answer.body.error as { code: string; message: string };
+}
+
+/** A bucket made through the API (asserted). */
+export async function makeBucket(api: Api, name: string, extra: Record<string, unknown> = {}) {
+  const answer = await api.post("/storage/buckets", { name, ...extra });
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+
+export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
