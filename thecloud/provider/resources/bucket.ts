@@ -92,7 +92,10 @@ export async function objectCount(client: ApiClient, name: string): Promise<{ co
  */
 function refuseLosingObjects(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void {
   if (olds.name === undefined || olds.forceDestroy === true) return;
-  const replaced = replacementsOf(bucket, changedProperties(bucket, olds, inputs)).filter((key) => !isUnknown(inputs[key]));
+  // What the user changed: a generated name changes only because something else replaces the bucket.
+  const replaced = replacementsOf(bucket, changedProperties(bucket, olds, inputs)).filter(
+    (key) => !isUnknown(inputs[key]) && !(key === "name" && inputs.__autoname === true),
+  );
   if (replaced.length === 0) return;
   failures.push({
     property: replaced[0],
