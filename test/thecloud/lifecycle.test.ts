@@ -132,12 +132,20 @@ describe("ApiKey", () => {
     const secrets = names.map((name) => engine.get(name).outputs.key as unknown);
     for (const secret of secrets) expect(JSON.stringify(secret)).toMatch(/thecloud_/);
 
-    expect(rig.emu.requestCounts().routes["POST /auth/keys"]).toBe(6);
+    // Six creates, and a list before them (what a lost create could have made is new since it) that
+    // creates starting together share: not one per key. Throttled attempts are retries, not requests asked.
+    const created = rig.emu.requestCounts();
+    expect(Object.keys(created.routes).sort()).toEqual(["GET /auth/keys", "POST /auth/keys"]);
+    const lists = created.routes["GET /auth/keys"] + created.routes["POST /auth/keys"] - created.throttled - 6;
+    expect(lists).toBeGreaterThanOrEqual(1);
+    expect(lists).toBeLessThanOrEqual(2);
     rig.emu.resetRequests();
     await Promise.all(names.map((name) => engine.refresh(name)));
     expect(names.map((name) => engine.get(name).outputs.key)).toEqual(secrets);
-    // The refresh read the key list once, not once per key: one request of the five a minute.
-    expect(rig.emu.requestCounts().routes).toEqual({ "GET /auth/keys": 1 });
+    // The refresh read the key list once, not once per key: one request of the five a minute (and
+    // its retries while the limit still counted the creates).
+    const counts = rig.emu.requestCounts();
+    expect(counts.routes).toEqual({ "GET /auth/keys": 1 + counts.throttled });
 
     await Promise.all(names.map((name) => engine.destroy(name)));
     const { body } = await theCloudApi(rig.emu, "GET", "/auth/keys");
