@@ -55,6 +55,12 @@ export interface ApiDialect {
   parseError(text: string, contentType: string | undefined): ApiErrorInfo | undefined;
   /** The items of a list answer, in any envelope the API may use; undefined when it is not a list. */
   readList(json: unknown): ListPage | undefined;
+  /**
+   * `cursor`: the API pages, if at all, by cursor (`next_cursor`), so a page without one is the last
+   * (a request for a page by number would only repeat the first). Default: pages by number, ended
+   * as list.ts says.
+   */
+  paging?: "cursor";
   /** Items asked for per page; the server may refuse it (then its default page is walked). */
   pageSize: number;
   /**

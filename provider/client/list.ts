@@ -70,6 +70,10 @@ export async function walkList(walk: ListWalk): Promise<unknown[]> {
     }
     if (read.items.length === 0) return items;
     cursor = read.nextCursor;
+    if (dialect.paging === "cursor") {
+      if (cursor === undefined) return items;
+      continue;
+    }
     // What the envelope announces wins; only a list that says nothing about its pages is judged by their length.
     if (read.totalPages !== undefined) {
       if (page >= read.totalPages) return items;

@@ -12,7 +12,9 @@ export const theCloudDialect: ApiDialect = {
   cloud: "The Cloud",
   parseError: parseErrorBody,
   readList: readListBody,
-  // The reference documents no paging for these lists; a server that pages by cursor is followed.
+  // The reference documents no paging for these lists: a list is whole unless it gives a
+  // `next_cursor`, which is then followed (a page number would only repeat the first page).
+  paging: "cursor",
   pageSize: 100,
   pageQuery: (_page, limit, cursor) => ({ limit, cursor }),
   refusesPageSize(status, error, firstPage) {

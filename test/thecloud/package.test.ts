@@ -1,0 +1,91 @@
+// The Cloud's package as `npm run schema` generates it: schema.json valid against Pulumi's package
+// metaschema and current, the native SDK current, and the core it is built from naming no cloud.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { nativeSdkFiles } from "../../provider/nativeSdk";
+import { schemaText } from "../../provider/schema";
+import { walkList } from "../../provider/client/list";
+import { thecloud } from "../../thecloud/provider/backend";
+import { theCloudDialect } from "../../thecloud/provider/dialect";
+
+const root = path.resolve(__dirname, "..", "..");
+const folder = path.join(root, "thecloud");
+const { version } = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
+
+test("thecloud/schema.json is what `npm run schema` generates, and valid against Pulumi's package metaschema", () => {
+  const committed = fs.readFileSync(path.join(folder, "schema.json"), "utf8");
+  expect(committed).toBe(schemaText(thecloud, version));
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", "pulumi-package-metaschema.json"), "utf8")));
+  expect(validate(JSON.parse(committed)) ? [] : validate.errors).toEqual([]);
+  const schema = JSON.parse(committed);
+  expect(Object.keys(schema.resources).sort()).toEqual([
+    "thecloud:index:ApiKey",
+    "thecloud:index:Bucket",
+    "thecloud:index:BucketLifecycleRule",
+  ]);
+  expect(schema.resources["thecloud:index:ApiKey"].properties.key.secret).toBe(true);
+  expect(Object.keys(schema.config.variables)).toEqual(expect.arrayContaining(["apiKey", "endpoint"]));
+  expect(schema.config.variables.apiKey.defaultInfo.environment).toEqual(["THECLOUD_API_KEY"]);
+});
+
+test("the committed thecloud/sdk/ is what `npm run schema` generates", () => {
+  for (const [name, text] of Object.entries(nativeSdkFiles(thecloud))) {
+    expect(`${name}:\n${fs.readFileSync(path.join(folder, "sdk", name), "utf8")}`).toBe(`${name}:\n${text}`);
+  }
+});
+
+test("the package's build holds the shared core and The Cloud, nothing of MamuteCloud", () => {
+  const built: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".js")) built.push(path.relative(path.join(folder, "dist"), full));
+    }
+  };
+  walk(path.join(folder, "dist"));
+  expect(built.filter((file) => file.startsWith("thecloud/provider/")).length).toBeGreaterThan(5);
+  expect(built.filter((file) => /mamutecloud|resources\/cdn|takeover/.test(file) && !file.startsWith("thecloud/"))).toEqual([]);
+  expect(built.filter((file) => file.startsWith("provider/resources/"))).toEqual([]);
+});
+
+describe("lists as The Cloud may answer them", () => {
+  const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `k${from + i}` }));
+  const walk = (answer: (query: Record<string, string | number | undefined>) => unknown) => {
+    const asked: Array<Record<string, string | number | undefined>> = [];
+    return {
+      asked,
+      items: walkList({
+        dialect: theCloudDialect,
+        idOf: (item) => (item as { id: string }).id,
+        notAList: (detail) => new Error(detail),
+        fetchPage: async (query) => {
+          asked.push(query);
+          return answer(query);
+        },
+      }),
+    };
+  };
+
+  test("a bare array is the whole list, read with one request", async () => {
+    const w = walk(() => keys(3));
+    expect(await w.items).toHaveLength(3);
+    expect(w.asked).toHaveLength(1);
+  });
+
+  test("pages with a next_cursor are followed to the one without", async () => {
+    const w = walk((query) =>
+      query.cursor === undefined
+        ? { data: keys(2), next_cursor: "c2" }
+        : query.cursor === "c2"
+          ? { data: keys(2, 2), next_cursor: "c3" }
+          : { data: keys(1, 4), next_cursor: null },
+    );
+    expect((await w.items).map((item) => (item as { id: string }).id)).toEqual(["k0", "k1", "k2", "k3", "k4"]);
+    expect(w.asked.map((query) => query.cursor)).toEqual([undefined, "c2", "c3"]);
+  });
+});
