@@ -1,0 +1,188 @@
+// The clouds the conformance suite (clouds.test.ts) runs for: each one's emulator and native
+// plugin, its kinds with the changes its schema declares in place and replacing, and how to see
+// its objects from outside the provider (the emulator's API, as a user with curl would).
+import * as path from "node:path";
+import { api, cleanEnv, listAll, stackConfig, startTestEmulator } from "../harness/emulator";
+import { Engine } from "../harness/engine";
+import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, type Props } from "../harness/providerHost";
+import { StandInEngine } from "../harness/standInEngine";
+import { startTheCloud, theCloudApi } from "../thecloud/harness";
+import type { FaultConfig, RequestCounts } from "../../emulator";
+
+export interface CloudRig {
+  engine: Engine;
+  host: ProviderHost;
+  logs: StandInEngine;
+  apiKey: string;
+  setFaults(config: FaultConfig): void;
+  clearFaults(): void;
+  requestCounts(): RequestCounts;
+  resetRequests(): void;
+  close(): Promise<void>;
+}
+
+export interface KindCase {
+  kind: string;
+  /** Its args, given the ids of the kinds before it (by kind). */
+  args(ids: Record<string, string>): Props;
+  /** A change its schema says updates in place, if it has one. */
+  inPlace?: Props;
+  /** A change its schema says replaces it. */
+  replacing: Props;
+  /** The route of its create (the fault rules' key) and of the list its lookups read. */
+  createRoute: string;
+  listRoute: string;
+  /** Its objects on the server that a user would count, by what makes them this test's. */
+  count(rig: CloudRig, ids: Record<string, string>, args: Props): Promise<number>;
+  /** Deletes it behind the provider's back. */
+  removeOutOfBand(rig: CloudRig, id: string, ids: Record<string, string>): Promise<void>;
+}
+
+export interface Cloud {
+  name: string;
+  /** The schema's package name (type tokens `<pkg>:index:<Kind>`). */
+  pkg: string;
+  schema: string;
+  start(): Promise<CloudRig>;
+  /** In dependency order: each kind's args may use the ids of those before it. */
+  kinds: KindCase[];
+}
+
+const MAMUTE_PLUGIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
+
+async function startMamuteCloud(): Promise<CloudRig> {
+  const emu = await startTestEmulator();
+  const logs = await StandInEngine.start();
+  const host = await ProviderHost.startExecutable(MAMUTE_PLUGIN, { cwd: REPO_ROOT, engineAddress: logs.address, env: cleanEnv() });
+  await configurePlugin(host, bareKeys(stackConfig(emu)));
+  return {
+    engine: await Engine.create(host),
+    host,
+    logs,
+    apiKey: emu.apiKey,
+    setFaults: (config) => emu.setFaults(config),
+    clearFaults: () => emu.clearFaults(),
+    requestCounts: () => emu.requests(),
+    resetRequests: () => emu.resetRequests(),
+    close: async () => {
+      await host.close();
+      await logs.close();
+      await emu.close();
+    },
+    // The emulator, for the kinds' own checks.
+    ...({ emu } as object),
+  };
+}
+
+const mamuteEmu = (rig: CloudRig) => (rig as unknown as { emu: Parameters<typeof api>[0] & Parameters<typeof listAll>[0] }).emu;
+
+export const mamutecloud: Cloud = {
+  name: "MamuteCloud",
+  pkg: "mamutecloud",
+  schema: path.join(REPO_ROOT, "schema.json"),
+  start: startMamuteCloud,
+  kinds: [
+    {
+      kind: "Bucket",
+      // forceDestroy from the start: a replacement deletes the old bucket (refused at preview otherwise).
+      args: () => ({ name: "conformance-bucket", forceDestroy: true }),
+      inPlace: { name: "conformance-bucket-2" },
+      replacing: { storageClass: "Archive" },
+      createRoute: "POST /object-storage/buckets",
+      listRoute: "GET /object-storage/buckets",
+      count: async (rig) =>
+        (await listAll(mamuteEmu(rig), "/object-storage/buckets")).filter((b) => String(b.name).startsWith("conformance-bucket")).length,
+      removeOutOfBand: async (rig, id) => void (await api(mamuteEmu(rig), "DELETE", `/object-storage/buckets/${id}?force=true`)),
+    },
+    {
+      kind: "BucketCredential",
+      args: (ids) => ({ bucketId: ids.Bucket }),
+      // A new secret in place (regenerate); another bucket replaces it (previewed only: no such bucket).
+      inPlace: { rotation: "2" },
+      replacing: { bucketId: "another-bucket" },
+      createRoute: "POST /object-storage/buckets/{bucketId}/credentials",
+      listRoute: "GET /object-storage/buckets/{bucketId}/credentials",
+      count: async (rig, ids) => (await listAll(mamuteEmu(rig), `/object-storage/buckets/${ids.Bucket}/credentials`)).length,
+      removeOutOfBand: async (rig, id) => {
+        const [bucket, credential] = id.split("/");
+        await api(mamuteEmu(rig), "DELETE", `/object-storage/buckets/${bucket}/credentials/${credential}`);
+      },
+    },
+    {
+      kind: "DnsZone",
+      args: () => ({ domain: "conformance.example" }),
+      inPlace: { forceDestroy: true },
+      replacing: { domain: "conformance-2.example" },
+      createRoute: "POST /dns/zones",
+      listRoute: "GET /dns/zones",
+      count: async (rig) => (await listAll(mamuteEmu(rig), "/dns/zones")).filter((z) => String(z.domain).startsWith("conformance")).length,
+      removeOutOfBand: async (rig, id) => void (await api(mamuteEmu(rig), "DELETE", `/dns/zones/${id}`)),
+    },
+  ],
+};
+
+async function startTheCloudRig(): Promise<CloudRig> {
+  // The auth limit as documented (5 requests a minute), in a window short enough for a test.
+  const rig = await startTheCloud({ emulator: { authRateLimit: 5, authRateWindowMs: 3000 } });
+  return {
+    engine: rig.engine,
+    host: rig.host,
+    logs: rig.logs,
+    apiKey: rig.emu.apiKey,
+    setFaults: (config) => rig.emu.setFaults(config as never),
+    clearFaults: () => rig.emu.clearFaults(),
+    requestCounts: () => rig.emu.requestCounts(),
+    resetRequests: () => rig.emu.resetRequests(),
+    close: () => rig.close(),
+    ...({ emu: rig.emu } as object),
+  };
+}
+
+const theCloudEmu = (rig: CloudRig) => (rig as unknown as { emu: Parameters<typeof theCloudApi>[0] }).emu;
+const listOf = async (rig: CloudRig, route: string): Promise<any[]> => {
+  const { status, body } = await theCloudApi(theCloudEmu(rig), "GET", route);
+  if (status !== 200) throw new Error(`GET ${route}: ${status} ${JSON.stringify(body)}`);
+  return body;
+};
+
+export const thecloud: Cloud = {
+  name: "The Cloud",
+  pkg: "thecloud",
+  schema: path.join(REPO_ROOT, "thecloud", "schema.json"),
+  start: startTheCloudRig,
+  kinds: [
+    {
+      kind: "Bucket",
+      args: () => ({ name: "conformance-bucket", forceDestroy: true }),
+      inPlace: { versioning: true },
+      replacing: { public: true },
+      createRoute: "POST /storage/buckets",
+      listRoute: "GET /storage/buckets",
+      count: async (rig) => (await listOf(rig, "/storage/buckets")).filter((b) => String(b.name).startsWith("conformance-bucket")).length,
+      removeOutOfBand: async (rig, id) => void (await theCloudApi(theCloudEmu(rig), "DELETE", `/storage/buckets/${id}?force=true`)),
+    },
+    {
+      kind: "BucketLifecycleRule",
+      args: (ids) => ({ bucket: ids.Bucket, prefix: "logs/", expirationDays: 30 }),
+      replacing: { expirationDays: 7 },
+      createRoute: "POST /storage/buckets/:bucket/lifecycle",
+      listRoute: "GET /storage/buckets/:bucket/lifecycle",
+      count: async (rig, ids) => (await listOf(rig, `/storage/buckets/${ids.Bucket}/lifecycle`)).length,
+      removeOutOfBand: async (rig, id) => {
+        const [bucket, rule] = id.split("/");
+        await theCloudApi(theCloudEmu(rig), "DELETE", `/storage/buckets/${bucket}/lifecycle/${rule}`);
+      },
+    },
+    {
+      kind: "ApiKey",
+      args: () => ({ name: "conformance-key" }),
+      replacing: { rotation: "2" },
+      createRoute: "POST /auth/keys",
+      listRoute: "GET /auth/keys",
+      count: async (rig) => (await listOf(rig, "/auth/keys")).filter((k) => k.name === "conformance-key").length,
+      removeOutOfBand: async (rig, id) => void (await theCloudApi(theCloudEmu(rig), "DELETE", `/auth/keys/${id}`)),
+    },
+  ],
+};
+
+export const CLOUDS: Cloud[] = [mamutecloud, thecloud];
