@@ -117,8 +117,18 @@ export function listReply<T>(ctx: Context, items: readonly T[], sortKey: (item: 
 }
 
 /** A creation serial as a sort key that orders as text: oldest first, or newest first. */
-export function serialKey(seq: number, newestFirst = false): string {
+function serialKey(seq: number, newestFirst: boolean): string {
   return String(newestFirst ? Number.MAX_SAFE_INTEGER - seq : seq).padStart(16, "0");
+}
+
+/** Records in creation order (`items` already in it, oldest first or newest first), in the dialect's envelope. */
+export function listBySerial<T extends { seq: number }>(
+  ctx: Context,
+  items: readonly T[],
+  json: (item: T) => unknown,
+  newestFirst = false,
+): Reply {
+  return listReply(ctx, items, (item) => serialKey(item.seq, newestFirst), json);
 }
 
 /** The request's `Content-Length`, when it gives one. */

@@ -12,9 +12,9 @@ import {
   created,
   deleted,
   iso,
+  listBySerial,
   listReply,
   notFound,
-  serialKey,
   tooLarge,
   validationError,
   type Context,
@@ -170,11 +170,11 @@ export function listVersions(ctx: Context): Reply {
     throw notFound(`object ${JSON.stringify(key)} has no versions in bucket ${JSON.stringify(bucket.name)}`);
   const latest = versions[versions.length - 1];
   const newestFirst = [...versions].reverse();
-  return listReply(
+  return listBySerial(
     ctx,
     newestFirst,
-    (version) => serialKey(version.seq, true),
     (version) => ({ ...objectJson(bucket, key, version), is_latest: version === latest, is_deleted: version.deleted }),
+    true,
   );
 }
 
