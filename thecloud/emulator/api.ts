@@ -14,7 +14,17 @@ import { BASE_PATH, Router, splitTarget, type ResolveOptions } from "./router";
 import { ROUTES, type RouteEntry } from "./routes";
 import type { TheCloudState } from "./state";
 import type { TheCloudDialect } from "./dialect";
-import { ApiError, readJsonText, sendReply, sendTheCloudError, unauthorized, validationError, type Context, type Principal } from "./http";
+import {
+  ApiError,
+  continueIfExpected,
+  readJsonText,
+  sendReply,
+  sendTheCloudError,
+  unauthorized,
+  validationError,
+  type Context,
+  type Principal,
+} from "./http";
 
 export type TheCloudPlaneName = "api";
 export const THECLOUD_PLANES: readonly TheCloudPlaneName[] = ["api"];
@@ -102,7 +112,7 @@ async function answer(options: ApiPlaneOptions, req: IncomingMessage, res: Serve
     case "bad_encoding":
       throw validationError(match.parameter, "is not valid percent-encoded UTF-8");
   }
-  const text = match.route.rawBody ? "" : await readJsonText(req, dialect);
+  const text = match.route.rawBody ? "" : await readJsonText(req, res, dialect);
   let body: JsonObject | undefined;
   const ctx: Context = {
     req,
@@ -129,7 +139,10 @@ export function createApiPlane(options: ApiPlaneOptions): Plane<TheCloudPlaneNam
     },
     handle: async (req, res) => {
       ensureRequestId(res);
-      if (isAdminPath(splitTarget(req.url).path)) return options.admin(req, res);
+      if (isAdminPath(splitTarget(req.url).path)) {
+        continueIfExpected(req, res);
+        return options.admin(req, res);
+      }
       // One dialect for the whole request, even if it is switched meanwhile.
       const dialect = state.dialect;
       try {

@@ -9,6 +9,7 @@ import type { Bucket, ObjectVersion } from "./state";
 import {
   MAX_OBJECT_BYTES,
   contentLength,
+  continueIfExpected,
   created,
   deleted,
   iso,
@@ -54,6 +55,7 @@ export interface ReceivedBody {
 export async function receiveBody(ctx: Context, field: string): Promise<ReceivedBody> {
   const limit = () => tooLarge(ctx.dialect, field, `must be at most 5 GiB (${MAX_OBJECT_BYTES} bytes)`);
   if ((contentLength(ctx.req) ?? 0) > MAX_OBJECT_BYTES) throw limit();
+  continueIfExpected(ctx.req, ctx.res);
   const writer = ctx.state.blobs.writer();
   const hash = createHash("sha256");
   try {

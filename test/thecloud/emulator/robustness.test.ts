@@ -1,5 +1,6 @@
 // Every bad request is a 4xx, never a 500 or a crash; the request counter, fault injection and the
 // /_emulator routes (the same pieces as MamuteCloud's emulator) work for The Cloud's routes.
+import { request } from "node:http";
 import { startTheCloudEmulator } from "../../../thecloud/emulator";
 import { Api, expectError, makeBucket, rawRequest, useTheCloud } from "./helpers";
 
@@ -70,6 +71,37 @@ describe("bad requests", () => {
     const object = await rawRequest(emu().url, "PUT", "/storage/bkt/huge", { "x-api-key": emu().apiKey, "content-length": 6 * 1024 ** 3 });
     expectError(object, 413, "PAYLOAD_TOO_LARGE", /5 GiB/);
     expect(object.headers.get("connection")).toBe("close");
+  });
+
+  it("Expect: 100-continue: the body is asked for only once the checks that need none pass", async () => {
+    await makeBucket(api(), "bkt");
+    const send = (path: string, headers: Record<string, string>, body: string) =>
+      new Promise<{ continued: boolean; status: number }>((resolve, reject) => {
+        const target = new URL(emu().url);
+        let continued = false;
+        const req = request({
+          host: target.hostname,
+          port: target.port,
+          method: "PUT",
+          path,
+          headers: { ...headers, expect: "100-continue", "content-length": String(body.length) },
+        });
+        req.on("continue", () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ continued, status: res.statusCode ?? 0 }));
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+    const key = { "x-api-key": emu().apiKey };
+    expect(await send("/storage/bkt/ok", key, "body")).toEqual({ continued: true, status: 201 });
+    expect(await send("/storage/missing/x", key, "body")).toEqual({ continued: false, status: 404 });
+    expect(await send("/storage/bkt/x", {}, "body")).toEqual({ continued: false, status: 401 });
+    expect((await api().get("/storage/bkt/ok")).body).toBe("body");
   });
 
   it("unknown routes and methods, odd targets", async () => {
