@@ -10,7 +10,7 @@ import { ensureRequestId, parseJsonObject, type JsonObject } from "../../emulato
 import { isAdminPath } from "../../emulator/management/router";
 import { authenticate } from "./auth";
 import type { AuthRateLimiter } from "./auth-limit";
-import { BASE_PATH, Router, splitTarget, type ResolveOptions } from "./router";
+import { BASE_PATH, Router, routeKeyOf, splitTarget, type ResolveOptions } from "./router";
 import { ROUTES, type RouteEntry } from "./routes";
 import type { TheCloudState } from "./state";
 import type { TheCloudDialect } from "./dialect";
@@ -81,7 +81,7 @@ async function answer(options: ApiPlaneOptions, req: IncomingMessage, res: Serve
   const method = req.method ?? "GET";
   const { path, query } = splitTarget(req.url);
   const match = router.resolve(method, path, resolveOptions(dialect));
-  const routeKey = router.routeKey(method, path, resolveOptions(dialect));
+  const routeKey = routeKeyOf(method, match);
 
   const budget = authBudget(req, apiPath(path, dialect), routeKey, dialect);
   const refused = budget === undefined ? undefined : limiter.take(budget);
