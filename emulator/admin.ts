@@ -72,6 +72,26 @@ export function controlRoutes<P extends string>(controls: EmulatorControls<P>): 
   ];
 }
 
+/**
+ * `GET`/`PUT /_emulator/dialect` over an emulator's dialect: `current` reads it, `apply` reads the
+ * names given (throwing `ControlConfigError` for a bad one) and switches to them.
+ */
+export function dialectRoutes(current: () => { readonly names: readonly string[] }, apply: (value: unknown) => void): Route[] {
+  return [
+    { method: "GET", template: `${ADMIN_PREFIX}/dialect`, handler: () => ({ status: 200, body: dialectJson(current()) }) },
+    {
+      method: "PUT",
+      template: `${ADMIN_PREFIX}/dialect`,
+      handler: async (ctx) => {
+        const body = await ctx.body();
+        if (body.dialect === undefined) throw validationError("dialect", 'is required: a list of dialect names, ["default"] for none');
+        configured(() => apply(body.dialect));
+        return { status: 200, body: dialectJson(current()) };
+      },
+    },
+  ];
+}
+
 function adminRoutes(
   controls: EmulatorControls,
   tokens: DashboardTokens,
@@ -131,17 +151,10 @@ function adminRoutes(
         };
       },
     },
-    { method: "GET", template: `${ADMIN_PREFIX}/dialect`, handler: () => ({ status: 200, body: dialectJson(state.dialect) }) },
-    {
-      method: "PUT",
-      template: `${ADMIN_PREFIX}/dialect`,
-      handler: async (ctx) => {
-        const body = await ctx.body();
-        if (body.dialect === undefined) throw validationError("dialect", 'is required: a list of dialect names, ["default"] for none');
-        state.dialect = configured(() => readDialect(body.dialect));
-        return { status: 200, body: dialectJson(state.dialect) };
-      },
-    },
+    ...dialectRoutes(
+      () => state.dialect,
+      (value) => (state.dialect = readDialect(value)),
+    ),
     {
       method: "DELETE",
       template: `${ADMIN_PREFIX}/rate-limit`,

@@ -1,6 +1,7 @@
 // What the emulators' commands share: reading flags (`--flag value` or `--flag=value`), the checks
 // of their values, and running until SIGINT/SIGTERM. Each command keeps its own flags and banner.
 import { ControlConfigError } from "./control-config";
+import { DataDirError } from "./data-dir";
 
 export class UsageError extends Error {}
 
@@ -39,6 +40,32 @@ export interface FlagHandlers {
   values: Record<string, (value: string, flag: string) => void>;
 }
 
+/** What every emulator command reads. */
+export interface CommonOptions {
+  port: number;
+  host: string;
+  dataDir?: string;
+  allowRemoteAdmin: boolean;
+  help: boolean;
+}
+
+/** The flags every emulator command has (`-h`, `--help`, `--allow-remote-admin`, `--port`, `--host`, `--data-dir`), with `own` added. */
+export function withCommonFlags(options: CommonOptions, own: FlagHandlers["values"]): FlagHandlers {
+  return {
+    switches: {
+      "-h": () => (options.help = true),
+      "--help": () => (options.help = true),
+      "--allow-remote-admin": () => (options.allowRemoteAdmin = true),
+    },
+    values: {
+      "--port": (value, flag) => (options.port = parsePort(flag, value)),
+      "--host": (value, flag) => (options.host = nonEmpty(flag, value)),
+      "--data-dir": (value, flag) => (options.dataDir = nonEmpty(flag, value)),
+      ...own,
+    },
+  };
+}
+
 /** Reads `argv` in order; an unknown argument or a flag missing its value is a `UsageError`. */
 export function readFlags(argv: readonly string[], handlers: FlagHandlers): void {
   for (let i = 0; i < argv.length; i++) {
@@ -59,7 +86,7 @@ export function readFlags(argv: readonly string[], handlers: FlagHandlers): void
 }
 
 /** Resolves on the first SIGINT or SIGTERM, saying so on stderr as `<command>: SIGTERM, shutting down`. */
-export function untilSignal(command: string): Promise<void> {
+function untilSignal(command: string): Promise<void> {
   return new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       process.stderr.write(`${command}: ${signal}, shutting down\n`);
@@ -70,14 +97,69 @@ export function untilSignal(command: string): Promise<void> {
   });
 }
 
-/** Runs a command's `main` (its exit code), printing an unexpected failure with its stack. */
-export function runCommand(command: string, main: (argv: readonly string[]) => Promise<number>): void {
-  main(process.argv.slice(2)).then(
+/** An emulator's command: how it reads its flags, starts, says where it listens and stops. */
+export interface EmulatorCommand<Options extends CommonOptions, Running> {
+  name: string;
+  usage: string;
+  parseArgs(argv: readonly string[]): Options;
+  start(options: Options): Promise<Running>;
+  banner(running: Running, options: Options): string;
+  stop(running: Running): Promise<void>;
+  /** The flags naming its ports, for the message when one is in use: `--port, --s3-port`. */
+  portFlags: string;
+}
+
+/**
+ * The command's life: usage errors exit 2 with the usage, `--help` prints it, a start that fails
+ * (a port in use, a data dir in use) exits 1 saying why; otherwise the banner, then it runs until
+ * SIGINT or SIGTERM and stops cleanly (exit 0).
+ */
+export async function runEmulatorCommand<Options extends CommonOptions, Running>(
+  command: EmulatorCommand<Options, Running>,
+  argv: readonly string[],
+): Promise<number> {
+  let options: Options;
+  try {
+    options = command.parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${command.name}: ${error.message}\n\n${command.usage}`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(command.usage);
+    return 0;
+  }
+  let running: Running;
+  try {
+    running = await command.start(options);
+  } catch (error) {
+    const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
+    const several = command.portFlags.includes(",");
+    const reason =
+      code === "EADDRINUSE"
+        ? `port ${port} on ${address ?? options.host} is already in use (pick ${several ? "others" : "another"} with ${command.portFlags}, or --port 0 for ${several ? "free ones" : "a free one"})`
+        : error instanceof DataDirError
+          ? `--data-dir: ${message}`
+          : message;
+    process.stderr.write(`${command.name}: cannot start: ${reason}\n`);
+    return 1;
+  }
+  process.stdout.write(command.banner(running, options));
+  await untilSignal(command.name);
+  await command.stop(running);
+  return 0;
+}
+
+/** Runs the command with this process's arguments and sets the exit code; an unexpected failure is printed with its stack. */
+export function runCommand<Options extends CommonOptions, Running>(command: EmulatorCommand<Options, Running>): void {
+  const name = command.name;
+  runEmulatorCommand(command, process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${command}: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.stderr.write(`${name}: ${(error as Error)?.stack ?? String(error)}\n`);
       process.exitCode = 1;
     },
   );

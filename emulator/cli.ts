@@ -1,8 +1,18 @@
 #!/usr/bin/env node
 // mamutecloud-emulator: starts a local MamuteCloud and prints how to point a stack at it.
-import { DEFAULT_PORT, DataDirError, isLoopbackHost, startEmulator, type Emulator } from "./index";
+import { DEFAULT_PORT, isLoopbackHost, startEmulator, type Emulator } from "./index";
 import { DIALECT_NAMES, readDialect } from "./dialect";
-import { UsageError, nonEmpty, parsePort, readFlags, runCommand, untilSignal, usageOf, wholeNumber } from "./cli-support";
+import {
+  UsageError,
+  nonEmpty,
+  parsePort,
+  readFlags,
+  runCommand,
+  usageOf,
+  wholeNumber,
+  withCommonFlags,
+  type CommonOptions,
+} from "./cli-support";
 
 const USAGE = `Usage: mamutecloud-emulator [--port ${DEFAULT_PORT}] [--s3-port P] [--edge-port P] [--edge-https-port P] [--host 127.0.0.1] [--api-key mamute-…] [--data-dir DIR] [--dialect NAME[,NAME...]] [--allow-remote-admin]
 
@@ -41,21 +51,16 @@ const MAX_DELAY_MS = 600_000;
 /** The dashboard JWT printed at start lasts a working day. */
 const DASHBOARD_TOKEN_SECONDS = 12 * 3600;
 
-export interface CliOptions {
-  port: number;
+export interface CliOptions extends CommonOptions {
   s3Port?: number;
   edgePort?: number;
   edgeHttpsPort?: number;
-  host: string;
   apiKey?: string;
-  allowRemoteAdmin: boolean;
   sslValidationDelayMs?: number;
   cdnDeployDelayMs?: number;
   caFile?: string;
-  dataDir?: string;
   /** Dialect names, checked. */
   dialect?: string[];
-  help: boolean;
 }
 
 export { UsageError } from "./cli-support";
@@ -63,18 +68,12 @@ export { UsageError } from "./cli-support";
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { port: DEFAULT_PORT, host: "127.0.0.1", allowRemoteAdmin: false, help: false };
   const delay = (value: string, flag: string) => wholeNumber(flag, value, { max: MAX_DELAY_MS, unit: "milliseconds" });
-  readFlags(argv, {
-    switches: {
-      "-h": () => (options.help = true),
-      "--help": () => (options.help = true),
-      "--allow-remote-admin": () => (options.allowRemoteAdmin = true),
-    },
-    values: {
-      "--port": (value, flag) => (options.port = parsePort(flag, value)),
+  readFlags(
+    argv,
+    withCommonFlags(options, {
       "--s3-port": (value, flag) => (options.s3Port = parsePort(flag, value)),
       "--edge-port": (value, flag) => (options.edgePort = parsePort(flag, value)),
       "--edge-https-port": (value, flag) => (options.edgeHttpsPort = parsePort(flag, value)),
-      "--host": (value, flag) => (options.host = nonEmpty(flag, value)),
       "--api-key": (apiKey) => {
         if (!/^mamute-\S+$/.test(apiKey))
           throw new UsageError("--api-key must start with mamute- (e.g. mamute- followed by 40 hex characters)");
@@ -83,10 +82,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       "--ssl-validation-delay-ms": (value, flag) => (options.sslValidationDelayMs = delay(value, flag)),
       "--cdn-deploy-delay-ms": (value, flag) => (options.cdnDeployDelayMs = delay(value, flag)),
       "--ca-file": (value, flag) => (options.caFile = nonEmpty(flag, value)),
-      "--data-dir": (value, flag) => (options.dataDir = nonEmpty(flag, value)),
       "--dialect": (value, flag) => (options.dialect = usageOf(() => [...readDialect(value, flag).names])),
-    },
-  });
+    }),
+  );
   const ports: [string, number | undefined][] = [
     ["--port", options.port],
     ["--s3-port", options.s3Port],
@@ -130,52 +128,28 @@ function banner(emu: Emulator, options: CliOptions): string {
   ].join("\n");
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`mamutecloud-emulator: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-
-  let emu: Emulator;
-  try {
-    emu = await startEmulator({
-      port: options.port,
-      s3Port: options.s3Port,
-      edgePort: options.edgePort,
-      edgeHttpsPort: options.edgeHttpsPort,
-      host: options.host,
-      apiKey: options.apiKey,
-      allowRemoteAdmin: options.allowRemoteAdmin,
-      caFile: options.caFile,
-      dataDir: options.dataDir,
-      sslValidationDelayMs: options.sslValidationDelayMs,
-      cdnDeployDelayMs: options.cdnDeployDelayMs,
-      dialect: options.dialect,
-    });
-  } catch (error) {
-    const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
-    const reason =
-      code === "EADDRINUSE"
-        ? `port ${port} on ${address ?? options.host} is already in use (pick others with --port, --s3-port, --edge-port, --edge-https-port, or --port 0 for free ones)`
-        : error instanceof DataDirError
-          ? `--data-dir: ${message}`
-          : message;
-    process.stderr.write(`mamutecloud-emulator: cannot start: ${reason}\n`);
-    return 1;
-  }
-  process.stdout.write(banner(emu, options));
-
-  await untilSignal("mamutecloud-emulator");
-  await emu.close();
-  return 0;
+if (require.main === module) {
+  runCommand({
+    name: "mamutecloud-emulator",
+    usage: USAGE,
+    parseArgs,
+    start: (options) =>
+      startEmulator({
+        port: options.port,
+        s3Port: options.s3Port,
+        edgePort: options.edgePort,
+        edgeHttpsPort: options.edgeHttpsPort,
+        host: options.host,
+        apiKey: options.apiKey,
+        allowRemoteAdmin: options.allowRemoteAdmin,
+        caFile: options.caFile,
+        dataDir: options.dataDir,
+        sslValidationDelayMs: options.sslValidationDelayMs,
+        cdnDeployDelayMs: options.cdnDeployDelayMs,
+        dialect: options.dialect,
+      }),
+    banner,
+    stop: (emu) => emu.close(),
+    portFlags: "--port, --s3-port, --edge-port, --edge-https-port",
+  });
 }
-
-if (require.main === module) runCommand("mamutecloud-emulator", main);

@@ -3,9 +3,8 @@
 // limit, the clock, lifecycle expiration and a reset. No authentication, never counted, faulted or
 // rate-limited; answered with the shared admin router and error body (emulator/management).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { configured, controlRoutes } from "../../emulator/admin";
+import { configured, controlRoutes, dialectRoutes } from "../../emulator/admin";
 import type { EmulatorControls } from "../../emulator/controls";
-import { dialectJson } from "../../emulator/dialect";
 import { dispatchRoute } from "../../emulator/management/dispatch";
 import { ApiError, sendError, validationError } from "../../emulator/management/http";
 import { ADMIN_PREFIX, Router, type Route } from "../../emulator/management/router";
@@ -36,17 +35,10 @@ function adminRoutes(state: TheCloudState, controls: EmulatorControls<TheCloudPl
   return [
     { method: "GET", template: `${ADMIN_PREFIX}/health`, handler: () => ({ status: 200, body: { status: "ok", emulator: "thecloud" } }) },
     ...controlRoutes(controls),
-    { method: "GET", template: `${ADMIN_PREFIX}/dialect`, handler: () => ({ status: 200, body: dialectJson(state.dialect) }) },
-    {
-      method: "PUT",
-      template: `${ADMIN_PREFIX}/dialect`,
-      handler: async (ctx) => {
-        const body = await ctx.body();
-        if (body.dialect === undefined) throw validationError("dialect", 'is required: a list of dialect names, ["default"] for none');
-        state.dialect = configured(() => readTheCloudDialect(body.dialect));
-        return { status: 200, body: dialectJson(state.dialect) };
-      },
-    },
+    ...dialectRoutes(
+      () => state.dialect,
+      (value) => (state.dialect = readTheCloudDialect(value)),
+    ),
     { method: "GET", template: `${ADMIN_PREFIX}/multipart`, handler: () => ({ status: 200, body: { uploads: unfinishedUploads(state) } }) },
     {
       method: "GET",

@@ -10,11 +10,21 @@ import { ensureRequestId, parseJsonObject, type JsonObject } from "../../emulato
 import { isAdminPath } from "../../emulator/management/router";
 import { authenticate } from "./auth";
 import type { AuthRateLimiter } from "./auth-limit";
-import { BASE_PATH, Router, splitTarget, type ResolveOptions } from "./router";
+import { BASE_PATH, Router, routeKeyOf, splitTarget, type ResolveOptions } from "./router";
 import { ROUTES, type RouteEntry } from "./routes";
 import type { TheCloudState } from "./state";
 import type { TheCloudDialect } from "./dialect";
-import { ApiError, readJsonText, sendReply, sendTheCloudError, unauthorized, validationError, type Context, type Principal } from "./http";
+import {
+  ApiError,
+  continueIfExpected,
+  readJsonText,
+  sendReply,
+  sendTheCloudError,
+  unauthorized,
+  validationError,
+  type Context,
+  type Principal,
+} from "./http";
 
 export type TheCloudPlaneName = "api";
 export const THECLOUD_PLANES: readonly TheCloudPlaneName[] = ["api"];
@@ -71,7 +81,7 @@ async function answer(options: ApiPlaneOptions, req: IncomingMessage, res: Serve
   const method = req.method ?? "GET";
   const { path, query } = splitTarget(req.url);
   const match = router.resolve(method, path, resolveOptions(dialect));
-  const routeKey = router.routeKey(method, path, resolveOptions(dialect));
+  const routeKey = routeKeyOf(method, match);
 
   const budget = authBudget(req, apiPath(path, dialect), routeKey, dialect);
   const refused = budget === undefined ? undefined : limiter.take(budget);
@@ -102,7 +112,7 @@ async function answer(options: ApiPlaneOptions, req: IncomingMessage, res: Serve
     case "bad_encoding":
       throw validationError(match.parameter, "is not valid percent-encoded UTF-8");
   }
-  const text = match.route.rawBody ? "" : await readJsonText(req, dialect);
+  const text = match.route.rawBody ? "" : await readJsonText(req, res, dialect);
   let body: JsonObject | undefined;
   const ctx: Context = {
     req,
@@ -129,7 +139,10 @@ export function createApiPlane(options: ApiPlaneOptions): Plane<TheCloudPlaneNam
     },
     handle: async (req, res) => {
       ensureRequestId(res);
-      if (isAdminPath(splitTarget(req.url).path)) return options.admin(req, res);
+      if (isAdminPath(splitTarget(req.url).path)) {
+        continueIfExpected(req, res);
+        return options.admin(req, res);
+      }
       // One dialect for the whole request, even if it is switched meanwhile.
       const dialect = state.dialect;
       try {

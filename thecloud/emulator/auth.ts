@@ -9,9 +9,8 @@ import {
   created,
   deleted,
   iso,
-  listReply,
+  listBySerial,
   notFound,
-  serialKey,
   unauthorized,
   validationError,
   type Context,
@@ -87,12 +86,7 @@ export async function createKey(ctx: Context): Promise<Reply> {
 
 export function listKeys(ctx: Context): Reply {
   const mine = [...ctx.state.apiKeys.values()].filter((record) => record.userId === ctx.principal?.userId);
-  return listReply(
-    ctx,
-    mine,
-    (record) => serialKey(record.seq),
-    (record) => keyJson(ctx, record, false),
-  );
+  return listBySerial(ctx, mine, (record) => keyJson(ctx, record, false));
 }
 
 export function deleteKey(ctx: Context): Reply {

@@ -9,9 +9,9 @@ import {
   created,
   deleted,
   iso,
+  listBySerial,
   listReply,
   notFound,
-  serialKey,
   validationError,
   type Context,
   type JsonObject,
@@ -148,12 +148,7 @@ export async function createRule(ctx: Context): Promise<Reply> {
 export function listRules(ctx: Context): Reply {
   const bucket = bucketOf(ctx);
   const rules = [...ctx.state.rules.values()].filter((rule) => rule.bucket === bucket.name);
-  return listReply(
-    ctx,
-    rules,
-    (rule) => serialKey(rule.seq),
-    (rule) => ruleJson(ctx, rule, true),
-  );
+  return listBySerial(ctx, rules, (rule) => ruleJson(ctx, rule, true));
 }
 
 export function deleteRule(ctx: Context): Reply {

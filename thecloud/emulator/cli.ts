@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // thecloud-emulator: starts a local The Cloud and prints how to point a stack at it.
-import { DataDirError } from "../../emulator/data-dir";
-import { UsageError, nonEmpty, parsePort, readFlags, runCommand, untilSignal, usageOf, wholeNumber } from "../../emulator/cli-support";
+import { UsageError, readFlags, runCommand, usageOf, wholeNumber, withCommonFlags, type CommonOptions } from "../../emulator/cli-support";
 import { isLoopbackHost } from "../../emulator/net";
 import { DEFAULT_AUTH_RATE_LIMIT, MAX_AUTH_REQUESTS, MAX_AUTH_WINDOW_MS } from "./auth-limit";
 import { THECLOUD_DIALECT_NAMES, readTheCloudDialect } from "./dialect";
@@ -31,41 +30,29 @@ one port. State is in memory and objects in a temporary folder, unless --data-di
   -h, --help      show this help
 `;
 
-export interface CliOptions {
-  port: number;
-  host: string;
+export interface CliOptions extends CommonOptions {
   apiKey?: string;
-  dataDir?: string;
   dialect?: string[];
   authRateLimit?: number;
   authRateWindowMs?: number;
-  allowRemoteAdmin: boolean;
-  help: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { port: DEFAULT_PORT, host: "127.0.0.1", allowRemoteAdmin: false, help: false };
-  readFlags(argv, {
-    switches: {
-      "-h": () => (options.help = true),
-      "--help": () => (options.help = true),
-      "--allow-remote-admin": () => (options.allowRemoteAdmin = true),
-    },
-    values: {
-      "--port": (value, flag) => (options.port = parsePort(flag, value)),
-      "--host": (value, flag) => (options.host = nonEmpty(flag, value)),
+  readFlags(
+    argv,
+    withCommonFlags(options, {
       "--api-key": (apiKey) => {
         if (!/^thecloud_\S+$/.test(apiKey))
           throw new UsageError("--api-key must start with thecloud_ (e.g. thecloud_ followed by 40 hex characters)");
         options.apiKey = apiKey;
       },
-      "--data-dir": (value, flag) => (options.dataDir = nonEmpty(flag, value)),
       "--dialect": (value, flag) => (options.dialect = usageOf(() => [...readTheCloudDialect(value, flag).names])),
       "--auth-rate-limit": (value, flag) => (options.authRateLimit = wholeNumber(flag, value, { max: MAX_AUTH_REQUESTS })),
       "--auth-rate-window-ms": (value, flag) =>
         (options.authRateWindowMs = wholeNumber(flag, value, { min: 1, max: MAX_AUTH_WINDOW_MS, unit: "milliseconds" })),
-    },
-  });
+    }),
+  );
   return options;
 }
 
@@ -94,46 +81,24 @@ function banner(emu: TheCloudEmulator, options: CliOptions): string {
   ].join("\n");
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`thecloud-emulator: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  let emu: TheCloudEmulator;
-  try {
-    emu = await startTheCloudEmulator({
-      port: options.port,
-      host: options.host,
-      apiKey: options.apiKey,
-      dataDir: options.dataDir,
-      dialect: options.dialect,
-      authRateLimit: options.authRateLimit,
-      authRateWindowMs: options.authRateWindowMs,
-      allowRemoteAdmin: options.allowRemoteAdmin,
-    });
-  } catch (error) {
-    const { code, message, port, address } = error as NodeJS.ErrnoException & { port?: number; address?: string };
-    const reason =
-      code === "EADDRINUSE"
-        ? `port ${port} on ${address ?? options.host} is already in use (pick another with --port, or --port 0 for a free one)`
-        : error instanceof DataDirError
-          ? `--data-dir: ${message}`
-          : message;
-    process.stderr.write(`thecloud-emulator: cannot start: ${reason}\n`);
-    return 1;
-  }
-  process.stdout.write(banner(emu, options));
-  await untilSignal("thecloud-emulator");
-  await emu.stop();
-  return 0;
+if (require.main === module) {
+  runCommand({
+    name: "thecloud-emulator",
+    usage: USAGE,
+    parseArgs,
+    start: (options) =>
+      startTheCloudEmulator({
+        port: options.port,
+        host: options.host,
+        apiKey: options.apiKey,
+        dataDir: options.dataDir,
+        dialect: options.dialect,
+        authRateLimit: options.authRateLimit,
+        authRateWindowMs: options.authRateWindowMs,
+        allowRemoteAdmin: options.allowRemoteAdmin,
+      }),
+    banner,
+    stop: (emu) => emu.stop(),
+    portFlags: "--port",
+  });
 }
-
-if (require.main === module) runCommand("thecloud-emulator", main);

@@ -117,8 +117,18 @@ export function listReply<T>(ctx: Context, items: readonly T[], sortKey: (item: 
 }
 
 /** A creation serial as a sort key that orders as text: oldest first, or newest first. */
-export function serialKey(seq: number, newestFirst = false): string {
+function serialKey(seq: number, newestFirst: boolean): string {
   return String(newestFirst ? Number.MAX_SAFE_INTEGER - seq : seq).padStart(16, "0");
+}
+
+/** Records in creation order (`items` already in it, oldest first or newest first), in the dialect's envelope. */
+export function listBySerial<T extends { seq: number }>(
+  ctx: Context,
+  items: readonly T[],
+  json: (item: T) => unknown,
+  newestFirst = false,
+): Reply {
+  return listReply(ctx, items, (item) => serialKey(item.seq, newestFirst), json);
 }
 
 /** The request's `Content-Length`, when it gives one. */
@@ -127,10 +137,20 @@ export function contentLength(req: IncomingMessage): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
+/**
+ * A client that sent `Expect: 100-continue` is told to send its body only once every check that
+ * needs no body has passed (the server does not answer it by itself: index.ts), so a refused upload
+ * is never sent.
+ */
+export function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  if (/^100-continue$/i.test(String(req.headers.expect ?? "").trim()) && !res.headersSent) res.writeContinue();
+}
+
 /** The JSON body's text, capped: `413` as soon as `Content-Length` or the bytes so far pass MAX_JSON_BYTES. */
-export async function readJsonText(req: IncomingMessage, dialect: TheCloudDialect): Promise<string> {
+export async function readJsonText(req: IncomingMessage, res: ServerResponse, dialect: TheCloudDialect): Promise<string> {
   const limit = () => tooLarge(dialect, "body", `must be at most ${MAX_JSON_BYTES / 1024} KiB of JSON`);
   if ((contentLength(req) ?? 0) > MAX_JSON_BYTES) throw limit();
+  continueIfExpected(req, res);
   return readBodyText(req, MAX_JSON_BYTES, limit);
 }
 

@@ -164,6 +164,8 @@ export async function startTheCloudEmulator(options: TheCloudEmulatorOptions = {
   };
   const admin = createAdmin(state, controls, actions, isLoopbackHost(host) || options.allowRemoteAdmin === true);
   const server = servePlane(savingAfterChanges(createApiPlane({ state, controls, limiter, admin }), state), controls);
+  // `Expect: 100-continue` is answered by the plane once the checks that need no body pass (http.ts).
+  server.on("checkContinue", (req, res) => server.emit("request", req, res));
   const timer = setInterval(expire, LIFECYCLE_INTERVAL_MS);
   timer.unref();
 

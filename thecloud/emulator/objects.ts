@@ -9,12 +9,13 @@ import type { Bucket, ObjectVersion } from "./state";
 import {
   MAX_OBJECT_BYTES,
   contentLength,
+  continueIfExpected,
   created,
   deleted,
   iso,
+  listBySerial,
   listReply,
   notFound,
-  serialKey,
   tooLarge,
   validationError,
   type Context,
@@ -54,6 +55,7 @@ export interface ReceivedBody {
 export async function receiveBody(ctx: Context, field: string): Promise<ReceivedBody> {
   const limit = () => tooLarge(ctx.dialect, field, `must be at most 5 GiB (${MAX_OBJECT_BYTES} bytes)`);
   if ((contentLength(ctx.req) ?? 0) > MAX_OBJECT_BYTES) throw limit();
+  continueIfExpected(ctx.req, ctx.res);
   const writer = ctx.state.blobs.writer();
   const hash = createHash("sha256");
   try {
@@ -170,11 +172,11 @@ export function listVersions(ctx: Context): Reply {
     throw notFound(`object ${JSON.stringify(key)} has no versions in bucket ${JSON.stringify(bucket.name)}`);
   const latest = versions[versions.length - 1];
   const newestFirst = [...versions].reverse();
-  return listReply(
+  return listBySerial(
     ctx,
     newestFirst,
-    (version) => serialKey(version.seq, true),
     (version) => ({ ...objectJson(bucket, key, version), is_latest: version === latest, is_deleted: version.deleted }),
+    true,
   );
 }
 

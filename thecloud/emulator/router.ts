@@ -140,15 +140,19 @@ export class Router<R extends RouteSpec> {
 
   /** `PUT /storage/:bucket/*key`; a known path with another method keeps its template; else `<METHOD> (unknown route)`. */
   routeKey(method: string, rawPath: string, options: ResolveOptions): string {
-    const match = this.resolve(method, rawPath, options);
-    switch (match.kind) {
-      case "route":
-        return `${method} ${match.route.template}`;
-      case "method_not_allowed":
-      case "bad_encoding":
-        return `${method} ${match.template}`;
-      default:
-        return `${method} (unknown route)`;
-    }
+    return routeKeyOf(method, this.resolve(method, rawPath, options));
+  }
+}
+
+/** The route key of a match (see `Router.routeKey`). */
+export function routeKeyOf(method: string, match: RouteMatch<RouteSpec>): string {
+  switch (match.kind) {
+    case "route":
+      return `${method} ${match.route.template}`;
+    case "method_not_allowed":
+    case "bad_encoding":
+      return `${method} ${match.template}`;
+    default:
+      return `${method} (unknown route)`;
   }
 }

@@ -1,13 +1,12 @@
 // A small client for The Cloud's emulator, as a user's curl would see it: status, headers and the
 // body (parsed when JSON), with the emulator's key sent as `X-API-Key` unless told otherwise.
 import { createHash } from "node:crypto";
+import { request } from "node:http";
 import { startTheCloudEmulator, type TheCloudEmulator, type TheCloudEmulatorOptions } from "../../../thecloud/emulator";
+import type { Answer } from "../../emulator/helpers";
 
-export interface Answer<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+/** What a call answers: status, headers and the body (parsed when JSON); the same as the MamuteCloud emulator tests'. */
+export type { Answer };
 
 export interface CallOptions {
   /** JSON body. */
@@ -26,17 +25,13 @@ export class Api {
     readonly baseUrl = emu.url,
   ) {}
 
-  async call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
-    const headers = options.headers ?? { "x-api-key": options.key ?? this.emu.apiKey };
-    const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: options.body !== undefined && options.raw === undefined ? { "content-type": "application/json", ...headers } : headers,
-      body,
-    });
-    const text = await response.text();
-    const isJson = response.headers.get("content-type")?.includes("json") ?? false;
-    return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+  /** Sent over node:http, the path exactly as given (fetch would resolve `..` segments first). */
+  call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...(options.headers ?? { "x-api-key": options.key ?? this.emu.apiKey }) };
+    const json = options.raw === undefined && options.body !== undefined;
+    if (json) headers["content-type"] ??= "application/json";
+    const prefix = new URL(this.baseUrl).pathname.replace(/\/$/, "");
+    return rawRequest(this.baseUrl, method, `${prefix}${path}`, headers, options.raw ?? (json ? JSON.stringify(options.body) : undefined));
   }
 
   get<T = any>(path: string, options?: CallOptions) {
@@ -61,27 +56,21 @@ export class Api {
  * limit is off unless a test asks for it (it has its own file), and each test starts from a reset.
  */
 export function useTheCloud(options: TheCloudEmulatorOptions = {}): { emu: () => TheCloudEmulator; api: () => Api } {
-  let emu: TheCloudEmulator | undefined;
-  let api: Api | undefined;
+  const running: { emu?: TheCloudEmulator; api?: Api } = {};
   beforeAll(async () => {
-    emu = await startTheCloudEmulator({ port: 0, authRateLimit: 0, ...options });
-    api = new Api(emu);
+    running.emu = await startTheCloudEmulator({ port: 0, authRateLimit: 0, ...options });
+    running.api = new Api(running.emu);
   });
   beforeEach(() => {
-    emu?.reset();
-    emu?.setDialect([]);
+    running.emu?.reset();
+    running.emu?.setDialect([]);
   });
-  afterAll(async () => {
-    await emu?.stop();
-  });
-  return {
-    emu: () => emu ?? fail("emulator not started"),
-    api: () => api ?? fail("emulator not started"),
+  afterAll(() => running.emu?.stop());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("The Cloud's emulator is not started: call emu() and api() inside tests");
+    return value;
   };
-}
-
-function fail(message: string): never {
-  throw new Error(message);
+  return { emu: () => started(running.emu), api: () => started(running.api) };
 }
 
 /** Asserts The Cloud's default error body and returns it. */
@@ -99,4 +88,37 @@ export async function makeBucket(api: Api, name: string, extra: Record<string, u
   return answer.body;
 }
 
+export const MIB = 1024 * 1024;
+
 export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+/**
+ * A request with the path sent exactly as given (fetch resolves `..` and `%2E%2E` segments before
+ * sending, which is the very thing some tests must not have done).
+ */
+export function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number> = {},
+  body?: string | Buffer,
+): Promise<Answer<any>> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = request({ host: target.hostname, port: target.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const isJson = String(res.headers["content-type"] ?? "").includes("json");
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: new Headers(res.headers as Record<string, string>),
+          body: isJson && text ? JSON.parse(text) : text,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
