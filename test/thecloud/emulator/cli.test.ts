@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "../../../thecloud/emulator/cli";
 
-const cli = join(__dirname, "..", "..", "..", "dist", "thecloud", "emulator", "cli.js");
+const cli = join(__dirname, "..", "..", "..", "thecloud", "dist", "thecloud", "emulator", "cli.js");
 
 /** The command's output up to the first match of `pattern` (the test's timeout bounds the wait). */
 async function outputUntil(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
