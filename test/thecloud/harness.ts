@@ -38,7 +38,9 @@ export async function startTheCloud(
     env: theCloudEnv(),
     pkg: "thecloud",
   });
-  await configurePlugin(host, theCloudSettings(emu, options.settings));
+  // In the `base-path` dialect the API's routes are under /api/v1: the endpoint a user would set says so.
+  const endpoint = emu.dialect().includes("base-path") ? `${emu.url}/api/v1` : emu.url;
+  await configurePlugin(host, theCloudSettings(emu, { endpoint, ...options.settings }));
   const engine = await Engine.create(host);
   return {
     emu,
