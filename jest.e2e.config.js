@@ -6,7 +6,8 @@ const base = require("./jest.config");
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  roots: ["<rootDir>/test/e2e"],
+  // With the package as `npm pack` makes it installed in a fresh project (test/package/).
+  roots: ["<rootDir>/test/e2e", "<rootDir>/test/package"],
   // The other languages' examples run in their own stage (jest.languages.config.js).
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/languages/"],
   // A whole stack's up, previews, refresh and destroy through the CLI.

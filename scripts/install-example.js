@@ -14,8 +14,10 @@ if (!fs.existsSync(path.join(example, "package.json"))) {
   console.error(`install-example: no example named ${JSON.stringify(name)} (examples/${name}/package.json is missing)`);
   process.exit(2);
 }
-// The example's package.json takes the package from this path.
-const tarball = path.join(root, ".tmp", "pulumi-mamutecloud.tgz");
+// The example's package.json takes each of this repository's packages it uses from .tmp/<package>.tgz.
+const PACKAGES = { "pulumi-mamutecloud": root, "pulumi-thecloud": path.join(root, "thecloud") };
+const dependencies = Object.keys(JSON.parse(fs.readFileSync(path.join(example, "package.json"), "utf8")).dependencies ?? {});
+const packages = Object.entries(PACKAGES).filter(([pkg]) => dependencies.includes(pkg));
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const run = (args, cwd) =>
   execFileSync(npm, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", shell: process.platform === "win32" });
@@ -24,19 +26,20 @@ if (!fs.existsSync(path.join(root, "node_modules", "typescript"))) {
   console.log("install-example: installing the repository's tools (npm ci)");
   run(["ci", "--no-audit", "--no-fund", "--loglevel=error"], root);
 }
-console.log("install-example: building and packing the package");
+console.log(`install-example: building and packing ${packages.map(([pkg]) => pkg).join(" and ")}`);
 run(["run", "build", "--silent"], root);
 fs.mkdirSync(path.join(root, ".tmp"), { recursive: true });
-const packDir = fs.mkdtempSync(path.join(root, ".tmp", "pack-"));
-try {
-  const packed = run(["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], root).trim().split("\n").pop();
-  fs.renameSync(path.join(packDir, packed), tarball);
-} finally {
-  fs.rmSync(packDir, { recursive: true, force: true });
+for (const [pkg, folder] of packages) {
+  const packDir = fs.mkdtempSync(path.join(root, ".tmp", "pack-"));
+  try {
+    const packed = run(["pack", "--ignore-scripts", "--silent", "--pack-destination", packDir], folder).trim().split("\n").pop();
+    fs.renameSync(path.join(packDir, packed), path.join(root, ".tmp", `${pkg}.tgz`));
+  } finally {
+    fs.rmSync(packDir, { recursive: true, force: true });
+  }
+  // npm keeps an installed tarball dependency whose file changed; remove it so the new one goes in.
+  fs.rmSync(path.join(example, "node_modules", pkg), { recursive: true, force: true });
 }
-
-// npm keeps an installed tarball dependency whose file changed; remove it so the new one goes in.
-fs.rmSync(path.join(example, "node_modules", "pulumi-mamutecloud"), { recursive: true, force: true });
 fs.rmSync(path.join(example, "package-lock.json"), { force: true });
 console.log(`install-example: installing examples/${name}`);
 run(["install", "--no-audit", "--no-fund", "--loglevel=error"], example);

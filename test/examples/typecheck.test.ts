@@ -15,6 +15,10 @@ const runtimeOf = (name: string) => {
   const project = yaml.load(fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8")) as { runtime: string | { name: string } };
   return typeof project.runtime === "string" ? project.runtime : project.runtime.name;
 };
+/** The package an example installs: The Cloud's examples (`thecloud-…`) pulumi-thecloud, the others pulumi-mamutecloud. */
+const packageOf = (name: string) => (name.startsWith("thecloud-") ? "pulumi-thecloud" : "pulumi-mamutecloud");
+/** Its Pulumi project name: MamuteCloud's examples are `mamutecloud-<folder>`, The Cloud's their folder's name. */
+const projectOf = (name: string) => (name.startsWith("thecloud-") ? name : `mamutecloud-${name}`);
 const names = fs
   .readdirSync(EXAMPLES)
   .filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory() && runtimeOf(name) === "nodejs");
@@ -62,12 +66,22 @@ test("every example folder, every language, has a README with its commands and a
     // (The Python, Go and Java examples and yaml-explicit use the SDK `npm run sdks` generates and this clone's plugin.)
     if (runtime !== "nodejs" && !fs.existsSync(path.join(dir, "package.json"))) continue;
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-    expect([name, manifest.dependencies["pulumi-mamutecloud"]]).toEqual([name, "file:../../.tmp/pulumi-mamutecloud.tgz"]);
+    const pkg = packageOf(name);
+    expect([name, manifest.dependencies[pkg]]).toEqual([name, `file:../../.tmp/${pkg}.tgz`]);
   }
 });
 
 test("the examples are the ones the README lists", () => {
-  expect(names.sort()).toEqual(["basic", "custom-domain", "gitops", "imported-certificate", "multi-tenant", "state-bucket", "static-site"]);
+  expect(names.sort()).toEqual([
+    "basic",
+    "custom-domain",
+    "gitops",
+    "imported-certificate",
+    "multi-tenant",
+    "state-bucket",
+    "static-site",
+    "thecloud-assets",
+  ]);
   const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
   for (const name of names) expect(readme).toContain(`(examples/${name})`);
 });
@@ -77,10 +91,10 @@ test.each(names)(
   (name) => {
     const dir = path.join(EXAMPLES, name);
     const project = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as Record<string, string>;
-    expect(project).toMatchObject({ name: `mamutecloud-${name}`, runtime: "nodejs" });
+    expect(project).toMatchObject({ name: projectOf(name), runtime: "nodejs" });
     expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toMatch(/pulumi up/);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", "pulumi-mamutecloud"]);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", packageOf(name)]);
     expect(typeErrors(dir)).toBe("");
   },
   180_000,
