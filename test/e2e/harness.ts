@@ -106,22 +106,23 @@ export function replaceIn(project: CliProject, file: string, from: string, to: s
   fs.writeFileSync(full, text.replace(from, to));
 }
 
-let packed: string | undefined;
+const packed = new Map<string, string>();
 
-/** This checkout as `npm pack` makes it (dist/ is built before the suite), once per test process. */
-function packedTarball(): string {
-  if (packed && fs.existsSync(packed)) return packed;
+/** One of this checkout's packages as `npm pack` makes it (dist/ is built before the suite), once per test process. */
+function packedTarball(folder = REPO_ROOT): string {
+  const known = packed.get(folder);
+  if (known && fs.existsSync(known)) return known;
   const dir = fs.mkdtempSync(path.join(REPO_ROOT, ".tmp", "e2e-pack-"));
   const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
-    cwd: REPO_ROOT,
+    cwd: folder,
     encoding: "utf8",
   })
     .trim()
     .split("\n")
     .pop()!;
-  packed = path.join(dir, name);
+  packed.set(folder, path.join(dir, name));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  return packed;
+  return packed.get(folder)!;
 }
 
 /**
@@ -133,11 +134,11 @@ function packedTarball(): string {
  * (scripts/link-self.js), not the copy; those run from a real packed install in
  * test/e2e/readme.test.ts and test/package/packed.test.ts.
  */
-export function linkPackage(project: CliProject): void {
-  const target = path.join(project.dir, "node_modules", "pulumi-mamutecloud");
+export function linkPackage(project: CliProject, pkg = "pulumi-mamutecloud", folder = REPO_ROOT): void {
+  const target = path.join(project.dir, "node_modules", pkg);
   if (fs.existsSync(path.join(target, "package.json"))) return;
   fs.mkdirSync(target, { recursive: true });
-  execFileSync("tar", ["-xzf", packedTarball(), "-C", target, "--strip-components=1"]);
+  execFileSync("tar", ["-xzf", packedTarball(folder), "-C", target, "--strip-components=1"]);
 }
 
 /** A self-signed certificate for www.example.com, made with the example README's openssl command. */

@@ -1,6 +1,7 @@
 // The Cloud's kinds through its native plugin against its emulator: what a user of each kind checks.
 import { CheckFailedError } from "../harness/engine";
 import { HostCallError, ProviderHost, REPO_ROOT, configurePlugin, revealed } from "../harness/providerHost";
+import { invoke } from "../plugin/harness";
 import { PLUGIN, startTheCloud, theCloudApi, theCloudEnv, theCloudSettings, type TheCloudRig } from "./harness";
 
 let rig: TheCloudRig;
@@ -81,6 +82,18 @@ describe("Bucket", () => {
     await engine.destroy("kept");
     expect(rig.emu.requestCounts().routes).toMatchObject({ "DELETE /storage/buckets/:bucket": 1 });
     expect((await listBuckets()).map((b) => b.name)).not.toContain(name);
+  });
+
+  test("getBucket finds a bucket by name or id, and names what it did not find", async () => {
+    const { engine } = rig;
+    await engine.up("Bucket", "looked-up", { name: "looked-up-1", versioning: true });
+    const byName = await invoke(rig.host, "thecloud:index:getBucket", { name: "looked-up-1" });
+    expect(byName.failures).toEqual([]);
+    expect(byName.result).toMatchObject({ id: "looked-up-1", name: "looked-up-1", versioning: true, public: false });
+    expect((await invoke(rig.host, "thecloud:index:getBucket", { id: "looked-up-1" })).result).toMatchObject({ name: "looked-up-1" });
+    const missing = await invoke(rig.host, "thecloud:index:getBucket", { name: "no-such-bucket" }).catch((err: unknown) => err);
+    expect((missing as Error).message).toMatch(/getBucket: no Bucket with name "no-such-bucket"/);
+    await engine.destroy("looked-up");
   });
 
   test("a bucket deleted out of band is dropped by refresh; a name the routes use is refused at preview", async () => {
