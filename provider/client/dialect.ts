@@ -326,6 +326,17 @@ export function statusKindOf(word: string | undefined, ready = READY_WORDS, fail
   return "pending";
 }
 
+/**
+ * Whether a refused list request is the server refusing the page size: a 400/422 that blames the
+ * limit, or any refusal of the first page (which differs from a plain list only by the paging
+ * asked); never an auth failure, a 404, a conflict, a throttle or a server failure.
+ */
+export function refusesPageSize(status: number, error: ApiErrorInfo | undefined, firstPage: boolean): boolean {
+  if (status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status >= 500) return false;
+  const blamesLimit = error?.field === "limit" || /\b(limit|page.?size|per.?page)\b/i.test(error?.message ?? "");
+  return ((status === 400 || status === 422) && blamesLimit) || firstPage;
+}
+
 // ---- authentication -------------------------------------------------------------------------------
 
 /** The key as messages may show it: its documented prefix and a few characters, never more. */

@@ -3,7 +3,7 @@
 // provider/client/dialect.ts); where its two documents disagree (the API key's header, the storage
 // routes' prefix) the client tries both.
 import type { ApiClient } from "../client";
-import { keyPrefix, parseErrorBody, readListBody, statusKindOf, type ApiDialect, type AuthForm } from "../client/dialect";
+import { keyPrefix, parseErrorBody, readListBody, refusesPageSize, statusKindOf, type ApiDialect, type AuthForm } from "../client/dialect";
 import { CONFIG_NAMESPACE, missingCredentialError, settings } from "./config";
 
 export const mamuteDialect: ApiDialect = {
@@ -12,12 +12,7 @@ export const mamuteDialect: ApiDialect = {
   readList: readListBody,
   pageSize: 100,
   pageQuery: (page, limit) => ({ page, limit }),
-  refusesPageSize(status, error, firstPage) {
-    if (status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status >= 500) return false;
-    const blamesLimit = error?.field === "limit" || /\b(limit|page.?size|per.?page)\b/i.test(error?.message ?? "");
-    // A refusal of the first page, with a limit asked: the limit is the one thing the walk added.
-    return ((status === 400 || status === 422) && blamesLimit) || firstPage;
-  },
+  refusesPageSize,
   // reference.md: `Authorization: <key>`; authentication.md: `X-API-Key: <key>`. Both are tried.
   authForms(apiKey, configured) {
     const shown = keyPrefix(apiKey);

@@ -372,6 +372,20 @@ function nameFromUrn(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
 
+/**
+ * A plugin executable's whole work (`pulumi-resource-<name> [flags] <engine address>`): serves
+ * `backend`, or says why it could not start. The engine's address is the last argument (logging
+ * and tracing flags may come first).
+ */
+export function runPlugin(backend: Backend, argv: readonly string[] = process.argv): void {
+  const last = argv[argv.length - 1];
+  const engineAddress = argv.length > 2 && !last.startsWith("-") ? last : undefined;
+  serve(backend, engineAddress).catch((err: unknown) => {
+    console.error(`pulumi-resource-${backend.name} could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
+
 /** Serves the plugin on a free loopback port and prints the port, as the engine expects. */
 export async function serve(backend: Backend, engineAddress: string | undefined): Promise<grpcTypes.Server> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });

@@ -6,11 +6,11 @@ import { createAdopting, CreateConflictError } from "../adopt";
 import { isConflict, isNotFound, UnexpectedResponseError, type ApiClient } from "../client";
 import { dialectOf } from "../mamutecloud/dialect";
 import { conflictAdvice, deleteIt, interruptedAdvice } from "../mamutecloud/conflict";
-import { autoname } from "../naming";
+import { GENERATED_NAME_INPUTS, keepGeneratedName } from "../generatedName";
 import { adoptByUniqueKey } from "../lookup";
 import { untilEmpty } from "../wait";
 import { unlessGone } from "../gone";
-import { changedProperties, defineResource, replacementsOf, isUnknown, present, type CheckFailure, type PropertyMap } from "../resource";
+import { defineResource, isUnknown, present, type CheckFailure, type PropertyMap } from "../resource";
 
 export const STORAGE_CLASSES = ["Standard", "InfrequentAccess", "Archive"] as const;
 type StorageClass = (typeof STORAGE_CLASSES)[number];
@@ -151,23 +151,11 @@ export const bucket = defineResource({
     },
   },
 
-  internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
+  internalInputs: GENERATED_NAME_INPUTS,
 
   refine(inputs, olds, failures, naming) {
     refuseLosingFiles(inputs, olds, failures);
-    if (inputs.name !== undefined) {
-      inputs.__autoname = false;
-      return;
-    }
-    // Keep a generated name across runs, unless this change replaces the bucket: then the new
-    // bucket needs a new name, so it can exist beside the old one until the old one is deleted.
-    // The generated name is kept apart from `name`, which a refresh sets to whatever the bucket is
-    // called now: renamed outside the stack, it is renamed back.
-    const generated = typeof olds.__generatedName === "string" ? olds.__generatedName : olds.name;
-    const kept = olds.__autoname === true && typeof generated === "string" ? generated : undefined;
-    const replacing = kept !== undefined && replacementsOf(bucket, changedProperties(bucket, olds, { ...inputs, name: kept })).length > 0;
-    autoname(inputs, olds, naming, kept, replacing);
-    inputs.__generatedName = inputs.name;
+    keepGeneratedName(bucket, inputs, olds, naming);
   },
 
   // A user-chosen name stays the same across a replacement: the old bucket must go first.

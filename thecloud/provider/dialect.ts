@@ -5,7 +5,7 @@
 // in `X-API-Key` (the one form documented). `/auth/*` is rate-limited to 5 requests a minute, so it
 // is a route group of its own: a 429 there never slows storage calls.
 import type { ApiClient } from "../../provider/client";
-import { keyPrefix, parseErrorBody, readListBody, statusKindOf, type ApiDialect } from "../../provider/client/dialect";
+import { keyPrefix, parseErrorBody, readListBody, refusesPageSize, statusKindOf, type ApiDialect } from "../../provider/client/dialect";
 import { CONFIG_NAMESPACE, missingCredentialError, settings } from "./config";
 
 export const theCloudDialect: ApiDialect = {
@@ -17,11 +17,7 @@ export const theCloudDialect: ApiDialect = {
   paging: "cursor",
   pageSize: 100,
   pageQuery: (_page, limit, cursor) => ({ limit, cursor }),
-  refusesPageSize(status, error, firstPage) {
-    if (status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status >= 500) return false;
-    const blamesLimit = error?.field === "limit" || /\b(limit|page.?size|per.?page)\b/i.test(error?.message ?? "");
-    return ((status === 400 || status === 422) && blamesLimit) || firstPage;
-  },
+  refusesPageSize,
   authForms: (apiKey) => [{ setting: "x-api-key", header: "x-api-key", headerName: "X-API-Key", shown: `X-API-Key: ${keyPrefix(apiKey)}` }],
   storagePrefixes: (configured) => [configured],
   routeGroup: (path) => (path.startsWith("/auth/") ? "auth" : undefined),

@@ -9,7 +9,7 @@ import { createAdopting, CreateConflictError } from "../../../provider/adopt";
 import { isConflict, type ApiClient } from "../../../provider/client";
 import { unlessGone } from "../../../provider/gone";
 import { adoptByUniqueKey } from "../../../provider/lookup";
-import { autoname } from "../../../provider/naming";
+import { GENERATED_NAME_INPUTS, keepGeneratedName } from "../../../provider/generatedName";
 import {
   changedProperties,
   defineResource,
@@ -146,18 +146,10 @@ export const bucket = defineResource({
     createdAt: { description: "When the bucket was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
   },
 
-  internalInputs: ["__autoname", "__generatedName", "__nameFromUrn"],
+  internalInputs: GENERATED_NAME_INPUTS,
 
   refine(inputs, olds, failures, naming) {
-    if (inputs.name === undefined) {
-      const generated = typeof olds.__generatedName === "string" ? olds.__generatedName : olds.name;
-      const kept = olds.__autoname === true && typeof generated === "string" ? generated : undefined;
-      const replacing = kept !== undefined && replacementsOf(bucket, changedProperties(bucket, olds, { ...inputs, name: kept })).length > 0;
-      autoname(inputs, olds, naming, kept, replacing);
-      inputs.__generatedName = inputs.name;
-    } else {
-      inputs.__autoname = false;
-    }
+    keepGeneratedName(bucket, inputs, olds, naming);
     refuseLosingObjects(inputs, olds, failures);
   },
 
