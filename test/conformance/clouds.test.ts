@@ -184,6 +184,32 @@ describe.each(CLOUDS)("$name", (cloud: Cloud) => {
     await destroyAll();
   });
 
+  // Only for a cloud with a second host (The Cloud is served by its native plugin alone).
+  const withTwoHosts = cloud.dynamicHost ? test : () => undefined;
+  withTwoHosts("its hosts plan the same: every kind's diffs through the dynamic host equal the native plugin's", async () => {
+    const planned = async (engine: typeof rig.engine) => {
+      const plans: unknown[] = [];
+      const ids: Record<string, string> = {};
+      for (const kind of cloud.kinds) {
+        await engine.up(kind.kind, kind.kind, kind.args(ids));
+        ids[kind.kind] = engine.get(kind.kind).id;
+        for (const change of [{}, kind.inPlace ?? {}, kind.replacing]) {
+          const step = await engine.preview(kind.kind, kind.kind, { ...kind.args(ids), ...change });
+          plans.push([kind.kind, change, step.op, step.diff?.replaces, step.diff?.deleteBeforeReplace]);
+        }
+      }
+      for (const kind of [...cloud.kinds].reverse()) await engine.destroy(kind.kind);
+      return plans;
+    };
+    const native = await planned(rig.engine);
+    const dynamic = await cloud.dynamicHost!(rig);
+    try {
+      expect(await planned(dynamic.engine)).toEqual(native);
+    } finally {
+      await dynamic.close();
+    }
+  });
+
   test("bad input fails at preview, naming the property, before anything is created", async () => {
     rig.resetRequests();
     const [first] = cloud.kinds;

@@ -41,6 +41,11 @@ export interface KindCase {
 
 export interface Cloud {
   name: string;
+  /**
+   * The cloud's other host, when it has one (MamuteCloud's dynamic provider, which TypeScript
+   * programs use by default): an engine on it, configured for the same emulator as `rig`.
+   */
+  dynamicHost?(rig: CloudRig): Promise<{ engine: Engine; close(): Promise<void> }>;
   /** The schema's package name (type tokens `<pkg>:index:<Kind>`). */
   pkg: string;
   schema: string;
@@ -79,6 +84,11 @@ const mamuteEmu = (rig: CloudRig) => (rig as unknown as { emu: Parameters<typeof
 
 export const mamutecloud: Cloud = {
   name: "MamuteCloud",
+  async dynamicHost(rig) {
+    const host = await ProviderHost.start({ env: cleanEnv(), cwd: REPO_ROOT });
+    await host.configure(stackConfig(mamuteEmu(rig) as Parameters<typeof stackConfig>[0]));
+    return { engine: await Engine.create(host), close: () => host.close() };
+  },
   pkg: "mamutecloud",
   schema: path.join(REPO_ROOT, "schema.json"),
   start: startMamuteCloud,
