@@ -1,13 +1,15 @@
 // The hash kind of the shared folder sync comes from the cloud's store: the S3 ETag (the default,
 // unchanged) or the SHA-256 of the content. Worker threads, the manifest, the stat cache and the
-// git-blob cache work in either, and the cache never hands one kind's hash to the other.
-import { execFileSync } from "node:child_process";
+// git-blob cache work in either, and the cache never hands one kind's hash to the other; the
+// journal of unfinished work hands over only what runs no longer alive left.
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HashCache, type FolderFile } from "../../provider/sync/hashCache";
 import { S3_ETAG, SHA256, sha256FromHex } from "../../provider/sync/hashKinds";
+import { SyncJournal } from "../../provider/sync/journal";
 import { buildManifest, parseEntry } from "../../provider/sync/manifest";
 import { hashFiles } from "../../provider/sync/parallelHash";
 import { manifestOutputs, planSync, refreshedManifest } from "../../provider/sync/plan";
@@ -155,4 +157,38 @@ test("a fresh checkout is served from the SHA-256 cache by git's blob ids, readi
   expect(fresh.counts).toEqual({ byStat: 0, byBlob: 6, hashed: 0 });
   expect(fresh.hashes.get("p3.html")).toBe(sha256("<p>page 3</p>"));
   fs.rmSync(program, { recursive: true, force: true });
+});
+
+test("the journal hands over what runs no longer alive left, never what a live one is doing", () => {
+  const journalDir = path.join(dir, "runs");
+  fs.mkdirSync(journalDir);
+  // A pid that was alive and is not any more.
+  const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+  const upload = (uploadId: string) => ({ endpoint: "http://e", bucket: "b", key: "k", uploadId });
+  const written = (key: string, owner: string) => ({ endpoint: "http://e", bucket: "b", key, hash: "h", owner });
+  fs.writeFileSync(
+    path.join(journalDir, `run-${dead}.json`),
+    JSON.stringify({ pid: Number(dead), uploads: [upload("u1")], written: [written("a", "o1"), written("b", "o2")] }),
+  );
+  fs.writeFileSync(
+    path.join(journalDir, `run-${process.ppid}.json`),
+    JSON.stringify({ pid: process.ppid, uploads: [upload("live")], written: [written("c", "o1")] }),
+  );
+  const journal = SyncJournal.open(journalDir);
+  journal.uploadStarted(upload("mine"));
+  journal.writing([written("d", "o1")]);
+  expect(journal.leftoverUploads("http://e").map((u) => u.uploadId)).toEqual(["u1"]);
+  expect(journal.leftoverUploads("http://other")).toEqual([]);
+  // This process's own writes of an owner count too (an earlier sync of it that failed).
+  expect(journal.leftoverWrites("http://e", "b", "o1").map((w) => w.key)).toEqual(["d", "a"]);
+  journal.settle({ uploads: ["u1"], owner: { endpoint: "http://e", bucket: "b", owner: "o1" } });
+  expect(JSON.parse(fs.readFileSync(path.join(journalDir, `run-${dead}.json`), "utf8"))).toMatchObject({
+    uploads: [],
+    written: [{ key: "b" }],
+  });
+  journal.settle({ owner: { endpoint: "http://e", bucket: "b", owner: "o2" } });
+  expect(fs.existsSync(path.join(journalDir, `run-${dead}.json`))).toBe(false);
+  journal.uploadEnded("mine");
+  journal.recorded("o1");
+  expect(fs.readdirSync(journalDir).sort()).toEqual([`run-${process.ppid}.json`]);
 });
