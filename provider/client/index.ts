@@ -20,7 +20,7 @@ export { isConflict, isNotFound, ApiError, UnexpectedResponseError, UnreadableAn
 export type { ApiDialect } from "./dialect";
 export type { RetryMode } from "./retry";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface ApiCall<T> {
   /** What the call does, for errors: `create bucket "my-site"`. */
@@ -30,6 +30,11 @@ export interface ApiCall<T> {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /**
+   * A raw body instead of JSON (an object's bytes), sent with its content type. Held in memory, so
+   * a retry sends it again as it was.
+   */
+  content?: { bytes: Uint8Array; type: string };
   /** Schema of a 2xx body; omit for calls that answer 204. */
   response?: z.ZodType<T>;
   /** Defaults to `create` for POST (not safe to repeat blindly) and `safe` otherwise. */
@@ -368,8 +373,11 @@ export class ApiClient {
       progress: currentReporter(),
     };
     const headers: Record<string, string> = { accept: "application/json", ...this.headersFor(form) };
-    let body: string | undefined;
-    if (call.body !== undefined) {
+    let body: string | Uint8Array | undefined;
+    if (call.content !== undefined) {
+      headers["content-type"] = call.content.type;
+      body = call.content.bytes;
+    } else if (call.body !== undefined) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(call.body);
     }
@@ -427,6 +435,8 @@ export class ApiClient {
         this.dialect.wrongEndpointHint,
       );
     if (status >= 200 && status < 300) {
+      // A HEAD answers its headers, which `head` hands back.
+      if (call.method === "HEAD") return lowerCaseHeaders(headers) as T;
       if (!call.response) return undefined as T;
       let json: unknown;
       try {
@@ -515,6 +525,14 @@ export class ApiClient {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * The headers a HEAD of `path` answers (names in lower case), or undefined on 404. A HEAD has no
+   * body: a refusal is judged by its status alone.
+   */
+  async head(call: Omit<ApiCall<never>, "method" | "response" | "body" | "content">): Promise<Record<string, string> | undefined> {
+    return this.find<Record<string, string>>({ ...call, method: "HEAD" });
   }
 
   /**
@@ -616,6 +634,15 @@ function statusText(status: number, notApiBody: string | undefined): string {
   };
   const what = meaning[status] ?? (status >= 500 ? "the server failed" : "refused");
   return notApiBody ? `${what} (an answer without the API's error body: ${notApiBody})` : what;
+}
+
+function lowerCaseHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = header(value);
+    if (text !== undefined) out[name.toLowerCase()] = text;
+  }
+  return out;
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -9,8 +9,6 @@ import { settings, type ProviderConfig } from "../mamutecloud/config";
 import { bucketResponse } from "./bucket";
 import { registerSecret } from "../redact";
 import {
-  UNKNOWN,
-  isUnknown,
   type CheckFailure,
   type Context,
   type InputProperty,
@@ -19,69 +17,28 @@ import {
   type PropertyMap,
   type ResourceDefinition,
 } from "../resource";
-import type { StoredObject, SyncBucket } from "../sync/bucket";
-import { ownerInput } from "../sync/owner";
+import type { SyncBucket } from "../sync/bucket";
 import {
-  MAX_KEY_BYTES,
-  ManifestError,
-  buildManifest,
-  encodeFileIndex,
-  formatEntry,
-  manifestDigest,
-  parseEntry,
-  type ManifestOptions,
-} from "../sync/manifest";
+  checkManifest,
+  filesSchema,
+  globList,
+  globRules,
+  headersSchema,
+  manifestFromPath,
+  nonEmpty,
+  prefixSchema,
+} from "../sync/folderInputs";
+import { S3_ETAG } from "../sync/hashKinds";
+import { ownerInput } from "../sync/owner";
+import { S3_STORE, manifestDigest } from "../sync/manifest";
 import type { ServedAt } from "../sync/purge";
+
+export { nonEmpty };
+export { manifestOutputs, refreshedManifest } from "../sync/plan";
 
 // Small files are latency-bound: measured with bench:sync, 48 in flight uploaded a 2,010-file site in
 // 22-44% less time than 16 in three paired runs (multipart uploads stay limited to two at once whatever this is).
 export const DEFAULT_CONCURRENCY = 48;
-
-export const nonEmpty = (what: string) => z.string().refine((value) => value.trim() !== "", { message: `must be ${what}, not empty` });
-
-/** A manifest path: relative, `/`-separated, no empty, `.` or `..` segments, no control characters. */
-function isRelativePath(value: string): boolean {
-  return value !== "" && !/[\\\u0000-\u001f]/.test(value) && !value.split("/").some((s) => s === "" || s === "." || s === "..");
-}
-
-/** `site`, `/site/` → `site/`; empty stays empty (the bucket's root). */
-const prefixSchema = z
-  .string()
-  .transform((value) => {
-    const folder = value.replace(/^\/+|\/+$/g, "");
-    return folder === "" ? "" : `${folder}/`;
-  })
-  .refine((value) => value === "" || isRelativePath(value.slice(0, -1)), {
-    message: 'must be a folder path such as "site" or "tenants/abc", without empty, "." or ".." segments',
-  });
-
-const filesSchema = z
-  .record(
-    z.string(),
-    z.string().refine((value) => parseEntry(value) !== undefined, {
-      message: 'each file must be "<hash> <size> <headers code>" as the SyncedFolder class computes it',
-    }),
-  )
-  .superRefine((files, ctx) => {
-    for (const file of Object.keys(files)) {
-      if (!isRelativePath(file)) {
-        ctx.addIssue({
-          code: "custom",
-          message: `"${file}" is not a relative path with / separators, without empty, "." or ".." segments`,
-        });
-      }
-    }
-  });
-
-const headersSchema = z.record(
-  z.string().regex(/^[A-Za-z0-9_-]{6}$/),
-  z.string().regex(/^[^|]*\|[^|\r\n]*$/, {
-    message: 'each headers entry must be "<content type>|<cache-control>"',
-  }),
-);
-
-const globList = z.array(nonEmpty("a glob"));
-const globRules = z.record(z.string(), nonEmpty("a header value"));
 
 export const endpointSchema = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
   message: "must be an http(s) URL such as https://s3-us-east-1.mamutecloud.com",
@@ -100,27 +57,6 @@ export function refuseReadByIdAlone(kind: string, id: string, state: Pick<Folder
     `${kind} "${id}" cannot be imported or read by id alone (it needs the credential and the local folder): ` +
       `declare it in the program instead, and its first \`pulumi up\` ${firstUp}`,
   );
-}
-
-/** The outputs that stand for the manifest (kept in the inputs only). */
-export function manifestOutputs(files: Record<string, string>): { filesDigest: string; filesIndex: string } {
-  return { filesDigest: manifestDigest(files), filesIndex: encodeFileIndex(files) };
-}
-
-/**
- * The manifest as stored: each recorded file (path → headers code) that `found` finds, with the
- * stored hash and size, and the outputs that stand for it.
- */
-export function refreshedManifest(
-  codes: ReadonlyMap<string, string>,
-  found: (file: string) => Pick<StoredObject, "hash" | "size"> | undefined,
-): { files: Record<string, string>; filesDigest: string; filesIndex: string } {
-  const files: Record<string, string> = {};
-  for (const [file, code] of codes) {
-    const object = found(file);
-    if (object) files[file] = formatEntry({ hash: object.hash ?? "unknown-etag", size: object.size, code });
-  }
-  return { files, ...manifestOutputs(files) };
 }
 
 export interface Declared {
@@ -319,7 +255,7 @@ export const folderInputs = {
       "when neither it nor `headers` is given, the plugin computes both from `path` (with include, exclude, cacheControl and " +
       "contentTypes) at check, so a preview still lists the files added, changed and removed. Give both, or neither.",
     outputDescription: 'The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object\'s S3 ETag.',
-    schema: filesSchema,
+    schema: filesSchema(S3_ETAG, 'each file must be "<hash> <size> <headers code>" as the SyncedFolder class computes it'),
     // Always set after check: given, or computed from `path` (refineFolder).
     computed: true,
     // Held once, in the inputs; filesDigest and filesIndex stand for it in the outputs.
@@ -330,7 +266,7 @@ export const folderInputs = {
       'Headers codes of the manifest → "<content type>|<cache-control>". Computed with `files`: by the TypeScript classes, or by ' +
       "the plugin from `path` when neither is given.",
     outputDescription: 'Headers codes of `files` → `"<content type>|<cache-control>"`.',
-    schema: headersSchema,
+    schema: headersSchema(),
     computed: true,
   },
 } satisfies Record<string, InputProperty>;
@@ -367,74 +303,15 @@ export const folderSame: NonNullable<ResourceDefinition["same"]> = {
 const MANIFEST_SOURCES = ["path", "include", "exclude", "cacheControl", "contentTypes"] as const;
 
 /**
- * The manifest, when the program gave none. A program that talks to the native plugin without the
- * TypeScript classes (Pulumi YAML, Python, Go, Java, .NET) gives only `path` and its options, so
- * check reads the folder as the classes would, a relative path against the working directory (the
- * engine starts the plugin in the program's folder, so that is where the program is). The manifest
- * joins the checked inputs, so the engine stores and diffs it exactly as one the program computed:
- * a preview lists the files added, changed and removed, and a no-change `up` sends nothing. While a
- * source is unknown (a preview), so is the manifest; that is never a failure.
- */
-function manifestFromPath(inputs: PropertyMap, failures: CheckFailure[]): void {
-  // A manifest given but malformed, or a source that is: their failures say it already.
-  const failed = new Set(failures.map((failure) => failure.property));
-  if (failed.has("files") || failed.has("headers")) return;
-  const given = (["files", "headers"] as const).filter((key) => inputs[key] !== undefined);
-  if (given.length === 2) return;
-  if (given.length === 1) {
-    const [present, missing] = given[0] === "files" ? ["files", "headers"] : ["headers", "files"];
-    failures.push({
-      property: missing,
-      reason: `is required with ${present}: give both (as the TypeScript classes compute them), or neither, and the provider computes them from path`,
-    });
-    return;
-  }
-  if (MANIFEST_SOURCES.some((key) => failed.has(key))) return;
-  if (MANIFEST_SOURCES.some((key) => isUnknown(inputs[key]))) {
-    inputs.files = UNKNOWN;
-    inputs.headers = UNKNOWN;
-    return;
-  }
-  // Each source is known and in the form its schema returns (path is required: a missing one failed above).
-  const options = Object.fromEntries(MANIFEST_SOURCES.map((key) => [key, inputs[key]])) as unknown as ManifestOptions;
-  try {
-    const { files, headers } = buildManifest(options);
-    inputs.files = files;
-    inputs.headers = headers;
-  } catch (err) {
-    if (!(err instanceof ManifestError)) throw err;
-    failures.push({ property: err.property, reason: err.reason });
-  }
-}
-
-/**
  * What check adds across a folder kind's properties: the owner mark (kept like an input), the
- * manifest when only `path` was given, and a manifest that holds together.
+ * manifest when only `path` was given (sync/folderInputs.ts), and a manifest that holds together.
  */
 export function refineFolder(inputs: PropertyMap, olds: PropertyMap, failures: CheckFailure[]): void {
   const owner = ownerInput(inputs, olds);
   if (owner !== undefined) inputs.__owner = owner;
   else delete inputs.__owner;
-  manifestFromPath(inputs, failures);
-  const { files, headers, prefix } = inputs;
-  if (!isManifestPart(files) || !isManifestPart(headers)) return;
-  const knownPrefix = typeof prefix === "string" && !isUnknown(prefix) ? prefix : "";
-  for (const [file, value] of Object.entries(files)) {
-    const entry = parseEntry(value);
-    if (entry && headers[entry.code] === undefined) {
-      failures.push({ property: "headers", reason: `has no entry "${entry.code}" that file "${file}" refers to` });
-      return;
-    }
-    if (Buffer.byteLength(knownPrefix + file) > MAX_KEY_BYTES) {
-      failures.push({ property: "files", reason: `"${knownPrefix}${file}" is longer than S3's ${MAX_KEY_BYTES}-byte key limit` });
-      return;
-    }
-  }
-}
-
-/** A `files` or `headers` table (not absent, not the unknown of a preview), as its schema returns it. */
-function isManifestPart(value: unknown): value is Record<string, string> {
-  return value !== null && typeof value === "object";
+  manifestFromPath(inputs, failures, { sources: MANIFEST_SOURCES, profile: S3_STORE });
+  checkManifest(inputs, failures, S3_ETAG, "S3's");
 }
 
 /** The inputs the SDK classes compute in the program (the manifest), and how. */

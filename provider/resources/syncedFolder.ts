@@ -28,7 +28,8 @@ import {
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerOf, stillOwn } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
-import { decodeFileIndex, isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
+import { isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
+import { planSync, recordedOf, type Recorded } from "../sync/plan";
 import { purgeKeys } from "../sync/purge";
 import { unlessGone } from "../gone";
 import {
@@ -46,46 +47,11 @@ import {
   withBucket,
 } from "./folder";
 
-export interface SyncPlan {
-  /** Relative paths to upload. */
-  uploads: string[];
-  /** Keys to delete. */
-  deletes: string[];
-}
-
-/** What the last sync recorded in the outputs: its prefix, and each file's headers code. */
-export interface Recorded {
-  prefix: string;
-  codes: ReadonlyMap<string, string>;
-}
-
-/**
- * What turns the stored state into the declared one: files that were not recorded with the same
- * headers code, or whose stored object (as LISTed) has another hash or size, and keys recorded
- * that the new manifest lacks. Hashes come from the LIST, never from state, so a file changed out
- * of band is put back even without a refresh.
- */
-export function planSync(
-  olds: Recorded | undefined,
-  news: { prefix: string; files: Record<string, string> },
-  stored: ReadonlyMap<string, Pick<StoredObject, "hash" | "size">>,
-): SyncPlan {
-  const oldCodes = new Map([...(olds?.codes ?? [])].map(([file, code]) => [`${olds?.prefix ?? ""}${file}`, code]));
-  const uploads = Object.entries(news.files)
-    .filter(([file, value]) => {
-      const key = `${news.prefix}${file}`;
-      const entry = parseEntry(value);
-      const found = stored.get(key);
-      return !entry || oldCodes.get(key) !== entry.code || found?.hash !== entry.hash || found.size !== entry.size;
-    })
-    .map(([file]) => file);
-  const newKeys = new Set(Object.keys(news.files).map((file) => `${news.prefix}${file}`));
-  const deletes = [...oldCodes.keys()].filter((key) => !newKeys.has(key));
-  return { uploads, deletes };
-}
+// The planning every cloud's folder kind shares (sync/plan.ts), in the S3 ETags of this one.
+export { planSync, type Recorded, type SyncPlan } from "../sync/plan";
 
 function recorded(state: Pick<State, "prefix" | "filesIndex">): Recorded {
-  return { prefix: state.prefix ?? "", codes: decodeFileIndex(state.filesIndex) };
+  return recordedOf(state);
 }
 
 /** Slack for the clocks of this machine and S3 (S3 itself refuses requests 15 minutes off). */

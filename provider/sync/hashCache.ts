@@ -13,10 +13,15 @@
 // For files git tracks, an entry also keeps the blob id of the file when it was hashed, and a file
 // whose stat missed is looked up by its blob id when git's index shows it exactly as checked out
 // (gitBlobs.ts): same blob, same content, same ETag, nothing read. What is left is hashed on every core (parallelHash.ts).
+//
+// Hashes are of the kind of the store the folder goes to (hashKinds.ts), and the cache is kept per
+// kind: its own file, which also names the kind it holds, so a hash of one kind (an S3 ETag) is never
+// handed out as one of another (a SHA-256), even for the same folder, blob or stat.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { indexedFiles, RACY_COARSE_MS, RACY_MS, unmodified, type FileStat } from "./gitBlobs";
+import { S3_ETAG, type HashKind } from "./hashKinds";
 import { hashFiles } from "./parallelHash";
 
 const FORMAT = 1;
@@ -49,21 +54,28 @@ export class HashCache {
   private constructor(
     private readonly file: string | undefined,
     previous: Record<string, Entry>,
+    /** The kind of every hash this cache holds and computes. */
+    readonly kind: HashKind,
   ) {
     this.previous = new Map(Object.entries(previous));
   }
 
-  /** The cache of the folder `root`; none (hash everything) when the program's folder has no node_modules. */
-  static open(root: string, programDir = process.cwd()): HashCache {
+  /**
+   * The cache of the folder `root` for hashes of `kind`; none (hash everything) when the program's
+   * folder has no node_modules. Each kind has its own file (the ETag's keeps the name it always had).
+   */
+  static open(root: string, programDir = process.cwd(), kind: HashKind = S3_ETAG): HashCache {
     const modules = path.join(programDir, "node_modules");
-    if (!fs.existsSync(modules)) return new HashCache(undefined, {});
+    if (!fs.existsSync(modules)) return new HashCache(undefined, {}, kind);
     const name = createHash("sha256").update(path.resolve(root)).digest("hex").slice(0, 16);
-    const file = path.join(modules, ".cache", "pulumi-folder-sync", `synced-folder-${name}.json`);
+    const file = path.join(modules, ".cache", "pulumi-folder-sync", `synced-folder-${name}${kind === S3_ETAG ? "" : `-${kind.name}`}.json`);
     try {
-      const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { format?: number; entries?: Record<string, Entry> };
-      return new HashCache(file, saved.format === FORMAT && saved.entries ? saved.entries : {});
+      const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { format?: number; kind?: string; entries?: Record<string, Entry> };
+      // A file without a kind was written before there were kinds: S3 ETags.
+      const sameKind = (saved.kind ?? S3_ETAG.name) === kind.name;
+      return new HashCache(file, saved.format === FORMAT && sameKind && saved.entries ? saved.entries : {}, kind);
     } catch {
-      return new HashCache(file, {});
+      return new HashCache(file, {}, kind);
     }
   }
 
@@ -87,7 +99,7 @@ export class HashCache {
    * The hash of every file of the folder `root`, by relative path: from the stat cache, else from
    * git's blob id of an unmodified tracked file, else read and hashed in parallel.
    */
-  hashAll(root: string, files: readonly FolderFile[], partSize: number): Map<string, string> {
+  hashAll(root: string, files: readonly FolderFile[], partSize = this.kind.partSize): Map<string, string> {
     const found = new Map<string, string>();
     const missed: FolderFile[] = [];
     for (const file of files) {
@@ -119,10 +131,8 @@ export class HashCache {
       } else toHash.push(file);
     }
     const hashedAt = Date.now();
-    const hashes = hashFiles(
-      toHash.map((file) => ({ absolute: file.absolute, size: file.stat.size })),
-      partSize,
-    );
+    const jobs = toHash.map((file) => ({ absolute: file.absolute, size: file.stat.size }));
+    const hashes = hashFiles(jobs, partSize, undefined, this.kind);
     toHash.forEach((file, i) => {
       found.set(file.relative, hashes[i]);
       // The blob id is git's word on the file before it was read: kept only if the file did not
@@ -157,7 +167,7 @@ export class HashCache {
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.next) }));
+      fs.writeFileSync(temporary, JSON.stringify({ format: FORMAT, kind: this.kind.name, entries: Object.fromEntries(this.next) }));
       fs.renameSync(temporary, this.file);
     } catch {
       // A read-only folder: the next run hashes again.

@@ -12,6 +12,11 @@
 // in base64url, so a LIST is enough to tell whether the stored object is the one declared. The
 // headers are a code into a table (`headers`), derived from the pair itself, so adding a rule
 // never renumbers the other files.
+//
+// The hash is of the kind the store checks objects by (hashKinds.ts): the S3 ETag above by default,
+// or the SHA-256 of the content for a store that keeps that (43 characters of base64url). A store
+// whose objects carry no Cache-Control (`cacheControl: false` in its StoreProfile) gets headers of
+// `"<content type>|"`: the same table, its second half always empty.
 import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import * as fs from "node:fs";
@@ -20,9 +25,18 @@ import type * as MimeTypes from "mime-types";
 import picomatch from "picomatch";
 import { etagOfFile } from "./etag";
 import { HashCache, type FileStat } from "./hashCache";
+import { PART_SIZE, S3_ETAG, type HashKind } from "./hashKinds";
 
-/** Files larger than this go up as multipart uploads of parts of this size (the last one smaller). */
-export const PART_SIZE = 8 * 1024 * 1024;
+export { PART_SIZE };
+
+/** What a store keeps of a file, as the manifest describes it: how it hashes content, and whether objects carry Cache-Control. */
+export interface StoreProfile {
+  hash: HashKind;
+  cacheControl: boolean;
+}
+
+/** The S3 data plane's: ETags, and Cache-Control on every object. The default. */
+export const S3_STORE: StoreProfile = { hash: S3_ETAG, cacheControl: true };
 
 /** The longest object key S3 accepts, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -87,10 +101,13 @@ export class ManifestError extends Error {
   }
 }
 
-const ENTRY = /^([A-Za-z0-9_-]{22}(?:-\d{1,5})?) (\d{1,15}) ([A-Za-z0-9_-]{6})$/;
+const entryPatterns = new Map<string, RegExp>();
 
-export function parseEntry(value: string): FileEntry | undefined {
-  const match = ENTRY.exec(value);
+/** `"<hash> <size> <headers code>"`, the hash of `kind` (default the S3 ETag); undefined for anything else. */
+export function parseEntry(value: string, kind: HashKind = S3_ETAG): FileEntry | undefined {
+  let pattern = entryPatterns.get(kind.name);
+  if (!pattern) entryPatterns.set(kind.name, (pattern = new RegExp(`^(${kind.pattern}) (\\d{1,15}) ([A-Za-z0-9_-]{6})$`)));
+  const match = pattern.exec(value);
   return match ? { hash: match[1], size: Number(match[2]), code: match[3] } : undefined;
 }
 
@@ -264,8 +281,11 @@ function walk(root: string): Walked {
   return { files: found, linksOut };
 }
 
-/** Reads the folder and builds its manifest. Throws a ManifestError naming the argument at fault. */
-export function buildManifest(options: ManifestOptions): Manifest {
+/**
+ * Reads the folder and builds its manifest for a store of `profile` (default the S3 data plane's).
+ * Throws a ManifestError naming the argument at fault.
+ */
+export function buildManifest(options: ManifestOptions, profile: StoreProfile = S3_STORE): Manifest {
   if (typeof options.path !== "string" || options.path === "") {
     throw new ManifestError("path", 'path is required: the folder to upload, e.g. "./dist"');
   }
@@ -284,7 +304,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
 
   const files: Record<string, string> = {};
   const headers: Record<string, string> = {};
-  const hashes = HashCache.open(root);
+  const hashes = HashCache.open(root, undefined, profile.hash);
   const walked = walk(root);
   // A link out of the folder that the site would upload is refused, not skipped: a page missing
   // from the site would be found by visitors, a refusal at preview by whoever deploys. (One the
@@ -305,9 +325,9 @@ export function buildManifest(options: ManifestOptions): Manifest {
   const selected = walked.files
     .filter((file) => include(file.relative) && !exclude(file.relative))
     .sort((a, b) => (a.relative < b.relative ? -1 : 1));
-  const etags = hashes.hashAll(root, selected, PART_SIZE);
+  const contentHashes = hashes.hashAll(root, selected);
   for (const file of selected) {
-    const value = formatHeaders(headersFor(file.relative, rules));
+    const value = formatHeaders({ ...headersFor(file.relative, rules), ...(!profile.cacheControl && { cacheControl: "" }) });
     const code = headersCode(value);
     if (headers[code] !== undefined && headers[code] !== value) {
       throw new ManifestError(
@@ -317,7 +337,7 @@ export function buildManifest(options: ManifestOptions): Manifest {
     }
     headers[code] = value;
     const { size } = file.stat;
-    files[file.relative] = formatEntry({ hash: etags.get(file.relative)!, size, code });
+    files[file.relative] = formatEntry({ hash: contentHashes.get(file.relative)!, size, code });
   }
   hashes.save();
   return { files, headers };
@@ -337,10 +357,10 @@ export function manifestDigest(files: Readonly<Record<string, string>>): string 
  */
 const INDEX_FORMAT = "br1:";
 
-export function encodeFileIndex(files: Readonly<Record<string, string>>): string {
+export function encodeFileIndex(files: Readonly<Record<string, string>>, kind: HashKind = S3_ETAG): string {
   const lines = Object.keys(files)
     .sort()
-    .map((file) => `${file}\t${parseEntry(files[file])?.code ?? ""}`)
+    .map((file) => `${file}\t${parseEntry(files[file], kind)?.code ?? ""}`)
     .join("\n");
   // Quality 5: 20% larger than 11 (about 1.2 KiB more state per 1,000 files) in a fiftieth of the
   // time (1 ms instead of 50 for 2,000 files, on every sync).

@@ -1,4 +1,5 @@
-// Hashing many files on every core, synchronously. The manifest is built synchronously (the SDK
+// Hashing many files on every core, synchronously, in the hash kind of the store they go to
+// (hashKinds.ts: an S3 ETag, a SHA-256). The manifest is built synchronously (the SDK
 // calls it while the program runs), so the calling thread hands batches to worker threads and
 // blocks on a shared counter (Atomics.wait) until they are done, hashing batches itself meanwhile;
 // results come back through receiveMessageOnPort, which needs no event loop.
@@ -17,7 +18,7 @@
 // reading the files one third. On a machine with idle cores the wall time divides by the cores.
 import * as os from "node:os";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { etagOfFile } from "./etag";
+import { S3_ETAG, type HashKind } from "./hashKinds";
 
 export interface HashJob {
   absolute: string;
@@ -60,10 +61,10 @@ const NEXT = 0;
 const DONE = 1;
 
 /** The worker's program: take batches until none are left, post each batch's hashes, count itself done. */
-function workerSource(): string {
+function workerSource(kind: HashKind): string {
   return `
     const { workerData } = require("node:worker_threads");
-    const etagOfFile = ${etagOfFile.toString()};
+    const hashOfFile = ${kind.ofFile.toString()};
     const { jobs, ranges, partSize, control, port } = workerData;
     const words = new Int32Array(control);
     try {
@@ -71,7 +72,7 @@ function workerSource(): string {
         const [start, end] = ranges[b];
         const hashes = [];
         for (let i = start; i < end; i++) {
-          try { hashes.push(etagOfFile(jobs[i].absolute, jobs[i].size, partSize)); } catch { hashes.push(null); }
+          try { hashes.push(hashOfFile(jobs[i].absolute, jobs[i].size, partSize)); } catch { hashes.push(null); }
         }
         port.postMessage({ start, hashes });
       }
@@ -84,10 +85,11 @@ function workerSource(): string {
 }
 
 /**
- * The ETag of each job, in order. A file the workers could not read is hashed again here, so its
- * error (gone, unreadable) is thrown as the one-thread hashing would throw it.
+ * The hash of each job, in order, of `kind` (default the S3 ETag) at `partSize`. A file the
+ * workers could not read is hashed again here, so its error (gone, unreadable) is thrown as the
+ * one-thread hashing would throw it.
  */
-export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = workersFor(jobs)): string[] {
+export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = workersFor(jobs), kind: HashKind = S3_ETAG): string[] {
   const hashes: Array<string | null> = new Array(jobs.length).fill(null);
   const ranges = batches(jobs);
   const words = new Int32Array(new SharedArrayBuffer(8));
@@ -95,7 +97,7 @@ export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = 
   try {
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(workerSource(), {
+      const worker = new Worker(workerSource(kind), {
         eval: true,
         workerData: { jobs, ranges, partSize, control: words.buffer, port: port2 },
         transferList: [port2],
@@ -110,7 +112,7 @@ export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = 
   }
   for (let b; (b = Atomics.add(words, NEXT, 1)) < ranges.length;) {
     const [start, end] = ranges[b];
-    for (let i = start; i < end; i++) hashes[i] = etagOfFile(jobs[i].absolute, jobs[i].size, partSize);
+    for (let i = start; i < end; i++) hashes[i] = kind.ofFile(jobs[i].absolute, jobs[i].size, partSize);
   }
   // Every batch is taken; wait for the workers still hashing theirs.
   for (let done; (done = Atomics.load(words, DONE)) < started.length;) {
@@ -126,5 +128,5 @@ export function hashFiles(jobs: readonly HashJob[], partSize: number, workers = 
     worker.unref();
     void worker.terminate();
   }
-  return hashes.map((hash, i) => hash ?? etagOfFile(jobs[i].absolute, jobs[i].size, partSize));
+  return hashes.map((hash, i) => hash ?? kind.ofFile(jobs[i].absolute, jobs[i].size, partSize));
 }

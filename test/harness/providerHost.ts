@@ -221,12 +221,13 @@ export class ProviderHost {
     };
   }
 
-  private rawDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<provproto.DiffResponse> {
+  private rawDiff(kind: string, name: string, id: string, olds: Props, news: Props, oldInputs?: Props): Promise<provproto.DiffResponse> {
     const request = new provproto.DiffRequest();
     this.target(request, kind, name);
     request.setId(id);
     request.setOlds(struct(olds));
     request.setNews(struct(news));
+    if (oldInputs) request.setOldInputs(struct(oldInputs));
     return this.unary<provproto.DiffRequest, provproto.DiffResponse>("diff", request);
   }
 
@@ -245,9 +246,12 @@ export class ProviderHost {
     };
   }
 
-  /** The detailed diff a native plugin adds: property → `UPDATE`, `ADD_REPLACE`, … */
-  async detailedDiff(kind: string, name: string, id: string, olds: Props, news: Props): Promise<Record<string, string>> {
-    const response = await this.rawDiff(kind, name, id, olds, news);
+  /**
+   * The detailed diff a native plugin adds: property → `UPDATE`, `ADD_REPLACE`, … With `oldInputs`
+   * (the engine sends the old inputs beside the old outputs), an input kept in the inputs only is diffed key by key.
+   */
+  async detailedDiff(kind: string, name: string, id: string, olds: Props, news: Props, oldInputs?: Props): Promise<Record<string, string>> {
+    const response = await this.rawDiff(kind, name, id, olds, news, oldInputs);
     const names = Object.fromEntries(Object.entries(provproto.PropertyDiff.Kind).map(([label, value]) => [value, label]));
     const detailed: Record<string, string> = {};
     response.getDetaileddiffMap().forEach((diff, key) => (detailed[key] = names[diff.getKind()]));

@@ -27,13 +27,14 @@ export function theCloudSettings(emu: Pick<TheCloudEmulator, "url" | "apiKey">, 
   return { apiKey: emu.apiKey, endpoint: emu.url, retryBaseDelay: 0.05, retryMaxDelay: 2, ...extra };
 }
 
-export async function startTheCloud(
-  options: { emulator?: Omit<TheCloudEmulatorOptions, "port" | "host">; settings?: Record<string, unknown> } = {},
-): Promise<TheCloudRig> {
-  const emu = await startTheCloudEmulator({ ...options.emulator, port: 0, host: "127.0.0.1" });
-  const logs = await StandInEngine.start();
+/** The native plugin as the engine starts it, in `cwd` (the program's folder), configured for `emu`. */
+export async function startTheCloudPlugin(
+  emu: Pick<TheCloudEmulator, "url" | "apiKey" | "dialect">,
+  logs: StandInEngine,
+  options: { settings?: Record<string, unknown>; cwd?: string } = {},
+): Promise<ProviderHost> {
   const host = await ProviderHost.startExecutable(PLUGIN, {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     engineAddress: logs.address,
     env: theCloudEnv(),
     pkg: "thecloud",
@@ -41,6 +42,15 @@ export async function startTheCloud(
   // In the `base-path` dialect the API's routes are under /api/v1: the endpoint a user would set says so.
   const endpoint = emu.dialect().includes("base-path") ? `${emu.url}/api/v1` : emu.url;
   await configurePlugin(host, theCloudSettings(emu, { endpoint, ...options.settings }));
+  return host;
+}
+
+export async function startTheCloud(
+  options: { emulator?: Omit<TheCloudEmulatorOptions, "port" | "host">; settings?: Record<string, unknown>; cwd?: string } = {},
+): Promise<TheCloudRig> {
+  const emu = await startTheCloudEmulator({ ...options.emulator, port: 0, host: "127.0.0.1" });
+  const logs = await StandInEngine.start();
+  const host = await startTheCloudPlugin(emu, logs, options);
   const engine = await Engine.create(host);
   return {
     emu,

@@ -26,6 +26,7 @@ test("thecloud/schema.json is what `npm run schema` generates, and valid against
     "thecloud:index:ApiKey",
     "thecloud:index:Bucket",
     "thecloud:index:BucketLifecycleRule",
+    "thecloud:index:SyncedFolder",
   ]);
   expect(schema.resources["thecloud:index:ApiKey"].properties.key.secret).toBe(true);
   expect(Object.keys(schema.config.variables)).toEqual(expect.arrayContaining(["apiKey", "endpoint"]));

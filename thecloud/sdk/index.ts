@@ -4,3 +4,4 @@ export type * as types from "./types";
 export { Bucket, type BucketArgs, getBucket, type GetBucketArgs, type GetBucketResult } from "./bucket";
 export { BucketLifecycleRule, type BucketLifecycleRuleArgs } from "./bucketLifecycleRule";
 export { ApiKey, type ApiKeyArgs } from "./apiKey";
+export { SyncedFolder, type SyncedFolderArgs } from "./syncedFolder";
