@@ -1,6 +1,7 @@
 // One conformance suite for every cloud the core serves (clouds.ts): each kind through the cloud's
 // native plugin against its emulator must keep the rules the README promises, whatever the cloud.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
@@ -208,6 +209,30 @@ describe.each(CLOUDS)("$name", (cloud: Cloud) => {
     } finally {
       await dynamic.close();
     }
+  });
+
+  test("storage: a folder synced sends nothing when nothing changed, and one upload for one changed file", async () => {
+    await upAll();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-folder-"));
+    try {
+      fs.writeFileSync(path.join(dir, "index.html"), "<h1>hello</h1>");
+      fs.writeFileSync(path.join(dir, "style.css"), "h1 { color: navy }");
+      fs.mkdirSync(path.join(dir, "img"));
+      fs.writeFileSync(path.join(dir, "img", "dot.svg"), "<svg/>");
+      const args = () => cloud.storage.args(dir, rig.engine);
+      await rig.engine.up("SyncedFolder", "files", args());
+      rig.resetRequests();
+      expect((await rig.engine.up("SyncedFolder", "files", args())).op).toBe("same");
+      expect(rig.requestCounts().total).toBe(0);
+
+      fs.writeFileSync(path.join(dir, "style.css"), "h1 { color: teal }");
+      expect((await rig.engine.up("SyncedFolder", "files", args())).op).toBe("update");
+      expect(rig.requestCounts().routes[cloud.storage.uploadRoute]).toBe(1);
+      await rig.engine.destroy("files");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    await destroyAll();
   });
 
   test("bad input fails at preview, naming the property, before anything is created", async () => {

@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import { api, cleanEnv, listAll, stackConfig, startTestEmulator } from "../harness/emulator";
 import { Engine } from "../harness/engine";
-import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, type Props } from "../harness/providerHost";
+import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, revealed, type Props } from "../harness/providerHost";
 import { StandInEngine } from "../harness/standInEngine";
 import { startTheCloud, theCloudApi } from "../thecloud/harness";
 import type { TheCloudEmulator } from "../../thecloud/emulator";
@@ -39,8 +39,17 @@ export interface KindCase {
   removeOutOfBand(rig: CloudRig, id: string, ids: Record<string, string>): Promise<void>;
 }
 
+/** The cloud's folder kind: a folder kept in the bucket of the kinds' first one. */
+export interface StorageCase {
+  /** Its args for the folder `dir`, given the engine holding the other kinds (their ids and outputs). */
+  args(dir: string, engine: Engine): Props;
+  /** The route key of one object's upload. */
+  uploadRoute: string;
+}
+
 export interface Cloud {
   name: string;
+  storage: StorageCase;
   /**
    * The cloud's other host, when it has one (MamuteCloud's dynamic provider, which TypeScript
    * programs use by default): an engine on it, configured for the same emulator as `rig`.
@@ -92,6 +101,18 @@ export const mamutecloud: Cloud = {
   pkg: "mamutecloud",
   schema: path.join(REPO_ROOT, "schema.json"),
   start: startMamuteCloud,
+  storage: {
+    args: (dir, engine) => {
+      const credential = revealed(engine.get("BucketCredential").outputs);
+      return {
+        bucket: engine.get("Bucket").id,
+        accessKeyId: credential.accessKeyId,
+        secretAccessKey: credential.secretAccessKey,
+        path: dir,
+      };
+    },
+    uploadRoute: "S3 PutObject",
+  },
   kinds: [
     {
       kind: "Bucket",
@@ -177,6 +198,10 @@ export const thecloud: Cloud = {
   pkg: "thecloud",
   schema: path.join(REPO_ROOT, "thecloud", "schema.json"),
   start: startTheCloudRig,
+  storage: {
+    args: (dir, engine) => ({ bucket: engine.get("Bucket").id, path: dir }),
+    uploadRoute: "PUT /storage/:bucket/*key",
+  },
   kinds: [
     {
       kind: "Bucket",
