@@ -65,11 +65,17 @@ export interface Cloud {
 
 const MAMUTE_PLUGIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
 
+/**
+ * Two retries of a failed request, not five: the cases inject failures that outlast any number of
+ * retries (or one that the first retry gets past), and every retry of theirs is time in `npm test`.
+ */
+const QUICK_RETRIES = { mamutecloud: { "mamutecloud:maxRetries": "2" }, thecloud: { maxRetries: 2 } };
+
 async function startMamuteCloud(): Promise<CloudRig> {
   const emu = await startTestEmulator();
   const logs = await StandInEngine.start();
   const host = await ProviderHost.startExecutable(MAMUTE_PLUGIN, { cwd: REPO_ROOT, engineAddress: logs.address, env: cleanEnv() });
-  await configurePlugin(host, bareKeys(stackConfig(emu)));
+  await configurePlugin(host, bareKeys(stackConfig(emu, QUICK_RETRIES.mamutecloud)));
   return {
     engine: await Engine.create(host),
     host,
@@ -155,7 +161,10 @@ export const mamutecloud: Cloud = {
 
 async function startTheCloudRig(dialect?: string): Promise<CloudRig> {
   // The auth limit as documented (5 requests a minute), in a window short enough for a test.
-  const rig = await startTheCloud({ emulator: { authRateLimit: 5, authRateWindowMs: 3000, dialect } });
+  const rig = await startTheCloud({
+    emulator: { authRateLimit: 5, authRateWindowMs: 3000, dialect },
+    settings: QUICK_RETRIES.thecloud,
+  });
   return {
     engine: rig.engine,
     host: rig.host,

@@ -35,18 +35,46 @@ const host: ts.CompilerHost = {
   },
 };
 
-/** `tsc -p dir --noEmit`: the errors, formatted as tsc prints them. */
-function typeErrors(dir: string): string {
-  const config = ts.getParsedCommandLineOfConfigFile(
+/** Each example's tsconfig, read as `tsc -p` reads it. */
+function configOf(dir: string): ts.ParsedCommandLine | undefined {
+  return ts.getParsedCommandLineOfConfigFile(
     path.join(dir, "tsconfig.json"),
     { noEmit: true },
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
   );
-  if (!config) return `${dir}/tsconfig.json could not be read`;
-  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host });
-  const diagnostics = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
-  return ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => "\n" });
 }
+
+let checked: ts.Diagnostic[] | undefined;
+
+/**
+ * `tsc -p dir --noEmit` for one example: its config's errors and the type errors of its files,
+ * formatted as tsc prints them. Every example has the same compiler options (a test holds them
+ * equal), so one program checks them all at once, each file resolving its imports from its own
+ * folder: the declarations they share (lib, @pulumi/pulumi, the packages) are checked once.
+ */
+function typeErrors(dir: string): string {
+  const config = configOf(dir);
+  if (!config) return `${dir}/tsconfig.json could not be read`;
+  checked ??= (() => {
+    const roots = names.flatMap((name) => configOf(path.join(EXAMPLES, name))?.fileNames ?? []);
+    const program = ts.createProgram({ rootNames: roots, options: config.options, host });
+    return [...ts.getPreEmitDiagnostics(program)];
+  })();
+  const own = checked.filter((diagnostic) => diagnostic.file === undefined || diagnostic.file.fileName.startsWith(`${dir}${path.sep}`));
+  return ts.formatDiagnostics([...config.errors, ...own], {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => dir,
+    getNewLine: () => "\n",
+  });
+}
+
+test("every Node.js example is compiled with the same options (so one program checks them all)", () => {
+  const options = names.map((name) => {
+    const dir = path.join(EXAMPLES, name);
+    return JSON.stringify(configOf(dir)?.options).split(dir).join("<example>");
+  });
+  expect(new Set(options).size).toBe(1);
+});
 
 test("every example folder, every language, has a README with its commands and a program; the Node.js and YAML ones install the packed package", () => {
   const all = fs.readdirSync(EXAMPLES).filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory());
