@@ -183,6 +183,10 @@ async function dispatch<P extends string>(
     case "status": {
       const { status, retryAfter } = decision.action;
       const headers: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
+      // The body is read first, as a server that refuses what it received does: answered while the
+      // client is still sending a large body, the refusal would often reach it as a broken
+      // connection instead of this status.
+      await drained(req);
       return sendPlaneError(plane, req, res, status, `injected fault: ${status} on ${routeKey}`, headers);
     }
     case "drop":
@@ -191,6 +195,24 @@ async function dispatch<P extends string>(
     case "lost_response":
       return handleWithLostResponse(plane, req, res);
   }
+}
+
+/** Bodies an injected status fault reads before answering; a larger one is answered at once. */
+const DRAINED_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Resolves once the request body is read and discarded: at once past the limit, on an error, or for
+ * a client waiting for `100 Continue` (it has sent no body, and is refused before it does).
+ */
+function drained(req: IncomingMessage): Promise<void> {
+  const waitsForContinue = /100-continue/i.test(String(req.headers.expect ?? ""));
+  if (req.readableEnded || waitsForContinue || Number(req.headers["content-length"] ?? 0) > DRAINED_BODY_LIMIT) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once("end", resolve);
+    req.once("error", () => resolve());
+    req.once("close", () => resolve());
+    req.resume();
+  });
 }
 
 /** Every request that may change something is followed by a save (coalesced; see data-dir.ts). */
