@@ -30,6 +30,8 @@ export interface ClientConfig {
   apiKey?: string;
   /** A bearer token, used when no API key is set (a cloud without one leaves it out). */
   token?: string;
+  /** A user's sign-in, for a cloud whose dialect has sessions (`session`): short-lived access tokens, renewed. */
+  login?: { user: string; password: string };
   endpoint: string;
   /** How the API key is sent, for a cloud whose documents allow more than one form (its dialect's `authForms`). */
   authHeader?: string;

@@ -117,7 +117,8 @@ export function classArgs(definition: ResourceDefinition): Record<string, InputP
   return Object.fromEntries(Object.entries(definition.inputs).filter(([key]) => !computed.includes(key)));
 }
 
-export function resourceModule(backend: Backend, definition: ResourceDefinition): string {
+/** The resource class of a kind and its args interface. */
+function resourceClass(backend: Backend, definition: ResourceDefinition): string {
   const { kind } = definition;
   const token = typeToken(backend, kind);
   const userArgs = classArgs(definition);
@@ -143,6 +144,13 @@ export function resourceModule(backend: Backend, definition: ResourceDefinition)
   // The class computes some inputs in the program (not on `.get()`, which has no args).
   const inputs = helper ? `args && ${helper}(args)` : "args";
   text += `    super(${kind}.__pulumiType, name, resourceInputs(${JSON.stringify(keys)}, ${inputs}, ${JSON.stringify(secretInputs)}), resourceOptions(opts, ${JSON.stringify(secretOutputs)}));\n  }\n}\n`;
+  return text;
+}
+
+export function resourceModule(backend: Backend, definition: ResourceDefinition): string {
+  const { kind } = definition;
+  const helper = definition.lookupOnly ? undefined : definition.computedByClass?.helper;
+  let text = definition.lookupOnly ? "" : resourceClass(backend, definition);
   if (definition.lookup) {
     const fn = `get${kind}`;
     text += `\n${argsInterface(`Get${kind}Args`, definition.lookup.args, false)}`;
@@ -152,7 +160,7 @@ export function resourceModule(backend: Backend, definition: ResourceDefinition)
     text += `export function ${fn}(args: Get${kind}Args, opts?: pulumi.InvokeOptions): Promise<Get${kind}Result> {\n`;
     text += `  return pulumi.runtime.invoke(${JSON.stringify(functionToken(backend, kind))}, args, invokeOptions(opts));\n}\n`;
   }
-  const common = [...(definition.lookup ? ["invokeOptions"] : []), "resourceInputs", "resourceOptions"];
+  const common = [...(definition.lookup ? ["invokeOptions"] : []), ...(definition.lookupOnly ? [] : ["resourceInputs", "resourceOptions"])];
   let imports = `import * as pulumi from "@pulumi/pulumi";\nimport { ${common.join(", ")} } from "./common";\n`;
   if (helper) imports += `import { ${helper} } from "./helpers";\n`;
   if (/\btypes\.[A-Z]/.test(text)) imports += `import type * as types from "./types";\n`;
@@ -185,7 +193,7 @@ export const fileOf = (kind: string) => `${kind[0].toLowerCase()}${kind.slice(1)
 export function indexModule(backend: Backend): string {
   let text = `${HEADER}export { Provider, type ProviderArgs } from "./provider";\nexport type * as types from "./types";\n`;
   for (const definition of backend.definitions()) {
-    const names = [definition.kind, `type ${definition.kind}Args`];
+    const names = definition.lookupOnly ? [] : [definition.kind, `type ${definition.kind}Args`];
     if (definition.lookup) names.push(`get${definition.kind}`, `type Get${definition.kind}Args`, `type Get${definition.kind}Result`);
     text += `export { ${names.join(", ")} } from "./${fileOf(definition.kind)}";\n`;
   }

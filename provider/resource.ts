@@ -211,6 +211,11 @@ export interface ResourceDefinition<I extends object = PropertyMap, O extends ob
   /** `get<Kind>` in the native plugin's schema and SDK. */
   lookup?: Lookup;
   /**
+   * A kind the API cannot create (it lives elsewhere, e.g. a DNS zone at another provider): only
+   * its `get<Kind>` is served, with no resource in the schema or the SDK. Its create and delete throw.
+   */
+  lookupOnly?: boolean;
+  /**
    * Inputs the SDK classes compute in the program instead of taking them from the user
    * (SyncedFolder's manifest, read from the local folder): left out of both SDKs' args; the
    * native class fills them by calling `helper`, an export of sdk/native/helpers.ts. (Programs
@@ -379,8 +384,10 @@ export function diffInputs(definition: ResourceDefinition, olds: PropertyMap, ne
 }
 
 export function diffDetailed(definition: ResourceDefinition, olds: PropertyMap, news: PropertyMap): DetailedDiff {
-  const changed = changedProperties(definition, olds, news);
-  const replaces = [...new Set([...replacementsOf(definition, changed), ...(definition.replaces?.(olds, news) ?? [])])];
+  const differ = changedProperties(definition, olds, news);
+  const replaces = [...new Set([...replacementsOf(definition, differ), ...(definition.replaces?.(olds, news) ?? [])])];
+  // A replacement decided across properties may name one whose value did not change (an expired token's expiry).
+  const changed = [...new Set([...differ, ...replaces])];
   return {
     changes: changed.length > 0,
     changed,

@@ -204,7 +204,9 @@ export function packageSchema(backend: Backend, version: string): Record<string,
   const collected: Collected = { namespace: backend.name, types: {} };
   const definitions = backend.definitions();
   const resources = Object.fromEntries([
-    ...definitions.map((definition) => [typeToken(backend, definition.kind), resourceSpec(definition, collected)]),
+    ...definitions
+      .filter((definition) => !definition.lookupOnly)
+      .map((definition) => [typeToken(backend, definition.kind), resourceSpec(definition, collected)]),
     ...backend.components().map(({ definition }) => [typeToken(backend, definition.kind), componentSpec(definition, collected)]),
   ]);
   const functions = Object.fromEntries(

@@ -15,7 +15,11 @@ if (!fs.existsSync(path.join(example, "package.json"))) {
   process.exit(2);
 }
 // The example's package.json takes each of this repository's packages it uses from .tmp/<package>.tgz.
-const PACKAGES = { "pulumi-mamutecloud": root, "pulumi-thecloud": path.join(root, "thecloud") };
+const PACKAGES = {
+  "pulumi-mamutecloud": root,
+  "pulumi-thecloud": path.join(root, "thecloud"),
+  "pulumi-shardlyn": path.join(root, "shardlyn"),
+};
 const dependencies = Object.keys(JSON.parse(fs.readFileSync(path.join(example, "package.json"), "utf8")).dependencies ?? {});
 const packages = Object.entries(PACKAGES).filter(([pkg]) => dependencies.includes(pkg));
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";

@@ -3,7 +3,7 @@
 // from the provider host's working directory. In this repository that is the root, so the package
 // must be reachable as node_modules/pulumi-mamutecloud (a package cannot require itself by name
 // from its own root otherwise). Also exposes the package's commands as node_modules/.bin, so
-// `npx mamutecloud-emulator`, `npx thecloud-emulator` and `npx pulumi-mamutecloud adopt` work in a
+// `npx mamutecloud-emulator`, `npx thecloud-emulator`, `npx shardlyn-emulator` and `npx pulumi-mamutecloud adopt` work in a
 // clone exactly as they do in a user's project.
 const fs = require("fs");
 const path = require("path");
@@ -25,10 +25,12 @@ function symlink(target, linkPath) {
 symlink("..", path.join(nodeModules, "pulumi-mamutecloud"));
 // The Cloud's package, built in thecloud/ (its own package.json): programs and tests require it by name.
 symlink("../thecloud", path.join(nodeModules, "pulumi-thecloud"));
+symlink("../shardlyn", path.join(nodeModules, "pulumi-shardlyn"));
 // The commands a clone runs with npx (their package.json "bin" entries), once built.
 const commands = {
   "mamutecloud-emulator": "dist/emulator/cli.js",
   "thecloud-emulator": "thecloud/dist/thecloud/emulator/cli.js",
+  "shardlyn-emulator": "shardlyn/dist/shardlyn/emulator/cli.js",
   "pulumi-mamutecloud": "dist/provider/takeover/cli.js",
 };
 for (const [command, file] of Object.entries(commands)) {

@@ -8,6 +8,7 @@
 // Everything here is pure (no I/O), so each reading is unit-tested with injected bodies
 // (test/unit/dialect.test.ts).
 import type { Setting } from "../config";
+import type { SessionRoutes } from "./session";
 
 /** What an error answer says, as far as it says it. */
 export interface ApiErrorInfo {
@@ -99,10 +100,29 @@ export interface ApiDialect {
    * with a 400 and a message): then it is handled as a conflict (the adopt rule, the messages).
    */
   isConflict?(status: number, error: ApiErrorInfo | undefined): boolean;
+  /**
+   * Sessions, for a cloud that signs users in (the config's `login`) and may also take a bearer
+   * token: the routes, and how to read a refusal of one kind of credential as the route wanting
+   * the other.
+   */
+  session?: SessionDialect;
   /** Whether a status word means the awaited state is reached, can never be, or not yet. */
   statusKind(word: string | undefined): StatusKind;
   /** Names of the fields every object carries: its id and its creation time. */
   fields: { id: string; createdAt: string };
+}
+
+/** A cloud's sessions beside its bearer tokens (see `ApiDialect.session`). */
+export interface SessionDialect extends SessionRoutes {
+  /** Whether this refusal of the bearer token says the route takes a session only. */
+  wantsSession(status: number, error: ApiErrorInfo | undefined): boolean;
+  /** Whether this refusal of a session's token says the route takes a bearer token only. */
+  wantsToken(status: number, error: ApiErrorInfo | undefined): boolean;
+  /**
+   * What to do about a 401 or 403, given the kind of credential refused and whether the route
+   * seems to want the other kind (the settings to set, named).
+   */
+  advice(status: number, refused: "token" | "session", wantsOther: boolean): string;
 }
 
 // ---- errors ---------------------------------------------------------------------------------------

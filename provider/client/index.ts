@@ -15,6 +15,7 @@ import { isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, W
 import { limiterFor, type RequestLimiter } from "./limiter";
 import { walkList } from "./list";
 import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
+import { sessionFor, type Session, type SessionPost } from "./session";
 
 export { isConflict, isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 export type { ApiDialect } from "./dialect";
@@ -55,6 +56,8 @@ interface Learned {
   prefixProbe?: Promise<string | undefined>;
   /** The storage prefix in force once a storage route answered (the configured one, or the other). */
   storagePrefix?: string;
+  /** The bearer token was refused as a credential the routes do not take: the session signs every request. */
+  sessionOnly?: boolean;
 }
 const learnedByEndpoint = new Map<string, Learned>();
 
@@ -82,6 +85,13 @@ function learnedFor(endpoint: string, configured: string): Learned {
   let learned = learnedByEndpoint.get(key);
   if (!learned) learnedByEndpoint.set(key, (learned = {}));
   return learned;
+}
+
+/** The credential a signed request was sent with (a dialect with sessions), for the advice on a refusal. */
+interface Signed {
+  kind: "token" | "session";
+  /** The refusal says the route takes the other kind. */
+  wantsOther: boolean;
 }
 
 /** One exchange as the client saw it, before it is judged. */
@@ -133,16 +143,20 @@ export class ApiClient {
   stampsObjects: boolean | undefined;
   /** Bounds of `created_at` minus our clock, from the latest create (see `stampTime`). */
   private stampSample: { low: number; high: number } | undefined;
+  /** The signed-in session, for a dialect with sessions and a configured `login`. */
+  private readonly session: Session | undefined;
 
   constructor(
     readonly config: ClientConfig,
     dialect: ApiDialect,
     dispatcher?: Dispatcher,
   ) {
-    const { apiKey, token } = config;
-    if (!apiKey && !token) throw dialect.missingCredential();
+    const { apiKey, token, login } = config;
+    if (!apiKey && !token && !(login && dialect.session)) throw dialect.missingCredential();
     registerSecret(apiKey);
     registerSecret(token);
+    registerSecret(login?.password);
+    this.session = login && dialect.session ? sessionFor(config.endpoint, dialect.session, login.user, login.password) : undefined;
     this.dialect = dialect;
     this.onLoopback = isLoopbackUrl(config.endpoint);
     const base = new URL(config.endpoint);
@@ -244,6 +258,10 @@ export class ApiClient {
 
   async call<T>(call: ApiCall<T>): Promise<T> {
     const mode = call.retry ?? (call.method === "POST" ? "create" : "safe");
+    if (this.dialect.session) {
+      const { answer, signed } = await this.sendSigned(call, mode);
+      return this.judge(call, mode, answer, [], signed);
+    }
     let form = this.authForm();
     let prefix = this.learned.storagePrefix ?? this.config.storagePathPrefix ?? "";
     let answer = await this.send(call, mode, form, prefix);
@@ -267,6 +285,44 @@ export class ApiClient {
       this.learned.storagePrefix ??= prefix;
     }
     return this.judge(call, mode, answer, tried);
+  }
+
+  /**
+   * A request of a dialect with sessions: with the bearer token when one is configured (and not
+   * found refused as the wrong kind), else with the session's access token, renewed once and sent
+   * again when the API says it expired (a 401 made nothing, so even a create may be repeated).
+   * A token refused as the wrong kind, with a session configured, hands every later request to the
+   * session (once per process, with a line saying so).
+   */
+  private async sendSigned(call: ApiCall<unknown>, mode: RetryMode): Promise<{ answer: Exchange; signed: Signed }> {
+    const dialect = this.dialect.session!;
+    const refusal = (answer: Exchange) => answer.status === 401 || answer.status === 403;
+    const errorOf = (answer: Exchange) => this.dialect.parseError(answer.text, contentType(answer.headers));
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    if (this.config.token !== undefined && !(this.session && this.learned.sessionOnly)) {
+      const answer = await this.send(call, mode, undefined, "", bearer(this.config.token));
+      const wantsOther = refusal(answer) && dialect.wantsSession(answer.status, errorOf(answer));
+      if (!wantsOther || !this.session) return { answer, signed: { kind: "token", wantsOther } };
+      if (!this.learned.sessionOnly) {
+        this.learned.sessionOnly = true;
+        statusLine(
+          `${this.dialect.cloud} takes no API token on ${call.method} ${call.path} (${errorOf(answer)?.message ?? `HTTP ${answer.status}`}): ` +
+            `signing in as ${this.config.login?.user} for this and every later request.`,
+        );
+      }
+    }
+    const session = this.session!;
+    const post: SessionPost = (operation, path, body) =>
+      this.send({ operation, method: "POST", path, body }, "safe", undefined, "", {}).then((answer) =>
+        this.judge({ operation, method: "POST", path, response: z.unknown() }, "safe", answer, [], { kind: "session", wantsOther: false }),
+      );
+    let access = await session.accessToken(post);
+    let answer = await this.send(call, mode, undefined, "", bearer(access));
+    if (answer.status === 401) {
+      access = await session.refused(post, access);
+      answer = await this.send(call, mode, undefined, "", bearer(access));
+    }
+    return { answer, signed: { kind: "session", wantsOther: refusal(answer) && dialect.wantsToken(answer.status, errorOf(answer)) } };
   }
 
   /**
@@ -350,7 +406,13 @@ export class ApiClient {
   }
 
   /** One request (with the retries of its mode) and its whole answer, not judged yet. */
-  private async send(call: ApiCall<unknown>, mode: RetryMode, form: AuthForm | undefined, prefix: string): Promise<Exchange> {
+  private async send(
+    call: ApiCall<unknown>,
+    mode: RetryMode,
+    form: AuthForm | undefined,
+    prefix: string,
+    auth: Record<string, string> = this.headersFor(form),
+  ): Promise<Exchange> {
     const path = this.basePath + this.prefixed(call.path, prefix);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) {
@@ -372,7 +434,7 @@ export class ApiClient {
       operation: call.operation,
       progress: currentReporter(),
     };
-    const headers: Record<string, string> = { accept: "application/json", ...this.headersFor(form) };
+    const headers: Record<string, string> = { accept: "application/json", ...auth };
     let body: string | Uint8Array | undefined;
     if (call.content !== undefined) {
       headers["content-type"] = call.content.type;
@@ -422,7 +484,7 @@ export class ApiClient {
   }
 
   /** The answer's data, or the error it is: by status first, whatever shape the body has. */
-  private judge<T>(call: ApiCall<T>, mode: RetryMode, answer: Exchange, tried: Array<AuthForm | undefined>): T {
+  private judge<T>(call: ApiCall<T>, mode: RetryMode, answer: Exchange, tried: Array<AuthForm | undefined>, signed?: Signed): T {
     const { status, text, headers } = answer;
     const requestId = header(headers["x-request-id"]);
     const type = contentType(headers);
@@ -475,7 +537,10 @@ export class ApiClient {
       requestId,
       attempts: answer.attempts,
       outcomeUnknown: call.method !== "GET" && status >= 500,
-      advice: this.advice(status, tried),
+      advice:
+        signed && (status === 401 || status === 403)
+          ? this.dialect.session?.advice(status, signed.kind, signed.wantsOther)
+          : this.advice(status, tried),
       conflict: status !== 409 && status < 500 && this.dialect.isConflict?.(status, apiError) === true,
     });
   }

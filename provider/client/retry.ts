@@ -73,6 +73,19 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * `X-RateLimit-Reset` as milliseconds to wait, for a 429 without Retry-After. Its unit is not
+ * standard: a value that reads as a time (Unix seconds, or milliseconds) is when the window ends;
+ * a small one is the seconds left. Undefined when absent or not a number.
+ */
+export function rateLimitResetMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Number(Array.isArray(header) ? header[0] : header);
+  if (header === undefined || !Number.isFinite(value) || value < 0) return undefined;
+  if (value > 1e12) return Math.max(0, value - now);
+  if (value > 1e9) return Math.max(0, value * 1000 - now);
+  return value * 1000;
+}
+
 /** What one request carries across its attempts (request options reach the policy untouched). */
 export interface RetryTracker {
   mode: RetryMode;
@@ -108,7 +121,7 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     const outOfTime = () => throttled && Date.now() - tracker.firstSentAt > settings.rateLimitTimeoutMs;
     if (throttled) {
       tracker.throttles++;
-      const serverWait = retryAfterMs(failure.headers?.["retry-after"]);
+      const serverWait = retryAfterMs(failure.headers?.["retry-after"]) ?? rateLimitResetMs(failure.headers?.["x-ratelimit-reset"]);
       tracker.limiter.throttled(tracker.sentAt, serverWait);
       delay = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
     } else {
