@@ -7,7 +7,9 @@ import { Engine } from "../harness/engine";
 import { ProviderHost, REPO_ROOT, bareKeys, configurePlugin, revealed, type Props } from "../harness/providerHost";
 import { StandInEngine } from "../harness/standInEngine";
 import { startTheCloud, theCloudApi } from "../thecloud/harness";
+import { shardlynApi, startShardlyn, type SignIn } from "../shardlyn/harness";
 import type { TheCloudEmulator } from "../../thecloud/emulator";
+import type { ShardlynEmulator } from "../../shardlyn/emulator";
 import type { FaultConfig, RequestCounts } from "../../emulator";
 
 export interface CloudRig {
@@ -49,7 +51,8 @@ export interface StorageCase {
 
 export interface Cloud {
   name: string;
-  storage: StorageCase;
+  /** Its folder kind, for a cloud with storage. */
+  storage?: StorageCase;
   /**
    * The cloud's other host, when it has one (MamuteCloud's dynamic provider, which TypeScript
    * programs use by default): an engine on it, configured for the same emulator as `rig`.
@@ -258,4 +261,97 @@ export const thecloudAllDialects: Cloud = {
   start: () => startTheCloudRig("all"),
 };
 
-export const CLOUDS: Cloud[] = [mamutecloud, thecloud, thecloudAllDialects];
+/** Shardlyn's seeded credential and zone (its emulator's, the same at every start): the records' parents. */
+const seeded = { credentialId: "", zoneId: "" };
+
+async function startShardlynRig(options: { signIn: SignIn; dialect?: string; apiTokensOnJwtRoutes?: boolean }): Promise<CloudRig> {
+  const rig = await startShardlyn({
+    emulator: { dialect: options.dialect, apiTokensOnJwtRoutes: options.apiTokensOnJwtRoutes },
+    signIn: options.signIn,
+    settings: { maxRetries: 2 },
+  });
+  seeded.credentialId = rig.emu.credentialId;
+  seeded.zoneId = rig.emu.zoneId;
+  return {
+    engine: rig.engine,
+    host: rig.host,
+    logs: rig.logs,
+    // The secret the provider signs in with (the password, or the token when it has no session).
+    apiKey: options.signIn === "token" ? rig.emu.apiToken : rig.emu.password,
+    setFaults: (config) => rig.emu.setFaults(config as never),
+    clearFaults: () => rig.emu.clearFaults(),
+    requestCounts: () => rig.emu.requestCounts(),
+    resetRequests: () => rig.emu.resetRequests(),
+    close: () => rig.close(),
+    ...({ emu: rig.emu } as object),
+  };
+}
+
+/** The test's own look at Shardlyn's emulator, in its default dialect and taking API tokens everywhere. */
+async function asShardlynUser<T>(rig: CloudRig, method: string, route: string): Promise<{ status: number; body: T }> {
+  const emu = (rig as unknown as { emu: ShardlynEmulator }).emu;
+  const dialect = emu.dialect();
+  emu.setDialect([]);
+  emu.setApiTokensOnJwtRoutes(true);
+  try {
+    return await shardlynApi<T>(emu, method, route);
+  } finally {
+    emu.setDialect(dialect);
+    emu.setApiTokensOnJwtRoutes(jwtOnly.get(emu) !== true);
+  }
+}
+const jwtOnly = new WeakMap<object, boolean>();
+
+const shardlynList = async (rig: CloudRig, route: string): Promise<any[]> => {
+  const { status, body } = await asShardlynUser<any[]>(rig, "GET", route);
+  if (status !== 200) throw new Error(`GET ${route}: ${status} ${JSON.stringify(body)}`);
+  return body;
+};
+
+export const shardlyn: Cloud = {
+  name: "Shardlyn",
+  pkg: "shardlyn",
+  schema: path.join(REPO_ROOT, "shardlyn", "schema.json"),
+  start: () => startShardlynRig({ signIn: "session" }),
+  kinds: [
+    {
+      kind: "DnsRecord",
+      args: () => ({ credentialId: seeded.credentialId, zoneId: seeded.zoneId, type: "TXT", name: "conformance", content: "v=conformance" }),
+      inPlace: { content: "v=conformance-2", ttl: 600 },
+      replacing: { name: "conformance-2" },
+      createRoute: "POST /v1/dns/records",
+      listRoute: "GET /v1/dns/zones/{zoneId}/records",
+      count: async (rig) =>
+        (await shardlynList(rig, `/v1/dns/zones/${seeded.zoneId}/records`)).filter((r) => String(r.name).startsWith("conformance")).length,
+      removeOutOfBand: async (rig, id) => void (await asShardlynUser(rig, "DELETE", `/v1/dns/records/${id.split("/")[1]}`)),
+    },
+    {
+      kind: "ApiToken",
+      args: () => ({ name: "conformance-token", expiresIn: 86400 }),
+      replacing: { rotation: "2" },
+      createRoute: "POST /v1/api-tokens",
+      listRoute: "GET /v1/api-tokens",
+      count: async (rig) => (await shardlynList(rig, "/v1/api-tokens")).filter((t) => t.name === "conformance-token").length,
+      removeOutOfBand: async (rig, id) => void (await asShardlynUser(rig, "DELETE", `/v1/api-tokens/${id}`)),
+    },
+  ],
+};
+
+/**
+ * Shardlyn answering every open point of its reference the other way (its emulator's `all`
+ * dialect: names read back full with a trailing dot, external record ids, creates answering no
+ * body, PUTs taken whole only, TXT quoted, lists paged by cursor, the DNS provider's refusals as
+ * 403, …) and refusing API tokens on the routes marked JWT-only, with the provider given both an
+ * API token and a sign-in: it must find the session on its own and end every case the same.
+ */
+export const shardlynAllDialects: Cloud = {
+  ...shardlyn,
+  name: "Shardlyn, every open point answered the other way, API tokens refused where the reference says JWT",
+  start: async () => {
+    const rig = await startShardlynRig({ signIn: "both", dialect: "all", apiTokensOnJwtRoutes: false });
+    jwtOnly.set((rig as unknown as { emu: object }).emu, true);
+    return rig;
+  },
+};
+
+export const CLOUDS: Cloud[] = [mamutecloud, thecloud, thecloudAllDialects, shardlyn, shardlynAllDialects];

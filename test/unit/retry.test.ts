@@ -1,4 +1,12 @@
-import { backoffDelay, isRetryableStatus, retryAfterMs, retryPolicy, throttleDelay, type RetryTracker } from "../../provider/client/retry";
+import {
+  backoffDelay,
+  isRetryableStatus,
+  rateLimitResetMs,
+  retryAfterMs,
+  retryPolicy,
+  throttleDelay,
+  type RetryTracker,
+} from "../../provider/client/retry";
 import { RequestLimiter } from "../../provider/client/limiter";
 
 const settings = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 20_000, rateLimitTimeoutMs: 300_000 };
@@ -18,6 +26,17 @@ test("Retry-After is read as seconds or as an HTTP date", () => {
   expect(retryAfterMs("Sun, 22 Nov 2026 10:00:03 GMT", now)).toBe(3000);
   expect(retryAfterMs(undefined)).toBeUndefined();
   expect(retryAfterMs("soon")).toBeUndefined();
+});
+
+test("X-RateLimit-Reset, whose unit no standard fixes, is read as Unix seconds, Unix milliseconds or seconds left", () => {
+  const now = Date.parse("2026-12-04T10:00:00Z");
+  expect(rateLimitResetMs(String(now / 1000 + 3), now)).toBe(3000);
+  expect(rateLimitResetMs(String(now + 1500), now)).toBe(1500);
+  expect(rateLimitResetMs("2", now)).toBe(2000);
+  // A window that already ended: no wait (the limiter's backoff still spaces the retry).
+  expect(rateLimitResetMs(String(now / 1000 - 5), now)).toBe(0);
+  expect(rateLimitResetMs(undefined, now)).toBeUndefined();
+  expect(rateLimitResetMs("soon", now)).toBeUndefined();
 });
 
 test("Retry-After gets up to half again of jitter, so waiting requests do not return in the same instant; capped", () => {

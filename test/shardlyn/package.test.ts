@@ -1,0 +1,71 @@
+// Shardlyn's package as `npm run schema` generates it: schema.json valid against Pulumi's package
+// metaschema and current, the native SDK current, its build holding the shared core and Shardlyn
+// only, and every package its build requires declared.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { nativeSdkFiles } from "../../provider/nativeSdk";
+import { schemaText } from "../../provider/schema";
+import { shardlyn } from "../../shardlyn/provider/backend";
+
+const root = path.resolve(__dirname, "..", "..");
+const folder = path.join(root, "shardlyn");
+const pkg = JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8"));
+
+test("shardlyn/schema.json is what `npm run schema` generates, valid against Pulumi's package metaschema", () => {
+  const committed = fs.readFileSync(path.join(folder, "schema.json"), "utf8");
+  expect(committed).toBe(schemaText(shardlyn, pkg.version));
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", "pulumi-package-metaschema.json"), "utf8")));
+  expect(validate(JSON.parse(committed)) ? [] : validate.errors).toEqual([]);
+  const schema = JSON.parse(committed);
+  // Zones cannot be created through Shardlyn: a function, not a resource.
+  expect(Object.keys(schema.resources).sort()).toEqual([
+    "shardlyn:index:ApiToken",
+    "shardlyn:index:AutoDnsConfig",
+    "shardlyn:index:DnsRecord",
+  ]);
+  expect(Object.keys(schema.functions)).toEqual(["shardlyn:index:getDnsZone"]);
+  expect(schema.resources["shardlyn:index:ApiToken"].properties.token.secret).toBe(true);
+  expect(schema.config.variables.token.defaultInfo.environment).toEqual(["SHARDLYN_TOKEN"]);
+  expect(schema.config.variables.password.secret).toBe(true);
+  expect(schema.config.variables.endpoint.default).toBe("https://api.shardlyn.com");
+  const record = schema.resources["shardlyn:index:DnsRecord"].inputProperties;
+  const replacing = Object.keys(record).filter((key) => record[key].replaceOnChanges);
+  expect(replacing.sort()).toEqual(["credentialId", "name", "nodeId", "type", "zoneId"]);
+});
+
+test("the committed shardlyn/sdk/ is what `npm run schema` generates", () => {
+  for (const [name, text] of Object.entries(nativeSdkFiles(shardlyn))) {
+    expect(`${name}:\n${fs.readFileSync(path.join(folder, "sdk", name), "utf8")}`).toBe(`${name}:\n${text}`);
+  }
+});
+
+test("the package's build holds the shared core and Shardlyn, nothing of another cloud, and declares what it requires", () => {
+  const built: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".js")) built.push(path.relative(path.join(folder, "dist"), full));
+    }
+  };
+  walk(path.join(folder, "dist"));
+  expect(built.filter((file) => file.startsWith("shardlyn/provider/")).length).toBeGreaterThan(5);
+  expect(built.filter((file) => /mamutecloud|thecloud|resources\/cdn|takeover/.test(file) && !file.startsWith("shardlyn/"))).toEqual([]);
+  // Of the folder sync, only its error type (the core's "gone" rule knows a vanished bucket).
+  expect(
+    built.filter((file) => file.startsWith("provider/resources/") || (file.startsWith("provider/sync/") && !file.endsWith("errors.js"))),
+  ).toEqual([]);
+  const required = new Set<string>();
+  for (const file of built) {
+    for (const [, spec] of fs.readFileSync(path.join(folder, "dist", file), "utf8").matchAll(/require\("([^"./][^"]*)"\)/g)) {
+      if (!spec.startsWith("node:")) required.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+    }
+  }
+  const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+  const builtins = new Set(require("node:module").builtinModules as string[]);
+  expect([...required].filter((name) => !declared.has(name) && !builtins.has(name)).sort()).toEqual([]);
+});
