@@ -33,28 +33,50 @@ export const staticSiteDomainSchema = z
       .optional()
       .describe(
         "The DNS zone that holds the validation and CNAME records: an existing zone's id (a `DnsZone`'s `id`). Omitted: the " +
-          "site creates a zone for `zoneDomain` (see its `nameservers`).",
+          "site creates a zone for `zoneDomain` (see its `nameservers`). Not with `externalDns`.",
       ),
     zoneDomain: z
       .string()
       .optional()
       .describe(
-        "The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`); with `tenants`, `name` itself.",
+        "The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`); with `tenants`, " +
+          "`name` itself. Not with `externalDns`.",
+      ),
+    externalDns: z
+      .boolean()
+      .optional()
+      .describe(
+        "The domain's DNS is hosted elsewhere (another provider, your registrar): the site creates no zone and no record. It " +
+          "requests the certificate and attaches the custom domain as usual, and lists in `dnsRecords` the records to create " +
+          "at that DNS; the certificate's validation waits (up to `validationTimeout`) until they are found. Not with " +
+          "`zoneId` or `zoneDomain`. Default false. Through the plugin (YAML, Python, Go, Java) give `certificateId` too: " +
+          "there the site's outputs reach the program only once all its resources exist.",
       ),
     certificateId: z
       .string()
       .optional()
       .describe(
         "An issued certificate covering the site's host (or `*.<name>` with `tenants`), e.g. an `ImportedCertificate`'s `id`. " +
-          "Omitted: one is requested and validated through the zone.",
+          "Omitted: one is requested and validated through the zone (with `externalDns`, through the records of `dnsRecords`).",
       ),
     validationTimeout: z
       .string()
       .optional()
-      .describe('How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default).'),
+      .describe(
+        'How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default). With `externalDns`, the ' +
+          "wait includes the time the validation record takes to appear at the other DNS.",
+      ),
   })
   .strict()
   .meta({ id: "StaticSiteDomain", description: "Serve the site at a custom domain over HTTPS, with its certificate and DNS records." });
+
+export const staticSiteDnsRecordSchema = z
+  .object({
+    name: z.string().describe("The record's full host name, without a trailing dot, e.g. `www.example.com`."),
+    type: z.string().describe("The record type: `CNAME`."),
+    value: z.string().describe("What the record points at, a host name without a trailing dot."),
+  })
+  .meta({ id: "StaticSiteDnsRecord", description: "A DNS record the site's domain needs: create it at the DNS that serves the domain." });
 
 export const staticSiteAtomicSchema = z
   .object({
@@ -69,7 +91,8 @@ export const staticSiteComponent: ComponentDefinition = {
   description:
     "A static website in one declaration: a bucket, a credential that uploads to it, the files (`SyncedFolder`: only changed " +
     "files are uploaded, exactly their paths purged) and a CDN resource; with `domain`, also the certificate (requested and " +
-    "validated through the zone, or given), the custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a " +
+    "validated through the zone, or given), the custom domain and its CNAME (or, with `domain.externalDns`, no zone and no " +
+    "record: `dnsRecords` says what to create at your DNS). With `tenants`, one bucket and one CDN serve a " +
     "folder per subdomain.",
   inputs: {
     path: {
@@ -158,6 +181,14 @@ export const staticSiteComponent: ComponentDefinition = {
       required: false,
     },
     certificateId: { description: "The certificate serving the custom domain, when there is one.", schema: z.string(), required: false },
+    dnsRecords: {
+      description:
+        "With `domain`, the DNS records the site's host needs, each `{ name, type, value }` with the full host name: the " +
+        "requested certificate's validation record (none with `domain.certificateId`), then the CNAME of the custom domain " +
+        "(`*.<name>` with tenants) to the distribution domain. With `domain.externalDns`, create them at your DNS; otherwise " +
+        "the site made them in its zone and lists them for information. Empty without `domain`.",
+      schema: z.array(staticSiteDnsRecordSchema),
+    },
     releaseId: { description: "With `atomic`: the release served.", schema: z.string(), required: false },
     keptReleases: {
       description: "With `atomic`: the kept releases, the live one first, then newest first (what `atomic.release` accepts).",

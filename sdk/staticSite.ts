@@ -49,20 +49,44 @@ export interface StaticSiteDomainArgs {
   /**
    * The DNS zone that holds the validation and CNAME records: an existing zone's id (a
    * `DnsZone`'s `id`). Omitted: the site creates a zone for `zoneDomain` (see its `nameservers`).
+   * Not with `externalDns`.
    */
   zoneId?: pulumi.Input<string>;
   /**
    * The zone's domain. Default: `name` without its first label (`www.example.com` → `example.com`);
-   * with `tenants`, `name` itself.
+   * with `tenants`, `name` itself. Not with `externalDns`.
    */
   zoneDomain?: string;
   /**
+   * The domain's DNS is hosted elsewhere (another provider, your registrar): the site creates no
+   * zone and no record. It requests the certificate and attaches the custom domain as usual, and
+   * lists in `dnsRecords` the records to create at that DNS; the certificate's validation waits
+   * (up to `validationTimeout`) until they are found. Not with `zoneId` or `zoneDomain`. Default false.
+   * Through the plugin (YAML, Python, Go, Java) give `certificateId` too: there the site's outputs
+   * reach the program only once all its resources exist.
+   */
+  externalDns?: boolean;
+  /**
    * An issued certificate covering the site's host (or `*.<name>` with `tenants`), e.g. an
-   * `ImportedCertificate`'s `id`. Omitted: one is requested and validated through the zone.
+   * `ImportedCertificate`'s `id`. Omitted: one is requested and validated through the zone (with
+   * `externalDns`, through the records of `dnsRecords`).
    */
   certificateId?: pulumi.Input<string>;
-  /** How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default). */
+  /**
+   * How long to wait for the requested certificate to be issued, e.g. `"1h"` (the default). With
+   * `externalDns`, the wait includes the time the validation record takes to appear at the other DNS.
+   */
   validationTimeout?: pulumi.Input<string>;
+}
+
+/** A DNS record the site's domain needs: create it at the DNS that serves the domain. */
+export interface StaticSiteDnsRecord {
+  /** The record's full host name, without a trailing dot, e.g. `www.example.com`. */
+  name: string;
+  /** The record type: `CNAME`. */
+  type: string;
+  /** What the record points at, a host name without a trailing dot. */
+  value: string;
 }
 
 /**
@@ -148,9 +172,33 @@ function checkOptions(name: string, where: string, given: object, known: Readonl
 
 function checkSiteOptions(name: string, args: StaticSiteArgs): void {
   checkOptions(name, "", args, SITE_OPTIONS);
-  if (args.domain && typeof args.domain === "object") checkOptions(name, "domain.", args.domain, DOMAIN_OPTIONS);
+  if (args.domain && typeof args.domain === "object") {
+    checkOptions(name, "domain.", args.domain, DOMAIN_OPTIONS);
+    checkExternalDns(name, args.domain);
+  }
   if (args.atomic && typeof args.atomic === "object") checkOptions(name, "atomic.", args.atomic, ATOMIC_OPTIONS);
 }
+
+/** `externalDns` means no zone of the site's: a zone given beside it would be silently unused. */
+function checkExternalDns(name: string, domain: StaticSiteDomainArgs): void {
+  const { externalDns } = domain;
+  if (externalDns !== undefined && typeof externalDns !== "boolean") {
+    throw new StaticSiteError(`StaticSite ${name}: domain.externalDns must be true or false, not ${JSON.stringify(externalDns)}.`);
+  }
+  if (!externalDns) return;
+  for (const key of ["zoneId", "zoneDomain"] as const) {
+    if (domain[key] !== undefined) {
+      throw new StaticSiteError(
+        `StaticSite ${name}: domain.${key} names a MamuteCloud DNS zone for the site's records, and domain.externalDns says ` +
+          `the domain's DNS is hosted elsewhere, where no record is made: give one or the other. With externalDns, create ` +
+          `the records of the site's dnsRecords output at your DNS.`,
+      );
+    }
+  }
+}
+
+/** `_ab.www.example.com.` → `_ab.www.example.com`: the names and values dnsRecords gives. */
+const withoutTrailingDot = (host: string) => host.replace(/\.$/, "");
 
 function checkTenants(name: string, tenants: Record<string, string>): void {
   for (const label of Object.keys(tenants)) {
@@ -241,7 +289,8 @@ export function siteHosts(siteName: string, domain: StaticSiteDomainArgs, multiT
  * A static website in one declaration: a bucket, a credential that uploads to it, the files
  * (`SyncedFolder`: only changed files are uploaded, exactly their paths purged) and a CDN resource;
  * with `domain`, also the certificate (requested and validated through the zone, or given), the
- * custom domain and its CNAME. With `tenants`, one bucket and one CDN serve a folder per subdomain.
+ * custom domain and its CNAME (or, with `domain.externalDns`, no zone and no record: `dnsRecords`
+ * says what to create at your DNS). With `tenants`, one bucket and one CDN serve a folder per subdomain.
  */
 export class StaticSite extends pulumi.ComponentResource {
   /** The classes of the site's resources: the dynamic SDK's here, the native ones in the plugin's subclass. */
@@ -271,6 +320,14 @@ export class StaticSite extends pulumi.ComponentResource {
   readonly nameservers: pulumi.Output<string[] | undefined>;
   /** The certificate serving the custom domain, when there is one. */
   readonly certificateId: pulumi.Output<string | undefined>;
+  /**
+   * With `domain`, the DNS records the site's host needs, each `{ name, type, value }` with the full
+   * host name: the requested certificate's validation record (none with `domain.certificateId`),
+   * then the CNAME of the custom domain (`*.<name>` with tenants) to the distribution domain. With
+   * `domain.externalDns`, create them at your DNS; otherwise the site made them in its zone and
+   * lists them for information. Empty without `domain`.
+   */
+  readonly dnsRecords: pulumi.Output<StaticSiteDnsRecord[]>;
 
   readonly bucket: Bucket;
   readonly credential: BucketCredential;
@@ -335,25 +392,45 @@ export class StaticSite extends pulumi.ComponentResource {
     this.distributionUrl = pulumi.all([siteUrl, this.cdn.distributionDomain]).apply(([local, domain]) => siteAddress(local, domain));
     let certificateId: pulumi.Output<string | undefined> = pulumi.output(undefined);
     let nameservers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
+    let dnsRecords: pulumi.Output<StaticSiteDnsRecord[]> = pulumi.output([]);
     let customDomain: CdnCustomDomain | undefined;
     if (args.domain && hosts) {
       const domain = args.domain;
-      let zoneId: pulumi.Input<string>;
-      if (domain.zoneId !== undefined) zoneId = domain.zoneId;
+      // Where the site's records go: none of its own with externalDns (the program creates them elsewhere).
+      let zoneId: pulumi.Input<string> | undefined;
+      if (domain.externalDns) zoneId = undefined;
+      else if (domain.zoneId !== undefined) zoneId = domain.zoneId;
       else {
         const zone = new classes.DnsZone(`${name}-zone`, { domain: hosts.zoneDomain }, parent);
         zoneId = zone.id;
         nameservers = zone.nameservers;
       }
-      const issued =
-        domain.certificateId !== undefined ? pulumi.output(domain.certificateId) : this.requestCertificate(name, hosts, zoneId, domain);
+      let validationRecords: pulumi.Output<StaticSiteDnsRecord[]> = pulumi.output([]);
+      let issued: pulumi.Output<string>;
+      if (domain.certificateId !== undefined) issued = pulumi.output(domain.certificateId);
+      else ({ issued, validationRecords } = this.requestCertificate(name, hosts, zoneId, domain));
       certificateId = issued;
       customDomain = new classes.CdnCustomDomain(
         `${name}-domain`,
         { resourceId: this.cdn.id, domainName: hosts.customDomain, certificateId: issued },
         parent,
       );
-      new classes.DnsRecord(`${name}-cname`, { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] }, parent);
+      if (zoneId !== undefined) {
+        new classes.DnsRecord(
+          `${name}-cname`,
+          { zoneId, name: hosts.cnameName, type: "CNAME", values: [customDomain.cnameTarget] },
+          parent,
+        );
+      }
+      // The CNAME's target is the CDN resource's distribution domain (what the custom domain's
+      // cnameTarget says), taken from the CDN resource: the custom domain waits for the certificate,
+      // which with externalDns waits for these very records, so they must not wait for it.
+      const cname = this.cdn.distributionDomain.apply((target): StaticSiteDnsRecord => ({
+        name: hosts.customDomain,
+        type: "CNAME",
+        value: withoutTrailingDot(target ?? ""),
+      }));
+      dnsRecords = pulumi.all([validationRecords, cname]).apply(([validation, record]) => [...validation, record]);
       const { host } = hosts;
       // The URL waits for the custom domain: it is only served once active.
       const active = pulumi.all([customDomain.status, siteUrl]);
@@ -406,6 +483,7 @@ export class StaticSite extends pulumi.ComponentResource {
 
     this.certificateId = certificateId;
     this.nameservers = nameservers;
+    this.dnsRecords = dnsRecords;
     this.bucketId = this.bucket.id;
     this.bucketName = this.bucket.name;
     this.s3Endpoint = this.bucket.s3Endpoint;
@@ -415,29 +493,45 @@ export class StaticSite extends pulumi.ComponentResource {
     this.registerOutputs(Object.fromEntries(Object.keys(staticSiteComponent.outputs).map((key) => [key, outputs[key]])));
   }
 
-  /** A certificate for the site's host, validated by its one DNS record in the zone; resolves once issued. */
+  /**
+   * A certificate for the site's host, validated by its one DNS record: made in the zone, or (no
+   * zone, externalDns) left to the program, the validation then waiting until the record is found.
+   * `issued` resolves once the certificate is issued; `validationRecords` as soon as it is requested.
+   */
   private requestCertificate(
     name: string,
     hosts: SiteHosts,
-    zoneId: pulumi.Input<string>,
+    zoneId: pulumi.Input<string> | undefined,
     domain: StaticSiteDomainArgs,
-  ): pulumi.Output<string> {
+  ): { issued: pulumi.Output<string>; validationRecords: pulumi.Output<StaticSiteDnsRecord[]> } {
     const parent = { parent: this };
     const classes = (this.constructor as typeof StaticSite).resources;
     const certificate = new classes.Certificate(`${name}-certificate`, { domainName: hosts.certificateName }, parent);
     // One name (or one wildcard) asks for exactly one record. (None under unit-test mocks that
     // echo the inputs as the state: the program must still run there.)
-    const record = certificate.validationRecords.apply((records) => records?.[0] ?? { name: "", value: "" });
-    const validationRecord = new classes.DnsRecord(
-      `${name}-certificate-validation-record`,
-      { zoneId, name: record.name, type: "CNAME", values: [record.value] },
-      parent,
+    const validationRecords = certificate.validationRecords.apply((records) =>
+      (records ?? []).map((record) => ({
+        name: withoutTrailingDot(record.name),
+        type: record.type,
+        value: withoutTrailingDot(record.value),
+      })),
     );
+    const dependsOn: pulumi.Resource[] = [];
+    if (zoneId !== undefined) {
+      const record = certificate.validationRecords.apply((records) => records?.[0] ?? { name: "", value: "" });
+      dependsOn.push(
+        new classes.DnsRecord(
+          `${name}-certificate-validation-record`,
+          { zoneId, name: record.name, type: "CNAME", values: [record.value] },
+          parent,
+        ),
+      );
+    }
     const validation = new classes.CertificateValidation(
       `${name}-certificate-validation`,
       { certificateId: certificate.id, timeout: domain.validationTimeout },
-      { parent: this, dependsOn: [validationRecord] },
+      { parent: this, dependsOn },
     );
-    return validation.certificateId;
+    return { issued: validation.certificateId, validationRecords };
   }
 }

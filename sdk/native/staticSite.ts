@@ -27,12 +27,24 @@ export function constructStaticSite(
   const domain = (inputs.domain ?? {}) as Record<string, unknown>;
   const unread = [
     ...READ_IN_PROGRAM.filter((key) => pulumi.Output.isInstance(inputs[key])),
-    ...["name", "zoneDomain"].filter((key) => pulumi.Output.isInstance(domain[key])).map((key) => `domain.${key}`),
+    ...["name", "zoneDomain", "externalDns"].filter((key) => pulumi.Output.isInstance(domain[key])).map((key) => `domain.${key}`),
   ];
   if (unread.length) {
     throw new Error(
       `StaticSite ${name}: ${unread.join(", ")} must be known when the program runs (a folder, a host name), ` +
         "not the output of another resource.",
+    );
+  }
+  // Construct answers the program only once every child is created, dnsRecords with the rest, and
+  // a requested certificate's validation waits for the records the program would make from them.
+  if (domain.externalDns === true && domain.certificateId === undefined) {
+    throw new Error(
+      `StaticSite ${name}: domain.externalDns with a certificate the site requests works in TypeScript programs only (where ` +
+        "the site runs in the program): here the plugin builds the site, and its outputs, dnsRecords among them, reach the " +
+        "program only once all its resources exist, the certificate's validation among them, which waits for the validation " +
+        "record you would create from dnsRecords. Request the certificate in the program instead: a Certificate, your DNS " +
+        "provider's record from its validationRecords, a CertificateValidation, and its certificateId as domain.certificateId " +
+        "(dnsRecords then lists the CNAME alone).",
     );
   }
   const site = new NativeStaticSite(name, inputs as StaticSiteArgs, options);

@@ -3,7 +3,8 @@
 // engine's order, against the emulator. What a user checks: the site served at the edge (over
 // HTTPS at the custom domain, verified with the emulator's CA), a second `up` that changes nothing
 // and sends nothing, one edited file that costs one PUT and purges exactly its path, a mistake in
-// the domain refused before anything is created, and a destroy that leaves nothing behind.
+// the domain refused before anything is created, a domain whose DNS is hosted elsewhere (no zone,
+// no record, the records to make there as an output), and a destroy that leaves nothing behind.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,6 +30,8 @@ exports.cdnResourceId = site.cdnResourceId;
 exports.nameservers = site.nameservers;
 exports.releaseId = site.releaseId;
 exports.keptReleases = site.keptReleases;
+exports.certificateId = site.certificateId;
+exports.dnsRecords = site.dnsRecords;
 `;
 
 let lifecycle: Lifecycle;
@@ -228,8 +231,64 @@ test("a domain at a zone's apex fails the preview with what to do, before any AP
     /path ".*root-with-acme" holds "acme", and tenants\.acme is served from the bucket's "acme\/" folder too/,
   );
   await expect(up({ errorDocument: "404.html" })).rejects.toThrow(/StaticSite site: path is required/);
+  // externalDns means no zone of the site's: a zone beside it would go unused.
+  await expect(up({ path: site, domain: { name: "www.example.com", externalDns: true, zoneId: "zone-1" } })).rejects.toThrow(
+    /StaticSite site: domain\.zoneId names a MamuteCloud DNS zone .* and domain\.externalDns says the domain's DNS is hosted elsewhere/,
+  );
   expect(emu.requests().total).toBe(0);
   expect(engine.state.size).toBe(0);
+});
+
+test("externalDns: no zone and no record here; dnsRecords names the validation record and the CNAME; the certificate is issued once they are found elsewhere; the site is served", async () => {
+  const { emu, engine } = lifecycle;
+  // The emulator issues a certificate whose names lie in no zone of its own once this delay has
+  // passed: the time the records take to appear at the other DNS.
+  const { sslValidationDelayMs } = emu.settings();
+  emu.setSettings({ sslValidationDelayMs: 800 });
+  try {
+    const site = writeFiles(path.join(work, "external"), { "index.html": "<h1>elsewhere</h1>" });
+    emu.resetRequests();
+    const first = await up({ path: site, domain: { name: "www.elsewhere.example", externalDns: true, validationTimeout: "2m" } });
+    expect(first.steps.map((step) => `${step.kind}:${step.name}:${step.op}`).sort()).toEqual([
+      "Bucket:site-bucket:create",
+      "BucketCredential:site-credential:create",
+      "CdnCustomDomain:site-domain:create",
+      "CdnResource:site-cdn:create",
+      "Certificate:site-certificate:create",
+      "CertificateValidation:site-certificate-validation:create",
+      "SyncedFolder:site-files:create",
+    ]);
+    expect(await listAll(emu, "/dns/zones")).toEqual([]);
+    expect(emu.requests().routes["POST /dns/zones/{zone_id}/records"]).toBeUndefined();
+
+    // What to create at the other DNS: full names and targets, without trailing dots.
+    const [certificate] = await listAll(emu, "/cdn/ssl-certificate");
+    expect(certificate).toMatchObject({ id: first.outputs.certificateId, domain_name: "www.elsewhere.example", status: "issued" });
+    expect(certificate.validation_records).toHaveLength(1);
+    const [validation] = certificate.validation_records;
+    expect(validation.name).toMatch(/^_[^.]+\.www\.elsewhere\.example\.$/);
+    expect(first.outputs.dnsRecords).toEqual([
+      { name: validation.name.replace(/\.$/, ""), type: "CNAME", value: validation.value.replace(/\.$/, "") },
+      { name: "www.elsewhere.example", type: "CNAME", value: first.outputs.distributionDomain },
+    ]);
+    // Issued no sooner than the records could be found out there.
+    expect(Date.parse(certificate.issued_at) - Date.parse(certificate.created_at)).toBeGreaterThanOrEqual(800);
+
+    expect(first.outputs.url).toBe(`http://www.elsewhere.example.localhost:${new URL(emu.edgeUrl).port}/`);
+    expect(await https("www.elsewhere.example")).toMatchObject({ status: 200, body: "<h1>elsewhere</h1>" });
+    expect((await edgeGet(emu, { host: first.outputs.distributionDomain })).body).toBe("<h1>elsewhere</h1>");
+
+    emu.resetRequests();
+    const second = await up({ path: site, domain: { name: "www.elsewhere.example", externalDns: true, validationTimeout: "2m" } });
+    expect(second.steps.filter((step) => step.op !== "same")).toEqual([]);
+    expect(second.outputs.dnsRecords).toEqual(first.outputs.dnsRecords);
+    expect(emu.requests().total).toBe(0);
+
+    expect(await destroyAll(engine)).toHaveLength(7);
+    await expectNothingLeft();
+  } finally {
+    emu.setSettings({ sslValidationDelayMs });
+  }
 });
 
 const writes = () =>

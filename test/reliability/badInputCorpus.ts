@@ -396,6 +396,17 @@ export const staticSiteCorpus: ComponentBadInput[] = [
     onDomain({ name: "www.example.com", zoneDomain: "com" }),
     /domain\.zoneDomain must be a domain of at least two labels/,
   ),
+  site(
+    "domain.zoneId",
+    onDomain({ name: "www.example.com", externalDns: true, zoneId: "zone-1" }),
+    /domain\.externalDns says the domain's DNS is hosted elsewhere, where no record is made: give one or the other/,
+  ),
+  site(
+    "domain.zoneDomain",
+    onDomain({ name: "www.example.com", externalDns: true, zoneDomain: "example.com" }),
+    /domain\.externalDns says the domain's DNS is hosted elsewhere, where no record is made: give one or the other/,
+  ),
+  site("domain.externalDns", onDomain({ name: "www.example.com", externalDns: "yes" }), /domain\.externalDns must be true or false/),
   site("tenants", withTenants({ "Acme Corp": "." }), /tenants key "Acme Corp" is not a DNS label; use 1-63 characters/),
   site("tenants", withTenants({ "-acme": "." }), /tenants key "-acme" is not a DNS label/),
   site("tenants", withTenants({ "acme.corp": "." }), /tenants key "acme\.corp" is not a DNS label/),

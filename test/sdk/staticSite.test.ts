@@ -5,8 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { captureRegistrations, registrations, settled } from "../harness/mocks";
+import { captureRegistrations, registrationOf, registrations, settled } from "../harness/mocks";
 import * as mamutecloud from "../../sdk";
+import { constructStaticSite } from "../../sdk/native/staticSite";
 
 let dir: string;
 beforeAll(async () => {
@@ -83,6 +84,34 @@ test("with an existing zone and a given certificate: no zone, no certificate req
   expect(Object.keys(children).sort()).toEqual(["bucket", "cdn", "cname", "credential", "domain", "files"]);
   expect(children.domain.inputs).toMatchObject({ resourceId: "byo-cdn-id", domainName: "shop.example.com", certificateId: "cert-1" });
   expect(children.cname.inputs).toMatchObject({ zoneId: "zone-1", name: "shop", type: "CNAME" });
+});
+
+test("with externalDns: the certificate, its validation and the custom domain, no zone and no record; dnsRecords says what to create elsewhere", async () => {
+  const site = new mamutecloud.StaticSite("ext", {
+    path: path.join(dir, "www"),
+    distributionDomain: "ext-site.mamutecdn.com",
+    domain: { name: "shop.example.com", externalDns: true },
+  });
+  await settled();
+  const children = childrenOf("ext");
+  expect(Object.keys(children).sort()).toEqual(["bucket", "cdn", "certificate", "certificate-validation", "credential", "domain", "files"]);
+  expect(children.certificate.inputs).toMatchObject({ domainName: "shop.example.com" });
+  // Nothing of the site's to wait for: the validation polls until the records made elsewhere are found.
+  const dependencies = registrationOf("ext-certificate-validation").dependencies.map((urn) => urn.replace(/^.*::/, ""));
+  expect(dependencies).toEqual(["ext-certificate"]);
+  expect(children.domain.inputs).toMatchObject({ domainName: "shop.example.com", certificateId: "ext-certificate-id" });
+  // (The mocks give the certificate no validation records: only the CNAME here; the emulator test checks both.)
+  expect(await new Promise((resolve) => site.dnsRecords.apply(resolve))).toEqual([
+    { name: "shop.example.com", type: "CNAME", value: "ext-site.mamutecdn.com" },
+  ]);
+  expect(await new Promise((resolve) => site.nameservers.apply(resolve))).toBeUndefined();
+});
+
+test("through the plugin (Construct), externalDns needs domain.certificateId: the program would get dnsRecords only once the certificate waiting for them is issued", () => {
+  const inputs = { path: path.join(dir, "www"), domain: { name: "shop.example.com", externalDns: true } };
+  expect(() => constructStaticSite("ext-native", inputs, {})).toThrow(
+    /StaticSite ext-native: domain\.externalDns with a certificate the site requests works in TypeScript programs only .* Request the certificate in the program instead: a Certificate, .* a CertificateValidation, and its certificateId as domain\.certificateId/,
+  );
 });
 
 test("with tenants: one bucket and CDN with subdomain routing, a folder per tenant purged at its host, a wildcard custom domain and CNAME", async () => {
@@ -175,6 +204,12 @@ test("mistakes in the arguments throw when the program runs, naming the option",
     /StaticSite bad2: domain.name /,
   );
   expect(() => new mamutecloud.StaticSite("bad3", { tenants: { "Acme Corp": www } })).toThrow(/tenants key "Acme Corp" is not a DNS label/);
+  for (const key of ["zoneId", "zoneDomain"]) {
+    const domain = { name: "www.example.com", externalDns: true, [key]: "example.com" };
+    expect(() => new mamutecloud.StaticSite("bad4", { path: www, domain })).toThrow(
+      new RegExp(`StaticSite bad4: domain\\.${key} names a MamuteCloud DNS zone .* domain\\.externalDns says .*: give one or the other`),
+    );
+  }
   expect(registrations.filter((r) => r.name.startsWith("bad"))).toEqual([]);
 });
 
@@ -187,7 +222,7 @@ test("an unknown option fails naming it and the nearest known one, before anythi
   );
   expect(unknown({ path: www, s3Endpoint: "http://127.0.0.1:4681" })).toThrow(/unknown option "s3Endpoint": StaticSite takes path, /);
   expect(unknown({ path: www, domain: { name: "www.example.com", zone: "example.com" } })).toThrow(
-    /unknown option domain\."zone": did you mean "zoneId"\? domain takes name, zoneId, zoneDomain, certificateId, validationTimeout/,
+    /unknown option domain\."zone": did you mean "zoneId"\? domain takes name, zoneId, zoneDomain, externalDns, certificateId, validationTimeout/,
   );
   expect(unknown({ path: www, atomic: { keeep: 3 } })).toThrow(
     /unknown option atomic\."keeep": did you mean "keep"\? atomic takes keep, release/,
