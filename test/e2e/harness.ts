@@ -35,6 +35,10 @@ export interface ExampleCase {
    * API key and every other secret in state).
    */
   canaries?(outputs: Record<string, any>, project: CliProject): string[];
+  /** What a user checks after the edit's `up` (another cloud's requests, say). */
+  edited?(emu: Emulator): Promise<void> | void;
+  /** What a user checks after `destroy`, beyond this emulator holding nothing the stack made. */
+  destroyed?(): Promise<void> | void;
 }
 
 export interface CliFixture {
@@ -198,6 +202,7 @@ export function exampleLifecycle(spec: ExampleCase): void {
     const second = await project.up();
     expect(second.counts.updated ?? 0).toBe(spec.edit.planned.filter((step) => step.startsWith("update ")).length);
     if (spec.edit.served) await expectOneFileMoved(emu, spec.edit.served);
+    await spec.edited?.(emu);
     await project.expectNoChanges();
     await expectNoSecretLeak(project, emu, spec.canaries?.(outputs, project) ?? []);
 
@@ -205,6 +210,7 @@ export function exampleLifecycle(spec: ExampleCase): void {
     expect(await project.resources()).toEqual([]);
     expect(await fullInventory(emu)).toEqual(prepared);
     expect(prepared.filter((id) => !before.includes(id)).length).toBeLessThanOrEqual(1);
+    await spec.destroyed?.();
   }, 300_000);
 }
 
