@@ -32,8 +32,15 @@ export interface Route {
   public?: boolean;
 }
 
-export type RouteMatch =
-  | { kind: "route"; route: Route; params: Record<string, string>; query: URLSearchParams }
+/** What the router needs of a route; `Route` (the management API's) is one, another emulator may add its own fields. */
+export interface RouteSpec {
+  method: string;
+  /** `{name}` segments are parameters. */
+  template: string;
+}
+
+export type RouteMatch<R extends RouteSpec = Route> =
+  | { kind: "route"; route: R; params: Record<string, string>; query: URLSearchParams }
   | { kind: "method_not_allowed"; template: string; allowed: string[] }
   | { kind: "not_found" };
 
@@ -76,23 +83,23 @@ function canonicalPath(pathname: string, storagePrefix: StoragePrefix): string |
   return path;
 }
 
-interface CompiledRoute {
-  route: Route;
+interface CompiledRoute<R extends RouteSpec> {
+  route: R;
   segments: string[];
 }
 
-export class Router {
-  private readonly routes: CompiledRoute[];
+export class Router<R extends RouteSpec = Route> {
+  private readonly routes: CompiledRoute<R>[];
 
   constructor(
-    routes: Route[],
+    routes: R[],
     /** Which storage prefixes are served: both by default, one under a `prefix-*` dialect. */
     private readonly storagePrefix: () => StoragePrefix = () => "both",
   ) {
     this.routes = routes.map((route) => ({ route, segments: route.template.split("/").slice(1) }));
   }
 
-  resolve(method: string, rawUrl: string | undefined): RouteMatch {
+  resolve(method: string, rawUrl: string | undefined): RouteMatch<R> {
     const url = parseRequestUrl(rawUrl);
     const path = canonicalPath(url.pathname, this.storagePrefix());
     if (path === undefined) return { kind: "not_found" };
