@@ -140,29 +140,17 @@ export async function startShardlynEmulator(options: ShardlynEmulatorOptions = {
     () => state.nowMs(),
   );
 
-  // The starting token, credential and zone; a reset makes them again with the same ids and value.
+  // The starting token, credential and zone; a reset makes them again with the same value and ids.
   const apiToken = fixedToken ?? state.addApiToken("emulator", null).token;
-  let start = { tokenId: "", credentialId: "", zoneId: "" };
+  let start: { credentialId: string; zoneId: string; tokenId: string } | undefined;
   const seedStart = () => {
-    const token = state.apiTokenByValue(apiToken) ?? state.addApiToken("emulator", null, apiToken);
-    const credential = seedCredential(state, "cloudflare", "emulator");
-    const zone = seedZone(state, credential.id, "example.com");
-    if (start.tokenId) {
-      // Same ids as at start, so a test or a stack holding them still finds them after a reset.
-      for (const [map, from, to] of [
-        [state.apiTokens, token.id, start.tokenId],
-        [state.credentials, credential.id, start.credentialId],
-        [state.zones, zone.id, start.zoneId],
-      ] as const) {
-        const item = map.get(from)!;
-        map.delete(from);
-        item.id = to;
-        (map as Map<string, typeof item>).set(to, item);
-      }
-      zone.credentialId = start.credentialId;
-    } else start = { tokenId: token.id, credentialId: credential.id, zoneId: zone.id };
+    const token = state.apiTokenByValue(apiToken) ?? state.addApiToken("emulator", null, apiToken, start?.tokenId);
+    const credential = state.addCredential("cloudflare", "emulator", start?.credentialId);
+    const zone = state.addZone(credential.id, "example.com", start?.zoneId);
+    start ??= { tokenId: token.id, credentialId: credential.id, zoneId: zone.id };
   };
   seedStart();
+  const { credentialId, zoneId } = start!;
 
   const controls = new EmulatorControls<ShardlynPlaneName>(SHARDLYN_PLANES);
   const settingsJson = (): SettingsJson => ({
@@ -214,12 +202,8 @@ export async function startShardlynEmulator(options: ShardlynEmulatorOptions = {
     apiToken,
     email,
     password,
-    get credentialId() {
-      return start.credentialId;
-    },
-    get zoneId() {
-      return start.zoneId;
-    },
+    credentialId,
+    zoneId,
     state,
     requestCounts: () => controls.requests(),
     resetRequests: () => controls.resetRequests(),
