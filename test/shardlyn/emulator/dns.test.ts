@@ -101,6 +101,7 @@ describe("records", () => {
       ["A", "999.1.1.1"],
       ["A", "2001:db8::1"],
       ["AAAA", "203.0.113.1"],
+      ["AAAA", "fe80::1%eth0"],
       ["CNAME", "not a host"],
       ["MX", "mail.example.com"],
       ["MX", "70000 mail.example.com"],
