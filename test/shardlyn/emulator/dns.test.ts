@@ -231,6 +231,9 @@ describe("auto-DNS config", () => {
       name_template: "{instance}.play",
     });
     expect((await api().get("/v1/dns/auto-config")).body).toEqual(enabled.body);
+    // null clears an id, and is absence for the other fields.
+    const cleared = await api().put("/v1/dns/auto-config", { enabled: false, zone_id: null, credential_id: null, ttl: null });
+    expect(cleared.body).toEqual({ ...enabled.body, enabled: false, zone_id: null, credential_id: null });
   });
 
   it("checks every field, and the whole", async () => {
