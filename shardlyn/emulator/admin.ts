@@ -14,24 +14,17 @@ import { externalRecordJson } from "./external";
 import { seedCredential, seedZone, setRevoked } from "./seed";
 import type { ShardlynPlaneName } from "./api";
 import type { ShardlynState } from "./state";
+import type { SettingsJson } from "./settings";
 
 /** The longest move of the clock at once: a hundred years. */
 const MAX_ADVANCE_MS = 100 * 366 * 86_400_000;
 const ERROR_STRING = Object.freeze({ ...DEFAULT_DIALECT, errorShape: "error-string" as const });
 
-/** The runtime settings as `/_emulator/settings` reads and writes them. */
-export interface SettingsJson {
-  jwt_lifetime_ms: number;
-  api_tokens_on_jwt_routes: boolean;
-  rate_limit_requests: number;
-  rate_limit_window_ms: number;
-}
-
 /** What the admin routes steer beyond the state; index.ts implements it. */
 export interface AdminActions {
   settings(): SettingsJson;
   /** Throws `ControlConfigError` (or a 400) naming a bad field; changes nothing then. */
-  changeSettings(body: Record<string, unknown>): void;
+  changeSettings(body: unknown): void;
   advanceClock(ms: number): void;
   reset(): void;
 }

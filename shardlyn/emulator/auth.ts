@@ -6,7 +6,7 @@ import { requiredString } from "../../emulator/management/fields";
 import { signJwt, verifyJwt } from "./jwt";
 import type { LoginLockout } from "./lockout";
 import { API_TOKEN_PREFIX, type ShardlynState } from "./state";
-import { fail, type Context, type Principal, type Reply } from "./http";
+import { fail, validationError, type Context, type Principal, type Reply } from "./http";
 
 /** What sign-in needs beyond the state; index.ts owns the values (they change at runtime). */
 export interface AuthSettings {
@@ -38,6 +38,8 @@ export function loginHandler(settings: () => AuthSettings, lockout: LoginLockout
     const body = await ctx.json();
     const email = requiredString(body, "email").trim();
     const password = requiredString(body, "password");
+    // Bounded, as the lockout remembers emails.
+    if (email.length > 254) throw validationError("email", "must be at most 254 characters");
     const lockedMs = lockout.lockedForMs(email);
     if (lockedMs > 0) {
       const seconds = Math.ceil(lockedMs / 1000);

@@ -25,29 +25,35 @@ export function getAutoConfig(ctx: Context): Reply {
   return { status: 200, body: configJson(ctx.state.autoConfig) };
 }
 
-/** A field sent: `null` clears an id; the others must have a value. */
+const IDS: readonly string[] = ["credential_id", "zone_id"];
+
+/** Whether the body gives the field: `null` is a value for an id (it clears it), absence for the others. */
+function given(body: JsonObject, field: string): boolean {
+  return body[field] !== undefined && (body[field] !== null || IDS.includes(field));
+}
+
 function apply(state: ShardlynState, body: JsonObject, next: AutoConfig): void {
-  const given = (field: string) => body[field] !== undefined;
-  if (given("enabled")) {
+  const has = (field: string) => given(body, field);
+  if (has("enabled")) {
     if (typeof body.enabled !== "boolean") throw validationError("enabled", "must be true or false");
     next.enabled = body.enabled;
   }
-  if (given("credential_id")) {
+  if (has("credential_id")) {
     if (body.credential_id !== null && typeof body.credential_id !== "string")
       throw validationError("credential_id", "must be a string or null");
     next.credentialId = body.credential_id === null ? null : credentialOf(state, body.credential_id).id;
   }
-  if (given("zone_id")) {
+  if (has("zone_id")) {
     if (body.zone_id !== null && typeof body.zone_id !== "string") throw validationError("zone_id", "must be a string or null");
     next.zoneId = body.zone_id;
   }
-  if (given("record_type")) {
+  if (has("record_type")) {
     if (typeof body.record_type !== "string" || !AUTO_TYPES.includes(body.record_type.toUpperCase()))
       throw validationError("record_type", `must be one of ${AUTO_TYPES.join(", ")}`);
     next.recordType = body.record_type.toUpperCase();
   }
-  if (given("ttl")) next.ttl = ttlValue(body.ttl);
-  if (given("name_template")) {
+  if (has("ttl")) next.ttl = ttlValue(body.ttl);
+  if (has("name_template")) {
     if (typeof body.name_template !== "string" || !TEMPLATE.test(body.name_template))
       throw validationError("name_template", "must be 1-255 characters of a-z, 0-9, -, _, ., { and } (e.g. {instance})");
     next.nameTemplate = body.name_template;
@@ -58,7 +64,7 @@ export async function putAutoConfig(ctx: Context): Promise<Reply> {
   const body = await ctx.json();
   const { state } = ctx;
   if (ctx.dialect.autoConfigWhole) {
-    const missing = FIELDS.find((field) => body[field] === undefined);
+    const missing = FIELDS.find((field) => !given(body, field));
     if (missing) throw validationError(missing, "is required (a PUT carries the whole config)");
   }
   const next = { ...state.autoConfig };

@@ -15,6 +15,7 @@ import { isLoopbackHost } from "../../emulator/net";
 import { SHARDLYN_DIALECT_NAMES, readShardlynDialect } from "./dialect";
 import { MAX_RATE_REQUESTS, MAX_RATE_WINDOW_MS } from "./rate-limit";
 import { MAX_LOCK_MS } from "./lockout";
+import { MAX_LIFETIME_MS } from "./settings";
 import { DEFAULT_EMAIL, DEFAULT_PORT, startShardlynEmulator, type ShardlynEmulator } from "./index";
 
 const USAGE = `Usage: shardlyn-emulator [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--email E] [--password P] [--api-token shardlyn_api_…] [--dialect NAME[,NAME...]] [--jwt-only] [--jwt-lifetime-ms MS] [--rate-limit N] [--rate-window-ms MS] [--login-lockout N] [--login-lockout-ms MS] [--allow-remote-admin]
@@ -75,7 +76,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     },
     "--dialect": (value, flag) => (options.dialect = usageOf(() => [...readShardlynDialect(value, flag).names])),
     "--jwt-lifetime-ms": (value, flag) =>
-      (options.jwtLifetimeMs = wholeNumber(flag, value, { min: 1, max: 366 * 86_400_000, unit: "milliseconds" })),
+      (options.jwtLifetimeMs = wholeNumber(flag, value, { min: 1, max: MAX_LIFETIME_MS, unit: "milliseconds" })),
     "--rate-limit": (value, flag) => (options.rateLimit = wholeNumber(flag, value, { max: MAX_RATE_REQUESTS })),
     "--rate-window-ms": (value, flag) =>
       (options.rateWindowMs = wholeNumber(flag, value, { min: 1, max: MAX_RATE_WINDOW_MS, unit: "milliseconds" })),

@@ -83,7 +83,8 @@ function keyOf(type: RecordType, content: string): string | undefined {
     case "A":
       return isIPv4(content) ? content : undefined;
     case "AAAA":
-      return isIPv6(content) ? new URL(`http://[${content}]`).hostname : undefined;
+      // No zone index (`fe80::1%eth0`): a DNS record holds a global address.
+      return isIPv6(content) && !content.includes("%") ? new URL(`http://[${content}]`).hostname : undefined;
     case "CNAME":
     case "NS":
       return hostKey(content);

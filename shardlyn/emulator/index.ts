@@ -4,10 +4,11 @@
 // alike. README.md is the contract.
 import { randomBytes } from "node:crypto";
 import { EmulatorControls, servePlane, type RequestCounts } from "../../emulator/controls";
-import { ControlConfigError, asObject, optionalNumber } from "../../emulator/control-config";
+import { ControlConfigError, optionalNumber } from "../../emulator/control-config";
 import type { FaultConfig, FaultReport } from "../../emulator/faults";
 import { clientHost, closeServer, isLoopbackHost, listen } from "../../emulator/net";
-import { createAdmin, type AdminActions, type SettingsJson } from "./admin";
+import { createAdmin, type AdminActions } from "./admin";
+import { MAX_LIFETIME_MS, changeSettings, settingsJson } from "./settings";
 import { SHARDLYN_PLANES, createApiPlane, type ShardlynPlaneName } from "./api";
 import type { AuthSettings } from "./auth";
 import { readShardlynDialect, type ShardlynDialectName } from "./dialect";
@@ -31,7 +32,6 @@ export const DEFAULT_EMAIL = "admin@shardlyn.local";
 /** The documented 15 minutes. */
 export const DEFAULT_JWT_LIFETIME_MS = 900_000;
 export const DEFAULT_REFRESH_LIFETIME_MS = 7 * 86_400_000;
-const MAX_LIFETIME_MS = 366 * 86_400_000;
 
 export interface ShardlynEmulatorOptions {
   /** Default 4700; 0 picks a free one. */
@@ -140,53 +140,22 @@ export async function startShardlynEmulator(options: ShardlynEmulatorOptions = {
     () => state.nowMs(),
   );
 
-  // The starting token, credential and zone; a reset makes them again with the same ids and value.
+  // The starting token, credential and zone; a reset makes them again with the same value and ids.
   const apiToken = fixedToken ?? state.addApiToken("emulator", null).token;
-  let start = { tokenId: "", credentialId: "", zoneId: "" };
+  let start: { credentialId: string; zoneId: string; tokenId: string } | undefined;
   const seedStart = () => {
-    const token = state.apiTokenByValue(apiToken) ?? state.addApiToken("emulator", null, apiToken);
-    const credential = seedCredential(state, "cloudflare", "emulator");
-    const zone = seedZone(state, credential.id, "example.com");
-    if (start.tokenId) {
-      // Same ids as at start, so a test or a stack holding them still finds them after a reset.
-      for (const [map, from, to] of [
-        [state.apiTokens, token.id, start.tokenId],
-        [state.credentials, credential.id, start.credentialId],
-        [state.zones, zone.id, start.zoneId],
-      ] as const) {
-        const item = map.get(from)!;
-        map.delete(from);
-        item.id = to;
-        (map as Map<string, typeof item>).set(to, item);
-      }
-      zone.credentialId = start.credentialId;
-    } else start = { tokenId: token.id, credentialId: credential.id, zoneId: zone.id };
+    const token = state.apiTokenByValue(apiToken) ?? state.addApiToken("emulator", null, apiToken, start?.tokenId);
+    const credential = state.addCredential("cloudflare", "emulator", start?.credentialId);
+    const zone = state.addZone(credential.id, "example.com", start?.zoneId);
+    start ??= { tokenId: token.id, credentialId: credential.id, zoneId: zone.id };
   };
   seedStart();
+  const { credentialId, zoneId } = start!;
 
   const controls = new EmulatorControls<ShardlynPlaneName>(SHARDLYN_PLANES);
-  const settingsJson = (): SettingsJson => ({
-    jwt_lifetime_ms: settings.jwtLifetimeMs,
-    api_tokens_on_jwt_routes: settings.apiTokensOnJwtRoutes,
-    rate_limit_requests: limiter.limit.requests,
-    rate_limit_window_ms: limiter.limit.windowMs,
-  });
   const actions: AdminActions = {
-    settings: settingsJson,
-    changeSettings: (body) => {
-      const raw = asObject(body, "settings");
-      const jwt = optionalNumber(raw.jwt_lifetime_ms, "jwt_lifetime_ms", { min: 1, max: MAX_LIFETIME_MS, integer: true });
-      const accept = raw.api_tokens_on_jwt_routes;
-      if (accept !== undefined && accept !== null && typeof accept !== "boolean")
-        throw new ControlConfigError("api_tokens_on_jwt_routes", "must be true or false");
-      const limitGiven = raw.rate_limit_requests !== undefined || raw.rate_limit_window_ms !== undefined;
-      const limit = limitGiven
-        ? readRateLimit({ requests: raw.rate_limit_requests, window_ms: raw.rate_limit_window_ms }, "snake", limiter.limit)
-        : undefined;
-      if (jwt !== undefined) settings.jwtLifetimeMs = jwt;
-      if (typeof accept === "boolean") settings.apiTokensOnJwtRoutes = accept;
-      if (limit) limiter.set(limit);
-    },
+    settings: () => settingsJson(settings, limiter),
+    changeSettings: (body) => changeSettings(body, settings, limiter),
     advanceClock: (ms) => {
       if (!Number.isFinite(ms) || ms < 0) throw new ControlConfigError("ms", "must be a number of milliseconds, 0 or more");
       state.clockOffsetMs += ms;
@@ -214,12 +183,8 @@ export async function startShardlynEmulator(options: ShardlynEmulatorOptions = {
     apiToken,
     email,
     password,
-    get credentialId() {
-      return start.credentialId;
-    },
-    get zoneId() {
-      return start.zoneId;
-    },
+    credentialId,
+    zoneId,
     state,
     requestCounts: () => controls.requests(),
     resetRequests: () => controls.resetRequests(),

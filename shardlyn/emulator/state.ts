@@ -13,7 +13,7 @@ export const LIMITS = {
   credentials: 100,
   zones: 1_000,
   recordsPerZone: 10_000,
-  records: 100_000,
+  records: 50_000,
   /** Live refresh tokens; the oldest is dropped past it (a client holding it must sign in again). */
   sessions: 10_000,
 } as const;
@@ -146,11 +146,12 @@ export class ShardlynState {
     this.jwtSecret = randomBytes(32);
   }
 
-  addApiToken(name: string, expiresInSeconds: number | null, value = newApiTokenValue()): ApiToken {
+  /** `id` is given only to make the starting token again after a reset. */
+  addApiToken(name: string, expiresInSeconds: number | null, value = newApiTokenValue(), id: string = randomUUID()): ApiToken {
     if (this.apiTokens.size >= LIMITS.apiTokens) throw limitReached("API tokens", LIMITS.apiTokens);
     const createdAtMs = Math.floor(this.nowMs() / 1000) * 1000;
     const token: ApiToken = {
-      id: randomUUID(),
+      id,
       seq: this.nextSeq(),
       name,
       token: value,
@@ -167,14 +168,14 @@ export class ShardlynState {
     return undefined;
   }
 
-  addCredential(provider: string, name: string): Credential {
+  addCredential(provider: string, name: string, id: string = randomUUID()): Credential {
     if (this.credentials.size >= LIMITS.credentials) throw limitReached("credentials", LIMITS.credentials);
-    const credential: Credential = { id: randomUUID(), seq: this.nextSeq(), provider, name, revoked: false };
+    const credential: Credential = { id, seq: this.nextSeq(), provider, name, revoked: false };
     this.credentials.set(credential.id, credential);
     return credential;
   }
 
-  addZone(credentialId: string, name: string): Zone {
+  addZone(credentialId: string, name: string, id: string = hexId()): Zone {
     const credential = this.credentials.get(credentialId);
     if (!credential) throw new ApiError(404, "not_found", "credential not found");
     if (this.zones.size >= LIMITS.zones) throw limitReached("zones", LIMITS.zones);
@@ -182,7 +183,7 @@ export class ShardlynState {
       if (zone.credentialId === credentialId && zone.name === name)
         throw new ApiError(409, "conflict", `zone ${name} already exists for credential ${credentialId}`);
     }
-    const zone: Zone = { id: hexId(), seq: this.nextSeq(), name, credentialId };
+    const zone: Zone = { id, seq: this.nextSeq(), name, credentialId };
     this.zones.set(zone.id, zone);
     return zone;
   }

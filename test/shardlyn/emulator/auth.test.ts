@@ -68,6 +68,7 @@ describe("login and refresh", () => {
       "invalid email or password",
     );
     expectError(await api().post("/v1/auth/login", { email: emu().email }, { token: null }), 400, /^password: is required/);
+    expectError(await api().post("/v1/auth/login", { email: `${"x".repeat(300)}@a.b`, password: "p" }, { token: null }), 400, /^email: /);
     expectError(await api().get("/v1/dns/zones", { token: null }), 401, "missing Authorization header");
     expectError(await api().get("/v1/dns/zones", { headers: { authorization: "Basic abc" }, token: null }), 401);
     expectError(await api().get("/v1/dns/zones", { token: "eyJ.not.jwt" }), 401, "invalid token");

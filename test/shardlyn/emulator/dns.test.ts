@@ -101,6 +101,7 @@ describe("records", () => {
       ["A", "999.1.1.1"],
       ["A", "2001:db8::1"],
       ["AAAA", "203.0.113.1"],
+      ["AAAA", "fe80::1%eth0"],
       ["CNAME", "not a host"],
       ["MX", "mail.example.com"],
       ["MX", "70000 mail.example.com"],
@@ -230,6 +231,9 @@ describe("auto-DNS config", () => {
       name_template: "{instance}.play",
     });
     expect((await api().get("/v1/dns/auto-config")).body).toEqual(enabled.body);
+    // null clears an id, and is absence for the other fields.
+    const cleared = await api().put("/v1/dns/auto-config", { enabled: false, zone_id: null, credential_id: null, ttl: null });
+    expect(cleared.body).toEqual({ ...enabled.body, enabled: false, zone_id: null, credential_id: null });
   });
 
   it("checks every field, and the whole", async () => {

@@ -52,7 +52,7 @@ describe("X-RateLimit headers", () => {
     expect(put.body).toMatchObject({ rate_limit_requests: 1, rate_limit_window_ms: 1000 });
     await api().get("/v1/dns/zones");
     expect((await api().get("/v1/dns/zones")).status).toBe(429);
-    expectError(await api().put("/_emulator/settings", { rate_limit_requests: -1 }, { token: null }), 400, /^requests: /);
+    expectError(await api().put("/_emulator/settings", { rate_limit_requests: -1 }, { token: null }), 400, /^rate_limit_requests: /);
   });
 
   it("an injected 429 carries X-RateLimit-* (Remaining 0) and the rule's Retry-After, using nothing up", async () => {
