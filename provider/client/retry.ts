@@ -86,6 +86,18 @@ export function rateLimitResetMs(header: string | string[] | undefined, now = Da
   return value * 1000;
 }
 
+/**
+ * The wait a 429 without Retry-After implies: until its rate-limit window resets, when its headers
+ * say the window is spent (`X-RateLimit-Remaining: 0`, or no count at all); capped as a backoff is,
+ * since the window may be long and other requests' answers speak for it too.
+ */
+function windowEndMs(headers: Record<string, string | string[]> | undefined, settings: RetrySettings): number | undefined {
+  const remaining = headers?.["x-ratelimit-remaining"];
+  if (remaining !== undefined && Number(Array.isArray(remaining) ? remaining[0] : remaining) > 0) return undefined;
+  const reset = rateLimitResetMs(headers?.["x-ratelimit-reset"]);
+  return reset === undefined ? undefined : Math.min(reset, settings.maxDelayMs);
+}
+
 /** What one request carries across its attempts (request options reach the policy untouched). */
 export interface RetryTracker {
   mode: RetryMode;
@@ -121,7 +133,7 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     const outOfTime = () => throttled && Date.now() - tracker.firstSentAt > settings.rateLimitTimeoutMs;
     if (throttled) {
       tracker.throttles++;
-      const serverWait = retryAfterMs(failure.headers?.["retry-after"]) ?? rateLimitResetMs(failure.headers?.["x-ratelimit-reset"]);
+      const serverWait = retryAfterMs(failure.headers?.["retry-after"]) ?? windowEndMs(failure.headers, settings);
       tracker.limiter.throttled(tracker.sentAt, serverWait);
       delay = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
     } else {

@@ -268,7 +268,8 @@ async function startShardlynRig(options: { signIn: SignIn; dialect?: string; api
   const rig = await startShardlyn({
     emulator: { dialect: options.dialect, apiTokensOnJwtRoutes: options.apiTokensOnJwtRoutes },
     signIn: options.signIn,
-    settings: { maxRetries: 2 },
+    // A 429 without Retry-After waits for its window's X-RateLimit-Reset, capped by retryMaxDelay: a second here.
+    settings: { maxRetries: 2, retryMaxDelay: 1 },
   });
   seeded.credentialId = rig.emu.credentialId;
   seeded.zoneId = rig.emu.zoneId;
@@ -287,11 +288,14 @@ async function startShardlynRig(options: { signIn: SignIn; dialect?: string; api
   };
 }
 
-/** The test's own look at Shardlyn's emulator, in its default dialect and taking API tokens everywhere. */
+/**
+ * The test's own call to Shardlyn's emulator, taking API tokens everywhere; a read in its default
+ * dialect (bare lists), a change in the dialect in force (whose ids the routes take).
+ */
 async function asShardlynUser<T>(rig: CloudRig, method: string, route: string): Promise<{ status: number; body: T }> {
   const emu = (rig as unknown as { emu: ShardlynEmulator }).emu;
   const dialect = emu.dialect();
-  emu.setDialect([]);
+  if (method === "GET") emu.setDialect([]);
   emu.setApiTokensOnJwtRoutes(true);
   try {
     return await shardlynApi<T>(emu, method, route);
@@ -316,14 +320,21 @@ export const shardlyn: Cloud = {
   kinds: [
     {
       kind: "DnsRecord",
-      args: () => ({ credentialId: seeded.credentialId, zoneId: seeded.zoneId, type: "TXT", name: "conformance", content: "v=conformance" }),
+      args: () => ({
+        credentialId: seeded.credentialId,
+        zoneId: seeded.zoneId,
+        type: "TXT",
+        name: "conformance",
+        content: "v=conformance",
+      }),
       inPlace: { content: "v=conformance-2", ttl: 600 },
       replacing: { name: "conformance-2" },
       createRoute: "POST /v1/dns/records",
       listRoute: "GET /v1/dns/zones/{zoneId}/records",
       count: async (rig) =>
         (await shardlynList(rig, `/v1/dns/zones/${seeded.zoneId}/records`)).filter((r) => String(r.name).startsWith("conformance")).length,
-      removeOutOfBand: async (rig, id) => void (await asShardlynUser(rig, "DELETE", `/v1/dns/records/${id.split("/")[1]}`)),
+      removeOutOfBand: async (rig, id) =>
+        expect((await asShardlynUser(rig, "DELETE", `/v1/dns/records/${id.split("/")[1]}`)).status).toBe(204),
     },
     {
       kind: "ApiToken",
@@ -332,7 +343,7 @@ export const shardlyn: Cloud = {
       createRoute: "POST /v1/api-tokens",
       listRoute: "GET /v1/api-tokens",
       count: async (rig) => (await shardlynList(rig, "/v1/api-tokens")).filter((t) => t.name === "conformance-token").length,
-      removeOutOfBand: async (rig, id) => void (await asShardlynUser(rig, "DELETE", `/v1/api-tokens/${id}`)),
+      removeOutOfBand: async (rig, id) => expect((await asShardlynUser(rig, "DELETE", `/v1/api-tokens/${id}`)).status).toBe(204),
     },
   ],
 };

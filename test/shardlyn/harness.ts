@@ -26,7 +26,11 @@ export function shardlynEnv(): NodeJS.ProcessEnv {
 export type SignIn = "session" | "token" | "both";
 
 /** The provider's settings for `emu`, fast retries for tests. */
-export function shardlynSettings(emu: Pick<ShardlynEmulator, "url" | "apiToken" | "email" | "password">, signIn: SignIn, extra: Record<string, unknown> = {}) {
+export function shardlynSettings(
+  emu: Pick<ShardlynEmulator, "url" | "apiToken" | "email" | "password">,
+  signIn: SignIn,
+  extra: Record<string, unknown> = {},
+) {
   return {
     endpoint: emu.url,
     ...(signIn !== "session" && { token: emu.apiToken }),
@@ -38,7 +42,12 @@ export function shardlynSettings(emu: Pick<ShardlynEmulator, "url" | "apiToken" 
 }
 
 export async function startShardlyn(
-  options: { emulator?: Omit<ShardlynEmulatorOptions, "port" | "host">; signIn?: SignIn; settings?: Record<string, unknown>; cwd?: string } = {},
+  options: {
+    emulator?: Omit<ShardlynEmulatorOptions, "port" | "host">;
+    signIn?: SignIn;
+    settings?: Record<string, unknown>;
+    cwd?: string;
+  } = {},
 ): Promise<ShardlynRig> {
   const emu = await startShardlynEmulator({ ...options.emulator, port: 0, host: "127.0.0.1" });
   const logs = await StandInEngine.start();
