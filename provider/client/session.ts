@@ -40,6 +40,11 @@ interface Held {
 export class Session {
   private held: Held | undefined;
   private renewing: Promise<Held> | undefined;
+  /**
+   * The refusal of a sign-in (401, 403): answered to every later call of the process without
+   * asking again, since repeated failed sign-ins lock an account.
+   */
+  private refusal: Error | undefined;
   /** Sign-ins so far, and renewals through the refresh route (for tests and the status line). */
   signIns = 0;
   refreshes = 0;
@@ -89,9 +94,16 @@ export class Session {
       }
     }
     if (!tokens) {
-      tokens = this.routes.readTokens(
-        await post(`sign in as ${this.user}`, this.routes.signIn.path, this.routes.signIn.body(this.user, this.password)),
-      );
+      if (this.refusal) throw this.refusal;
+      try {
+        tokens = this.routes.readTokens(
+          await post(`sign in as ${this.user}`, this.routes.signIn.path, this.routes.signIn.body(this.user, this.password)),
+        );
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 401 || status === 403) this.refusal = error as Error;
+        throw error;
+      }
       this.signIns++;
     }
     registerSecret(tokens.accessToken);
@@ -108,16 +120,14 @@ export class Session {
 }
 
 /**
- * How long a token lives from `sentAt`: the answer's `expires_in`, or the JWT's own `exp` (read,
- * not verified: it only times the renewal), whichever ends first; fifteen minutes when neither says.
+ * How long a token lives from `sentAt`: the answer's `expires_in`, which is relative and so
+ * immune to a server clock set apart from ours; else the JWT's own `exp` (read, not verified: it
+ * only times the renewal) against our clock; else fifteen minutes.
  */
 function lifetimeOf(tokens: SessionTokens, sentAt: number): number {
-  const candidates: number[] = [];
-  if (tokens.expiresIn !== undefined && tokens.expiresIn > 0) candidates.push(tokens.expiresIn * 1000);
+  if (tokens.expiresIn !== undefined && tokens.expiresIn > 0) return tokens.expiresIn * 1000;
   const exp = jwtExpiry(tokens.accessToken);
-  if (exp !== undefined) candidates.push(exp - sentAt);
-  const lifetime = candidates.length ? Math.min(...candidates) : 15 * 60_000;
-  return Math.max(lifetime, 0);
+  return exp !== undefined ? Math.max(exp - sentAt, 0) : 15 * 60_000;
 }
 
 function jwtExpiry(token: string): number | undefined {

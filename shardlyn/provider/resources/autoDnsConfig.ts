@@ -1,7 +1,7 @@
 // AutoDnsConfig: `/v1/dns/auto-config`, the account's one auto-DNS setting (the records Shardlyn
 // makes for its instances). A singleton: it always exists, so "create" takes it over and "delete"
 // gives it back. The create reads what was there and keeps it in the state (`previous`); the
-// destroy writes that back, so a stack that managed the setting leaves it as it found it.
+// destroy writes the fields it managed back, so a stack leaves the setting as it found it.
 // Only the fields the program sets are managed; the others stay as they are and are not diffed.
 //
 // The reference names the routes only. Assumed (shardlyn/emulator/README.md): the body is
@@ -127,8 +127,11 @@ export const autoDnsConfig = defineResource({
   async delete(ctx, _id, state) {
     if (typeof state.previous !== "string") return; // imported: there is nothing known to give back, so it is left as it is
     const client = ctx.client();
-    const previous = configAnswer.parse(JSON.parse(state.previous));
-    await write(client, { ...(await read(client)), ...previous }, "restore the auto-DNS config found before this stack");
+    // The fields this stack managed go back to what they were; a field it never set keeps whatever it holds now.
+    const previous = configAnswer.parse(JSON.parse(state.previous)) as Record<string, unknown>;
+    const body: Record<string, unknown> = { ...(await read(client)) };
+    for (const [key, field] of Object.entries(FIELDS)) if (state[key as Field] !== undefined) body[field] = previous[field] ?? null;
+    await write(client, body, "restore the auto-DNS config found before this stack");
   },
 
   // A PUT is safe to repeat: a lost answer leaves nothing to find.
