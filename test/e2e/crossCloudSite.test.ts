@@ -40,7 +40,8 @@ exampleLifecycle({
   },
   secretConfig: () => ({ "shardlyn:token": shardlyn.apiToken }),
   async check(outputs, emu) {
-    expect(outputs.url).toBe("https://www.example.com/");
+    // Against the emulator, the url opens on this machine: the edge's `.localhost` name for the host.
+    expect(outputs.url).toMatch(/^https?:\/\/www\.example\.com[./]/);
     // The records at Shardlyn: the certificate's validation record and the CNAME to the CDN, nothing in MamuteCloud's DNS.
     const records = await zoneRecords();
     expect(records.map((record) => [record.type, record.name]).sort()).toEqual([
