@@ -15,10 +15,18 @@ const runtimeOf = (name: string) => {
   const project = yaml.load(fs.readFileSync(path.join(EXAMPLES, name, "Pulumi.yaml"), "utf8")) as { runtime: string | { name: string } };
   return typeof project.runtime === "string" ? project.runtime : project.runtime.name;
 };
-/** The package an example installs: The Cloud's examples (`thecloud-…`) pulumi-thecloud, the others pulumi-mamutecloud. */
-const packageOf = (name: string) => (name.startsWith("thecloud-") ? "pulumi-thecloud" : "pulumi-mamutecloud");
+/**
+ * The packages an example installs: The Cloud's examples (`thecloud-…`) pulumi-thecloud, the site
+ * across two clouds pulumi-mamutecloud and pulumi-shardlyn, the others pulumi-mamutecloud.
+ */
+const packagesOf = (name: string) =>
+  name.startsWith("thecloud-")
+    ? ["pulumi-thecloud"]
+    : name === "cross-cloud-site"
+      ? ["pulumi-mamutecloud", "pulumi-shardlyn"]
+      : ["pulumi-mamutecloud"];
 /** Its Pulumi project name: MamuteCloud's examples are `mamutecloud-<folder>`, The Cloud's their folder's name. */
-const projectOf = (name: string) => (name.startsWith("thecloud-") ? name : `mamutecloud-${name}`);
+const projectOf = (name: string) => (name.startsWith("thecloud-") || name === "cross-cloud-site" ? name : `mamutecloud-${name}`);
 const names = fs
   .readdirSync(EXAMPLES)
   .filter((name) => fs.statSync(path.join(EXAMPLES, name)).isDirectory() && runtimeOf(name) === "nodejs");
@@ -94,14 +102,14 @@ test("every example folder, every language, has a README with its commands and a
     // (The Python, Go and Java examples and yaml-explicit use the SDK `npm run sdks` generates and this clone's plugin.)
     if (runtime !== "nodejs" && !fs.existsSync(path.join(dir, "package.json"))) continue;
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-    const pkg = packageOf(name);
-    expect([name, manifest.dependencies[pkg]]).toEqual([name, `file:../../.tmp/${pkg}.tgz`]);
+    for (const pkg of packagesOf(name)) expect([name, manifest.dependencies[pkg]]).toEqual([name, `file:../../.tmp/${pkg}.tgz`]);
   }
 });
 
 test("the examples are the ones the README lists", () => {
   expect(names.sort()).toEqual([
     "basic",
+    "cross-cloud-site",
     "custom-domain",
     "gitops",
     "imported-certificate",
@@ -122,7 +130,7 @@ test.each(names)(
     expect(project).toMatchObject({ name: projectOf(name), runtime: "nodejs" });
     expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toMatch(/pulumi up/);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", packageOf(name)]);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(["@pulumi/pulumi", ...packagesOf(name)]);
     expect(typeErrors(dir)).toBe("");
   },
   180_000,
