@@ -8,7 +8,18 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "thecloud/dist/**", "shardlyn/dist/**", ".tmp/**", "node_modules/**", ".pulumi/**", "examples/**", "**/*.js", "**/*.mjs", "**/*.cjs"],
+    ignores: [
+      "dist/**",
+      "thecloud/dist/**",
+      "shardlyn/dist/**",
+      ".tmp/**",
+      "node_modules/**",
+      ".pulumi/**",
+      "examples/**",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.cjs",
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

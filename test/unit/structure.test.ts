@@ -59,7 +59,10 @@ test("the shared core imports no cloud's module", () => {
   const offending = core().flatMap((file) =>
     staticImportsOf(file)
       .map((spec) => resolveModule(file, spec))
-      .filter((target): target is string => target !== undefined && (isCloudModule(target) || target.startsWith("thecloud") || target.startsWith("shardlyn")))
+      .filter(
+        (target): target is string =>
+          target !== undefined && (isCloudModule(target) || target.startsWith("thecloud") || target.startsWith("shardlyn")),
+      )
       .map((target) => `${file} → ${target}`),
   );
   expect(offending).toEqual([]);
