@@ -59,11 +59,25 @@ test("the package's build holds the shared core and Shardlyn, nothing of another
   expect(
     built.filter((file) => file.startsWith("provider/resources/") || (file.startsWith("provider/sync/") && !file.endsWith("errors.js"))),
   ).toEqual([]);
+  // What its entry points load (a type-only import compiles a file that nothing loads): the packages it needs.
   const required = new Set<string>();
-  for (const file of built) {
-    for (const [, spec] of fs.readFileSync(path.join(folder, "dist", file), "utf8").matchAll(/require\("([^"./][^"]*)"\)/g)) {
-      if (!spec.startsWith("node:")) required.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/require\("([^"]+)"\)/g)) {
+      if (spec.startsWith(".")) {
+        const base = path.resolve(path.dirname(file), spec);
+        visit(
+          [`${base}.js`, path.join(base, "index.js"), base].find(
+            (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
+          )!,
+        );
+      } else if (!spec.startsWith("node:")) required.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
     }
+  };
+  for (const entry of [pkg.main, ...Object.values(pkg.bin as Record<string, string>), pkg.exports["./emulator"].default]) {
+    visit(path.join(folder, entry));
   }
   const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
   const builtins = new Set(require("node:module").builtinModules as string[]);
