@@ -357,6 +357,20 @@ export function refusesPageSize(status: number, error: ApiErrorInfo | undefined,
   return ((status === 400 || status === 422) && blamesLimit) || firstPage;
 }
 
+/**
+ * How an API that documents no answer bodies and no paging is read: errors and lists in every
+ * common form, a list whole unless it gives a `next_cursor`, then followed (a page asked by number
+ * would only repeat the first). A dialect spreads it and adds what is its own.
+ */
+export const undocumentedAnswers = {
+  parseError: parseErrorBody,
+  readList: readListBody,
+  paging: "cursor",
+  pageSize: 100,
+  pageQuery: (_page: number, limit: number | undefined, cursor: string | undefined) => ({ limit, cursor }),
+  refusesPageSize,
+} satisfies Partial<ApiDialect>;
+
 // ---- authentication -------------------------------------------------------------------------------
 
 /** The key as messages may show it: its documented prefix and a few characters, never more. */

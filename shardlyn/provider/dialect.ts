@@ -7,14 +7,7 @@
 // kind (shardlyn/emulator/README.md, "What the reference leaves open").
 import { z } from "zod";
 import type { ApiClient } from "../../provider/client";
-import {
-  parseErrorBody,
-  readListBody,
-  refusesPageSize,
-  statusKindOf,
-  type ApiDialect,
-  type SessionDialect,
-} from "../../provider/client/dialect";
+import { statusKindOf, undocumentedAnswers, type ApiDialect, type SessionDialect } from "../../provider/client/dialect";
 import { CONFIG_NAMESPACE, missingCredentialError, settings } from "./config";
 
 const tokens = z.object({
@@ -61,13 +54,8 @@ const session: SessionDialect = {
 
 export const shardlynDialect: ApiDialect = {
   cloud: "Shardlyn",
-  parseError: parseErrorBody,
-  readList: readListBody,
-  // The reference documents no paging: a list is whole unless it gives a `next_cursor`, then followed.
-  paging: "cursor",
-  pageSize: 100,
-  pageQuery: (_page, limit, cursor) => ({ limit, cursor }),
-  refusesPageSize,
+  // Errors and lists in every common form; a list whole unless it gives a `next_cursor`.
+  ...undocumentedAnswers,
   // The API token goes as a bearer token (the config's `token`); there is no API key header.
   authForms: () => [],
   storagePrefixes: (configured) => [configured],

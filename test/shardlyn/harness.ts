@@ -3,19 +3,12 @@
 // scripted engine in front of it.
 import * as path from "node:path";
 import { startShardlynEmulator, type ShardlynEmulator, type ShardlynEmulatorOptions } from "../../shardlyn/emulator";
-import { Engine } from "../harness/engine";
-import { ProviderHost, REPO_ROOT, configurePlugin } from "../harness/providerHost";
-import { StandInEngine } from "../harness/standInEngine";
+import { startNativeRig, type NativeRig } from "../harness/nativeRig";
+import { REPO_ROOT } from "../harness/providerHost";
 
 export const PLUGIN = path.join(REPO_ROOT, "shardlyn", "dist", "shardlyn", "provider", "plugin.js");
 
-export interface ShardlynRig {
-  emu: ShardlynEmulator;
-  host: ProviderHost;
-  engine: Engine;
-  logs: StandInEngine;
-  close(): Promise<void>;
-}
+export type ShardlynRig = NativeRig<ShardlynEmulator>;
 
 /** The test runner's environment without SHARDLYN_* (a developer's shell must not leak in). */
 export function shardlynEnv(): NodeJS.ProcessEnv {
@@ -50,26 +43,13 @@ export async function startShardlyn(
   } = {},
 ): Promise<ShardlynRig> {
   const emu = await startShardlynEmulator({ ...options.emulator, port: 0, host: "127.0.0.1" });
-  const logs = await StandInEngine.start();
-  const host = await ProviderHost.startExecutable(PLUGIN, {
-    cwd: options.cwd ?? REPO_ROOT,
-    engineAddress: logs.address,
-    env: shardlynEnv(),
+  return startNativeRig(emu, {
+    plugin: PLUGIN,
     pkg: "shardlyn",
+    env: shardlynEnv(),
+    settings: shardlynSettings(emu, options.signIn ?? "session", options.settings),
+    cwd: options.cwd,
   });
-  await configurePlugin(host, shardlynSettings(emu, options.signIn ?? "session", options.settings));
-  const engine = await Engine.create(host);
-  return {
-    emu,
-    host,
-    engine,
-    logs,
-    close: async () => {
-      await host.close();
-      await logs.close();
-      await emu.stop();
-    },
-  };
 }
 
 /** A call to the emulator's API with its API token, as a user with curl would make it. */

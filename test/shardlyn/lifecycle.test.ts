@@ -1,6 +1,7 @@
 // Shardlyn's kinds through its native plugin against its emulator: what a user of each kind
 // checks, how the provider signs in, and that nothing still there is ever dropped from state.
-import { HostCallError, ProviderHost, REPO_ROOT, configurePlugin, revealed } from "../harness/providerHost";
+import { HostCallError, revealed, type ProviderHost } from "../harness/providerHost";
+import { startPlugin } from "../harness/nativeRig";
 import { Engine } from "../harness/engine";
 import { invoke } from "../plugin/harness";
 import { PLUGIN, shardlynApi, shardlynEnv, shardlynSettings, startShardlyn, type ShardlynRig, type SignIn } from "./harness";
@@ -42,13 +43,10 @@ async function zoneRecords(): Promise<Array<{ id: string; type: string; name: st
 
 /** A second plugin host on the same emulator, configured another way (another credential). */
 async function otherHost(signIn: SignIn, extra: Record<string, unknown> = {}): Promise<{ engine: Engine; host: ProviderHost }> {
-  const host = await ProviderHost.startExecutable(PLUGIN, {
-    cwd: REPO_ROOT,
-    engineAddress: rig.logs.address,
-    env: shardlynEnv(),
-    pkg: "shardlyn",
-  });
-  await configurePlugin(host, shardlynSettings(rig.emu, signIn, extra));
+  const host = await startPlugin(
+    { plugin: PLUGIN, pkg: "shardlyn", env: shardlynEnv(), settings: shardlynSettings(rig.emu, signIn, extra) },
+    rig.logs,
+  );
   return { engine: await Engine.create(host), host };
 }
 

@@ -3,19 +3,13 @@
 // the scripted engine in front of it.
 import * as path from "node:path";
 import { startTheCloudEmulator, type TheCloudEmulator, type TheCloudEmulatorOptions } from "../../thecloud/emulator";
-import { Engine } from "../harness/engine";
-import { ProviderHost, REPO_ROOT, configurePlugin } from "../harness/providerHost";
-import { StandInEngine } from "../harness/standInEngine";
+import { startNativeRig, startPlugin, type NativeRig } from "../harness/nativeRig";
+import { ProviderHost, REPO_ROOT } from "../harness/providerHost";
+import type { StandInEngine } from "../harness/standInEngine";
 
 export const PLUGIN = path.join(REPO_ROOT, "thecloud", "dist", "thecloud", "provider", "plugin.js");
 
-export interface TheCloudRig {
-  emu: TheCloudEmulator;
-  host: ProviderHost;
-  engine: Engine;
-  logs: StandInEngine;
-  close(): Promise<void>;
-}
+export type TheCloudRig = NativeRig<TheCloudEmulator>;
 
 /** The test runner's environment without THECLOUD_* (a developer's shell must not leak in). */
 export function theCloudEnv(): NodeJS.ProcessEnv {
@@ -27,42 +21,35 @@ export function theCloudSettings(emu: Pick<TheCloudEmulator, "url" | "apiKey">, 
   return { apiKey: emu.apiKey, endpoint: emu.url, retryBaseDelay: 0.05, retryMaxDelay: 2, ...extra };
 }
 
+/** The native plugin's spec for `emu`: its settings (in the `base-path` dialect, the endpoint a user would set, under /api/v1). */
+function pluginSpec(
+  emu: Pick<TheCloudEmulator, "url" | "apiKey" | "dialect">,
+  options: { settings?: Record<string, unknown>; cwd?: string },
+) {
+  const endpoint = emu.dialect().includes("base-path") ? `${emu.url}/api/v1` : emu.url;
+  return {
+    plugin: PLUGIN,
+    pkg: "thecloud",
+    env: theCloudEnv(),
+    settings: theCloudSettings(emu, { endpoint, ...options.settings }),
+    cwd: options.cwd,
+  };
+}
+
 /** The native plugin as the engine starts it, in `cwd` (the program's folder), configured for `emu`. */
-export async function startTheCloudPlugin(
+export function startTheCloudPlugin(
   emu: Pick<TheCloudEmulator, "url" | "apiKey" | "dialect">,
   logs: StandInEngine,
   options: { settings?: Record<string, unknown>; cwd?: string } = {},
 ): Promise<ProviderHost> {
-  const host = await ProviderHost.startExecutable(PLUGIN, {
-    cwd: options.cwd ?? REPO_ROOT,
-    engineAddress: logs.address,
-    env: theCloudEnv(),
-    pkg: "thecloud",
-  });
-  // In the `base-path` dialect the API's routes are under /api/v1: the endpoint a user would set says so.
-  const endpoint = emu.dialect().includes("base-path") ? `${emu.url}/api/v1` : emu.url;
-  await configurePlugin(host, theCloudSettings(emu, { endpoint, ...options.settings }));
-  return host;
+  return startPlugin(pluginSpec(emu, options), logs);
 }
 
 export async function startTheCloud(
   options: { emulator?: Omit<TheCloudEmulatorOptions, "port" | "host">; settings?: Record<string, unknown>; cwd?: string } = {},
 ): Promise<TheCloudRig> {
   const emu = await startTheCloudEmulator({ ...options.emulator, port: 0, host: "127.0.0.1" });
-  const logs = await StandInEngine.start();
-  const host = await startTheCloudPlugin(emu, logs, options);
-  const engine = await Engine.create(host);
-  return {
-    emu,
-    host,
-    engine,
-    logs,
-    close: async () => {
-      await host.close();
-      await logs.close();
-      await emu.stop();
-    },
-  };
+  return startNativeRig(emu, pluginSpec(emu, options));
 }
 
 /** A call to the emulator's API with its key, as a user with curl would make it. */

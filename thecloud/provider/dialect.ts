@@ -5,19 +5,13 @@
 // in `X-API-Key` (the one form documented). `/auth/*` is rate-limited to 5 requests a minute, so it
 // is a route group of its own: a 429 there never slows storage calls.
 import type { ApiClient } from "../../provider/client";
-import { keyPrefix, parseErrorBody, readListBody, refusesPageSize, statusKindOf, type ApiDialect } from "../../provider/client/dialect";
+import { keyPrefix, statusKindOf, undocumentedAnswers, type ApiDialect } from "../../provider/client/dialect";
 import { CONFIG_NAMESPACE, missingCredentialError, settings } from "./config";
 
 export const theCloudDialect: ApiDialect = {
   cloud: "The Cloud",
-  parseError: parseErrorBody,
-  readList: readListBody,
-  // The reference documents no paging for these lists: a list is whole unless it gives a
-  // `next_cursor`, which is then followed (a page number would only repeat the first page).
-  paging: "cursor",
-  pageSize: 100,
-  pageQuery: (_page, limit, cursor) => ({ limit, cursor }),
-  refusesPageSize,
+  // Errors and lists in every common form; a list whole unless it gives a `next_cursor`.
+  ...undocumentedAnswers,
   authForms: (apiKey) => [{ setting: "x-api-key", header: "x-api-key", headerName: "X-API-Key", shown: `X-API-Key: ${keyPrefix(apiKey)}` }],
   storagePrefixes: (configured) => [configured],
   routeGroup: (path) => (path.startsWith("/auth/") ? "auth" : undefined),
