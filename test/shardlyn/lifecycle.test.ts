@@ -2,6 +2,7 @@
 // checks, how the provider signs in, and that nothing still there is ever dropped from state.
 import { HostCallError, revealed, type ProviderHost } from "../harness/providerHost";
 import { startPlugin } from "../harness/nativeRig";
+import { SHARDLYN_DIALECT_NAMES } from "../../shardlyn/emulator";
 import { Engine } from "../harness/engine";
 import { invoke } from "../plugin/harness";
 import { PLUGIN, shardlynApi, shardlynEnv, shardlynSettings, startShardlyn, type ShardlynRig, type SignIn } from "./harness";
@@ -128,6 +129,28 @@ describe("DnsRecord", () => {
     expect(missing.message).toMatch(/getDnsZone: Shardlyn lists no zone "nowhere.example"/);
   });
 });
+
+test.each(SHARDLYN_DIALECT_NAMES)(
+  "the emulator answering %s the other way: a record and the auto-DNS config go up, refresh, preview no change, change and go",
+  async (dialect) => {
+    rig.emu.setDialect([dialect]);
+    const { engine } = rig;
+    await engine.up("DnsRecord", "open", { ...record("open-point", "v=spf1 -all"), ttl: 300 });
+    const auto = { enabled: true, credentialId: rig.emu.credentialId, zoneId: rig.emu.zoneId, ttl: 600 };
+    await engine.up("AutoDnsConfig", "open-auto", auto);
+    for (const name of ["open", "open-auto"]) expect(await engine.refresh(name)).toBe(true);
+    expect((await engine.preview("DnsRecord", "open", { ...record("open-point", "v=spf1 -all"), ttl: 300 })).op).toBe("same");
+    expect((await engine.preview("AutoDnsConfig", "open-auto", auto)).op).toBe("same");
+    expect((await engine.up("DnsRecord", "open", { ...record("open-point", "v=spf1 ~all"), ttl: 300 })).op).toBe("update");
+    expect(await engine.refresh("open")).toBe(true);
+    expect((await engine.preview("DnsRecord", "open", { ...record("open-point", "v=spf1 ~all"), ttl: 300 })).op).toBe("same");
+    await engine.destroy("open-auto");
+    await engine.destroy("open");
+    rig.emu.setDialect([]);
+    expect(await zoneRecords()).toEqual([]);
+    expect((await shardlynApi(rig.emu, "GET", "/v1/dns/auto-config")).body).toMatchObject({ enabled: false, ttl: 300 });
+  },
+);
 
 describe("signing in", () => {
   test("a 10-second up with a 2-second JWT lifetime: the session is renewed through the refresh route, signed in once", async () => {
