@@ -108,7 +108,8 @@ function outputsOf(record: ApiRecord, zoneId: string, zoneName: string | undefin
     name,
     content,
     ttl: record.ttl ?? state.ttl,
-    nodeId: record.node_id ?? undefined,
+    // An answer without the field says nothing of it (null says there is none).
+    nodeId: record.node_id === undefined ? state.nodeId : (record.node_id ?? undefined),
     recordId: record.id,
     zoneName,
     fqdn:
