@@ -154,7 +154,7 @@ export function resourceModule(backend: Backend, definition: ResourceDefinition)
   if (definition.lookup) {
     const fn = `get${kind}`;
     text += `\n${argsInterface(`Get${kind}Args`, definition.lookup.args, false)}`;
-    text += `\nexport interface Get${kind}Result {\n  /** The ${kind}'s id (its import id). */\n  readonly id: string;\n`;
+    text += `\nexport interface Get${kind}Result {\n  /** The ${kind}'s id${definition.lookupOnly ? "" : " (its import id)"}. */\n  readonly id: string;\n`;
     text += outputFields(definition, (key, type, set) => `  readonly ${key}${set ? "" : "?"}: ${type};\n`, "lookup");
     text += `}\n\n${doc(definition.lookup.description, "")}`;
     text += `export function ${fn}(args: Get${kind}Args, opts?: pulumi.InvokeOptions): Promise<Get${kind}Result> {\n`;

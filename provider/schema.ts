@@ -170,7 +170,7 @@ function lookupOutputs(definition: ResourceDefinition, types: Collected) {
   const unread = new Set(Object.entries(definition.outputs).flatMap(([key, p]) => (p.setByCreate ? [key] : [])));
   return {
     properties: {
-      id: { type: "string", description: `The ${definition.kind}'s id (its import id).` },
+      id: { type: "string", description: `The ${definition.kind}'s id${definition.lookupOnly ? "" : " (its import id)"}.` },
       ...Object.fromEntries(Object.entries(properties).filter(([key]) => !unread.has(key))),
     },
     required: ["id", ...required.filter((key) => !unread.has(key))],

@@ -14,7 +14,7 @@ export interface GetDnsZoneArgs {
 }
 
 export interface GetDnsZoneResult {
-  /** The DnsZone's id (its import id). */
+  /** The DnsZone's id. */
   readonly id: string;
   /**
    * The zone's domain, lower case, without a trailing dot.
