@@ -14,7 +14,7 @@ import type { ApiDialect, AuthForm } from "./dialect";
 import { isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
 import { limiterFor, type RequestLimiter } from "./limiter";
 import { walkList } from "./list";
-import { retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
+import { retryAfterMs, retryLists, retryPolicy, type RetryMode, type RetryTracker } from "./retry";
 import { sessionFor, type Session, type SessionPost } from "./session";
 
 export { isConflict, isNotFound, ApiError, UnexpectedResponseError, UnreadableAnswerError, WrongEndpointError } from "./errors";
@@ -540,13 +540,13 @@ export class ApiClient {
       advice:
         signed && (status === 401 || status === 403)
           ? this.dialect.session?.advice(status, signed.kind, signed.wantsOther)
-          : this.advice(status, tried),
+          : this.advice(status, tried, retryAfterMs(headers["retry-after"])),
       conflict: status !== 409 && status < 500 && this.dialect.isConflict?.(status, apiError) === true,
     });
   }
 
   /** What to do about a refusal the user can fix: credentials, rate limits. */
-  private advice(status: number, tried: Array<AuthForm | undefined>): string | undefined {
+  private advice(status: number, tried: Array<AuthForm | undefined>, retryAfter?: number): string | undefined {
     const named = (key: string) => `${this.setting(key).name} / ${this.setting(key).env}`;
     if (status === 401 || status === 403) {
       const refused = status === 401 ? "not accepted" : "accepted but not allowed to do this";
@@ -566,6 +566,12 @@ export class ApiClient {
     }
     if (status === 429) {
       const setting = this.setting("rateLimitTimeout");
+      if (retryAfter !== undefined && retryAfter > this.config.retry.rateLimitTimeoutMs) {
+        return (
+          `The API asks to wait ${Math.ceil(retryAfter / 1000)} s before the next request (Retry-After), longer than ${setting.name} ` +
+          `(${setting.env}, ${this.config.retry.rateLimitTimeoutMs / 1000} s) allows: run again then, or raise it.`
+        );
+      }
       return `The API kept rate-limiting past ${setting.name} (${setting.env}); raise it, or run with fewer resources at once (--parallel).`;
     }
     return undefined;

@@ -133,7 +133,11 @@ export function retryPolicy(settings: RetrySettings): RetryHandler.RetryCallback
     const outOfTime = () => throttled && Date.now() - tracker.firstSentAt > settings.rateLimitTimeoutMs;
     if (throttled) {
       tracker.throttles++;
-      const serverWait = retryAfterMs(failure.headers?.["retry-after"]) ?? windowEndMs(failure.headers, settings);
+      const asked = retryAfterMs(failure.headers?.["retry-after"]);
+      // The server will refuse every request until past the time budget (an account locked for
+      // fifteen minutes): waiting in vain helps no one, the error says how long it asked.
+      if (asked !== undefined && Date.now() - tracker.firstSentAt + asked > settings.rateLimitTimeoutMs) return cb(err);
+      const serverWait = asked ?? windowEndMs(failure.headers, settings);
       tracker.limiter.throttled(tracker.sentAt, serverWait);
       delay = serverWait !== undefined ? throttleDelay(serverWait, settings) : backoffDelay(tracker.throttles, settings);
     } else {

@@ -210,6 +210,41 @@ describe("signing in", () => {
   });
 });
 
+test("an account locked after failed sign-ins: the next operation fails at once, saying how long Shardlyn asks to wait", async () => {
+  const locked = await startShardlyn({ emulator: { loginLockout: { failures: 1, lockMs: 900_000 } }, signIn: "session" });
+  try {
+    const wrong = await startPlugin(
+      { plugin: PLUGIN, pkg: "shardlyn", env: shardlynEnv(), settings: shardlynSettings(locked.emu, "session", { password: "wrong" }) },
+      locked.logs,
+    );
+    await failure(
+      (await Engine.create(wrong)).up("DnsRecord", "x", {
+        credentialId: locked.emu.credentialId,
+        zoneId: locked.emu.zoneId,
+        type: "TXT",
+        name: "x",
+        content: "x",
+      }),
+    );
+    await wrong.close();
+    const started = Date.now();
+    const refused = await failure(
+      locked.engine.up("DnsRecord", "y", {
+        credentialId: locked.emu.credentialId,
+        zoneId: locked.emu.zoneId,
+        type: "TXT",
+        name: "y",
+        content: "y",
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(refused.message).toMatch(/sign in as admin@shardlyn\.local failed: HTTP 429: too many failed logins/);
+    expect(refused.message).toMatch(/asks to wait 900 s before the next request \(Retry-After\), longer than shardlyn:rateLimitTimeout/);
+  } finally {
+    await locked.close();
+  }
+});
+
 describe("ApiToken", () => {
   test("its value is a secret kept across refresh; once expired, the next preview replaces it, new before old", async () => {
     // The reference's own example: expires_at a day short of created_at + expires_in, so 86402 s end in 2.

@@ -282,6 +282,22 @@ test("429s do not spend the error retries: three in a row, then success, with ma
   await c.close();
 });
 
+test("a 429 whose Retry-After ends past rateLimitTimeout fails at once, saying how long the API asked to wait", async () => {
+  script = [status(429, { "retry-after": "900" }), ok({ id: "1", name: "a" })];
+  const c = throttledClient({ rateLimitTimeoutMs: 5000 });
+  const started = Date.now();
+  const error = await c.call({ operation: "read thing", method: "GET", path: "/things/1", response: thing }).then(
+    () => undefined,
+    (e: any) => e,
+  );
+  expect(Date.now() - started).toBeLessThan(1000);
+  expect(seen).toHaveLength(1);
+  expect(error.message).toMatch(
+    /HTTP 429.*asks to wait 900 s before the next request \(Retry-After\), longer than mamutecloud:rateLimitTimeout/,
+  );
+  await c.close();
+});
+
 test("429s are bounded by rateLimitTimeout, not by a count", async () => {
   script = Array.from({ length: 50 }, () => status(429));
   const c = throttledClient({ rateLimitTimeoutMs: 1500 });
