@@ -12,6 +12,10 @@ export interface ApiTokenArgs {
    */
   expiresIn?: pulumi.Input<number>;
   /**
+   * Seconds before `expiresAt` from which the next preview replaces the token (604800: a week ahead), so whatever uses it gets a new value before the old one stops working. Default 0: replaced once expired. Changing it alone changes nothing at Shardlyn.
+   */
+  renewBefore?: pulumi.Input<number>;
+  /**
    * Any text (a date, a counter): changing it replaces the token with a new one, made before the old one is deleted.
    */
   rotation?: pulumi.Input<string>;
@@ -39,6 +43,10 @@ export class ApiToken extends pulumi.CustomResource {
    */
   declare readonly expiresIn: pulumi.Output<number | undefined>;
   /**
+   * Seconds before `expiresAt` from which the next preview replaces the token (604800: a week ahead), so whatever uses it gets a new value before the old one stops working. Default 0: replaced once expired. Changing it alone changes nothing at Shardlyn.
+   */
+  declare readonly renewBefore: pulumi.Output<number | undefined>;
+  /**
    * Any text (a date, a counter): changing it replaces the token with a new one, made before the old one is deleted.
    */
   declare readonly rotation: pulumi.Output<string | undefined>;
@@ -56,6 +64,6 @@ export class ApiToken extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ApiTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(ApiToken.__pulumiType, name, resourceInputs(["name","expiresIn","rotation","token","expiresAt","createdAt"], args, []), resourceOptions(opts, ["token"]));
+    super(ApiToken.__pulumiType, name, resourceInputs(["name","expiresIn","renewBefore","rotation","token","expiresAt","createdAt"], args, []), resourceOptions(opts, ["token"]));
   }
 }

@@ -257,6 +257,9 @@ describe("ApiToken", () => {
     expect(revealed(engine.get("ci").outputs).token).toBe(first.token);
     expect((await engine.preview("ApiToken", "ci", { name: "ci", expiresIn: 86402 })).op).toBe("same");
 
+    // Renewed ahead of its end when asked: a token within `renewBefore` of expiring is replaced already.
+    const ahead = await engine.preview("ApiToken", "ci", { name: "ci", expiresIn: 86402, renewBefore: 3600 });
+    expect([ahead.op, ahead.diff?.replaces]).toEqual(["replace", ["expiresIn"]]);
     await new Promise((resolve) => setTimeout(resolve, Date.parse(String(first.expiresAt)) - Date.now() + 100));
     const expired = await engine.preview("ApiToken", "ci", { name: "ci", expiresIn: 86402 });
     expect([expired.op, expired.diff?.replaces]).toEqual(["replace", ["expiresIn"]]);

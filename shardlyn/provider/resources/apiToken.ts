@@ -46,7 +46,7 @@ function refuseOwnToken(ctx: Context, id: string, token: unknown): void {
   }
 }
 
-/** Whether a token stamped to expire at `expiresAt` has expired (by this machine's clock). */
+/** Whether a token stamped to expire at `expiresAt` has expired by `now` (this machine's clock). */
 export const hasExpired = (expiresAt: unknown, now = Date.now()) => typeof expiresAt === "string" && Date.parse(expiresAt) <= now;
 
 export const apiToken = defineResource({
@@ -72,6 +72,16 @@ export const apiToken = defineResource({
         .max(TEN_YEARS, "must be at most ten years (316224000 seconds)"),
       replaceOnChange: true,
     },
+    renewBefore: {
+      description:
+        "Seconds before `expiresAt` from which the next preview replaces the token (604800: a week ahead), so whatever uses it gets a " +
+        "new value before the old one stops working. Default 0: replaced once expired. Changing it alone changes nothing at Shardlyn.",
+      schema: z
+        .number()
+        .int("must be a whole number of seconds")
+        .min(0, "must not be negative")
+        .max(TEN_YEARS, "must be at most ten years"),
+    },
     rotation: {
       description: "Any text (a date, a counter): changing it replaces the token with a new one, made before the old one is deleted.",
       schema: z.string(),
@@ -93,8 +103,11 @@ export const apiToken = defineResource({
     createdAt: { description: "When the token was created, ISO 8601 (when the API says).", schema: z.string(), required: false },
   },
 
-  // Expired, or adopted from a create whose answer (and so its value) was lost: a new token is needed.
-  replaces: (olds) => (hasExpired(olds.expiresAt) || olds.__valueLost === true ? ["expiresIn"] : []),
+  // Expired (or within `renewBefore` of it), or adopted from a create whose answer (and so its value) was lost: a new token is needed.
+  replaces: (olds, news) => {
+    const ahead = typeof news.renewBefore === "number" ? news.renewBefore * 1000 : 0;
+    return hasExpired(olds.expiresAt, Date.now() + ahead) || olds.__valueLost === true ? ["expiresIn"] : [];
+  },
 
   async create(ctx, inputs) {
     const client = ctx.client();
