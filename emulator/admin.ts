@@ -167,6 +167,18 @@ function adminRoutes(
 }
 
 /**
+ * The answer of every `/_emulator/*` route when the emulator listens beyond loopback and they were
+ * not allowed: they change the emulator without authentication. Every emulator answers it so.
+ */
+export function remoteAdminRefused(): ApiError {
+  return new ApiError(
+    403,
+    "forbidden",
+    "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them",
+  );
+}
+
+/**
  * The management plane with `/_emulator/*` answered in front of it. These routes mint dashboard
  * JWTs, inject faults and change settings without authentication, so off loopback they answer 403
  * unless enabled.
@@ -181,12 +193,8 @@ export function withAdminRoutes(
   endpoints: () => EmulatorEndpoints = () => ({ s3: "", edge: "", edgeHttps: "" }),
 ): Plane {
   const router = new Router(adminRoutes(controls, tokens, certificates, state, endpoints));
-  const refused = new ApiError(
-    403,
-    "forbidden",
-    "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them",
-  );
-  const handleAdmin: Plane["handle"] = async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
+  const handleAdmin: Plane["handle"] = async (req, res) =>
+    enabled ? dispatchRoute(router, req, res) : sendError(res, remoteAdminRefused());
   return {
     name: plane.name,
     routeKey: (req) => plane.routeKey(req),

@@ -3,12 +3,12 @@
 // provider (credentials, zones, revoking, its records). No authentication, never counted, faulted
 // or rate-limited; errors are `{"error": "<message>"}` as on the API.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { configured, controlRoutes, dialectRoutes } from "../../emulator/admin";
+import { configured, remoteAdminRefused, controlRoutes, dialectRoutes } from "../../emulator/admin";
 import type { EmulatorControls } from "../../emulator/controls";
 import { DEFAULT_DIALECT } from "../../emulator/dialect";
 import { dispatchRoute } from "../../emulator/management/dispatch";
 import { ADMIN_PREFIX, Router, type Route } from "../../emulator/management/router";
-import { ApiError, fail, sendShardlynError, validationError } from "./http";
+import { fail, sendShardlynError, validationError } from "./http";
 import { readShardlynDialect } from "./dialect";
 import { externalRecordJson } from "./external";
 import { seedCredential, seedZone, setRevoked } from "./seed";
@@ -124,10 +124,6 @@ export function createAdmin(
   enabled: boolean,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const router = new Router(adminRoutes(state, controls, actions));
-  const refused = new ApiError(
-    403,
-    "forbidden",
-    "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them",
-  );
-  return async (req, res) => (enabled ? dispatchRoute(router, req, res, undefined, () => ERROR_STRING) : sendShardlynError(res, refused));
+  return async (req, res) =>
+    enabled ? dispatchRoute(router, req, res, undefined, () => ERROR_STRING) : sendShardlynError(res, remoteAdminRefused());
 }

@@ -3,10 +3,10 @@
 // limit, the clock, lifecycle expiration and a reset. No authentication, never counted, faulted or
 // rate-limited; answered with the shared admin router and error body (emulator/management).
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { configured, controlRoutes, dialectRoutes } from "../../emulator/admin";
+import { configured, remoteAdminRefused, controlRoutes, dialectRoutes } from "../../emulator/admin";
 import type { EmulatorControls } from "../../emulator/controls";
 import { dispatchRoute } from "../../emulator/management/dispatch";
-import { ApiError, sendError, validationError } from "../../emulator/management/http";
+import { sendError, validationError } from "../../emulator/management/http";
 import { ADMIN_PREFIX, Router, type Route } from "../../emulator/management/router";
 import { readAuthRateLimit, type AuthRateLimit } from "./auth-limit";
 import { readTheCloudDialect } from "./dialect";
@@ -91,10 +91,5 @@ export function createAdmin(
   enabled: boolean,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const router = new Router(adminRoutes(state, controls, actions));
-  const refused = new ApiError(
-    403,
-    "forbidden",
-    "/_emulator routes are off because the emulator listens beyond loopback; start it with --allow-remote-admin to allow them",
-  );
-  return async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, refused));
+  return async (req, res) => (enabled ? dispatchRoute(router, req, res) : sendError(res, remoteAdminRefused()));
 }
