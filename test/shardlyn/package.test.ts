@@ -8,6 +8,7 @@ import addFormats from "ajv-formats";
 import { nativeSdkFiles } from "../../provider/nativeSdk";
 import { schemaText } from "../../provider/schema";
 import { shardlyn } from "../../shardlyn/provider/backend";
+import { builtModules, undeclaredPackages } from "../harness/builtPackage";
 
 const root = path.resolve(__dirname, "..", "..");
 const folder = path.join(root, "shardlyn");
@@ -44,42 +45,12 @@ test("the committed shardlyn/sdk/ is what `npm run schema` generates", () => {
 });
 
 test("the package's build holds the shared core and Shardlyn, nothing of another cloud, and declares what it requires", () => {
-  const built: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".js")) built.push(path.relative(path.join(folder, "dist"), full));
-    }
-  };
-  walk(path.join(folder, "dist"));
+  const built = builtModules(folder);
   expect(built.filter((file) => file.startsWith("shardlyn/provider/")).length).toBeGreaterThan(5);
   expect(built.filter((file) => /mamutecloud|thecloud|resources\/cdn|takeover/.test(file) && !file.startsWith("shardlyn/"))).toEqual([]);
   // Of the folder sync, only its error type (the core's "gone" rule knows a vanished bucket).
   expect(
     built.filter((file) => file.startsWith("provider/resources/") || (file.startsWith("provider/sync/") && !file.endsWith("errors.js"))),
   ).toEqual([]);
-  // What its entry points load (a type-only import compiles a file that nothing loads): the packages it needs.
-  const required = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/require\("([^"]+)"\)/g)) {
-      if (spec.startsWith(".")) {
-        const base = path.resolve(path.dirname(file), spec);
-        visit(
-          [`${base}.js`, path.join(base, "index.js"), base].find(
-            (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
-          )!,
-        );
-      } else if (!spec.startsWith("node:")) required.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
-    }
-  };
-  for (const entry of [pkg.main, ...Object.values(pkg.bin as Record<string, string>), pkg.exports["./emulator"].default]) {
-    visit(path.join(folder, entry));
-  }
-  const declared = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
-  const builtins = new Set(require("node:module").builtinModules as string[]);
-  expect([...required].filter((name) => !declared.has(name) && !builtins.has(name)).sort()).toEqual([]);
+  expect(undeclaredPackages(folder)).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { schemaText } from "../../provider/schema";
 import { walkList } from "../../provider/client/list";
 import { thecloud } from "../../thecloud/provider/backend";
 import { theCloudDialect } from "../../thecloud/provider/dialect";
+import { builtModules, undeclaredPackages } from "../harness/builtPackage";
 
 const root = path.resolve(__dirname, "..", "..");
 const folder = path.join(root, "thecloud");
@@ -39,19 +40,12 @@ test("the committed thecloud/sdk/ is what `npm run schema` generates", () => {
   }
 });
 
-test("the package's build holds the shared core and The Cloud, nothing of MamuteCloud", () => {
-  const built: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".js")) built.push(path.relative(path.join(folder, "dist"), full));
-    }
-  };
-  walk(path.join(folder, "dist"));
+test("the package's build holds the shared core and The Cloud, nothing of MamuteCloud, and declares what it requires", () => {
+  const built = builtModules(folder);
   expect(built.filter((file) => file.startsWith("thecloud/provider/")).length).toBeGreaterThan(5);
   expect(built.filter((file) => /mamutecloud|resources\/cdn|takeover/.test(file) && !file.startsWith("thecloud/"))).toEqual([]);
   expect(built.filter((file) => file.startsWith("provider/resources/"))).toEqual([]);
+  expect(undeclaredPackages(folder)).toEqual([]);
 });
 
 describe("lists as The Cloud may answer them", () => {
