@@ -1,25 +1,15 @@
 // The shardlyn-emulator command: its flags, what it prints (the URL, the token, the login, the
-// credential and zone, the export line), and that what it prints works. It runs from the sources
-// (ts-register.js), so no build is needed first.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+// credential and zone, the export line), and that what it prints works. It runs the built command
+// (`npm test` builds first), as `npx shardlyn-emulator` does.
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "../../../shardlyn/emulator/cli";
+import { outputUntil } from "../../harness/output";
 
-const cli = join(__dirname, "..", "..", "..", "shardlyn", "emulator", "cli.ts");
-const register = join(__dirname, "ts-register.js");
-const run = (args: string[]) => spawn(process.execPath, ["-r", register, cli, ...args]);
-
-/** The command's output up to the first match of `pattern` (the test's timeout bounds the wait). */
-async function outputUntil(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
-  let output = "";
-  for await (const chunk of child.stdout) {
-    output += String(chunk);
-    if (pattern.test(output)) return output;
-  }
-  throw new Error(`the command ended before printing ${pattern}:\n${output}`);
-}
+const cli = join(__dirname, "..", "..", "..", "shardlyn", "dist", "shardlyn", "emulator", "cli.js");
+const run = (args: string[]) => spawn(process.execPath, [cli, ...args]);
 
 describe("parseArgs", () => {
   it("reads every flag, both spellings", () => {
@@ -109,10 +99,10 @@ describe("shardlyn-emulator command", () => {
   });
 
   it("exits 2 with the usage on a bad flag, 0 with --help, 1 on a port in use", async () => {
-    const bad = spawnSync(process.execPath, ["-r", register, cli, "--port", "x"], { encoding: "utf8" });
+    const bad = spawnSync(process.execPath, [cli, "--port", "x"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/shardlyn-emulator: --port must be a port number[\s\S]*Usage: shardlyn-emulator/);
-    const help = spawnSync(process.execPath, ["-r", register, cli, "--help"], { encoding: "utf8" });
+    const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--jwt-only/);
 

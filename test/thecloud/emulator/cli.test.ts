@@ -1,24 +1,15 @@
 // The thecloud-emulator command as a user runs it (the built one: npm test builds first): the
 // banner and its export line work, bad flags exit 2 with the usage, a port in use exits 1, SIGTERM
 // stops it cleanly. Flag parsing itself is checked in-process.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "../../../thecloud/emulator/cli";
+import { outputUntil } from "../../harness/output";
 
 const cli = join(__dirname, "..", "..", "..", "thecloud", "dist", "thecloud", "emulator", "cli.js");
-
-/** The command's output up to the first match of `pattern` (the test's timeout bounds the wait). */
-async function outputUntil(child: ChildProcessWithoutNullStreams, pattern: RegExp): Promise<string> {
-  let output = "";
-  for await (const chunk of child.stdout) {
-    output += String(chunk);
-    if (pattern.test(output)) return output;
-  }
-  throw new Error(`the command ended before printing ${pattern}:\n${output}`);
-}
 
 describe("parseArgs", () => {
   it("reads every flag, both spellings", () => {
