@@ -11,6 +11,7 @@ import { shardlynApi, startShardlyn, type SignIn } from "../shardlyn/harness";
 import type { TheCloudEmulator } from "../../thecloud/emulator";
 import type { ShardlynEmulator } from "../../shardlyn/emulator";
 import type { FaultConfig, RequestCounts } from "../../emulator";
+import type { NativeRig } from "../harness/nativeRig";
 
 export interface CloudRig {
   engine: Engine;
@@ -162,24 +163,45 @@ export const mamutecloud: Cloud = {
   ],
 };
 
+/** A cloud's native rig as the suite drives it; `apiKey` is the secret the provider signs in with. */
+function cloudRig(
+  rig: NativeRig<{
+    setFaults(config: never): void;
+    clearFaults(): void;
+    requestCounts(): RequestCounts;
+    resetRequests(): void;
+  }>,
+  apiKey: string,
+): CloudRig {
+  return {
+    engine: rig.engine,
+    host: rig.host,
+    logs: rig.logs,
+    apiKey,
+    setFaults: (config) => rig.emu.setFaults(config as never),
+    clearFaults: () => rig.emu.clearFaults(),
+    requestCounts: () => rig.emu.requestCounts(),
+    resetRequests: () => rig.emu.resetRequests(),
+    close: () => rig.close(),
+    // The emulator, for the kinds' own checks.
+    ...({ emu: rig.emu } as object),
+  };
+}
+
+/** The items of a list the test reads itself, or an error naming the route. */
+async function listed(route: string, answer: Promise<{ status: number; body: any[] }>): Promise<any[]> {
+  const { status, body } = await answer;
+  if (status !== 200) throw new Error(`GET ${route}: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
 async function startTheCloudRig(dialect?: string): Promise<CloudRig> {
   // The auth limit as documented (5 requests a minute), in a window short enough for a test.
   const rig = await startTheCloud({
     emulator: { authRateLimit: 5, authRateWindowMs: 3000, dialect },
     settings: QUICK_RETRIES.thecloud,
   });
-  return {
-    engine: rig.engine,
-    host: rig.host,
-    logs: rig.logs,
-    apiKey: rig.emu.apiKey,
-    setFaults: (config) => rig.emu.setFaults(config as never),
-    clearFaults: () => rig.emu.clearFaults(),
-    requestCounts: () => rig.emu.requestCounts(),
-    resetRequests: () => rig.emu.resetRequests(),
-    close: () => rig.close(),
-    ...({ emu: rig.emu } as object),
-  };
+  return cloudRig(rig, rig.emu.apiKey);
 }
 
 const theCloudEmu = (rig: CloudRig) => (rig as unknown as { emu: TheCloudEmulator }).emu;
@@ -199,11 +221,7 @@ async function asUser<T>(rig: CloudRig, method: string, route: string): Promise<
   }
 }
 
-const listOf = async (rig: CloudRig, route: string): Promise<any[]> => {
-  const { status, body } = await asUser<any[]>(rig, "GET", route);
-  if (status !== 200) throw new Error(`GET ${route}: ${status} ${JSON.stringify(body)}`);
-  return body;
-};
+const listOf = (rig: CloudRig, route: string) => listed(route, asUser<any[]>(rig, "GET", route));
 
 export const thecloud: Cloud = {
   name: "The Cloud",
@@ -273,19 +291,8 @@ async function startShardlynRig(options: { signIn: SignIn; dialect?: string; api
   });
   seeded.credentialId = rig.emu.credentialId;
   seeded.zoneId = rig.emu.zoneId;
-  return {
-    engine: rig.engine,
-    host: rig.host,
-    logs: rig.logs,
-    // The secret the provider signs in with (the password, or the token when it has no session).
-    apiKey: options.signIn === "token" ? rig.emu.apiToken : rig.emu.password,
-    setFaults: (config) => rig.emu.setFaults(config as never),
-    clearFaults: () => rig.emu.clearFaults(),
-    requestCounts: () => rig.emu.requestCounts(),
-    resetRequests: () => rig.emu.resetRequests(),
-    close: () => rig.close(),
-    ...({ emu: rig.emu } as object),
-  };
+  // The secret the provider signs in with (the password, or the token when it has no session).
+  return cloudRig(rig, options.signIn === "token" ? rig.emu.apiToken : rig.emu.password);
 }
 
 /**
@@ -306,11 +313,7 @@ async function asShardlynUser<T>(rig: CloudRig, method: string, route: string): 
 }
 const jwtOnly = new WeakMap<object, boolean>();
 
-const shardlynList = async (rig: CloudRig, route: string): Promise<any[]> => {
-  const { status, body } = await asShardlynUser<any[]>(rig, "GET", route);
-  if (status !== 200) throw new Error(`GET ${route}: ${status} ${JSON.stringify(body)}`);
-  return body;
-};
+const shardlynList = (rig: CloudRig, route: string) => listed(route, asShardlynUser<any[]>(rig, "GET", route));
 
 export const shardlyn: Cloud = {
   name: "Shardlyn",

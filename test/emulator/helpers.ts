@@ -1,5 +1,6 @@
 // A small client for the emulator's management API, as a user's curl would see it: status,
 // headers and parsed JSON, with the API key sent as `Authorization` unless told otherwise.
+import { request } from "node:http";
 import { startEmulator, type Emulator } from "../../emulator";
 
 export interface Answer<T = any> {
@@ -79,4 +80,36 @@ export function expectError(answer: Answer, status: number, code: string, field?
     expect(answer.body.error.message.startsWith(`${field}`)).toBe(true);
   }
   return answer.body.error as { code: string; message: string; field?: string };
+}
+
+/**
+ * A request with the path sent exactly as given (fetch resolves `..` and `%2E%2E` segments before
+ * sending, which is the very thing some tests must not have done).
+ */
+export function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | number> = {},
+  body?: string | Buffer,
+): Promise<Answer<any>> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = request({ host: target.hostname, port: target.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const isJson = String(res.headers["content-type"] ?? "").includes("json");
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: new Headers(res.headers as Record<string, string>),
+          body: isJson && text ? JSON.parse(text) : text,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }

@@ -9,8 +9,6 @@ import * as path from "node:path";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine, UNKNOWN } from "../harness/engine";
 import { buildManifest } from "../../provider/sync/manifest";
@@ -18,6 +16,7 @@ import { accountOf, derivedNaming } from "../../provider/naming";
 import { killedRun } from "../harness/kill";
 import { HostCallError, ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
 import { checkConfig, diffConfig, invoke, startRig, startTestEmulator, type PluginRig } from "./harness";
+import { packageValidator } from "../harness/metaschema";
 
 const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
 
@@ -68,11 +67,7 @@ test("GetPluginInfo answers the package version; GetSchema the schema.json shipp
   expect(served.version).toBe(version);
   expect(Object.keys(served.resources)).toEqual(expect.arrayContaining(["mamutecloud:index:Bucket", "mamutecloud:index:DnsRecord"]));
   expect(Object.keys(served.functions)).toEqual(expect.arrayContaining(["mamutecloud:index:getBucket", "mamutecloud:index:getDnsZone"]));
-  const metaschema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "pulumi-package-metaschema.json"), "utf8"));
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv);
-  const validate = ajv.compile(metaschema);
-  expect(validate(served)).toBe(true);
+  expect(packageValidator()(served)).toBe(true);
 });
 
 test("the executable for PATH serves the same plugin (the engine address after logging flags)", async () => {

@@ -1,22 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { packageSchema, schemaText } from "../../provider/schema";
 import { mamutecloud } from "../../provider/mamutecloud/backend";
 import { definitions } from "../../provider/resources";
+import { METASCHEMA_PATH as metaschemaPath, packageValidator } from "../harness/metaschema";
 
 const root = path.resolve(__dirname, "..", "..");
 const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-const metaschemaPath = path.join(root, "test", "fixtures", "pulumi-package-metaschema.json");
 const sharedMetaschema = path.resolve(root, "..", "shared", "pulumi-package-metaschema.json");
 
-function validator() {
-  const metaschema = JSON.parse(fs.readFileSync(metaschemaPath, "utf8"));
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats(ajv); // the metaschema uses "regex" and "uri-reference"
-  return ajv.compile(metaschema);
-}
+const validator = packageValidator;
 
 test("the committed schema.json is what `npm run schema` generates (run it after changing a resource)", () => {
   const committed = fs.readFileSync(path.join(root, "schema.json"), "utf8");

@@ -1,9 +1,10 @@
 // A small client for Shardlyn's emulator, as a user's curl would see it: status, headers and the
 // body (parsed when JSON), sending `Authorization: Bearer <the emulator's API token>` unless told
 // otherwise; and `useShardlyn`, one emulator per test file, reset before each test.
-import { request } from "node:http";
 import { startShardlynEmulator, type ShardlynEmulator, type ShardlynEmulatorOptions } from "../../../shardlyn/emulator";
-import type { Answer } from "../../emulator/helpers";
+import { rawRequest, type Answer } from "../../emulator/helpers";
+
+export { rawRequest };
 
 export type { Answer };
 
@@ -15,35 +16,6 @@ export interface CallOptions {
   /** Sent as the bearer token instead of the emulator's API token; `null` sends no Authorization. */
   token?: string | null;
   headers?: Record<string, string | number>;
-}
-
-/** Sent over node:http, the path exactly as given. */
-export function rawRequest(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string | number> = {},
-  body?: string | Buffer,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request({ host: target.hostname, port: target.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const isJson = String(res.headers["content-type"] ?? "").includes("json");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: new Headers(res.headers as Record<string, string>),
-          body: isJson && text !== "" ? JSON.parse(text) : text,
-        });
-      });
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 export class Client {

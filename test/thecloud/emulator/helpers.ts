@@ -1,9 +1,10 @@
 // A small client for The Cloud's emulator, as a user's curl would see it: status, headers and the
 // body (parsed when JSON), with the emulator's key sent as `X-API-Key` unless told otherwise.
 import { createHash } from "node:crypto";
-import { request } from "node:http";
 import { startTheCloudEmulator, type TheCloudEmulator, type TheCloudEmulatorOptions } from "../../../thecloud/emulator";
-import type { Answer } from "../../emulator/helpers";
+import { rawRequest, type Answer } from "../../emulator/helpers";
+
+export { rawRequest };
 
 /** What a call answers: status, headers and the body (parsed when JSON); the same as the MamuteCloud emulator tests'. */
 export type { Answer };
@@ -91,34 +92,3 @@ export async function makeBucket(api: Api, name: string, extra: Record<string, u
 export const MIB = 1024 * 1024;
 
 export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
-
-/**
- * A request with the path sent exactly as given (fetch resolves `..` and `%2E%2E` segments before
- * sending, which is the very thing some tests must not have done).
- */
-export function rawRequest(
-  url: string,
-  method: string,
-  path: string,
-  headers: Record<string, string | number> = {},
-  body?: string | Buffer,
-): Promise<Answer<any>> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = request({ host: target.hostname, port: target.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const isJson = String(res.headers["content-type"] ?? "").includes("json");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: new Headers(res.headers as Record<string, string>),
-          body: isJson && text ? JSON.parse(text) : text,
-        });
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
