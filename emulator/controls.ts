@@ -248,3 +248,31 @@ export function planeListener<P extends string>(
     });
   };
 }
+
+/**
+ * What a one-port emulator built on these controls (The Cloud's, Shardlyn's) offers a test: where
+ * it listens, its request counter, fault rules and dialect, its clock, a reset and a stop.
+ */
+export interface ControlledEmulator<Plane extends string, DialectName extends string> {
+  /** The base URL (loopback when listening on every interface): the endpoint. */
+  readonly url: string;
+  readonly port: number;
+  /** Requests since start or the last reset, by route key; `/_emulator` ones are not counted. */
+  requestCounts(): RequestCounts;
+  resetRequests(): void;
+  /** Replaces the fault rules; throws `ControlConfigError` naming a bad field. */
+  setFaults(config: FaultConfig<Plane>): void;
+  clearFaults(): void;
+  faults(): FaultReport<Plane>;
+  /** Switches the dialect at once (`[]` or `"default"` for none); throws `ControlConfigError`. */
+  setDialect(names: string | readonly string[]): void;
+  dialect(): readonly DialectName[];
+  /** Moves the emulator's clock forward. */
+  advanceClock(ms: number): void;
+  now(): Date;
+  /** Back to a fresh start (`POST /_emulator/reset`). */
+  reset(): void;
+  stop(): Promise<void>;
+  /** The same as `stop`. */
+  close(): Promise<void>;
+}

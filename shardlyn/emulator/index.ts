@@ -3,9 +3,8 @@
 // and listening are the shared emulator pieces (emulator/), so every emulator counts and faults
 // alike. README.md is the contract.
 import { randomBytes } from "node:crypto";
-import { EmulatorControls, servePlane, type RequestCounts } from "../../emulator/controls";
+import { EmulatorControls, servePlane, type ControlledEmulator } from "../../emulator/controls";
 import { ControlConfigError, optionalNumber } from "../../emulator/control-config";
-import type { FaultConfig, FaultReport } from "../../emulator/faults";
 import { clientHost, closeServer, isLoopbackHost, listen } from "../../emulator/net";
 import { createAdmin, type AdminActions } from "./admin";
 import { MAX_LIFETIME_MS, changeSettings, settingsJson } from "./settings";
@@ -62,10 +61,9 @@ export interface ShardlynEmulatorOptions {
   clock?: () => number;
 }
 
-export interface ShardlynEmulator {
+export interface ShardlynEmulator extends ControlledEmulator<ShardlynPlaneName, ShardlynDialectName> {
   /** e.g. http://127.0.0.1:4700 (loopback when listening on every interface): the endpoint. */
   readonly url: string;
-  readonly port: number;
   /** The starting API token. */
   readonly apiToken: string;
   readonly email: string;
@@ -75,16 +73,6 @@ export interface ShardlynEmulator {
   readonly zoneId: string;
   /** The state in memory (tests may look inside). */
   readonly state: ShardlynState;
-  /** Requests since start or the last reset, by route key; `/_emulator` ones are not counted. */
-  requestCounts(): RequestCounts;
-  resetRequests(): void;
-  /** Replaces the fault rules; throws `ControlConfigError` naming a bad field. */
-  setFaults(config: FaultConfig<ShardlynPlaneName>): void;
-  clearFaults(): void;
-  faults(): FaultReport<ShardlynPlaneName>;
-  /** Switches the dialect at once (`[]` or `"default"` for none); throws `ControlConfigError`. */
-  setDialect(names: string | readonly string[]): void;
-  dialect(): readonly ShardlynDialectName[];
   /** Access tokens issued from now on live this long (those issued keep their `exp`). */
   setJwtLifetimeMs(ms: number): void;
   setApiTokensOnJwtRoutes(accept: boolean): void;
@@ -99,12 +87,8 @@ export interface ShardlynEmulator {
   externalRecords(zoneId: string): ReturnType<typeof externalRecordJson>[];
   /** Moves the emulator's clock forward (token expiry, rate-limit windows, lockouts). */
   advanceClock(ms: number): void;
-  now(): Date;
   /** Back to a fresh start: see `POST /_emulator/reset`. */
   reset(): void;
-  stop(): Promise<void>;
-  /** The same as `stop`. */
-  close(): Promise<void>;
 }
 
 function lifetime(value: number | undefined, field: string, fallback: number): number {

@@ -5,8 +5,7 @@
 import { resolve } from "node:path";
 import { BlobStore } from "../../emulator/blobs";
 import { DataDir } from "../../emulator/data-dir";
-import { EmulatorControls, savingAfterChanges, servePlane, type RequestCounts } from "../../emulator/controls";
-import type { FaultConfig, FaultReport } from "../../emulator/faults";
+import { EmulatorControls, savingAfterChanges, servePlane, type ControlledEmulator } from "../../emulator/controls";
 import { clientHost, closeServer, isLoopbackHost, listen } from "../../emulator/net";
 import { createAdmin } from "./admin";
 import { THECLOUD_PLANES, createApiPlane, type TheCloudPlaneName } from "./api";
@@ -51,10 +50,9 @@ export interface TheCloudEmulatorOptions {
   clock?: () => number;
 }
 
-export interface TheCloudEmulator {
+export interface TheCloudEmulator extends ControlledEmulator<TheCloudPlaneName, TheCloudDialectName> {
   /** e.g. http://127.0.0.1:4690 (loopback when listening on every interface). */
   readonly url: string;
-  readonly port: number;
   /** The API key current at start. */
   readonly apiKey: string;
   /** The data dir (absolute), when one was given. */
@@ -65,29 +63,15 @@ export interface TheCloudEmulator {
   readonly state: TheCloudState;
   /** Resolves once every change so far is saved in the data dir (at once without one). */
   flush(): Promise<void>;
-  /** Requests since start or the last reset, by route key; `/_emulator` ones are not counted. */
-  requestCounts(): RequestCounts;
-  resetRequests(): void;
-  /** Replaces the fault rules; throws `ControlConfigError` naming a bad field. */
-  setFaults(config: FaultConfig<TheCloudPlaneName>): void;
-  clearFaults(): void;
-  faults(): FaultReport<TheCloudPlaneName>;
-  /** Switches the dialect at once (`[]` or `"default"` for none); throws `ControlConfigError`. */
-  setDialect(names: string | readonly string[]): void;
-  dialect(): readonly TheCloudDialectName[];
   /** Changes the `/auth/*` limit (either field; `requests: 0` is off) and empties its windows. */
   setAuthRateLimit(limit: Partial<AuthRateLimit>): void;
   authRateLimit(): AuthRateLimit;
   /** Moves the emulator's clock forward, then runs lifecycle expiration. */
   advanceClock(ms: number): void;
-  now(): Date;
   /** Expires what the lifecycle rules say is due; answers how many objects expired. */
   runLifecycle(): number;
   /** Back to a fresh start: the starting user and key only, counters, faults and windows emptied, clock offset 0. */
   reset(): void;
-  stop(): Promise<void>;
-  /** The same as `stop`. */
-  close(): Promise<void>;
 }
 
 /** The starting user and key exist (made or found); answers the key's value. */
