@@ -26,7 +26,7 @@ import { ProviderHost, bareKeys, configurePlugin } from "../test/harness/provide
 import { api, cleanEnv, stackConfig } from "../test/harness/emulator";
 import { awsCliEnv } from "../test/harness/awsCli";
 import { newBucketAccess } from "../test/harness/s3";
-import { buildManifest } from "../provider/sync/manifest";
+import { manifestInputs } from "../provider/sync/manifest";
 
 const run = promisify(execFile);
 const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? (process.env.BENCH_SITE === "20k" ? 20000 : 2000));
@@ -208,7 +208,8 @@ async function oneRun(): Promise<Run> {
         process.chdir(programDir);
         let manifest;
         try {
-          manifest = buildManifest({ path: site });
+          // As the SDK's classes pass it: the files in the inputs' one-string form.
+          manifest = manifestInputs({ path: site });
         } finally {
           process.chdir(benchDir);
         }

@@ -1,9 +1,9 @@
 // What the folder classes (SyncedFolder, SiteReleases) compute in the program: the folder's
-// manifest, read when the program runs (it is an input, so the engine diffs it file by file and a
-// preview lists what an `up` would upload), and the keys each claims against the program's other
+// manifest, read when the program runs (it is an input, one line per file, so `preview --diff` lists
+// what an `up` would upload), and the keys each claims against the program's other
 // folders (folderClaims.ts). Their generated classes call these (`computedByClass.dynamicHelper`).
 import type * as pulumi from "@pulumi/pulumi";
-import { buildManifest } from "../provider/sync/manifest";
+import { buildManifest, encodeFiles } from "../provider/sync/manifest";
 import { claimKeys } from "./folderClaims";
 import type { SiteReleasesArgs } from "./generated/siteReleases";
 import type { SyncedFolderArgs } from "./generated/syncedFolder";
@@ -17,7 +17,7 @@ function folderProps(args: FolderArgs, claim: { owner: string; prefix: pulumi.In
       ? [{ key: `${prefix}${claim.folder}`, folder: true }]
       : Object.keys(manifest.files).map((file) => ({ key: `${prefix}${file}` })),
   );
-  return { ...args, bucket, files: manifest.files, headers: manifest.headers };
+  return { ...args, bucket, files: encodeFiles(manifest.files), headers: manifest.headers };
 }
 
 /** SyncedFolder claims each key it writes. */

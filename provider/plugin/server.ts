@@ -339,9 +339,9 @@ export class ProviderPlugin {
 const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
- * The detailed diff of a changed input. A map of files (SyncedFolder's manifest) or of rules is
- * diffed key by key, so a preview names exactly the files added, changed and removed
- * (`files["style.css"]`) instead of the whole map.
+ * The detailed diff of a changed input. A map (of rules, of tags) is diffed key by key, so a
+ * preview names exactly the keys added, changed and removed (`cacheControl["*.css"]`) instead of
+ * the whole map. (A folder's manifest is one string of lines, which the CLI shows as a line diff.)
  */
 function propertyDiffs(key: string, old: unknown, next: unknown, replaces: boolean): Array<[string, provproto.PropertyDiff.Kind]> {
   if (!isMap(old) || !isMap(next) || Object.values({ ...old, ...next }).some((value) => isMap(value) || Array.isArray(value))) {

@@ -30,7 +30,7 @@ import {
 } from "../sync/folderInputs";
 import { S3_ETAG } from "../sync/hashKinds";
 import { ownerInput } from "../sync/owner";
-import { S3_STORE, manifestDigest } from "../sync/manifest";
+import { S3_STORE, decodeFiles, manifestDigest } from "../sync/manifest";
 import type { ServedAt } from "../sync/purge";
 
 export { nonEmpty };
@@ -81,7 +81,7 @@ export function declared(props: FolderProps): Declared {
   return {
     bucket: props.bucket ?? "",
     prefix,
-    files: props.files ?? {},
+    files: decodeFiles(props.files),
     headers: props.headers ?? {},
     folder: props.path ?? ".",
     concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
@@ -251,11 +251,13 @@ export const folderInputs = {
   },
   files: {
     description:
-      'The manifest: relative path → "<hash> <size> <headers code>". The TypeScript classes compute it when the program runs; ' +
-      "when neither it nor `headers` is given, the plugin computes both from `path` (with include, exclude, cacheControl and " +
-      "contentTypes) at check, so a preview still lists the files added, changed and removed. Give both, or neither.",
-    outputDescription: 'The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object\'s S3 ETag.',
-    schema: filesSchema(S3_ETAG, 'each file must be "<hash> <size> <headers code>" as the SyncedFolder class computes it'),
+      'The manifest: one line per file, `"<path>\\t<hash> <size> <headers code>"`, sorted, after a first line `"@files 1"` ' +
+      "(one string, so that it crosses the engine's wire as one value whatever the file count). The TypeScript classes compute it " +
+      "when the program runs; when neither it nor `headers` is given, the plugin computes both from `path` (with include, exclude, " +
+      "cacheControl and contentTypes) at check, so `pulumi preview --diff` still lists the files added, changed and removed. " +
+      "Give both, or neither.",
+    outputDescription: 'The manifest: one line per file, `"<path>\\t<hash> <size> <headers code>"`, the hash being the object\'s S3 ETag.',
+    schema: filesSchema(S3_ETAG, 'the entry must be "<hash> <size> <headers code>" as the SyncedFolder class computes it'),
     // Always set after check: given, or computed from `path` (refineFolder).
     computed: true,
     // Held once, in the inputs; filesDigest and filesIndex stand for it in the outputs.
@@ -288,7 +290,7 @@ export const folderOutputs = {
  * to reach S3.
  */
 export const folderSame: NonNullable<ResourceDefinition["same"]> = {
-  files: (_old, next, olds) => olds.filesDigest === manifestDigest(next as Record<string, string>),
+  files: (_old, next, olds) => olds.filesDigest === manifestDigest(next as string),
   path: ignoredByDiff,
   include: ignoredByDiff,
   exclude: ignoredByDiff,

@@ -28,8 +28,8 @@ import {
 import type { FileUpload, StoredObject, SyncBucket } from "../sync/bucket";
 import { ownerOf, stillOwn } from "../sync/owner";
 import { forEachLimit } from "../sync/pool";
-import { isMultipart, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
-import { planSync, recordedOf, type Recorded } from "../sync/plan";
+import { isMultipart, manifestDigest, parseEntry, parseHeaders, type FileEntry } from "../sync/manifest";
+import { planSync, recordedOf, storedFiles, type Recorded } from "../sync/plan";
 import { purgeKeys } from "../sync/purge";
 import { unlessGone } from "../gone";
 import {
@@ -122,7 +122,7 @@ function interruptedSince(olds: State | undefined, prefix: string, stored: Reado
   const last = recorded(olds);
   // Another prefix: every path is new anyway, and the old one was not listed.
   if (last.prefix !== prefix) return false;
-  return refreshedManifest(last.codes, (file) => stored.get(`${prefix}${file}`)).filesDigest !== olds.filesDigest;
+  return manifestDigest(storedFiles(last.codes, (file) => stored.get(`${prefix}${file}`))) !== olds.filesDigest;
 }
 
 /**

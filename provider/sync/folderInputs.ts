@@ -5,7 +5,18 @@
 // the hash kind and store profile of its store.
 import { z } from "zod";
 import { UNKNOWN, isUnknown, type CheckFailure, type PropertyMap } from "../resource";
-import { MAX_KEY_BYTES, ManifestError, buildManifest, parseEntry, type ManifestOptions, type StoreProfile } from "./manifest";
+import {
+  FILES_FORMAT,
+  MAX_KEY_BYTES,
+  ManifestError,
+  decodeFiles,
+  encodeFiles,
+  filesLines,
+  manifestInputs,
+  parseEntry,
+  type ManifestOptions,
+  type StoreProfile,
+} from "./manifest";
 import type { HashKind } from "./hashKinds";
 
 export const nonEmpty = (what: string) => z.string().refine((value) => value.trim() !== "", { message: `must be ${what}, not empty` });
@@ -26,25 +37,44 @@ export const prefixSchema = z
     message: 'must be a folder path such as "site" or "tenants/abc", without empty, "." or ".." segments',
   });
 
-/** The manifest's files: relative path → `"<hash> <size> <headers code>"`, the hash of `kind`; `entryMessage` for a bad entry. */
+/**
+ * The manifest's files, as the SDK computes them (sync/manifest.ts `encodeFiles`): one string of
+ * `<path><TAB><hash> <size> <headers code>` lines, the hash of `kind`; `entryMessage` for a bad
+ * entry. Returns the string sorted by path, so equal manifests are equal strings.
+ */
 export function filesSchema(kind: HashKind, entryMessage: string) {
-  return z
-    .record(
-      z.string(),
-      z.string().refine((value) => parseEntry(value, kind) !== undefined, { message: entryMessage }),
-    )
-    .superRefine((files, ctx) => {
-      for (const file of Object.keys(files)) {
-        if (!isRelativePath(file)) {
-          ctx.addIssue({
-            code: "custom",
-            message: `"${file}" is not a relative path with / separators, without empty, "." or ".." segments`,
-          });
-        }
+  const form = `must be the manifest the SyncedFolder class computes (encodeFiles: a first line "${FILES_FORMAT.trim()}", then one "<path><TAB><entry>" line per file)`;
+  return z.string({ error: form }).transform((text, ctx) => {
+    const lines = filesLines(text);
+    if (lines === undefined) {
+      ctx.addIssue({ code: "custom", message: form });
+      return z.NEVER;
+    }
+    let sorted = true;
+    let previous: string | undefined;
+    for (const line of lines) {
+      const tab = line.indexOf("\t");
+      const file = tab < 0 ? line : line.slice(0, tab);
+      const problem =
+        tab < 0
+          ? `line "${line}" has no tab between the path and its entry`
+          : !isRelativePath(file)
+            ? `"${file}" is not a relative path with / separators, without empty, "." or ".." segments`
+            : parseEntry(line.slice(tab + 1), kind) === undefined
+              ? `"${file}": ${entryMessage}`
+              : file === previous
+                ? `"${file}" is listed twice`
+                : undefined;
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+        return z.NEVER;
       }
-    });
+      if (previous !== undefined && file < previous) sorted = false;
+      previous = file;
+    }
+    return sorted ? text : encodeFiles(decodeFiles(text));
+  });
 }
-
 /** Headers codes → `"<content type>|<cache-control>"`; for a store without Cache-Control, `"<content type>|"`. */
 export function headersSchema(cacheControl = true) {
   return z.record(
@@ -97,17 +127,15 @@ export function manifestFromPath(inputs: PropertyMap, failures: CheckFailure[], 
   // Each source is known and in the form its schema returns (path is required: a missing one failed above).
   const options = Object.fromEntries(how.sources.map((key) => [key, inputs[key]])) as unknown as ManifestOptions;
   try {
-    const { files, headers } = buildManifest(options, how.profile);
-    inputs.files = files;
-    inputs.headers = headers;
+    Object.assign(inputs, manifestInputs(options, how.profile));
   } catch (err) {
     if (!(err instanceof ManifestError)) throw err;
     failures.push({ property: err.property, reason: err.reason });
   }
 }
 
-/** A `files` or `headers` table (not absent, not the unknown of a preview), as its schema returns it. */
-function isManifestPart(value: unknown): value is Record<string, string> {
+/** A `headers` table (not absent, not the unknown of a preview), as its schema returns it. */
+function isTable(value: unknown): value is Record<string, string> {
   return value !== null && typeof value === "object";
 }
 
@@ -117,9 +145,9 @@ function isManifestPart(value: unknown): value is Record<string, string> {
  */
 export function checkManifest(inputs: PropertyMap, failures: CheckFailure[], kind: HashKind, store: string): void {
   const { files, headers, prefix } = inputs;
-  if (!isManifestPart(files) || !isManifestPart(headers)) return;
+  if (typeof files !== "string" || isUnknown(files) || !isTable(headers)) return;
   const knownPrefix = typeof prefix === "string" && !isUnknown(prefix) ? prefix : "";
-  for (const [file, value] of Object.entries(files)) {
+  for (const [file, value] of Object.entries(decodeFiles(files))) {
     const entry = parseEntry(value, kind);
     if (entry && headers[entry.code] === undefined) {
       failures.push({ property: "headers", reason: `has no entry "${entry.code}" that file "${file}" refers to` });

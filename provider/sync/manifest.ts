@@ -26,6 +26,9 @@ import picomatch from "picomatch";
 import { etagOfFile } from "./etag";
 import { HashCache, type FileStat } from "./hashCache";
 import { PART_SIZE, S3_ETAG, type HashKind } from "./hashKinds";
+import { encodeFiles } from "./manifestWire";
+
+export { FILES_FORMAT, decodeFiles, encodeFiles, filesLines, manifestDigest } from "./manifestWire";
 
 export { PART_SIZE };
 
@@ -343,11 +346,13 @@ export function buildManifest(options: ManifestOptions, profile: StoreProfile = 
   return { files, headers };
 }
 
-/** The manifest's identity: equal digests, equal manifests (key order aside). */
-export function manifestDigest(files: Readonly<Record<string, string>>): string {
-  const hash = createHash("sha256");
-  for (const file of Object.keys(files).sort()) hash.update(`${file}\t${files[file]}\n`);
-  return hash.digest("base64url");
+/** The manifest as the inputs carry it: the files as one string (encodeFiles), the headers table. */
+export function manifestInputs(
+  options: ManifestOptions,
+  profile: StoreProfile = S3_STORE,
+): { files: string; headers: Record<string, string> } {
+  const { files, headers } = buildManifest(options, profile);
+  return { files: encodeFiles(files), headers };
 }
 
 /**

@@ -2,7 +2,7 @@
 // store lists under the prefix, and what the last sync recorded (its prefix and its index of paths
 // and headers codes). Every cloud's folder kind plans with this, in the hash kind of its store; how
 // it then talks to the store (and how it tells its own objects from another writer's) is its own.
-import { decodeFileIndex, encodeFileIndex, formatEntry, manifestDigest, parseEntry } from "./manifest";
+import { decodeFileIndex, encodeFileIndex, encodeFiles, formatEntry, manifestDigest, parseEntry } from "./manifest";
 import { S3_ETAG, type HashKind } from "./hashKinds";
 
 export interface SyncPlan {
@@ -60,20 +60,29 @@ export function manifestOutputs(files: Record<string, string>, kind: HashKind = 
   return { filesDigest: manifestDigest(files), filesIndex: encodeFileIndex(files, kind) };
 }
 
-/**
- * The manifest as stored: each recorded file (path → headers code) that `found` finds, with the
- * stored hash (the kind's `unknown` when the store did not say) and size, and the outputs that
- * stand for it.
- */
-export function refreshedManifest(
+/** Each recorded file (path → headers code) that `found` finds, with the stored hash (the kind's `unknown` when the store did not say) and size. */
+export function storedFiles(
   codes: ReadonlyMap<string, string>,
   found: (file: string) => ListedObject | undefined,
   kind: HashKind = S3_ETAG,
-): { files: Record<string, string>; filesDigest: string; filesIndex: string } {
+): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [file, code] of codes) {
     const object = found(file);
     if (object) files[file] = formatEntry({ hash: object.hash ?? kind.unknown, size: object.size, code });
   }
-  return { files, ...manifestOutputs(files, kind) };
+  return files;
+}
+
+/**
+ * The manifest as stored (storedFiles), in the inputs' form (encodeFiles) as a refresh writes it,
+ * and the outputs that stand for it.
+ */
+export function refreshedManifest(
+  codes: ReadonlyMap<string, string>,
+  found: (file: string) => ListedObject | undefined,
+  kind: HashKind = S3_ETAG,
+): { files: string; filesDigest: string; filesIndex: string } {
+  const files = storedFiles(codes, found, kind);
+  return { files: encodeFiles(files), ...manifestOutputs(files, kind) };
 }

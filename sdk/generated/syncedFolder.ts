@@ -117,9 +117,9 @@ export class SyncedFolder extends MamuteResource {
    */
   declare readonly s3Endpoint: pulumi.Output<string | undefined>;
   /**
-   * The manifest: relative path → `"<hash> <size> <headers code>"`, the hash being the object's S3 ETag.
+   * The manifest: one line per file, `"<path>\t<hash> <size> <headers code>"`, the hash being the object's S3 ETag.
    */
-  declare readonly files: pulumi.Output<Record<string, string>>;
+  declare readonly files: pulumi.Output<string>;
   /**
    * Headers codes of `files` → `"<content type>|<cache-control>"`.
    */

@@ -71,6 +71,19 @@ export function cliEnv(home: string, backend: string, emu: Emulator | undefined,
   return env;
 }
 
+/**
+ * The files a `pulumi preview --diff` lists in a folder's manifest, which the CLI shows as a line
+ * diff: the paths of its removed (`-`) and added (`+`) lines; a changed file is in both. The
+ * unchanged lines it prints around them for context carry no sign.
+ */
+export function manifestLinesInDiff(diff: string): { removed: string[]; added: string[] } {
+  const found = { removed: [] as string[], added: [] as string[] };
+  for (const [, sign, file] of diff.matchAll(/^\s*([+-]) ([^\t\n]+)\t\S+ \d+ [A-Za-z0-9_-]{6}$/gm)) {
+    (sign === "-" ? found.removed : found.added).push(file);
+  }
+  return found;
+}
+
 export class CliProject {
   /** Everything every command printed, for the secret canaries. */
   readonly transcript: string[] = [];

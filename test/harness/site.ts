@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { buildManifest } from "../../provider/sync/manifest";
+import { manifestInputs } from "../../provider/sync/manifest";
 import { edgeGetTls } from "../emulator/cdn-helpers";
 import { sdkClient } from "../emulator/s3-helpers";
 import type { Engine } from "./engine";
@@ -90,7 +90,7 @@ export async function upSite(engine: Engine, prefix: string, dir: string, versio
   const deployer = engine.get("deployer").outputs;
   const cdnId = engine.get("cdn").id;
   const rules = cacheRules(version.cacheRules);
-  const manifest = buildManifest({ path: dir, cacheControl: rules });
+  const manifest = manifestInputs({ path: dir, cacheControl: rules });
   await settleAll([
     engine.up("CertificateValidation", "validation", { certificateId: engine.get("certificate").id, timeout: "2m" }, { deferDelete: true }),
     engine.up("SyncedFolder", "files", {

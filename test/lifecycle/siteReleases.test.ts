@@ -10,7 +10,7 @@ import { Engine } from "../harness/engine";
 import { api, type Emulator } from "../harness/emulator";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
 import { newBucketAccess, type BucketAccess } from "../harness/s3";
-import { buildManifest, decodeFileIndex } from "../../provider/sync/manifest";
+import { decodeFileIndex, decodeFiles, manifestInputs } from "../../provider/sync/manifest";
 
 const KIND = "SiteReleases";
 jest.setTimeout(120_000);
@@ -77,7 +77,7 @@ async function newSite(name: string): Promise<Site> {
 
 /** What the SiteReleases class sends: the user's arguments plus the manifest of the folder. */
 function argsOf(site: Site, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const manifest = buildManifest({ path: site.dir });
+  const manifest = manifestInputs({ path: site.dir });
   return {
     bucket: site.bucketId,
     accessKeyId: site.accessKeyId,
@@ -184,7 +184,7 @@ test("a deploy is atomic: visitors looping over every page during it only ever s
   expect(s3Writes()).toEqual({ PutObject: 10 });
   for (const page of PAGES) expect(await visit(site, page, builds)).toBe("a");
   // The manifest is kept once, in the inputs; the outputs hold its digest and compressed index.
-  const deployed = Object.keys(engine.get("atomic").inputs.files as object).sort();
+  const deployed = Object.keys(decodeFiles(engine.get("atomic").inputs.files as string)).sort();
   expect(deployed).toEqual(Object.keys(builds.a).sort());
   expect(first.files).toBeUndefined();
   expect([...decodeFileIndex(first.filesIndex).keys()].sort()).toEqual(deployed);
@@ -305,7 +305,7 @@ test("refresh sees a file of the live release deleted out of band; the next up p
   expect((await api(emu, "DELETE", `/object-storage/buckets/${site.bucketId}/files/${logo.id}`)).status).toBe(204);
   await engine.refresh("fail");
   // The manifest is held in the inputs only; the refreshed inputs are what the next diff compares.
-  expect(Object.keys(engine.get("fail").inputs.files as Record<string, string>)).not.toContain("logo.svg");
+  expect(Object.keys(decodeFiles(engine.get("fail").inputs.files as string))).not.toContain("logo.svg");
   emu.resetRequests();
   expect((await engine.up(KIND, "fail", argsOf(site, { concurrency: 1 }))).op).toBe("update");
   expect(s3Writes()).toEqual({ PutObject: 1 });

@@ -12,7 +12,8 @@ import { api, cleanEnv, stackConfig, type Emulator } from "../harness/emulator";
 import { CheckFailedError, Engine, UNKNOWN } from "../harness/engine";
 import { ProviderHost, bareKeys, configurePlugin, revealed, type Props } from "../harness/providerHost";
 import { newBucketAccess, type BucketAccess } from "../harness/s3";
-import { buildManifest } from "../../provider/sync/manifest";
+import { decodeFiles, manifestInputs } from "../../provider/sync/manifest";
+import { manifestChanges } from "../harness/manifestChanges";
 import { startRig, startTestEmulator, type PluginRig } from "./harness";
 
 jest.setTimeout(120_000);
@@ -88,23 +89,6 @@ function mutations(): Record<string, number> {
   );
 }
 
-/** The files a preview lists: added, changed and removed entries between two manifests. */
-function changedFiles(olds: unknown, news: unknown): { added: string[]; changed: string[]; removed: string[] } {
-  const before = olds as Record<string, string>;
-  const after = news as Record<string, string>;
-  return {
-    added: Object.keys(after)
-      .filter((file) => !(file in before))
-      .sort(),
-    changed: Object.keys(after)
-      .filter((file) => file in before && before[file] !== after[file])
-      .sort(),
-    removed: Object.keys(before)
-      .filter((file) => !(file in after))
-      .sort(),
-  };
-}
-
 describe("SyncedFolder from path alone", () => {
   const KIND = "SyncedFolder";
   const site = {
@@ -128,9 +112,9 @@ describe("SyncedFolder from path alone", () => {
     const preview = await engine.preview(KIND, "site", pathOnly(access, dir, { contentTypes }));
     expect(preview.op).toBe("create");
     expect({ files: preview.check.inputs.files, headers: preview.check.inputs.headers }).toEqual(
-      buildManifest({ path: dir, contentTypes }),
+      manifestInputs({ path: dir, contentTypes }),
     );
-    expect(Object.keys(preview.check.inputs.files as object).sort()).toEqual(Object.keys(site).sort());
+    expect(Object.keys(decodeFiles(preview.check.inputs.files as string)).sort()).toEqual(Object.keys(site).sort());
     expect(emu.requests().total).toBe(0);
 
     expect((await engine.up(KIND, "site", pathOnly(access, dir, { contentTypes }))).op).toBe("create");
@@ -144,7 +128,7 @@ describe("SyncedFolder from path alone", () => {
       "notes/readme.md": "text/markdown; charset=utf-8",
     });
     // Stored as inputs, as the engine keeps a manifest the program computed; the outputs hold its digest.
-    expect(Object.keys(engine.get("site").inputs.files as object).sort()).toEqual(Object.keys(site).sort());
+    expect(Object.keys(decodeFiles(engine.get("site").inputs.files as string)).sort()).toEqual(Object.keys(site).sort());
     expect(engine.get("site").outputs.files).toBeUndefined();
   });
 
@@ -165,7 +149,11 @@ describe("SyncedFolder from path alone", () => {
     expect(check.failures).toEqual([]);
     expect(Object.keys(await engine.host.detailedDiff(KIND, "site", before.id, before.outputs, check.inputs))).toEqual(["files"]);
     // What the preview lists, from the old and new inputs the engine holds.
-    expect(changedFiles(before.inputs.files, check.inputs.files)).toEqual({ added: [], changed: ["index.html"], removed: ["data.json"] });
+    expect(manifestChanges(before.inputs.files, check.inputs.files)).toEqual({
+      added: [],
+      changed: ["index.html"],
+      removed: ["data.json"],
+    });
     expect(emu.requests().total).toBe(0);
 
     const step = await engine.up(KIND, "site", pathOnly(access, dir, { contentTypes }));
@@ -207,7 +195,7 @@ describe("SyncedFolder from path alone", () => {
       { property: "path", reason: expect.stringContaining(`is not a folder (resolved to ${file})`) },
     ]);
 
-    const { files, headers } = buildManifest({ path: dir });
+    const { files, headers } = manifestInputs({ path: dir });
     expect(await failuresOf(pathOnly(access, dir, { files }))).toEqual([
       { property: "headers", reason: expect.stringMatching(/^is required with files: give both .* or neither/) },
     ]);
@@ -242,7 +230,7 @@ describe("SyncedFolder from path alone", () => {
       const check = await inProgram.check(KIND, "relative", args);
       expect(check.failures).toEqual([]);
       expect(check.inputs.path).toBe("build");
-      expect(check.inputs.files).toEqual(buildManifest({ path: path.join(program, "build") }).files);
+      expect(check.inputs.files).toEqual(manifestInputs({ path: path.join(program, "build") }).files);
 
       expect((await inProgram.up(KIND, "relative", args)).op).toBe("create");
       expect(await keysOf(relative)).toEqual(["index.html", "style.css"]);
@@ -284,7 +272,7 @@ describe("SiteReleases from path alone", () => {
     const args = pathOnly(access, dir, { cdnResourceId });
     const preview = await engine.preview(KIND, "releases", args);
     expect(preview.check.failures).toEqual([]);
-    expect({ files: preview.check.inputs.files, headers: preview.check.inputs.headers }).toEqual(buildManifest({ path: dir }));
+    expect({ files: preview.check.inputs.files, headers: preview.check.inputs.headers }).toEqual(manifestInputs({ path: dir }));
 
     expect((await engine.up(KIND, "releases", args)).op).toBe("create");
     const { releaseId, originPath } = revealed(engine.get("releases").outputs);

@@ -10,7 +10,7 @@ import { Engine } from "../harness/engine";
 import { ProviderHost, isSecretValue, revealed, type Props } from "../harness/providerHost";
 import { secretProperties } from "../../provider/resource";
 import { definitions } from "../../provider/resources";
-import { buildManifest } from "../../provider/sync/manifest";
+import { manifestInputs } from "../../provider/sync/manifest";
 import { TestCa } from "../harness/testCertificates";
 import { startRig, startTestEmulator, type PluginRig } from "./harness";
 
@@ -65,7 +65,7 @@ function folderArgs(parents: Props, tag: string): Props {
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.writeFileSync(path.join(dir, "index.html"), `<h1>${tag}</h1>`);
   fs.writeFileSync(path.join(dir, "assets", "app.js"), "console.log(1)");
-  return { ...parents, path: dir, ...buildManifest({ path: dir }) };
+  return { ...parents, path: dir, ...manifestInputs({ path: dir }) };
 }
 
 async function cdnParent(engine: Engine, tag: string): Promise<Props> {

@@ -11,7 +11,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import type * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import { api, cleanEnv, listAll, stackConfig, type Emulator } from "../harness/emulator";
 import { Engine, UNKNOWN } from "../harness/engine";
-import { buildManifest } from "../../provider/sync/manifest";
+import { manifestInputs } from "../../provider/sync/manifest";
 import { accountOf, derivedNaming } from "../../provider/naming";
 import { killedRun } from "../harness/kill";
 import { HostCallError, ProviderHost, REPO_ROOT, bareKeys, configurePlugin, isSecretValue, nativeUrnOf } from "../harness/providerHost";
@@ -322,7 +322,7 @@ test("SyncedFolder's S3 secret, given as a plain string, is kept secret by the p
       accessKeyId: engine.get("folder-key").outputs.accessKeyId,
       secretAccessKey: secret,
       path: dir,
-      ...buildManifest({ path: dir }),
+      ...manifestInputs({ path: dir }),
     };
     expect((await engine.up("SyncedFolder", "folder", args)).op).toBe("create");
     expect(isSecretValue(engine.get("folder").inputs.secretAccessKey)).toBe(true);
@@ -332,7 +332,7 @@ test("SyncedFolder's S3 secret, given as a plain string, is kept secret by the p
     fs.writeFileSync(path.join(dir, "index.html"), "<h1>changed</h1>");
     const wrong = "w".repeat(40);
     await expect(
-      engine.up("SyncedFolder", "folder", { ...args, secretAccessKey: wrong, ...buildManifest({ path: dir }) }),
+      engine.up("SyncedFolder", "folder", { ...args, secretAccessKey: wrong, ...manifestInputs({ path: dir }) }),
     ).rejects.toThrow();
     await engine.destroy("folder");
     expect((await api(emu, "GET", `/object-storage/buckets/${args.bucket}`)).body.object_count).toBe(0);

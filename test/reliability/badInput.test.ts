@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { definitions } from "../../provider/resources";
 import { startLifecycle, type Lifecycle } from "../harness/lifecycle";
-import { buildManifest } from "../../provider/sync/manifest";
+import { manifestInputs } from "../../provider/sync/manifest";
 import { TestCa } from "../harness/testCertificates";
 import { corpus, type Fixture } from "./badInputCorpus";
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
     certificatePem: server.certificatePem,
     privateKeyPem: server.privateKeyPem,
     siteDir,
-    manifest: buildManifest({ path: siteDir }),
+    manifest: manifestInputs({ path: siteDir }),
   };
 });
 

@@ -23,7 +23,7 @@ export interface Fixture {
   privateKeyPem: string;
   siteDir: string;
   /** The SyncedFolder class's `files` and `headers` for siteDir. */
-  manifest: { files: Record<string, string>; headers: Record<string, string> };
+  manifest: { files: string; headers: Record<string, string> };
 }
 
 const bad = (property: string, value: unknown, fix: RegExp): BadInput => ({ property, change: () => ({ [property]: value }), fix });
@@ -313,10 +313,16 @@ corpus.SyncedFolder = {
     bad("s3Endpoint", "not a url", /must be an http\(s\) URL such as/),
     bad("s3Endpoint", 8, /expected string/),
     missing("files", /is required/),
-    bad("files", { "../escape.html": "d41d8cd98f00b204e9800998ecf8427e 0 aaaaaa" }, /must be "<hash> <size> <headers code>" as/),
-    bad("files", { "index.html": "nonsense" }, /must be "<hash> <size> <headers code>" as/),
-    bad("files", { "index.html": "d41d8cd98f00b204e9800998ecf8427e 0 zzzzzz" }, /must be "<hash> <size> <headers code>" as/),
-    bad("files", [], /expected record/),
+    bad("files", "@files 1\n../escape.html\t1B2M2Y8AsgTpgAmY7PhCfg 0 aaaaaa\n", /"\.\.\/escape\.html" is not a relative path/),
+    bad("files", "@files 1\nindex.html\tnonsense\n", /"index\.html": the entry must be "<hash> <size> <headers code>" as/),
+    bad(
+      "files",
+      "@files 1\nindex.html\td41d8cd98f00b204e9800998ecf8427e 0 zzzzzz\n",
+      /the entry must be "<hash> <size> <headers code>" as/,
+    ),
+    bad("files", "@files 1\nindex.html 1B2M2Y8AsgTpgAmY7PhCfg 0 aaaaaa\n", /line "index\.html 1B2M2Y8AsgTpgAmY7PhCfg 0 aaaaaa" has no tab/),
+    bad("files", { "index.html": "1B2M2Y8AsgTpgAmY7PhCfg 0 aaaaaa" }, /must be the manifest the SyncedFolder class computes \(encodeFiles/),
+    bad("files", [], /must be the manifest the SyncedFolder class computes/),
     missing("headers", /is required/),
     bad("headers", {}, /has no entry "[A-Za-z0-9_-]{6}" that file "index\.html"/),
     bad("headers", { aaaaaa: 3 }, /expected string/),

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { buildManifest } from "../../provider/sync/manifest";
+import { manifestInputs } from "../../provider/sync/manifest";
 import { Engine } from "../harness/engine";
 import { cleanEnv, stackConfig } from "../harness/emulator";
 import { ProviderHost } from "../harness/providerHost";
@@ -74,7 +74,7 @@ beforeAll(async () => {
   await engine.up("BucketCredential", "deployer", { bucketId });
   const { accessKeyId, secretAccessKey } = engine.get("deployer").outputs as Record<string, string>;
   canaries.s3Secret = secretAccessKey;
-  const files = { bucket: bucketId, accessKeyId, secretAccessKey, path: dir, ...buildManifest({ path: dir }) };
+  const files = { bucket: bucketId, accessKeyId, secretAccessKey, path: dir, ...manifestInputs({ path: dir }) };
   await engine.up("SyncedFolder", "files", files);
   emu.clearFaults();
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   await attempt(() =>
     engine.up("SyncedFolder", "files", {
       ...files,
-      ...buildManifest({ path: dir, cacheControl: { "**": "no-store" } }),
+      ...manifestInputs({ path: dir, cacheControl: { "**": "no-store" } }),
       cacheControl: { "**": "no-store" },
     }),
   );

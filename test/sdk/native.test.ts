@@ -9,7 +9,7 @@ import { definitions } from "../../provider/resources";
 import { classArgs, nativeSdkFiles } from "../../provider/nativeSdk";
 import { dynamicSdkFiles } from "../../provider/mamutecloud/dynamicSdk";
 import { mamutecloud } from "../../provider/mamutecloud/backend";
-import { buildManifest } from "../../provider/sync/manifest";
+import { decodeFiles, manifestInputs } from "../../provider/sync/manifest";
 import * as native from "../../sdk/native";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -66,8 +66,8 @@ test("the native SyncedFolder reads the folder's manifest in the program, as the
     const site = registrationOf("native-site");
     expect(site.type).toBe("mamutecloud:index:SyncedFolder");
     expect(site.additionalSecretOutputs).toEqual(["secretAccessKey"]);
-    const manifest = buildManifest({ path: dir, exclude: ["*.md"] });
-    expect(Object.keys(site.inputs.files).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
+    const manifest = manifestInputs({ path: dir, exclude: ["*.md"] });
+    expect(Object.keys(decodeFiles(site.inputs.files)).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
     expect({ files: site.inputs.files, headers: site.inputs.headers }).toEqual(manifest);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import * as mamutecloud from "../../sdk";
+import { decodeFiles } from "../../provider/sync/manifest";
 
 let dir: string;
 
@@ -34,5 +35,5 @@ test("SiteReleases registers the manifest, keep and the rollback release as inpu
     release: "0123456789abcdef",
     __kind: "SiteReleases",
   });
-  expect(Object.keys(site.inputs.files)).toEqual(["index.html"]);
+  expect(Object.keys(decodeFiles(site.inputs.files))).toEqual(["index.html"]);
 });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { captureRegistrations, registrationOf, settled } from "../harness/mocks";
 import * as mamutecloud from "../../sdk";
+import { decodeFiles } from "../../provider/sync/manifest";
 
 let dir: string;
 
@@ -50,8 +51,8 @@ test("SyncedFolder registers the folder's manifest as inputs, and asks the engin
     __kind: "SyncedFolder",
     __logicalName: "site",
   });
-  expect(Object.keys(site.inputs.files).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
-  const [, size, code] = site.inputs.files["index.html"].split(" ");
+  expect(Object.keys(decodeFiles(site.inputs.files)).sort()).toEqual(["assets/app-3f9a2b1c.js", "index.html"]);
+  const [, size, code] = decodeFiles(site.inputs.files)["index.html"].split(" ");
   expect(size).toBe("11");
   expect(site.inputs.headers[code]).toBe("text/html; charset=utf-8|public, max-age=0, s-maxage=86400, must-revalidate");
 });

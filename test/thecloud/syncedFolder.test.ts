@@ -11,6 +11,8 @@ import { Engine } from "../harness/engine";
 import { HostCallError } from "../harness/providerHost";
 import { StandInEngine } from "../harness/standInEngine";
 import { startTheCloud, startTheCloudPlugin, theCloudApi, type TheCloudRig } from "./harness";
+import { decodeFiles } from "../../provider/sync/manifest";
+import { manifestChanges } from "../harness/manifestChanges";
 
 const KIND = "SyncedFolder";
 const MiB = 1024 * 1024;
@@ -98,7 +100,12 @@ describe("SyncedFolder", () => {
 
     const preview = await rig.engine.preview(KIND, "site", args);
     expect(preview.op).toBe("create");
-    expect(Object.keys(preview.check.inputs.files as object).sort()).toEqual(["app.css", "data.json", "docs/guide.md", "index.html"]);
+    expect(Object.keys(decodeFiles(preview.check.inputs.files as string)).sort()).toEqual([
+      "app.css",
+      "data.json",
+      "docs/guide.md",
+      "index.html",
+    ]);
     rig.emu.resetRequests();
     expect((await rig.engine.up(KIND, "site", args)).op).toBe("create");
     expect(routes()).toEqual({ "GET /storage/:bucket": 1, "PUT /storage/:bucket/*key": 4 });
@@ -110,7 +117,7 @@ describe("SyncedFolder", () => {
       ["www/index.html", "text/html; charset=utf-8"],
     ]);
     // The manifest keeps the SHA-256 the API reports, in base64url.
-    const files = rig.engine.get("site").inputs.files as Record<string, string>;
+    const files = decodeFiles(rig.engine.get("site").inputs.files as string);
     expect(files["index.html"]).toBe(
       `${Buffer.from(sha256Hex("<h1>home</h1>"), "hex").toString("base64url")} 13 ${files["index.html"].slice(-6)}`,
     );
@@ -129,9 +136,13 @@ describe("SyncedFolder", () => {
     const check = await rig.engine.check(KIND, "site", args);
     rig.emu.resetRequests();
     expect(await rig.engine.host.detailedDiff(KIND, "site", before.id, before.outputs, check.inputs, before.inputs)).toEqual({
-      'files["app.css"]': "UPDATE",
-      'files["new.txt"]': "ADD",
-      'files["data.json"]': "DELETE",
+      files: "UPDATE",
+    });
+    // The lines of `files` that differ, which `preview --diff` shows.
+    expect(manifestChanges(before.inputs.files, check.inputs.files)).toEqual({
+      added: ["new.txt"],
+      changed: ["app.css"],
+      removed: ["data.json"],
     });
     expect(rig.emu.requestCounts().total).toBe(0);
     expect((await rig.engine.up(KIND, "site", args)).op).toBe("update");
@@ -182,7 +193,7 @@ describe("SyncedFolder", () => {
     rig.emu.resetRequests();
     expect(await rig.engine.refresh("owned")).toBe(true);
     expect(routes()).toEqual({ "GET /storage/:bucket": 1 });
-    const refreshed = rig.engine.get("owned").inputs.files as Record<string, string>;
+    const refreshed = decodeFiles(rig.engine.get("owned").inputs.files as string);
     expect(Object.keys(refreshed)).toEqual(["b.css"]);
     expect(refreshed["b.css"].split(" ")[0]).toBe(Buffer.from(sha256Hex("tampered"), "hex").toString("base64url"));
     const preview = await rig.engine.preview(KIND, "owned", args);

@@ -14,11 +14,15 @@ import {
   REVALIDATE,
   buildManifest,
   decodeFileIndex,
+  decodeFiles,
   defaultCacheControl,
+  encodeFiles,
   defaultContentType,
   hashOfEtag,
   headerRules,
   headersFor,
+  manifestDigest,
+  manifestInputs,
   parseEntry,
   parseHeaders,
 } from "../../provider/sync/manifest";
@@ -210,10 +214,57 @@ describe("state", () => {
   });
 });
 
+describe("the manifest's wire form", () => {
+  const files = { "z.css": "B".repeat(22) + "-2 9000000 ghijkl", "a b/ü.html": "A".repeat(22) + " 10 abcdef" };
+  const base = {
+    bucket: "bkt_1",
+    accessKeyId: "MCAK1",
+    secretAccessKey: "s".repeat(40),
+    path: "./site",
+    headers: { abcdef: "text/html|x", ghijkl: "text/css|y" },
+  };
+
+  test("one string of sorted lines that decodes to the same files, with the digest state written by the map form", () => {
+    const text = encodeFiles(files);
+    expect(text).toBe(`@files 1\na b/ü.html\t${files["a b/ü.html"]}\nz.css\t${files["z.css"]}\n`);
+    expect(decodeFiles(text)).toEqual(files);
+    expect(decodeFiles(encodeFiles({}))).toEqual({});
+    // A state written before the string form recorded the digest of the map: the same manifest keeps it, so no diff.
+    expect(manifestDigest(text)).toBe(manifestDigest(files));
+    // Neither JSON nor a YAML scalar: the CLI shows it as lines (`@` cannot start a YAML token).
+    expect(() => JSON.parse(text)).toThrow();
+    expect(text.startsWith("@")).toBe(true);
+  });
+
+  test("check returns it sorted, and refuses a map, a line without its entry, a bad path or a file listed twice, naming the file", () => {
+    const lines = Object.entries(files).map(([file, entry]) => `${file}\t${entry}\n`);
+    const unsorted = `@files 1\n${lines.join("")}`;
+    expect(unsorted).not.toBe(encodeFiles(files));
+    expect(checkInputs(syncedFolder, {}, { ...base, files: unsorted }).inputs.files).toBe(encodeFiles(files));
+    const failure = (given: unknown) => checkInputs(syncedFolder, {}, { ...base, files: given }).failures;
+    expect(failure(files)).toEqual([
+      { property: "files", reason: expect.stringContaining("must be the manifest the SyncedFolder class computes") },
+    ]);
+    expect(failure("a.html\tx\n")).toEqual([{ property: "files", reason: expect.stringContaining('a first line "@files 1"') }]);
+    expect(failure("@files 1\nindex.html\n")).toEqual([
+      { property: "files", reason: expect.stringContaining('line "index.html" has no tab') },
+    ]);
+    expect(failure(`@files 1\n../up.html\t${files["a b/ü.html"]}\n`)).toEqual([
+      { property: "files", reason: expect.stringContaining('"../up.html" is not a relative path') },
+    ]);
+    expect(failure("@files 1\nindex.html\tnot an entry\n")).toEqual([
+      { property: "files", reason: expect.stringContaining('"index.html": the entry must be "<hash> <size> <headers code>"') },
+    ]);
+    expect(failure(`@files 1\n${lines[1]}${lines[1]}`)).toEqual([
+      { property: "files", reason: expect.stringContaining('"a b/ü.html" is listed twice') },
+    ]);
+  });
+});
+
 describe("check and diff", () => {
   const root = () => folder("check", { "index.html": "hi" });
   const inputs = () => {
-    const manifest = buildManifest({ path: root() });
+    const manifest = manifestInputs({ path: root() });
     return { bucket: "bkt_1", accessKeyId: "MCAK1", secretAccessKey: "s".repeat(40), path: "./site", ...manifest };
   };
 
@@ -234,7 +285,7 @@ describe("check and diff", () => {
     // The old outputs, as create writes them: the manifest stays in the inputs, its digest and index stand for it.
     const olds: Record<string, unknown> = {
       ...withoutInputOnly(syncedFolder, checked),
-      ...manifestOutputs(checked.files as Record<string, string>),
+      ...manifestOutputs(decodeFiles(checked.files as string)),
     };
     expect(olds.files).toBeUndefined();
     const same = {
@@ -247,7 +298,7 @@ describe("check and diff", () => {
     };
     expect(diffInputs(syncedFolder, olds, same)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(diffInputs(syncedFolder, olds, { ...checked, secretAccessKey: "t".repeat(40) })).toMatchObject({ changes: true, replaces: [] });
-    expect(diffInputs(syncedFolder, olds, { ...checked, files: {} })).toMatchObject({ changes: true, replaces: [] });
+    expect(diffInputs(syncedFolder, olds, { ...checked, files: encodeFiles({}) })).toMatchObject({ changes: true, replaces: [] });
     expect(diffInputs(syncedFolder, olds, { ...checked, bucket: "bkt_2" })).toEqual({
       changes: true,
       replaces: ["bucket"],

@@ -34,9 +34,9 @@ export interface SyncedFolderArgs {
    */
   concurrency?: pulumi.Input<number>;
   /**
-   * The manifest: relative path → "<sha256> <size> <headers code>", the SHA-256 of the content in base64url (43 characters). Computed from `path` (with include, exclude and contentTypes) at check when neither it nor `headers` is given, so a preview lists the files added, changed and removed. Give both, or neither.
+   * The manifest: one line per file, `"<path>\t<sha256> <size> <headers code>"`, sorted, after a first line `"@files 1"`, the SHA-256 of the content in base64url (43 characters). Computed from `path` (with include, exclude and contentTypes) at check when neither it nor `headers` is given, so `pulumi preview --diff` lists the files added, changed and removed. Give both, or neither.
    */
-  files?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  files?: pulumi.Input<string>;
   /**
    * Headers codes of the manifest → "<content type>|". Computed with `files`.
    */
@@ -85,9 +85,9 @@ export class SyncedFolder extends pulumi.CustomResource {
    */
   declare readonly concurrency: pulumi.Output<number>;
   /**
-   * The manifest: relative path → `"<sha256> <size> <headers code>"`.
+   * The manifest: one line per file, `"<path>\t<sha256> <size> <headers code>"`.
    */
-  declare readonly files: pulumi.Output<Record<string, string>>;
+  declare readonly files: pulumi.Output<string>;
   /**
    * Headers codes of `files` → `"<content type>|"`.
    */

@@ -27,7 +27,7 @@ import {
   prefixSchema,
 } from "../../../provider/sync/folderInputs";
 import { SHA256 } from "../../../provider/sync/hashKinds";
-import { manifestDigest, type StoreProfile } from "../../../provider/sync/manifest";
+import { decodeFiles, manifestDigest, type StoreProfile } from "../../../provider/sync/manifest";
 import { manifestOutputs } from "../../../provider/sync/plan";
 import { DEFAULT_CONCURRENCY, deleteFolder, readFolder, syncFolder, type Target } from "../folderSync";
 import { bucketName } from "./bucket";
@@ -90,11 +90,12 @@ const inputs = {
   },
   files: {
     description:
-      'The manifest: relative path → "<sha256> <size> <headers code>", the SHA-256 of the content in base64url (43 characters). ' +
-      "Computed from `path` (with include, exclude and contentTypes) at check when neither it nor `headers` is given, so a " +
-      "preview lists the files added, changed and removed. Give both, or neither.",
-    outputDescription: 'The manifest: relative path → `"<sha256> <size> <headers code>"`.',
-    schema: filesSchema(SHA256, 'each file must be "<sha256 in base64url> <size> <headers code>", as the provider computes it from path'),
+      'The manifest: one line per file, `"<path>\\t<sha256> <size> <headers code>"`, sorted, after a first line `"@files 1"`, the ' +
+      "SHA-256 of the content in base64url (43 characters). Computed from `path` (with include, exclude and contentTypes) at " +
+      "check when neither it nor `headers` is given, so `pulumi preview --diff` lists the files added, changed and removed. " +
+      "Give both, or neither.",
+    outputDescription: 'The manifest: one line per file, `"<path>\\t<sha256> <size> <headers code>"`.',
+    schema: filesSchema(SHA256, 'the entry must be "<sha256 in base64url> <size> <headers code>", as the provider computes it from path'),
     computed: true,
     inputOnly: true,
   },
@@ -134,7 +135,7 @@ function targetOf(props: Partial<InputsOf<typeof inputs>> & InternalKeys): Targe
   return {
     bucket: props.bucket ?? "",
     prefix: props.prefix ?? "",
-    files: props.files ?? {},
+    files: decodeFiles(props.files),
     headers: props.headers ?? {},
     folder: props.path ?? ".",
     concurrency: props.concurrency ?? DEFAULT_CONCURRENCY,
@@ -160,7 +161,7 @@ export const syncedFolder = defineResource({
   },
 
   same: {
-    files: (_old, next, olds) => olds.filesDigest === manifestDigest(next as Record<string, string>),
+    files: (_old, next, olds) => olds.filesDigest === manifestDigest(next as string),
     headers: ignoredByDiff,
     path: ignoredByDiff,
     include: ignoredByDiff,
@@ -172,15 +173,16 @@ export const syncedFolder = defineResource({
   async create(ctx, checked) {
     const id = `${checked.bucket}/${checked.prefix}`;
     const landed = new Set<string>();
+    const target = targetOf(checked);
     try {
-      return { id, outs: await syncFolder(ctx, undefined, targetOf(checked), landed) };
+      return { id, outs: await syncFolder(ctx, undefined, target, landed) };
     } catch (err) {
       if (landed.size === 0) throw err;
       // Keep what landed in the stack, so a destroy removes it and the next `up` sends only the rest.
-      const kept = Object.fromEntries(Object.entries(checked.files).filter(([file]) => landed.has(`${checked.prefix}${file}`)));
+      const kept = Object.fromEntries(Object.entries(target.files).filter(([file]) => landed.has(`${target.prefix}${file}`)));
       const reason = err instanceof Error ? err.message : String(err);
       throw new ResourceInitError(
-        `${reason}. ${landed.size} of ${Object.keys(checked.files).length} files were uploaded and are kept in the stack; ` +
+        `${reason}. ${landed.size} of ${Object.keys(target.files).length} files were uploaded and are kept in the stack; ` +
           "the next `pulumi up` uploads the others",
         id,
         manifestOutputs(kept, SHA256),
