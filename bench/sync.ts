@@ -9,6 +9,7 @@
 // table, with each row's wall time as a ratio of the fastest peer's in the same step.
 //   npm run bench:sync
 //   BENCH_SITE=20k npm run bench:sync        20,010 files (BENCH_SMALL_FILES / BENCH_LARGE_FILES for others)
+//   BENCH_SITE=both npm run bench:sync       2,010 and then 20,010 files, a table for each, in one run
 //   BENCH_RUNS=5 npm run bench:sync          the whole run five times (a new emulator and site each
 //                                             time); the table gives medians and each wall time's range
 //   BENCH_TOOLS="SyncedFolder,rclone sync"   only these tools (names as in the table)
@@ -29,7 +30,11 @@ import { newBucketAccess } from "../test/harness/s3";
 import { manifestInputs } from "../provider/sync/manifest";
 
 const run = promisify(execFile);
-const SMALL_FILES = Number(process.env.BENCH_SMALL_FILES ?? (process.env.BENCH_SITE === "20k" ? 20000 : 2000));
+/** The sites' counts of small files: one site, or with BENCH_SITE=both the 2,010- and the 20,010-file sites. */
+const SITES =
+  process.env.BENCH_SITE === "both"
+    ? [2000, 20000]
+    : [Number(process.env.BENCH_SMALL_FILES ?? (process.env.BENCH_SITE === "20k" ? 20000 : 2000))];
 const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 10);
 const AWS = process.env.BENCH_AWS ?? "/usr/bin/aws";
 const RCLONE = process.env.BENCH_RCLONE ?? "/usr/bin/rclone";
@@ -52,7 +57,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function generateSite(root: string): { files: number; bytes: number } {
+function generateSite(root: string, smallFiles: number): { files: number; bytes: number } {
   const random = prng(42);
   let bytes = 0;
   const write = (file: string, size: number) => {
@@ -63,7 +68,7 @@ function generateSite(root: string): { files: number; bytes: number } {
     bytes += size;
   };
   const kinds = ["html", "css", "js", "svg", "json"];
-  for (let i = 0; i < SMALL_FILES; i++) {
+  for (let i = 0; i < smallFiles; i++) {
     const kind = kinds[i % kinds.length];
     const file =
       kind === "html"
@@ -72,7 +77,7 @@ function generateSite(root: string): { files: number; bytes: number } {
     write(file, 1024 + Math.floor(random() * 15 * 1024));
   }
   for (let i = 0; i < LARGE_FILES; i++) write(`media/video-${i}.bin`, 8 * 1024 * 1024);
-  return { files: SMALL_FILES + LARGE_FILES, bytes };
+  return { files: smallFiles + LARGE_FILES, bytes };
 }
 
 interface Measure {
@@ -151,13 +156,13 @@ interface Run {
   load: [number, number];
 }
 
-async function oneRun(): Promise<Run> {
+async function oneRun(smallFiles: number): Promise<Run> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-sync-"));
   // The site is a folder of a git work tree, as a CI job checks it out: the fresh-checkout step
   // clones it anew to the same path.
   const checkout = path.join(work, "checkout");
   const site = path.join(checkout, "site");
-  const { files, bytes } = generateSite(site);
+  const { files, bytes } = generateSite(site, smallFiles);
   await git(checkout, "init", "-q");
   await git(checkout, "add", "-A");
   await git(checkout, "commit", "-qm", "site");
@@ -352,11 +357,16 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const runs: Run[] = [];
+  // Each repeat deploys every site in turn, so that a change in the machine's load falls on all.
+  const runs = new Map<number, Run[]>(SITES.map((smallFiles) => [smallFiles, []]));
   for (let i = 0; i < RUNS; i++) {
-    runs.push(await oneRun());
+    for (const smallFiles of SITES) runs.get(smallFiles)!.push(await oneRun(smallFiles));
     if (RUNS > 1) console.log(`run ${i + 1} of ${RUNS} done (load average ${os.loadavg()[0].toFixed(1)})`);
   }
+  for (const [smallFiles, siteRuns] of runs) printTable(smallFiles, siteRuns);
+}
+
+function printTable(smallFiles: number, runs: Run[]): void {
   const { files, bytes, tools } = runs[0];
   const mb = bytes / 1e6;
   const loads = runs.flatMap((run) => run.load);
@@ -423,7 +433,7 @@ async function main(): Promise<void> {
     ];
   });
   console.log(
-    `Site: ${files} files, ${mb.toFixed(1)} MB (${SMALL_FILES} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
+    `\nSite: ${files} files, ${mb.toFixed(1)} MB (${smallFiles} of 1-16 KiB, ${LARGE_FILES} of 8 MiB); emulator on loopback; ` +
       `${os.cpus().length} CPUs, load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} at the runs' starts and ends; ` +
       `${RUNS > 1 ? `medians of ${RUNS} runs (wall s: median, then the range); ` : ""}files/s and MB/s over the ` +
       "whole site; × fastest peer: the row's wall time over the fastest of aws s3 sync, rclone sync and rclone sync --checksum in the same step; CPU s: user + system of the tool's process (SyncedFolder and SiteReleases: the provider host, and the manifest in the program); " +
