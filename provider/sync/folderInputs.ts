@@ -38,7 +38,7 @@ export const prefixSchema = z
   });
 
 /**
- * The manifest's files, as the SDK computes them (sync/manifest.ts `encodeFiles`): one string of
+ * The manifest's files, as the SDK computes them (`encodeFiles`, sync/manifestWire.ts): one string of
  * `<path><TAB><hash> <size> <headers code>` lines, the hash of `kind`; `entryMessage` for a bad
  * entry. Returns the string sorted by path, so equal manifests are equal strings.
  */
@@ -75,6 +75,7 @@ export function filesSchema(kind: HashKind, entryMessage: string) {
     return sorted ? text : encodeFiles(decodeFiles(text));
   });
 }
+
 /** Headers codes → `"<content type>|<cache-control>"`; for a store without Cache-Control, `"<content type>|"`. */
 export function headersSchema(cacheControl = true) {
   return z.record(
