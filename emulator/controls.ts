@@ -37,6 +37,16 @@ export class EmulatorControls<PlaneNames extends string = PlaneName> {
     return { total: this.total, throttled: this.throttled, routes: Object.fromEntries(this.routes) };
   }
 
+  /** The counter's reset and the fault rules as every emulator's handle offers them to a test, bound to these controls. */
+  testControls(): Pick<ControlledEmulator<PlaneNames, string>, "resetRequests" | "setFaults" | "clearFaults" | "faults"> {
+    return {
+      resetRequests: () => this.resetRequests(),
+      setFaults: (config) => this.setFaults(config),
+      clearFaults: () => this.faults.clear(),
+      faults: () => this.faultReport(),
+    };
+  }
+
   countThrottled(): void {
     this.throttled++;
   }

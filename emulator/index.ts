@@ -274,10 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     caCertificatePath: caFile.path,
     dashboardToken: (expiresInSeconds = DEFAULT_TOKEN_SECONDS) => tokens.issue(expiresInSeconds).token,
     requests: () => controls.requests(),
-    resetRequests: () => controls.resetRequests(),
-    setFaults: (config) => controls.setFaults(config),
-    clearFaults: () => controls.faults.clear(),
-    faults: () => controls.faultReport(),
+    ...controls.testControls(),
     setRateLimit: (config) => controls.setRateLimit(config),
     clearRateLimit: () => controls.rateLimiter.clear(),
     setSettings: (settings) => {

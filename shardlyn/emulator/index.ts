@@ -171,10 +171,7 @@ export async function startShardlynEmulator(options: ShardlynEmulatorOptions = {
     zoneId,
     state,
     requestCounts: () => controls.requests(),
-    resetRequests: () => controls.resetRequests(),
-    setFaults: (config) => controls.setFaults(config),
-    clearFaults: () => controls.faults.clear(),
-    faults: () => controls.faultReport(),
+    ...controls.testControls(),
     setDialect: (names) => {
       state.dialect = readShardlynDialect(names);
     },

@@ -3,9 +3,9 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startedOnBusyPort } from "../harness/output";
 
 const cli = join(__dirname, "..", "..", "dist", "emulator", "cli.js");
 
@@ -114,16 +114,9 @@ describe("mamutecloud-emulator command", () => {
   });
 
   it("names the port that is already in use", async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-    const port = (blocker.address() as { port: number }).port;
-    try {
-      const result = spawnSync(process.execPath, [cli, "--port", String(port)], { encoding: "utf8", timeout: 10_000 });
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
-    } finally {
-      await new Promise((resolve) => blocker.close(resolve));
-    }
+    const busy = await startedOnBusyPort(cli);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`port ${busy.port} on 127.0.0.1 is already in use`);
   });
 
   it("keeps state in --data-dir: says so, refuses a second emulator on the folder, saves and unlocks on SIGTERM", async () => {

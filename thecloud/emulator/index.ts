@@ -179,10 +179,7 @@ export async function startTheCloudEmulator(options: TheCloudEmulatorOptions = {
     state,
     flush: async () => dataDir?.flush(),
     requestCounts: () => controls.requests(),
-    resetRequests: () => controls.resetRequests(),
-    setFaults: (config) => controls.setFaults(config),
-    clearFaults: () => controls.faults.clear(),
-    faults: () => controls.faultReport(),
+    ...controls.testControls(),
     setDialect: (names) => {
       state.dialect = readTheCloudDialect(names);
     },

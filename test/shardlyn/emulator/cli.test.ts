@@ -3,10 +3,9 @@
 // (`npm test` builds first), as `npx shardlyn-emulator` does.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "../../../shardlyn/emulator/cli";
-import { outputUntil } from "../../harness/output";
+import { outputUntil, startedOnBusyPort } from "../../harness/output";
 
 const cli = join(__dirname, "..", "..", "..", "shardlyn", "dist", "shardlyn", "emulator", "cli.js");
 const run = (args: string[]) => spawn(process.execPath, [cli, ...args]);
@@ -106,18 +105,8 @@ describe("shardlyn-emulator command", () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--jwt-only/);
 
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
-    try {
-      const port = (blocker.address() as { port: number }).port;
-      const busy = run(["--port", String(port)]);
-      let stderr = "";
-      busy.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = await once(busy, "exit");
-      expect(code).toBe(1);
-      expect(stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
-    } finally {
-      blocker.close();
-    }
+    const busy = await startedOnBusyPort(cli);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`port ${busy.port} on 127.0.0.1 is already in use`);
   });
 });
